@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import type { ErrorInfo } from '../errors';
+import type { DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
+import type { AxisUnit, ColumnKind } from '../domain/spectra';
+
+/**
+ * The one IPC contract: channel → input schema and output type. The main side parses every
+ * input with its schema; outputs are produced by our own code and typed, not re-parsed.
+ * Every call takes exactly one argument object and resolves to a Result — never throws.
+ */
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+const id = z.number().int().positive();
+const axisUnit = z.enum(['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other']);
+const splitTag = z.enum(['train', 'test']);
+const columnKind = z.enum(['class', 'number', 'text']);
+const empty = z.object({}).strict();
+
+export interface SpectraPreview {
+  datasetId: number;
+  axisUnit: AxisUnit;
+  /** The axis of the returned spectra (they are resampled to the first sample's axis when axes differ). */
+  axis: Float64Array;
+  sampleIds: number[];
+  keys: string[];
+  /** Value of `colorBy` per spectrum (null when not asked or missing). */
+  groups: (string | number | null)[];
+  /** Row-major [spectra × points], channel 0. */
+  intensities: Float32Array;
+  /** Total samples in the dataset; `sampleIds.length` may be smaller (evenly subsampled). */
+  total: number;
+}
+
+export interface ClassStats {
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  classes: { value: string; count: number; mean: Float32Array; std: Float32Array }[];
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  /** Training engine the app would use now, in words ("CPU · WebAssembly"). */
+  engine: string;
+  formats: { id: string; label: string; extensions: string[] }[];
+}
+
+export const contract = {
+  'app:info': { input: empty, output: {} as AppInfo },
+  'project:current': { input: empty, output: {} as ProjectInfo | null },
+  'project:recent': { input: empty, output: {} as RecentProject[] },
+  /** Opens a save dialog in the main process; null when the user cancels. */
+  'project:create': { input: empty, output: {} as ProjectInfo | null },
+  /** Opens an open-file dialog; null when the user cancels. */
+  'project:open': { input: empty, output: {} as ProjectInfo | null },
+  /** Opens a path from the recent list (the main side checks it is on the list). */
+  'project:openRecent': { input: z.object({ path: z.string().min(1) }).strict(), output: {} as ProjectInfo },
+  'project:openDemo': { input: empty, output: {} as ProjectInfo },
+  'project:close': { input: empty, output: {} as null },
+  'datasets:list': { input: empty, output: {} as DatasetSummary[] },
+  'datasets:get': { input: z.object({ datasetId: id }).strict(), output: {} as DatasetSummary },
+  /**
+   * Imports files. Without `paths`, the main side opens a file dialog. `paths` come only from
+   * files the user dropped on the window (resolved by the preload); the main side checks them.
+   */
+  'datasets:import': {
+    input: z
+      .object({
+        paths: z.array(z.string().min(1)).max(10_000).optional(),
+        dataset: z.string().max(200).optional(),
+        splitTag: splitTag.optional(),
+        splitColumn: z.string().max(200).optional(),
+        labelColumn: z.number().int().min(0).nullable().optional(),
+        axisUnit: axisUnit.optional(),
+        /** Ask for a label table in a second dialog. */
+        withLabels: z.boolean().optional(),
+        jobId: z.string().min(1).max(100),
+      })
+      .strict(),
+    output: {} as ImportResult | null,
+  },
+  'jobs:cancel': { input: z.object({ jobId: z.string().min(1) }).strict(), output: {} as boolean },
+  'datasets:rename': { input: z.object({ datasetId: id, name: z.string().min(1).max(200) }).strict(), output: {} as DatasetSummary },
+  'datasets:delete': { input: z.object({ datasetId: id }).strict(), output: {} as null },
+  'datasets:samples': {
+    input: z
+      .object({
+        datasetId: id,
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(5000),
+        sortBy: z.string().max(200).optional(),
+        descending: z.boolean().optional(),
+        search: z.string().max(200).optional(),
+      })
+      .strict(),
+    output: {} as { total: number; rows: SampleRow[] },
+  },
+  'datasets:spectra': {
+    input: z
+      .object({
+        datasetId: id,
+        /** Specific samples; otherwise an even subsample of at most `maxSpectra`. */
+        sampleIds: z.array(id).max(5000).optional(),
+        maxSpectra: z.number().int().min(1).max(5000).optional(),
+        colorBy: z.string().max(200).optional(),
+      })
+      .strict(),
+    output: {} as SpectraPreview,
+  },
+  'datasets:classStats': { input: z.object({ datasetId: id, column: z.string().min(1).max(200) }).strict(), output: {} as ClassStats },
+  'labels:set': {
+    input: z
+      .object({
+        datasetId: id,
+        sampleIds: z.array(id).min(1).max(100_000),
+        column: z.string().min(1).max(200),
+        value: z.union([z.string().max(500), z.number(), z.null()]),
+      })
+      .strict(),
+    output: {} as number,
+  },
+  'labels:renameClass': {
+    input: z.object({ datasetId: id, column: z.string().min(1).max(200), from: z.string(), to: z.string().min(1).max(500) }).strict(),
+    output: {} as number,
+  },
+  'labels:setSplit': {
+    input: z.object({ datasetId: id, sampleIds: z.array(id).min(1).max(100_000), split: splitTag.nullable() }).strict(),
+    output: {} as number,
+  },
+  'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: {} as DatasetSummary },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type Input<C extends Channel> = z.infer<Contract[C]['input']>;
+export type Output<C extends Channel> = Contract[C]['output'];
+
+/** Push events from the main side to the renderer. */
+export interface Events {
+  'imports:progress': ImportProgress;
+  /** The open project changed (menu, drop, recent). */
+  'project:changed': ProjectInfo | null;
+  /** Menu commands the renderer carries out (it owns the import form). */
+  'menu:command': { command: 'import' | 'importWithLabels' | 'newProject' | 'openProject' };
+  /** Files dropped or passed on the command line, to be imported. */
+  'files:dropped': { paths: string[] };
+}
+export type EventName = keyof Events;
+
+export const CHANNELS = Object.keys(contract) as Channel[];
+export const EVENT_NAMES: EventName[] = ['imports:progress', 'project:changed', 'menu:command', 'files:dropped'];
+
+/** `window.api`: one async method per channel plus event subscription. */
+export type Api = {
+  [C in Channel]: (input: Input<C>) => Promise<Result<Output<C>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Absolute paths of files dropped on the window (Electron's webUtils; empty in a browser). */
+  pathsForFiles(files: File[]): string[];
+};
+
+export type { ColumnKind };

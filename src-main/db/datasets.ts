@@ -1,0 +1,331 @@
+import type { Db } from './connection';
+import type { ColumnSummary, DatasetSummary, SampleRow } from '../common/domain/project';
+import type { AxisUnit, ColumnKind, SplitTag } from '../common/domain/spectra';
+import { UserError } from '../common/errors';
+import { blobToF32, blobToF64 } from './sql';
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  created_at: string;
+  y_unit: string | null;
+}
+
+export interface ColumnRow {
+  id: number;
+  name: string;
+  kind: ColumnKind;
+  position: number;
+}
+
+export function findDataset(db: Db, name: string): DatasetRow | undefined {
+  return db.prepare('SELECT id, name, created_at, y_unit FROM datasets WHERE name = ?').get(name) as DatasetRow | undefined;
+}
+
+export function getDataset(db: Db, id: number): DatasetRow {
+  const row = db.prepare('SELECT id, name, created_at, y_unit FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  if (!row) throw new UserError('NOT_FOUND', `Dataset ${id} does not exist in this project.`);
+  return row;
+}
+
+export function datasetIdByNameOrId(db: Db, nameOrId: string): number {
+  const byName = findDataset(db, nameOrId);
+  if (byName) return byName.id;
+  if (/^\d+$/.test(nameOrId)) return getDataset(db, Number(nameOrId)).id;
+  const names = (db.prepare('SELECT name FROM datasets ORDER BY id').all() as { name: string }[]).map((r) => r.name);
+  throw new UserError('NOT_FOUND', `No dataset named "${nameOrId}". Datasets in this project: ${names.length ? names.join(', ') : 'none'}.`);
+}
+
+export function listColumns(db: Db, datasetId: number): ColumnRow[] {
+  return db.prepare('SELECT id, name, kind, position FROM columns WHERE dataset_id = ? ORDER BY position').all(datasetId) as ColumnRow[];
+}
+
+function summarizeColumn(db: Db, col: ColumnRow, samples: number): ColumnSummary {
+  if (col.kind === 'number') {
+    const s = db
+      .prepare('SELECT count(DISTINCT number_value) AS d, count(number_value) AS n, min(number_value) AS lo, max(number_value) AS hi FROM sample_values WHERE column_id = ?')
+      .get(col.id) as { d: number; n: number; lo: number | null; hi: number | null };
+    const out: ColumnSummary = { kind: 'number', distinct: s.d, missing: samples - s.n };
+    if (s.lo !== null && s.hi !== null) {
+      out.min = s.lo;
+      out.max = s.hi;
+    }
+    return out;
+  }
+  const counts = db
+    .prepare('SELECT text_value AS value, count(*) AS count FROM sample_values WHERE column_id = ? AND text_value IS NOT NULL GROUP BY text_value ORDER BY count DESC, text_value')
+    .all(col.id) as { value: string; count: number }[];
+  const present = counts.reduce((a, c) => a + c.count, 0);
+  const out: ColumnSummary = { kind: col.kind, distinct: counts.length, missing: samples - present };
+  if (col.kind === 'class') out.classes = counts.slice(0, 200);
+  return out;
+}
+
+export function listDatasets(db: Db): DatasetSummary[] {
+  const rows = db.prepare('SELECT id, name, created_at, y_unit FROM datasets ORDER BY id').all() as DatasetRow[];
+  return rows.map((row) => summarizeDataset(db, row));
+}
+
+export function datasetSummary(db: Db, id: number): DatasetSummary {
+  return summarizeDataset(db, getDataset(db, id));
+}
+
+function summarizeDataset(db: Db, row: DatasetRow): DatasetSummary {
+  const counts = db
+    .prepare(
+      `SELECT count(*) AS n,
+              sum(split = 'train') AS train, sum(split = 'test') AS test,
+              count(DISTINCT axis_id) AS axes
+         FROM samples WHERE dataset_id = ?`,
+    )
+    .get(row.id) as { n: number; train: number | null; test: number | null; axes: number };
+  const axisRows = db
+    .prepare(
+      `SELECT a.unit, a.points, min(a.first_value, a.last_value) AS lo, max(a.first_value, a.last_value) AS hi, a.first_value > a.last_value AS descending
+         FROM axes a WHERE a.id IN (SELECT DISTINCT axis_id FROM samples WHERE dataset_id = ?)`,
+    )
+    .all(row.id) as { unit: AxisUnit; points: number; lo: number; hi: number; descending: number }[];
+  const points = new Set(axisRows.map((a) => a.points));
+  const channels = db
+    .prepare('SELECT max(channel) + 1 AS c FROM channels WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = ?)')
+    .get(row.id) as { c: number | null };
+  const columns: Record<string, ColumnSummary> = {};
+  for (const col of listColumns(db, row.id)) columns[col.name] = summarizeColumn(db, col, counts.n);
+  const files = db
+    .prepare('SELECT path, format, samples, imported_at AS importedAt FROM source_files WHERE dataset_id = ? ORDER BY id')
+    .all(row.id) as DatasetSummary['sourceFiles'];
+  const train = counts.train ?? 0;
+  const test = counts.test ?? 0;
+  return {
+    id: row.id,
+    name: row.name,
+    samples: counts.n,
+    points: points.size === 1 ? [...points][0]! : null,
+    channels: channels.c ?? 0,
+    axis: axisRows.length
+      ? {
+          unit: axisRows[0]!.unit,
+          min: Math.min(...axisRows.map((a) => a.lo)),
+          max: Math.max(...axisRows.map((a) => a.hi)),
+          descending: axisRows[0]!.descending === 1,
+        }
+      : null,
+    axes: counts.axes,
+    splits: { train, test, none: counts.n - train - test },
+    columns,
+    sourceFiles: files,
+    yUnit: row.y_unit,
+    createdAt: row.created_at,
+  };
+}
+
+export interface SamplePageQuery {
+  datasetId: number;
+  offset: number;
+  limit: number;
+  /** Column name, or the built-ins `key` and `split`. */
+  sortBy?: string;
+  descending?: boolean;
+  /** Case-insensitive substring over the key and every text value. */
+  search?: string;
+}
+
+export function samplePage(db: Db, q: SamplePageQuery): { total: number; rows: SampleRow[] } {
+  const cols = listColumns(db, q.datasetId);
+  const params: (string | number)[] = [q.datasetId];
+  let where = 's.dataset_id = ?';
+  if (q.search && q.search.trim()) {
+    const like = `%${q.search.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where += ` AND (s.sample_key LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM sample_values v WHERE v.sample_id = s.id AND (v.text_value LIKE ? ESCAPE '\\' OR CAST(v.number_value AS TEXT) LIKE ? ESCAPE '\\')))`;
+    params.push(like, like, like);
+  }
+  let order = 's.id';
+  const dir = q.descending ? 'DESC' : 'ASC';
+  const sortParams: number[] = [];
+  if (q.sortBy === 'key') order = `s.sample_key ${dir}, s.id`;
+  else if (q.sortBy === 'split') order = `s.split ${dir}, s.id`;
+  else if (q.sortBy) {
+    const col = cols.find((c) => c.name === q.sortBy);
+    if (col) {
+      const field = col.kind === 'number' ? 'number_value' : 'text_value';
+      order = `(SELECT v.${field} FROM sample_values v WHERE v.sample_id = s.id AND v.column_id = ?) ${dir}, s.id`;
+      sortParams.push(col.id);
+    }
+  }
+  const total = (db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${where}`).get(...params) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT s.id, s.sample_key AS key, s.split, s.map_x AS mapX, s.map_y AS mapY FROM samples s WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, ...sortParams, q.limit, q.offset) as Omit<SampleRow, 'values'>[];
+  return { total, rows: attachValues(db, cols, rows) };
+}
+
+function attachValues(db: Db, cols: ColumnRow[], rows: Omit<SampleRow, 'values'>[]): SampleRow[] {
+  const byId = new Map<number, SampleRow>();
+  const out = rows.map((r) => {
+    const full: SampleRow = { ...r, values: Object.fromEntries(cols.map((c) => [c.name, null])) };
+    byId.set(r.id, full);
+    return full;
+  });
+  if (!rows.length) return out;
+  const names = new Map(cols.map((c) => [c.id, c.name]));
+  const stmt = db.prepare(
+    `SELECT sample_id, column_id, text_value, number_value FROM sample_values WHERE sample_id IN (SELECT value FROM json_each(?))`,
+  );
+  for (const v of stmt.all(JSON.stringify(rows.map((r) => r.id))) as { sample_id: number; column_id: number; text_value: string | null; number_value: number | null }[]) {
+    const row = byId.get(v.sample_id);
+    const name = names.get(v.column_id);
+    if (row && name !== undefined) row.values[name] = v.number_value ?? v.text_value;
+  }
+  return out;
+}
+
+export interface SpectrumData {
+  sampleId: number;
+  key: string;
+  axisId: number;
+  split: SplitTag | null;
+  channels: Float32Array[];
+}
+
+export function loadAxis(db: Db, axisId: number): { unit: AxisUnit; values: Float64Array } {
+  const row = db.prepare('SELECT unit, values_f64 FROM axes WHERE id = ?').get(axisId) as { unit: AxisUnit; values_f64: Buffer } | undefined;
+  if (!row) throw new UserError('NOT_FOUND', `Axis ${axisId} is missing from the project.`);
+  return { unit: row.unit, values: blobToF64(row.values_f64) };
+}
+
+/** Spectra of the given samples (all of the dataset when `sampleIds` is omitted), in id order. */
+export function loadSpectra(db: Db, datasetId: number, sampleIds?: number[]): SpectrumData[] {
+  const rows = (
+    sampleIds
+      ? db
+          .prepare(
+            `SELECT s.id, s.sample_key, s.axis_id, s.split, c.channel, c.intensities_f32 FROM samples s JOIN channels c ON c.sample_id = s.id
+              WHERE s.dataset_id = ? AND s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id, c.channel`,
+          )
+          .all(datasetId, JSON.stringify(sampleIds))
+      : db
+          .prepare(
+            `SELECT s.id, s.sample_key, s.axis_id, s.split, c.channel, c.intensities_f32 FROM samples s JOIN channels c ON c.sample_id = s.id
+              WHERE s.dataset_id = ? ORDER BY s.id, c.channel`,
+          )
+          .all(datasetId)
+  ) as { id: number; sample_key: string; axis_id: number; split: SplitTag | null; channel: number; intensities_f32: Buffer }[];
+  const out: SpectrumData[] = [];
+  for (const r of rows) {
+    let last = out[out.length - 1];
+    if (!last || last.sampleId !== r.id) {
+      last = { sampleId: r.id, key: r.sample_key, axisId: r.axis_id, split: r.split, channels: [] };
+      out.push(last);
+    }
+    last.channels[r.channel] = blobToF32(r.intensities_f32);
+  }
+  return out;
+}
+
+export function sampleIds(db: Db, datasetId: number): number[] {
+  return (db.prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id').all(datasetId) as { id: number }[]).map((r) => r.id);
+}
+
+/** Values of one column for every sample of the dataset, in sample id order. */
+export function columnValues(db: Db, datasetId: number, column: string): { sampleId: number; value: string | number | null }[] {
+  const col = listColumns(db, datasetId).find((c) => c.name === column);
+  if (!col) throw new UserError('NOT_FOUND', `Dataset has no column "${column}".`, { field: column });
+  return db
+    .prepare(
+      `SELECT s.id AS sampleId, coalesce(v.number_value, v.text_value) AS value FROM samples s
+         LEFT JOIN sample_values v ON v.sample_id = s.id AND v.column_id = ? WHERE s.dataset_id = ? ORDER BY s.id`,
+    )
+    .all(col.id, datasetId) as { sampleId: number; value: string | number | null }[];
+}
+
+function requireColumn(db: Db, datasetId: number, column: string): ColumnRow {
+  const col = listColumns(db, datasetId).find((c) => c.name === column);
+  if (!col) throw new UserError('NOT_FOUND', `Dataset has no column "${column}".`, { field: column });
+  return col;
+}
+
+/** Sets one column's value on the given samples; creates a class column when it does not exist. */
+export function setLabel(db: Db, datasetId: number, ids: number[], column: string, value: string | number | null): number {
+  return db.transaction(() => {
+    let col = listColumns(db, datasetId).find((c) => c.name === column);
+    if (!col) {
+      if (!column.trim()) throw new UserError('BAD_INPUT', 'A column name is required.', { field: 'column' });
+      const position = (db.prepare('SELECT coalesce(max(position), -1) + 1 AS p FROM columns WHERE dataset_id = ?').get(datasetId) as { p: number }).p;
+      const kind: ColumnKind = typeof value === 'number' ? 'number' : 'class';
+      const id = Number(db.prepare('INSERT INTO columns (dataset_id, name, kind, position) VALUES (?, ?, ?, ?)').run(datasetId, column, kind, position).lastInsertRowid);
+      col = { id, name: column, kind, position };
+    }
+    let num: number | null = null;
+    let text: string | null = null;
+    if (value !== null && value !== '') {
+      if (col.kind === 'number') {
+        num = typeof value === 'number' ? value : Number(String(value).replace(',', '.'));
+        if (!Number.isFinite(num)) throw new UserError('BAD_INPUT', `Column "${column}" holds numbers; "${value}" is not a number.`, { field: column });
+      } else text = String(value);
+    }
+    const inDataset = db.prepare('SELECT 1 FROM samples WHERE id = ? AND dataset_id = ?');
+    const del = db.prepare('DELETE FROM sample_values WHERE sample_id = ? AND column_id = ?');
+    const put = db.prepare('INSERT OR REPLACE INTO sample_values (sample_id, column_id, text_value, number_value) VALUES (?, ?, ?, ?)');
+    let changed = 0;
+    for (const id of ids) {
+      if (!inDataset.get(id, datasetId)) throw new UserError('NOT_FOUND', `Sample ${id} is not in this dataset.`);
+      if (num === null && text === null) del.run(id, col.id);
+      else put.run(id, col.id, text, num);
+      changed++;
+    }
+    return changed;
+  })();
+}
+
+/** Renames a class everywhere in one column; merging into an existing class is allowed. */
+export function renameClass(db: Db, datasetId: number, column: string, from: string, to: string): number {
+  const col = requireColumn(db, datasetId, column);
+  if (col.kind !== 'class') throw new UserError('BAD_INPUT', `Column "${column}" is not a class column.`, { field: column });
+  if (!to.trim()) throw new UserError('BAD_INPUT', 'The new class name is empty.', { field: 'to' });
+  return db.prepare('UPDATE sample_values SET text_value = ? WHERE column_id = ? AND text_value = ?').run(to.trim(), col.id, from).changes;
+}
+
+export function setSplit(db: Db, datasetId: number, ids: number[], split: SplitTag | null): number {
+  return db.transaction(() => {
+    const stmt = db.prepare('UPDATE samples SET split = ? WHERE id = ? AND dataset_id = ?');
+    let n = 0;
+    for (const id of ids) n += stmt.run(split, id, datasetId).changes;
+    return n;
+  })();
+}
+
+export function setColumnKind(db: Db, datasetId: number, column: string, kind: ColumnKind): void {
+  const col = requireColumn(db, datasetId, column);
+  if (col.kind === kind) return;
+  db.transaction(() => {
+    if (kind === 'number') {
+      const rows = db.prepare('SELECT sample_id, text_value FROM sample_values WHERE column_id = ?').all(col.id) as { sample_id: number; text_value: string | null }[];
+      const upd = db.prepare('UPDATE sample_values SET number_value = ?, text_value = NULL WHERE sample_id = ? AND column_id = ?');
+      for (const r of rows) {
+        const n = r.text_value === null ? NaN : Number(r.text_value.trim().replace(',', '.'));
+        if (!Number.isFinite(n)) throw new UserError('BAD_INPUT', `Column "${column}" cannot become numeric: "${r.text_value}" is not a number.`, { field: column });
+        upd.run(n, r.sample_id, col.id);
+      }
+    } else if (col.kind === 'number') {
+      db.prepare("UPDATE sample_values SET text_value = CAST(number_value AS TEXT), number_value = NULL WHERE column_id = ?").run(col.id);
+      // CAST gives '1.0' for integral REALs; labels read better as '1'.
+      db.prepare("UPDATE sample_values SET text_value = substr(text_value, 1, length(text_value) - 2) WHERE column_id = ? AND text_value LIKE '%.0'").run(col.id);
+    }
+    db.prepare('UPDATE columns SET kind = ? WHERE id = ?').run(kind, col.id);
+  })();
+}
+
+export function renameDataset(db: Db, datasetId: number, name: string): void {
+  if (!name.trim()) throw new UserError('BAD_INPUT', 'A dataset name is required.', { field: 'name' });
+  const clash = findDataset(db, name.trim());
+  if (clash && clash.id !== datasetId) throw new UserError('CONFLICT', `A dataset named "${name}" already exists.`, { field: 'name' });
+  db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name.trim(), datasetId);
+}
+
+export function deleteDataset(db: Db, datasetId: number): void {
+  getDataset(db, datasetId);
+  db.transaction(() => {
+    db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
+    db.prepare('DELETE FROM axes WHERE id NOT IN (SELECT DISTINCT axis_id FROM samples)').run();
+  })();
+}

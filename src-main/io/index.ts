@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { UserError } from '../common/errors';
+import type { ImportOptions, ParsedBatch } from '../common/domain/spectra';
+import { parseDelimited } from './csv';
+import { parseXY } from './xy';
+import { parseJcamp } from './jcamp';
+import { parseSpc } from './spc';
+import { parseWdf } from './wdf';
+import { parseOpus } from './opus';
+import { refuseKnownUnsupported } from './refused';
+import { sniffTextKind } from './text-sniff';
+
+export interface FormatInfo {
+  id: string;
+  label: string;
+  extensions: string[];
+}
+
+/** Formats the importer reads, for the README, the Import dialog filter and error messages. */
+export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
+  { id: 'csv-wide', label: 'CSV/TSV table, one spectrum per row (axis values as column headers)', extensions: ['csv', 'tsv', 'txt', 'tab'] },
+  { id: 'table-headerless', label: 'Headerless numeric table with the label in a column (e.g. UCR archive)', extensions: ['tsv', 'csv', 'txt'] },
+  { id: 'xy', label: 'Two-column x,y text file (one spectrum per file)', extensions: ['txt', 'xy', 'dpt', 'csv', 'asc', 'prn'] },
+  { id: 'jcamp', label: 'JCAMP-DX', extensions: ['jdx', 'dx', 'jcamp', 'jcm'] },
+  { id: 'spc', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
+  { id: 'wdf', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
+  { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+];
+
+const SPC_MAGIC = new Set([0x4b, 0x4c, 0x4d]);
+
+/** Picks the reader by content first (extensions lie), then by extension. */
+export function detectFormat(bytes: Uint8Array, fileName: string): string {
+  if (bytes.length === 0) throw new UserError('BAD_INPUT', `${fileName} is empty.`, { file: fileName });
+  const ext = path.extname(fileName).slice(1).toLowerCase();
+  if (bytes.length >= 4 && bytes[0] === 0x57 && bytes[1] === 0x44 && bytes[2] === 0x46 && bytes[3] === 0x31) return 'wdf';
+  if (bytes.length >= 4 && bytes[0] === 0x0a && bytes[1] === 0x0a && bytes[2] === 0xfe && bytes[3] === 0xfe) return 'opus';
+  refuseKnownUnsupported(bytes, fileName);
+  if (ext === 'spc' && bytes.length >= 2 && SPC_MAGIC.has(bytes[1]!)) return 'spc';
+  const kind = sniffTextKind(bytes, fileName);
+  if (kind === 'jcamp') return 'jcamp';
+  if (kind === 'xy') return 'xy';
+  if (kind === 'table') return 'table';
+  if (bytes.length >= 2 && SPC_MAGIC.has(bytes[1]!)) return 'spc';
+  throw new UserError(
+    'UNSUPPORTED_FORMAT',
+    `${fileName} is not a format Spectra Desk can read. Supported: ${SUPPORTED_FORMATS.map((f) => f.label.split(' (')[0]).join('; ')}. Export it from the instrument software as CSV or JCAMP-DX.`,
+    { file: fileName },
+  );
+}
+
+/** Parses one file's bytes with the reader its content calls for. */
+export function parseFile(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): ParsedBatch {
+  const format = detectFormat(bytes, fileName);
+  switch (format) {
+    case 'wdf':
+      return parseWdf(bytes, fileName, options);
+    case 'opus':
+      return parseOpus(bytes, fileName, options);
+    case 'spc':
+      return parseSpc(bytes, fileName, options);
+    case 'jcamp':
+      return parseJcamp(bytes, fileName, options);
+    case 'xy':
+      return parseXY(bytes, fileName, options);
+    default:
+      return parseDelimited(bytes, fileName, options);
+  }
+}

@@ -1,0 +1,239 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/connection';
+import { asyncTransaction, f32ToBlob, f64ToBlob } from '../db/sql';
+import { findDataset, listColumns, type ColumnRow } from '../db/datasets';
+import { UserError } from '../common/errors';
+import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, SplitTag } from '../common/domain/spectra';
+import type { ImportProgress, ImportResult } from '../common/domain/project';
+import { parseFile } from '../io';
+import { applyLabels, parseLabelTable } from '../io/labels';
+
+export interface ImportRequest {
+  files: string[];
+  /** Dataset to create or append to; default: the first file's name without extension. */
+  dataset?: string;
+  /** CSV/TSV mapping file names or sample ids to label/metadata columns. */
+  labels?: string;
+  splitTag?: SplitTag;
+  splitColumn?: string;
+  labelColumn?: number | null;
+  axisUnit?: AxisUnit;
+}
+
+export interface ImportHooks {
+  jobId?: string;
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Files larger than this are refused before reading: no spectrum file is this big. */
+const MAX_FILE_BYTES = 2 * 1024 ** 3;
+
+const CLASS_NAME_HINT = /^(class|classes|label|labels|group|type|species|origin|category|variety|sampletype|sample_type)$/i;
+
+interface LoadedFile {
+  path: string;
+  name: string;
+  size: number;
+  sha256: string;
+  batch: ParsedBatch;
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new UserError('CANCELLED', 'Import cancelled; the project was left as it was.');
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Imports files into one dataset as a single transaction: every file parses, every sample id
+ * is unique, every label matches — or nothing is written.
+ */
+export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
+  const started = performance.now();
+  if (!req.files.length) throw new UserError('BAD_INPUT', 'No files to import.');
+  const jobId = hooks.jobId ?? 'import';
+  const emit = (p: Omit<ImportProgress, 'jobId' | 'files'>): void => hooks.onProgress?.({ jobId, files: req.files.length, ...p });
+  const options: ImportOptions = {};
+  if (req.axisUnit) options.axisUnit = req.axisUnit;
+  if (req.labelColumn !== undefined) options.labelColumn = req.labelColumn;
+  if (req.splitColumn) options.splitColumn = req.splitColumn;
+  if (req.splitTag) options.splitTag = req.splitTag;
+  if (hooks.signal) options.signal = hooks.signal;
+
+  const loaded: LoadedFile[] = [];
+  for (const [i, file] of req.files.entries()) {
+    checkCancelled(hooks.signal);
+    const name = path.basename(file);
+    emit({ file: name, fileIndex: i, fraction: i / req.files.length, stage: 'reading' });
+    const bytes = readInput(file);
+    await tick();
+    const batch = parseFile(bytes, name, {
+      ...options,
+      onProgress: (f) => emit({ file: name, fileIndex: i, fraction: (i + f * 0.9) / req.files.length, stage: 'parsing' }),
+    });
+    if (req.splitTag) for (const s of batch.samples) s.split = req.splitTag;
+    loaded.push({ path: path.resolve(file), name, size: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), batch });
+    await tick();
+  }
+
+  const warnings: string[] = loaded.flatMap((f) => f.batch.warnings.map((w) => (w.includes(f.name) ? w : `${f.name}: ${w}`)));
+  if (req.labels) {
+    const labelName = path.basename(req.labels);
+    const table = parseLabelTable(readInput(req.labels), labelName);
+    const entries = loaded.flatMap((f) => f.batch.samples.map((s) => ({ id: s.id, fileName: f.name, meta: s.meta })));
+    const applied = applyLabels(entries, table, labelName) as { applied: number; warnings?: string[] };
+    if (applied.warnings) warnings.push(...applied.warnings);
+  }
+  const name = (req.dataset ?? defaultDatasetName(req.files[0]!)).trim();
+  if (!name) throw new UserError('BAD_INPUT', 'The dataset name is empty.', { field: 'dataset' });
+  checkSampleIds(db, name, loaded);
+  const total = loaded.reduce((a, f) => a + f.batch.samples.length, 0);
+  if (total === 0) throw new UserError('BAD_INPUT', `${loaded.map((f) => f.name).join(', ')}: no spectra found.`, { file: loaded[0]!.name });
+
+  checkCancelled(hooks.signal);
+  const datasetId = await asyncTransaction(db, async () => {
+    const existing = findDataset(db, name);
+    const datasetId = existing
+      ? existing.id
+      : Number(db.prepare('INSERT INTO datasets (name, created_at, y_unit) VALUES (?, ?, ?)').run(name, new Date().toISOString(), loaded[0]!.batch.yUnit ?? null).lastInsertRowid);
+    const columns = prepareColumns(db, datasetId, loaded);
+    const insertSource = db.prepare('INSERT INTO source_files (dataset_id, path, format, size_bytes, sha256, samples, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insertSample = db.prepare('INSERT INTO samples (dataset_id, sample_key, axis_id, split, map_x, map_y, source_file_id, source_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insertChannel = db.prepare('INSERT INTO channels (sample_id, channel, intensities_f32) VALUES (?, ?, ?)');
+    const insertValue = db.prepare('INSERT INTO sample_values (sample_id, column_id, text_value, number_value) VALUES (?, ?, ?, ?)');
+    let done = 0;
+    for (const [i, f] of loaded.entries()) {
+      const axisIds = f.batch.axes.map((a) => upsertAxis(db, a.values, a.unit));
+      const sourceId = Number(insertSource.run(datasetId, f.path, f.batch.format, f.size, f.sha256, f.batch.samples.length, new Date().toISOString()).lastInsertRowid);
+      for (const [k, s] of f.batch.samples.entries()) {
+        const axisId = axisIds[s.axis];
+        if (axisId === undefined) throw new UserError('INTERNAL', `${f.name}: sample ${s.id} refers to a missing axis.`, { file: f.name });
+        const sampleId = Number(
+          insertSample.run(datasetId, s.id, axisId, s.split ?? null, s.mapX ?? null, s.mapY ?? null, sourceId, s.sourceIndex ?? s.sourceLine ?? k).lastInsertRowid,
+        );
+        s.channels.forEach((ch, c) => insertChannel.run(sampleId, c, f32ToBlob(ch)));
+        for (const [key, value] of Object.entries(s.meta)) {
+          if (value === null || value === '') continue;
+          const col = columns.get(key)!;
+          if (col.kind === 'number') insertValue.run(sampleId, col.id, null, value as number);
+          else insertValue.run(sampleId, col.id, typeof value === 'number' ? String(value) : value, null);
+        }
+        if (++done % 2000 === 0) {
+          emit({ file: f.name, fileIndex: i, fraction: 0.9 + (0.1 * done) / total, stage: 'storing' });
+          await tick();
+          checkCancelled(hooks.signal);
+        }
+      }
+    }
+    return datasetId;
+  });
+  emit({ file: loaded[loaded.length - 1]!.name, fileIndex: loaded.length - 1, fraction: 1, stage: 'done' });
+  return {
+    datasetId,
+    dataset: name,
+    files: loaded.map((f) => ({ path: f.path, format: f.batch.format, samples: f.batch.samples.length })),
+    samples: total,
+    warnings,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+export function defaultDatasetName(file: string): string {
+  return path.basename(file).replace(/\.[^.]*$/, '').replace(/_(TRAIN|TEST)$/i, '') || 'Dataset';
+}
+
+function readInput(file: string): Uint8Array {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new UserError('NOT_FOUND', `${file} does not exist.`, { file: path.basename(file) });
+  }
+  if (stat.isDirectory()) throw new UserError('BAD_INPUT', `${file} is a folder; choose the files inside it.`, { file: path.basename(file) });
+  if (stat.size > MAX_FILE_BYTES) throw new UserError('BAD_INPUT', `${path.basename(file)} is ${(stat.size / 1024 ** 3).toFixed(1)} GB; files over 2 GB are not imported.`, { file: path.basename(file) });
+  return fs.readFileSync(file);
+}
+
+function checkSampleIds(db: Db, dataset: string, loaded: LoadedFile[]): void {
+  const seen = new Map<string, string>();
+  for (const f of loaded) {
+    for (const s of f.batch.samples) {
+      const prev = seen.get(s.id);
+      if (prev !== undefined) {
+        throw new UserError('BAD_INPUT', `Sample id "${s.id}" appears in both ${prev} and ${f.name}. Give the files different names or import them into different datasets.`, { file: f.name });
+      }
+      seen.set(s.id, f.name);
+    }
+  }
+  const existing = findDataset(db, dataset);
+  if (!existing) return;
+  const stmt = db.prepare('SELECT 1 FROM samples WHERE dataset_id = ? AND sample_key = ?');
+  for (const f of loaded) {
+    for (const s of f.batch.samples) {
+      if (stmt.get(existing.id, s.id)) {
+        throw new UserError('CONFLICT', `Dataset "${dataset}" already has a sample "${s.id}" (from ${f.name}). Was this file imported before? Nothing was imported.`, { file: f.name, line: s.sourceLine });
+      }
+    }
+  }
+}
+
+/** Column kinds: what the importer knows, else what the values say; existing columns keep theirs. */
+function prepareColumns(db: Db, datasetId: number, loaded: LoadedFile[]): Map<string, ColumnRow> {
+  const existing = new Map(listColumns(db, datasetId).map((c) => [c.name, c]));
+  const values = new Map<string, MetaValue[]>();
+  const hints = new Map<string, ColumnKind>();
+  for (const f of loaded) {
+    for (const [k, v] of Object.entries(f.batch.columnKinds ?? {})) hints.set(k, v);
+    for (const s of f.batch.samples) {
+      for (const [k, v] of Object.entries(s.meta)) {
+        let list = values.get(k);
+        if (!list) values.set(k, (list = []));
+        list.push(v);
+      }
+    }
+  }
+  let position = existing.size;
+  const insert = db.prepare('INSERT INTO columns (dataset_id, name, kind, position) VALUES (?, ?, ?, ?)');
+  for (const [name, list] of values) {
+    const prior = existing.get(name);
+    if (prior) {
+      if (prior.kind === 'number') {
+        const bad = list.find((v) => typeof v === 'string' && v !== '');
+        if (bad !== undefined) {
+          throw new UserError('BAD_INPUT', `Column "${name}" holds numbers in this dataset, but the new file has "${bad}". Fix the value or import into a new dataset.`, { field: name });
+        }
+      }
+      continue;
+    }
+    const kind = hints.get(name) ?? inferKind(name, list);
+    const id = Number(insert.run(datasetId, name, kind, position++).lastInsertRowid);
+    existing.set(name, { id, name, kind, position: position - 1 });
+  }
+  return existing;
+}
+
+export function inferKind(name: string, list: MetaValue[]): ColumnKind {
+  const present = list.filter((v) => v !== null && v !== '');
+  if (!present.length) return 'text';
+  const numeric = present.every((v) => typeof v === 'number');
+  if (CLASS_NAME_HINT.test(name.trim())) return 'class';
+  if (numeric) return 'number';
+  const distinct = new Set(present.map(String)).size;
+  if (distinct < present.length && distinct <= Math.max(2, Math.min(100, present.length / 2))) return 'class';
+  return 'text';
+}
+
+function upsertAxis(db: Db, values: Float64Array, unit: AxisUnit): number {
+  const blob = f64ToBlob(values);
+  const hash = crypto.createHash('sha256').update(unit).update(blob).digest('hex');
+  const found = db.prepare('SELECT id FROM axes WHERE hash = ?').get(hash) as { id: number } | undefined;
+  if (found) return found.id;
+  return Number(
+    db
+      .prepare('INSERT INTO axes (unit, points, first_value, last_value, values_f64, hash) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(unit, values.length, values[0]!, values[values.length - 1]!, blob, hash).lastInsertRowid,
+  );
+}

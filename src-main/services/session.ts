@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openProject, schemaVersion, type Db } from '../db/connection';
+import * as datasets from '../db/datasets';
+import { UserError, toErrorInfo } from '../common/errors';
+import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
+import type { ProjectInfo } from '../common/domain/project';
+import { SUPPORTED_FORMATS } from '../io';
+import { importFiles, type ImportRequest } from './import';
+import { RecentProjects } from './recent';
+import { classStats, spectraPreview } from './spectra';
+import { createDemoProject } from './demo';
+
+/** What the session needs from its host (Electron, the CLI or the e2e harness). */
+export interface Host {
+  /** Native dialogs; the e2e harness answers them with fixture paths. */
+  dialogs: {
+    saveProject(): Promise<string | null>;
+    openProject(): Promise<string | null>;
+    importFiles(): Promise<string[] | null>;
+    labelsFile(): Promise<string | null>;
+  };
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  /** Settings folder (recent projects). */
+  userDataDir: string;
+  /** Folder with the demo data (assets/demo). */
+  demoDir: string;
+  version: string;
+  engine: string;
+  /** better-sqlite3 binding built for Electron's ABI, when running inside Electron. */
+  nativeBinding?: string;
+}
+
+export type Handlers = { [C in Channel]: (input: Input<C>) => Promise<Output<C>> };
+
+/** One open project plus running jobs; shared by every window and by the harness. */
+export class Session {
+  private db: Db | null = null;
+  private info: ProjectInfo | null = null;
+  private readonly jobs = new Map<string, AbortController>();
+  readonly recent: RecentProjects;
+
+  constructor(readonly host: Host) {
+    this.recent = new RecentProjects(path.join(host.userDataDir, 'recent-projects.json'));
+  }
+
+  get project(): ProjectInfo | null {
+    return this.info;
+  }
+
+  requireDb(): Db {
+    if (!this.db) throw new UserError('NOT_FOUND', 'No project is open. Create or open a project first.');
+    return this.db;
+  }
+
+  open(file: string, create = false): ProjectInfo {
+    const abs = path.resolve(file);
+    const opts: Parameters<typeof openProject>[1] = { create };
+    if (this.host.nativeBinding) opts.nativeBinding = this.host.nativeBinding;
+    const db = openProject(abs, opts);
+    this.close();
+    this.db = db;
+    this.info = { path: abs, name: path.basename(abs).replace(/\.[^.]*$/, ''), schemaVersion: schemaVersion(db) };
+    this.recent.touch(abs);
+    this.host.emit('project:changed', this.info);
+    return this.info;
+  }
+
+  close(): void {
+    for (const job of this.jobs.values()) job.abort();
+    this.jobs.clear();
+    if (this.db) {
+      this.db.close();
+      this.db = null;
+      this.info = null;
+      this.host.emit('project:changed', null);
+    }
+  }
+
+  async runImport(req: ImportRequest, jobId: string): Promise<ReturnType<typeof importFiles>> {
+    const db = this.requireDb();
+    if (this.jobs.has(jobId)) throw new UserError('CONFLICT', `Job ${jobId} is already running.`);
+    const controller = new AbortController();
+    this.jobs.set(jobId, controller);
+    try {
+      return await importFiles(db, req, { jobId, signal: controller.signal, onProgress: (p) => this.host.emit('imports:progress', p) });
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    job?.abort();
+    return job !== undefined;
+  }
+
+  readonly handlers: Handlers = {
+    'app:info': async () => ({ version: this.host.version, platform: process.platform, engine: this.host.engine, formats: SUPPORTED_FORMATS.map((f) => ({ ...f })) }),
+    'project:current': async () => this.info,
+    'project:recent': async () => this.recent.list(),
+    'project:create': async () => {
+      const file = await this.host.dialogs.saveProject();
+      if (!file) return null;
+      if (fs.existsSync(file)) {
+        throw new UserError('CONFLICT', `${path.basename(file)} already exists. Open it with Open project, or choose a new name.`, { file });
+      }
+      return this.open(file, true);
+    },
+    'project:open': async () => {
+      const file = await this.host.dialogs.openProject();
+      return file ? this.open(file) : null;
+    },
+    'project:openRecent': async ({ path: file }) => {
+      if (!this.recent.has(file)) throw new UserError('NOT_FOUND', `${file} is not in the recent projects list.`);
+      if (!fs.existsSync(file)) throw new UserError('NOT_FOUND', `${file} no longer exists (moved or deleted?). Use Open project to find it.`, { file });
+      return this.open(file);
+    },
+    'project:openDemo': async () => {
+      const file = path.join(this.host.userDataDir, 'Demo project.spectra');
+      if (!fs.existsSync(file)) await createDemoProject(file, this.host.demoDir, this.host.nativeBinding);
+      return this.open(file);
+    },
+    'project:close': async () => {
+      this.close();
+      return null;
+    },
+    'datasets:list': async () => datasets.listDatasets(this.requireDb()),
+    'datasets:get': async ({ datasetId }) => datasets.datasetSummary(this.requireDb(), datasetId),
+    'datasets:import': async (input) => {
+      this.requireDb();
+      const files = input.paths ?? (await this.host.dialogs.importFiles());
+      if (!files || !files.length) return null;
+      for (const f of files) {
+        if (!path.isAbsolute(f)) throw new UserError('BAD_INPUT', `Dropped file path ${f} is not absolute.`);
+      }
+      let labels: string | undefined;
+      if (input.withLabels) {
+        const chosen = await this.host.dialogs.labelsFile();
+        if (!chosen) return null;
+        labels = chosen;
+      }
+      const req: ImportRequest = { files };
+      if (labels) req.labels = labels;
+      if (input.dataset?.trim()) req.dataset = input.dataset.trim();
+      if (input.splitTag) req.splitTag = input.splitTag;
+      if (input.splitColumn?.trim()) req.splitColumn = input.splitColumn.trim();
+      if (input.labelColumn !== undefined) req.labelColumn = input.labelColumn;
+      if (input.axisUnit) req.axisUnit = input.axisUnit;
+      return this.runImport(req, input.jobId);
+    },
+    'jobs:cancel': async ({ jobId }) => this.cancel(jobId),
+    'datasets:rename': async ({ datasetId, name }) => {
+      datasets.renameDataset(this.requireDb(), datasetId, name);
+      return datasets.datasetSummary(this.requireDb(), datasetId);
+    },
+    'datasets:delete': async ({ datasetId }) => {
+      datasets.deleteDataset(this.requireDb(), datasetId);
+      return null;
+    },
+    'datasets:samples': async (q) => datasets.samplePage(this.requireDb(), q),
+    'datasets:spectra': async ({ datasetId, ...opts }) => {
+      datasets.getDataset(this.requireDb(), datasetId);
+      return spectraPreview(this.requireDb(), datasetId, opts);
+    },
+    'datasets:classStats': async ({ datasetId, column }) => classStats(this.requireDb(), datasetId, column),
+    'labels:set': async ({ datasetId, sampleIds, column, value }) => datasets.setLabel(this.requireDb(), datasetId, sampleIds, column, value),
+    'labels:renameClass': async ({ datasetId, column, from, to }) => datasets.renameClass(this.requireDb(), datasetId, column, from, to),
+    'labels:setSplit': async ({ datasetId, sampleIds, split }) => datasets.setSplit(this.requireDb(), datasetId, sampleIds, split),
+    'columns:setKind': async ({ datasetId, column, kind }) => {
+      datasets.setColumnKind(this.requireDb(), datasetId, column, kind);
+      return datasets.datasetSummary(this.requireDb(), datasetId);
+    },
+  };
+
+  /** Validates the raw argument against the contract and returns a Result; never throws. */
+  async invoke(channel: string, raw: unknown): Promise<Result<unknown>> {
+    if (!Object.hasOwn(contract, channel)) return { ok: false, error: { code: 'BAD_INPUT', message: `Unknown channel ${channel}.` } };
+    const c = channel as Channel;
+    const parsed = contract[c].input.safeParse(raw ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || undefined;
+      return { ok: false, error: { code: 'BAD_INPUT', message: `${channel}: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid input'}`, ...(field ? { field } : {}) } };
+    }
+    try {
+      const handler = this.handlers[c] as (input: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      return { ok: false, error: toErrorInfo(err) };
+    }
+  }
+}

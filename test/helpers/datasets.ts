@@ -1,0 +1,8 @@
+import path from 'node:path';
+
+/** `../shared/datasets` beside the repository (CI clones the repo with shared/ next to it). */
+export const DATASETS_DIR = path.resolve(__dirname, '../../../shared/datasets');
+
+export function fixture(...parts: string[]): string {
+  return path.join(DATASETS_DIR, ...parts);
+}
