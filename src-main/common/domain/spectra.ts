@@ -65,7 +65,7 @@ export interface ParsedBatch {
 
 /** Options shared by importers; each importer reads the ones that apply to it. */
 export interface ImportOptions {
-  /** Axis unit given by the user; overrides detection. */
+  /** Axis unit given by the user: used when the file does not state its unit (text tables, XY files). */
   axisUnit?: AxisUnit;
   /** Headerless tables: 0-based column index holding the class label (default 0), or null for none. */
   labelColumn?: number | null;

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openProject } from '../db/connection';
+import { importFiles } from '../services/import';
+
+/**
+ * `npm run bench`: import of a generated 10,000 × 1,000 wide CSV into a new project, compared in
+ * the same run with pandas.read_csv on the same file when Debian's python3-pandas is installed.
+ */
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
+const POINTS = Number(process.env.BENCH_POINTS ?? 1_000);
+const REPEATS = 3;
+
+function writeCsv(file: string): number {
+  const fd = fs.openSync(file, 'w');
+  const header = ['sample', 'class', 'conc_pct'];
+  for (let j = 0; j < POINTS; j++) header.push((4000 - (j * 3600) / (POINTS - 1)).toFixed(2));
+  fs.writeSync(fd, `${header.join(',')}\n`);
+  let seed = 12345;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  for (let i = 0; i < ROWS; i++) {
+    const cells: string[] = [`s${i}`, `class${i % 5}`, (rand() * 10).toFixed(3)];
+    const peak = 200 + (i % 5) * 100;
+    for (let j = 0; j < POINTS; j++) {
+      const v = Math.exp(-(((j - peak) / 40) ** 2)) + 0.05 * rand();
+      cells.push(v.toFixed(6));
+    }
+    fs.writeSync(fd, `${cells.join(',')}\n`);
+  }
+  fs.closeSync(fd);
+  return fs.statSync(file).size;
+}
+
+function pandasSeconds(file: string): number | null {
+  const script = `import time, pandas\nbest = 1e9\nfor _ in range(${REPEATS}):\n    t = time.perf_counter(); pandas.read_csv(${JSON.stringify(file)}); best = min(best, time.perf_counter() - t)\nprint(best)`;
+  const res = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
+  if (res.status !== 0) return null;
+  const v = Number(res.stdout.trim());
+  return Number.isFinite(v) ? v : null;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-bench-'));
+  try {
+    const csv = path.join(dir, 'wide.csv');
+    const bytes = writeCsv(csv);
+    console.log(`Import benchmark: ${ROWS} × ${POINTS} wide CSV, ${(bytes / 1e6).toFixed(1)} MB (best of ${REPEATS})`);
+    let best = Infinity;
+    for (let r = 0; r < REPEATS; r++) {
+      const project = path.join(dir, `bench-${r}.spectra`);
+      globalThis.gc?.();
+      const t0 = performance.now();
+      const db = openProject(project, { create: true });
+      const result = await importFiles(db, { files: [csv], dataset: 'bench' });
+      db.close();
+      const seconds = (performance.now() - t0) / 1000;
+      if (result.samples !== ROWS) throw new Error(`imported ${result.samples} samples, expected ${ROWS}`);
+      best = Math.min(best, seconds);
+      console.log(`  run ${r + 1}: ${seconds.toFixed(2)} s (parse + validate + store in SQLite)`);
+    }
+    const pandas = pandasSeconds(csv);
+    console.log(`Spectra Desk import: ${best.toFixed(2)} s`);
+    if (pandas === null) {
+      console.log('pandas.read_csv: not measured (install Debian python3-pandas for the comparison)');
+    } else {
+      const ratio = best / pandas;
+      console.log(`pandas.read_csv (parse only): ${pandas.toFixed(2)} s`);
+      console.log(`ratio (ours / pandas): ${ratio.toFixed(2)}× — target ≤ 2.00× ${ratio <= 2 ? 'MET' : 'NOT MET'}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openProject, type Db } from '../db/connection';
+import { listDatasets } from '../db/datasets';
+import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
+import type { AxisUnit, SplitTag } from '../common/domain/spectra';
+import type { DatasetSummary } from '../common/domain/project';
+import { SUPPORTED_FORMATS } from '../io';
+import { importFiles, type ImportRequest } from '../services/import';
+import { APP_VERSION } from '../services/version';
+
+export interface Streams {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+}
+
+const USAGE = `Spectra Desk ${APP_VERSION} — command line
+
+Usage:
+  spectra-desk import FILE... --project P [--dataset NAME] [--labels CSV]
+                              [--split-tag train|test] [--split-column COLUMN]
+                              [--label-column N|none] [--axis-unit cm-1|nm|um] [--json]
+  spectra-desk list --project P [--json]
+  spectra-desk formats [--json]
+  spectra-desk --version
+
+Every command takes --project FILE (created by import when missing) and --json
+(one JSON document on stdout; progress and errors go to stderr).
+`;
+
+const AXIS_UNITS: readonly AxisUnit[] = ['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other'];
+
+/** Runs one command; resolves to the process exit code. Never throws for user errors. */
+export async function runCli(argv: string[], io: Streams): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'import':
+        return await importCommand(rest, io);
+      case 'list':
+        return listCommand(rest, io);
+      case 'formats':
+        return formatsCommand(rest, io);
+      case '--version':
+      case 'version':
+        io.stdout.write(`${APP_VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UserError('BAD_INPUT', `Unknown command "${command}". Run spectra-desk --help for the list.`);
+    }
+  } catch (err) {
+    return fail(io, toErrorInfo(err), argv.includes('--json'));
+  }
+}
+
+function fail(io: Streams, info: ErrorInfo, json: boolean): number {
+  const where = [info.file, info.line !== undefined ? `line ${info.line}` : undefined, info.field !== undefined ? `field ${info.field}` : undefined].filter(Boolean).join(', ');
+  const msg = info.message.includes(info.file ?? '\u0000') || !where ? info.message : `${info.message} (${where})`;
+  io.stderr.write(`spectra-desk: ${msg}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ error: info })}\n`);
+  return info.code === 'INTERNAL' ? 70 : info.code === 'CANCELLED' ? 130 : 1;
+}
+
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `${(err as Error).message}. Run spectra-desk --help for usage.`);
+  }
+}
+
+function requireProject(value: unknown): string {
+  if (typeof value !== 'string' || !value) throw new UserError('BAD_INPUT', 'Missing --project FILE.', { field: '--project' });
+  return value;
+}
+
+async function importCommand(args: string[], io: Streams): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      project: { type: 'string' },
+      dataset: { type: 'string' },
+      labels: { type: 'string' },
+      'split-tag': { type: 'string' },
+      'split-column': { type: 'string' },
+      'label-column': { type: 'string' },
+      'axis-unit': { type: 'string' },
+    },
+    true,
+  );
+  const project = requireProject(values.project);
+  if (!positionals.length) throw new UserError('BAD_INPUT', 'Name at least one file to import.');
+  const req: ImportRequest = { files: expandFolders(positionals) };
+  if (values.dataset) req.dataset = values.dataset;
+  if (values.labels) req.labels = values.labels;
+  const splitTag = values['split-tag'];
+  if (splitTag !== undefined) {
+    if (splitTag !== 'train' && splitTag !== 'test') throw new UserError('BAD_INPUT', `--split-tag must be train or test, not "${splitTag}".`, { field: '--split-tag' });
+    req.splitTag = splitTag as SplitTag;
+  }
+  if (values['split-column']) req.splitColumn = values['split-column'];
+  const labelColumn = values['label-column'];
+  if (labelColumn !== undefined) {
+    if (labelColumn === 'none') req.labelColumn = null;
+    else if (/^\d+$/.test(labelColumn)) req.labelColumn = Number(labelColumn);
+    else throw new UserError('BAD_INPUT', `--label-column must be a 0-based column number or "none", not "${labelColumn}".`, { field: '--label-column' });
+  }
+  const unit = values['axis-unit'];
+  if (unit !== undefined) {
+    const normalized = unit.replace('µ', 'u').replace(/^1\/cm$|^cm\^-1$|^wavenumbers?$/i, 'cm-1');
+    if (!AXIS_UNITS.includes(normalized as AxisUnit)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
+    req.axisUnit = normalized as AxisUnit;
+  }
+
+  const db = openProject(project, { create: true });
+  try {
+    let lastPct = -1;
+    const result = await importFiles(db, req, {
+      onProgress: (p) => {
+        const pct = Math.floor(p.fraction * 100);
+        if (pct !== lastPct && io.stderr.isTTY) {
+          lastPct = pct;
+          io.stderr.write(`\r${p.stage} ${p.file} (${p.fileIndex + 1}/${p.files}) ${pct}%   `);
+        }
+      },
+    });
+    if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
+    for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else io.stdout.write(`Imported ${result.samples} spectra from ${result.files.length} file(s) into dataset "${result.dataset}" in ${(result.durationMs / 1000).toFixed(2)} s.\n`);
+    return 0;
+  } finally {
+    closeProject(db);
+  }
+}
+
+/** A folder on the command line stands for the files directly inside it (a folder of XY files). */
+function expandFolders(paths: string[]): string[] {
+  return paths.flatMap((p) => {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      return [p];
+    }
+    if (!stat.isDirectory()) return [p];
+    return fs
+      .readdirSync(p, { withFileTypes: true })
+      .filter((d) => d.isFile() && !d.name.startsWith('.'))
+      .map((d) => path.join(p, d.name))
+      .sort();
+  });
+}
+
+function closeProject(db: Db): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
+  db.close();
+}
+
+export interface ListedDataset {
+  name: string;
+  samples: number;
+  points: number | null;
+  splits: { train: number; test: number; none: number };
+  columns: Record<string, { kind: string; distinct: number; missing: number }>;
+  axis: DatasetSummary['axis'];
+  channels: number;
+  sourceFiles: number;
+}
+
+function listCommand(args: string[], io: Streams): number {
+  const { values } = parse(args, { project: { type: 'string' } }, false);
+  const db = openProject(requireProject(values.project));
+  let datasets: DatasetSummary[];
+  try {
+    datasets = listDatasets(db);
+  } finally {
+    db.close();
+  }
+  const listed: ListedDataset[] = datasets.map((d) => ({
+    name: d.name,
+    samples: d.samples,
+    points: d.points,
+    splits: d.splits,
+    columns: Object.fromEntries(Object.entries(d.columns).map(([k, c]) => [k, { kind: c.kind, distinct: c.distinct, missing: c.missing }])),
+    axis: d.axis,
+    channels: d.channels,
+    sourceFiles: d.sourceFiles.length,
+  }));
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ datasets: listed })}\n`);
+    return 0;
+  }
+  if (!listed.length) io.stdout.write('No datasets yet. Import files with: spectra-desk import FILE... --project P\n');
+  for (const d of listed) {
+    const axis = d.axis ? `${fmt(d.axis.descending ? d.axis.max : d.axis.min)}→${fmt(d.axis.descending ? d.axis.min : d.axis.max)} ${d.axis.unit}` : 'no axis';
+    io.stdout.write(`${d.name}: ${d.samples} spectra × ${d.points ?? 'varying'} points (${axis}); train ${d.splits.train}, test ${d.splits.test}, untagged ${d.splits.none}\n`);
+    for (const [name, c] of Object.entries(d.columns)) io.stdout.write(`  ${name}: ${c.kind}, ${c.distinct} distinct${c.missing ? `, ${c.missing} missing` : ''}\n`);
+  }
+  return 0;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
+}
+
+function formatsCommand(args: string[], io: Streams): number {
+  const { values } = parse(args, {}, false);
+  if (values.json) io.stdout.write(`${JSON.stringify({ formats: SUPPORTED_FORMATS })}\n`);
+  else for (const f of SUPPORTED_FORMATS) io.stdout.write(`${f.label} (.${f.extensions.join(', .')})\n`);
+  return 0;
+}

@@ -1,0 +1,55 @@
+/**
+ * Recognises instrument formats we know but do not read yet, so the user gets a way
+ * forward ("export as CSV or JCAMP-DX") instead of a generic "unknown format" or,
+ * worse, a binary file misread as a text table.
+ */
+import { UserError } from '../common/errors';
+
+interface KnownFormat {
+  name: string;
+  extensions: readonly string[];
+  /** ASCII text the file starts with. */
+  magic: string;
+  howToExport: string;
+}
+
+const KNOWN_UNSUPPORTED: readonly KnownFormat[] = [
+  {
+    name: 'Thermo OMNIC SPA',
+    extensions: ['spa'],
+    magic: 'Spectral Data File',
+    howToExport: 'Export the spectrum from OMNIC as CSV or JCAMP-DX (.jdx) and import that.',
+  },
+  {
+    name: 'PerkinElmer SP',
+    extensions: ['sp'],
+    magic: 'PEPE',
+    howToExport: 'Export the spectrum from PerkinElmer Spectrum as CSV or JCAMP-DX (.jdx) and import that.',
+  },
+];
+
+/** Throws UNSUPPORTED_FORMAT for a recognised unsupported file (by magic bytes or extension); returns otherwise. */
+export function refuseKnownUnsupported(bytes: Uint8Array, fileName: string): void {
+  const ext = extensionOf(fileName);
+  for (const format of KNOWN_UNSUPPORTED) {
+    if (startsWith(bytes, format.magic) || format.extensions.includes(ext)) {
+      throw new UserError('UNSUPPORTED_FORMAT', `${fileName}: ${format.name} files are not supported yet. ${format.howToExport}`, {
+        file: fileName,
+      });
+    }
+  }
+}
+
+function extensionOf(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+function startsWith(bytes: Uint8Array, text: string): boolean {
+  if (bytes.length < text.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (bytes[i] !== text.charCodeAt(i)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+
+/** Where `scripts/electron-native.mjs` leaves better-sqlite3 rebuilt for Electron's ABI (development only). */
+export const ELECTRON_NATIVE_DIR = path.join('.cache', 'electron-native');
+
+export function electronNativeBindingPath(repoRoot: string): string {
+  return path.join(repoRoot, ELECTRON_NATIVE_DIR, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+}
+
+export interface AppLocations {
+  /** `out/renderer/index.html`: the only page the window may show and the only trusted IPC sender. */
+  rendererIndex: string;
+  preload: string;
+  demoDir: string;
+  /** Window icon on Linux (macOS and Windows take it from the packaged executable). */
+  icon: string;
+  /**
+   * better-sqlite3 binding built for Electron. Unpackaged: the copy from `npm start`'s native step,
+   * when it exists. Packaged: undefined, because electron-builder rebuilt the module in place.
+   */
+  nativeBinding: string | undefined;
+}
+
+export interface LocationInputs {
+  /** Folder holding `package.json` and `out/` (the repository, or `app.asar` when packaged). */
+  appRoot: string;
+  isPackaged: boolean;
+  /** `process.resourcesPath`: where electron-builder puts `extraResources`. */
+  resourcesPath: string;
+  exists(file: string): boolean;
+}
+
+export function appLocations({ appRoot, isPackaged, resourcesPath, exists }: LocationInputs): AppLocations {
+  const binding = electronNativeBindingPath(appRoot);
+  return {
+    rendererIndex: path.join(appRoot, 'out', 'renderer', 'index.html'),
+    preload: path.join(appRoot, 'out', 'preload', 'index.cjs'),
+    demoDir: isPackaged ? path.join(resourcesPath, 'demo') : path.join(appRoot, 'assets', 'demo'),
+    icon: path.join(appRoot, 'assets', 'icons', 'icon.png'),
+    nativeBinding: !isPackaged && exists(binding) ? binding : undefined,
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * Application state shared by the views: the open project, its datasets, running jobs and
+ * notices. Views read it reactively; every change to the project goes through `call` and then
+ * `refresh()`, so the summary, charts and table never show stale data after an edit.
+ */
+import type { AppInfo } from '@common/ipc/contract';
+import type { DatasetSummary, ImportResult, ProjectInfo, RecentProject } from '@common/domain/project';
+import type { AxisUnit, SplitTag } from '@common/domain/spectra';
+import type { ErrorInfo } from '@common/errors';
+import { call, errorInfo, newJobId, on } from './api';
+import { baseName, count, duration, plural } from './format';
+
+export type Section = 'data' | 'recipes' | 'explore' | 'train' | 'runs' | 'predict';
+
+export interface ImportOptions {
+  paths?: string[];
+  dataset: string;
+  splitTag: SplitTag | '';
+  splitColumn: string;
+  /** '' = the importer's default (first column), 'none' = no label column, else a 1-based column number. */
+  labelColumn: string;
+  axisUnit: AxisUnit | '';
+  withLabels: boolean;
+}
+
+export interface ImportJob {
+  id: string;
+  kind: 'import';
+  title: string;
+  options: ImportOptions;
+  startedAt: number;
+  fraction: number;
+  stage: string;
+  file: string;
+  fileIndex: number;
+  files: number;
+  state: 'waiting' | 'running' | 'failed' | 'cancelling';
+  error?: ErrorInfo;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'success' | 'info' | 'error';
+  text: string;
+  detail?: string[];
+  datasetId?: number;
+}
+
+export function defaultImportOptions(): ImportOptions {
+  return { dataset: '', splitTag: '', splitColumn: '', labelColumn: '', axisUnit: '', withLabels: false };
+}
+
+class AppState {
+  info = $state<AppInfo | null>(null);
+  project = $state<ProjectInfo | null>(null);
+  recent = $state<RecentProject[]>([]);
+  datasets = $state<DatasetSummary[]>([]);
+  section = $state<Section>('data');
+  datasetId = $state<number | null>(null);
+  /** Bumped after every edit so charts and tables refetch. */
+  version = $state(0);
+  jobs = $state<ImportJob[]>([]);
+  notices = $state<Notice[]>([]);
+  importForm = $state<ImportOptions | null>(null);
+  /** An error from the start page (open/create) shown next to its buttons. */
+  startError = $state<ErrorInfo | null>(null);
+  busy = $state(false);
+  ready = $state(false);
+  private noticeSeq = 0;
+
+  get dataset(): DatasetSummary | null {
+    return this.datasets.find((d) => d.id === this.datasetId) ?? null;
+  }
+
+  async init(): Promise<void> {
+    on('imports:progress', (p) => {
+      const job = this.jobs.find((j) => j.id === p.jobId);
+      if (!job) return;
+      if (job.state === 'waiting') {
+        job.state = 'running';
+        job.startedAt = performance.now();
+      }
+      job.fraction = p.fraction;
+      job.stage = p.stage;
+      job.file = p.file;
+      job.fileIndex = p.fileIndex;
+      job.files = p.files;
+    });
+    on('project:changed', (p) => void this.setProject(p));
+    on('menu:command', ({ command }) => {
+      if (command === 'import') this.openImport();
+      else if (command === 'importWithLabels') this.openImport(undefined, true);
+      else if (command === 'newProject') void this.createProject();
+      else if (command === 'openProject') void this.openProject();
+    });
+    on('files:dropped', ({ paths }) => this.openImport(paths));
+    try {
+      this.info = await call('app:info', {});
+      const current = await call('project:current', {});
+      await this.setProject(current);
+    } catch (err) {
+      this.startError = errorInfo(err);
+    }
+    this.ready = true;
+  }
+
+  async setProject(p: ProjectInfo | null): Promise<void> {
+    const changed = p?.path !== this.project?.path;
+    this.project = p;
+    if (changed) {
+      this.datasetId = null;
+      this.section = 'data';
+      this.notices = [];
+      this.jobs = this.jobs.filter((j) => j.state === 'running');
+    }
+    if (p) await this.refresh();
+    else {
+      this.datasets = [];
+      await this.loadRecent();
+    }
+  }
+
+  async loadRecent(): Promise<void> {
+    try {
+      this.recent = await call('project:recent', {});
+    } catch (err) {
+      this.startError = errorInfo(err);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.project) return;
+    this.datasets = await call('datasets:list', {});
+    if (this.datasetId !== null && !this.datasets.some((d) => d.id === this.datasetId)) this.datasetId = null;
+    this.version++;
+  }
+
+  /** Runs a project command from the start page or a shortcut; errors stay on the start page. */
+  private async projectCommand(fn: () => Promise<ProjectInfo | null>): Promise<void> {
+    this.startError = null;
+    this.busy = true;
+    try {
+      const p = await fn();
+      if (p) await this.setProject(p);
+    } catch (err) {
+      const info = errorInfo(err);
+      if (this.project) this.notify('error', info.message);
+      else this.startError = info;
+      await this.loadRecent();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  createProject = () => this.projectCommand(() => call('project:create', {}));
+  openProject = () => this.projectCommand(() => call('project:open', {}));
+  openDemo = () => this.projectCommand(() => call('project:openDemo', {}));
+  openRecent = (path: string) => this.projectCommand(() => call('project:openRecent', { path }));
+
+  async closeProject(): Promise<void> {
+    await call('project:close', {});
+    await this.setProject(null);
+  }
+
+  openDataset(id: number): void {
+    this.section = 'data';
+    this.datasetId = id;
+  }
+
+  openImport(paths?: string[], withLabels = false): void {
+    if (!this.project) {
+      this.startError = { code: 'NOT_FOUND', message: 'Create or open a project first; imported spectra are stored in the project file.' };
+      return;
+    }
+    const opts = defaultImportOptions();
+    if (paths?.length) opts.paths = paths;
+    opts.withLabels = withLabels;
+    if (this.dataset) opts.dataset = this.dataset.name;
+    this.section = 'data';
+    this.importForm = opts;
+  }
+
+  async startImport(options: ImportOptions): Promise<void> {
+    this.importForm = null;
+    const jobId = newJobId('import');
+    const title = options.paths?.length
+      ? options.paths.length === 1
+        ? `Importing ${baseName(options.paths[0]!)}`
+        : `Importing ${plural(options.paths.length, 'file')}`
+      : 'Importing';
+    this.jobs = this.jobs.filter((j) => j.state !== 'failed');
+    this.jobs.push({ id: jobId, kind: 'import', title, options, startedAt: performance.now(), fraction: 0, stage: 'choosing files', file: '', fileIndex: 0, files: options.paths?.length ?? 0, state: 'waiting' });
+    const input: Parameters<typeof call<'datasets:import'>>[1] = { jobId, withLabels: options.withLabels };
+    if (options.paths?.length) input.paths = options.paths;
+    if (options.dataset.trim()) input.dataset = options.dataset.trim();
+    if (options.splitTag) input.splitTag = options.splitTag;
+    if (options.splitColumn.trim()) input.splitColumn = options.splitColumn.trim();
+    if (options.labelColumn === 'none') input.labelColumn = null;
+    else if (options.labelColumn.trim() && Number(options.labelColumn) >= 1) input.labelColumn = Math.floor(Number(options.labelColumn)) - 1;
+    if (options.axisUnit) input.axisUnit = options.axisUnit;
+    try {
+      const result = await call('datasets:import', input);
+      this.jobs = this.jobs.filter((j) => j.id !== jobId);
+      if (result) await this.imported(result);
+    } catch (err) {
+      const info = errorInfo(err);
+      if (info.code === 'CANCELLED') {
+        this.jobs = this.jobs.filter((j) => j.id !== jobId);
+        this.notify('info', 'Import cancelled; the project was left as it was.');
+        return;
+      }
+      const job = this.jobs.find((j) => j.id === jobId);
+      if (job) {
+        job.state = 'failed';
+        job.error = info;
+      }
+    }
+  }
+
+  private async imported(result: ImportResult): Promise<void> {
+    await this.refresh();
+    const files = result.files.length === 1 ? baseName(result.files[0]!.path) : plural(result.files.length, 'file');
+    this.notify('success', `Imported ${plural(result.samples, 'spectrum', 'spectra')} from ${files} into “${result.dataset}” in ${duration(result.durationMs)}.`, result.warnings, result.datasetId);
+  }
+
+  async cancelJob(id: string): Promise<void> {
+    const job = this.jobs.find((j) => j.id === id);
+    if (job) job.state = 'cancelling';
+    await call('jobs:cancel', { jobId: id }).catch(() => false);
+  }
+
+  dismissJob(id: string): void {
+    this.jobs = this.jobs.filter((j) => j.id !== id);
+  }
+
+  notify(kind: Notice['kind'], text: string, detail?: string[], datasetId?: number): void {
+    const n: Notice = { id: ++this.noticeSeq, kind, text };
+    if (detail?.length) n.detail = detail;
+    if (datasetId !== undefined) n.datasetId = datasetId;
+    this.notices = [n, ...this.notices].slice(0, 4);
+  }
+
+  dismissNotice(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+}
+
+export const app = new AppState();
+
+export function jobEta(job: ImportJob, now: number): string {
+  if (job.state !== 'running' || job.fraction <= 0.02) return 'estimating…';
+  const elapsed = now - job.startedAt;
+  const left = (elapsed * (1 - job.fraction)) / job.fraction;
+  return `about ${left < 1000 ? '1 s' : `${Math.round(left / 1000)} s`} left`;
+}
+
+export function jobCounter(job: ImportJob): string {
+  const pct = `${Math.round(job.fraction * 100)} %`;
+  return job.files > 1 ? `file ${count(job.fileIndex + 1)} of ${count(job.files)} · ${pct}` : pct;
+}

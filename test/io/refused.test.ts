@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src-main/common/errors';
+import { refuseKnownUnsupported } from '../../src-main/io/refused';
+import { fixture } from '../helpers/datasets';
+
+function load(...parts: string[]): Uint8Array {
+  return new Uint8Array(fs.readFileSync(fixture('format_fixtures', ...parts)));
+}
+
+function caught(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    if (!(err instanceof UserError)) throw new Error(`expected a UserError, got ${String(err)}`);
+    return err;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('refuseKnownUnsupported', () => {
+  it('refuses Thermo OMNIC SPA with a way forward', () => {
+    const err = caught(() => refuseKnownUnsupported(load('other', 'sample1.spa'), 'sample1.spa'));
+    expect(err.code).toBe('UNSUPPORTED_FORMAT');
+    expect(err.file).toBe('sample1.spa');
+    expect(err.message).toBe(
+      'sample1.spa: Thermo OMNIC SPA files are not supported yet. Export the spectrum from OMNIC as CSV or JCAMP-DX (.jdx) and import that.',
+    );
+  });
+
+  it('refuses PerkinElmer SP with a way forward', () => {
+    const err = caught(() => refuseKnownUnsupported(load('other', 'single_PE_spectrum.sp'), 'single_PE_spectrum.sp'));
+    expect(err.code).toBe('UNSUPPORTED_FORMAT');
+    expect(err.message).toBe(
+      'single_PE_spectrum.sp: PerkinElmer SP files are not supported yet. Export the spectrum from PerkinElmer Spectrum as CSV or JCAMP-DX (.jdx) and import that.',
+    );
+  });
+
+  it('recognises them by content when renamed, and by extension when damaged', () => {
+    expect(caught(() => refuseKnownUnsupported(load('other', 'sample1.spa'), 'renamed.dat')).message).toContain('Thermo OMNIC SPA');
+    expect(caught(() => refuseKnownUnsupported(load('other', 'single_PE_spectrum.sp'), 'x.bin')).message).toContain('PerkinElmer SP');
+    expect(caught(() => refuseKnownUnsupported(new Uint8Array(3), 'C:\\data\\RUN.SPA')).message).toContain('Thermo OMNIC SPA');
+  });
+
+  it('lets every other fixture through', () => {
+    for (const folder of ['spc', 'wdf', 'opus', 'jcamp']) {
+      for (const name of fs.readdirSync(fixture('format_fixtures', folder))) {
+        expect(() => refuseKnownUnsupported(load(folder, name), name), `${folder}/${name}`).not.toThrow();
+      }
+    }
+    expect(() => refuseKnownUnsupported(new Uint8Array(0), 'empty.csv')).not.toThrow();
+    expect(() => refuseKnownUnsupported(new TextEncoder().encode('PEP'), 'short.txt')).not.toThrow();
+  });
+});
