@@ -17,7 +17,6 @@ const PLUS = 0x2b;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
 const DOT = 0x2e;
-const SEMICOLON = 0x3b;
 const UPPER_E = 0x45;
 const LOWER_E = 0x65;
 
@@ -340,14 +339,6 @@ export function sniffDialect(bytes: Uint8Array, start = bomLength(bytes)): Diale
     decimalComma = commaNumbers > dotNumbers;
   }
   return { sep, decimalComma };
-}
-
-/** Human name of a separator for messages. */
-export function separatorName(sep: number): string {
-  if (sep === WHITESPACE_SEP) return 'whitespace';
-  if (sep === TAB) return 'tab';
-  if (sep === SEMICOLON) return 'semicolon';
-  return 'comma';
 }
 
 /**

@@ -232,6 +232,28 @@ describe('hand-written tables', () => {
     expect(Array.from(b.samples[1]!.channels[0]!)).toEqual([3, 4]);
   });
 
+  it('whitespace-aligned tables, with and without a header', () => {
+    const b = parseText('ws.txt', '  id    400.0   500.0\n  a     0.5     1e-3\n  b    -.5     +1.2E+04\n');
+    expect(b.samples.map((s) => s.id)).toEqual(['a', 'b']);
+    expect(Array.from(b.samples[1]!.channels[0]!)).toEqual([-0.5, 12000]);
+    const h = parseText('ws2.txt', '1  0.5  0.7  0.2\n2  0.1  0.3  0.2\n');
+    expect(h.format).toBe('table-headerless');
+    expect(h.samples.map((s) => s.meta.class)).toEqual(['1', '2']);
+    expect(Array.from(h.samples[0]!.channels[0]!)).toEqual([0.5, 0.7, 0.2].map(f32));
+  });
+
+  it('a trailing separator on every line is ignored', () => {
+    const b = parseText('trail.csv', 'id,400,500,\na,1,2,\nb,3,4,\n');
+    expect(Array.from(b.samples[1]!.channels[0]!)).toEqual([3, 4]);
+    expect(b.samples[0]!.meta).toEqual({});
+  });
+
+  it('an axis that is not strictly monotonic is rejected naming the column', () => {
+    expect(errorOf(() => parseText('ax.csv', 'id,400,500,500\na,1,2,3\n')).message).toBe(
+      'ax.csv: the axis in the header is not strictly increasing: column "500" follows "500".',
+    );
+  });
+
   it('ids default to stem:row', () => {
     const b = parseText('mix.csv', 'class,400,500\nA,1,2\nB,3,4\n');
     expect(b.samples.map((s) => s.id)).toEqual(['mix:1', 'mix:2']);
