@@ -26,6 +26,7 @@ const entries = [
   { in: 'src-main/cli/index.ts', out: 'out/cli/index.cjs' },
   { in: 'src-main/bench/index.ts', out: 'out/bench/index.cjs' },
   { in: 'src-main/main/index.ts', out: 'out/main/index.cjs' },
+  { in: 'src-main/services/parse-worker.ts', out: 'out/main/parse-worker.cjs' },
   { in: 'src-main/preload/index.ts', out: 'out/preload/index.cjs' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 

@@ -9,6 +9,9 @@ import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, Split
 import type { ImportProgress, ImportResult } from '../common/domain/project';
 import { parseFile } from '../io';
 import { applyLabels, parseLabelTable } from '../io/labels';
+import type { Parser } from './worker-parser';
+
+const parseInThread: Parser = async (bytes, fileName, options) => parseFile(bytes, fileName, options);
 
 export interface ImportRequest {
   files: string[];
@@ -24,6 +27,8 @@ export interface ImportRequest {
 
 export interface ImportHooks {
   jobId?: string;
+  /** How files are parsed; default in this thread. The app passes a worker-thread parser. */
+  parse?: Parser;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
 }
@@ -70,7 +75,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     emit({ file: name, fileIndex: i, fraction: i / req.files.length, stage: 'reading' });
     const bytes = readInput(file);
     await tick();
-    const batch = parseFile(bytes, name, {
+    const batch = await (hooks.parse ?? parseInThread)(bytes, name, {
       ...options,
       onProgress: (f) => emit({ file: name, fileIndex: i, fraction: (i + f * 0.9) / req.files.length, stage: 'parsing' }),
     });

@@ -10,6 +10,7 @@ import { importFiles, type ImportRequest } from './import';
 import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
 import { createDemoProject } from './demo';
+import type { Parser } from './worker-parser';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
 export interface Host {
@@ -27,6 +28,8 @@ export interface Host {
   demoDir: string;
   version: string;
   engine: string;
+  /** Parses files off the main thread (the app); omitted: parse in this thread (CLI, tests). */
+  parser?: Parser;
   /** better-sqlite3 binding built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
 }
@@ -83,7 +86,9 @@ export class Session {
     const controller = new AbortController();
     this.jobs.set(jobId, controller);
     try {
-      return await importFiles(db, req, { jobId, signal: controller.signal, onProgress: (p) => this.host.emit('imports:progress', p) });
+      const hooks: Parameters<typeof importFiles>[2] = { jobId, signal: controller.signal, onProgress: (p) => this.host.emit('imports:progress', p) };
+      if (this.host.parser) hooks.parse = this.host.parser;
+      return await importFiles(db, req, hooks);
     } finally {
       this.jobs.delete(jobId);
     }
