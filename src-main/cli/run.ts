@@ -68,13 +68,16 @@ function fail(io: Streams, info: ErrorInfo, json: boolean): number {
   return info.code === 'INTERNAL' ? 70 : info.code === 'CANCELLED' ? 130 : 1;
 }
 
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>, allowPositionals: boolean) {
+/** parseArgs with its errors turned into a usage message. */
+function parse<T>(fn: () => T): T {
   try {
-    return parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals, strict: true });
+    return fn();
   } catch (err) {
     throw new UserError('BAD_INPUT', `${(err as Error).message}. Run spectra-desk --help for usage.`);
   }
 }
+
+const JSON_FLAG = { json: { type: 'boolean' } } as const;
 
 function requireProject(value: unknown): string {
   if (typeof value !== 'string' || !value) throw new UserError('BAD_INPUT', 'Missing --project FILE.', { field: '--project' });
@@ -82,18 +85,22 @@ function requireProject(value: unknown): string {
 }
 
 async function importCommand(args: string[], io: Streams): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    {
-      project: { type: 'string' },
-      dataset: { type: 'string' },
-      labels: { type: 'string' },
-      'split-tag': { type: 'string' },
-      'split-column': { type: 'string' },
-      'label-column': { type: 'string' },
-      'axis-unit': { type: 'string' },
-    },
-    true,
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...JSON_FLAG,
+        project: { type: 'string' },
+        dataset: { type: 'string' },
+        labels: { type: 'string' },
+        'split-tag': { type: 'string' },
+        'split-column': { type: 'string' },
+        'label-column': { type: 'string' },
+        'axis-unit': { type: 'string' },
+      },
+    }),
   );
   const project = requireProject(values.project);
   if (!positionals.length) throw new UserError('BAD_INPUT', 'Name at least one file to import.');
@@ -176,7 +183,7 @@ export interface ListedDataset {
 }
 
 function listCommand(args: string[], io: Streams): number {
-  const { values } = parse(args, { project: { type: 'string' } }, false);
+  const { values } = parse(() => parseArgs({ args, strict: true, options: { ...JSON_FLAG, project: { type: 'string' } } }));
   const db = openProject(requireProject(values.project));
   let datasets: DatasetSummary[];
   try {
@@ -212,7 +219,7 @@ function fmt(x: number): string {
 }
 
 function formatsCommand(args: string[], io: Streams): number {
-  const { values } = parse(args, {}, false);
+  const { values } = parse(() => parseArgs({ args, strict: true, options: JSON_FLAG }));
   if (values.json) io.stdout.write(`${JSON.stringify({ formats: SUPPORTED_FORMATS })}\n`);
   else for (const f of SUPPORTED_FORMATS) io.stdout.write(`${f.label} (.${f.extensions.join(', .')})\n`);
   return 0;

@@ -563,7 +563,7 @@ function readRows(
       if (reader.atRecordEnd) throw raggedError(fileName, line, c, plan.expected(unit), headerless);
       const kind = kinds[c];
       if (kind === AXIS) {
-        const v = reader.readNumber();
+        const v = reader.readNumber(true);
         if (!(v <= FLOAT32_MAX && v >= -FLOAT32_MAX)) {
           const text = reader.lastFieldText();
           const problem = numberProblem(text, v);

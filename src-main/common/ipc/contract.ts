@@ -9,6 +9,11 @@ import type { AxisUnit, ColumnKind } from '../domain/spectra';
  * Every call takes exactly one argument object and resolves to a Result — never throws.
  */
 
+/** Marks an output type; the value is never read (outputs are typed, not parsed). */
+function out<T>(): T {
+  return undefined as T;
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 const id = z.number().int().positive();
@@ -47,19 +52,19 @@ export interface AppInfo {
 }
 
 export const contract = {
-  'app:info': { input: empty, output: {} as AppInfo },
-  'project:current': { input: empty, output: {} as ProjectInfo | null },
-  'project:recent': { input: empty, output: {} as RecentProject[] },
+  'app:info': { input: empty, output: out<AppInfo>() },
+  'project:current': { input: empty, output: out<ProjectInfo | null>() },
+  'project:recent': { input: empty, output: out<RecentProject[]>() },
   /** Opens a save dialog in the main process; null when the user cancels. */
-  'project:create': { input: empty, output: {} as ProjectInfo | null },
+  'project:create': { input: empty, output: out<ProjectInfo | null>() },
   /** Opens an open-file dialog; null when the user cancels. */
-  'project:open': { input: empty, output: {} as ProjectInfo | null },
+  'project:open': { input: empty, output: out<ProjectInfo | null>() },
   /** Opens a path from the recent list (the main side checks it is on the list). */
-  'project:openRecent': { input: z.object({ path: z.string().min(1) }).strict(), output: {} as ProjectInfo },
-  'project:openDemo': { input: empty, output: {} as ProjectInfo },
-  'project:close': { input: empty, output: {} as null },
-  'datasets:list': { input: empty, output: {} as DatasetSummary[] },
-  'datasets:get': { input: z.object({ datasetId: id }).strict(), output: {} as DatasetSummary },
+  'project:openRecent': { input: z.object({ path: z.string().min(1) }).strict(), output: out<ProjectInfo>() },
+  'project:openDemo': { input: empty, output: out<ProjectInfo>() },
+  'project:close': { input: empty, output: out<null>() },
+  'datasets:list': { input: empty, output: out<DatasetSummary[]>() },
+  'datasets:get': { input: z.object({ datasetId: id }).strict(), output: out<DatasetSummary>() },
   /**
    * Imports files. Without `paths`, the main side opens a file dialog. `paths` come only from
    * files the user dropped on the window (resolved by the preload); the main side checks them.
@@ -78,11 +83,11 @@ export const contract = {
         jobId: z.string().min(1).max(100),
       })
       .strict(),
-    output: {} as ImportResult | null,
+    output: out<ImportResult | null>(),
   },
-  'jobs:cancel': { input: z.object({ jobId: z.string().min(1) }).strict(), output: {} as boolean },
-  'datasets:rename': { input: z.object({ datasetId: id, name: z.string().min(1).max(200) }).strict(), output: {} as DatasetSummary },
-  'datasets:delete': { input: z.object({ datasetId: id }).strict(), output: {} as null },
+  'jobs:cancel': { input: z.object({ jobId: z.string().min(1) }).strict(), output: out<boolean>() },
+  'datasets:rename': { input: z.object({ datasetId: id, name: z.string().min(1).max(200) }).strict(), output: out<DatasetSummary>() },
+  'datasets:delete': { input: z.object({ datasetId: id }).strict(), output: out<null>() },
   'datasets:samples': {
     input: z
       .object({
@@ -94,7 +99,7 @@ export const contract = {
         search: z.string().max(200).optional(),
       })
       .strict(),
-    output: {} as { total: number; rows: SampleRow[] },
+    output: out<{ total: number; rows: SampleRow[] }>(),
   },
   'datasets:spectra': {
     input: z
@@ -106,9 +111,9 @@ export const contract = {
         colorBy: z.string().max(200).optional(),
       })
       .strict(),
-    output: {} as SpectraPreview,
+    output: out<SpectraPreview>(),
   },
-  'datasets:classStats': { input: z.object({ datasetId: id, column: z.string().min(1).max(200) }).strict(), output: {} as ClassStats },
+  'datasets:classStats': { input: z.object({ datasetId: id, column: z.string().min(1).max(200) }).strict(), output: out<ClassStats>() },
   'labels:set': {
     input: z
       .object({
@@ -118,17 +123,17 @@ export const contract = {
         value: z.union([z.string().max(500), z.number(), z.null()]),
       })
       .strict(),
-    output: {} as number,
+    output: out<number>(),
   },
   'labels:renameClass': {
     input: z.object({ datasetId: id, column: z.string().min(1).max(200), from: z.string(), to: z.string().min(1).max(500) }).strict(),
-    output: {} as number,
+    output: out<number>(),
   },
   'labels:setSplit': {
     input: z.object({ datasetId: id, sampleIds: z.array(id).min(1).max(100_000), split: splitTag.nullable() }).strict(),
-    output: {} as number,
+    output: out<number>(),
   },
-  'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: {} as DatasetSummary },
+  'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
 } as const;
 
 export type Contract = typeof contract;
