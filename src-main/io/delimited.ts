@@ -209,7 +209,7 @@ function scanNumber(bytes: Uint8Array, p: number, end: number, decimalComma: boo
  * million random values, and for float32 subnormals.
  */
 function float32Unambiguous(v: number): boolean {
-  if (!(v >= 1.1754943508222875e-38)) return false;
+  if (!(v >= 1.1754943508222875e-38 && v <= FLOAT32_MAX)) return false;
   return Math.fround(v * (1 - F32_MARGIN)) === Math.fround(v * (1 + F32_MARGIN));
 }
 

@@ -82,6 +82,34 @@ describe('number parser', () => {
     }
   });
 
+  it('float32 shortcut for 16–19 digit mantissas stores the same float32 as Number(str)', () => {
+    const rand = mulberry32(777);
+    const texts: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const v = (rand() - 0.5) * Math.pow(10, Math.floor(rand() * 12) - 6);
+      texts.push(i % 2 ? String(v) : v.toPrecision(16 + (i % 4)));
+    }
+    // Decimal renderings of exact float32 rounding midpoints and their nearest neighbours.
+    const f32buf = new Float32Array(2);
+    const u32 = new Uint32Array(f32buf.buffer);
+    for (let i = 0; i < 20_000; i++) {
+      f32buf[0] = (rand() + 0.01) * Math.pow(10, Math.floor(rand() * 10) - 5);
+      u32[1] = u32[0]! + 1;
+      const mid = (f32buf[0]! + f32buf[1]!) / 2;
+      texts.push(mid.toPrecision(17), mid.toPrecision(19), (mid * (1 + 2 ** -52)).toPrecision(17), (mid * (1 - 2 ** -52)).toPrecision(17));
+    }
+    const b = bytes(texts.join('\n'));
+    const r = new FieldReader(b, 't.csv', { sep: 0x2c, decimalComma: false });
+    for (const s of texts) {
+      expect(r.startRecord()).toBe(true);
+      const got = r.readNumber(true);
+      if (Math.fround(got) !== Math.fround(Number(s))) expect(Math.fround(got), s).toBe(Math.fround(Number(s)));
+    }
+    const exact = new FieldReader(bytes('0.05037488974520657'), 't.csv', { sep: 0x2c, decimalComma: false });
+    exact.startRecord();
+    expect(exact.readNumber()).toBe(0.05037488974520657);
+  });
+
   it('explains unusable values', () => {
     expect(numberProblem('1e400', Infinity)).toBe('value "1e400" is not a finite number');
     expect(numberProblem('NaN', NaN)).toBe('value "NaN" is not a finite number');
