@@ -3,7 +3,7 @@
  * `call` unwraps a Result into its value or throws an ApiError carrying the ErrorInfo, so
  * components can `try { await call(...) } catch (e) { show(e) }` and never see a raw Result.
  */
-import type { Api, Channel, EventName, Events, Input, Output } from '@common/ipc/contract';
+import type { Api, Channel, EventName, Events, Input, Output, Result } from '@common/ipc/contract';
 import type { ErrorCode, ErrorInfo } from '@common/errors';
 
 declare global {
@@ -39,7 +39,7 @@ export function hasBridge(): boolean {
 }
 
 export async function call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {
-  const method = bridge()[channel] as (input: Input<C>) => ReturnType<Api[C]>;
+  const method = bridge()[channel] as unknown as (input: Input<C>) => Promise<Result<Output<C>>>;
   let result;
   try {
     result = await method(input);

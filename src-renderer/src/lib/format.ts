@@ -91,3 +91,6 @@ export function classColumns(ds: DatasetSummary): string[] {
     .filter(([, c]) => c.kind === 'class')
     .map(([n]) => n);
 }
+
+/** The shortcut modifier as this platform writes it. */
+export const MOD = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+';

@@ -9,6 +9,7 @@ import type { AxisUnit, SplitTag } from '@common/domain/spectra';
 import type { ErrorInfo } from '@common/errors';
 import { call, errorInfo, newJobId, on } from './api';
 import { baseName, count, duration, plural } from './format';
+import { setColourScope } from './palette';
 
 export type Section = 'data' | 'recipes' | 'explore' | 'train' | 'runs' | 'predict';
 
@@ -106,6 +107,7 @@ class AppState {
 
   async setProject(p: ProjectInfo | null): Promise<void> {
     const changed = p?.path !== this.project?.path;
+    if (p) setColourScope(p.path);
     this.project = p;
     if (changed) {
       this.datasetId = null;
@@ -189,6 +191,7 @@ class AppState {
         : `Importing ${plural(options.paths.length, 'file')}`
       : 'Importing';
     this.jobs = this.jobs.filter((j) => j.state !== 'failed');
+    this.notices = this.notices.filter((n) => n.kind !== 'success');
     this.jobs.push({ id: jobId, kind: 'import', title, options, startedAt: performance.now(), fraction: 0, stage: 'choosing files', file: '', fileIndex: 0, files: options.paths?.length ?? 0, state: 'waiting' });
     const input: Parameters<typeof call<'datasets:import'>>[1] = { jobId, withLabels: options.withLabels };
     if (options.paths?.length) input.paths = options.paths;
