@@ -8,6 +8,7 @@ import { CHANNELS, type Channel, type EventName, type Events, type Result } from
 import { toErrorInfo, type ErrorInfo } from '../common/errors';
 import { SUPPORTED_FORMATS } from '../io';
 import { Session, type Host } from '../services/session';
+import { workerParser } from '../services/worker-parser';
 import { createCrashReporter } from './crash';
 import { createHostDialogs } from './dialogs';
 import { filesFromArgv, routeOpenedFiles } from './launch-files';
@@ -51,6 +52,7 @@ function start(): void {
   // Files passed before the app is ready ('open-file' on macOS fires early).
   let launchFiles: string[] = filesFromArgv(process.argv, launchOptions(process.cwd()));
   let ready = false;
+  let lastRendererReloadMs = 0;
 
   const liveWindow = (): BrowserWindow | null => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null);
 
@@ -77,6 +79,8 @@ function start(): void {
     demoDir: locations.demoDir,
     version: app.getVersion(),
     engine: ENGINE,
+    // Parsing a large file on the main thread would freeze the window; without the worker bundle, parse inline.
+    ...(fs.existsSync(locations.parseWorker) ? { parser: workerParser(locations.parseWorker) } : {}),
     ...(locations.nativeBinding ? { nativeBinding: locations.nativeBinding } : {}),
   };
   const session = new Session(host);
@@ -99,8 +103,9 @@ function start(): void {
   }
 
   const menuHandlers: MenuHandlers = {
-    newProject: () => void runFromMenu('project:create', {}, 'Could not create the project'),
-    openProject: () => void runFromMenu('project:open', {}, 'Could not open the project'),
+    // The renderer shows these errors in its own UI; without a loaded page, main does the work.
+    newProject: () => (rendererReady ? send('menu:command', { command: 'newProject' }) : void runFromMenu('project:create', {}, 'Could not create the project')),
+    openProject: () => (rendererReady ? send('menu:command', { command: 'openProject' }) : void runFromMenu('project:open', {}, 'Could not open the project')),
     openRecent: (projectPath) => void runFromMenu('project:openRecent', { path: projectPath }, 'Could not open the project'),
     openDemo: () => void runFromMenu('project:openDemo', {}, 'Could not open the demo project'),
     importFiles: () => send('menu:command', { command: 'import' }),
@@ -209,7 +214,11 @@ function start(): void {
     win.webContents.on('render-process-gone', (_event, details) => {
       if (details.reason === 'clean-exit') return;
       reportCrash('renderer', new Error(`The window's renderer stopped (${details.reason}, exit code ${details.exitCode}). Your project is saved; reopen the window from the menu or restart Spectra Desk.`));
-      if (!win.isDestroyed()) win.webContents.reload();
+      // Reload once; a renderer that keeps dying would otherwise loop.
+      if (!win.isDestroyed() && Date.now() - lastRendererReloadMs > 30_000) {
+        lastRendererReloadMs = Date.now();
+        win.webContents.reload();
+      }
     });
     win.loadFile(locations.rendererIndex).catch((err: unknown) => {
       reportCrash('loadFile', new Error(`Could not load the user interface from ${locations.rendererIndex} (${err instanceof Error ? err.message : String(err)}). Run \`npm run build\` and start again.`));

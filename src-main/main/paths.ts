@@ -11,6 +11,11 @@ export interface AppLocations {
   /** `out/renderer/index.html`: the only page the window may show and the only trusted IPC sender. */
   rendererIndex: string;
   preload: string;
+  /**
+   * The import parser's worker thread. Packaged, it is read from `app.asar.unpacked`
+   * (electron-builder.yml unpacks it): worker threads have had patchy asar support.
+   */
+  parseWorker: string;
   demoDir: string;
   /** Window icon on Linux (macOS and Windows take it from the packaged executable). */
   icon: string;
@@ -35,6 +40,7 @@ export function appLocations({ appRoot, isPackaged, resourcesPath, exists }: Loc
   return {
     rendererIndex: path.join(appRoot, 'out', 'renderer', 'index.html'),
     preload: path.join(appRoot, 'out', 'preload', 'index.cjs'),
+    parseWorker: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'main', 'parse-worker.cjs'),
     demoDir: isPackaged ? path.join(resourcesPath, 'demo') : path.join(appRoot, 'assets', 'demo'),
     icon: path.join(appRoot, 'assets', 'icons', 'icon.png'),
     nativeBinding: !isPackaged && exists(binding) ? binding : undefined,

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../src-main/common/ipc/contract';
+import { CONTENT_SECURITY_POLICY, secureWebPreferences } from '../../src-main/main/security';
+
+const root = path.resolve(__dirname, '../..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-main-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// The main bundle (built as scripts/build.mjs does) run against a fake 'electron' module.
+describe('main process wiring', () => {
+  it('registers every channel behind the sender check and hardens the window', async () => {
+    const bundle = path.join(tmp, 'out', 'main', 'index.cjs');
+    fs.mkdirSync(path.dirname(bundle), { recursive: true });
+    await build({
+      entryPoints: [path.join(root, 'src-main/main/index.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['electron', 'better-sqlite3', '@tensorflow/*'],
+      outfile: bundle,
+      logLevel: 'silent',
+      // Resolve better-sqlite3 from the repository even though the bundle lives in a temp folder.
+      nodePaths: [path.join(root, 'node_modules')],
+    });
+    const userData = path.join(tmp, 'userData');
+    const dropped = path.join(tmp, 'spectra.csv');
+    fs.writeFileSync(dropped, 'x,1,2\n');
+    const stdout = execFileSync(process.execPath, [path.join(__dirname, 'helpers', 'fake-electron-run.cjs'), bundle, userData, dropped, path.join(tmp, 'missing.csv')], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const appRoot = tmp;
+    expect(JSON.parse(stdout)).toEqual({
+      sandbox: true,
+      channels: CHANNELS,
+      webPreferences: secureWebPreferences(path.join(appRoot, 'out', 'preload', 'index.cjs')),
+      loaded: path.join('out', 'renderer', 'index.html'),
+      info: { ok: true, version: '0.0.0-test', engine: 'CPU · WebAssembly (training engine arrives in a later release)' },
+      refused: { ok: false, error: { code: 'BAD_INPUT', message: 'Request refused: it did not come from the Spectra Desk window.' } },
+      badInput: 'BAD_INPUT',
+      prevented: { 'will-navigate': true, 'will-frame-navigate': true, 'will-redirect': true, 'will-attach-webview': true },
+      windowOpen: { action: 'deny' },
+      permission: false,
+      permissionCheck: false,
+      cancelled: true,
+      csp: [CONTENT_SECURITY_POLICY],
+      menu: process.platform === 'darwin' ? ['Spectra Desk', 'File', 'Edit', 'View', undefined, 'Help'] : ['&File', '&Edit', '&View', '&Help'],
+      menus: 1,
+      // Files passed on the command line reach the import form once the page has loaded.
+      sent: [['files:dropped', { paths: [dropped] }]],
+      errorBox: null,
+    });
+  });
+});

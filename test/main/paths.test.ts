@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appLocations, electronNativeBindingPath } from '../../src-main/main/paths';
+
+describe('appLocations', () => {
+  const binding = electronNativeBindingPath('/repo');
+
+  it('uses the repository and the Electron rebuild of better-sqlite3 when unpackaged', () => {
+    expect(appLocations({ appRoot: '/repo', isPackaged: false, resourcesPath: '/x/resources', exists: (f) => f === binding })).toEqual({
+      rendererIndex: path.join('/repo', 'out', 'renderer', 'index.html'),
+      preload: path.join('/repo', 'out', 'preload', 'index.cjs'),
+      parseWorker: path.join('/repo', 'out', 'main', 'parse-worker.cjs'),
+      demoDir: path.join('/repo', 'assets', 'demo'),
+      icon: path.join('/repo', 'assets', 'icons', 'icon.png'),
+      nativeBinding: path.join('/repo', '.cache', 'electron-native', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+    });
+  });
+
+  it('leaves the binding to better-sqlite3 when the rebuild is missing', () => {
+    expect(appLocations({ appRoot: '/repo', isPackaged: false, resourcesPath: '/x', exists: () => false }).nativeBinding).toBeUndefined();
+  });
+
+  it('uses the resources folder and the module electron-builder rebuilt when packaged', () => {
+    const l = appLocations({ appRoot: '/opt/SD/resources/app.asar', isPackaged: true, resourcesPath: '/opt/SD/resources', exists: () => true });
+    expect([l.demoDir, l.nativeBinding, l.rendererIndex, l.parseWorker]).toEqual([
+      path.join('/opt/SD/resources', 'demo'),
+      undefined,
+      path.join('/opt/SD/resources/app.asar', 'out', 'renderer', 'index.html'),
+      path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'main', 'parse-worker.cjs'),
+    ]);
+  });
+});
