@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nodeOnly = process.argv.includes('--node-only');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 const external = ['electron', 'better-sqlite3', '@tensorflow/*', 'playwright-core', 'vite', 'esbuild'];
 const common = {

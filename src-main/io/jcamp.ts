@@ -157,7 +157,7 @@ function decodeText(bytes: Uint8Array, file: string): string {
   if (text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3);
   // A trailing Ctrl-Z is the DOS end-of-file mark some old writers append.
   const eof = text.indexOf('\u001a');
-  if (eof >= 0 && text.slice(eof).trim().replace(/\u001a/g, '') === '') text = text.slice(0, eof);
+  if (eof >= 0 && text.slice(eof).trim().split('\u001a').join('') === '') text = text.slice(0, eof);
   if (text.trim() === '') throw badInput(file, `${file} is empty.`);
   return text;
 }

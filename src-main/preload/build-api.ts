@@ -1,4 +1,5 @@
-import { CHANNELS, EVENT_NAMES, type Api, type Channel, type EventName } from '../common/ipc/contract';
+import { CHANNELS, EVENT_NAMES } from '../common/ipc/channels';
+import type { Api, Channel, EventName } from '../common/ipc/contract';
 
 export type Invoke = (channel: Channel, input: unknown) => Promise<unknown>;
 /** Subscribes to a push event; returns the function that unsubscribes. */
@@ -16,7 +17,7 @@ export function buildApi(invoke: Invoke, subscribe: Subscribe, pathForFile: Path
     api[channel] = (input: unknown) => invoke(channel, input ?? {});
   }
   api.on = (event: unknown, listener: unknown): (() => void) => {
-    if (typeof event !== 'string' || !(EVENT_NAMES as string[]).includes(event)) {
+    if (typeof event !== 'string' || !(EVENT_NAMES as readonly string[]).includes(event)) {
       throw new Error(`window.api.on: unknown event ${JSON.stringify(event)}. Known events: ${EVENT_NAMES.join(', ')}.`);
     }
     if (typeof listener !== 'function') throw new Error(`window.api.on(${event}): the listener must be a function.`);

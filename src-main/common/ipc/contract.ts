@@ -153,8 +153,7 @@ export interface Events {
 }
 export type EventName = keyof Events;
 
-export const CHANNELS = Object.keys(contract) as Channel[];
-export const EVENT_NAMES: EventName[] = ['imports:progress', 'project:changed', 'menu:command', 'files:dropped'];
+export { CHANNELS, EVENT_NAMES } from './channels';
 
 /** `window.api`: one async method per channel plus event subscription. */
 export type Api = {

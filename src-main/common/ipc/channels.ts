@@ -1,0 +1,32 @@
+import type { Channel, EventName } from './contract';
+
+/**
+ * Channel and event names as plain data, so the preload can build `window.api` without
+ * bundling zod and the schemas. `test/services/session.test.ts` checks the list equals the
+ * contract's keys; the `satisfies` below checks every name is a real channel.
+ */
+export const CHANNELS = [
+  'app:info',
+  'project:current',
+  'project:recent',
+  'project:create',
+  'project:open',
+  'project:openRecent',
+  'project:openDemo',
+  'project:close',
+  'datasets:list',
+  'datasets:get',
+  'datasets:import',
+  'jobs:cancel',
+  'datasets:rename',
+  'datasets:delete',
+  'datasets:samples',
+  'datasets:spectra',
+  'datasets:classStats',
+  'labels:set',
+  'labels:renameClass',
+  'labels:setSplit',
+  'columns:setKind',
+] as const satisfies readonly Channel[];
+
+export const EVENT_NAMES = ['imports:progress', 'project:changed', 'menu:command', 'files:dropped'] as const satisfies readonly EventName[];
