@@ -9,6 +9,8 @@ export type Db = Database.Database;
 /** Marks a Spectra Desk project (SQLite `application_id`, "SPDK"). */
 export const APPLICATION_ID = 0x5350444b;
 
+const PAGE_SIZE = 16384;
+
 export interface OpenOptions {
   /** Create the file when it does not exist (New project). Default false. */
   create?: boolean;
@@ -36,6 +38,8 @@ export function openProject(file: string, options: OpenOptions = {}): Db {
   if (options.readonly) dbOptions.readonly = true;
   const db = new Database(file, dbOptions);
   try {
+    // Spectra are kB-sized BLOBs: larger pages keep each one on a single page (no overflow chain).
+    if (!exists) db.pragma(`page_size = ${PAGE_SIZE}`);
     configure(db, options.readonly === true);
     if (exists) checkIntegrity(db, file);
     const appId = db.pragma('application_id', { simple: true }) as number;

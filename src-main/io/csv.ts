@@ -312,7 +312,7 @@ function planWithHeader(
     axisValues = run.values;
     indexAxis = true;
     warnings.push(
-      `${fileName}: the spectral columns ${spanText(names, from, to)} have no axis values; the number in each name is used as the axis (point index). Import with --axis-unit to set a unit.`,
+      `${fileName}: the spectral columns ${spanText(names, from, to)} have no axis values; the number in each name is used as the axis (point index). Set the axis unit when importing (Import form: More options → Axis unit; command line: --axis-unit) to change it.`,
     );
   }
   const direction = monotonicDirection(axisValues);
@@ -464,7 +464,7 @@ function typeColumn(cells: string[], asText: boolean, decimalComma: boolean): Me
 function resolveUnit(plan: TablePlan, fileName: string, opts: ImportOptions): { unit: AxisUnit; fromFile: boolean } {
   if (opts.axisUnit) {
     if (plan.format === 'table-headerless' && opts.axisUnit !== 'index') {
-      plan.warnings.push(`${fileName}: --axis-unit ${opts.axisUnit} ignored: the file has no axis values, only point numbers.`);
+      plan.warnings.push(`${fileName}: the axis unit ${opts.axisUnit} was ignored: the file has no axis values, only point numbers.`);
       return { unit: 'index', fromFile: false };
     }
     return { unit: opts.axisUnit, fromFile: false };
@@ -475,7 +475,7 @@ function resolveUnit(plan: TablePlan, fileName: string, opts: ImportOptions): { 
   const first = plan.axis[0]!;
   const last = plan.axis[plan.axis.length - 1]!;
   plan.warnings.push(
-    `${fileName}: the file does not state the axis unit; guessed ${AXIS_UNIT_LABELS[guess.unit]} because ${guess.reason} (${first} → ${last}). If that is wrong, import again with --axis-unit cm-1, nm, um, index or other.`,
+    `${fileName}: the file does not state the axis unit; guessed ${AXIS_UNIT_LABELS[guess.unit]} because ${guess.reason} (${first} → ${last}). If that is wrong, import again with the axis unit set (Import form: More options → Axis unit; command line: --axis-unit cm-1|nm|um|index|other).`,
   );
   return { unit: guess.unit, fromFile: false };
 }

@@ -138,7 +138,7 @@ export function parseXY(bytes: Uint8Array, fileName: string, opts: ImportOptions
     const guess = guessAxisUnit(axisValues);
     unit = guess.unit;
     warnings.push(
-      `${fileName}: the file does not state the x unit; guessed ${AXIS_UNIT_LABELS[unit]} because ${guess.reason} (${xs[0]} → ${xs[xs.length - 1]}). If that is wrong, import again with --axis-unit cm-1, nm, um, index or other.`,
+      `${fileName}: the file does not state the x unit; guessed ${AXIS_UNIT_LABELS[unit]} because ${guess.reason} (${xs[0]} → ${xs[xs.length - 1]}). If that is wrong, import again with the axis unit set (Import form: More options → Axis unit; command line: --axis-unit cm-1|nm|um|index|other).`,
     );
   }
   return {

@@ -6,20 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, openProject, schemaVersion } from '../../src-main/db/connection';
 import { SCHEMA_VERSION } from '../../src-main/db/migrations';
 import { UserError } from '../../src-main/common/errors';
+import { userErrorOf } from '../helpers/errors';
 import { tmpDir } from '../helpers/tmp';
 
 const sha = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function expectUserError(fn: () => unknown, code: string, text: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  expect((caught as UserError).code).toBe(code);
-  expect((caught as UserError).message).toMatch(text);
+  const err = userErrorOf(fn);
+  expect(err.code).toBe(code);
+  expect(err.message).toMatch(text);
 }
 
 describe('openProject', () => {
@@ -30,6 +25,7 @@ describe('openProject', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
     expect(tables.map((t) => t.name)).toEqual([
@@ -81,7 +77,7 @@ describe('openProject', () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
     const bytes = fs.readFileSync(file);
-    bytes.fill(0xff, 4096, 4096 + 2000); // garble the second page
+    bytes.fill(0xff, 16384, 16384 + 2000); // garble the second page (16 KiB pages)
     fs.writeFileSync(file, bytes);
     const before = sha(file);
     expect(() => openProject(file)).toThrow(UserError);

@@ -54,13 +54,14 @@ CREATE TABLE samples (
 ) STRICT;
 CREATE INDEX samples_by_dataset ON samples(dataset_id);
 
--- One row per channel; intensities are little-endian float32.
+-- One row per channel; intensities are little-endian float32. A rowid table, not WITHOUT ROWID:
+-- rows of several kB are what rowid tables are made for (SQLite's WITHOUT ROWID advice).
 CREATE TABLE channels (
   sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
   channel INTEGER NOT NULL CHECK (channel >= 0),
   intensities_f32 BLOB NOT NULL,
   PRIMARY KEY (sample_id, channel)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 -- Label and metadata columns of a dataset: class labels, numeric targets, group ids, free text.
 CREATE TABLE columns (
