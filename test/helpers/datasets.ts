@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** `../shared/datasets` beside the repository (CI clones the repo with shared/ next to it). */
@@ -5,4 +6,9 @@ export const DATASETS_DIR = path.resolve(__dirname, '../../../shared/datasets');
 
 export function fixture(...parts: string[]): string {
   return path.join(DATASETS_DIR, ...parts);
+}
+
+/** The bytes of a file under DATASETS_DIR. */
+export function readFixture(...parts: string[]): Uint8Array {
+  return new Uint8Array(readFileSync(fixture(...parts)));
 }

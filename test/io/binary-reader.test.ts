@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src-main/common/errors';
 import { BinaryReader, fileStem, linearAxis, requireFinite, sampleId } from '../../src-main/io/binary-reader';
-
-function caught(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return err as UserError;
-  }
-  throw new Error('expected a UserError');
-}
+import { userErrorOf as caught } from '../helpers/errors';
 
 describe('BinaryReader', () => {
   const bytes = new Uint8Array([0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x80, 0x3f, 0x41, 0x42, 0x00, 0x43]);

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { ImportOptions, ParsedBatch } from '../../src-main/common/domain/spectra';
-import { UserError } from '../../src-main/common/errors';
 import { guessAxisUnit, parseDelimited } from '../../src-main/io/csv';
 import { fixture } from '../helpers/datasets';
+import { userErrorOf as errorOf } from '../helpers/errors';
 
 const f32 = Math.fround;
 
@@ -28,17 +28,6 @@ function parseText(name: string, content: string | Uint8Array, opts: ImportOptio
   const file = path.join(tmp, name);
   writeFileSync(file, content);
   return parseDelimited(new Uint8Array(readFileSync(file)), name, opts);
-}
-
-/** The UserError thrown by `fn`. */
-function errorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
 }
 
 function count<T>(values: T[]): Map<T, number> {

@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src-main/common/errors';
+import type { UserError } from '../../src-main/common/errors';
 import type { ParsedBatch } from '../../src-main/common/domain/spectra';
 import { parseJcamp } from '../../src-main/io/jcamp';
-import { fixture } from '../helpers/datasets';
+import { fixture, readFixture } from '../helpers/datasets';
+import { userErrorOf } from '../helpers/errors';
 
 /**
  * Expected values were computed with an independent Python decoder (regex
@@ -16,7 +17,7 @@ import { fixture } from '../helpers/datasets';
 const JCAMP_DIR = fixture('format_fixtures', 'jcamp');
 
 function load(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(path.join(JCAMP_DIR, name)));
+  return readFixture('format_fixtures', 'jcamp', name);
 }
 
 function parseFixture(name: string): ParsedBatch {
@@ -30,14 +31,7 @@ function expectRel(actual: number, expected: number, rel = 1e-6): void {
 }
 
 function expectBadInput(fn: () => unknown, message: RegExp, line?: number): UserError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  const err = caught as UserError;
+  const err = userErrorOf(fn);
   expect(err.code).toBe('BAD_INPUT');
   expect(err.message).toMatch(message);
   if (line !== undefined) expect(err.line).toBe(line);

@@ -1,23 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MetaValue } from '../../src-main/common/domain/spectra';
-import { UserError } from '../../src-main/common/errors';
 import { parseDelimited } from '../../src-main/io/csv';
 import { type LabelTarget, applyLabels, parseLabelTable } from '../../src-main/io/labels';
-import { fixture } from '../helpers/datasets';
+import { readFixture } from '../helpers/datasets';
+import { userErrorOf as errorOf } from '../helpers/errors';
 
 const enc = new TextEncoder();
-const readFixture = (...parts: string[]): Uint8Array => new Uint8Array(readFileSync(fixture(...parts)));
-
-function errorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 function targets(files: string[]): LabelTarget[] {
   return files.map((f) => ({ id: f.replace(/\.[^.]+$/, ''), fileName: f, meta: {} as Record<string, MetaValue> }));

@@ -2,21 +2,12 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
 import { parseOpus } from '../../src-main/io/opus';
-import { fixture } from '../helpers/datasets';
+import { fixture, readFixture } from '../helpers/datasets';
+import { userErrorOf as caught } from '../helpers/errors';
 
 /** Expected values below were read independently with a Python `struct` script from the fixture bytes. */
 function load(name: string): Uint8Array {
-  return new Uint8Array(fs.readFileSync(fixture('format_fixtures', 'opus', name)));
-}
-
-function caught(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof UserError)) throw new Error(`expected a UserError, got ${String(err)}`);
-    return err;
-  }
-  throw new Error('expected a UserError');
+  return readFixture('format_fixtures', 'opus', name);
 }
 
 /** peach_juice.dpt: one "wavenumber<TAB>value" row per point, plus comment lines. */

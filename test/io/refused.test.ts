@@ -1,21 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src-main/common/errors';
 import { refuseKnownUnsupported } from '../../src-main/io/refused';
-import { fixture } from '../helpers/datasets';
+import { fixture, readFixture } from '../helpers/datasets';
+import { userErrorOf as caught } from '../helpers/errors';
 
 function load(...parts: string[]): Uint8Array {
-  return new Uint8Array(fs.readFileSync(fixture('format_fixtures', ...parts)));
-}
-
-function caught(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof UserError)) throw new Error(`expected a UserError, got ${String(err)}`);
-    return err;
-  }
-  throw new Error('expected a UserError');
+  return readFixture('format_fixtures', ...parts);
 }
 
 describe('refuseKnownUnsupported', () => {

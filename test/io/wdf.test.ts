@@ -1,28 +1,18 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
 import type { ParsedBatch } from '../../src-main/common/domain/spectra';
 import { parseWdf } from '../../src-main/io/wdf';
 import { parseSpc } from '../../src-main/io/spc';
-import { fixture } from '../helpers/datasets';
+import { readFixture } from '../helpers/datasets';
+import { userErrorOf as caught } from '../helpers/errors';
 
 /** Expected values below were read independently with a Python `struct` script from the fixture bytes. */
 function load(...parts: string[]): Uint8Array {
-  return new Uint8Array(fs.readFileSync(fixture('format_fixtures', ...parts)));
+  return readFixture('format_fixtures', ...parts);
 }
 
 function wdf(name: string): ParsedBatch {
   return parseWdf(load('wdf', name), name);
-}
-
-function caught(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof UserError)) throw new Error(`expected a UserError, got ${String(err)}`);
-    return err;
-  }
-  throw new Error('expected a UserError');
 }
 
 const f32 = Math.fround;

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImportOptions, ParsedBatch } from '../../src-main/common/domain/spectra';
-import { UserError } from '../../src-main/common/errors';
 import { sniffTextKind } from '../../src-main/io/text-sniff';
 import { parseXY } from '../../src-main/io/xy';
-import { fixture } from '../helpers/datasets';
+import { readFixture } from '../helpers/datasets';
+import { userErrorOf as errorOf } from '../helpers/errors';
 
 const f32 = Math.fround;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'spectra-xy-'));
@@ -17,18 +17,6 @@ function parseText(name: string, content: string | Uint8Array, opts: ImportOptio
   writeFileSync(file, content);
   return parseXY(new Uint8Array(readFileSync(file)), name, opts);
 }
-
-function errorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
-
-const readFixture = (...parts: string[]): Uint8Array => new Uint8Array(readFileSync(fixture(...parts)));
 
 describe('parseXY', () => {
   it('reads the OPUS data point table peach_juice.dpt', () => {

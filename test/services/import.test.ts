@@ -5,24 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { openProject, type Db } from '../../src-main/db/connection';
 import { listDatasets, loadAxis, loadSpectra, samplePage, setLabel, renameClass, columnValues } from '../../src-main/db/datasets';
 import { importFiles, inferKind } from '../../src-main/services/import';
-import { UserError } from '../../src-main/common/errors';
 import { fixture } from '../helpers/datasets';
+import { userErrorOfAsync as importError } from '../helpers/errors';
 import { tmpDir, writeFile } from '../helpers/tmp';
 
 function newProject(): { db: Db; file: string; dir: string } {
   const dir = tmpDir();
   const file = path.join(dir, 'p.spectra');
   return { db: openProject(file, { create: true }), file, dir };
-}
-
-async function importError(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected the import to fail');
 }
 
 function tableCounts(db: Db): Record<string, number> {

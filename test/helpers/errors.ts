@@ -1,0 +1,23 @@
+import { UserError } from '../../src-main/common/errors';
+
+/** The UserError thrown by `fn`; anything else it throws is rethrown, and not throwing at all is a failure. */
+export function userErrorOf(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('expected a UserError');
+}
+
+/** The UserError that `p` (or the promise `p()` returns) rejects with; same contract as `userErrorOf`. */
+export async function userErrorOfAsync(p: Promise<unknown> | (() => Promise<unknown>)): Promise<UserError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('expected a UserError');
+}
