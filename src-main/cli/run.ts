@@ -9,6 +9,7 @@ import type { DatasetSummary } from '../common/domain/project';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from '../services/import';
 import { APP_VERSION } from '../services/version';
+import { preprocessDataset } from '../services/preprocess';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -22,6 +23,7 @@ Usage:
                               [--split-tag train|test] [--split-column COLUMN]
                               [--label-column N|none] [--axis-unit cm-1|nm|um] [--json]
   spectra-desk list --project P [--json]
+  spectra-desk preprocess --project P --dataset D --pipeline PIPE.json --out OUT.csv [--json]
   spectra-desk formats [--json]
   spectra-desk --version
 
@@ -40,6 +42,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return await importCommand(rest, io);
       case 'list':
         return listCommand(rest, io);
+      case 'preprocess':
+        return preprocessCommand(rest, io);
       case 'formats':
         return formatsCommand(rest, io);
       case '--version':
@@ -223,4 +227,36 @@ function formatsCommand(args: string[], io: Streams): number {
   if (values.json) io.stdout.write(`${JSON.stringify({ formats: SUPPORTED_FORMATS })}\n`);
   else for (const f of SUPPORTED_FORMATS) io.stdout.write(`${f.label} (.${f.extensions.join(', .')})\n`);
   return 0;
+}
+
+function requireOption(value: string | undefined, flag: string): string {
+  if (!value) throw new UserError('BAD_INPUT', `Missing ${flag}.`, { field: flag });
+  return value;
+}
+
+function preprocessCommand(args: string[], io: Streams): number {
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: { ...JSON_FLAG, project: { type: 'string' }, dataset: { type: 'string' }, pipeline: { type: 'string' }, out: { type: 'string' } },
+    }),
+  );
+  const db = openProject(requireProject(values.project));
+  try {
+    const result = preprocessDataset(db, {
+      dataset: requireOption(values.dataset, '--dataset'),
+      pipelineFile: requireOption(values.pipeline, '--pipeline'),
+      out: requireOption(values.out, '--out'),
+    });
+    if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      io.stdout.write(
+        `Wrote ${result.samples} spectra × ${result.points} points to ${result.out} (fitted steps learned from ${result.fittedOnSplit === 'train' ? `the ${result.fittedOn} training samples` : `all ${result.fittedOn} samples (no training split tagged)`}).\n`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
 }

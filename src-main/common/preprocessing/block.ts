@@ -1,0 +1,46 @@
+import type { SpectraBlock } from './types';
+import { stepError } from './step-error';
+
+/** A new block with the same axis (copied) and the given values. */
+export function withValues(input: SpectraBlock, values: Float64Array): SpectraBlock {
+  return { axis: Float64Array.from(input.axis), values, rows: input.rows };
+}
+
+/**
+ * Applies `fn` to every spectrum. `fn` reads `src[offset .. offset + n)` and writes the same
+ * range of `dst`; `row` is 0-based (messages say `row + 1`).
+ */
+export function mapRows(
+  input: SpectraBlock,
+  fn: (src: Float64Array, dst: Float64Array, offset: number, n: number, row: number) => void,
+): SpectraBlock {
+  const n = input.axis.length;
+  const out = new Float64Array(input.rows * n);
+  for (let r = 0; r < input.rows; r++) fn(input.values, out, r * n, n, r);
+  return withValues(input, out);
+}
+
+/** Throws unless the fitted state's per-point vector matches the axis length. */
+export function checkStateLength(kind: string, field: string, length: number, axis: Float64Array): void {
+  if (length !== axis.length) {
+    throw stepError(
+      kind,
+      field,
+      `the fitted ${field} has ${length} points but the spectra have ${axis.length}; refit the pipeline on data with the same axis.`,
+    );
+  }
+}
+
+/** Trapezoid area of |y| over |Δaxis| for points `from .. to` (inclusive) of one spectrum. */
+export function absTrapezoid(values: Float64Array, offset: number, axis: Float64Array, from: number, to: number): number {
+  let area = 0;
+  for (let i = from; i < to; i++) {
+    area += (Math.abs(values[offset + i]) + Math.abs(values[offset + i + 1])) * Math.abs(axis[i + 1] - axis[i]);
+  }
+  return area / 2;
+}
+
+/** Formats an axis value for messages without float noise. */
+export function fmt(x: number): string {
+  return String(Number(x.toPrecision(10)));
+}

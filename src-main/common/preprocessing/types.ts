@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+
+/**
+ * A preprocessing step: a pure module. Spectra come in as one row-major Float64Array block
+ * `[spectra × points]` on an axis; steps never modify their input and return new arrays.
+ * Per-spectrum steps ignore `fit`; fitted steps (MSC, mean centring, autoscaling) learn JSON
+ * state in `fit` from the training split only, and `transform` never fits.
+ */
+export interface SpectraBlock {
+  /** Axis values (wavenumbers in cm⁻¹, wavelengths in nm, …), in file order. */
+  axis: Float64Array;
+  /** Row-major intensities, `rows × axis.length`. */
+  values: Float64Array;
+  rows: number;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface StepDefinition<P, S extends JsonValue | null = null> {
+  /** Registry key used in pipeline specs, e.g. `savitzkyGolay`. */
+  kind: string;
+  /** Bumped when the numbers a step produces change. */
+  version: number;
+  /** Human title for the recipe editor. */
+  title: string;
+  /** Params schema; every field has a default, so `{}` parses. */
+  params: z.ZodType<P>;
+  /** True for steps whose `fit` learns state from training data. */
+  fitted: boolean;
+  /**
+   * Checks params against the data before running (window longer than the spectrum, crop
+   * outside the axis, …) and throws a UserError naming the step and parameter.
+   */
+  validate?(params: P, axis: Float64Array): void;
+  /** Learns state from training spectra (fitted steps only). */
+  fit?(params: P, train: SpectraBlock): S;
+  /** Applies the step; may change the axis (crop, resample). Never mutates `input`. */
+  transform(params: P, input: SpectraBlock, state: S): SpectraBlock;
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/run';
+import { fixture } from '../helpers/datasets';
+import { tmpDir, writeFile } from '../helpers/tmp';
+
+interface Golden {
+  pipeline: unknown;
+  rows: number;
+  axis: number[];
+  picked: number[];
+  expected: string[][];
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+function readCsv(file: string): string[][] {
+  return fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+}
+
+describe('spectra-desk preprocess', () => {
+  it('savitzkyGolay(11, 2, deriv 1) → snv matches scipy savgol_filter + SNV to 1e-4', async () => {
+    const golden = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/preprocessing/cli-sg-snv.json'), 'utf8')) as Golden;
+    const dir = tmpDir();
+    const project = path.join(dir, 'p.spectra');
+    expect((await cli(['import', fixture('chemotools/train_spectra.csv'), '--project', project, '--dataset', 'fermentation'])).code).toBe(0);
+    const pipe = writeFile(dir, 'sg-snv.json', JSON.stringify(golden.pipeline));
+    const out = path.join(dir, 'out.csv');
+    const r = await cli(['preprocess', '--project', project, '--dataset', 'fermentation', '--pipeline', pipe, '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ dataset: 'fermentation', samples: 21, points: 1047, fittedOn: 21, fittedOnSplit: 'all' });
+    const rows = readCsv(out);
+    expect(rows.length).toBe(golden.rows + 1);
+    expect(rows[0]!.slice(0, 3)).toEqual(['sample', '428', '429']);
+    expect(rows[0]!.slice(1).map(Number)).toEqual(golden.axis);
+    let max = 0;
+    golden.picked.forEach((r, k) => {
+      const got = rows[r + 1]!.slice(1).map(Number);
+      const want = golden.expected[k]!.map(Number);
+      expect(got.length).toBe(want.length);
+      for (let j = 0; j < want.length; j++) max = Math.max(max, Math.abs(got[j]! - want[j]!));
+    });
+    expect(max).toBeLessThan(1e-4);
+  });
+
+  it('fits fitted steps on the training split only', async () => {
+    const dir = tmpDir();
+    const csv = writeFile(dir, 'd.csv', 'id,set,1000,1001,1002\na,train,1,2,3\nb,train,3,4,5\nc,test,10,10,10\n');
+    const project = path.join(dir, 'p.spectra');
+    expect((await cli(['import', csv, '--project', project, '--dataset', 'd', '--split-column', 'set'])).code).toBe(0);
+    const pipe = writeFile(dir, 'mc.json', JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }));
+    const out = path.join(dir, 'out.csv');
+    const r = await cli(['preprocess', '--project', project, '--dataset', 'd', '--pipeline', pipe, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fitted steps learned from the 2 training samples/);
+    expect(readCsv(out)).toEqual([
+      ['sample', '1000', '1001', '1002'],
+      ['a', '-1', '-1', '-1'],
+      ['b', '1', '1', '1'],
+      ['c', '8', '7', '6'],
+    ]);
+  });
+
+  it('names the pipeline file and step in errors, and writes nothing', async () => {
+    const dir = tmpDir();
+    const project = path.join(dir, 'p.spectra');
+    await cli(['import', fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv'), '--project', project]);
+    const pipe = writeFile(dir, 'bad.json', JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { windowSize: 1001 } }] }));
+    const out = path.join(dir, 'out.csv');
+    const r = await cli(['preprocess', '--project', project, '--dataset', 'Coffee', '--pipeline', pipe, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/savitzkyGolay.*windowSize/);
+    expect(fs.existsSync(out)).toBe(false);
+    const notJson = writeFile(dir, 'x.json', '{ nope');
+    expect((await cli(['preprocess', '--project', project, '--dataset', 'Coffee', '--pipeline', notJson, '--out', out])).stderr).toMatch(/^spectra-desk: x\.json is not valid JSON/);
+  });
+});
