@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openProject, schemaVersion, type Db } from '../db/connection';
 import * as datasets from '../db/datasets';
+import * as pipelines from '../db/pipelines';
+import { parsePipelineSpec } from '../common/preprocessing/pipeline';
 import { UserError, toErrorInfo } from '../common/errors';
 import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
 import type { ProjectInfo } from '../common/domain/project';
@@ -172,6 +174,12 @@ export class Session {
     'labels:set': async ({ datasetId, sampleIds, column, value }) => datasets.setLabel(this.requireDb(), datasetId, sampleIds, column, value),
     'labels:renameClass': async ({ datasetId, column, from, to }) => datasets.renameClass(this.requireDb(), datasetId, column, from, to),
     'labels:setSplit': async ({ datasetId, sampleIds, split }) => datasets.setSplit(this.requireDb(), datasetId, sampleIds, split),
+    'pipelines:list': async () => pipelines.listPipelines(this.requireDb()),
+    'pipelines:save': async ({ name, spec }) => pipelines.savePipeline(this.requireDb(), name, parsePipelineSpec(spec)),
+    'pipelines:delete': async ({ id }) => {
+      pipelines.deletePipeline(this.requireDb(), id);
+      return null;
+    },
     'columns:setKind': async ({ datasetId, column, kind }) => {
       datasets.setColumnKind(this.requireDb(), datasetId, column, kind);
       return datasets.datasetSummary(this.requireDb(), datasetId);

@@ -103,4 +103,22 @@ describe('Session.invoke', () => {
     expect(datasets[1]!.columns.fat).toMatchObject({ kind: 'number' });
     s.close();
   });
+
+  it('saves recipes resolved with defaults, replaces by name, and refuses bad params with the field', async () => {
+    const dir = tmpDir();
+    const s = new Session(host(dir, { saveProject: path.join(dir, 'r.spectra') }));
+    await s.invoke('project:create', {});
+    const saved = await s.invoke('pipelines:save', { name: 'SG + SNV', spec: { schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { derivative: 1 } }, { kind: 'snv' }] } });
+    expect(saved).toMatchObject({ ok: true, value: { id: 1, name: 'SG + SNV', spec: { schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', enabled: true, params: { windowSize: 11, polynomial: 2, derivative: 1 } }, { kind: 'snv' }] } } });
+    await s.invoke('pipelines:save', { name: 'SG + SNV', spec: { schemaVersion: 1, steps: [{ kind: 'snv' }] } });
+    const list = await s.invoke('pipelines:list', {});
+    expect(list.ok && (list.value as { name: string; spec: { steps: { kind: string }[] } }[]).map((p) => [p.name, p.spec.steps.map((x) => x.kind)])).toEqual([['SG + SNV', ['snv']]]);
+    const bad = await s.invoke('pipelines:save', { name: 'bad', spec: { schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { windowSize: 'big' } }] } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(bad.ok === false && bad.error.message).toMatch(/windowSize/);
+    expect(await s.invoke('pipelines:delete', { id: 1 })).toEqual({ ok: true, value: null });
+    expect(await s.invoke('pipelines:list', {})).toEqual({ ok: true, value: [] });
+    s.close();
+  });
 });
+

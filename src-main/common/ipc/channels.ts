@@ -26,6 +26,9 @@ export const CHANNELS = [
   'labels:set',
   'labels:renameClass',
   'labels:setSplit',
+  'pipelines:list',
+  'pipelines:save',
+  'pipelines:delete',
   'columns:setKind',
 ] as const satisfies readonly Channel[];
 

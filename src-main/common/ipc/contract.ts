@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import type { DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
 import type { AxisUnit, ColumnKind } from '../domain/spectra';
+import type { ResolvedPipeline } from '../preprocessing/pipeline';
+
+export interface SavedPipeline {
+  id: number;
+  name: string;
+  spec: ResolvedPipeline;
+  createdAt: string;
+}
 
 /**
  * The one IPC contract: channel → input schema and output type. The main side parses every
@@ -133,6 +141,11 @@ export const contract = {
     input: z.object({ datasetId: id, sampleIds: z.array(id).min(1).max(100_000), split: splitTag.nullable() }).strict(),
     output: out<number>(),
   },
+  /** Saved, named preprocessing recipes (resolved specs with their hash). */
+  'pipelines:list': { input: empty, output: out<SavedPipeline[]>() },
+  /** Resolves `spec` (defaults filled, params checked) and saves it; an existing name is replaced. */
+  'pipelines:save': { input: z.object({ name: z.string().min(1).max(200), spec: z.unknown() }).strict(), output: out<SavedPipeline>() },
+  'pipelines:delete': { input: z.object({ id }).strict(), output: out<null>() },
   'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
 } as const;
 
