@@ -4,15 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { openProject } from '../db/connection';
 import { importFiles } from '../services/import';
+import { runPreprocessingBench } from './preprocessing';
 
 /**
  * `npm run bench`: import of a generated 10,000 × 1,000 wide CSV into a new project, compared in
- * the same run with pandas.read_csv on the same file when Debian's python3-pandas is installed.
+ * the same run with pandas.read_csv on the same file when Debian's python3-pandas is installed;
+ * then preprocessing (SG + SNV, AsLS) against scipy (see ./preprocessing.ts).
+ * BENCH_ONLY=import or BENCH_ONLY=preprocessing runs one section.
  */
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000);
 const REPEATS = 3;
+const ONLY = process.env.BENCH_ONLY ?? '';
 
 function writeCsv(file: string): number {
   const fd = fs.openSync(file, 'w');
@@ -45,34 +49,39 @@ function pandasSeconds(file: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+async function importBench(dir: string): Promise<void> {
+  const csv = path.join(dir, 'wide.csv');
+  const bytes = writeCsv(csv);
+  console.log(`Import benchmark: ${ROWS} × ${POINTS} wide CSV, ${(bytes / 1e6).toFixed(1)} MB (best of ${REPEATS})`);
+  let best = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    const project = path.join(dir, `bench-${r}.spectra`);
+    globalThis.gc?.();
+    const t0 = performance.now();
+    const db = openProject(project, { create: true });
+    const result = await importFiles(db, { files: [csv], dataset: 'bench' });
+    db.close();
+    const seconds = (performance.now() - t0) / 1000;
+    if (result.samples !== ROWS) throw new Error(`imported ${result.samples} samples, expected ${ROWS}`);
+    best = Math.min(best, seconds);
+    console.log(`  run ${r + 1}: ${seconds.toFixed(2)} s (parse + validate + store in SQLite)`);
+  }
+  const pandas = pandasSeconds(csv);
+  console.log(`Spectra Desk import: ${best.toFixed(2)} s`);
+  if (pandas === null) {
+    console.log('pandas.read_csv: not measured (install Debian python3-pandas for the comparison)');
+  } else {
+    const ratio = best / pandas;
+    console.log(`pandas.read_csv (parse only): ${pandas.toFixed(2)} s`);
+    console.log(`ratio (ours / pandas): ${ratio.toFixed(2)}× — target ≤ 2.00× ${ratio <= 2 ? 'MET' : 'NOT MET'}`);
+  }
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-bench-'));
   try {
-    const csv = path.join(dir, 'wide.csv');
-    const bytes = writeCsv(csv);
-    console.log(`Import benchmark: ${ROWS} × ${POINTS} wide CSV, ${(bytes / 1e6).toFixed(1)} MB (best of ${REPEATS})`);
-    let best = Infinity;
-    for (let r = 0; r < REPEATS; r++) {
-      const project = path.join(dir, `bench-${r}.spectra`);
-      globalThis.gc?.();
-      const t0 = performance.now();
-      const db = openProject(project, { create: true });
-      const result = await importFiles(db, { files: [csv], dataset: 'bench' });
-      db.close();
-      const seconds = (performance.now() - t0) / 1000;
-      if (result.samples !== ROWS) throw new Error(`imported ${result.samples} samples, expected ${ROWS}`);
-      best = Math.min(best, seconds);
-      console.log(`  run ${r + 1}: ${seconds.toFixed(2)} s (parse + validate + store in SQLite)`);
-    }
-    const pandas = pandasSeconds(csv);
-    console.log(`Spectra Desk import: ${best.toFixed(2)} s`);
-    if (pandas === null) {
-      console.log('pandas.read_csv: not measured (install Debian python3-pandas for the comparison)');
-    } else {
-      const ratio = best / pandas;
-      console.log(`pandas.read_csv (parse only): ${pandas.toFixed(2)} s`);
-      console.log(`ratio (ours / pandas): ${ratio.toFixed(2)}× — target ≤ 2.00× ${ratio <= 2 ? 'MET' : 'NOT MET'}`);
-    }
+    if (ONLY !== 'preprocessing') await importBench(dir);
+    if (ONLY !== 'import') runPreprocessingBench(dir, ROWS, POINTS, REPEATS);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

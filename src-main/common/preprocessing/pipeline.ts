@@ -124,15 +124,18 @@ function stepAt(step: ResolvedStep): { def: StepDefinition<any, any>; params: un
 }
 
 /**
- * Runs the enabled steps in order on the training block; each fitted step learns its state
- * from the output of the steps before it. State is JSON.
+ * Runs the enabled steps up to the last fitted one on the training block; each fitted step
+ * learns its state from the output of the steps before it. State is JSON.
  */
 export function fitPipeline(spec: ResolvedPipeline, trainBlock: SpectraBlock): FittedPipeline {
   checkBlock(trainBlock);
   const states: (JsonValue | null)[] = [];
+  // Steps after the last fitted one learn nothing: they are not run here (apply runs and
+  // validates them), which halves the work of a pipeline without fitted steps.
+  const lastFitted = spec.steps.reduce((last, step, i) => (step.enabled && stepAt(step).def.fitted ? i : last), -1);
   let block = trainBlock;
   spec.steps.forEach((step, i) => {
-    if (!step.enabled) {
+    if (!step.enabled || i > lastFitted) {
       states.push(null);
       return;
     }
@@ -140,7 +143,7 @@ export function fitPipeline(spec: ResolvedPipeline, trainBlock: SpectraBlock): F
     def.validate?.(params, block.axis);
     const state: JsonValue | null = def.fitted && def.fit ? (def.fit(params, block) as JsonValue) : null;
     states.push(state);
-    if (i < spec.steps.length - 1) block = def.transform(params, block, state);
+    if (i < lastFitted) block = def.transform(params, block, state);
   });
   return { spec, states };
 }

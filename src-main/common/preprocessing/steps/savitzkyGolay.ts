@@ -50,6 +50,356 @@ function validate(p: SavitzkyGolayParams, axis: Float64Array): void {
 }
 
 /**
+ * Interior kernels: `y[i] = Σ_k c[k]·(x[i+k] ± x[i−k])` (plus `c[0]·x[i]` when even) for
+ * `i ∈ [from, to)`, written out term by term for the common windows 5–15, with the window held
+ * in locals that slide by one point per output (one load per point instead of `w`); together
+ * about 2–3× faster than the loop over the window in V8. `a_j` holds `x[i − h + j]`. `c` holds
+ * the folded centre weights (see `transform`); the terms are summed in the same order as the
+ * generic loop, so results are bit-identical to it.
+ */
+type Kernel = (x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array) => void;
+
+function even5(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2];
+  let a0 = x[from - 2],
+    a1 = x[from - 1],
+    a2 = x[from],
+    a3 = x[from + 1];
+  for (let i = from; i < to; i++) {
+    const a4 = x[i + 2];
+    y[i] = c0 * a2 + c1 * (a3 + a1) + c2 * (a4 + a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+  }
+}
+
+function odd5(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c1 = c[1], c2 = c[2];
+  let a0 = x[from - 2],
+    a1 = x[from - 1],
+    a2 = x[from],
+    a3 = x[from + 1];
+  for (let i = from; i < to; i++) {
+    const a4 = x[i + 2];
+    y[i] = c1 * (a3 - a1) + c2 * (a4 - a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+  }
+}
+
+function even7(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+  let a0 = x[from - 3],
+    a1 = x[from - 2],
+    a2 = x[from - 1],
+    a3 = x[from],
+    a4 = x[from + 1],
+    a5 = x[from + 2];
+  for (let i = from; i < to; i++) {
+    const a6 = x[i + 3];
+    y[i] = c0 * a3 + c1 * (a4 + a2) + c2 * (a5 + a1) + c3 * (a6 + a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+  }
+}
+
+function odd7(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c1 = c[1], c2 = c[2], c3 = c[3];
+  let a0 = x[from - 3],
+    a1 = x[from - 2],
+    a2 = x[from - 1],
+    a3 = x[from],
+    a4 = x[from + 1],
+    a5 = x[from + 2];
+  for (let i = from; i < to; i++) {
+    const a6 = x[i + 3];
+    y[i] = c1 * (a4 - a2) + c2 * (a5 - a1) + c3 * (a6 - a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+  }
+}
+
+function even9(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
+  let a0 = x[from - 4],
+    a1 = x[from - 3],
+    a2 = x[from - 2],
+    a3 = x[from - 1],
+    a4 = x[from],
+    a5 = x[from + 1],
+    a6 = x[from + 2],
+    a7 = x[from + 3];
+  for (let i = from; i < to; i++) {
+    const a8 = x[i + 4];
+    y[i] = c0 * a4 + c1 * (a5 + a3) + c2 * (a6 + a2) + c3 * (a7 + a1) + c4 * (a8 + a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+  }
+}
+
+function odd9(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
+  let a0 = x[from - 4],
+    a1 = x[from - 3],
+    a2 = x[from - 2],
+    a3 = x[from - 1],
+    a4 = x[from],
+    a5 = x[from + 1],
+    a6 = x[from + 2],
+    a7 = x[from + 3];
+  for (let i = from; i < to; i++) {
+    const a8 = x[i + 4];
+    y[i] = c1 * (a5 - a3) + c2 * (a6 - a2) + c3 * (a7 - a1) + c4 * (a8 - a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+  }
+}
+
+function even11(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5];
+  let a0 = x[from - 5],
+    a1 = x[from - 4],
+    a2 = x[from - 3],
+    a3 = x[from - 2],
+    a4 = x[from - 1],
+    a5 = x[from],
+    a6 = x[from + 1],
+    a7 = x[from + 2],
+    a8 = x[from + 3],
+    a9 = x[from + 4];
+  for (let i = from; i < to; i++) {
+    const a10 = x[i + 5];
+    y[i] = c0 * a5 + c1 * (a6 + a4) + c2 * (a7 + a3) + c3 * (a8 + a2) + c4 * (a9 + a1) + c5 * (a10 + a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+    a8 = a9;
+    a9 = a10;
+  }
+}
+
+function odd11(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5];
+  let a0 = x[from - 5],
+    a1 = x[from - 4],
+    a2 = x[from - 3],
+    a3 = x[from - 2],
+    a4 = x[from - 1],
+    a5 = x[from],
+    a6 = x[from + 1],
+    a7 = x[from + 2],
+    a8 = x[from + 3],
+    a9 = x[from + 4];
+  for (let i = from; i < to; i++) {
+    const a10 = x[i + 5];
+    y[i] = c1 * (a6 - a4) + c2 * (a7 - a3) + c3 * (a8 - a2) + c4 * (a9 - a1) + c5 * (a10 - a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+    a8 = a9;
+    a9 = a10;
+  }
+}
+
+function even13(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6];
+  let a0 = x[from - 6],
+    a1 = x[from - 5],
+    a2 = x[from - 4],
+    a3 = x[from - 3],
+    a4 = x[from - 2],
+    a5 = x[from - 1],
+    a6 = x[from],
+    a7 = x[from + 1],
+    a8 = x[from + 2],
+    a9 = x[from + 3],
+    a10 = x[from + 4],
+    a11 = x[from + 5];
+  for (let i = from; i < to; i++) {
+    const a12 = x[i + 6];
+    y[i] = c0 * a6 + c1 * (a7 + a5) + c2 * (a8 + a4) + c3 * (a9 + a3) + c4 * (a10 + a2) + c5 * (a11 + a1) + c6 * (a12 + a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+    a8 = a9;
+    a9 = a10;
+    a10 = a11;
+    a11 = a12;
+  }
+}
+
+function odd13(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6];
+  let a0 = x[from - 6],
+    a1 = x[from - 5],
+    a2 = x[from - 4],
+    a3 = x[from - 3],
+    a4 = x[from - 2],
+    a5 = x[from - 1],
+    a6 = x[from],
+    a7 = x[from + 1],
+    a8 = x[from + 2],
+    a9 = x[from + 3],
+    a10 = x[from + 4],
+    a11 = x[from + 5];
+  for (let i = from; i < to; i++) {
+    const a12 = x[i + 6];
+    y[i] = c1 * (a7 - a5) + c2 * (a8 - a4) + c3 * (a9 - a3) + c4 * (a10 - a2) + c5 * (a11 - a1) + c6 * (a12 - a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+    a8 = a9;
+    a9 = a10;
+    a10 = a11;
+    a11 = a12;
+  }
+}
+
+function even15(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7];
+  let a0 = x[from - 7],
+    a1 = x[from - 6],
+    a2 = x[from - 5],
+    a3 = x[from - 4],
+    a4 = x[from - 3],
+    a5 = x[from - 2],
+    a6 = x[from - 1],
+    a7 = x[from],
+    a8 = x[from + 1],
+    a9 = x[from + 2],
+    a10 = x[from + 3],
+    a11 = x[from + 4],
+    a12 = x[from + 5],
+    a13 = x[from + 6];
+  for (let i = from; i < to; i++) {
+    const a14 = x[i + 7];
+    y[i] = c0 * a7 + c1 * (a8 + a6) + c2 * (a9 + a5) + c3 * (a10 + a4) + c4 * (a11 + a3) + c5 * (a12 + a2) + c6 * (a13 + a1) + c7 * (a14 + a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+    a8 = a9;
+    a9 = a10;
+    a10 = a11;
+    a11 = a12;
+    a12 = a13;
+    a13 = a14;
+  }
+}
+
+function odd15(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7];
+  let a0 = x[from - 7],
+    a1 = x[from - 6],
+    a2 = x[from - 5],
+    a3 = x[from - 4],
+    a4 = x[from - 3],
+    a5 = x[from - 2],
+    a6 = x[from - 1],
+    a7 = x[from],
+    a8 = x[from + 1],
+    a9 = x[from + 2],
+    a10 = x[from + 3],
+    a11 = x[from + 4],
+    a12 = x[from + 5],
+    a13 = x[from + 6];
+  for (let i = from; i < to; i++) {
+    const a14 = x[i + 7];
+    y[i] = c1 * (a8 - a6) + c2 * (a9 - a5) + c3 * (a10 - a4) + c4 * (a11 - a3) + c5 * (a12 - a2) + c6 * (a13 - a1) + c7 * (a14 - a0);
+    a0 = a1;
+    a1 = a2;
+    a2 = a3;
+    a3 = a4;
+    a4 = a5;
+    a5 = a6;
+    a6 = a7;
+    a7 = a8;
+    a8 = a9;
+    a9 = a10;
+    a10 = a11;
+    a11 = a12;
+    a12 = a13;
+    a13 = a14;
+  }
+}
+
+const EVEN: Kernel[] = [even5, even7, even9, even11, even13, even15];
+const ODD: Kernel[] = [odd5, odd7, odd9, odd11, odd13, odd15];
+
+function evenGeneric(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const h = c.length - 1;
+  const c0 = c[0];
+  for (let i = from; i < to; i++) {
+    let s = c0 * x[i];
+    for (let k = 1; k <= h; k++) s += c[k] * (x[i + k] + x[i - k]);
+    y[i] = s;
+  }
+}
+
+function oddGeneric(x: Float64Array, y: Float64Array, from: number, to: number, c: Float64Array): void {
+  const h = c.length - 1;
+  for (let i = from; i < to; i++) {
+    let s = 0;
+    for (let k = 1; k <= h; k++) s += c[k] * (x[i + k] - x[i - k]);
+    y[i] = s;
+  }
+}
+
+/** The kernel for half-window `h` (window `2h + 1`): unrolled for windows 5–15, else generic. */
+function kernelFor(h: number, odd: boolean): Kernel {
+  if (h >= 2 && h <= 7) return (odd ? ODD : EVEN)[h - 2];
+  return odd ? oddGeneric : evenGeneric;
+}
+
+/**
  * Savitzky–Golay smoothing/derivative, matching scipy's `savgol_filter(x, windowSize,
  * polynomial, deriv=derivative, delta=delta, mode='interp')`: interior points by convolution
  * with precomputed weights; the first and last `windowSize // 2` points from the least-squares
@@ -73,27 +423,15 @@ function transform(p: SavitzkyGolayParams, input: SpectraBlock): SpectraBlock {
   // Central weights are symmetric (even derivative) or antisymmetric (odd) about the centre,
   // so each pair of points shares one multiply: s = c0·x[i] + Σ ck·(x[i+k] ± x[i−k]).
   const odd = p.derivative % 2 === 1;
-  const c0 = center[h];
   const ck = new Float64Array(h + 1);
+  ck[0] = center[h];
   for (let k = 1; k <= h; k++) ck[k] = odd ? (center[h + k] - center[h - k]) / 2 : (center[h + k] + center[h - k]) / 2;
+  const kernel = kernelFor(h, odd);
   const src = input.values;
   const out = new Float64Array(input.rows * n);
   for (let r = 0; r < input.rows; r++) {
     const base = r * n;
-    const stop = base + n - h;
-    if (odd) {
-      for (let i = base + h; i < stop; i++) {
-        let s = 0;
-        for (let k = 1; k <= h; k++) s += ck[k] * (src[i + k] - src[i - k]);
-        out[i] = s;
-      }
-    } else {
-      for (let i = base + h; i < stop; i++) {
-        let s = c0 * src[i];
-        for (let k = 1; k <= h; k++) s += ck[k] * (src[i + k] + src[i - k]);
-        out[i] = s;
-      }
-    }
+    kernel(src, out, base + h, base + n - h, ck);
     for (let i = 0; i < h; i++) {
       const cl = left[i];
       const cr = right[i];
