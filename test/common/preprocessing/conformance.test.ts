@@ -71,7 +71,9 @@ describe.each(cases)('%s on the %s axis', (_kind, _axisName, step, axis) => {
     expect(b).toEqual(a);
   });
 
-  it.runIf(step.fitted)('fitted state is JSON and gives identical output after a round trip', () => {
+  // Only fitted steps have state to round-trip; the test is not registered for the others.
+  if (step.fitted)
+    it('fitted state is JSON and gives identical output after a round trip', () => {
     const params: unknown = step.params.parse({});
     const { out, state } = run(step, params, train, data);
     const restored = JSON.parse(JSON.stringify(state)) as JsonValue;
