@@ -145,10 +145,11 @@ describe('Recipes (Chromium, real Session)', () => {
     const saved = listed.value.find((p) => p.name === 'SG1 + SNV')!;
     expect(saved.spec.steps.map((s) => s.kind)).toEqual(['savitzkyGolay', 'snv']);
     expect(saved.spec.steps[0]!.params).toMatchObject({ derivative: 1, windowSize: 15 });
-    // Leave and come back: the list is fetched again.
+    // Leave and come back: the list is fetched again and the recipe being edited is kept.
     await page.locator('nav').getByRole('button', { name: 'Data' }).click();
     await page.locator('nav').getByRole('button', { name: 'Recipes' }).click();
     await main().locator('[data-testid=saved-recipes]').getByRole('button', { name: 'SG1 + SNV', exact: true }).waitFor();
+    await expect(main().locator('[data-testid=recipe-step]').count()).resolves.toBe(2);
     await main().locator('[data-testid=saved-recipes]').getByRole('button', { name: 'SG1 + SNV', exact: true }).click();
     await expect(main().locator('[data-testid=recipe-step]').count()).resolves.toBe(2);
     await expect(main().locator('textarea[name=specJson]').inputValue()).resolves.toContain('"savitzkyGolay"');

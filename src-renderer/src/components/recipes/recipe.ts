@@ -186,3 +186,9 @@ export function runPreview(steps: RecipeStep[], block: SpectraBlock, trainRows: 
   }
   return { steps: results, error: null, spec };
 }
+
+/**
+ * The recipe being edited, kept per project while the user visits other sections, so leaving
+ * Recipes does not throw away unsaved steps.
+ */
+export const drafts = new Map<string, { steps: RecipeStep[]; loadedName: string | null }>();
