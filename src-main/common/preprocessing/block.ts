@@ -8,14 +8,16 @@ export function withValues(input: SpectraBlock, values: Float64Array): SpectraBl
 
 /**
  * Applies `fn` to every spectrum. `fn` reads `src[offset .. offset + n)` and writes the same
- * range of `dst`; `row` is 0-based (messages say `row + 1`).
+ * range of `dst`; `row` is 0-based (messages say `row + 1`). With `inPlace`, `dst` is the input's
+ * own array (for `transformInPlace`; `fn` must then read a row fully before writing it).
  */
 export function mapRows(
   input: SpectraBlock,
   fn: (src: Float64Array, dst: Float64Array, offset: number, n: number, row: number) => void,
+  inPlace = false,
 ): SpectraBlock {
   const n = input.axis.length;
-  const out = new Float64Array(input.rows * n);
+  const out = inPlace ? input.values : new Float64Array(input.rows * n);
   for (let r = 0; r < input.rows; r++) fn(input.values, out, r * n, n, r);
   return withValues(input, out);
 }

@@ -149,7 +149,7 @@ export function fitPipeline(spec: ResolvedPipeline, trainBlock: SpectraBlock): F
 }
 
 /** Runs every step, handing each output (disabled steps pass their input through) to `visit`. */
-function runSteps(fitted: FittedPipeline, block: SpectraBlock, visit: (out: StepOutput) => void, options: ApplyOptions): SpectraBlock {
+function runSteps(fitted: FittedPipeline, block: SpectraBlock, visit: (out: StepOutput) => void, options: ApplyOptions, reuseIntermediates = false): SpectraBlock {
   checkBlock(block);
   const { steps } = fitted.spec;
   if (fitted.states.length !== steps.length) {
@@ -164,7 +164,9 @@ function runSteps(fitted: FittedPipeline, block: SpectraBlock, visit: (out: Step
         throw new UserError('BAD_INPUT', `Pipeline step ${i + 1} (${step.kind}) has not been fitted; fit the pipeline on training data first.`);
       }
       def.validate?.(params, current.axis);
-      current = def.transform(params, current, state);
+      // An intermediate block is ours alone when outputs are not handed out step by step.
+      const inPlace = reuseIntermediates && current !== block && def.transformInPlace;
+      current = inPlace ? def.transformInPlace!(params, current, state) : def.transform(params, current, state);
     }
     visit({ index: i, kind: step.kind, enabled: step.enabled, output: current });
     options.onStep?.({ index: i, total: steps.length, kind: step.kind });
@@ -181,5 +183,5 @@ export function applyPipelineSteps(fitted: FittedPipeline, block: SpectraBlock, 
 
 /** Applies a fitted pipeline (transform only, never fits); returns the final block. */
 export function applyPipeline(fitted: FittedPipeline, block: SpectraBlock, options: ApplyOptions = {}): SpectraBlock {
-  return runSteps(fitted, block, () => undefined, options);
+  return runSteps(fitted, block, () => undefined, options, true);
 }

@@ -36,4 +36,10 @@ export interface StepDefinition<P, S extends JsonValue | null = null> {
   fit?(params: P, train: SpectraBlock): S;
   /** Applies the step; may change the axis (crop, resample). Never mutates `input`. */
   transform(params: P, input: SpectraBlock, state: S): SpectraBlock;
+  /**
+   * Optional: the same result as `transform`, written over `input.values`. Only the pipeline
+   * calls it, and only on intermediate blocks it made itself (never the caller's data, never
+   * outputs it hands out step by step) — it saves allocating a full block per step.
+   */
+  transformInPlace?(params: P, input: SpectraBlock, state: S): SpectraBlock;
 }

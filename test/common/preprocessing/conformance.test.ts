@@ -71,6 +71,14 @@ describe.each(cases)('%s on the %s axis', (_kind, _axisName, step, axis) => {
     expect(b).toEqual(a);
   });
 
+  if (step.transformInPlace)
+    it('transformInPlace gives exactly what transform gives', () => {
+      const params: unknown = step.params.parse({});
+      const { out, state } = run(step, params, train, data);
+      const copy = { axis: Float64Array.from(data.axis), values: Float64Array.from(data.values), rows: data.rows };
+      expect(step.transformInPlace!(params, copy, state)).toEqual(out);
+    });
+
   // Only fitted steps have state to round-trip; the test is not registered for the others.
   if (step.fitted)
     it('fitted state is JSON and gives identical output after a round trip', () => {

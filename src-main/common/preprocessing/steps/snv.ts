@@ -14,7 +14,16 @@ const KIND = 'snv';
  * its magnitude, i.e. flat up to rounding) is refused rather than turned into NaN/Inf.
  */
 function transform(_p: SnvParams, input: SpectraBlock): SpectraBlock {
-  return mapRows(input, (src, dst, o, n, row) => {
+  return mapRows(input, snvRow);
+}
+
+/** Each row's statistics are computed before the row is written, so this is safe in place. */
+function transformInPlace(_p: SnvParams, input: SpectraBlock): SpectraBlock {
+  return mapRows(input, snvRow, true);
+}
+
+function snvRow(src: Float64Array, dst: Float64Array, o: number, n: number, row: number): void {
+  {
     // Two tight passes: the mean, then the sum of squared deviations from it (numpy's `std`
     // with ddof = 0). Four accumulators per pass break the add dependency chain (and sum more
     // like numpy's pairwise summation than one running total would).
@@ -74,7 +83,7 @@ function transform(_p: SnvParams, input: SpectraBlock): SpectraBlock {
     }
     const inv = 1 / std;
     for (let j = o; j < end; j++) dst[j] = (src[j] - mean) * inv;
-  });
+  }
 }
 
 export const snv: StepDefinition<SnvParams> = {
@@ -84,4 +93,5 @@ export const snv: StepDefinition<SnvParams> = {
   params: z.strictObject({}),
   fitted: false,
   transform,
+  transformInPlace,
 };
