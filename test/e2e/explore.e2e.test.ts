@@ -1,40 +1,21 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser and use DOM types.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Bridge, canvasInk, ensureRenderer, launchBrowser, screenshot, serveRenderer, tempDir } from './harness';
+import type { Page } from 'playwright-core';
+import { canvasInk, openAppPage, screenshot, type AppPage, type Bridge } from './harness';
 
 describe('Explore (Chromium, real Session)', () => {
-  let browser: Browser;
+  let app: AppPage;
   let page: Page;
-  let server: { url: string; close: () => Promise<void> };
   let bridge: Bridge;
-  let work: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    await ensureRenderer();
-    server = await serveRenderer();
-    browser = await launchBrowser();
-    work = tempDir('spectra-explore-');
-    bridge = new Bridge(path.join(work, 'user-data'));
-    page = await browser.newPage({ viewport: { width: 1400, height: 880 }, colorScheme: 'light' });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/frame-ancestors/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    await bridge.attach(page);
-    await page.goto(server.url);
+    app = await openAppPage('spectra-explore-');
+    ({ page, bridge, problems } = app);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    bridge?.dispose();
-    await server?.close();
-    if (work) fs.rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(async () => app?.close());
 
   const main = () => page.locator('main');
   const inked = async (selector: string, share: number) => {

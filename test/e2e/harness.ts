@@ -210,3 +210,45 @@ export async function canvasInk(page: Page, selector: string): Promise<{ width: 
     return { width: c.width, height: c.height, inked, distinct: colours.size };
   });
 }
+
+/** A page of the built app in Chromium, bridged to a real Session, collecting console problems. */
+export interface AppPage {
+  browser: Browser;
+  page: Page;
+  bridge: Bridge;
+  /** Temporary folder for this suite (user data, projects, written files). */
+  work: string;
+  /** Page errors and console errors seen so far (tests assert it stays empty). */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openAppPage(prefix: string): Promise<AppPage> {
+  await ensureRenderer();
+  const server = await serveRenderer();
+  const browser = await launchBrowser();
+  const work = tempDir(prefix);
+  const bridge = new Bridge(path.join(work, 'user-data'));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 880 }, colorScheme: 'light' });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // Chromium ignores frame-ancestors in a meta CSP and says so; the Electron main side sends it as a header.
+    if (m.type() === 'error' && !/frame-ancestors/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  await bridge.attach(page);
+  await page.goto(server.url);
+  return {
+    browser,
+    page,
+    bridge,
+    work,
+    problems,
+    async close() {
+      await browser.close();
+      bridge.dispose();
+      await server.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}

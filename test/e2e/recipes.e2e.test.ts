@@ -3,41 +3,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { fixture } from '../helpers/datasets';
-import { Bridge, canvasInk, ensureRenderer, launchBrowser, screenshot, serveRenderer, tempDir } from './harness';
+import { canvasInk, openAppPage, screenshot, type AppPage, type Bridge } from './harness';
 
 const COFFEE = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
 
 describe('Recipes (Chromium, real Session)', () => {
-  let browser: Browser;
+  let app: AppPage;
   let page: Page;
-  let server: { url: string; close: () => Promise<void> };
   let bridge: Bridge;
   let work: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    await ensureRenderer();
-    server = await serveRenderer();
-    browser = await launchBrowser();
-    work = tempDir('spectra-recipes-');
-    bridge = new Bridge(path.join(work, 'user-data'));
-    page = await browser.newPage({ viewport: { width: 1400, height: 880 }, colorScheme: 'light' });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/frame-ancestors/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    await bridge.attach(page);
-    await page.goto(server.url);
+    app = await openAppPage('spectra-recipes-');
+    ({ page, bridge, work, problems } = app);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    bridge?.dispose();
-    await server?.close();
-    if (work) fs.rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(async () => app?.close());
 
   const main = () => page.locator('main');
   /** Pixels of a chart canvas, to tell whether it was redrawn with different data. */
