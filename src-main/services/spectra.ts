@@ -44,7 +44,7 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
   const ids = opts.sampleIds ?? evenSubsample(all, opts.maxSpectra ?? 500);
   const spectra = loadSpectra(db, datasetId, ids);
   if (!spectra.length) {
-    return { datasetId, axisUnit: 'index', axis: new Float64Array(0), sampleIds: [], keys: [], groups: [], intensities: new Float32Array(0), total: all.length };
+    return { datasetId, axisUnit: 'index', axis: new Float64Array(0), sampleIds: [], keys: [], splits: [], groups: [], intensities: new Float32Array(0), total: all.length };
   }
   const axes = new Map<number, ReturnType<typeof loadAxis>>();
   const axisOf = (axisId: number): ReturnType<typeof loadAxis> => {
@@ -70,6 +70,7 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
     axis: ref.values,
     sampleIds: spectra.map((s) => s.sampleId),
     keys: spectra.map((s) => s.key),
+    splits: spectra.map((s) => s.split),
     groups,
     intensities,
     total: all.length,

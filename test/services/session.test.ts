@@ -59,6 +59,7 @@ describe('Session.invoke', () => {
       expect(v.intensities.length).toBe(10 * 448);
       expect(v.axis.length).toBe(448);
       expect(new Set(v.groups)).toEqual(new Set(['1', '2', '3']));
+      expect((preview.value as { splits: unknown[] }).splits).toEqual(Array(10).fill('train'));
     }
     const stats = await s.invoke('datasets:classStats', { datasetId: 1, column: 'class' });
     expect(stats.ok && (stats.value as { classes: { value: string; count: number }[] }).classes.map((c) => [c.value, c.count])).toEqual([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import type { DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
-import type { AxisUnit, ColumnKind } from '../domain/spectra';
+import type { AxisUnit, ColumnKind, SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 
 export interface SavedPipeline {
@@ -37,6 +37,8 @@ export interface SpectraPreview {
   axis: Float64Array;
   sampleIds: number[];
   keys: string[];
+  /** Split tag per spectrum (fitted preview steps learn from the `train` ones). */
+  splits: (SplitTag | null)[];
   /** Value of `colorBy` per spectrum (null when not asked or missing). */
   groups: (string | number | null)[];
   /** Row-major [spectra × points], channel 0. */

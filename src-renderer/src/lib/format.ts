@@ -94,3 +94,8 @@ export function classColumns(ds: DatasetSummary): string[] {
 
 /** The shortcut modifier as this platform writes it. */
 export const MOD = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+';
+
+/** Rows of a preview tagged `train` (fitted steps learn from these; none tagged → all rows). */
+export function trainRowsOf(preview: { splits: (string | null)[] }): number[] {
+  return preview.splits.flatMap((s, i) => (s === 'train' ? [i] : []));
+}
