@@ -228,8 +228,7 @@ export function sampleIds(db: Db, datasetId: number): number[] {
 
 /** Values of one column for every sample of the dataset, in sample id order. */
 export function columnValues(db: Db, datasetId: number, column: string): { sampleId: number; value: string | number | null }[] {
-  const col = listColumns(db, datasetId).find((c) => c.name === column);
-  if (!col) throw new UserError('NOT_FOUND', `Dataset has no column "${column}".`, { field: column });
+  const col = requireColumn(db, datasetId, column);
   return db
     .prepare(
       `SELECT s.id AS sampleId, coalesce(v.number_value, v.text_value) AS value FROM samples s

@@ -89,8 +89,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     const labelName = path.basename(req.labels);
     const table = parseLabelTable(readInput(req.labels), labelName);
     const entries = loaded.flatMap((f) => f.batch.samples.map((s) => ({ id: s.id, fileName: f.name, meta: s.meta })));
-    const applied = applyLabels(entries, table, labelName) as { applied: number; warnings?: string[] };
-    if (applied.warnings) warnings.push(...applied.warnings);
+    warnings.push(...applyLabels(entries, table, labelName).warnings);
   }
   const name = (req.dataset ?? defaultDatasetName(req.files[0]!)).trim();
   if (!name) throw new UserError('BAD_INPUT', 'The dataset name is empty.', { field: 'dataset' });

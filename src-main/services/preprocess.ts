@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import { datasetIdByNameOrId, loadAxis, loadSpectra } from '../db/datasets';
 import { UserError } from '../common/errors';
-import { applyPipeline, fitPipeline, parsePipelineSpec, type FittedPipeline } from '../common/preprocessing/pipeline';
+import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
 
 export interface PreprocessRequest {
@@ -65,25 +65,13 @@ export function datasetBlock(db: Db, datasetId: number, datasetName: string): { 
   return { block: { axis, values, rows: spectra.length }, keys: spectra.map((s) => s.key), train };
 }
 
-function rowsOf(block: SpectraBlock, rows: number[]): SpectraBlock {
-  const n = block.axis.length;
-  const values = new Float64Array(rows.length * n);
-  rows.forEach((r, i) => values.set(block.values.subarray(r * n, (r + 1) * n), i * n));
-  return { axis: block.axis, values, rows: rows.length };
-}
-
-/** Fits on the training split (all samples when none is tagged train) and applies to every sample. */
-export function fitAndApply(spec: ReturnType<typeof parsePipelineSpec>, block: SpectraBlock, train: number[]): { fitted: FittedPipeline; output: SpectraBlock } {
-  const fitted = fitPipeline(spec, train.length ? rowsOf(block, train) : block);
-  return { fitted, output: applyPipeline(fitted, block) };
-}
 
 export function preprocessDataset(db: Db, req: PreprocessRequest): PreprocessResult {
   const started = performance.now();
   const spec = readPipelineFile(req.pipelineFile);
   const datasetId = datasetIdByNameOrId(db, req.dataset);
   const { block, keys, train } = datasetBlock(db, datasetId, req.dataset);
-  const { output } = fitAndApply(spec, block, train);
+  const output = applyPipeline(fitOnTraining(spec, block, train), block);
   writeBlockCsv(req.out, output, keys);
   return {
     dataset: req.dataset,

@@ -46,3 +46,11 @@ export function absTrapezoid(values: Float64Array, offset: number, axis: Float64
 export function fmt(x: number): string {
   return String(Number(x.toPrecision(10)));
 }
+
+/** The given rows of a block, copied into a new block on the same axis. */
+export function selectRows(block: SpectraBlock, rows: readonly number[]): SpectraBlock {
+  const n = block.axis.length;
+  const values = new Float64Array(rows.length * n);
+  rows.forEach((r, i) => values.set(block.values.subarray(r * n, (r + 1) * n), i * n));
+  return { axis: block.axis, values, rows: rows.length };
+}

@@ -3,6 +3,7 @@ import { UserError } from '../errors';
 import { canonicalJson } from './canonical-json';
 import { fnv1a64 } from './fnv1a64';
 import { getStep, STEPS } from './registry';
+import { selectRows } from './block';
 import type { JsonValue, SpectraBlock, StepDefinition } from './types';
 
 /** One step with every param filled in and the step version it was resolved against. */
@@ -184,4 +185,12 @@ export function applyPipelineSteps(fitted: FittedPipeline, block: SpectraBlock, 
 /** Applies a fitted pipeline (transform only, never fits); returns the final block. */
 export function applyPipeline(fitted: FittedPipeline, block: SpectraBlock, options: ApplyOptions = {}): SpectraBlock {
   return runSteps(fitted, block, () => undefined, options, true);
+}
+
+/**
+ * Fits on the training rows of `block` (all rows when `trainRows` is empty): the one place
+ * that decides what fitted steps learn from, for the CLI, the recipe preview and Explore.
+ */
+export function fitOnTraining(spec: ResolvedPipeline, block: SpectraBlock, trainRows: readonly number[]): FittedPipeline {
+  return fitPipeline(spec, trainRows.length ? selectRows(block, trainRows) : block);
 }

@@ -7,7 +7,7 @@
 import type { JsonValue, SpectraBlock, StepDefinition } from '@common/preprocessing/types';
 import { STEPS } from '@common/preprocessing/registry';
 import { BASELINE_STEPS } from '@common/preprocessing/steps/baselines-index';
-import { applyPipelineSteps, fitPipeline, parsePipelineSpec, type ResolvedPipeline } from '@common/preprocessing/pipeline';
+import { applyPipelineSteps, fitOnTraining, parsePipelineSpec, type ResolvedPipeline } from '@common/preprocessing/pipeline';
 
 export interface RecipeStep {
   uid: number;
@@ -134,13 +134,6 @@ export interface PreviewResult {
   spec: ResolvedPipeline | null;
 }
 
-function rowsOf(block: SpectraBlock, rows: number[]): SpectraBlock {
-  const n = block.axis.length;
-  const values = new Float64Array(rows.length * n);
-  rows.forEach((r, i) => values.set(block.values.subarray(r * n, (r + 1) * n), i * n));
-  return { axis: block.axis, values, rows: rows.length };
-}
-
 function firstNonFinite(block: SpectraBlock): number {
   const v = block.values;
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return i;
@@ -153,7 +146,6 @@ function firstNonFinite(block: SpectraBlock): number {
  */
 export function runPreview(steps: RecipeStep[], block: SpectraBlock, trainRows: number[]): PreviewResult {
   const results: StepResult[] = [];
-  const train = trainRows.length ? trainRows : [...Array(block.rows).keys()];
   let current = block;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
@@ -163,7 +155,7 @@ export function runPreview(steps: RecipeStep[], block: SpectraBlock, trainRows: 
     }
     try {
       const spec = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: step.kind, params: step.params }] });
-      const fitted = fitPipeline(spec, rowsOf(current, train));
+      const fitted = fitOnTraining(spec, current, trainRows);
       const out = applyPipelineSteps(fitted, current)[0]!.output;
       const bad = firstNonFinite(out);
       if (bad >= 0) {
