@@ -30,7 +30,8 @@ function restrict(files, { paths = [], patterns = [] }) {
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'src-renderer/**/*.svelte', '**/*.d.ts'],
+    // assembly/ is AssemblyScript (its own decorators and builtins), compiled by scripts/build-wasm.mjs.
+    ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'src-renderer/**/*.svelte', '**/*.d.ts', 'assembly/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

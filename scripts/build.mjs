@@ -30,6 +30,7 @@ const entries = [
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 await Promise.all(entries.map((e) => build({ ...common, entryPoints: [path.join(root, e.in)], outfile: path.join(root, e.out) })));
+await (await import('./build-wasm.mjs')).buildKernelsWasm(); // out/ml/kernels.wasm (training engine kernels)
 
 if (!nodeOnly) {
   const { build: viteBuild } = await import('vite');

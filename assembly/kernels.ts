@@ -1,0 +1,923 @@
+// Compute kernels of the CPU training engine, WebAssembly SIMD (AssemblyScript).
+// Built by scripts/build-wasm.mjs into out/ml/kernels.wasm (-O3 --enable simd --runtime stub).
+// Every tensor is addressed by its BYTE offset in the exported memory; see
+// src-main/ml/kernels/types.ts for the contract of each kernel. No allocation happens here: the
+// bump allocator lives in JS (src-main/ml/kernels/wasm.ts), which also reserves, right after
+// `heapBase()`, a scratch region that it hands over with `setScratch` (gemm packs Bᵀ panels into
+// it, the row reductions keep float64 accumulators there).
+
+/** Scratch region owned by the kernels (set once by the JS side, never grown during a call). */
+let scratchPtr: usize = 0;
+let scratchCap: usize = 0;
+
+/** First byte after the module's static data: the JS allocator starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function setScratch(ptr: usize, bytes: usize): void {
+  scratchPtr = ptr;
+  scratchCap = bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small vector helpers (f32 runs of n elements; pointers need not be 16-byte aligned).
+
+@inline function copyF(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const s = src + (<usize>i << 2);
+    const d = dst + (<usize>i << 2);
+    v128.store(d, v128.load(s));
+    v128.store(d, v128.load(s, 16), 16);
+    v128.store(d, v128.load(s, 32), 32);
+    v128.store(d, v128.load(s, 48), 48);
+  }
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+@inline function fillF(dst: usize, value: f32, n: i32): void {
+  const v = f32x4.splat(value);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const d = dst + (<usize>i << 2);
+    v128.store(d, v);
+    v128.store(d, v, 16);
+    v128.store(d, v, 32);
+    v128.store(d, v, 48);
+  }
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v);
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), value);
+}
+
+/** dst += src */
+@inline function addToF(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const s = src + (<usize>i << 2);
+    const d = dst + (<usize>i << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
+    v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const d = dst + (<usize>i << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) {
+    const d = dst + (<usize>i << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
+/** dst += alpha·src */
+@inline function axpyF(dst: usize, src: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const s = src + (<usize>i << 2);
+    const d = dst + (<usize>i << 2);
+    v128.store(d, f32x4.add(v128.load(d), f32x4.mul(va, v128.load(s))));
+    v128.store(d, f32x4.add(v128.load(d, 16), f32x4.mul(va, v128.load(s, 16))), 16);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const d = dst + (<usize>i << 2);
+    v128.store(d, f32x4.add(v128.load(d), f32x4.mul(va, v128.load(src + (<usize>i << 2)))));
+  }
+  for (; i < n; i++) {
+    const d = dst + (<usize>i << 2);
+    store<f32>(d, load<f32>(d) + alpha * load<f32>(src + (<usize>i << 2)));
+  }
+}
+
+/** dst = alpha·src */
+@inline function scaleToF(dst: usize, src: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), f32x4.mul(va, v128.load(src + (<usize>i << 2))));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), alpha * load<f32>(src + (<usize>i << 2)));
+}
+
+@inline function zeroF64(dst: usize, n: i32): void {
+  memory.fill(dst, 0, <usize>n << 3);
+}
+
+/** acc[i] (f64) += src[i] (f32) */
+@inline function acc64(acc: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    const p = acc + (<usize>i << 3);
+    v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v)));
+    v128.store(p, f64x2.add(v128.load(p, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))), 16);
+  }
+  for (; i < n; i++) {
+    const p = acc + (<usize>i << 3);
+    store<f64>(p, load<f64>(p) + <f64>load<f32>(src + (<usize>i << 2)));
+  }
+}
+
+/** acc[i] (f64) += (src[i] − center[i])² */
+@inline function accSqDev64(acc: usize, src: usize, center: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = f32x4.sub(v128.load(src + (<usize>i << 2)), v128.load(center + (<usize>i << 2)));
+    const lo = f64x2.promote_low_f32x4(d);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 2, 3));
+    const p = acc + (<usize>i << 3);
+    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(lo, lo)));
+    v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(hi, hi)), 16);
+  }
+  for (; i < n; i++) {
+    const p = acc + (<usize>i << 3);
+    const d = <f64>(load<f32>(src + (<usize>i << 2)) - load<f32>(center + (<usize>i << 2)));
+    store<f64>(p, load<f64>(p) + d * d);
+  }
+}
+
+/** s1[i] += dy[i]; s2[i] += dy[i]·xh[i] (f64 accumulators) */
+@inline function accDot64(s1: usize, s2: usize, dy: usize, xh: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const g = v128.load(dy + (<usize>i << 2));
+    const x = v128.load(xh + (<usize>i << 2));
+    const glo = f64x2.promote_low_f32x4(g);
+    const ghi = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 2, 3));
+    const xlo = f64x2.promote_low_f32x4(x);
+    const xhi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3));
+    const p = s1 + (<usize>i << 3);
+    const q = s2 + (<usize>i << 3);
+    v128.store(p, f64x2.add(v128.load(p), glo));
+    v128.store(p, f64x2.add(v128.load(p, 16), ghi), 16);
+    v128.store(q, f64x2.add(v128.load(q), f64x2.mul(glo, xlo)));
+    v128.store(q, f64x2.add(v128.load(q, 16), f64x2.mul(ghi, xhi)), 16);
+  }
+  for (; i < n; i++) {
+    const g = <f64>load<f32>(dy + (<usize>i << 2));
+    const x = <f64>load<f32>(xh + (<usize>i << 2));
+    const p = s1 + (<usize>i << 3);
+    const q = s2 + (<usize>i << 3);
+    store<f64>(p, load<f64>(p) + g);
+    store<f64>(q, load<f64>(q) + g * x);
+  }
+}
+
+/** Channels per chunk for the reductions that keep two float64 accumulators per channel. */
+@inline function reduceChunk(C: i32): i32 {
+  const cap = <i32>min<usize>(scratchCap >> 4, 1 << 24) & ~3;
+  return min(C, max(4, cap));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GEMM. C[M,N] = op(A)·op(B) + beta·C. op(A)(i,k) lives at a + i·sAi + k·sAk (bytes), so A and
+// Aᵀ run through the same micro-kernels with different strides; op(B) must be row-major [K,N]
+// (ldb bytes per row): B as given, or a Bᵀ panel packed into the scratch.
+
+const KC: i32 = 256;
+
+/** 4×8 register tile (mr ≤ 4 rows valid), kc steps of rank-1 updates. */
+@inline function kern4x8(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32): void {
+  const p0 = pa;
+  const p1 = mr > 1 ? p0 + sAi : p0;
+  const p2 = mr > 2 ? p1 + sAi : p1;
+  const p3 = mr > 3 ? p2 + sAi : p2;
+  let q0 = p0, q1 = p1, q2 = p2, q3 = p3, q = pb;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(q);
+    const b1 = v128.load(q, 16);
+    let a = v128.load32_splat(q0);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(q1);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(q2);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(q3);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    q0 += sAk;
+    q1 += sAk;
+    q2 += sAk;
+    q3 += sAk;
+    q += ldb;
+  }
+  let pr = pc;
+  if (beta) {
+    c00 = f32x4.add(c00, v128.load(pr));
+    c01 = f32x4.add(c01, v128.load(pr, 16));
+  }
+  v128.store(pr, c00);
+  v128.store(pr, c01, 16);
+  if (mr > 1) {
+    pr += ldc;
+    if (beta) {
+      c10 = f32x4.add(c10, v128.load(pr));
+      c11 = f32x4.add(c11, v128.load(pr, 16));
+    }
+    v128.store(pr, c10);
+    v128.store(pr, c11, 16);
+  }
+  if (mr > 2) {
+    pr += ldc;
+    if (beta) {
+      c20 = f32x4.add(c20, v128.load(pr));
+      c21 = f32x4.add(c21, v128.load(pr, 16));
+    }
+    v128.store(pr, c20);
+    v128.store(pr, c21, 16);
+  }
+  if (mr > 3) {
+    pr += ldc;
+    if (beta) {
+      c30 = f32x4.add(c30, v128.load(pr));
+      c31 = f32x4.add(c31, v128.load(pr, 16));
+    }
+    v128.store(pr, c30);
+    v128.store(pr, c31, 16);
+  }
+}
+
+/** 4×4 register tile. */
+@inline function kern4x4(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32): void {
+  const p0 = pa;
+  const p1 = mr > 1 ? p0 + sAi : p0;
+  const p2 = mr > 2 ? p1 + sAi : p1;
+  const p3 = mr > 3 ? p2 + sAi : p2;
+  let q0 = p0, q1 = p1, q2 = p2, q3 = p3, q = pb;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(q);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(q0), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(q1), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(q2), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(q3), b0));
+    q0 += sAk;
+    q1 += sAk;
+    q2 += sAk;
+    q3 += sAk;
+    q += ldb;
+  }
+  let pr = pc;
+  if (beta) c0 = f32x4.add(c0, v128.load(pr));
+  v128.store(pr, c0);
+  if (mr > 1) {
+    pr += ldc;
+    if (beta) c1 = f32x4.add(c1, v128.load(pr));
+    v128.store(pr, c1);
+  }
+  if (mr > 2) {
+    pr += ldc;
+    if (beta) c2 = f32x4.add(c2, v128.load(pr));
+    v128.store(pr, c2);
+  }
+  if (mr > 3) {
+    pr += ldc;
+    if (beta) c3 = f32x4.add(c3, v128.load(pr));
+    v128.store(pr, c3);
+  }
+}
+
+/** mr × nr tile (nr < 4), scalar. */
+function kernTail(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, nr: i32, beta: i32): void {
+  for (let r = 0; r < mr; r++) {
+    const par = pa + <usize>r * sAi;
+    const pcr = pc + <usize>r * ldc;
+    for (let j = 0; j < nr; j++) {
+      let s: f32 = 0;
+      let p = par;
+      let q = pb + (<usize>j << 2);
+      for (let k = 0; k < kc; k++) {
+        s += load<f32>(p) * load<f32>(q);
+        p += sAk;
+        q += ldb;
+      }
+      const d = pcr + (<usize>j << 2);
+      if (beta) s += load<f32>(d);
+      store<f32>(d, s);
+    }
+  }
+}
+
+/** dst[c·ldd + r] = src[r·lds + c] for r < rows, c < cols (strides in bytes), 4×4 SIMD blocks. */
+function transposeStrided(src: usize, rows: i32, cols: i32, lds: usize, dst: usize, ldd: usize): void {
+  const TB = 64;
+  for (let r0 = 0; r0 < rows; r0 += TB) {
+    const r1 = min(rows, r0 + TB);
+    for (let c0 = 0; c0 < cols; c0 += TB) {
+      const c1 = min(cols, c0 + TB);
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        const s = src + <usize>r * lds;
+        let c = c0;
+        for (; c + 4 <= c1; c += 4) {
+          const p = s + (<usize>c << 2);
+          const x0 = v128.load(p);
+          const x1 = v128.load(p + lds);
+          const x2 = v128.load(p + 2 * lds);
+          const x3 = v128.load(p + 3 * lds);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const d = dst + <usize>c * ldd + (<usize>r << 2);
+          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(d + ldd, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+          v128.store(d + 2 * ldd, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+          v128.store(d + 3 * ldd, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        }
+        for (; c < c1; c++) {
+          const p = s + (<usize>c << 2);
+          const d = dst + <usize>c * ldd + (<usize>r << 2);
+          store<f32>(d, load<f32>(p));
+          store<f32>(d, load<f32>(p + lds), 4);
+          store<f32>(d, load<f32>(p + 2 * lds), 8);
+          store<f32>(d, load<f32>(p + 3 * lds), 12);
+        }
+      }
+      for (; r < r1; r++) {
+        const s = src + <usize>r * lds;
+        for (let c = c0; c < c1; c++) store<f32>(dst + <usize>c * ldd + (<usize>r << 2), load<f32>(s + (<usize>c << 2)));
+      }
+    }
+  }
+}
+
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  transposeStrided(src, rows, cols, <usize>cols << 2, dst, <usize>rows << 2);
+}
+
+export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, beta: i32): void {
+  if (M <= 0 || N <= 0) return;
+  const ldc: usize = <usize>N << 2;
+  if (K <= 0) {
+    if (!beta) memory.fill(c, 0, <usize>M * ldc);
+    return;
+  }
+  const sAi: usize = transA ? 4 : <usize>K << 2;
+  const sAk: usize = transA ? <usize>M << 2 : 4;
+  // Column panels: all of N, unless a packed Bᵀ panel [KC, NC] would not fit the scratch.
+  let NC = N;
+  if (transB) {
+    const capF = <i32>min<usize>(scratchCap >> 2, 1 << 28);
+    if (N * KC > capF) NC = max(8, (capF / KC) & ~7);
+  }
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      const be = k0 > 0 ? 1 : beta;
+      let pb: usize;
+      let ldb: usize;
+      if (transB) {
+        // B is [N,K]: rows jc..jc+nc, columns k0..k0+kc, transposed into [kc, nc].
+        transposeStrided(b + ((<usize>jc * K + k0) << 2), nc, kc, <usize>K << 2, scratchPtr, <usize>nc << 2);
+        pb = scratchPtr;
+        ldb = <usize>nc << 2;
+      } else {
+        pb = b + ((<usize>k0 * N + jc) << 2);
+        ldb = <usize>N << 2;
+      }
+      const pcBase = c + (<usize>jc << 2);
+      for (let i0 = 0; i0 < M; i0 += 4) {
+        const mr = min(4, M - i0);
+        const pa = a + <usize>i0 * sAi + <usize>k0 * sAk;
+        const pc = pcBase + <usize>i0 * ldc;
+        let j = 0;
+        for (; j + 8 <= nc; j += 8) kern4x8(pa, sAi, sAk, pb + (<usize>j << 2), ldb, pc + (<usize>j << 2), ldc, kc, mr, be);
+        if (j + 4 <= nc) {
+          kern4x4(pa, sAi, sAk, pb + (<usize>j << 2), ldb, pc + (<usize>j << 2), ldc, kc, mr, be);
+          j += 4;
+        }
+        if (j < nc) kernTail(pa, sAi, sAk, pb + (<usize>j << 2), ldb, pc + (<usize>j << 2), ldc, kc, mr, nc - j, be);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution lowering.
+
+export function im2col1d(x: usize, batch: i32, L: i32, C: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, cols: usize): void {
+  const cBytes = <usize>C << 2;
+  let dst = cols;
+  for (let b = 0; b < batch; b++) {
+    const xb = x + <usize>b * <usize>L * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      let l = o * stride - padLeft;
+      if (C == 1) {
+        for (let k = 0; k < K; k++) {
+          store<f32>(dst, <u32>l < <u32>L ? load<f32>(xb + (<usize>l << 2)) : 0);
+          dst += 4;
+          l += dilation;
+        }
+      } else {
+        for (let k = 0; k < K; k++) {
+          if (<u32>l < <u32>L) copyF(xb + <usize>l * cBytes, dst, C);
+          else fillF(dst, 0, C);
+          dst += cBytes;
+          l += dilation;
+        }
+      }
+    }
+  }
+}
+
+export function col2im1d(cols: usize, batch: i32, L: i32, C: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, dx: usize): void {
+  const cBytes = <usize>C << 2;
+  memory.fill(dx, 0, <usize>batch * <usize>L * cBytes);
+  let src = cols;
+  for (let b = 0; b < batch; b++) {
+    const xb = dx + <usize>b * <usize>L * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      let l = o * stride - padLeft;
+      if (C == 1) {
+        for (let k = 0; k < K; k++) {
+          if (<u32>l < <u32>L) {
+            const d = xb + (<usize>l << 2);
+            store<f32>(d, load<f32>(d) + load<f32>(src));
+          }
+          src += 4;
+          l += dilation;
+        }
+      } else {
+        for (let k = 0; k < K; k++) {
+          if (<u32>l < <u32>L) addToF(xb + <usize>l * cBytes, src, C);
+          src += cBytes;
+          l += dilation;
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bias.
+
+export function addBias(y: usize, rows: i32, N: i32, bias: usize): void {
+  const rb = <usize>N << 2;
+  for (let r = 0; r < rows; r++) addToF(y + <usize>r * rb, bias, N);
+}
+
+export function sumRows(dy: usize, rows: i32, N: i32, db: usize, beta: i32): void {
+  const rb = <usize>N << 2;
+  const CW = reduceChunk(N);
+  const acc = scratchPtr;
+  for (let c0 = 0; c0 < N; c0 += CW) {
+    const cw = min(CW, N - c0);
+    zeroF64(acc, cw);
+    const base = dy + (<usize>c0 << 2);
+    for (let r = 0; r < rows; r++) acc64(acc, base + <usize>r * rb, cw);
+    for (let j = 0; j < cw; j++) {
+      const d = db + (<usize>(c0 + j) << 2);
+      let s = load<f64>(acc + (<usize>j << 3));
+      if (beta) s += <f64>load<f32>(d);
+      store<f32>(d, <f32>s);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activations and elementwise.
+
+export function relu(x: usize, y: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.max(v128.load(x + o), z));
+    v128.store(y + o, f32x4.max(v128.load(x + o, 16), z), 16);
+  }
+  for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), f32x4.max(v128.load(x + (<usize>i << 2)), z));
+  for (; i < n; i++) store<f32>(y + (<usize>i << 2), max<f32>(load<f32>(x + (<usize>i << 2)), 0));
+}
+
+export function reluBackward(y: usize, dy: usize, dx: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), z)));
+    v128.store(dx + o, v128.and(v128.load(dy + o, 16), f32x4.gt(v128.load(y + o, 16), z)), 16);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), z)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dx + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0);
+  }
+}
+
+export function mul(a: usize, b: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+export function add(a: usize, b: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}
+
+export function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
+  axpyF(y, x, alpha, n);
+}
+
+export function scale(x: usize, alpha: f32, n: i32): void {
+  scaleToF(x, x, alpha, n);
+}
+
+export function sumSquares(x: usize, n: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  }
+  const s = f64x2.add(s0, s1);
+  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    total += v * v;
+  }
+  return total;
+}
+
+export function copy(src: usize, dst: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n << 2);
+}
+
+export function fill(x: usize, value: f32, n: i32): void {
+  fillF(x, value, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pooling.
+
+export function maxPool1d(x: usize, batch: i32, L: i32, C: i32, pool: i32, stride: i32, lOut: i32, y: usize, argmax: usize): void {
+  const cBytes = <usize>C << 2;
+  for (let b = 0; b < batch; b++) {
+    const xb = x + <usize>b * <usize>L * cBytes;
+    const yb = y + <usize>b * <usize>lOut * cBytes;
+    const ab = argmax + <usize>b * <usize>lOut * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      const l0 = o * stride;
+      const src = xb + <usize>l0 * cBytes;
+      const yo = yb + <usize>o * cBytes;
+      const ao = ab + <usize>o * cBytes;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        const off = <usize>c << 2;
+        let m = v128.load(src + off);
+        let idx = i32x4.splat(l0);
+        let p = src + off;
+        for (let j = 1; j < pool; j++) {
+          p += cBytes;
+          const v = v128.load(p);
+          const gt = f32x4.gt(v, m);
+          m = v128.bitselect(v, m, gt);
+          idx = v128.bitselect(i32x4.splat(l0 + j), idx, gt);
+        }
+        v128.store(yo + off, m);
+        v128.store(ao + off, idx);
+      }
+      for (; c < C; c++) {
+        const off = <usize>c << 2;
+        let m = load<f32>(src + off);
+        let idx = l0;
+        let p = src + off;
+        for (let j = 1; j < pool; j++) {
+          p += cBytes;
+          const v = load<f32>(p);
+          if (v > m) {
+            m = v;
+            idx = l0 + j;
+          }
+        }
+        store<f32>(yo + off, m);
+        store<i32>(ao + off, idx);
+      }
+    }
+  }
+}
+
+export function maxPool1dBackward(dy: usize, argmax: usize, batch: i32, L: i32, C: i32, lOut: i32, dx: usize): void {
+  const cBytes = <usize>C << 2;
+  memory.fill(dx, 0, <usize>batch * <usize>L * cBytes);
+  for (let b = 0; b < batch; b++) {
+    const xb = dx + <usize>b * <usize>L * cBytes;
+    let g = dy + <usize>b * <usize>lOut * cBytes;
+    let a = argmax + <usize>b * <usize>lOut * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      for (let c = 0; c < C; c++) {
+        const d = xb + <usize>load<i32>(a) * cBytes + (<usize>c << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(g));
+        a += 4;
+        g += 4;
+      }
+    }
+  }
+}
+
+export function avgPool1d(x: usize, batch: i32, L: i32, C: i32, pool: i32, stride: i32, lOut: i32, y: usize): void {
+  const cBytes = <usize>C << 2;
+  const inv = <f32>(1.0 / <f64>pool);
+  const vinv = f32x4.splat(inv);
+  for (let b = 0; b < batch; b++) {
+    const xb = x + <usize>b * <usize>L * cBytes;
+    const yb = y + <usize>b * <usize>lOut * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      const src = xb + <usize>(o * stride) * cBytes;
+      const yo = yb + <usize>o * cBytes;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        let p = src + (<usize>c << 2);
+        let s = v128.load(p);
+        for (let j = 1; j < pool; j++) {
+          p += cBytes;
+          s = f32x4.add(s, v128.load(p));
+        }
+        v128.store(yo + (<usize>c << 2), f32x4.mul(s, vinv));
+      }
+      for (; c < C; c++) {
+        let p = src + (<usize>c << 2);
+        let s = load<f32>(p);
+        for (let j = 1; j < pool; j++) {
+          p += cBytes;
+          s += load<f32>(p);
+        }
+        store<f32>(yo + (<usize>c << 2), s * inv);
+      }
+    }
+  }
+}
+
+export function avgPool1dBackward(dy: usize, batch: i32, L: i32, C: i32, pool: i32, stride: i32, lOut: i32, dx: usize): void {
+  const cBytes = <usize>C << 2;
+  const inv = <f32>(1.0 / <f64>pool);
+  memory.fill(dx, 0, <usize>batch * <usize>L * cBytes);
+  for (let b = 0; b < batch; b++) {
+    const xb = dx + <usize>b * <usize>L * cBytes;
+    const gb = dy + <usize>b * <usize>lOut * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      const g = gb + <usize>o * cBytes;
+      let d = xb + <usize>(o * stride) * cBytes;
+      for (let j = 0; j < pool; j++) {
+        axpyF(d, g, inv, C);
+        d += cBytes;
+      }
+    }
+  }
+}
+
+export function globalAvgPool(x: usize, batch: i32, L: i32, C: i32, y: usize): void {
+  const cBytes = <usize>C << 2;
+  const inv = <f32>(1.0 / <f64>L);
+  for (let b = 0; b < batch; b++) {
+    const yb = y + <usize>b * cBytes;
+    let p = x + <usize>b * <usize>L * cBytes;
+    fillF(yb, 0, C);
+    for (let l = 0; l < L; l++) {
+      addToF(yb, p, C);
+      p += cBytes;
+    }
+    scaleToF(yb, yb, inv, C);
+  }
+}
+
+export function globalAvgPoolBackward(dy: usize, batch: i32, L: i32, C: i32, dx: usize): void {
+  const cBytes = <usize>C << 2;
+  const inv = <f32>(1.0 / <f64>L);
+  for (let b = 0; b < batch; b++) {
+    const g = dy + <usize>b * cBytes;
+    let d = dx + <usize>b * <usize>L * cBytes;
+    for (let l = 0; l < L; l++) {
+      scaleToF(d, g, inv, C);
+      d += cBytes;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch norm.
+
+export function batchNormTrain(x: usize, rows: i32, C: i32, gamma: usize, beta: usize, eps: f32, mean: usize, invStd: usize, xhat: usize, y: usize): void {
+  const rb = <usize>C << 2;
+  const CW = reduceChunk(C);
+  const acc = scratchPtr;
+  const invRows: f64 = rows > 0 ? 1.0 / <f64>rows : 0;
+  for (let c0 = 0; c0 < C; c0 += CW) {
+    const cw = min(CW, C - c0);
+    const off = <usize>c0 << 2;
+    zeroF64(acc, cw);
+    for (let r = 0; r < rows; r++) acc64(acc, x + <usize>r * rb + off, cw);
+    for (let j = 0; j < cw; j++) store<f32>(mean + off + (<usize>j << 2), <f32>(load<f64>(acc + (<usize>j << 3)) * invRows));
+    zeroF64(acc, cw);
+    for (let r = 0; r < rows; r++) accSqDev64(acc, x + <usize>r * rb + off, mean + off, cw);
+    for (let j = 0; j < cw; j++) {
+      const v = load<f64>(acc + (<usize>j << 3)) * invRows;
+      store<f32>(invStd + off + (<usize>j << 2), <f32>(1.0 / Math.sqrt(v + <f64>eps)));
+    }
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * rb;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const q = <usize>c << 2;
+      const xh = f32x4.mul(f32x4.sub(v128.load(x + o + q), v128.load(mean + q)), v128.load(invStd + q));
+      v128.store(xhat + o + q, xh);
+      v128.store(y + o + q, f32x4.add(f32x4.mul(v128.load(gamma + q), xh), v128.load(beta + q)));
+    }
+    for (; c < C; c++) {
+      const q = <usize>c << 2;
+      const xh = (load<f32>(x + o + q) - load<f32>(mean + q)) * load<f32>(invStd + q);
+      store<f32>(xhat + o + q, xh);
+      store<f32>(y + o + q, load<f32>(gamma + q) * xh + load<f32>(beta + q));
+    }
+  }
+}
+
+export function batchNormBackward(dy: usize, xhat: usize, invStd: usize, gamma: usize, rows: i32, C: i32, dx: usize, dgamma: usize, dbeta: usize): void {
+  const rb = <usize>C << 2;
+  const CW = reduceChunk(C);
+  const s1 = scratchPtr;
+  const s2 = scratchPtr + (<usize>CW << 3);
+  for (let c0 = 0; c0 < C; c0 += CW) {
+    const cw = min(CW, C - c0);
+    const off = <usize>c0 << 2;
+    zeroF64(s1, cw);
+    zeroF64(s2, cw);
+    for (let r = 0; r < rows; r++) {
+      const o = <usize>r * rb + off;
+      accDot64(s1, s2, dy + o, xhat + o, cw);
+    }
+    for (let j = 0; j < cw; j++) {
+      store<f32>(dbeta + off + (<usize>j << 2), <f32>load<f64>(s1 + (<usize>j << 3)));
+      store<f32>(dgamma + off + (<usize>j << 2), <f32>load<f64>(s2 + (<usize>j << 3)));
+    }
+  }
+  const invRows = <f32>(rows > 0 ? 1.0 / <f64>rows : 0);
+  const vir = f32x4.splat(invRows);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * rb;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const q = <usize>c << 2;
+      const k = f32x4.mul(v128.load(gamma + q), v128.load(invStd + q));
+      const mb = f32x4.mul(v128.load(dbeta + q), vir);
+      const mg = f32x4.mul(v128.load(dgamma + q), vir);
+      const t = f32x4.sub(f32x4.sub(v128.load(dy + o + q), mb), f32x4.mul(v128.load(xhat + o + q), mg));
+      v128.store(dx + o + q, f32x4.mul(k, t));
+    }
+    for (; c < C; c++) {
+      const q = <usize>c << 2;
+      const k = load<f32>(gamma + q) * load<f32>(invStd + q);
+      const t = load<f32>(dy + o + q) - load<f32>(dbeta + q) * invRows - load<f32>(xhat + o + q) * load<f32>(dgamma + q) * invRows;
+      store<f32>(dx + o + q, k * t);
+    }
+  }
+}
+
+export function scaleShift(x: usize, rows: i32, C: i32, scl: usize, shift: usize, y: usize): void {
+  const rb = <usize>C << 2;
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * rb;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const q = <usize>c << 2;
+      v128.store(y + o + q, f32x4.add(f32x4.mul(v128.load(x + o + q), v128.load(scl + q)), v128.load(shift + q)));
+    }
+    for (; c < C; c++) {
+      const q = <usize>c << 2;
+      store<f32>(y + o + q, load<f32>(x + o + q) * load<f32>(scl + q) + load<f32>(shift + q));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Losses and optimiser.
+
+export function softmaxCrossEntropy(logits: usize, labels: usize, classWeights: usize, batch: i32, K: i32, probs: usize, dlogits: usize): f64 {
+  const rb = <usize>K << 2;
+  let total: f64 = 0;
+  let wsum: f64 = 0;
+  for (let b = 0; b < batch; b++) {
+    const row = logits + <usize>b * rb;
+    const pr = probs + <usize>b * rb;
+    let m: f64 = -Infinity;
+    for (let k = 0; k < K; k++) m = max(m, <f64>load<f32>(row + (<usize>k << 2)));
+    let s: f64 = 0;
+    for (let k = 0; k < K; k++) s += Math.exp(<f64>load<f32>(row + (<usize>k << 2)) - m);
+    const inv = 1.0 / s;
+    for (let k = 0; k < K; k++) store<f32>(pr + (<usize>k << 2), <f32>(Math.exp(<f64>load<f32>(row + (<usize>k << 2)) - m) * inv));
+    const y = load<i32>(labels + (<usize>b << 2));
+    if (<u32>y < <u32>K) {
+      const w = <f64>load<f32>(classWeights + (<usize>y << 2));
+      total += w * (Math.log(s) - (<f64>load<f32>(row + (<usize>y << 2)) - m));
+      wsum += w;
+    }
+  }
+  const invW: f64 = wsum != 0 ? 1.0 / wsum : 0;
+  for (let b = 0; b < batch; b++) {
+    const pr = probs + <usize>b * rb;
+    const dr = dlogits + <usize>b * rb;
+    const y = load<i32>(labels + (<usize>b << 2));
+    const valid = <u32>y < <u32>K;
+    const w: f64 = valid ? <f64>load<f32>(classWeights + (<usize>y << 2)) * invW : 0;
+    for (let k = 0; k < K; k++) {
+      const p = <f64>load<f32>(pr + (<usize>k << 2));
+      store<f32>(dr + (<usize>k << 2), <f32>(w * (k == y ? p - 1.0 : p)));
+    }
+  }
+  return total * invW;
+}
+
+export function regressionLoss(kind: i32, pred: usize, target: usize, n: i32, delta: f64, dpred: usize): f64 {
+  if (n <= 0) return 0;
+  const invN = 1.0 / <f64>n;
+  let loss: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = <f64>load<f32>(pred + o) - <f64>load<f32>(target + o);
+    let g: f64;
+    if (kind == 0) {
+      loss += d * d;
+      g = 2 * d;
+    } else {
+      const ad = Math.abs(d);
+      if (ad <= delta) {
+        loss += 0.5 * d * d;
+        g = d;
+      } else {
+        loss += delta * (ad - 0.5 * delta);
+        g = d > 0 ? delta : -delta;
+      }
+    }
+    store<f32>(dpred + o, <f32>(g * invN));
+  }
+  return loss * invN;
+}
+
+export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, b1: f64, b2: f64, eps: f64, b1t: f64, b2t: f64, wd: f64): void {
+  const c1 = <f32>(1.0 / (1.0 - b1t));
+  const c2 = <f32>(1.0 / (1.0 - b2t));
+  const fb1 = <f32>b1;
+  const fb2 = <f32>b2;
+  const ob1 = <f32>(1.0 - b1);
+  const ob2 = <f32>(1.0 - b2);
+  const flr = <f32>lr;
+  const feps = <f32>eps;
+  const decay = <f32>(1.0 - lr * wd);
+  const vc1 = f32x4.splat(c1);
+  const vc2 = f32x4.splat(c2);
+  const vb1 = f32x4.splat(fb1);
+  const vb2 = f32x4.splat(fb2);
+  const vob1 = f32x4.splat(ob1);
+  const vob2 = f32x4.splat(ob2);
+  const vlr = f32x4.splat(flr);
+  const veps = f32x4.splat(feps);
+  const vdecay = f32x4.splat(decay);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const gi = v128.load(g + o);
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vob1, gi));
+    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vob2, f32x4.mul(gi, gi)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const step = f32x4.div(f32x4.mul(vlr, f32x4.mul(mi, vc1)), f32x4.add(f32x4.sqrt(f32x4.mul(vi, vc2)), veps));
+    v128.store(p + o, f32x4.sub(f32x4.mul(v128.load(p + o), vdecay), step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const mi = fb1 * load<f32>(m + o) + ob1 * gi;
+    const vi = fb2 * load<f32>(v + o) + ob2 * gi * gi;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    const step = (flr * (mi * c1)) / (Mathf.sqrt(vi * c2) + feps);
+    store<f32>(p + o, load<f32>(p + o) * decay - step);
+  }
+}
