@@ -70,7 +70,8 @@ function benchEngine(k: Kernels, log: (line: string) => void, results: Record<st
     k.release(mark);
   }
 
-  // Memory-bound kernels on a 32 × 500 × 64 activation (1,024,000 floats).
+  // Memory-bound kernels on a 32 × 500 × 64 activation (1,024,000 floats); GB/s counts the bytes
+  // each kernel must read and write.
   const rows = 32 * 500;
   const C = 64;
   const n = rows * C;
@@ -84,17 +85,23 @@ function benchEngine(k: Kernels, log: (line: string) => void, results: Record<st
   fillRandom(k, y, n, 4);
   k.fill(pc[0], 1, C);
   const mem: [string, number, () => void][] = [
-    ['relu', 8 * n, () => k.relu(x, z, n)],
-    ['axpy', 12 * n, () => k.axpy(0.5, x, y, n)],
-    ['adam', 28 * n, () => k.adam(x, y, z, w, n, 1e-3, 0.9, 0.999, 1e-7, 0.9, 0.999, 0.01)],
-    ['batchNormTrain', 20 * n, () => k.batchNormTrain(x, rows, C, pc[0], pc[1], 1e-3, pc[2], pc[3], z, w)],
-    ['batchNormBackward', 20 * n, () => k.batchNormBackward(y, z, pc[3], pc[0], rows, C, w, pc[4], pc[5])],
+    ['relu 16000x64', 8 * n, () => k.relu(x, z, n)],
+    ['axpy 16000x64', 12 * n, () => k.axpy(0.5, x, y, n)],
+    ['adam 1024000', 28 * n, () => k.adam(x, y, z, w, n, 1e-3, 0.9, 0.999, 1e-7, 0.9, 0.999, 0.01)],
+    ['batchNormTrain 16000x64', 20 * n, () => k.batchNormTrain(x, rows, C, pc[0], pc[1], 1e-3, pc[2], pc[3], z, w)],
+    ['batchNormBackward 16000x64', 20 * n, () => k.batchNormBackward(y, z, pc[3], pc[0], rows, C, w, pc[4], pc[5])],
   ];
+  // Conv lowering of the second layer: x [32, 500, 16], kernel 5, 'same' → cols [16000, 80].
+  const cols = k.alloc(rows * 80);
+  mem.push(
+    ['im2col1d K=5 C=16', 8 * rows * 80, () => k.im2col1d(x, 32, 500, 16, 5, 1, 1, 2, 500, cols)],
+    ['col2im1d K=5 C=16', 12 * rows * 80, () => k.col2im1d(cols, 32, 500, 16, 5, 1, 1, 2, 500, y)],
+  );
   for (const [label, bytes, fn] of mem) {
     const ms = bestMs(fn, quick ? 2 : 5, quick ? 50 : 200);
     const gbs = bytes / (ms * 1e6);
-    results[`${name}.${label} ${rows}x${C} GB/s`] = gbs;
-    log(`  ${name.padEnd(9)} ${`${label} ${rows}x${C}`.padEnd(26)} ${''.padEnd(12)} ${gbs.toFixed(2).padStart(7)} GB/s     (${ms.toFixed(2)} ms)`);
+    results[`${name}.${label} GB/s`] = gbs;
+    log(`  ${name.padEnd(9)} ${label.padEnd(26)} ${''.padEnd(12)} ${gbs.toFixed(2).padStart(7)} GB/s     (${ms.toFixed(2)} ms)`);
   }
   k.release(mark);
 }

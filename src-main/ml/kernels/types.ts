@@ -8,7 +8,10 @@
  */
 export interface Kernels {
   readonly name: 'wasm-simd' | 'js';
-  /** Float32 view over the whole heap. Re-read after `alloc` (the heap may have grown). */
+  /**
+   * Float32 view over the whole heap. Re-read after `alloc` (the heap may have grown); kernels
+   * themselves never grow the heap, so a view stays valid across kernel calls.
+   */
   f32(): Float32Array;
   /** Int32 view over the whole heap. Re-read after `alloc`. */
   i32(): Int32Array;
@@ -19,7 +22,10 @@ export interface Kernels {
   /** Frees everything allocated after `mark` (a value returned by `used()`). */
   release(mark: number): void;
 
-  /** C[M,N] = op(A)·op(B) + beta·C, beta 0 or 1. op(A) is [M,K]: A is [M,K], or [K,M] when transA. op(B) is [K,N]: B is [K,N], or [N,K] when transB. */
+  /**
+   * C[M,N] = op(A)·op(B) + beta·C, beta 0 or 1 (beta 0 never reads C; K = 0 gives beta·C).
+   * op(A) is [M,K]: A is [M,K], or [K,M] when transA. op(B) is [K,N]: B is [K,N], or [N,K] when transB.
+   */
   gemm(transA: 0 | 1, transB: 0 | 1, M: number, N: number, K: number, a: number, b: number, c: number, beta: 0 | 1): void;
   /** out[cols,rows] = in[rows,cols]ᵀ */
   transpose(src: number, rows: number, cols: number, dst: number): void;
@@ -39,7 +45,7 @@ export interface Kernels {
   /** dx = dy where y > 0 else 0; in place (dx = dy) allowed */
   reluBackward(y: number, dy: number, dx: number, n: number): void;
 
-  /** y[b,o,c] = max over x[b, o·stride + j, c], j < pool ('valid'); argmax (int32) holds the winning l. */
+  /** y[b,o,c] = max over x[b, o·stride + j, c], j < pool ('valid'); argmax (int32) holds the winning l (the first on ties). */
   maxPool1d(x: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, y: number, argmax: number): void;
   /** dx (overwritten, [batch,L,C]) gets dy routed to the argmax positions (summed where windows overlap). */
   maxPool1dBackward(dy: number, argmax: number, batch: number, L: number, C: number, lOut: number, dx: number): void;
@@ -81,7 +87,8 @@ export interface Kernels {
    * Softmax cross-entropy from logits [batch, K] with int32 labels [batch] and per-class weights
    * [K]: loss = Σ_b w[y_b]·(−log softmax(logits_b)[y_b]) / Σ_b w[y_b]. Writes probs [batch,K] and
    * dlogits [batch,K] = w[y_b]·(probs − onehot) / Σ_b w[y_b]. Returns the loss (float64,
-   * log-sum-exp stabilised).
+   * log-sum-exp stabilised). A label outside [0, K) (e.g. −1) masks its row: no loss, zero
+   * dlogits (probs are still written); with Σ w = 0 the loss and dlogits are 0.
    */
   softmaxCrossEntropy(logits: number, labels: number, classWeights: number, batch: number, K: number, probs: number, dlogits: number): number;
   /**
