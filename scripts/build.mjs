@@ -27,6 +27,8 @@ const entries = [
   { in: 'src-main/main/index.ts', out: 'out/main/index.cjs' },
   { in: 'src-main/services/parse-worker.ts', out: 'out/main/parse-worker.cjs' },
   { in: 'src-main/preload/index.ts', out: 'out/preload/index.cjs' },
+  { in: 'src-main/ml/trainer/main.ts', out: 'out/ml/trainer.cjs' },
+  { in: 'src-main/ml/engine/replica-worker.ts', out: 'out/ml/replica-worker.cjs' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 await Promise.all(entries.map((e) => build({ ...common, entryPoints: [path.join(root, e.in)], outfile: path.join(root, e.out) })));

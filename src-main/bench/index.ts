@@ -5,12 +5,17 @@ import path from 'node:path';
 import { openProject } from '../db/connection';
 import { importFiles } from '../services/import';
 import { runPreprocessingBench } from './preprocessing';
+import { benchTraining } from '../services/bench-training';
+import { forkTrainer } from '../services/trainer-client';
+import { builtFile, torchReferenceScript } from '../services/built-files';
 
 /**
  * `npm run bench`: import of a generated 10,000 × 1,000 wide CSV into a new project, compared in
  * the same run with pandas.read_csv on the same file when Debian's python3-pandas is installed;
  * then preprocessing (SG + SNV, AsLS) against scipy (see ./preprocessing.ts).
- * BENCH_ONLY=import or BENCH_ONLY=preprocessing runs one section.
+ * then training the reference 1D CNN on the best available engine against PyTorch
+ * (../shared/bench/torch_reference.py) in the same run.
+ * BENCH_ONLY=import, preprocessing or training runs one section.
  */
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
@@ -77,11 +82,22 @@ async function importBench(dir: string): Promise<void> {
   }
 }
 
+async function trainingBench(): Promise<void> {
+  console.log('Training benchmark: reference 1D CNN, 1024 random spectra × 1000 points, 3 classes, batch 32, Adam (1 warm-up + 3 timed epochs)');
+  const r = await benchTraining({ spawn: forkTrainer(builtFile('ml/trainer.cjs')), torchScript: torchReferenceScript(), log: (l) => console.log(`  ${l}`) });
+  console.log(`Spectra Desk (${r.engineLabel}): ${r.spectraPerSecond.toFixed(0)} spectra/s, peak memory ${(r.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB (target < 2048)`);
+  if (r.reference) {
+    console.log(`PyTorch ${r.reference.version}, ${r.reference.threads} threads: ${r.reference.spectraPerSecond.toFixed(0)} spectra/s`);
+    console.log(`ratio (ours / PyTorch): ${r.ratio!.toFixed(2)} — target ≥ 0.70 ${r.ratio! >= 0.7 ? 'MET' : 'NOT MET'}`);
+  } else console.log(`PyTorch reference: not run (${r.referenceNote})`);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-bench-'));
   try {
-    if (ONLY !== 'preprocessing') await importBench(dir);
-    if (ONLY !== 'import') runPreprocessingBench(dir, ROWS, POINTS, REPEATS);
+    if (!ONLY || ONLY === 'import') await importBench(dir);
+    if (!ONLY || ONLY === 'preprocessing') runPreprocessingBench(dir, ROWS, POINTS, REPEATS);
+    if (!ONLY || ONLY === 'training') await trainingBench();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,14 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject, type Db } from '../db/connection';
-import { listDatasets } from '../db/datasets';
+import { datasetIdByNameOrId, listDatasets } from '../db/datasets';
 import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
 import type { AxisUnit, SplitTag } from '../common/domain/spectra';
-import type { DatasetSummary } from '../common/domain/project';
+import type { ApplyResult, DatasetSummary } from '../common/domain/project';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from '../services/import';
 import { APP_VERSION } from '../services/version';
-import { preprocessDataset } from '../services/preprocess';
+import { preprocessDataset, readPipelineFile } from '../services/preprocess';
+import { applyRecipeToDataset } from '../services/apply-recipe';
+import { benchTraining } from '../services/bench-training';
+import { forkTrainer } from '../services/trainer-client';
+import { builtFile, torchReferenceScript } from '../services/built-files';
+import { ENGINE_IDS, type EngineId } from '../common/ml/protocol';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -23,8 +28,10 @@ Usage:
                               [--split-tag train|test] [--split-column COLUMN]
                               [--label-column N|none] [--axis-unit cm-1|nm|um] [--json]
   spectra-desk list --project P [--json]
-  spectra-desk preprocess --project P --dataset D --pipeline PIPE.json --out OUT.csv [--json]
+  spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
+                          [--save-as NAME] [--json]
   spectra-desk formats [--json]
+  spectra-desk bench [--engine auto|gpu|cpu|wasm|js] [--threads N] [--epochs N] [--json]
   spectra-desk --version
 
 Every command takes --project FILE (created by import when missing) and --json
@@ -43,9 +50,11 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
       case 'list':
         return listCommand(rest, io);
       case 'preprocess':
-        return preprocessCommand(rest, io);
+        return await preprocessCommand(rest, io);
       case 'formats':
         return formatsCommand(rest, io);
+      case 'bench':
+        return await benchCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${APP_VERSION}\n`);
@@ -234,29 +243,96 @@ function requireOption(value: string | undefined, flag: string): string {
   return value;
 }
 
-function preprocessCommand(args: string[], io: Streams): number {
+async function preprocessCommand(args: string[], io: Streams): Promise<number> {
   const { values } = parse(() =>
     parseArgs({
       args,
       strict: true,
-      options: { ...JSON_FLAG, project: { type: 'string' }, dataset: { type: 'string' }, pipeline: { type: 'string' }, out: { type: 'string' } },
+      options: { ...JSON_FLAG, project: { type: 'string' }, dataset: { type: 'string' }, pipeline: { type: 'string' }, out: { type: 'string' }, 'save-as': { type: 'string' } },
     }),
   );
-  const db = openProject(requireProject(values.project));
+  const project = requireProject(values.project);
+  const dataset = requireOption(values.dataset, '--dataset');
+  const pipelineFile = requireOption(values.pipeline, '--pipeline');
+  const saveAs = values['save-as'];
+  if (!values.out && saveAs === undefined) throw new UserError('BAD_INPUT', 'Missing --out OUT.csv (or --save-as NAME to store the result as a new dataset).', { field: '--out' });
+  if (saveAs !== undefined && !saveAs.trim()) throw new UserError('BAD_INPUT', '--save-as needs a dataset name.', { field: '--save-as' });
+  // Read before opening the project, so a bad pipeline file is reported without touching it.
+  const spec = readPipelineFile(pipelineFile);
+  const db = openProject(project);
   try {
-    const result = preprocessDataset(db, {
-      dataset: requireOption(values.dataset, '--dataset'),
-      pipelineFile: requireOption(values.pipeline, '--pipeline'),
-      out: requireOption(values.out, '--out'),
-    });
-    if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
-    else {
-      io.stdout.write(
-        `Wrote ${result.samples} spectra × ${result.points} points to ${result.out} (fitted steps learned from ${result.fittedOnSplit === 'train' ? `the ${result.fittedOn} training samples` : `all ${result.fittedOn} samples (no training split tagged)`}).\n`,
+    const result = values.out ? preprocessDataset(db, { dataset, pipelineFile, out: values.out }) : undefined;
+    let saved: ApplyResult | undefined;
+    if (saveAs !== undefined) {
+      let lastPct = -1;
+      saved = await applyRecipeToDataset(
+        db,
+        { datasetId: datasetIdByNameOrId(db, dataset), spec, recipeName: path.basename(pipelineFile).replace(/\.json$/i, ''), name: saveAs },
+        {
+          onProgress: (p) => {
+            const pct = Math.floor(p.fraction * 100);
+            if (pct !== lastPct && io.stderr.isTTY) {
+              lastPct = pct;
+              io.stderr.write(`\r${p.stage} ${p.done}/${p.total} ${pct}%   `);
+            }
+          },
+        },
       );
+      if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify({ ...(result ?? {}), ...(saved ? { saved } : {}) })}\n`);
+    else {
+      const fitted = (split: 'train' | 'all', n: number) => (split === 'train' ? `the ${n} training samples` : `all ${n} samples (no training split tagged)`);
+      if (result) io.stdout.write(`Wrote ${result.samples} spectra × ${result.points} points to ${result.out} (fitted steps learned from ${fitted(result.fittedOnSplit, result.fittedOn)}).\n`);
+      if (saved) io.stdout.write(`Stored ${saved.samples} spectra × ${saved.points} points as dataset "${saved.dataset}" (fitted steps learned from ${fitted(saved.fittedOn, saved.fittedSamples)}).\n`);
     }
     return 0;
   } finally {
-    db.close();
+    closeProject(db);
   }
+}
+
+const ENGINE_ALIASES: Record<string, EngineId | 'auto'> = { auto: 'auto', gpu: 'tfjs-node-gpu', cpu: 'tfjs-node', wasm: 'wasm', js: 'js' };
+
+function engineOption(value: string | undefined): EngineId | 'auto' {
+  if (value === undefined) return 'auto';
+  const id = ENGINE_ALIASES[value] ?? (ENGINE_IDS.includes(value as EngineId) ? (value as EngineId) : undefined);
+  if (!id) throw new UserError('BAD_INPUT', `--engine ${value}: use auto, gpu, cpu, wasm or js.`, { field: 'engine' });
+  return id;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError('BAD_INPUT', `${flag} must be a whole number ≥ 1 (got "${value}").`, { field: flag.replace(/^--/, '') });
+  return n;
+}
+
+/** Trains the reference CNN on the best engine and compares with PyTorch in the same run. */
+async function benchCommand(args: string[], io: Streams): Promise<number> {
+  const { values } = parse(() =>
+    parseArgs({ args, options: { engine: { type: 'string' }, threads: { type: 'string' }, epochs: { type: 'string' }, n: { type: 'string' }, json: { type: 'boolean' } }, strict: true }),
+  );
+  const log = (line: string) => io.stderr.write(`${line}\n`);
+  const result = await benchTraining({
+    spawn: forkTrainer(builtFile('ml/trainer.cjs')),
+    engine: engineOption(values.engine),
+    threads: positiveInt(values.threads, '--threads'),
+    epochs: positiveInt(values.epochs, '--epochs'),
+    n: positiveInt(values.n, '--n'),
+    torchScript: torchReferenceScript(),
+    log,
+  });
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ training: result })}\n`);
+    return 0;
+  }
+  io.stdout.write(`Training (reference 1D CNN, ${values.n ?? 1024} spectra × 1000 points, batch 32)\n`);
+  io.stdout.write(`  engine: ${result.engineLabel}\n`);
+  io.stdout.write(`  Spectra Desk: ${result.spectraPerSecond.toFixed(0)} spectra/s (epochs ${result.epochSeconds.join(', ')} s), peak memory ${(result.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB\n`);
+  if (result.reference) {
+    io.stdout.write(`  PyTorch ${result.reference.version} (${result.reference.threads} threads): ${result.reference.spectraPerSecond.toFixed(0)} spectra/s\n`);
+    io.stdout.write(`  ratio (ours / PyTorch): ${result.ratio!.toFixed(2)} — target ≥ 0.70 ${result.ratio! >= 0.7 ? 'MET' : 'NOT MET'}\n`);
+  } else io.stdout.write(`  PyTorch reference: not run (${result.referenceNote})\n`);
+  return 0;
 }

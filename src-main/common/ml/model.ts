@@ -1,0 +1,228 @@
+/**
+ * Model specs: a layer list in JSON with every shape worked out from the data. Pure (runs in the
+ * renderer for the layer summary, in the trainer for both engines). Inputs are always
+ * `[length, channels]` per sample (channels-last, as tfjs); the batch dimension is implicit.
+ * Nobody computes a flatten size by hand: `inferShapes` does, and a layer that cannot fit gets
+ * an error naming the layer and the shapes.
+ */
+import { z } from 'zod';
+import { UserError } from '../errors';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const conv1dLayer = z.object({
+  type: z.literal('conv1d'),
+  filters: int(1, 4096),
+  kernelSize: int(1, 4096),
+  strides: int(1, 1024).default(1),
+  dilation: int(1, 1024).default(1),
+  padding: z.enum(['same', 'valid']).default('same'),
+  useBias: z.boolean().default(true),
+});
+export const batchNormLayer = z.object({
+  type: z.literal('batchNorm'),
+  /** Running statistics: running = momentum·running + (1 − momentum)·batch (tfjs convention). */
+  momentum: z.number().min(0).max(1).default(0.9),
+  epsilon: z.number().positive().max(1).default(1e-3),
+});
+export const reluLayer = z.object({ type: z.literal('relu') });
+export const maxPoolLayer = z.object({ type: z.literal('maxPool1d'), poolSize: int(1, 4096), strides: int(1, 4096).optional() });
+export const avgPoolLayer = z.object({ type: z.literal('avgPool1d'), poolSize: int(1, 4096), strides: int(1, 4096).optional() });
+export const globalAvgPoolLayer = z.object({ type: z.literal('globalAvgPool1d') });
+export const flattenLayer = z.object({ type: z.literal('flatten') });
+export const dropoutLayer = z.object({ type: z.literal('dropout'), rate: z.number().min(0).max(0.95) });
+export const denseLayer = z.object({ type: z.literal('dense'), units: int(1, 65536), useBias: z.boolean().default(true) });
+
+export type Conv1dLayer = z.output<typeof conv1dLayer>;
+export type BatchNormLayer = z.output<typeof batchNormLayer>;
+export type MaxPoolLayer = z.output<typeof maxPoolLayer>;
+export type AvgPoolLayer = z.output<typeof avgPoolLayer>;
+export type DropoutLayer = z.output<typeof dropoutLayer>;
+export type DenseLayer = z.output<typeof denseLayer>;
+
+type PlainLayer =
+  | Conv1dLayer
+  | BatchNormLayer
+  | { type: 'relu' }
+  | MaxPoolLayer
+  | AvgPoolLayer
+  | { type: 'globalAvgPool1d' }
+  | { type: 'flatten' }
+  | DropoutLayer
+  | DenseLayer;
+
+/**
+ * A residual block: output = body(x) + shortcut(x). The shortcut is the identity when the body
+ * keeps the shape, else a 1×1 convolution (with the body's total stride) followed by batch norm.
+ */
+export interface ResidualLayer {
+  type: 'residual';
+  layers: LayerSpec[];
+}
+export type LayerSpec = PlainLayer | ResidualLayer;
+
+export const layerSpec: z.ZodType<LayerSpec, unknown> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    conv1dLayer,
+    batchNormLayer,
+    reluLayer,
+    maxPoolLayer,
+    avgPoolLayer,
+    globalAvgPoolLayer,
+    flattenLayer,
+    dropoutLayer,
+    denseLayer,
+    z.object({ type: z.literal('residual'), layers: z.array(layerSpec).min(1) }),
+  ]),
+) as z.ZodType<LayerSpec, unknown>;
+
+/** The model: hidden layers; the output layer (dense to the classes, or to 1 value) is added by the trainer. */
+export const modelSpec = z.object({
+  schemaVersion: z.literal(1).default(1),
+  name: z.string().default('custom'),
+  layers: z.array(layerSpec).min(1),
+});
+export type ModelSpec = z.output<typeof modelSpec>;
+
+/** [length, channels] for sequences, [units] after flatten / global pooling / dense. */
+export type Shape = [number, number] | [number];
+
+export interface LayerSummary {
+  /** Path such as "3" or "5.2" (layer 2 inside residual block 5), 1-based as shown to users. */
+  path: string;
+  type: LayerSpec['type'] | 'shortcut';
+  input: Shape;
+  output: Shape;
+  params: number;
+  /** Short human description, e.g. "16 filters × 7, stride 1, same". */
+  detail: string;
+}
+
+export const fmtShape = (s: Shape): string => `[${s.join(', ')}]`;
+
+/** tfjs/Keras 'same' and 'valid' output lengths and the left padding 'same' uses. */
+export function convGeometry(L: number, kernelSize: number, strides: number, dilation: number, padding: 'same' | 'valid'): { lOut: number; padLeft: number } {
+  const span = (kernelSize - 1) * dilation + 1;
+  if (padding === 'valid') return { lOut: Math.floor((L - span) / strides) + 1, padLeft: 0 };
+  const lOut = Math.ceil(L / strides);
+  const total = Math.max((lOut - 1) * strides + span - L, 0);
+  return { lOut, padLeft: Math.floor(total / 2) };
+}
+
+export function poolGeometry(L: number, poolSize: number, strides: number): number {
+  return Math.floor((L - poolSize) / strides) + 1;
+}
+
+function fail(path: string, type: string, input: Shape, why: string): never {
+  throw new UserError('BAD_INPUT', `Layer ${path} (${type}) cannot take input ${fmtShape(input)}: ${why}`, { field: `layers.${path}` });
+}
+
+/** Works out every layer's output shape and parameter count; throws a UserError naming the layer that cannot fit. */
+export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { summary: LayerSummary[]; output: Shape } {
+  const summary: LayerSummary[] = [];
+  let shape = input;
+  layers.forEach((layer, i) => {
+    const path = `${prefix}${i + 1}`;
+    const seq = (): [number, number] => {
+      if (shape.length !== 2) fail(path, layer.type, shape, 'it needs a sequence [length, channels], but the data was already flattened or pooled to a vector. Move it before the global pooling / flatten / dense layers.');
+      return shape as [number, number];
+    };
+    switch (layer.type) {
+      case 'conv1d': {
+        const [L, C] = seq();
+        const span = (layer.kernelSize - 1) * layer.dilation + 1;
+        if (layer.padding === 'valid' && span > L) fail(path, layer.type, shape, `the kernel spans ${span} points but only ${L} are left. Use fewer pooling steps, a smaller kernel or 'same' padding.`);
+        const { lOut } = convGeometry(L, layer.kernelSize, layer.strides, layer.dilation, layer.padding);
+        const params = layer.kernelSize * C * layer.filters + (layer.useBias ? layer.filters : 0);
+        summary.push({ path, type: layer.type, input: shape, output: [lOut, layer.filters], params, detail: `${layer.filters} filters × ${layer.kernelSize}, stride ${layer.strides}${layer.dilation > 1 ? `, dilation ${layer.dilation}` : ''}, ${layer.padding}` });
+        shape = [lOut, layer.filters];
+        break;
+      }
+      case 'batchNorm': {
+        const C = shape[shape.length - 1]!;
+        summary.push({ path, type: layer.type, input: shape, output: shape, params: 4 * C, detail: `${C} channels (2·${C} trained, 2·${C} running statistics)` });
+        break;
+      }
+      case 'relu':
+        summary.push({ path, type: layer.type, input: shape, output: shape, params: 0, detail: '' });
+        break;
+      case 'dropout':
+        summary.push({ path, type: layer.type, input: shape, output: shape, params: 0, detail: `rate ${layer.rate}` });
+        break;
+      case 'maxPool1d':
+      case 'avgPool1d': {
+        const [L, C] = seq();
+        const strides = layer.strides ?? layer.poolSize;
+        if (layer.poolSize > L) fail(path, layer.type, shape, `the pool spans ${layer.poolSize} points but only ${L} are left. Remove a pooling layer or use a smaller pool.`);
+        const lOut = poolGeometry(L, layer.poolSize, strides);
+        summary.push({ path, type: layer.type, input: shape, output: [lOut, C], params: 0, detail: `pool ${layer.poolSize}, stride ${strides}` });
+        shape = [lOut, C];
+        break;
+      }
+      case 'globalAvgPool1d': {
+        const [, C] = seq();
+        summary.push({ path, type: layer.type, input: shape, output: [C], params: 0, detail: 'mean over the axis' });
+        shape = [C];
+        break;
+      }
+      case 'flatten': {
+        const n = shape.reduce((a, b) => a * b, 1);
+        summary.push({ path, type: layer.type, input: shape, output: [n], params: 0, detail: shape.length === 2 ? `${shape[0]} × ${shape[1]} = ${n}` : 'already flat' });
+        shape = [n];
+        break;
+      }
+      case 'dense': {
+        if (shape.length !== 1) fail(path, layer.type, shape, 'a dense layer needs a vector. Add a flatten or global average pooling layer before it.');
+        const n = shape[0];
+        summary.push({ path, type: layer.type, input: shape, output: [layer.units], params: n * layer.units + (layer.useBias ? layer.units : 0), detail: `${n} → ${layer.units}` });
+        shape = [layer.units];
+        break;
+      }
+      case 'residual': {
+        const inner = inferShapes(layer.layers, shape, `${path}.`);
+        const out = inner.output;
+        const head: LayerSummary = { path, type: 'residual', input: shape, output: out, params: 0, detail: 'body + shortcut' };
+        summary.push(head, ...inner.summary);
+        if (out.length !== shape.length) fail(path, 'residual', shape, `its body turns ${fmtShape(shape)} into ${fmtShape(out)}; a residual body must keep a sequence.`);
+        if (out.length === 2 && (out[0] !== shape[0] || out[1] !== shape[1])) {
+          const [L, C] = shape as [number, number];
+          const [lOut, cOut] = out as [number, number];
+          const stride = Math.round(L / lOut);
+          if (Math.ceil(L / stride) !== lOut) fail(path, 'residual', shape, `its body turns length ${L} into ${lOut}, which no strided 1×1 shortcut can match. Use 'same' padding inside residual blocks.`);
+          const params = C * cOut + 2 * cOut + 2 * cOut; // 1×1 conv (no bias) + batch norm
+          summary.push({ path: `${path}.s`, type: 'shortcut', input: shape, output: out, params, detail: `1×1 conv, stride ${stride}, + batch norm` });
+        }
+        shape = out;
+        break;
+      }
+    }
+  });
+  return { summary, output: shape };
+}
+
+/** The residual shortcut's stride (1 when the body keeps the length). */
+export function shortcutStride(inputLength: number, outputLength: number): number {
+  return Math.round(inputLength / outputLength);
+}
+
+export function parseModelSpec(json: unknown): ModelSpec {
+  const r = modelSpec.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const where = issue.path.join('.');
+    throw new UserError('BAD_INPUT', `Model spec: ${where ? `${where}: ` : ''}${issue.message}`, { field: where || undefined });
+  }
+  return r.data;
+}
+
+export interface Head {
+  /** Units of the output dense layer (number of classes, or 1 for a value). */
+  units: number;
+}
+
+/** Summary including the output layer the trainer adds; total parameters. */
+export function summarizeModel(spec: ModelSpec, input: [number, number], head: Head): { layers: LayerSummary[]; output: Shape; params: number } {
+  const all: LayerSpec[] = [...spec.layers, { type: 'dense', units: head.units, useBias: true }];
+  const { summary, output } = inferShapes(all, input);
+  return { layers: summary, output, params: summary.reduce((a, l) => a + l.params, 0) };
+}

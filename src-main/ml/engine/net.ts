@@ -1,0 +1,678 @@
+/**
+ * Our own 1D network on the `Kernels` heap: layers with explicit forward and backward passes,
+ * every buffer planned once for a maximum batch, all trainable parameters in one contiguous
+ * block (so the optimiser, gradient clipping and the data-parallel gradient exchange are single
+ * calls over one region). Layouts follow tfjs (channels-last activations, conv kernels
+ * [k, cIn, cOut], dense [in, out]) so weights move between this engine and tfjs unchanged.
+ */
+import type { Kernels } from '../kernels/types';
+import { convGeometry, poolGeometry, shortcutStride, type LayerSpec, type Shape } from '../../common/ml/model';
+import { mulberry32 } from './rng';
+
+export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
+
+interface ParamDecl {
+  name: string;
+  shape: number[];
+  init: 'glorot' | 'zeros' | 'ones';
+  fanIn: number;
+  fanOut: number;
+  /** Byte offsets into the weights / grads blocks, set by the planner. */
+  ptr: number;
+  grad: number;
+}
+interface StateDecl {
+  name: string;
+  size: number;
+  init: 'zeros' | 'ones';
+  ptr: number;
+}
+
+const sizeOf = (s: Shape) => (s.length === 2 ? s[0] * s[1] : s[0]);
+
+/** Collects parameter and state declarations while the layers are built, then places them. */
+class Planner {
+  params: ParamDecl[] = [];
+  states: StateDecl[] = [];
+  param(name: string, shape: number[], init: ParamDecl['init'], fanIn = 0, fanOut = 0): ParamDecl {
+    const p: ParamDecl = { name, shape, init, fanIn, fanOut, ptr: -1, grad: -1 };
+    this.params.push(p);
+    return p;
+  }
+  state(name: string, size: number, init: StateDecl['init']): StateDecl {
+    const s: StateDecl = { name, size, init, ptr: -1 };
+    this.states.push(s);
+    return s;
+  }
+}
+
+interface Ctx {
+  k: Kernels;
+  maxBatch: number;
+  /** Shared scratch for conv input gradients (im2col layout), grown to the largest need. */
+  scratch: { dcols: number; dcolsSize: number };
+  rand: () => number;
+}
+
+abstract class Node {
+  constructor(
+    readonly name: string,
+    readonly inShape: Shape,
+    readonly outShape: Shape,
+  ) {}
+  /** Output pointer [maxBatch, ...outShape] (may alias the input for pass-through layers). */
+  out = -1;
+  /** Input gradient pointer [maxBatch, ...inShape]. */
+  dx = -1;
+  abstract allocate(ctx: Ctx): void;
+  abstract forward(ctx: Ctx, x: number, batch: number, training: boolean): number;
+  abstract backward(ctx: Ctx, dy: number, batch: number, needDx: boolean): number;
+  /** Called before inference so batch norm can fold its running statistics. */
+  prepareInference(_ctx: Ctx): void {}
+}
+
+class Conv1d extends Node {
+  w: ParamDecl;
+  b: ParamDecl | null;
+  lOut: number;
+  padLeft: number;
+  cols = -1;
+  x = -1;
+  direct: boolean;
+  constructor(
+    name: string,
+    inShape: [number, number],
+    readonly filters: number,
+    readonly kernelSize: number,
+    readonly strides: number,
+    readonly dilation: number,
+    padding: 'same' | 'valid',
+    useBias: boolean,
+    plan: Planner,
+  ) {
+    const g = convGeometry(inShape[0], kernelSize, strides, dilation, padding);
+    super(name, inShape, [g.lOut, filters]);
+    this.lOut = g.lOut;
+    this.padLeft = g.padLeft;
+    const cIn = inShape[1];
+    this.w = plan.param(`${name}/kernel`, [kernelSize, cIn, filters], 'glorot', kernelSize * cIn, kernelSize * filters);
+    this.b = useBias ? plan.param(`${name}/bias`, [filters], 'zeros') : null;
+    // A 1×1 stride-1 convolution reads its input as the im2col matrix directly.
+    this.direct = kernelSize === 1 && strides === 1 && this.padLeft === 0;
+  }
+  get colWidth() {
+    return this.kernelSize * this.inShape[1]!;
+  }
+  allocate(ctx: Ctx) {
+    const rows = ctx.maxBatch * this.lOut;
+    if (!this.direct) this.cols = ctx.k.alloc(rows * this.colWidth);
+    this.out = ctx.k.alloc(rows * this.filters);
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+    const need = rows * this.colWidth;
+    if (!this.direct && need > ctx.scratch.dcolsSize) ctx.scratch.dcolsSize = need;
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    const { k } = ctx;
+    const [L, C] = this.inShape as [number, number];
+    this.x = x;
+    const cols = this.direct ? x : this.cols;
+    if (!this.direct) k.im2col1d(x, batch, L, C, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, cols);
+    const rows = batch * this.lOut;
+    k.gemm(0, 0, rows, this.filters, this.colWidth, cols, this.w.ptr, this.out, 0);
+    if (this.b) k.addBias(this.out, rows, this.filters, this.b.ptr);
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    const { k } = ctx;
+    const [L, C] = this.inShape as [number, number];
+    const rows = batch * this.lOut;
+    const cols = this.direct ? this.x : this.cols;
+    k.gemm(1, 0, this.colWidth, this.filters, rows, cols, dy, this.w.grad, 0);
+    if (this.b) k.sumRows(dy, rows, this.filters, this.b.grad, 0);
+    if (!needDx) return -1;
+    if (this.direct) {
+      k.gemm(0, 1, rows, C, this.filters, dy, this.w.ptr, this.dx, 0);
+    } else {
+      k.gemm(0, 1, rows, this.colWidth, this.filters, dy, this.w.ptr, ctx.scratch.dcols, 0);
+      k.col2im1d(ctx.scratch.dcols, batch, L, C, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.dx);
+    }
+    return this.dx;
+  }
+}
+
+class Dense extends Node {
+  w: ParamDecl;
+  b: ParamDecl | null;
+  x = -1;
+  constructor(name: string, inShape: [number], readonly units: number, useBias: boolean, plan: Planner) {
+    super(name, inShape, [units]);
+    this.w = plan.param(`${name}/kernel`, [inShape[0], units], 'glorot', inShape[0], units);
+    this.b = useBias ? plan.param(`${name}/bias`, [units], 'zeros') : null;
+  }
+  allocate(ctx: Ctx) {
+    this.out = ctx.k.alloc(ctx.maxBatch * this.units);
+    this.dx = ctx.k.alloc(ctx.maxBatch * this.inShape[0]!);
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    this.x = x;
+    ctx.k.gemm(0, 0, batch, this.units, this.inShape[0]!, x, this.w.ptr, this.out, 0);
+    if (this.b) ctx.k.addBias(this.out, batch, this.units, this.b.ptr);
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    const n = this.inShape[0]!;
+    ctx.k.gemm(1, 0, n, this.units, batch, this.x, dy, this.w.grad, 0);
+    if (this.b) ctx.k.sumRows(dy, batch, this.units, this.b.grad, 0);
+    if (!needDx) return -1;
+    ctx.k.gemm(0, 1, batch, n, this.units, dy, this.w.ptr, this.dx, 0);
+    return this.dx;
+  }
+}
+
+class Relu extends Node {
+  constructor(name: string, shape: Shape) {
+    super(name, shape, shape);
+  }
+  allocate(ctx: Ctx) {
+    this.out = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    ctx.k.relu(x, this.out, batch * sizeOf(this.inShape));
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    if (!needDx) return -1;
+    ctx.k.reluBackward(this.out, dy, this.dx, batch * sizeOf(this.inShape));
+    return this.dx;
+  }
+}
+
+class Pool extends Node {
+  argmax = -1;
+  lOut: number;
+  constructor(
+    name: string,
+    inShape: [number, number],
+    readonly kind: 'max' | 'avg',
+    readonly poolSize: number,
+    readonly strides: number,
+  ) {
+    const lOut = poolGeometry(inShape[0], poolSize, strides);
+    super(name, inShape, [lOut, inShape[1]]);
+    this.lOut = lOut;
+  }
+  allocate(ctx: Ctx) {
+    const n = ctx.maxBatch * this.lOut * this.inShape[1]!;
+    this.out = ctx.k.alloc(n);
+    if (this.kind === 'max') this.argmax = ctx.k.alloc(n);
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    const [L, C] = this.inShape as [number, number];
+    if (this.kind === 'max') ctx.k.maxPool1d(x, batch, L, C, this.poolSize, this.strides, this.lOut, this.out, this.argmax);
+    else ctx.k.avgPool1d(x, batch, L, C, this.poolSize, this.strides, this.lOut, this.out);
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    if (!needDx) return -1;
+    const [L, C] = this.inShape as [number, number];
+    if (this.kind === 'max') ctx.k.maxPool1dBackward(dy, this.argmax, batch, L, C, this.lOut, this.dx);
+    else ctx.k.avgPool1dBackward(dy, batch, L, C, this.poolSize, this.strides, this.lOut, this.dx);
+    return this.dx;
+  }
+}
+
+class GlobalAvgPool extends Node {
+  constructor(name: string, inShape: [number, number]) {
+    super(name, inShape, [inShape[1]]);
+  }
+  allocate(ctx: Ctx) {
+    this.out = ctx.k.alloc(ctx.maxBatch * this.inShape[1]!);
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    const [L, C] = this.inShape as [number, number];
+    ctx.k.globalAvgPool(x, batch, L, C, this.out);
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    if (!needDx) return -1;
+    const [L, C] = this.inShape as [number, number];
+    ctx.k.globalAvgPoolBackward(dy, batch, L, C, this.dx);
+    return this.dx;
+  }
+}
+
+/** Flatten: channels-last memory is already [batch, length·channels]; pointers pass through. */
+class Flatten extends Node {
+  constructor(name: string, inShape: Shape) {
+    super(name, inShape, [sizeOf(inShape)]);
+  }
+  allocate() {}
+  forward(_ctx: Ctx, x: number) {
+    this.out = x;
+    return x;
+  }
+  backward(_ctx: Ctx, dy: number, _batch: number, needDx: boolean) {
+    return needDx ? dy : -1;
+  }
+}
+
+class Dropout extends Node {
+  mask = -1;
+  active = false;
+  constructor(name: string, shape: Shape, readonly rate: number) {
+    super(name, shape, shape);
+  }
+  allocate(ctx: Ctx) {
+    const n = ctx.maxBatch * sizeOf(this.inShape);
+    this.mask = ctx.k.alloc(n);
+    this.out = ctx.k.alloc(n);
+    this.dx = ctx.k.alloc(n);
+  }
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
+    this.active = training && this.rate > 0;
+    if (!this.active) return x;
+    const n = batch * sizeOf(this.inShape);
+    const keep = 1 - this.rate;
+    const m = ctx.k.f32();
+    const base = this.mask >> 2;
+    for (let i = 0; i < n; i++) m[base + i] = ctx.rand() < keep ? 1 / keep : 0;
+    ctx.k.mul(x, this.mask, this.out, n);
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    if (!needDx) return -1;
+    if (!this.active) return dy;
+    ctx.k.mul(dy, this.mask, this.dx, batch * sizeOf(this.inShape));
+    return this.dx;
+  }
+}
+
+class BatchNorm extends Node {
+  gamma: ParamDecl;
+  beta: ParamDecl;
+  runMean: StateDecl;
+  runVar: StateDecl;
+  mean = -1;
+  invStd = -1;
+  xhat = -1;
+  foldScale = -1;
+  foldShift = -1;
+  readonly C: number;
+  constructor(name: string, shape: Shape, readonly momentum: number, readonly epsilon: number, plan: Planner) {
+    super(name, shape, shape);
+    this.C = shape[shape.length - 1]!;
+    this.gamma = plan.param(`${name}/gamma`, [this.C], 'ones');
+    this.beta = plan.param(`${name}/beta`, [this.C], 'zeros');
+    this.runMean = plan.state(`${name}/moving_mean`, this.C, 'zeros');
+    this.runVar = plan.state(`${name}/moving_variance`, this.C, 'ones');
+  }
+  rowsPerSample() {
+    return sizeOf(this.inShape) / this.C;
+  }
+  allocate(ctx: Ctx) {
+    const n = ctx.maxBatch * sizeOf(this.inShape);
+    this.mean = ctx.k.alloc(this.C);
+    this.invStd = ctx.k.alloc(this.C);
+    this.foldScale = ctx.k.alloc(this.C);
+    this.foldShift = ctx.k.alloc(this.C);
+    this.xhat = ctx.k.alloc(n);
+    this.out = ctx.k.alloc(n);
+    this.dx = ctx.k.alloc(n);
+  }
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
+    const { k } = ctx;
+    const rows = batch * this.rowsPerSample();
+    if (!training) {
+      k.scaleShift(x, rows, this.C, this.foldScale, this.foldShift, this.out);
+      return this.out;
+    }
+    k.batchNormTrain(x, rows, this.C, this.gamma.ptr, this.beta.ptr, this.epsilon, this.mean, this.invStd, this.xhat, this.out);
+    const f = k.f32();
+    const m = this.momentum;
+    const mb = this.mean >> 2, ib = this.invStd >> 2, rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2;
+    const unbias = rows > 1 ? rows / (rows - 1) : 1;
+    for (let c = 0; c < this.C; c++) {
+      const inv = f[ib + c]!;
+      const variance = (1 / (inv * inv) - this.epsilon) * unbias;
+      f[rm + c] = m * f[rm + c]! + (1 - m) * f[mb + c]!;
+      f[rv + c] = m * f[rv + c]! + (1 - m) * variance;
+    }
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    const rows = batch * this.rowsPerSample();
+    ctx.k.batchNormBackward(dy, this.xhat, this.invStd, this.gamma.ptr, rows, this.C, this.dx, this.gamma.grad, this.beta.grad);
+    return needDx ? this.dx : -1;
+  }
+  override prepareInference(ctx: Ctx) {
+    const f = ctx.k.f32();
+    const g = this.gamma.ptr >> 2, b = this.beta.ptr >> 2, rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2;
+    const s = this.foldScale >> 2, t = this.foldShift >> 2;
+    for (let c = 0; c < this.C; c++) {
+      const scale = f[g + c]! / Math.sqrt(f[rv + c]! + this.epsilon);
+      f[s + c] = scale;
+      f[t + c] = f[b + c]! - f[rm + c]! * scale;
+    }
+  }
+}
+
+class Residual extends Node {
+  shortcut: Node[] = [];
+  constructor(
+    name: string,
+    inShape: Shape,
+    readonly body: Node[],
+    plan: Planner,
+  ) {
+    const outShape = body.length ? body[body.length - 1]!.outShape : inShape;
+    super(name, inShape, outShape);
+    const same = inShape.length === outShape.length && inShape.every((v, i) => v === outShape[i]);
+    if (!same) {
+      const [L, C] = inShape as [number, number];
+      const [lOut, cOut] = outShape as [number, number];
+      const stride = shortcutStride(L, lOut);
+      const conv = new Conv1d(`${name}/shortcut_conv`, [L, C], cOut, 1, stride, 1, 'same', false, plan);
+      const bn = new BatchNorm(`${name}/shortcut_bn`, [lOut, cOut], 0.9, 1e-3, plan);
+      this.shortcut = [conv, bn];
+    }
+  }
+  allocate(ctx: Ctx) {
+    for (const n of [...this.body, ...this.shortcut]) n.allocate(ctx);
+    this.out = ctx.k.alloc(ctx.maxBatch * sizeOf(this.outShape));
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
+    let y = x;
+    for (const n of this.body) y = n.forward(ctx, y, batch, training);
+    let s = x;
+    for (const n of this.shortcut) s = n.forward(ctx, s, batch, training);
+    ctx.k.add(y, s, this.out, batch * sizeOf(this.outShape));
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    let g = dy;
+    for (let i = this.body.length - 1; i >= 0; i--) g = this.body[i]!.backward(ctx, g, batch, true);
+    let s = dy;
+    for (let i = this.shortcut.length - 1; i >= 0; i--) s = this.shortcut[i]!.backward(ctx, s, batch, true);
+    if (!needDx) return -1;
+    ctx.k.add(g, s, this.dx, batch * sizeOf(this.inShape));
+    return this.dx;
+  }
+  override prepareInference(ctx: Ctx) {
+    for (const n of [...this.body, ...this.shortcut]) n.prepareInference(ctx);
+  }
+}
+
+function buildNodes(layers: LayerSpec[], input: Shape, plan: Planner, prefix: string): Node[] {
+  const nodes: Node[] = [];
+  let shape = input;
+  layers.forEach((l, i) => {
+    const name = `${prefix}${i + 1}_${l.type}`;
+    let node: Node;
+    switch (l.type) {
+      case 'conv1d':
+        node = new Conv1d(name, shape as [number, number], l.filters, l.kernelSize, l.strides, l.dilation, l.padding, l.useBias, plan);
+        break;
+      case 'dense':
+        node = new Dense(name, shape as [number], l.units, l.useBias, plan);
+        break;
+      case 'relu':
+        node = new Relu(name, shape);
+        break;
+      case 'maxPool1d':
+        node = new Pool(name, shape as [number, number], 'max', l.poolSize, l.strides ?? l.poolSize);
+        break;
+      case 'avgPool1d':
+        node = new Pool(name, shape as [number, number], 'avg', l.poolSize, l.strides ?? l.poolSize);
+        break;
+      case 'globalAvgPool1d':
+        node = new GlobalAvgPool(name, shape as [number, number]);
+        break;
+      case 'flatten':
+        node = new Flatten(name, shape);
+        break;
+      case 'dropout':
+        node = new Dropout(name, shape, l.rate);
+        break;
+      case 'batchNorm':
+        node = new BatchNorm(name, shape, l.momentum, l.epsilon, plan);
+        break;
+      case 'residual':
+        node = new Residual(name, shape, buildNodes(l.layers, shape, plan, `${name}/`), plan);
+        break;
+    }
+    nodes.push(node);
+    shape = node.outShape;
+  });
+  return nodes;
+}
+
+export interface NetOptions {
+  /** Hidden layers (the output dense layer is added from the task). */
+  layers: LayerSpec[];
+  /** Per-sample input [length, channels]. */
+  input: [number, number];
+  task: Task;
+  maxBatch: number;
+  seed: number;
+}
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+  /** Offset in floats within the weights block. */
+  offset: number;
+  size: number;
+}
+
+/**
+ * A network on one Kernels heap. Typical step: `setBatch` → `forward(true)` → `loss` →
+ * `backward` → (optimiser over `weights`/`grads`).
+ */
+export class Net {
+  readonly k: Kernels;
+  readonly nodes: Node[];
+  readonly task: Task;
+  readonly input: [number, number];
+  /** The hidden layers this network was built from (without the output layer). */
+  readonly layers: LayerSpec[];
+  readonly maxBatch: number;
+  readonly outputs: number;
+  /** Byte offsets of the contiguous parameter, gradient and state blocks and their lengths in floats. */
+  readonly weights: number;
+  readonly grads: number;
+  readonly paramCount: number;
+  readonly state: number;
+  readonly stateCount: number;
+  readonly params: ParamInfo[];
+  readonly stateInfo: ParamInfo[];
+  private readonly ctx: Ctx;
+  private readonly x: number;
+  private readonly labels: number;
+  private readonly targets: number;
+  private readonly classWeights: number;
+  private readonly probs: number;
+  private readonly dOut: number;
+  private logits = -1;
+  private inferenceReady = false;
+
+  constructor(k: Kernels, opts: NetOptions) {
+    this.k = k;
+    this.task = opts.task;
+    this.input = opts.input;
+    this.layers = opts.layers;
+    this.maxBatch = opts.maxBatch;
+    this.outputs = opts.task.kind === 'classification' ? opts.task.classes : 1;
+    const plan = new Planner();
+    const layers: LayerSpec[] = [...opts.layers, { type: 'dense', units: this.outputs, useBias: true }];
+    this.nodes = buildNodes(layers, opts.input, plan, '');
+    const last = this.nodes[this.nodes.length - 1]!;
+    if (last.outShape.length !== 1) throw new Error('The output layer must produce a vector.');
+
+    // One block each for weights, grads and state, so optimisers and exchanges are single calls.
+    this.paramCount = plan.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
+    this.stateCount = plan.states.reduce((a, s) => a + s.size, 0);
+    this.weights = k.alloc(Math.max(this.paramCount, 1));
+    this.grads = k.alloc(Math.max(this.paramCount, 1));
+    this.state = k.alloc(Math.max(this.stateCount, 1));
+    this.params = [];
+    let off = 0;
+    for (const p of plan.params) {
+      const size = p.shape.reduce((x, y) => x * y, 1);
+      p.ptr = this.weights + off * 4;
+      p.grad = this.grads + off * 4;
+      this.params.push({ name: p.name, shape: p.shape, offset: off, size });
+      off += size;
+    }
+    this.stateInfo = [];
+    off = 0;
+    for (const s of plan.states) {
+      s.ptr = this.state + off * 4;
+      this.stateInfo.push({ name: s.name, shape: [s.size], offset: off, size: s.size });
+      off += s.size;
+    }
+    const rand = mulberry32(opts.seed);
+    this.ctx = { k, maxBatch: opts.maxBatch, scratch: { dcols: -1, dcolsSize: 0 }, rand };
+    this.x = k.alloc(opts.maxBatch * opts.input[0] * opts.input[1]);
+    for (const n of this.nodes) n.allocate(this.ctx);
+    if (this.ctx.scratch.dcolsSize) this.ctx.scratch.dcols = k.alloc(this.ctx.scratch.dcolsSize);
+    this.labels = k.alloc(opts.maxBatch);
+    this.targets = k.alloc(opts.maxBatch);
+    this.classWeights = k.alloc(this.outputs);
+    this.probs = k.alloc(opts.maxBatch * this.outputs);
+    this.dOut = k.alloc(opts.maxBatch * this.outputs);
+    this.setClassWeights(new Float32Array(this.outputs).fill(1));
+    this.initialize(plan, mulberry32(opts.seed ^ 0x9e3779b9));
+  }
+
+  private initialize(plan: Planner, rand: () => number) {
+    const f = this.k.f32();
+    for (const p of plan.params) {
+      const size = p.shape.reduce((x, y) => x * y, 1);
+      const base = p.ptr >> 2;
+      if (p.init === 'glorot') {
+        const limit = Math.sqrt(6 / (p.fanIn + p.fanOut));
+        for (let i = 0; i < size; i++) f[base + i] = (rand() * 2 - 1) * limit;
+      } else f.fill(p.init === 'ones' ? 1 : 0, base, base + size);
+    }
+    for (const s of plan.states) f.fill(s.init === 'ones' ? 1 : 0, s.ptr >> 2, (s.ptr >> 2) + s.size);
+  }
+
+  get inputSize() {
+    return this.input[0] * this.input[1];
+  }
+
+  /** Copies a batch of inputs ([batch, length, channels] flattened) into the heap. */
+  setInput(x: Float32Array, batch: number) {
+    if (batch > this.maxBatch) throw new Error(`Batch ${batch} exceeds the planned ${this.maxBatch}.`);
+    this.k.f32().set(x.subarray(0, batch * this.inputSize), this.x >> 2);
+  }
+  /** Copies rows `index[i]` of `source` ([n, length·channels]) into the heap input. */
+  gatherInput(source: Float32Array, index: ArrayLike<number>, from: number, batch: number) {
+    const f = this.k.f32();
+    const n = this.inputSize;
+    let dst = this.x >> 2;
+    for (let i = 0; i < batch; i++, dst += n) {
+      const r = index[from + i]!;
+      f.set(source.subarray(r * n, r * n + n), dst);
+    }
+  }
+  setClassWeights(w: Float32Array) {
+    this.k.f32().set(w, this.classWeights >> 2);
+  }
+  /** Class indices (classification) or standardised values (regression) for the current batch. */
+  setTargets(y: ArrayLike<number>, index: ArrayLike<number> | null, from: number, batch: number) {
+    if (this.task.kind === 'classification') {
+      const t = this.k.i32();
+      const base = this.labels >> 2;
+      for (let i = 0; i < batch; i++) t[base + i] = y[index ? index[from + i]! : from + i]!;
+    } else {
+      const t = this.k.f32();
+      const base = this.targets >> 2;
+      for (let i = 0; i < batch; i++) t[base + i] = y[index ? index[from + i]! : from + i]!;
+    }
+  }
+
+  forward(batch: number, training: boolean): number {
+    if (!training && !this.inferenceReady) {
+      for (const n of this.nodes) n.prepareInference(this.ctx);
+      this.inferenceReady = true;
+    }
+    if (training) this.inferenceReady = false;
+    let y = this.x;
+    for (const n of this.nodes) y = n.forward(this.ctx, y, batch, training);
+    this.logits = y;
+    return y;
+  }
+
+  /**
+   * Loss of the last forward pass (mean over the batch, class-weighted for classification) and
+   * its gradient for `backward`. For classification, also the sum of the batch's class weights
+   * (data-parallel replicas combine their gradients in proportion to it).
+   */
+  loss(batch: number): { loss: number; weight: number } {
+    const k = this.k;
+    if (this.task.kind === 'classification') {
+      const loss = k.softmaxCrossEntropy(this.logits, this.labels, this.classWeights, batch, this.outputs, this.probs, this.dOut);
+      const f = k.f32();
+      const t = k.i32();
+      let w = 0;
+      for (let i = 0; i < batch; i++) w += f[(this.classWeights >> 2) + t[(this.labels >> 2) + i]!]!;
+      return { loss, weight: w };
+    }
+    const loss = k.regressionLoss(this.task.loss === 'huber' ? 1 : 0, this.logits, this.targets, batch, this.task.huberDelta ?? 1, this.dOut);
+    return { loss, weight: batch };
+  }
+
+  backward(batch: number) {
+    let g = this.dOut;
+    for (let i = this.nodes.length - 1; i >= 0; i--) g = this.nodes[i]!.backward(this.ctx, g, batch, i > 0);
+  }
+
+  /** Outputs of the last forward pass: logits [batch, classes] or values [batch]. */
+  readOutputs(batch: number): Float32Array {
+    const base = this.logits >> 2;
+    return this.k.f32().slice(base, base + batch * this.outputs);
+  }
+  /** Softmax probabilities of the last `loss` call. */
+  readProbs(batch: number): Float32Array {
+    const base = this.probs >> 2;
+    return this.k.f32().slice(base, base + batch * this.outputs);
+  }
+
+  getWeights(): Float32Array {
+    return this.k.f32().slice(this.weights >> 2, (this.weights >> 2) + this.paramCount);
+  }
+  setWeights(w: Float32Array) {
+    if (w.length !== this.paramCount) throw new Error(`Expected ${this.paramCount} weights, got ${w.length}.`);
+    this.k.f32().set(w, this.weights >> 2);
+    this.inferenceReady = false;
+  }
+  getGrads(): Float32Array {
+    return this.k.f32().slice(this.grads >> 2, (this.grads >> 2) + this.paramCount);
+  }
+  getState(): Float32Array {
+    return this.k.f32().slice(this.state >> 2, (this.state >> 2) + this.stateCount);
+  }
+  setState(s: Float32Array) {
+    if (s.length !== this.stateCount) throw new Error(`Expected ${this.stateCount} state values, got ${s.length}.`);
+    this.k.f32().set(s, this.state >> 2);
+    this.inferenceReady = false;
+  }
+
+  /** Inference over many samples in chunks of maxBatch: logits/values [n, outputs]. */
+  predict(x: Float32Array, n: number): Float32Array {
+    const out = new Float32Array(n * this.outputs);
+    const size = this.inputSize;
+    for (let from = 0; from < n; from += this.maxBatch) {
+      const b = Math.min(this.maxBatch, n - from);
+      this.setInput(x.subarray(from * size, (from + b) * size), b);
+      this.forward(b, false);
+      out.set(this.readOutputs(b), from * this.outputs);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The training loop, the same for every engine: seeded shuffles, mini-batches, per-epoch
+ * validation, early stopping with the best weights restored, divergence detection that keeps the
+ * last good weights and says what to try, progress and cancel between batches.
+ */
+import { argmaxRows, classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../common/ml/metrics';
+import type { Task } from './engine/net';
+import { mulberry32, permutation, deriveSeed } from './engine/rng';
+import type { Runtime, Snapshot } from './runtime';
+
+export interface Split {
+  /** [n, length·channels] */
+  x: Float32Array;
+  /** class indices, or standardised values */
+  y: Int32Array | Float32Array;
+  n: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number | null;
+  /** accuracy / balancedAccuracy / macroF1, or rmse / mae / r2 (standardised units) on validation. */
+  validation: Record<string, number> | null;
+  seconds: number;
+  spectraPerSecond: number;
+  learningRate?: number;
+}
+
+export type StopReason = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
+
+export interface FitResult {
+  stopped: StopReason;
+  /** Why the run diverged and what to try (set when stopped = 'diverged'). */
+  message?: string;
+  epochs: EpochReport[];
+  bestEpoch: number | null;
+  /** Median training throughput over the epochs (spectra per second, validation excluded). */
+  spectraPerSecond: number;
+}
+
+export interface FitOptions {
+  task: Task;
+  train: Split;
+  validation?: Split | null;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Early stopping: epochs without validation-loss improvement before stopping (0 = off). */
+  patience?: number;
+  /** Called between batches (throttle inside); return true to cancel. */
+  shouldStop?: () => boolean;
+  onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  onEpoch?: (r: EpochReport) => void | Promise<void>;
+  /** Give the event loop a turn at most this often (ms), so cancel messages are read. */
+  yieldEveryMs?: number;
+}
+
+const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Mean cross-entropy (unweighted) or MSE of outputs against targets. */
+export function evaluateOutputs(task: Task, outputs: Float32Array, y: Int32Array | Float32Array, n: number): { loss: number; metrics: Record<string, number>; detail: ClassificationMetrics | RegressionMetrics } {
+  if (task.kind === 'classification') {
+    const k = task.classes;
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      let m = -Infinity;
+      for (let j = 0; j < k; j++) m = Math.max(m, outputs[i * k + j]!);
+      let s = 0;
+      for (let j = 0; j < k; j++) s += Math.exp(outputs[i * k + j]! - m);
+      loss += m + Math.log(s) - outputs[i * k + y[i]!]!;
+    }
+    const pred = argmaxRows(outputs, n, k);
+    const cm = classificationMetrics(y, pred, k);
+    return { loss: loss / (n || 1), metrics: { accuracy: cm.accuracy, balancedAccuracy: cm.balancedAccuracy, macroF1: cm.macroF1 }, detail: cm };
+  }
+  let se = 0;
+  for (let i = 0; i < n; i++) se += (outputs[i]! - y[i]!) ** 2;
+  const rm = regressionMetrics(y, outputs.subarray(0, n));
+  return { loss: se / (n || 1), metrics: { rmse: rm.rmse, mae: rm.mae, r2: rm.r2 }, detail: rm };
+}
+
+function divergenceMessage(epoch: number, batch: number, loss: number, lr: number | undefined): string {
+  const what = Number.isFinite(loss) ? `the loss exploded to ${loss.toExponential(2)}` : `the loss became ${String(loss)}`;
+  return (
+    `Training stopped at epoch ${epoch}, batch ${batch}: ${what}. The weights from the last good step are kept. ` +
+    `Try, in this order: a smaller learning rate${lr ? ` (now ${lr}; try ${lr / 10})` : ''}; a recipe that scales the spectra (SNV, or autoscale) if their values are large; ` +
+    `checking the inputs for extreme values.`
+  );
+}
+
+export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult> {
+  const { train, task } = opts;
+  const rand = mulberry32(deriveSeed(opts.seed, 'shuffle'));
+  const epochs: EpochReport[] = [];
+  const speeds: number[] = [];
+  const patience = opts.patience ?? 0;
+  const yieldEvery = opts.yieldEveryMs ?? 50;
+  let best: { loss: number; epoch: number; snap: Snapshot } | null = null;
+  let firstLoss: number | null = null;
+  let lastYield = performance.now();
+  const batches = Math.ceil(train.n / opts.batchSize);
+
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const perm = permutation(train.n, rand);
+    const t0 = performance.now();
+    let sum = 0;
+    let count = 0;
+    for (let b = 0; b < batches; b++) {
+      const from = b * opts.batchSize;
+      const size = Math.min(opts.batchSize, train.n - from);
+      const r = runtime.step(perm, from, size);
+      const exploded = firstLoss !== null && Number.isFinite(r.loss) && r.loss > Math.max(1e4 * firstLoss, 1e6);
+      if (!r.applied || exploded) {
+        if (best) runtime.restore(best.snap);
+        return { stopped: 'diverged', message: divergenceMessage(epoch, b + 1, r.loss, undefined), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+      }
+      if (firstLoss === null) firstLoss = Math.max(r.loss, 1e-6);
+      sum += r.loss * size;
+      count += size;
+      opts.onBatch?.({ epoch, batch: b + 1, batches, loss: r.loss });
+      const now = performance.now();
+      if (now - lastYield >= yieldEvery) {
+        await yieldTurn();
+        lastYield = performance.now();
+        if (opts.shouldStop?.()) {
+          if (best) runtime.restore(best.snap);
+          return { stopped: 'cancelled', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+        }
+      }
+    }
+    const trainSeconds = (performance.now() - t0) / 1000;
+    speeds.push(train.n / trainSeconds);
+    let validationLoss: number | null = null;
+    let validation: Record<string, number> | null = null;
+    if (opts.validation && opts.validation.n > 0) {
+      const v = opts.validation;
+      const out = runtime.predict(v.x, v.n);
+      const ev = evaluateOutputs(task, out, v.y, v.n);
+      validationLoss = ev.loss;
+      validation = ev.metrics;
+    }
+    const report: EpochReport = {
+      epoch,
+      trainLoss: sum / (count || 1),
+      validationLoss,
+      validation,
+      seconds: (performance.now() - t0) / 1000,
+      spectraPerSecond: train.n / trainSeconds,
+    };
+    epochs.push(report);
+    await opts.onEpoch?.(report);
+    const monitored = validationLoss ?? report.trainLoss;
+    if (!best || monitored < best.loss) best = { loss: monitored, epoch, snap: runtime.snapshot() };
+    else if (patience > 0 && epoch - best.epoch >= patience) {
+      runtime.restore(best.snap);
+      return { stopped: 'early-stopped', epochs, bestEpoch: best.epoch, spectraPerSecond: median(speeds) };
+    }
+    await yieldTurn();
+    lastYield = performance.now();
+    if (opts.shouldStop?.()) {
+      return { stopped: 'cancelled', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+    }
+  }
+  if (best && patience > 0) runtime.restore(best.snap);
+  return { stopped: 'completed', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+}
+
+function median(v: number[]): number {
+  if (!v.length) return 0;
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

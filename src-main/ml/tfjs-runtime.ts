@@ -1,0 +1,274 @@
+/**
+ * The TensorFlow.js runtime for the native engines (@tensorflow/tfjs-node-gpu on CUDA,
+ * @tensorflow/tfjs-node on the CPU). The network is written with tfjs-core ops over variables
+ * that carry our own parameter names and layout, initialised from the same seeded values as our
+ * own engine, so a model moves between engines unchanged. Runs on any tfjs backend (the tests use
+ * the plain-JS CPU backend, the only one installable here).
+ */
+import type * as TF from '@tensorflow/tfjs-core';
+import { convGeometry, shortcutStride, type LayerSpec, type Shape } from '../common/ml/model';
+import { Net, type Task } from './engine/net';
+import { createJsKernels } from './kernels/js';
+import { deriveSeed } from './engine/rng';
+import type { Runtime, RuntimeOptions, Snapshot } from './runtime';
+
+type Tensor = TF.Tensor;
+/** A batch-norm running-statistics update, applied only when the step's update is applied. */
+interface Update {
+  run(): void;
+  drop(): void;
+}
+
+let runtimeCount = 0;
+
+export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime {
+  // Our engine's network (on the small JS heap) gives the parameter layout and initial values.
+  const ref = new Net(createJsKernels(), { layers: opts.layers, input: opts.input, task: opts.task, maxBatch: 1, seed: opts.seed });
+  const w0 = ref.getWeights();
+  const s0 = ref.getState();
+  const uid = `sd${++runtimeCount}`;
+  const vars = new Map<string, TF.Variable>();
+  for (const p of ref.params) vars.set(p.name, tf.variable(tf.tensor(w0.slice(p.offset, p.offset + p.size), p.shape), true, `${uid}/p_${p.name}`));
+  const states = new Map<string, TF.Variable>();
+  for (const s of ref.stateInfo) states.set(s.name, tf.variable(tf.tensor(s0.slice(s.offset, s.offset + s.size), s.shape), false, `${uid}/s_${s.name}`));
+  const trainable = ref.params.map((p) => vars.get(p.name)!);
+  const task: Task = opts.task;
+  const outputs = task.kind === 'classification' ? task.classes : 1;
+  const allLayers: LayerSpec[] = [...opts.layers, { type: 'dense', units: outputs, useBias: true }];
+  const [L, C] = opts.input;
+  const o = opts.optimizer;
+  const optimizer = tf.train.adam(o.learningRate, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-7);
+  let step = 0;
+  let dropoutSeed = deriveSeed(opts.seed, 'tf-dropout');
+  const x = opts.x;
+  const y = opts.y;
+  const classWeights = opts.classWeights ?? new Float32Array(outputs).fill(1);
+
+  const P = (name: string) => vars.get(name)!;
+  const S = (name: string) => states.get(name)!;
+
+  function batchNorm(name: string, h: Tensor, training: boolean, momentum: number, eps: number, updates: Update[]): Tensor {
+    const gamma = P(`${name}/gamma`);
+    const beta = P(`${name}/beta`);
+    const rm = S(`${name}/moving_mean`);
+    const rv = S(`${name}/moving_variance`);
+    if (!training) return tf.batchNorm(h, rm, rv, beta, gamma, eps);
+    const axes = h.rank === 3 ? [0, 1] : [0];
+    const { mean, variance } = tf.moments(h, axes);
+    const rows = h.rank === 3 ? h.shape[0]! * h.shape[1]! : h.shape[0]!;
+    const unbias = rows > 1 ? rows / (rows - 1) : 1;
+    const m = tf.keep(mean.clone());
+    const v = tf.keep(tf.mul(variance, unbias));
+    const drop = () => {
+      m.dispose();
+      v.dispose();
+    };
+    updates.push({
+      run: () => {
+        tf.tidy(() => {
+          rm.assign(tf.add(tf.mul(rm, momentum), tf.mul(m, 1 - momentum)));
+          rv.assign(tf.add(tf.mul(rv, momentum), tf.mul(v, 1 - momentum)));
+        });
+        drop();
+      },
+      drop,
+    });
+    return tf.batchNorm(h, mean, variance, beta, gamma, eps);
+  }
+
+  function conv(name: string, h: Tensor, shape: [number, number], filters: number, k: number, strides: number, dilation: number, padding: 'same' | 'valid', useBias: boolean): Tensor {
+    const w = P(`${name}/kernel`) as TF.Tensor3D;
+    // tfjs-core's conv1d 'same' pads like ours (extra padding on the right); do it explicitly so
+    // strides and dilations combine freely.
+    const g = convGeometry(shape[0], k, strides, dilation, padding);
+    let input = h as TF.Tensor3D;
+    if (padding === 'same') {
+      const span = (k - 1) * dilation + 1;
+      const total = Math.max((g.lOut - 1) * strides + span - shape[0], 0);
+      input = tf.pad(input, [[0, 0], [g.padLeft, total - g.padLeft], [0, 0]]);
+    }
+    let out: Tensor;
+    if (dilation > 1) {
+      // tfjs has no gradient for dilated convolutions: sum one matMul per tap instead.
+      const [batch, , cIn] = input.shape;
+      out = tf.zeros([batch * g.lOut, filters]);
+      for (let t = 0; t < k; t++) {
+        const start = t * dilation;
+        // Every `strides`-th position from `start` (tfjs has no stridedSlice gradient): a contiguous
+        // slice reshaped to [batch, lOut, strides, cIn], keeping position 0 of each group.
+        const span = g.lOut * strides;
+        const room = input.shape[1] - start;
+        const src = room >= span ? input : tf.pad(input, [[0, 0], [0, span - room], [0, 0]]);
+        const window = tf.slice(src, [0, start, 0], [batch, span, cIn]);
+        const tap = strides === 1 ? window : tf.slice(tf.reshape(window, [batch, g.lOut, strides, cIn]), [0, 0, 0, 0], [batch, g.lOut, 1, cIn]);
+        const wt = tf.reshape(tf.slice(w, [t, 0, 0], [1, cIn, filters]), [cIn, filters]);
+        out = tf.add(out, tf.matMul(tf.reshape(tap, [batch * g.lOut, cIn]), wt as TF.Tensor2D));
+      }
+      out = tf.reshape(out, [batch, g.lOut, filters]);
+    } else out = tf.conv1d(input, w, strides, 'valid', 'NWC', 1);
+    return useBias ? tf.add(out, P(`${name}/bias`)) : out;
+  }
+
+  function forwardLayers(layers: LayerSpec[], h: Tensor, shape: Shape, prefix: string, training: boolean, updates: Update[]): { h: Tensor; shape: Shape } {
+    layers.forEach((l, i) => {
+      const name = `${prefix}${i + 1}_${l.type}`;
+      switch (l.type) {
+        case 'conv1d': {
+          h = conv(name, h, shape as [number, number], l.filters, l.kernelSize, l.strides, l.dilation, l.padding, l.useBias);
+          shape = [h.shape[1]!, l.filters];
+          break;
+        }
+        case 'dense': {
+          h = tf.matMul(h as TF.Tensor2D, P(`${name}/kernel`) as TF.Tensor2D);
+          if (l.useBias) h = tf.add(h, P(`${name}/bias`));
+          shape = [l.units];
+          break;
+        }
+        case 'relu':
+          h = tf.relu(h);
+          break;
+        case 'maxPool1d':
+        case 'avgPool1d': {
+          const [len, ch] = shape as [number, number];
+          const s = l.strides ?? l.poolSize;
+          const h4 = tf.reshape(h, [-1, len, 1, ch]) as TF.Tensor4D;
+          const p = l.type === 'maxPool1d' ? tf.maxPool(h4, [l.poolSize, 1], [s, 1], 'valid') : tf.avgPool(h4, [l.poolSize, 1], [s, 1], 'valid');
+          h = tf.reshape(p, [-1, p.shape[1]!, ch]);
+          shape = [p.shape[1]!, ch];
+          break;
+        }
+        case 'globalAvgPool1d':
+          h = tf.mean(h, 1);
+          shape = [(shape as [number, number])[1]];
+          break;
+        case 'flatten': {
+          const n = shape.reduce((a, b) => a * b, 1);
+          h = tf.reshape(h, [-1, n]);
+          shape = [n];
+          break;
+        }
+        case 'dropout':
+          if (training && l.rate > 0) h = tf.dropout(h, l.rate, undefined, (dropoutSeed = (dropoutSeed + 1) >>> 0));
+          break;
+        case 'batchNorm':
+          h = batchNorm(name, h, training, l.momentum, l.epsilon, updates);
+          break;
+        case 'residual': {
+          const inShape = shape;
+          const body = forwardLayers(l.layers, h, shape, `${name}/`, training, updates);
+          let sc = h;
+          const out = body.shape;
+          if (out.length !== inShape.length || out.some((v, j) => v !== inShape[j])) {
+            const [len, ch] = inShape as [number, number];
+            const [lOut, cOut] = out as [number, number];
+            sc = conv(`${name}/shortcut_conv`, h, [len, ch], cOut, 1, shortcutStride(len, lOut), 1, 'same', false);
+            sc = batchNorm(`${name}/shortcut_bn`, sc, training, 0.9, 1e-3, updates);
+          }
+          h = tf.add(body.h, sc);
+          shape = out;
+          break;
+        }
+      }
+    });
+    return { h, shape };
+  }
+
+  const forward = (xb: Tensor, training: boolean, updates: Update[]) => forwardLayers(allLayers, xb, [L, C], '', training, updates).h;
+
+  function lossOf(logits: Tensor, yb: Tensor): TF.Scalar {
+    if (task.kind === 'classification') {
+      const labels = yb as TF.Tensor1D;
+      const logp = tf.logSoftmax(logits as TF.Tensor2D);
+      const onehot = tf.oneHot(labels, outputs);
+      const w = tf.gather(tf.tensor1d(classWeights), labels);
+      const nll = tf.neg(tf.sum(tf.mul(logp, onehot), 1));
+      return tf.div(tf.sum(tf.mul(nll, w)), tf.sum(w)) as TF.Scalar;
+    }
+    const pred = tf.reshape(logits, [-1]);
+    if (task.loss === 'huber') return tf.losses.huberLoss(yb, pred, undefined, task.huberDelta ?? 1) as TF.Scalar;
+    return tf.mean(tf.square(tf.sub(pred, yb))) as TF.Scalar;
+  }
+
+  const size = L * C;
+  function gather(index: Int32Array, from: number, batch: number) {
+    const xs = new Float32Array(batch * size);
+    const ys = task.kind === 'classification' ? new Int32Array(batch) : new Float32Array(batch);
+    for (let i = 0; i < batch; i++) {
+      const r = index[from + i]!;
+      xs.set(x.subarray(r * size, r * size + size), i * size);
+      ys[i] = y[r]!;
+    }
+    return { xs, ys };
+  }
+  return {
+    description: `TensorFlow.js (${tf.getBackend()})`,
+    paramCount: ref.paramCount,
+    step(index, from, batch) {
+      const { xs, ys } = gather(index, from, batch);
+      const updates: Update[] = [];
+      const out = tf.tidy(() => {
+        const xb = tf.tensor3d(xs, [batch, L, C]);
+        const yb = task.kind === 'classification' ? tf.tensor1d(ys as Int32Array, 'int32') : tf.tensor1d(ys as Float32Array);
+        const { value, grads } = tf.variableGrads(() => lossOf(forward(xb, true, updates), yb), trainable);
+        const names = Object.keys(grads);
+        const norm = Math.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))).dataSync()[0]!);
+        const loss = value.dataSync()[0]!;
+        if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { loss, norm, applied: false };
+        const clip = o.clipNorm ?? 0;
+        const scale = clip > 0 && norm > clip ? clip / norm : 1;
+        const warm = o.warmupSteps ?? 0;
+        const lr = warm > 0 && step < warm ? (o.learningRate * (step + 1)) / warm : o.learningRate;
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        optimizer.applyGradients(names.map((n) => ({ name: n, tensor: scale === 1 ? grads[n]! : tf.mul(grads[n]!, scale) })));
+        if (o.weightDecay) for (const v of trainable) v.assign(tf.mul(v, 1 - lr * o.weightDecay));
+        return { loss, norm, applied: true };
+      });
+      if (out.applied) {
+        step++;
+        for (const u of updates) u.run();
+      } else for (const u of updates) u.drop();
+      return { loss: out.loss, gradNorm: out.norm, applied: out.applied };
+    },
+    gradients(index, from, batch) {
+      const { xs, ys } = gather(index, from, batch);
+      return tf.tidy(() => {
+        const xb = tf.tensor3d(xs, [batch, L, C]);
+        const yb = task.kind === 'classification' ? tf.tensor1d(ys as Int32Array, 'int32') : tf.tensor1d(ys as Float32Array);
+        const updates: Update[] = [];
+        const { value, grads } = tf.variableGrads(() => lossOf(forward(xb, true, updates), yb), trainable);
+        for (const u of updates) u.drop();
+        const flat = new Float32Array(ref.paramCount);
+        for (const p of ref.params) flat.set(grads[`${uid}/p_${p.name}`]!.dataSync() as Float32Array, p.offset);
+        return { loss: value.dataSync()[0]!, grads: flat };
+      });
+    },
+    predict(xin, n) {
+      const res = new Float32Array(n * outputs);
+      const chunk = 256;
+      for (let from = 0; from < n; from += chunk) {
+        const b = Math.min(chunk, n - from);
+        const data = tf.tidy(() => forward(tf.tensor3d(xin.subarray(from * size, (from + b) * size), [b, L, C]), false, []).dataSync() as Float32Array);
+        res.set(data, from * outputs);
+      }
+      return res;
+    },
+    snapshot(): Snapshot {
+      const weights = new Float32Array(ref.paramCount);
+      for (const p of ref.params) weights.set(vars.get(p.name)!.dataSync() as Float32Array, p.offset);
+      const state = new Float32Array(ref.stateCount);
+      for (const s of ref.stateInfo) state.set(states.get(s.name)!.dataSync() as Float32Array, s.offset);
+      return { weights, state };
+    },
+    restore(s) {
+      tf.tidy(() => {
+        for (const p of ref.params) vars.get(p.name)!.assign(tf.tensor(s.weights.slice(p.offset, p.offset + p.size), p.shape));
+        for (const st of ref.stateInfo) states.get(st.name)!.assign(tf.tensor(s.state.slice(st.offset, st.offset + st.size), st.shape));
+      });
+    },
+    tensors: () => tf.memory().numTensors,
+    async dispose() {
+      for (const v of [...vars.values(), ...states.values()]) v.dispose();
+      optimizer.dispose();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Entry of the trainer process (bundled to out/ml/trainer.cjs). Started with
+ * `child_process.fork(..., { serialization: 'advanced' })` by the CLI and tests, or as an
+ * Electron utilityProcess by the app (messages then arrive on `process.parentPort`).
+ */
+import type { ParentToTrainer, TrainerToParent } from '../../common/ml/protocol';
+import { runJob, type Channel } from './run';
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: ParentToTrainer }) => void): void;
+  postMessage(m: TrainerToParent): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+const channel: Channel = parentPort
+  ? { send: (m) => parentPort.postMessage(m), onMessage: (h) => parentPort.on('message', (e) => h(e.data)) }
+  : {
+      send: (m) => process.send?.(m),
+      onMessage: (h) => process.on('message', (m) => h(m as ParentToTrainer)),
+    };
+
+let cancelled = false;
+let started = false;
+channel.onMessage((m) => {
+  if (m.type === 'cancel') cancelled = true;
+  else if (m.type === 'start' && !started) {
+    started = true;
+    runJob(m.job, channel, () => cancelled)
+      .catch((err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        channel.send({ type: 'failed', message: e.message, log: e.stack ?? e.message });
+      })
+      .finally(() => setTimeout(() => process.exit(0), 50));
+  }
+});
+// Without a parent (the app or CLI died), stop instead of training for nobody.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,117 @@
+/**
+ * Talks to the trainer process (out/ml/trainer.cjs) over the typed protocol in
+ * common/ml/protocol.ts. The CLI and tests fork it with child_process; the Electron main process
+ * passes its own `spawn` (a utilityProcess). Cancel asks the trainer to stop and kills it if it
+ * has not finished within a second; a trainer that dies is reported as a failed run with the tail
+ * of its output as the log, and the caller keeps running.
+ */
+import { fork } from 'node:child_process';
+import type { EngineInfo, ParentToTrainer, TrainJob, TrainerToParent } from '../common/ml/protocol';
+
+export interface TrainerProcess {
+  send(m: ParentToTrainer): void;
+  onMessage(h: (m: TrainerToParent) => void): void;
+  onExit(h: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+  /** The last lines the process wrote to stdout/stderr. */
+  outputTail(): string;
+}
+
+export type SpawnTrainer = () => TrainerProcess;
+
+/** Forks the bundled trainer with structured-clone IPC (typed arrays cross as typed arrays). */
+export function forkTrainer(trainerScript: string, env: NodeJS.ProcessEnv = process.env): SpawnTrainer {
+  return () => {
+    const child = fork(trainerScript, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    let tail = '';
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-8000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    return {
+      send: (m) => {
+        if (child.connected) child.send(m);
+      },
+      onMessage: (h) => child.on('message', (m) => h(m as TrainerToParent)),
+      onExit: (h) => child.on('exit', (code, signal) => h(code, signal)),
+      kill: () => {
+        child.kill('SIGKILL');
+      },
+      outputTail: () => tail,
+    };
+  };
+}
+
+export type Done = Extract<TrainerToParent, { type: 'done' }>;
+export type TrainerOutcome =
+  | { kind: 'done'; done: Done; engine: EngineInfo | null }
+  | { kind: 'failed'; message: string; log: string; engine: EngineInfo | null }
+  /** Cancelled and stopped by force because the trainer did not finish within the grace period. */
+  | { kind: 'cancelled'; engine: EngineInfo | null };
+
+export interface TrainerHandle {
+  outcome: Promise<TrainerOutcome>;
+  cancel(): void;
+}
+
+export interface TrainerEvents {
+  onEngine?(e: EngineInfo): void;
+  onProgress?(p: Extract<TrainerToParent, { type: 'progress' }>): void;
+  onEpoch?(e: Extract<TrainerToParent, { type: 'epoch' }>['report']): void;
+}
+
+/** Starts one training job in a fresh trainer process. */
+export function startTrainer(spawn: SpawnTrainer, job: TrainJob, events: TrainerEvents = {}, opts: { cancelGraceMs?: number } = {}): TrainerHandle {
+  const proc = spawn();
+  let engine: EngineInfo | null = null;
+  let settled = false;
+  let cancelTimer: ReturnType<typeof setTimeout> | null = null;
+  let resolveOutcome!: (o: TrainerOutcome) => void;
+  const outcome = new Promise<TrainerOutcome>((r) => (resolveOutcome = r));
+  const settle = (o: TrainerOutcome) => {
+    if (settled) return;
+    settled = true;
+    if (cancelTimer) clearTimeout(cancelTimer);
+    resolveOutcome(o);
+    proc.kill();
+  };
+  proc.onMessage((m) => {
+    switch (m.type) {
+      case 'engine':
+        engine = m.engine;
+        events.onEngine?.(m.engine);
+        break;
+      case 'progress':
+        events.onProgress?.(m);
+        break;
+      case 'epoch':
+        events.onEpoch?.(m.report);
+        break;
+      case 'done':
+        settle({ kind: 'done', done: m, engine });
+        break;
+      case 'failed':
+        settle({ kind: 'failed', message: m.message, log: [m.log, proc.outputTail()].filter(Boolean).join('\n'), engine });
+        break;
+    }
+  });
+  proc.onExit((code, signal) => {
+    if (settled) return;
+    if (cancelTimer) {
+      settle({ kind: 'cancelled', engine });
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    settle({ kind: 'failed', message: `The trainer process stopped unexpectedly (${how}). The run is marked failed; the app keeps running.`, log: proc.outputTail(), engine });
+  });
+  proc.send({ type: 'start', job });
+  return {
+    outcome,
+    cancel() {
+      if (settled || cancelTimer) return;
+      proc.send({ type: 'cancel' });
+      cancelTimer = setTimeout(() => proc.kill(), opts.cancelGraceMs ?? 1000);
+    },
+  };
+}
