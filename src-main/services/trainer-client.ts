@@ -6,7 +6,7 @@
  * of its output as the log, and the caller keeps running.
  */
 import { fork } from 'node:child_process';
-import type { EngineInfo, ParentToTrainer, TrainJob, TrainerToParent } from '../common/ml/protocol';
+import type { EngineId, EngineInfo, ParentToTrainer, TrainJob, TrainerToParent } from '../common/ml/protocol';
 
 export interface TrainerProcess {
   send(m: ParentToTrainer): void;
@@ -114,4 +114,26 @@ export function startTrainer(spawn: SpawnTrainer, job: TrainJob, events: Trainer
       cancelTimer = setTimeout(() => proc.kill(), opts.cancelGraceMs ?? 1000);
     },
   };
+}
+
+/** Which engine training would use now (asks a short-lived trainer process; nothing is trained). */
+export function probeEngine(spawn: SpawnTrainer, engine: EngineId | 'auto' = 'auto', timeoutMs = 15000): Promise<EngineInfo> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn();
+    const timer = setTimeout(() => {
+      proc.kill();
+      reject(new Error('The trainer process did not answer within 15 s.'));
+    }, timeoutMs);
+    const finish = (fn: () => void) => {
+      clearTimeout(timer);
+      proc.kill();
+      fn();
+    };
+    proc.onMessage((m) => {
+      if (m.type === 'engine') finish(() => resolve(m.engine));
+      else if (m.type === 'failed') finish(() => reject(new Error(m.message)));
+    });
+    proc.onExit((code, signal) => finish(() => reject(new Error(`The trainer process stopped (${signal ?? `exit code ${code}`}) before naming its engine.\n${proc.outputTail()}`))));
+    proc.send({ type: 'probe', engine });
+  });
 }

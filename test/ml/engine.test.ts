@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { LayerSpec } from '../../src-main/common/ml/model';
 import { createOwnRuntime, type Runtime } from '../../src-main/ml/runtime';
 import { createTfjsRuntime } from '../../src-main/ml/tfjs-runtime';
+import { fit } from '../../src-main/ml/fit';
 import type { Task } from '../../src-main/ml/engine/net';
 import { mulberry32 } from '../../src-main/ml/engine/rng';
 import { createNaiveKernels } from './naive-kernels';
@@ -121,5 +122,30 @@ describe.each(KERNELS)('engine on %s matches tfjs autodiff', (_label, make) => {
       await ours.dispose();
       await ref.dispose();
     }
+  });
+});
+
+describe('memory stays flat across epochs', () => {
+  const c = CASES[2]!; // residual + batch norm: the most state to leak
+  const { x, y, n } = dataFor(c);
+  const common = { layers: c.layers, input: c.input, task: c.task, batchSize: c.batch, seed: 5, optimizer: { learningRate: 1e-3, clipNorm: 1, warmupSteps: 2 }, x, y };
+
+  it('tfjs: the number of live tensors is the same after every epoch', async () => {
+    const rt = createTfjsRuntime(tf, common);
+    const counts: number[] = [];
+    await fit(rt, { task: c.task, train: { x, y, n }, validation: { x, y, n }, epochs: 12, batchSize: c.batch, seed: 1, onEpoch: () => void counts.push(tf.memory().numTensors) });
+    expect(counts).toHaveLength(12);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(counts[11]).toBe(counts[0]);
+    await rt.dispose();
+  });
+
+  it('our engine: the heap does not grow after the first epoch', async () => {
+    const k = createJsKernels();
+    const rt = await createOwnRuntime({ ...common, kernels: 'js', threads: 1, kernelsOverride: k });
+    const used: number[] = [];
+    await fit(rt, { task: c.task, train: { x, y, n }, validation: { x, y, n }, epochs: 12, batchSize: c.batch, seed: 1, onEpoch: () => void used.push(k.used()) });
+    expect(new Set(used).size).toBe(1);
+    await rt.dispose();
   });
 });

@@ -73,4 +73,5 @@ export type TrainerToParent =
     }
   | { type: 'failed'; message: string; log: string };
 
-export type ParentToTrainer = { type: 'start'; job: TrainJob } | { type: 'cancel' };
+/** `probe` asks only which engine a job would get (answered with one `engine` message). */
+export type ParentToTrainer = { type: 'start'; job: TrainJob } | { type: 'cancel' } | { type: 'probe'; engine: EngineId | 'auto'; threads?: number };

@@ -5,6 +5,7 @@
  */
 import type { ParentToTrainer, TrainerToParent } from '../../common/ml/protocol';
 import { runJob, type Channel } from './run';
+import { selectEngine } from '../engines';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ParentToTrainer }) => void): void;
@@ -24,14 +25,21 @@ let cancelled = false;
 let started = false;
 channel.onMessage((m) => {
   if (m.type === 'cancel') cancelled = true;
+  else if (m.type === 'probe') {
+    try {
+      channel.send({ type: 'engine', engine: selectEngine(m.engine, { threads: m.threads }).info });
+    } catch (err) {
+      channel.send({ type: 'failed', message: err instanceof Error ? err.message : String(err), log: '' });
+    }
+  }
   else if (m.type === 'start' && !started) {
     started = true;
     runJob(m.job, channel, () => cancelled)
       .catch((err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));
         channel.send({ type: 'failed', message: e.message, log: e.stack ?? e.message });
-      })
-      .finally(() => setTimeout(() => process.exit(0), 50));
+      });
+    // The parent stops this process once it has read the last message.
   }
 });
 // Without a parent (the app or CLI died), stop instead of training for nobody.
