@@ -12,7 +12,7 @@ import { APP_VERSION } from '../services/version';
 import { preprocessDataset, readPipelineFile } from '../services/preprocess';
 import { applyRecipeToDataset } from '../services/apply-recipe';
 import { benchTraining } from '../services/bench-training';
-import { forkTrainer } from '../services/trainer-client';
+import { forkTrainer, probeEngine } from '../services/trainer-client';
 import { builtFile, torchReferenceScript } from '../services/built-files';
 import { ENGINE_IDS, type EngineId } from '../common/ml/protocol';
 
@@ -31,6 +31,7 @@ Usage:
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
+  spectra-desk engine [--engine auto|gpu|cpu|wasm|js] [--json]
   spectra-desk bench [--engine auto|gpu|cpu|wasm|js] [--threads N] [--epochs N] [--json]
   spectra-desk --version
 
@@ -55,6 +56,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return formatsCommand(rest, io);
       case 'bench':
         return await benchCommand(rest, io);
+      case 'engine':
+        return await engineCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${APP_VERSION}\n`);
@@ -334,5 +337,17 @@ async function benchCommand(args: string[], io: Streams): Promise<number> {
     io.stdout.write(`  PyTorch ${result.reference.version} (${result.reference.threads} threads): ${result.reference.spectraPerSecond.toFixed(0)} spectra/s\n`);
     io.stdout.write(`  ratio (ours / PyTorch): ${result.ratio!.toFixed(2)} — target ≥ 0.70 ${result.ratio! >= 0.7 ? 'MET' : 'NOT MET'}\n`);
   } else io.stdout.write(`  PyTorch reference: not run (${result.referenceNote})\n`);
+  return 0;
+}
+
+/** Which training engine this machine would use, and why faster ones are not available. */
+async function engineCommand(args: string[], io: Streams): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, options: { engine: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+  const info = await probeEngine(forkTrainer(builtFile('ml/trainer.cjs')), engineOption(values.engine));
+  if (values.json) io.stdout.write(`${JSON.stringify({ engine: info })}\n`);
+  else {
+    io.stdout.write(`Training engine: ${info.label}\n`);
+    for (const f of info.fallbacks) io.stdout.write(`  not used: ${f}\n`);
+  }
   return 0;
 }
