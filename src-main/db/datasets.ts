@@ -3,6 +3,7 @@ import type { ColumnSummary, DatasetSummary, SampleRow } from '../common/domain/
 import type { AxisUnit, ColumnKind, SplitTag } from '../common/domain/spectra';
 import { UserError } from '../common/errors';
 import { blobToF32, blobToF64 } from './sql';
+import { derivedFrom } from './derived';
 
 interface DatasetRow {
   id: number;
@@ -96,6 +97,7 @@ function summarizeDataset(db: Db, row: DatasetRow): DatasetSummary {
     .all(row.id) as DatasetSummary['sourceFiles'];
   const train = counts.train ?? 0;
   const test = counts.test ?? 0;
+  const derived = derivedFrom(db, row.id);
   return {
     id: row.id,
     name: row.name,
@@ -116,6 +118,7 @@ function summarizeDataset(db: Db, row: DatasetRow): DatasetSummary {
     sourceFiles: files,
     yUnit: row.y_unit,
     createdAt: row.created_at,
+    ...(derived ? { derivedFrom: derived } : {}),
   };
 }
 

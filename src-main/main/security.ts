@@ -10,6 +10,8 @@ import type { WebPreferences } from 'electron';
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
+  // Explore's Web Worker (PCA off the window's thread) is a script file of the app itself.
+  "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",

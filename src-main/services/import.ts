@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { asyncTransaction, f32ToBlob, f64ToBlob } from '../db/sql';
+import { asyncTransaction, f32ToBlob } from '../db/sql';
+import { upsertAxis } from '../db/axes';
 import { findDataset, listColumns, type ColumnRow } from '../db/datasets';
 import { UserError } from '../common/errors';
 import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, SplitTag } from '../common/domain/spectra';
@@ -228,16 +229,4 @@ export function inferKind(name: string, list: MetaValue[]): ColumnKind {
   const distinct = new Set(present.map(String)).size;
   if (distinct < present.length && distinct <= Math.max(2, Math.min(100, present.length / 2))) return 'class';
   return 'text';
-}
-
-function upsertAxis(db: Db, values: Float64Array, unit: AxisUnit): number {
-  const blob = f64ToBlob(values);
-  const hash = crypto.createHash('sha256').update(unit).update(blob).digest('hex');
-  const found = db.prepare('SELECT id FROM axes WHERE hash = ?').get(hash) as { id: number } | undefined;
-  if (found) return found.id;
-  return Number(
-    db
-      .prepare('INSERT INTO axes (unit, points, first_value, last_value, values_f64, hash) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(unit, values.length, values[0]!, values[values.length - 1]!, blob, hash).lastInsertRowid,
-  );
 }

@@ -5,6 +5,7 @@ import { datasetIdByNameOrId, loadAxis, loadSpectra } from '../db/datasets';
 import { UserError } from '../common/errors';
 import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
+import type { AxisUnit, SplitTag } from '../common/domain/spectra';
 
 export interface PreprocessRequest {
   dataset: string;
@@ -50,21 +51,32 @@ export function readPipelineFile(file: string): ReturnType<typeof parsePipelineS
 }
 
 /** The dataset's spectra (channel 0) as one float64 block; all spectra must share one axis. */
-export function datasetBlock(db: Db, datasetId: number, datasetName: string): { block: SpectraBlock; keys: string[]; train: number[] } {
+export function datasetBlock(
+  db: Db,
+  datasetId: number,
+  datasetName: string,
+): { block: SpectraBlock; keys: string[]; train: number[]; sampleIds: number[]; splits: (SplitTag | null)[]; axisUnit: AxisUnit; channels: number } {
   const spectra = loadSpectra(db, datasetId);
   if (!spectra.length) throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has no spectra.`);
   const axisIds = new Set(spectra.map((s) => s.axisId));
   if (axisIds.size > 1) {
     throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has spectra on ${axisIds.size} different axes. Import spectra measured on different axes into separate datasets, or resample them to one axis first.`);
   }
-  const axis = loadAxis(db, spectra[0]!.axisId).values;
+  const { values: axis, unit: axisUnit } = loadAxis(db, spectra[0]!.axisId);
   const n = axis.length;
   const values = new Float64Array(spectra.length * n);
   spectra.forEach((s, i) => values.set(s.channels[0]!, i * n));
   const train = spectra.flatMap((s, i) => (s.split === 'train' ? [i] : []));
-  return { block: { axis, values, rows: spectra.length }, keys: spectra.map((s) => s.key), train };
+  return {
+    block: { axis, values, rows: spectra.length },
+    keys: spectra.map((s) => s.key),
+    train,
+    sampleIds: spectra.map((s) => s.sampleId),
+    splits: spectra.map((s) => s.split),
+    axisUnit,
+    channels: spectra.reduce((m, s) => Math.max(m, s.channels.length), 0),
+  };
 }
-
 
 export function preprocessDataset(db: Db, req: PreprocessRequest): PreprocessResult {
   const started = performance.now();

@@ -9,6 +9,7 @@ import { contract, type Channel, type EventName, type Events, type Input, type O
 import type { ProjectInfo } from '../common/domain/project';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from './import';
+import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
 import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
 import { createDemoProject } from './demo';
@@ -82,18 +83,29 @@ export class Session {
     }
   }
 
-  async runImport(req: ImportRequest, jobId: string): Promise<ReturnType<typeof importFiles>> {
+  /** Runs a cancellable job under `jobId` (`jobs:cancel` aborts its signal). */
+  private async runJob<T>(jobId: string, fn: (db: Db, signal: AbortSignal) => Promise<T>): Promise<T> {
     const db = this.requireDb();
     if (this.jobs.has(jobId)) throw new UserError('CONFLICT', `Job ${jobId} is already running.`);
     const controller = new AbortController();
     this.jobs.set(jobId, controller);
     try {
-      const hooks: Parameters<typeof importFiles>[2] = { jobId, signal: controller.signal, onProgress: (p) => this.host.emit('imports:progress', p) };
-      if (this.host.parser) hooks.parse = this.host.parser;
-      return await importFiles(db, req, hooks);
+      return await fn(db, controller.signal);
     } finally {
       this.jobs.delete(jobId);
     }
+  }
+
+  runImport(req: ImportRequest, jobId: string): ReturnType<typeof importFiles> {
+    return this.runJob(jobId, (db, signal) => {
+      const hooks: Parameters<typeof importFiles>[2] = { jobId, signal, onProgress: (p) => this.host.emit('imports:progress', p) };
+      if (this.host.parser) hooks.parse = this.host.parser;
+      return importFiles(db, req, hooks);
+    });
+  }
+
+  runApplyRecipe(req: ApplyRecipeRequest, jobId: string): ReturnType<typeof applyRecipeToDataset> {
+    return this.runJob(jobId, (db, signal) => applyRecipeToDataset(db, req, { jobId, signal, onProgress: (p) => this.host.emit('recipes:progress', p) }));
   }
 
   cancel(jobId: string): boolean {
@@ -179,6 +191,11 @@ export class Session {
     'pipelines:delete': async ({ id }) => {
       pipelines.deletePipeline(this.requireDb(), id);
       return null;
+    },
+    'datasets:applyRecipe': async ({ datasetId, spec, recipeName, name, jobId }) => {
+      const req: ApplyRecipeRequest = { datasetId, spec: parsePipelineSpec(spec), recipeName: recipeName ?? null };
+      if (name !== undefined) req.name = name;
+      return this.runApplyRecipe(req, jobId);
     },
     'columns:setKind': async ({ datasetId, column, kind }) => {
       datasets.setColumnKind(this.requireDb(), datasetId, column, kind);

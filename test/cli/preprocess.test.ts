@@ -81,4 +81,34 @@ describe('spectra-desk preprocess', () => {
     const notJson = writeFile(dir, 'x.json', '{ nope');
     expect((await cli(['preprocess', '--project', project, '--dataset', 'Coffee', '--pipeline', notJson, '--out', out])).stderr).toMatch(/^spectra-desk: x\.json is not valid JSON/);
   });
+  it('--save-as stores the result as a new dataset (fitted on the training split) that list shows', async () => {
+    const dir = tmpDir();
+    const csv = writeFile(dir, 'd.csv', 'id,set,1000,1001,1002\na,train,1,2,3\nb,train,3,4,5\nc,test,10,10,10\n');
+    const project = path.join(dir, 'p.spectra');
+    expect((await cli(['import', csv, '--project', project, '--dataset', 'd', '--split-column', 'set'])).code).toBe(0);
+    const pipe = writeFile(dir, 'centre.json', JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }));
+    const r = await cli(['preprocess', '--project', project, '--dataset', 'd', '--pipeline', pipe, '--save-as', 'd centred', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ saved: { dataset: 'd centred', sourceDataset: 'd', samples: 3, points: 3, fittedOn: 'train', fittedSamples: 2 } });
+    const list = JSON.parse((await cli(['list', '--project', project, '--json'])).stdout) as { datasets: { name: string; splits: object }[] };
+    expect(list.datasets.map((d) => [d.name, d.splits])).toEqual([
+      ['d', { train: 2, test: 1, none: 0 }],
+      ['d centred', { train: 2, test: 1, none: 0 }],
+    ]);
+    // Written to CSV from the stored dataset: the values are the mean-centred ones.
+    const out = path.join(dir, 'centred.csv');
+    const none = writeFile(dir, 'crop.json', JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'crop' }] }));
+    expect((await cli(['preprocess', '--project', project, '--dataset', 'd centred', '--pipeline', none, '--out', out])).code).toBe(0);
+    expect(readCsv(out)).toEqual([
+      ['sample', '1000', '1001', '1002'],
+      ['a', '-1', '-1', '-1'],
+      ['b', '1', '1', '1'],
+      ['c', '8', '7', '6'],
+    ]);
+    const again = await cli(['preprocess', '--project', project, '--dataset', 'd', '--pipeline', pipe, '--save-as', 'd centred']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/A dataset named "d centred" already exists/);
+    expect((await cli(['preprocess', '--project', project, '--dataset', 'd', '--pipeline', pipe])).stderr).toMatch(/Missing --out OUT\.csv \(or --save-as NAME/);
+  });
 });

@@ -29,7 +29,7 @@ describe('openProject', () => {
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
     expect(tables.map((t) => t.name)).toEqual([
-      'axes', 'channels', 'columns', 'datasets', 'pipelines', 'project_info', 'run_artifacts', 'run_epochs', 'runs', 'sample_values', 'samples', 'source_files',
+      'axes', 'channels', 'columns', 'dataset_provenance', 'datasets', 'pipelines', 'project_info', 'run_artifacts', 'run_epochs', 'runs', 'sample_values', 'samples', 'source_files',
     ]);
     for (const t of tables) expect(t.sql).toMatch(/STRICT/);
     db.close();

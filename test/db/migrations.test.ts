@@ -34,6 +34,29 @@ describe('migrations', () => {
     }
   });
 
+  it('migration 2 adds dataset provenance that follows its dataset and outlives its source', () => {
+    const db = openProject(path.join(tmpDir(), 'p.spectra'), { create: true, targetVersion: 1 });
+    const add = db.prepare('INSERT INTO datasets (name, created_at) VALUES (?, ?)');
+    const source = Number(add.run('raw', '2026-01-01T00:00:00Z').lastInsertRowid);
+    migrate(db, 2);
+    expect(schemaVersion(db)).toBe(2);
+    expect(db.prepare('SELECT id, name FROM datasets').all()).toEqual([{ id: source, name: 'raw' }]);
+    const derived = Number(add.run('raw · snv', '2026-01-02T00:00:00Z').lastInsertRowid);
+    const insert = db.prepare(
+      `INSERT INTO dataset_provenance (dataset_id, source_dataset_id, source_dataset_name, recipe_name, pipeline_json, pipeline_hash, fitted_state_json,
+         fitted_on, fitted_samples, app_version, created_at) VALUES (?, ?, 'raw', 'snv', '{}', 'fnv1a64:0', '[null]', ?, 3, '0.1.0', '2026-01-02T00:00:00Z')`,
+    );
+    insert.run(derived, source, 'train');
+    expect(() => insert.run(source, null, 'some')).toThrow(/CHECK constraint/);
+    db.prepare('DELETE FROM datasets WHERE id = ?').run(source);
+    expect(db.prepare('SELECT dataset_id, source_dataset_id, source_dataset_name, source_channel FROM dataset_provenance').all()).toEqual([
+      { dataset_id: derived, source_dataset_id: null, source_dataset_name: 'raw', source_channel: 0 },
+    ]);
+    db.prepare('DELETE FROM datasets WHERE id = ?').run(derived);
+    expect(db.prepare('SELECT count(*) AS n FROM dataset_provenance').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('is idempotent when reopened', () => {
     const file = path.join(tmpDir(), 'p.spectra');
     openProject(file, { create: true }).close();

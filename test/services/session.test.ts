@@ -121,5 +121,35 @@ describe('Session.invoke', () => {
     expect(await s.invoke('pipelines:list', {})).toEqual({ ok: true, value: [] });
     s.close();
   });
+  it('applies a recipe to a dataset as a job: progress events, a new dataset, and a cancel that stores nothing', async () => {
+    const dir = tmpDir();
+    const h = host(dir, { saveProject: path.join(dir, 'a.spectra'), importFiles: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')] });
+    const s = new Session(h);
+    await s.invoke('project:create', {});
+    await s.invoke('datasets:import', { jobId: 'imp', splitTag: 'train' });
+    const spec = { schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { derivative: 1 } }, { kind: 'snv' }] };
+
+    // Cancelled right after it starts: the job is registered before the first await.
+    const cancelled = s.invoke('datasets:applyRecipe', { datasetId: 1, spec, recipeName: 'SG1 + SNV', jobId: 'apply-1' });
+    expect(await s.invoke('jobs:cancel', { jobId: 'apply-1' })).toEqual({ ok: true, value: true });
+    expect(await cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await s.invoke('jobs:cancel', { jobId: 'apply-1' })).toEqual({ ok: true, value: false });
+    const names = async () => ((await s.invoke('datasets:list', {})) as { value: { name: string }[] }).value.map((d) => d.name);
+    expect(await names()).toEqual(['Coffee']);
+
+    const done = await s.invoke('datasets:applyRecipe', { datasetId: 1, spec, recipeName: 'SG1 + SNV', jobId: 'apply-2' });
+    expect(done).toMatchObject({ ok: true, value: { datasetId: 2, dataset: 'Coffee · SG1 + SNV', samples: 28, points: 286, fittedOn: 'train', fittedSamples: 28 } });
+    expect(await names()).toEqual(['Coffee', 'Coffee · SG1 + SNV']);
+    const progress = h.events.filter(([e, p]) => e === 'recipes:progress' && (p as { jobId: string }).jobId === 'apply-2').map(([, p]) => p as { stage: string; fraction: number });
+    expect(progress[0]).toMatchObject({ stage: 'loading', fraction: 0 });
+    expect(progress.at(-1)).toMatchObject({ stage: 'done', fraction: 1 });
+    const got = await s.invoke('datasets:get', { datasetId: 2 });
+    expect(got).toMatchObject({ ok: true, value: { derivedFrom: { sourceDatasetId: 1, sourceDataset: 'Coffee', recipe: 'SG1 + SNV', fittedOn: 'train' } } });
+
+    const bad = await s.invoke('datasets:applyRecipe', { datasetId: 1, spec: { schemaVersion: 1, steps: [{ kind: 'nope' }] }, jobId: 'apply-3' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(bad.ok === false && bad.error.message).toMatch(/unknown kind "nope"/);
+    s.close();
+  });
 });
 

@@ -1,4 +1,5 @@
 import type { AxisUnit, ColumnKind, SplitTag } from './spectra';
+import type { ResolvedPipeline } from '../preprocessing/pipeline';
 
 export interface ColumnSummary {
   kind: ColumnKind;
@@ -34,6 +35,24 @@ export interface DatasetSummary {
   columns: Record<string, ColumnSummary>;
   sourceFiles: SourceFileSummary[];
   yUnit: string | null;
+  createdAt: string;
+  /** Set when the dataset was made by applying a recipe to another dataset. */
+  derivedFrom?: DerivedFrom;
+}
+
+/** Where a derived dataset came from (the fitted state is stored too, but not listed). */
+export interface DerivedFrom {
+  /** Null when the source dataset has since been deleted. */
+  sourceDatasetId: number | null;
+  sourceDataset: string;
+  /** Name of the recipe as it was applied (null for an unnamed one). */
+  recipe: string | null;
+  /** The resolved pipeline spec that was applied (defaults filled in). */
+  pipeline: ResolvedPipeline;
+  pipelineHash: string;
+  /** Which spectra fitted steps learned from: the training split, or all when none was tagged. */
+  fittedOn: 'train' | 'all';
+  fittedSamples: number;
   createdAt: string;
 }
 
@@ -76,4 +95,30 @@ export interface ImportProgress {
   /** Overall fraction done in [0, 1]. */
   fraction: number;
   stage: 'reading' | 'parsing' | 'storing' | 'done';
+}
+
+/** Progress of applying a recipe to a whole dataset (push event `recipes:progress`). */
+export interface ApplyProgress {
+  jobId: string;
+  stage: 'loading' | 'fitting' | 'applying' | 'storing' | 'done';
+  /** Spectra processed so far, of `total`. */
+  done: number;
+  total: number;
+  /** Overall fraction done in [0, 1]. */
+  fraction: number;
+}
+
+export interface ApplyResult {
+  /** The new, derived dataset. */
+  datasetId: number;
+  dataset: string;
+  sourceDataset: string;
+  samples: number;
+  points: number;
+  fittedOn: 'train' | 'all';
+  fittedSamples: number;
+  pipelineHash: string;
+  /** Channels of the source left out (only the first channel is processed). */
+  channelsLeftOut: number;
+  durationMs: number;
 }

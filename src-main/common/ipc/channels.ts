@@ -29,7 +29,8 @@ export const CHANNELS = [
   'pipelines:list',
   'pipelines:save',
   'pipelines:delete',
+  'datasets:applyRecipe',
   'columns:setKind',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['imports:progress', 'project:changed', 'menu:command', 'files:dropped'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped'] as const satisfies readonly EventName[];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
-import type { DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
+import type { ApplyProgress, ApplyResult, DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
 import type { AxisUnit, ColumnKind, SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 
@@ -148,6 +148,24 @@ export const contract = {
   /** Resolves `spec` (defaults filled, params checked) and saves it; an existing name is replaced. */
   'pipelines:save': { input: z.object({ name: z.string().min(1).max(200), spec: z.unknown() }).strict(), output: out<SavedPipeline>() },
   'pipelines:delete': { input: z.object({ id }).strict(), output: out<null>() },
+  /**
+   * Applies a recipe (a pipeline spec, resolved here) to every spectrum of a dataset and stores
+   * the result as a new dataset; progress arrives as `recipes:progress`, `jobs:cancel` stops it
+   * and leaves the project unchanged.
+   */
+  'datasets:applyRecipe': {
+    input: z
+      .object({
+        datasetId: id,
+        spec: z.unknown(),
+        recipeName: z.string().max(200).nullable().optional(),
+        /** Name of the new dataset; default "<dataset> · <recipe name>". */
+        name: z.string().max(200).optional(),
+        jobId: z.string().min(1).max(100),
+      })
+      .strict(),
+    output: out<ApplyResult>(),
+  },
   'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
 } as const;
 
@@ -159,6 +177,8 @@ export type Output<C extends Channel> = Contract[C]['output'];
 /** Push events from the main side to the renderer. */
 export interface Events {
   'imports:progress': ImportProgress;
+  /** Progress of `datasets:applyRecipe`. */
+  'recipes:progress': ApplyProgress;
   /** The open project changed (menu, drop, recent). */
   'project:changed': ProjectInfo | null;
   /** Menu commands the renderer carries out (it owns the import form). */

@@ -1,4 +1,5 @@
 import { migration001 } from './001-initial';
+import { migration002 } from './002-derived-datasets';
 
 export interface Migration {
   readonly version: number;
@@ -7,6 +8,6 @@ export interface Migration {
 }
 
 /** Every migration, in order; `version` equals its position + 1. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, L
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Filler, Tooltip);
 
 export { Chart };
+export { fmtTick, lineChartSvg, niceTicks, type SvgSeries } from './svg';
 
 export interface Theme {
   text: string;
@@ -95,17 +96,6 @@ export function minMaxIndices(y: ArrayLike<number>, offset: number, from: number
   return out;
 }
 
-/** "Nice" tick values for an SVG axis. */
-export function niceTicks(min: number, max: number, count = 6): number[] {
-  if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
-
 export function download(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -131,83 +121,6 @@ export function exportPng(canvas: HTMLCanvasElement, fileName: string): void {
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(canvas, 0, 0);
   out.toBlob((blob) => blob && download(blob, fileName), 'image/png');
-}
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
-export interface SvgSeries {
-  label: string;
-  colour: string;
-  opacity: number;
-  width: number;
-  points: [number, number][];
-  /** Shaded band (x, low, high). */
-  band?: [number, number, number][];
-}
-
-export interface SvgLineChart {
-  title: string;
-  xTitle: string;
-  yTitle: string;
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-  reverse: boolean;
-  series: SvgSeries[];
-  legend: { label: string; colour: string }[];
-}
-
-/** A self-contained SVG of a line chart, built from the data (not a bitmap in a wrapper). */
-export function lineChartSvg(c: SvgLineChart, width = 960, height = 540): string {
-  const t = { text: '#1d232b', muted: '#5b6573', grid: '#e3e6ea', frame: '#8a93a0' };
-  const m = { l: 70, r: c.legend.length ? 170 : 20, t: 36, b: 52 };
-  const pw = width - m.l - m.r;
-  const ph = height - m.t - m.b;
-  const sx = (x: number) => {
-    const f = (x - c.xMin) / (c.xMax - c.xMin || 1);
-    return m.l + (c.reverse ? 1 - f : f) * pw;
-  };
-  const sy = (y: number) => m.t + (1 - (y - c.yMin) / (c.yMax - c.yMin || 1)) * ph;
-  const f = (v: number) => v.toFixed(2);
-  const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
-  parts.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
-  parts.push(`<text x="${m.l}" y="22" font-size="14" font-weight="bold" fill="${t.text}">${esc(c.title)}</text>`);
-  for (const x of niceTicks(c.xMin, c.xMax, 8)) {
-    parts.push(`<line x1="${f(sx(x))}" x2="${f(sx(x))}" y1="${m.t}" y2="${m.t + ph}" stroke="${t.grid}"/>`);
-    parts.push(`<text x="${f(sx(x))}" y="${m.t + ph + 16}" text-anchor="middle" fill="${t.muted}">${esc(fmtTick(x))}</text>`);
-  }
-  for (const y of niceTicks(c.yMin, c.yMax, 6)) {
-    parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${f(sy(y))}" y2="${f(sy(y))}" stroke="${t.grid}"/>`);
-    parts.push(`<text x="${m.l - 6}" y="${f(sy(y) + 4)}" text-anchor="end" fill="${t.muted}">${esc(fmtTick(y))}</text>`);
-  }
-  parts.push(`<clipPath id="plot"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath><g clip-path="url(#plot)" fill="none" stroke-linejoin="round">`);
-  for (const s of c.series) {
-    if (s.band?.length) {
-      const upper = s.band.map(([x, , hi]) => `${f(sx(x))},${f(sy(hi))}`);
-      const lower = s.band.map(([x, lo]) => `${f(sx(x))},${f(sy(lo))}`).reverse();
-      parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${s.colour}" fill-opacity="0.18" stroke="none"/>`);
-    }
-    if (s.points.length) {
-      parts.push(`<polyline points="${s.points.map(([x, y]) => `${f(sx(x))},${f(sy(y))}`).join(' ')}" stroke="${s.colour}" stroke-opacity="${s.opacity}" stroke-width="${s.width}"><title>${esc(s.label)}</title></polyline>`);
-    }
-  }
-  parts.push(`</g><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="${t.frame}"/>`);
-  parts.push(`<text x="${m.l + pw / 2}" y="${height - 12}" text-anchor="middle" fill="${t.text}">${esc(c.xTitle)}</text>`);
-  parts.push(`<text transform="translate(18 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="${t.text}">${esc(c.yTitle)}</text>`);
-  c.legend.slice(0, 24).forEach((l, i) => {
-    const y = m.t + 8 + i * 18;
-    parts.push(`<rect x="${width - m.r + 14}" y="${y - 9}" width="12" height="12" fill="${l.colour}"/><text x="${width - m.r + 32}" y="${y + 1}" fill="${t.text}">${esc(l.label)}</text>`);
-  });
-  parts.push('</svg>');
-  return parts.join('\n');
-}
-
-export function fmtTick(v: number): string {
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(1);
-  return String(Number(v.toPrecision(6)));
 }
 
 export function downloadSvg(svg: string, fileName: string): void {

@@ -4,7 +4,7 @@
  * `refresh()`, so the summary, charts and table never show stale data after an edit.
  */
 import type { AppInfo } from '@common/ipc/contract';
-import type { DatasetSummary, ImportResult, ProjectInfo, RecentProject } from '@common/domain/project';
+import type { ApplyResult, DatasetSummary, ImportResult, ProjectInfo, RecentProject } from '@common/domain/project';
 import type { AxisUnit, SplitTag } from '@common/domain/spectra';
 import type { ErrorInfo } from '@common/errors';
 import { call, errorInfo, newJobId, on } from './api';
@@ -24,19 +24,41 @@ export interface ImportOptions {
   withLabels: boolean;
 }
 
-export interface ImportJob {
+interface JobBase {
   id: string;
-  kind: 'import';
   title: string;
-  options: ImportOptions;
   startedAt: number;
   fraction: number;
   stage: string;
+  state: 'waiting' | 'running' | 'failed' | 'cancelling';
+  error?: ErrorInfo;
+}
+
+export interface ImportJob extends JobBase {
+  kind: 'import';
+  options: ImportOptions;
   file: string;
   fileIndex: number;
   files: number;
-  state: 'waiting' | 'running' | 'failed' | 'cancelling';
-  error?: ErrorInfo;
+}
+
+/** A recipe being applied to a whole dataset (stored as a new dataset when it finishes). */
+export interface ApplyJob extends JobBase {
+  kind: 'apply';
+  sourceDatasetId: number;
+  /** Spectra processed so far, of `total`. */
+  done: number;
+  total: number;
+}
+
+export type Job = ImportJob | ApplyJob;
+
+export interface ApplyRequest {
+  datasetId: number;
+  datasetName: string;
+  spec: unknown;
+  recipeName: string | null;
+  name: string;
 }
 
 export interface Notice {
@@ -60,7 +82,7 @@ class AppState {
   datasetId = $state<number | null>(null);
   /** Bumped after every edit so charts and tables refetch. */
   version = $state(0);
-  jobs = $state<ImportJob[]>([]);
+  jobs = $state<Job[]>([]);
   notices = $state<Notice[]>([]);
   importForm = $state<ImportOptions | null>(null);
   /** An error from the start page (open/create) shown next to its buttons. */
@@ -74,9 +96,18 @@ class AppState {
   }
 
   async init(): Promise<void> {
+    on('recipes:progress', (p) => {
+      const job = this.jobs.find((j) => j.id === p.jobId);
+      if (!job || job.kind !== 'apply' || job.state === 'cancelling') return;
+      job.state = 'running';
+      job.fraction = p.fraction;
+      job.stage = p.stage;
+      job.done = p.done;
+      job.total = p.total;
+    });
     on('imports:progress', (p) => {
       const job = this.jobs.find((j) => j.id === p.jobId);
-      if (!job) return;
+      if (!job || job.kind !== 'import') return;
       if (job.state === 'waiting') {
         job.state = 'running';
         job.startedAt = performance.now();
@@ -226,6 +257,33 @@ class AppState {
     this.notify('success', `Imported ${plural(result.samples, 'spectrum', 'spectra')} from ${files} into “${result.dataset}” in ${duration(result.durationMs)}.`, result.warnings, result.datasetId);
   }
 
+  /**
+   * Applies a recipe to a dataset as a job (progress in the status bar and under Data) and
+   * refreshes the dataset list when the new dataset is stored. Resolves to the result, or null
+   * when cancelled; rejects with the error (also left as a notice, in case its dialog was closed).
+   */
+  async applyRecipe(req: ApplyRequest, jobId = newJobId('apply')): Promise<ApplyResult | null> {
+    const recipe = req.recipeName ? `“${req.recipeName}”` : 'the recipe';
+    this.notices = this.notices.filter((n) => n.kind !== 'success');
+    this.jobs.push({ id: jobId, kind: 'apply', title: `Applying ${recipe} to ${req.datasetName}`, startedAt: performance.now(), fraction: 0, stage: 'starting', state: 'running', sourceDatasetId: req.datasetId, done: 0, total: 0 });
+    try {
+      const result = await call('datasets:applyRecipe', { datasetId: req.datasetId, spec: req.spec, recipeName: req.recipeName, name: req.name, jobId });
+      await this.refresh();
+      this.jobs = this.jobs.filter((j) => j.id !== jobId);
+      this.notify('success', `Stored “${result.dataset}”: ${plural(result.samples, 'spectrum', 'spectra')} × ${count(result.points)} points after ${recipe}, in ${duration(result.durationMs)}.`, undefined, result.datasetId);
+      return result;
+    } catch (err) {
+      this.jobs = this.jobs.filter((j) => j.id !== jobId);
+      const info = errorInfo(err);
+      if (info.code === 'CANCELLED') {
+        this.notify('info', `Applying ${recipe} to ${req.datasetName} was cancelled; nothing was stored.`);
+        return null;
+      }
+      this.notify('error', `Applying ${recipe} to ${req.datasetName} failed; nothing was stored. ${info.message}`);
+      throw err;
+    }
+  }
+
   async cancelJob(id: string): Promise<void> {
     const job = this.jobs.find((j) => j.id === id);
     if (job) job.state = 'cancelling';
@@ -250,14 +308,20 @@ class AppState {
 
 export const app = new AppState();
 
-export function jobEta(job: ImportJob, now: number): string {
+export function jobEta(job: Job, now: number): string {
   if (job.state !== 'running' || job.fraction <= 0.02) return 'estimating…';
   const elapsed = now - job.startedAt;
   const left = (elapsed * (1 - job.fraction)) / job.fraction;
   return `about ${left < 1000 ? '1 s' : `${Math.round(left / 1000)} s`} left`;
 }
 
-export function jobCounter(job: ImportJob): string {
+/** The job's title, with the file being read for an import. */
+export function jobTitle(job: Job): string {
+  return job.kind === 'import' && job.file && !job.title.includes(job.file) ? `${job.title} ${job.file}` : job.title;
+}
+
+export function jobCounter(job: Job): string {
   const pct = `${Math.round(job.fraction * 100)} %`;
+  if (job.kind === 'apply') return job.total ? `${count(job.done)} of ${count(job.total)} spectra · ${pct}` : pct;
   return job.files > 1 ? `file ${count(job.fileIndex + 1)} of ${count(job.files)} · ${pct}` : pct;
 }

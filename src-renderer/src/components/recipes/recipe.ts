@@ -184,3 +184,14 @@ export function runPreview(steps: RecipeStep[], block: SpectraBlock, trainRows: 
  * Recipes does not throw away unsaved steps.
  */
 export const drafts = new Map<string, { steps: RecipeStep[]; loadedName: string | null }>();
+
+/** "Savitzky–Golay → SNV": the enabled steps of a pipeline by title, for lists and notices. */
+export function pipelineSummary(pipeline: { steps: { kind: string; enabled: boolean }[] }): string {
+  const titles = pipeline.steps.filter((s) => s.enabled).map((s) => stepDef(s.kind)?.title ?? s.kind);
+  return titles.length ? titles.join(' → ') : 'no enabled steps';
+}
+
+/** Whether any enabled step of a pipeline learns from data (MSC, mean centring, autoscaling). */
+export function hasFittedSteps(pipeline: { steps: { kind: string; enabled: boolean }[] }): boolean {
+  return pipeline.steps.some((s) => s.enabled && stepDef(s.kind)?.fitted);
+}
