@@ -6,6 +6,7 @@ import { openProject } from '../db/connection';
 import { importFiles } from '../services/import';
 import { runPreprocessingBench } from './preprocessing';
 import { benchTraining } from '../services/bench-training';
+import { runPlsBench } from './pls';
 import { forkTrainer } from '../services/trainer-client';
 import { builtFile, torchReferenceScript } from '../services/built-files';
 
@@ -15,7 +16,8 @@ import { builtFile, torchReferenceScript } from '../services/built-files';
  * then preprocessing (SG + SNV, AsLS) against scipy (see ./preprocessing.ts).
  * then training the reference 1D CNN on the best available engine against PyTorch
  * (../shared/bench/torch_reference.py) in the same run.
- * BENCH_ONLY=import, preprocessing or training runs one section.
+ * then PLS regression (10,000 × 1,000, 10 components) against scikit-learn.
+ * BENCH_ONLY=import, preprocessing, pls or training runs one section.
  */
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
   try {
     if (!ONLY || ONLY === 'import') await importBench(dir);
     if (!ONLY || ONLY === 'preprocessing') runPreprocessingBench(dir, ROWS, POINTS, REPEATS);
+    if (!ONLY || ONLY === 'pls') await runPlsBench((l) => console.log(l));
     if (!ONLY || ONLY === 'training') await trainingBench();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

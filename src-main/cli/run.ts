@@ -15,6 +15,10 @@ import { benchTraining } from '../services/bench-training';
 import { forkTrainer, probeEngine } from '../services/trainer-client';
 import { builtFile, torchReferenceScript } from '../services/built-files';
 import { ENGINE_IDS, type EngineId } from '../common/ml/protocol';
+import { startTraining } from '../services/train';
+import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
+import { parseValidation } from '../common/ml/prepare';
+import { layerSpec, type LayerSpec } from '../common/ml/model';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -31,6 +35,11 @@ Usage:
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
+  spectra-desk train --project P --dataset D --target COLUMN --model NAME
+                     [--pipeline PIPE.json] [--validation given|holdout:0.2]
+                     [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
+                     [--layers LAYERS.json] [--learning-rate LR] [--components N] [--json]
+                     (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
   spectra-desk engine [--engine auto|gpu|cpu|wasm|js] [--json]
   spectra-desk bench [--engine auto|gpu|cpu|wasm|js] [--threads N] [--epochs N] [--json]
   spectra-desk --version
@@ -58,6 +67,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return await benchCommand(rest, io);
       case 'engine':
         return await engineCommand(rest, io);
+      case 'train':
+        return await trainCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${APP_VERSION}\n`);
@@ -350,4 +361,93 @@ async function engineCommand(args: string[], io: Streams): Promise<number> {
     for (const f of info.fallbacks) io.stdout.write(`  not used: ${f}\n`);
   }
   return 0;
+}
+
+function readLayers(file: string): LayerSpec[] {
+  const name = path.basename(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `${name}: ${(err as Error).message}`, { file: name });
+  }
+  const list = Array.isArray(json) ? json : (json as { layers?: unknown })?.layers;
+  if (!Array.isArray(list)) throw new UserError('BAD_INPUT', `${name} must hold a JSON list of layers (or { "layers": [...] }).`, { file: name });
+  return list.map((l, i) => {
+    const r = layerSpec.safeParse(l);
+    if (!r.success) throw new UserError('BAD_INPUT', `${name}: layer ${i + 1}: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`, { file: name, field: `layers.${i + 1}` });
+    return r.data;
+  });
+}
+
+/** Trains one model; progress on stderr, the outcome on stdout. Ctrl-C cancels the run. */
+async function trainCommand(args: string[], io: Streams): Promise<number> {
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        ...JSON_FLAG,
+        project: { type: 'string' },
+        dataset: { type: 'string' },
+        target: { type: 'string' },
+        model: { type: 'string' },
+        pipeline: { type: 'string' },
+        validation: { type: 'string' },
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        engine: { type: 'string' },
+        layers: { type: 'string' },
+        threads: { type: 'string' },
+        'learning-rate': { type: 'string' },
+        components: { type: 'string' },
+      },
+      strict: true,
+    }),
+  );
+  const project = requireProject(values.project);
+  const dataset = requireOption(values.dataset, '--dataset');
+  const target = requireOption(values.target, '--target');
+  const model = requireOption(values.model, '--model');
+  if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError('BAD_INPUT', `--model ${model}: use one of ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
+  if (model === 'custom' && !values.layers) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
+  const pipeline = values.pipeline ? readPipelineFile(values.pipeline) : null;
+  const layers = values.layers ? readLayers(values.layers) : undefined;
+  const validation = parseValidation(values.validation ?? 'given');
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UserError('BAD_INPUT', `--seed must be a whole number (got "${values.seed}").`, { field: 'seed' });
+  const lrText = values['learning-rate'];
+  const learningRate = lrText === undefined ? undefined : Number(lrText);
+  if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) throw new UserError('BAD_INPUT', `--learning-rate must be a positive number (got "${lrText}").`, { field: 'learning-rate' });
+  const db = openProject(project);
+  try {
+    const handle = startTraining(
+      db,
+      { dataset, target, model: model as ModelName, layers, pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components') },
+      {
+        spawn: forkTrainer(builtFile('ml/trainer.cjs')),
+        onEvent: (e) => {
+          if (e.type === 'started') io.stderr.write(`run ${e.runId}: ${model}, ${e.params} parameters; ${e.trainSamples} training spectra${e.monitorSamples ? ` (+${e.monitorSamples} held back for early stopping)` : ''}, ${e.testSamples} test\n`);
+          else if (e.type === 'engine') io.stderr.write(`engine: ${e.engine.label}\n`);
+          else if (e.type === 'epoch') {
+            const r = e.report;
+            const v = r.validation ? Object.entries(r.validation).map(([k, x]) => `${k} ${x.toFixed(3)}`).join(', ') : '';
+            io.stderr.write(`epoch ${r.epoch}/${e.epochs}: loss ${r.trainLoss.toFixed(4)}${r.validationLoss !== null ? `, val loss ${r.validationLoss.toFixed(4)}` : ''}${v ? `, ${v}` : ''} (${r.seconds.toFixed(2)} s)\n`);
+          }
+        },
+      },
+    );
+    const onSigint = () => handle.cancel();
+    process.once('SIGINT', onSigint);
+    const o = await handle.outcome;
+    process.removeListener('SIGINT', onSigint);
+    if (values.json) io.stdout.write(`${JSON.stringify(o)}\n`);
+    else {
+      io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message ? `: ${o.message}` : ''}\n`);
+      if (o.metrics) io.stdout.write(`  test: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
+      io.stdout.write(`  engine: ${o.engine ?? '–'}; ${o.epochs} epochs, ${o.spectraPerSecond.toFixed(0)} spectra/s\n`);
+    }
+    return o.status === 'done' ? 0 : o.status === 'cancelled' ? 130 : 1;
+  } finally {
+    closeProject(db);
+  }
 }

@@ -9,6 +9,8 @@ import { toErrorInfo, type ErrorInfo } from '../common/errors';
 import { SUPPORTED_FORMATS } from '../io';
 import { Session, type Host } from '../services/session';
 import { workerParser } from '../services/worker-parser';
+import { probeEngine } from '../services/trainer-client';
+import { utilityTrainer } from './trainer-process';
 import { createCrashReporter } from './crash';
 import { createHostDialogs } from './dialogs';
 import { filesFromArgv, routeOpenedFiles } from './launch-files';
@@ -17,7 +19,6 @@ import { appLocations } from './paths';
 import { isAllowedRequestUrl, isTrustedSender, secureWebPreferences, withContentSecurityPolicy } from './security';
 
 const APP_ID = 'org.spectradesk.app';
-const ENGINE = 'CPU · WebAssembly (training engine arrives in a later release)';
 const FORBIDDEN: Result<never> = { ok: false, error: { code: 'BAD_INPUT', message: 'Request refused: it did not come from the Spectra Desk window.' } };
 
 const reportCrash = createCrashReporter({
@@ -78,12 +79,23 @@ function start(): void {
     userDataDir: app.getPath('userData'),
     demoDir: locations.demoDir,
     version: app.getVersion(),
-    engine: ENGINE,
+    // Replaced by the trainer's own answer once it has started (see below).
+    engine: 'checking…',
     // Parsing a large file on the main thread would freeze the window; without the worker bundle, parse inline.
     ...(fs.existsSync(locations.parseWorker) ? { parser: workerParser(locations.parseWorker) } : {}),
     ...(locations.nativeBinding ? { nativeBinding: locations.nativeBinding } : {}),
   };
   const session = new Session(host);
+  // Which engine training will use: asked of a short-lived trainer process, shown in the status bar and About.
+  if (fs.existsSync(locations.trainer)) {
+    probeEngine(utilityTrainer(locations.trainer))
+      .then((info) => {
+        host.engine = info.label;
+      })
+      .catch((err: unknown) => {
+        host.engine = `unavailable (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+      });
+  } else host.engine = 'unavailable (out/ml/trainer.cjs was not built)';
 
   function onProjectChanged(project: Events['project:changed']): void {
     if (!ready) return;
@@ -117,7 +129,7 @@ function start(): void {
         type: 'info' as const,
         title: 'About Spectra Desk',
         message: `Spectra Desk ${app.getVersion()}`,
-        detail: `Training engine: ${ENGINE}\nElectron ${v.electron} · Chromium ${v.chrome} · Node ${v.node}`,
+        detail: `Training engine: ${host.engine}\nElectron ${v.electron} · Chromium ${v.chrome} · Node ${v.node}`,
       };
       const win = liveWindow();
       void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));

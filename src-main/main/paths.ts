@@ -24,6 +24,8 @@ export interface AppLocations {
    * when it exists. Packaged: undefined, because electron-builder rebuilt the module in place.
    */
   nativeBinding: string | undefined;
+  /** The trainer process script (out/ml/trainer.cjs, unpacked: it starts worker threads and reads kernels.wasm). */
+  trainer: string;
 }
 
 export interface LocationInputs {
@@ -41,6 +43,7 @@ export function appLocations({ appRoot, isPackaged, resourcesPath, exists }: Loc
     rendererIndex: path.join(appRoot, 'out', 'renderer', 'index.html'),
     preload: path.join(appRoot, 'out', 'preload', 'index.cjs'),
     parseWorker: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'main', 'parse-worker.cjs'),
+    trainer: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'ml', 'trainer.cjs'),
     demoDir: isPackaged ? path.join(resourcesPath, 'demo') : path.join(appRoot, 'assets', 'demo'),
     icon: path.join(appRoot, 'assets', 'icons', 'icon.png'),
     nativeBinding: !isPackaged && exists(binding) ? binding : undefined,

@@ -52,6 +52,8 @@ export interface FitOptions {
   shouldStop?: () => boolean;
   onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (r: EpochReport) => void | Promise<void>;
+  /** The configured learning rate, quoted in the divergence message. */
+  learningRate?: number;
   /** Give the event loop a turn at most this often (ms), so cancel messages are read. */
   yieldEveryMs?: number;
 }
@@ -113,7 +115,7 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
       const exploded = firstLoss !== null && Number.isFinite(r.loss) && r.loss > Math.max(1e4 * firstLoss, 1e6);
       if (!r.applied || exploded) {
         if (best) runtime.restore(best.snap);
-        return { stopped: 'diverged', message: divergenceMessage(epoch, b + 1, r.loss, undefined), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+        return { stopped: 'diverged', message: divergenceMessage(epoch, b + 1, r.loss, opts.learningRate), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
       }
       if (firstLoss === null) firstLoss = Math.max(r.loss, 1e-6);
       sum += r.loss * size;

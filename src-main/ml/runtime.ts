@@ -74,9 +74,13 @@ export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelK
   const label = `${opts.kernels === 'wasm-simd' ? 'WebAssembly SIMD' : 'plain JavaScript'} · ${threads} thread${threads > 1 ? 's' : ''}`;
   // Replicas keep their own batch-norm running statistics; the master takes their mean unless a
   // snapshot was restored since the last step.
+  // Batch-norm statistics for inference are recomputed from the training data under the
+  // current weights ("precise batch norm", Net.calibrateBatchNorm) whenever weights changed.
   let stateFresh = false;
   const sync = () => {
-    if (!stateFresh) replicas.syncState();
+    if (stateFresh) return;
+    if (master.hasBatchNorm) master.calibrateBatchNorm(opts.x, opts.x.length / (opts.input[0] * opts.input[1]));
+    else replicas.syncState();
     stateFresh = true;
   };
   return {

@@ -10,6 +10,7 @@ import { convGeometry, shortcutStride, type LayerSpec, type Shape } from '../com
 import { Net, type Task } from './engine/net';
 import { createJsKernels } from './kernels/js';
 import { deriveSeed } from './engine/rng';
+import { scheduledRate } from './engine/optimizer';
 import type { Runtime, RuntimeOptions, Snapshot } from './runtime';
 
 type Tensor = TF.Tensor;
@@ -45,6 +46,10 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   const classWeights = opts.classWeights ?? new Float32Array(outputs).fill(1);
 
   const P = (name: string) => vars.get(name)!;
+  /** Set while recomputing batch-norm statistics from the training data (see calibrate). */
+  let calibration: Map<string, { mean: Float64Array; sq: Float64Array; rows: number }> | null = null;
+  let calibrated = false;
+  const hasBatchNorm = ref.stateInfo.length > 0;
   const S = (name: string) => states.get(name)!;
 
   function batchNorm(name: string, h: Tensor, training: boolean, momentum: number, eps: number, updates: Update[]): Tensor {
@@ -56,6 +61,18 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
     const axes = h.rank === 3 ? [0, 1] : [0];
     const { mean, variance } = tf.moments(h, axes);
     const rows = h.rank === 3 ? h.shape[0]! * h.shape[1]! : h.shape[0]!;
+    if (calibration) {
+      const m = mean.dataSync() as Float32Array;
+      const v = variance.dataSync() as Float32Array;
+      let a = calibration.get(name);
+      if (!a) calibration.set(name, (a = { mean: new Float64Array(m.length), sq: new Float64Array(m.length), rows: 0 }));
+      for (let c = 0; c < m.length; c++) {
+        a.mean[c] += m[c]! * rows;
+        a.sq[c] += (v[c]! + m[c]! * m[c]!) * rows;
+      }
+      a.rows += rows;
+      return tf.batchNorm(h, mean, variance, beta, gamma, eps);
+    }
     const unbias = rows > 1 ? rows / (rows - 1) : 1;
     const m = tf.keep(mean.clone());
     const v = tf.keep(tf.mul(variance, unbias));
@@ -190,6 +207,33 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   }
 
   const size = L * C;
+  /** Population batch-norm statistics of the training data under the current weights (as Net.calibrateBatchNorm). */
+  function calibrate() {
+    if (calibrated || !hasBatchNorm) return;
+    calibration = new Map();
+    const n = x.length / size;
+    const chunk = 256;
+    try {
+      for (let from = 0; from < n; from += chunk) {
+        const b = Math.min(chunk, n - from);
+        tf.tidy(() => {
+          const h = forwardLayers(allLayers.map((l) => (l.type === 'dropout' ? { ...l, rate: 0 } : l)), tf.tensor3d(x.subarray(from * size, (from + b) * size), [b, L, C]), [L, C], '', true, []).h;
+          return h.dataSync();
+        });
+      }
+      tf.tidy(() => {
+        for (const [name, a] of calibration!) {
+          const mean = Float32Array.from(a.mean, (v) => v / a.rows);
+          const variance = Float32Array.from(a.sq, (v, c) => Math.max(v / a.rows - mean[c]! * mean[c]!, 0));
+          S(`${name}/moving_mean`).assign(tf.tensor1d(mean));
+          S(`${name}/moving_variance`).assign(tf.tensor1d(variance));
+        }
+      });
+    } finally {
+      calibration = null;
+    }
+    calibrated = true;
+  }
   function gather(index: Int32Array, from: number, batch: number) {
     const xs = new Float32Array(batch * size);
     const ys = task.kind === 'classification' ? new Int32Array(batch) : new Float32Array(batch);
@@ -216,8 +260,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
         if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { loss, norm, applied: false };
         const clip = o.clipNorm ?? 0;
         const scale = clip > 0 && norm > clip ? clip / norm : 1;
-        const warm = o.warmupSteps ?? 0;
-        const lr = warm > 0 && step < warm ? (o.learningRate * (step + 1)) / warm : o.learningRate;
+        const lr = scheduledRate(o, step);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
         optimizer.applyGradients(names.map((n) => ({ name: n, tensor: scale === 1 ? grads[n]! : tf.mul(grads[n]!, scale) })));
         if (o.weightDecay) for (const v of trainable) v.assign(tf.mul(v, 1 - lr * o.weightDecay));
@@ -225,6 +268,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
       });
       if (out.applied) {
         step++;
+        calibrated = false;
         for (const u of updates) u.run();
       } else for (const u of updates) u.drop();
       return { loss: out.loss, gradNorm: out.norm, applied: out.applied };
@@ -243,6 +287,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
       });
     },
     predict(xin, n) {
+      calibrate();
       const res = new Float32Array(n * outputs);
       const chunk = 256;
       for (let from = 0; from < n; from += chunk) {
@@ -253,6 +298,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
       return res;
     },
     snapshot(): Snapshot {
+      calibrate();
       const weights = new Float32Array(ref.paramCount);
       for (const p of ref.params) weights.set(vars.get(p.name)!.dataSync() as Float32Array, p.offset);
       const state = new Float32Array(ref.stateCount);
@@ -260,6 +306,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
       return { weights, state };
     },
     restore(s) {
+      calibrated = true;
       tf.tidy(() => {
         for (const p of ref.params) vars.get(p.name)!.assign(tf.tensor(s.weights.slice(p.offset, p.offset + p.size), p.shape));
         for (const st of ref.stateInfo) states.get(st.name)!.assign(tf.tensor(s.state.slice(st.offset, st.offset + st.size), st.shape));

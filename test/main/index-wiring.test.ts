@@ -42,7 +42,7 @@ describe('main process wiring', () => {
       channels: CHANNELS,
       webPreferences: secureWebPreferences(path.join(appRoot, 'out', 'preload', 'index.cjs')),
       loaded: path.join('out', 'renderer', 'index.html'),
-      info: { ok: true, version: '0.0.0-test', engine: 'CPU · WebAssembly (training engine arrives in a later release)' },
+      info: { ok: true, version: '0.0.0-test', engine: 'unavailable (out/ml/trainer.cjs was not built)' },
       refused: { ok: false, error: { code: 'BAD_INPUT', message: 'Request refused: it did not come from the Spectra Desk window.' } },
       badInput: 'BAD_INPUT',
       prevented: { 'will-navigate': true, 'will-frame-navigate': true, 'will-redirect': true, 'will-attach-webview': true },

@@ -21,12 +21,17 @@ export interface EngineInfo {
 export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
 
 export interface TrainJob {
+  /** A PLS model instead of a network (then `layers` is empty): components, or null to choose by cross-validation. */
+  pls?: { components: number | null; folds?: number };
   layers: LayerSpec[];
   /** Per-sample input [length, channels]. */
   input: [number, number];
   task: TaskSpec;
   train: { x: Float32Array; y: Int32Array | Float32Array; n: number };
+  /** Monitored each epoch (early stopping); never the test set. */
   validation: { x: Float32Array; y: Int32Array | Float32Array; n: number } | null;
+  /** Sets the final model is applied to (e.g. the test split); their outputs come back in `done`. */
+  evaluate?: { x: Float32Array; n: number }[];
   classWeights?: Float32Array;
   epochs: number;
   batchSize: number;
@@ -34,6 +39,8 @@ export interface TrainJob {
   weightDecay?: number;
   clipNorm?: number;
   warmupSteps?: number;
+  /** Cosine learning-rate decay over this many steps after the warm-up (0 or absent: constant). */
+  decaySteps?: number;
   patience?: number;
   seed: number;
   /** 'auto' (best available) or a forced engine. */
@@ -68,8 +75,14 @@ export type TrainerToParent =
       paramNames: { name: string; shape: number[]; offset: number; size: number }[];
       /** Outputs of the final model on the validation set (logits or standardised values). */
       validationOutputs: Float32Array | null;
+      /** Outputs of the final model on each `evaluate` set, in order. */
+      evaluations: Float32Array[];
+      /** Epoch reports (also sent one by one as `epoch` messages). */
+      epochs: EpochMessage[];
       /** Live tfjs tensors at the end (null on our engine) and the trainer process's peak resident memory. */
       memory: { tensors: number | null; peakRssBytes: number };
+      /** PLS runs: the fitted model (JSON) and the cross-validation curve, when components were chosen. */
+      pls?: { model: unknown; cv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[] } | null };
     }
   | { type: 'failed'; message: string; log: string };
 

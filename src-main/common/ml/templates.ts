@@ -17,3 +17,52 @@ export const REFERENCE_CNN: LayerSpec[] = [
   { type: 'relu' },
   { type: 'globalAvgPool1d' },
 ];
+
+const conv = (filters: number, kernelSize: number, strides = 1): LayerSpec => ({ type: 'conv1d', filters, kernelSize, strides, dilation: 1, padding: 'same', useBias: true });
+const bn: LayerSpec = { type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 };
+const relu: LayerSpec = { type: 'relu' };
+
+/** Model names the CLI and the training view offer. */
+export const MODEL_NAMES = ['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls', 'custom'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export const MODEL_DESCRIPTIONS: Record<ModelName, string> = {
+  cnn: 'Three convolution blocks (conv, batch norm, ReLU, pooling) and global average pooling — the default; class activation maps show which bands drive a prediction.',
+  resnet1d: 'Residual 1D network in the style of Ho et al. 2019 (bacteria Raman): a stem and three residual blocks, global average pooling.',
+  'cnn-dense': 'The common literature layout: two strided conv + max-pool + dropout blocks, a dense layer, the output.',
+  mlp: 'A multilayer perceptron on the whole spectrum (two dense layers with dropout).',
+  pls: 'PLS-DA for classes, PLS regression for values; components chosen by cross-validation on the training split.',
+  custom: 'Your own layer list (JSON): conv1d, pooling, batch norm, dropout, dense, global pooling, residual.',
+};
+
+/**
+ * The hidden layers of each named network for an input of `length` points. Shapes follow from
+ * the data; a pooling step is skipped when the sequence is already short, so every template fits
+ * spectra from a few dozen to tens of thousands of points.
+ */
+export function templateLayers(name: Exclude<ModelName, 'pls' | 'custom'>, length: number): LayerSpec[] {
+  const pool = (len: number): LayerSpec[] => (len >= 16 ? [{ type: 'maxPool1d', poolSize: 2 }] : []);
+  switch (name) {
+    case 'cnn': {
+      const l1 = length;
+      const l2 = l1 >= 16 ? Math.floor(l1 / 2) : l1;
+      return [conv(16, 7), bn, relu, ...pool(l1), conv(32, 5), bn, relu, ...pool(l2), conv(64, 3), bn, relu, { type: 'globalAvgPool1d' }];
+    }
+    case 'resnet1d': {
+      const block = (filters: number, strides: number): LayerSpec => ({ type: 'residual', layers: [conv(filters, 5, strides), bn, relu, conv(filters, 5), bn] });
+      return [conv(32, 7), bn, relu, block(32, 1), relu, block(64, length >= 32 ? 2 : 1), relu, block(64, length >= 64 ? 2 : 1), relu, { type: 'globalAvgPool1d' }];
+    }
+    case 'cnn-dense': {
+      const l1 = Math.ceil(length / 2);
+      const l2 = l1 >= 16 ? Math.floor(l1 / 2) : l1;
+      const l3 = Math.ceil(l2 / 2);
+      return [
+        conv(16, 21, 2), relu, ...pool(l1), { type: 'dropout', rate: 0.2 },
+        conv(32, 11, 2), relu, ...pool(l3), { type: 'dropout', rate: 0.2 },
+        { type: 'flatten' }, { type: 'dense', units: 64, useBias: true }, relu, { type: 'dropout', rate: 0.3 },
+      ];
+    }
+    case 'mlp':
+      return [{ type: 'flatten' }, { type: 'dense', units: 128, useBias: true }, relu, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 64, useBias: true }, relu];
+  }
+}

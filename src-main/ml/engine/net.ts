@@ -262,7 +262,7 @@ class Flatten extends Node {
 class Dropout extends Node {
   mask = -1;
   active = false;
-  constructor(name: string, shape: Shape, readonly rate: number) {
+  constructor(name: string, shape: Shape, public rate: number) {
     super(name, shape, shape);
   }
   allocate(ctx: Ctx) {
@@ -301,6 +301,8 @@ class BatchNorm extends Node {
   foldScale = -1;
   foldShift = -1;
   readonly C: number;
+  /** While set, training-mode passes accumulate population statistics instead of the running average. */
+  accum: { mean: Float64Array; sq: Float64Array; rows: number } | null = null;
   constructor(name: string, shape: Shape, readonly momentum: number, readonly epsilon: number, plan: Planner) {
     super(name, shape, shape);
     this.C = shape[shape.length - 1]!;
@@ -333,6 +335,17 @@ class BatchNorm extends Node {
     const f = k.f32();
     const m = this.momentum;
     const mb = this.mean >> 2, ib = this.invStd >> 2, rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2;
+    if (this.accum) {
+      const a = this.accum;
+      for (let c = 0; c < this.C; c++) {
+        const inv = f[ib + c]!;
+        const mean = f[mb + c]!;
+        a.mean[c] += mean * rows;
+        a.sq[c] += (1 / (inv * inv) - this.epsilon + mean * mean) * rows;
+      }
+      a.rows += rows;
+      return this.out;
+    }
     const unbias = rows > 1 ? rows / (rows - 1) : 1;
     for (let c = 0; c < this.C; c++) {
       const inv = f[ib + c]!;
@@ -346,6 +359,23 @@ class BatchNorm extends Node {
     const rows = batch * this.rowsPerSample();
     ctx.k.batchNormBackward(dy, this.xhat, this.invStd, this.gamma.ptr, rows, this.C, this.dx, this.gamma.grad, this.beta.grad);
     return needDx ? this.dx : -1;
+  }
+  /** Starts accumulating population statistics (see Net.calibrateBatchNorm). */
+  beginAccumulate() {
+    this.accum = { mean: new Float64Array(this.C), sq: new Float64Array(this.C), rows: 0 };
+  }
+  /** Writes the accumulated population mean and variance as the running statistics. */
+  endAccumulate(ctx: Ctx) {
+    const a = this.accum;
+    this.accum = null;
+    if (!a || !a.rows) return;
+    const f = ctx.k.f32();
+    const rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2;
+    for (let c = 0; c < this.C; c++) {
+      const mean = a.mean[c]! / a.rows;
+      f[rm + c] = mean;
+      f[rv + c] = Math.max(a.sq[c]! / a.rows - mean * mean, 0);
+    }
   }
   override prepareInference(ctx: Ctx) {
     const f = ctx.k.f32();
@@ -404,6 +434,15 @@ class Residual extends Node {
   override prepareInference(ctx: Ctx) {
     for (const n of [...this.body, ...this.shortcut]) n.prepareInference(ctx);
   }
+}
+
+function batchNorms(nodes: Node[]): BatchNorm[] {
+  const out: BatchNorm[] = [];
+  for (const n of nodes) {
+    if (n instanceof BatchNorm) out.push(n);
+    else if (n instanceof Residual) out.push(...batchNorms(n.body), ...batchNorms(n.shortcut));
+  }
+  return out;
 }
 
 function buildNodes(layers: LayerSpec[], input: Shape, plan: Planner, prefix: string): Node[] {
@@ -660,6 +699,39 @@ export class Net {
   setState(s: Float32Array) {
     if (s.length !== this.stateCount) throw new Error(`Expected ${this.stateCount} state values, got ${s.length}.`);
     this.k.f32().set(s, this.state >> 2);
+    this.inferenceReady = false;
+  }
+
+  get hasBatchNorm(): boolean {
+    return batchNorms(this.nodes).length > 0;
+  }
+
+  /**
+   * "Precise batch norm": replaces the running statistics (an exponential average over batches
+   * seen while the weights were still moving) by the population statistics of `x` under the
+   * current weights, from training-mode passes in chunks of maxBatch. On small spectroscopy sets
+   * the class signal can sit in differences smaller than the running average's lag; this makes
+   * inference match what training saw. Weights are untouched; dropout is not applied.
+   */
+  calibrateBatchNorm(x: Float32Array, n: number): void {
+    const bns = batchNorms(this.nodes);
+    if (!bns.length || n === 0) return;
+    for (const b of bns) b.beginAccumulate();
+    const size = this.inputSize;
+    const dropouts = this.nodes.filter((d): d is Dropout => d instanceof Dropout);
+    const rates = dropouts.map((d) => d.rate);
+    dropouts.forEach((d) => (d.rate = 0));
+    try {
+      for (let from = 0; from < n; from += this.maxBatch) {
+        const b = Math.min(this.maxBatch, n - from);
+        this.setInput(x.subarray(from * size, (from + b) * size), b);
+        let y = this.x;
+        for (const node of this.nodes) y = node.forward(this.ctx, y, b, true);
+      }
+    } finally {
+      dropouts.forEach((d, i) => (d.rate = rates[i]!));
+      for (const b of bns) b.endAccumulate(this.ctx);
+    }
     this.inferenceReady = false;
   }
 

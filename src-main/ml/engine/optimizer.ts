@@ -1,6 +1,6 @@
 /**
  * Adam (AdamW when weightDecay > 0) over one contiguous parameter block on a Kernels heap, with
- * global-norm gradient clipping and a linear learning-rate warm-up.
+ * global-norm gradient clipping, a linear learning-rate warm-up and an optional cosine decay.
  */
 import type { Kernels } from '../kernels/types';
 
@@ -14,6 +14,19 @@ export interface AdamOptions {
   clipNorm?: number;
   /** Linear warm-up over this many steps (0 = off). */
   warmupSteps?: number;
+  /** Cosine decay from the learning rate to 1 % of it over this many steps after the warm-up (0 = constant rate). */
+  decaySteps?: number;
+}
+
+/** The learning rate at optimiser step `step` (0-based): linear warm-up, then cosine decay to 1 %. */
+export function scheduledRate(o: AdamOptions, step: number): number {
+  const lr = o.learningRate;
+  const w = o.warmupSteps ?? 0;
+  if (w > 0 && step < w) return (lr * (step + 1)) / w;
+  const d = o.decaySteps ?? 0;
+  if (d <= 0) return lr;
+  const t = Math.min(1, (step - w) / d);
+  return lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
 export class Adam {
@@ -39,9 +52,7 @@ export class Adam {
 
   /** Learning rate at the next step (after warm-up scaling). */
   currentRate(): number {
-    const w = this.opts.warmupSteps ?? 0;
-    const lr = this.opts.learningRate;
-    return w > 0 && this.step < w ? (lr * (this.step + 1)) / w : lr;
+    return scheduledRate(this.opts, this.step);
   }
 
   /** Applies one update from the gradient block; returns the gradient norm before clipping. */

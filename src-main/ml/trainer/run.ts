@@ -9,6 +9,7 @@ import { createOwnRuntime, type Runtime } from '../runtime';
 import { createTfjsRuntime } from '../tfjs-runtime';
 import { Net } from '../engine/net';
 import { createJsKernels } from '../kernels/js';
+import { choosePlsComponents, fitPlsDa, fitPlsRegression, predictPls } from '../../common/ml/pls';
 
 export interface Channel {
   send(m: TrainerToParent): void;
@@ -21,7 +22,51 @@ function paramLayout(job: TrainJob) {
   return { params: net.params, state: net.stateInfo };
 }
 
+/** PLS-DA / PLS regression in the trainer process (cross-validation can take seconds on big sets). */
+function runPls(job: TrainJob, channel: Channel): void {
+  const t0 = performance.now();
+  const L = job.input[0] * job.input[1];
+  const n = job.train.n;
+  const X = Float64Array.from(job.train.x.subarray(0, n * L));
+  const y = Float64Array.from(job.train.y.subarray(0, n));
+  const classes = job.task.kind === 'classification' ? job.task.classes : 0;
+  let cv: ReturnType<typeof choosePlsComponents> | null = null;
+  let components = job.pls!.components;
+  if (components === null) {
+    cv = choosePlsComponents(X, y, n, L, {
+      kind: job.task.kind,
+      classes: classes || undefined,
+      folds: job.pls!.folds ?? 5,
+      seed: job.seed,
+      onProgress: (done, total) => channel.send({ type: 'progress', epoch: 1, batch: done, batches: total, loss: NaN }),
+    });
+    components = cv.components;
+  }
+  const model = classes ? fitPlsDa(X, Int32Array.from(y), n, L, classes, components) : fitPlsRegression(X, y, n, L, components);
+  const predict = (x: Float32Array, rows: number) => Float32Array.from(predictPls(model, Float64Array.from(x.subarray(0, rows * L)), rows));
+  const seconds = (performance.now() - t0) / 1000;
+  channel.send({
+    type: 'done',
+    stopped: 'completed',
+    bestEpoch: null,
+    spectraPerSecond: n / seconds,
+    weights: new Float32Array(0),
+    state: new Float32Array(0),
+    paramNames: [],
+    validationOutputs: job.validation && job.validation.n ? predict(job.validation.x, job.validation.n) : null,
+    evaluations: (job.evaluate ?? []).map((set) => (set.n ? predict(set.x, set.n) : new Float32Array(0))),
+    epochs: [],
+    memory: { tensors: null, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
+    pls: { model, cv },
+  });
+}
+
 export async function runJob(job: TrainJob, channel: Channel, isCancelled: () => boolean): Promise<void> {
+  if (job.pls) {
+    channel.send({ type: 'engine', engine: { id: 'js', label: 'CPU · PLS (typed arrays)', fallbacks: [], threads: 1 } });
+    runPls(job, channel);
+    return;
+  }
   const selection = selectEngine(job.engine, { threads: job.threads });
   channel.send({ type: 'engine', engine: selection.info });
   const common = {
@@ -30,7 +75,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
     task: job.task,
     batchSize: job.batchSize,
     seed: job.seed,
-    optimizer: { learningRate: job.learningRate, weightDecay: job.weightDecay, clipNorm: job.clipNorm, warmupSteps: job.warmupSteps },
+    optimizer: { learningRate: job.learningRate, weightDecay: job.weightDecay, clipNorm: job.clipNorm, warmupSteps: job.warmupSteps, decaySteps: job.decaySteps },
     x: job.train.x,
     y: job.train.y,
     classWeights: job.classWeights,
@@ -48,6 +93,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
       batchSize: job.batchSize,
       seed: job.seed,
       patience: job.patience,
+      learningRate: job.learningRate,
       shouldStop: isCancelled,
       onBatch: (p) => {
         const now = performance.now();
@@ -63,6 +109,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
     });
     const snap = runtime.snapshot();
     const validationOutputs = job.validation && job.validation.n ? runtime.predict(job.validation.x, job.validation.n) : null;
+    const evaluations = (job.evaluate ?? []).map((set) => (set.n ? runtime.predict(set.x, set.n) : new Float32Array(0)));
     channel.send({
       type: 'done',
       stopped: result.stopped,
@@ -73,6 +120,8 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
       state: snap.state,
       paramNames: paramLayout(job).params,
       validationOutputs,
+      evaluations,
+      epochs: result.epochs,
       memory: { tensors: runtime.tensors(), peakRssBytes: process.resourceUsage().maxRSS * 1024 },
     });
   } finally {

@@ -128,12 +128,25 @@ class AppState {
     on('files:dropped', ({ paths }) => this.openImport(paths));
     try {
       this.info = await call('app:info', {});
+      void this.refreshEngine();
       const current = await call('project:current', {});
       await this.setProject(current);
     } catch (err) {
       this.startError = errorInfo(err);
     }
     this.ready = true;
+  }
+
+  /** The main process asks a trainer process which engine it gets; show its answer when it comes. */
+  private async refreshEngine(): Promise<void> {
+    for (let i = 0; i < 20 && this.info?.engine === 'checking…'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        this.info = await call('app:info', {});
+      } catch {
+        return;
+      }
+    }
   }
 
   async setProject(p: ProjectInfo | null): Promise<void> {

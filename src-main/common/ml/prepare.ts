@@ -1,0 +1,208 @@
+/**
+ * Turning a dataset into a training problem, pure and leak-free: the split (given tags or a
+ * stratified hold-out), the early-stopping slice carved from the training rows only, the
+ * recipe and the input scaling fitted on training rows only, class weights for imbalance, and
+ * standardised regression targets. Shared by training and (later) prediction.
+ */
+import { UserError } from '../errors';
+import { applyPipeline, fitOnTraining, type FittedPipeline, type ResolvedPipeline } from '../preprocessing/pipeline';
+import type { SpectraBlock } from '../preprocessing/types';
+
+export type Validation = { kind: 'given' } | { kind: 'holdout'; fraction: number };
+
+export function parseValidation(text: string): Validation {
+  if (text === 'given') return { kind: 'given' };
+  const m = /^holdout:(0?\.\d+|[1-9]\d?%)$/.exec(text);
+  if (m) {
+    const f = m[1]!.endsWith('%') ? Number(m[1]!.slice(0, -1)) / 100 : Number(m[1]);
+    if (f > 0 && f < 1) return { kind: 'holdout', fraction: f };
+  }
+  throw new UserError('BAD_INPUT', `Validation "${text}": use "given" (the samples' train/test tags) or "holdout:0.2" (a stratified 20 % test set).`, { field: 'validation' });
+}
+
+/** Small seeded PRNG (mulberry32) so splits are reproducible everywhere. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: T[], rand: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/**
+ * Splits `rows` into two parts with `fraction` in the second, stratified by `strata` when
+ * given (every class with ≥ 2 rows keeps at least one row on each side). Sorted outputs.
+ */
+export function stratifiedSplit(rows: number[], fraction: number, seed: number, strata?: ArrayLike<number>): { keep: number[]; out: number[] } {
+  const rand = seededRandom(seed);
+  const groups = new Map<number, number[]>();
+  for (const r of rows) {
+    const g = strata ? strata[r]! : 0;
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g)!.push(r);
+  }
+  const keep: number[] = [];
+  const out: number[] = [];
+  for (const g of [...groups.keys()].sort((a, b) => a - b)) {
+    const members = shuffled(groups.get(g)!, rand);
+    let take = Math.round(members.length * fraction);
+    if (members.length >= 2) take = Math.min(Math.max(take, 1), members.length - 1);
+    else take = 0;
+    out.push(...members.slice(0, take));
+    keep.push(...members.slice(take));
+  }
+  return { keep: keep.sort((a, b) => a - b), out: out.sort((a, b) => a - b) };
+}
+
+export interface TargetInfo {
+  kind: 'classification' | 'regression';
+  /** Class names in index order (classification). */
+  classes: string[];
+  /** Per row: class index, or the numeric value; NaN / -1 where missing. */
+  values: Float64Array;
+}
+
+/** Reads a target column: classes sorted naturally ("2" before "10"), or numbers. */
+export function targetFromColumn(kind: 'class' | 'number' | 'text', column: string, raw: (string | number | null)[]): TargetInfo {
+  if (kind === 'text') throw new UserError('BAD_INPUT', `Column "${column}" holds free text. Mark it as a class column (or a number column) in the Data view before training on it.`, { field: column });
+  if (kind === 'number') {
+    const values = Float64Array.from(raw, (v) => (v === null || v === '' ? NaN : Number(v)));
+    return { kind: 'regression', classes: [], values };
+  }
+  const names = [...new Set(raw.filter((v): v is string | number => v !== null && v !== '').map(String))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const values = Float64Array.from(raw, (v) => (v === null || v === '' ? -1 : index.get(String(v))!));
+  return { kind: 'classification', classes: names, values };
+}
+
+export interface Problem {
+  /** Row indices (into the dataset's samples) of each role. */
+  train: number[];
+  /** Carved from `train` for early stopping; empty when the training set is too small. */
+  monitor: number[];
+  test: number[];
+  /** Rows left out because their target is missing. */
+  unlabelled: number[];
+}
+
+export function makeProblem(opts: { target: TargetInfo; splits: ('train' | 'test' | null)[]; validation: Validation; seed: number; monitorFraction?: number; monitorMin?: number }): Problem {
+  const { target, splits } = opts;
+  const n = splits.length;
+  const labelled: number[] = [];
+  const unlabelled: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = target.values[i]!;
+    if (target.kind === 'classification' ? v < 0 : !Number.isFinite(v)) unlabelled.push(i);
+    else labelled.push(i);
+  }
+  const strata = target.kind === 'classification' ? target.values : undefined;
+  let train: number[];
+  let test: number[];
+  if (opts.validation.kind === 'given') {
+    train = labelled.filter((i) => splits[i] === 'train');
+    test = labelled.filter((i) => splits[i] === 'test');
+    if (!train.length || !test.length) {
+      throw new UserError('BAD_INPUT', `Validation "given" needs samples tagged train and test, but this dataset has ${train.length} train and ${test.length} test samples with a target. Tag them in the Data view, or use holdout:0.2.`, { field: 'validation' });
+    }
+  } else {
+    const s = stratifiedSplit(labelled, opts.validation.fraction, opts.seed, strata);
+    train = s.keep;
+    test = s.out;
+  }
+  if (target.kind === 'classification') {
+    const present = new Set(train.map((i) => target.values[i]!));
+    const missing = target.classes.filter((_, c) => !present.has(c));
+    if (missing.length) throw new UserError('BAD_INPUT', `Class ${missing.map((m) => `"${m}"`).join(', ')} has no training samples, so no model can learn it. Move some of its samples to the training split.`, { field: 'split' });
+  }
+  const min = opts.monitorMin ?? 60;
+  let monitor: number[] = [];
+  if (train.length >= min) {
+    const s = stratifiedSplit(train, opts.monitorFraction ?? 0.15, opts.seed + 1, strata);
+    train = s.keep;
+    monitor = s.out;
+  }
+  return { train, monitor, test, unlabelled };
+}
+
+/** Balanced class weights n / (K · n_c) when the largest class is more than 1.5× the smallest; else all 1. */
+export function classWeightsFor(labels: ArrayLike<number>, rows: number[], classes: number): { weights: number[]; balanced: boolean } {
+  const counts = new Array<number>(classes).fill(0);
+  for (const r of rows) counts[labels[r]!]!++;
+  const present = counts.filter((c) => c > 0);
+  const imbalanced = Math.max(...present) > 1.5 * Math.min(...present);
+  if (!imbalanced) return { weights: counts.map(() => 1), balanced: false };
+  const n = rows.length;
+  return { weights: counts.map((c) => (c > 0 ? n / (classes * c) : 0)), balanced: true };
+}
+
+export interface Scaling {
+  /** Global standardisation of the (preprocessed) inputs, fitted on the training rows. */
+  mean: number;
+  std: number;
+}
+
+export interface PreparedInputs {
+  /** Preprocessed, scaled inputs [rows, points] as float32. */
+  x: Float32Array;
+  points: number;
+  axis: Float64Array;
+  fitted: FittedPipeline | null;
+  scaling: Scaling;
+}
+
+/**
+ * Applies the recipe (fitted on the training rows) and a global standardisation (fitted on the
+ * training rows), then checks every value is finite, naming the samples that are not.
+ */
+export function prepareInputs(block: SpectraBlock, keys: string[], trainRows: number[], spec: ResolvedPipeline | null): PreparedInputs {
+  let out = block;
+  let fitted: FittedPipeline | null = null;
+  if (spec && spec.steps.some((s) => s.enabled)) {
+    fitted = fitOnTraining(spec, block, trainRows);
+    out = applyPipeline(fitted, block);
+  }
+  const points = out.axis.length;
+  const bad: string[] = [];
+  for (let r = 0; r < out.rows; r++) {
+    for (let j = 0; j < points; j++) {
+      if (!Number.isFinite(out.values[r * points + j]!)) {
+        bad.push(keys[r]!);
+        break;
+      }
+    }
+  }
+  if (bad.length) {
+    const where = spec ? 'after the recipe' : 'in the data';
+    throw new UserError('BAD_INPUT', `${bad.length} spectr${bad.length === 1 ? 'um has' : 'a have'} missing or infinite values ${where} (${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', …' : ''}). Remove ${bad.length === 1 ? 'it' : 'them'} or crop the affected range before training.`);
+  }
+  let sum = 0;
+  let count = 0;
+  for (const r of trainRows) for (let j = 0; j < points; j++) sum += out.values[r * points + j]!;
+  count = trainRows.length * points;
+  const mean = sum / (count || 1);
+  let ss = 0;
+  for (const r of trainRows) for (let j = 0; j < points; j++) ss += (out.values[r * points + j]! - mean) ** 2;
+  const std = Math.sqrt(ss / (count || 1)) || 1;
+  const x = new Float32Array(out.rows * points);
+  for (let i = 0; i < x.length; i++) x[i] = (out.values[i]! - mean) / std;
+  return { x, points, axis: out.axis, fitted, scaling: { mean, std } };
+}
+
+/** Gathers rows of a [n, points] float32 matrix. */
+export function gatherRows(x: Float32Array, points: number, rows: number[]): Float32Array {
+  const out = new Float32Array(rows.length * points);
+  rows.forEach((r, i) => out.set(x.subarray(r * points, (r + 1) * points), i * points));
+  return out;
+}

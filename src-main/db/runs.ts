@@ -1,0 +1,145 @@
+/** Runs: configuration, per-epoch metrics, final metrics and model artifacts in the project file. */
+import type { Db } from './connection';
+import { UserError } from '../common/errors';
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface NewRun {
+  datasetId: number;
+  model: string;
+  task: 'classification' | 'regression';
+  targetColumn: string;
+  config: unknown;
+  pipeline: unknown | null;
+  fittedState: unknown | null;
+  split: unknown;
+  seed: number;
+  versions: unknown;
+}
+
+export interface RunRow {
+  id: number;
+  datasetId: number;
+  datasetName: string;
+  status: RunStatus;
+  model: string;
+  task: 'classification' | 'regression';
+  targetColumn: string;
+  config: Record<string, unknown>;
+  pipeline: unknown | null;
+  fittedState: unknown | null;
+  split: unknown;
+  seed: number | null;
+  backend: string | null;
+  versions: Record<string, unknown> | null;
+  metrics: Record<string, unknown> | null;
+  log: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+interface Raw {
+  id: number;
+  dataset_id: number;
+  dataset_name: string;
+  status: RunStatus;
+  model: string;
+  task: 'classification' | 'regression';
+  target_column: string;
+  config_json: string;
+  pipeline_json: string | null;
+  fitted_state_json: string | null;
+  split_json: string | null;
+  seed: number | null;
+  backend: string | null;
+  versions_json: string | null;
+  metrics_json: string | null;
+  log: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+
+function toRow(r: Raw): RunRow {
+  return {
+    id: r.id,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    status: r.status,
+    model: r.model,
+    task: r.task,
+    targetColumn: r.target_column,
+    config: parse<Record<string, unknown>>(r.config_json) ?? {},
+    pipeline: parse(r.pipeline_json),
+    fittedState: parse(r.fitted_state_json),
+    split: parse(r.split_json),
+    seed: r.seed,
+    backend: r.backend,
+    versions: parse(r.versions_json),
+    metrics: parse(r.metrics_json),
+    log: r.log,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+const SELECT = 'SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id';
+
+export function createRun(db: Db, run: NewRun): number {
+  const info = db
+    .prepare(
+      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, pipeline_json, fitted_state_json, split_json, seed, versions_json, created_at)
+       VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(run.datasetId, run.model, run.task, run.targetColumn, JSON.stringify(run.config), run.pipeline === null ? null : JSON.stringify(run.pipeline), run.fittedState === null ? null : JSON.stringify(run.fittedState), JSON.stringify(run.split), run.seed, JSON.stringify(run.versions), new Date().toISOString());
+  return Number(info.lastInsertRowid);
+}
+
+export function setRunBackend(db: Db, id: number, backend: string): void {
+  db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);
+}
+
+export function addRunEpoch(db: Db, id: number, epoch: number, metrics: unknown, fold = 0): void {
+  db.prepare('INSERT OR REPLACE INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, ?, ?, ?)').run(id, fold, epoch, JSON.stringify(metrics));
+}
+
+export function finishRun(db: Db, id: number, status: RunStatus, metrics: unknown | null, log: string, artifacts: { name: string; mediaType: string; data: Buffer }[] = []): void {
+  db.transaction(() => {
+    db.prepare('UPDATE runs SET status = ?, metrics_json = ?, log = log || ?, finished_at = ? WHERE id = ?').run(status, metrics === null ? null : JSON.stringify(metrics), log, new Date().toISOString(), id);
+    const put = db.prepare('INSERT OR REPLACE INTO run_artifacts (run_id, name, media_type, data) VALUES (?, ?, ?, ?)');
+    for (const a of artifacts) put.run(id, a.name, a.mediaType, a.data);
+  })();
+}
+
+export function getRun(db: Db, id: number): RunRow {
+  const r = db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as Raw | undefined;
+  if (!r) throw new UserError('NOT_FOUND', `Run ${id} does not exist in this project.`);
+  return toRow(r);
+}
+
+export function listRuns(db: Db): RunRow[] {
+  return (db.prepare(`${SELECT} ORDER BY r.id DESC`).all() as Raw[]).map(toRow);
+}
+
+export function runEpochs(db: Db, id: number): { fold: number; epoch: number; metrics: Record<string, unknown> }[] {
+  return (db.prepare('SELECT fold, epoch, metrics_json FROM run_epochs WHERE run_id = ? ORDER BY fold, epoch').all(id) as { fold: number; epoch: number; metrics_json: string }[]).map((r) => ({
+    fold: r.fold,
+    epoch: r.epoch,
+    metrics: JSON.parse(r.metrics_json) as Record<string, unknown>,
+  }));
+}
+
+export function runArtifact(db: Db, id: number, name: string): Buffer | null {
+  const r = db.prepare('SELECT data FROM run_artifacts WHERE run_id = ? AND name = ?').get(id, name) as { data: Buffer } | undefined;
+  return r?.data ?? null;
+}
+
+export function deleteRun(db: Db, id: number): void {
+  if (db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes === 0) throw new UserError('NOT_FOUND', `Run ${id} does not exist in this project.`);
+}
+
+/** Runs left 'running' by an app that stopped (crash, power cut) are marked failed when a project opens. */
+export function failInterruptedRuns(db: Db): number {
+  return db.prepare(`UPDATE runs SET status = 'failed', log = log || ?, finished_at = ? WHERE status IN ('running', 'queued')`).run('\nThe app stopped while this run was training.', new Date().toISOString()).changes;
+}

@@ -1,0 +1,91 @@
+/**
+ * Training a model on a real dataset (UCR Coffee, given train/test split) through the trainer
+ * process: PLS-DA and a CNN, runs stored in the project file, reproducibility, divergence.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../src-main/db/connection';
+import { importFiles } from '../../src-main/services/import';
+import { startTraining, type TrainEvent } from '../../src-main/services/train';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { getRun, runArtifact, runEpochs } from '../../src-main/db/runs';
+import { fixture } from '../helpers/datasets';
+
+const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
+let project = '';
+
+let dir = '';
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-train-'));
+  project = path.join(dir, 'coffee.spectra');
+  const db = openProject(project, { create: true });
+  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
+  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')], dataset: 'Coffee', splitTag: 'test' });
+  db.close();
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('training service', () => {
+  it('PLS-DA on Coffee: components by cross-validation, metrics and the model stored with the run', async () => {
+    const db = openProject(project);
+    const h = startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }, { spawn });
+    const o = await h.outcome;
+    expect(o).toMatchObject({ status: 'done', model: 'pls', task: 'classification', classes: ['0', '1'], components: 2 });
+    expect(o.metrics!.test.accuracy).toBeCloseTo(26 / 28, 12);
+    const run = getRun(db, o.runId);
+    expect(run.status).toBe('done');
+    expect(run.split).toMatchObject({ monitor: [] });
+    expect((run.split as { train: number[] }).train).toHaveLength(28);
+    expect((run.split as { test: number[] }).test).toHaveLength(28);
+    expect(JSON.parse(runArtifact(db, o.runId, 'pls-model.json')!.toString()).components).toBe(2);
+    db.close();
+  }, 60_000);
+
+  it('a CNN run stores config, per-epoch metrics and weights; the same seed gives the same result', async () => {
+    const db = openProject(project);
+    const events: TrainEvent['type'][] = [];
+    const req = { dataset: 'Coffee', target: 'class', model: 'cnn' as const, validation: { kind: 'given' as const }, seed: 7, epochs: 40 };
+    const a = await startTraining(db, req, { spawn, onEvent: (e) => events.push(e.type) }).outcome;
+    const b = await startTraining(db, req, { spawn }).outcome;
+    expect(a.status).toBe('done');
+    expect(a.backend).toBe('wasm');
+    expect(events.slice(0, 2)).toEqual(['started', 'engine']);
+    expect(events.filter((e) => e === 'epoch')).toHaveLength(40);
+    expect(runEpochs(db, a.runId).map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const run = getRun(db, a.runId);
+    expect(run.backend).toBe('wasm');
+    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 28, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs' });
+    expect(b.metrics).toEqual(a.metrics);
+    expect(runArtifact(db, b.runId, 'weights.f32')!.equals(runArtifact(db, a.runId, 'weights.f32')!)).toBe(true);
+    expect(runArtifact(db, a.runId, 'weights.f32')!.byteLength).toBe((9506 - 2 * (16 + 32 + 64)) * 4);
+    db.close();
+  }, 120_000);
+
+  it('a run forced to diverge stops with a message that says why; the project reopens with the run failed and its curve kept', async () => {
+    let db = openProject(project);
+    const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'mlp', validation: { kind: 'given' }, seed: 1, epochs: 50, learningRate: 10 }, { spawn }).outcome;
+    db.close();
+    expect(o.status).toBe('failed');
+    expect(o.message).toMatch(/^Training stopped at epoch \d+, batch 1: the loss exploded to .*\. The weights from the last good step are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/);
+    db = openProject(project);
+    const run = getRun(db, o.runId);
+    expect(run.status).toBe('failed');
+    expect(run.log).toContain('the loss exploded');
+    expect(runEpochs(db, o.runId).length).toBe(o.epochs);
+    db.close();
+  }, 60_000);
+
+  it('bad requests are refused before anything is stored', async () => {
+    const db = openProject(project);
+    const before = (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
+    expect(() => startTraining(db, { dataset: 'Coffee', target: 'nope', model: 'cnn', validation: { kind: 'given' } }, { spawn })).toThrow('Dataset "Coffee" has no column "nope". Columns: class.');
+    expect(() => startTraining(db, { dataset: 'Coffee', target: 'class', model: 'custom', layers: [{ type: 'dense', units: 4, useBias: true }], validation: { kind: 'given' } }, { spawn })).toThrow(
+      'Layer 1 (dense) cannot take input [286, 1]: a dense layer needs a vector. Add a flatten or global average pooling layer before it.',
+    );
+    expect((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n).toBe(before);
+    db.close();
+  });
+});
