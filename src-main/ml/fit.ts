@@ -5,6 +5,7 @@
  */
 import { argmaxRows, classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../common/ml/metrics';
 import type { Task } from './engine/net';
+import type { EpochMessage } from '../common/ml/protocol';
 import { mulberry32, permutation, deriveSeed } from './engine/rng';
 import type { Runtime, Snapshot } from './runtime';
 
@@ -16,16 +17,8 @@ export interface Split {
   n: number;
 }
 
-export interface EpochReport {
-  epoch: number;
-  trainLoss: number;
-  validationLoss: number | null;
-  /** accuracy / balancedAccuracy / macroF1, or rmse / mae / r2 (standardised units) on validation. */
-  validation: Record<string, number> | null;
-  seconds: number;
-  spectraPerSecond: number;
-  learningRate?: number;
-}
+/** One epoch's figures (the protocol's epoch message). */
+export type EpochReport = EpochMessage;
 
 export type StopReason = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
 

@@ -5,6 +5,7 @@
  * standardised regression targets. Shared by training and (later) prediction.
  */
 import { UserError } from '../errors';
+import { mulberry32 } from './random';
 import { applyPipeline, fitOnTraining, type FittedPipeline, type ResolvedPipeline } from '../preprocessing/pipeline';
 import type { SpectraBlock } from '../preprocessing/types';
 
@@ -20,17 +21,8 @@ export function parseValidation(text: string): Validation {
   throw new UserError('BAD_INPUT', `Validation "${text}": use "given" (the samples' train/test tags) or "holdout:0.2" (a stratified 20 % test set).`, { field: 'validation' });
 }
 
-/** Small seeded PRNG (mulberry32) so splits are reproducible everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG so splits are reproducible everywhere (the engine's own, see ./random). */
+export const seededRandom = mulberry32;
 
 function shuffled<T>(items: T[], rand: () => number): T[] {
   const a = [...items];

@@ -1,16 +1,7 @@
-/** Small seeded PRNGs: the same seed gives the same weights, shuffles and dropout masks on every engine. */
+/** Seeded randomness for the engine: the same seed gives the same weights, shuffles and dropout masks on every engine. */
+import { mulberry32 } from '../../common/ml/random';
 
-/** mulberry32: uniform [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Derives an independent stream seed from a base seed and labels (FNV-1a over the parts). */
 export function deriveSeed(seed: number, ...parts: (number | string)[]): number {
