@@ -37,6 +37,7 @@ function runPls(job: TrainJob, channel: Channel): void {
       kind: job.task.kind,
       classes: classes || undefined,
       folds: job.pls!.folds ?? 5,
+      rule: 'best',
       seed: job.seed,
       onProgress: (done, total) => channel.send({ type: 'progress', epoch: 1, batch: done, batches: total, loss: NaN }),
     });
