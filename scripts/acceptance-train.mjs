@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Acceptance run for the training targets (issue 5): UCR Coffee, Meat and Strawberry on their
+// given splits with cnn, resnet1d and pls, and Tecator fat (train rows 1–172, test 173–215) with
+// pls and cnn, all with default settings and --seed 1, through the real `spectra-desk` CLI.
+// Prints one line per run and the published reference. Takes several minutes (resnet1d on
+// Strawberry alone ≈ 4 min on 2 cores). Usage: node scripts/acceptance-train.mjs [--quick]
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const data = path.resolve(root, '..', 'shared', 'datasets');
+const cli = path.join(root, 'out', 'cli', 'index.cjs');
+const quick = process.argv.includes('--quick');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-acceptance-'));
+const project = path.join(dir, 'acceptance.spectra');
+const run = (args) => execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+
+try {
+  for (const d of ['Coffee', 'Meat', 'Strawberry']) {
+    run(['import', path.join(data, 'ucr_spectro', d, `${d}_TRAIN.tsv`), '--project', project, '--dataset', d, '--split-tag', 'train']);
+    run(['import', path.join(data, 'ucr_spectro', d, `${d}_TEST.tsv`), '--project', project, '--dataset', d, '--split-tag', 'test']);
+  }
+  const rows = fs.readFileSync(path.join(data, 'tecator', 'tecator.csv'), 'utf8').trim().split('\n');
+  const tecator = path.join(dir, 'tecator.csv');
+  fs.writeFileSync(tecator, [`${rows[0]},set`, ...rows.slice(1, 216).map((r, i) => `${r},${i < 172 ? 'train' : 'test'}`)].join('\n'));
+  run(['import', tecator, '--project', project, '--dataset', 'Tecator', '--split-column', 'set']);
+
+  const published = { Coffee: '1-NN 1.000, ResNet 1.000', Meat: '1-NN 0.933, ResNet 0.968', Strawberry: '1-NN 0.946, ResNet 0.981', Tecator: 'SEP 0.36–0.65 (neural networks), 2.78 (linear, 10 inputs)' };
+  const plan = [
+    ['Coffee', 'class', ['cnn', 'resnet1d', 'pls']],
+    ['Meat', 'class', ['cnn', 'resnet1d', 'pls']],
+    ['Strawberry', 'class', quick ? ['cnn', 'pls'] : ['cnn', 'resnet1d', 'pls']],
+    ['Tecator', 'fat', ['pls', 'cnn']],
+  ];
+  for (const [dataset, target, models] of plan) {
+    for (const model of models) {
+      const o = JSON.parse(run(['train', '--project', project, '--dataset', dataset, '--target', target, '--model', model, '--seed', '1', '--json']));
+      const m = o.metrics?.test ?? {};
+      const score = 'accuracy' in m ? `accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}` : `RMSEP ${m.rmse?.toFixed(3)}, R² ${m.r2?.toFixed(3)}`;
+      console.log(`${dataset.padEnd(10)} ${model.padEnd(9)} ${o.status.padEnd(6)} ${score}${o.components ? ` (${o.components} components)` : ''} · ${o.epochs} epochs · ${(o.durationMs / 1000).toFixed(0)} s · published: ${published[dataset]}`);
+    }
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
