@@ -85,6 +85,7 @@ function start(): void {
     ...(fs.existsSync(locations.parseWorker) ? { parser: workerParser(locations.parseWorker) } : {}),
     ...(locations.nativeBinding ? { nativeBinding: locations.nativeBinding } : {}),
   };
+  if (fs.existsSync(locations.trainer)) host.spawnTrainer = utilityTrainer(locations.trainer);
   const session = new Session(host);
   // Which engine training will use: asked of a short-lived trainer process, shown in the status bar and About.
   if (fs.existsSync(locations.trainer)) {

@@ -14,6 +14,14 @@ import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
 import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
+import { startTraining, type TrainHandle, type TrainRequest } from './train';
+import { forkTrainer, type SpawnTrainer } from './trainer-client';
+import { builtFile } from './built-files';
+import { listRuns } from '../db/runs';
+import { datasetBlock } from './preprocess';
+import { summarizeModel } from '../common/ml/model';
+import { templateLayers } from '../common/ml/templates';
+import type { RunSummary } from '../common/ipc/contract';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
 export interface Host {
@@ -35,6 +43,8 @@ export interface Host {
   parser?: Parser;
   /** better-sqlite3 binding built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
+  /** Starts a trainer process (Electron's utilityProcess in the app); omitted: a forked Node process. */
+  spawnTrainer?: SpawnTrainer;
 }
 
 export type Handlers = { [C in Channel]: (input: Input<C>) => Promise<Output<C>> };
@@ -44,6 +54,7 @@ export class Session {
   private db: Db | null = null;
   private info: ProjectInfo | null = null;
   private readonly jobs = new Map<string, AbortController>();
+  private readonly runs = new Map<number, TrainHandle>();
   readonly recent: RecentProjects;
 
   constructor(readonly host: Host) {
@@ -75,6 +86,8 @@ export class Session {
   close(): void {
     for (const job of this.jobs.values()) job.abort();
     this.jobs.clear();
+    for (const run of this.runs.values()) run.cancel();
+    this.runs.clear();
     if (this.db) {
       this.db.close();
       this.db = null;
@@ -112,6 +125,28 @@ export class Session {
     const job = this.jobs.get(jobId);
     job?.abort();
     return job !== undefined;
+  }
+
+  /** Starts a training run; `runs:progress` carries its events and a final `finished`. */
+  startRun(req: TrainRequest): { runId: number } {
+    const db = this.requireDb();
+    const spawn = this.host.spawnTrainer ?? forkTrainer(builtFile('ml/trainer.cjs'));
+    const handle = startTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e) });
+    this.runs.set(handle.runId, handle);
+    handle.outcome
+      .then((o) => {
+        this.host.emit('runs:progress', { type: 'finished', runId: o.runId, status: o.status, ...(o.message ? { message: o.message } : {}), ...(o.metrics ? { metrics: o.metrics.test } : {}) });
+      })
+      .catch((err: unknown) => {
+        this.host.emit('runs:progress', { type: 'finished', runId: handle.runId, status: 'failed', message: toErrorInfo(err).message });
+      })
+      .finally(() => this.runs.delete(handle.runId));
+    return { runId: handle.runId };
+  }
+
+  /** Waits for a running run (tests); resolves at once when it is not running. */
+  async runFinished(runId: number): Promise<void> {
+    await this.runs.get(runId)?.outcome.catch(() => undefined);
   }
 
   readonly handlers: Handlers = {
@@ -200,6 +235,58 @@ export class Session {
     'columns:setKind': async ({ datasetId, column, kind }) => {
       datasets.setColumnKind(this.requireDb(), datasetId, column, kind);
       return datasets.datasetSummary(this.requireDb(), datasetId);
+    },
+    'runs:start': async (input) => {
+      const db = this.requireDb();
+      const name = datasets.getDataset(db, input.datasetId).name;
+      const req: TrainRequest = {
+        dataset: name,
+        target: input.target,
+        model: input.model,
+        validation: input.validation === 'given' ? { kind: 'given' } : { kind: 'holdout', fraction: 0.2 },
+        seed: input.seed,
+      };
+      if (input.recipeId !== null) {
+        const recipe = pipelines.listPipelines(db).find((p) => p.id === input.recipeId);
+        if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${input.recipeId} does not exist in this project.`);
+        req.pipeline = recipe.spec;
+      }
+      if (input.epochs !== undefined) req.epochs = input.epochs;
+      if (input.learningRate !== undefined) req.learningRate = input.learningRate;
+      return this.startRun(req);
+    },
+    'runs:cancel': async ({ runId }) => {
+      const run = this.runs.get(runId);
+      run?.cancel();
+      return run !== undefined;
+    },
+    'runs:list': async () =>
+      listRuns(this.requireDb()).map(
+        (r): RunSummary => ({
+          id: r.id,
+          dataset: r.datasetName,
+          datasetId: r.datasetId,
+          model: r.model,
+          task: r.task,
+          target: r.targetColumn,
+          status: r.status,
+          test: ((r.metrics as { test?: Record<string, number> } | null)?.test ?? null),
+          engine: r.backend,
+          createdAt: r.createdAt,
+        }),
+      ),
+    'models:summary': async ({ datasetId, target, model }) => {
+      const db = this.requireDb();
+      const ds = datasets.getDataset(db, datasetId);
+      const column = datasets.listColumns(db, datasetId).find((c) => c.name === target);
+      if (!column) throw new UserError('NOT_FOUND', `Dataset "${ds.name}" has no column "${target}".`, { field: 'target' });
+      if (column.kind === 'text') throw new UserError('BAD_INPUT', `Column "${target}" holds text: mark it as class or number to train on it.`, { field: 'target' });
+      const task = column.kind === 'class' ? 'classification' : 'regression';
+      if (model === 'pls') return { task, layers: [], params: 0 };
+      const length = datasetBlock(db, datasetId, ds.name).block.axis.length;
+      const units = task === 'classification' ? Math.max(2, new Set(datasets.columnValues(db, datasetId, target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
+      const s = summarizeModel({ schemaVersion: 1, name: model, layers: templateLayers(model, length) }, [length, 1], { units });
+      return { task, layers: s.layers, params: s.params };
     },
   };
 

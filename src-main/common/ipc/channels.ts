@@ -31,6 +31,10 @@ export const CHANNELS = [
   'pipelines:delete',
   'datasets:applyRecipe',
   'columns:setKind',
+  'runs:start',
+  'runs:cancel',
+  'runs:list',
+  'models:summary',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress'] as const satisfies readonly EventName[];

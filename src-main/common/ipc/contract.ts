@@ -3,6 +3,8 @@ import type { ErrorInfo } from '../errors';
 import type { ApplyProgress, ApplyResult, DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
 import type { AxisUnit, ColumnKind, SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
+import type { LayerSummary } from '../../common/ml/model';
+import type { EngineInfo, EpochMessage } from '../../common/ml/protocol';
 
 export interface SavedPipeline {
   id: number;
@@ -60,6 +62,36 @@ export interface AppInfo {
   engine: string;
   formats: { id: string; label: string; extensions: string[] }[];
 }
+
+export interface RunSummary {
+  id: number;
+  dataset: string;
+  datasetId: number;
+  model: string;
+  task: 'classification' | 'regression';
+  target: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** Test metrics (accuracy, balancedAccuracy, macroF1 or rmse, mae, r2); null until done. */
+  test: Record<string, number> | null;
+  engine: string | null;
+  createdAt: string;
+}
+
+export interface ModelSummary {
+  task: 'classification' | 'regression';
+  layers: LayerSummary[];
+  params: number;
+}
+
+/** Training events (`runs:progress`), ending with `finished`. */
+export type RunEvent =
+  | { type: 'started'; runId: number; summary: LayerSummary[]; params: number; trainSamples: number; monitorSamples: number; testSamples: number }
+  | { type: 'engine'; runId: number; engine: EngineInfo }
+  | { type: 'progress'; runId: number; epoch: number; batch: number; batches: number; loss: number }
+  | { type: 'epoch'; runId: number; report: EpochMessage; epochs: number }
+  | { type: 'finished'; runId: number; status: 'done' | 'failed' | 'cancelled'; message?: string; metrics?: Record<string, number> };
+
+const modelName = z.enum(['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls']);
 
 export const contract = {
   'app:info': { input: empty, output: out<AppInfo>() },
@@ -167,6 +199,26 @@ export const contract = {
     output: out<ApplyResult>(),
   },
   'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
+  /** Starts training in the trainer process; events arrive as `runs:progress`. */
+  'runs:start': {
+    input: z
+      .object({
+        datasetId: id,
+        target: z.string().min(1).max(200),
+        model: modelName,
+        recipeId: id.nullable(),
+        validation: z.enum(['given', 'holdout:0.2']),
+        epochs: z.number().int().min(1).max(5000).optional(),
+        seed: z.number().int().min(0).max(2 ** 31),
+        learningRate: z.number().positive().max(1).optional(),
+      })
+      .strict(),
+    output: out<{ runId: number }>(),
+  },
+  'runs:cancel': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
+  'runs:list': { input: empty, output: out<RunSummary[]>() },
+  /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName }).strict(), output: out<ModelSummary>() },
 } as const;
 
 export type Contract = typeof contract;
@@ -185,6 +237,7 @@ export interface Events {
   'menu:command': { command: 'import' | 'importWithLabels' | 'newProject' | 'openProject' };
   /** Files dropped or passed on the command line, to be imported. */
   'files:dropped': { paths: string[] };
+  'runs:progress': RunEvent;
 }
 export type EventName = keyof Events;
 

@@ -1,0 +1,87 @@
+/**
+ * Training through the session: `models:summary`, `runs:start` with events on `runs:progress`
+ * ending in `finished`, `runs:cancel`, and `runs:list`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Session, type Host } from '../../src-main/services/session';
+import type { RunEvent } from '../../src-main/common/ipc/contract';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { fixture } from '../helpers/datasets';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-session-runs-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function makeSession(): { s: Session; events: RunEvent[] } {
+  const events: RunEvent[] = [];
+  const host: Host = {
+    dialogs: { saveProject: async () => path.join(dir, 'p.spectra'), openProject: async () => null, importFiles: async () => null, labelsFile: async () => null },
+    emit: (event, payload) => {
+      if (event === 'runs:progress') events.push(payload as RunEvent);
+    },
+    userDataDir: path.join(dir, 'userdata'),
+    demoDir: path.resolve(__dirname, '../../assets/demo'),
+    version: '0.0.0-test',
+    engine: 'test engine',
+    spawnTrainer: forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs')),
+  };
+  return { s: new Session(host), events };
+}
+
+describe('session runs', () => {
+  it('summarises a model, trains, cancels and lists runs', async () => {
+    const { s, events } = makeSession();
+    expect((await s.invoke('project:create', {})).ok).toBe(true);
+    for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
+      const r = await s.invoke('datasets:import', { paths: [fixture(`ucr_spectro/Coffee/${file}`)], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` });
+      expect(r.ok).toBe(true);
+    }
+    const list = await s.invoke('datasets:list', {});
+    const datasetId = (list as { ok: true; value: { id: number }[] }).value[0]!.id;
+
+    const summary = await s.invoke('models:summary', { datasetId, target: 'class', model: 'cnn' });
+    expect(summary.ok).toBe(true);
+    const sv = (summary as { ok: true; value: { task: string; layers: unknown[]; params: number } }).value;
+    expect(sv.task).toBe('classification');
+    expect(sv.layers.length).toBeGreaterThan(2);
+    expect(sv.params).toBeGreaterThan(0);
+    const bad = await s.invoke('models:summary', { datasetId, target: 'nope', model: 'cnn' });
+    expect(bad.ok).toBe(false);
+
+    const started = await s.invoke('runs:start', { datasetId, target: 'class', model: 'mlp', recipeId: null, validation: 'given', epochs: 20, seed: 1 });
+    expect(started.ok).toBe(true);
+    const runId = (started as { ok: true; value: { runId: number } }).value.runId;
+    await s.runFinished(runId);
+    const fin = events.find((e) => e.type === 'finished' && e.runId === runId);
+    expect(fin).toMatchObject({ type: 'finished', status: 'done' });
+    expect(fin && fin.type === 'finished' && fin.metrics?.accuracy).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'epoch' && e.runId === runId)).toBe(true);
+
+    const second = await s.invoke('runs:start', { datasetId, target: 'class', model: 'mlp', recipeId: null, validation: 'given', epochs: 2000, seed: 1 });
+    const id2 = (second as { ok: true; value: { runId: number } }).value.runId;
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (events.some((e) => e.type === 'epoch' && e.runId === id2)) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 20);
+    });
+    expect(await s.invoke('runs:cancel', { runId: id2 })).toEqual({ ok: true, value: true });
+    await s.runFinished(id2);
+    expect(events.find((e) => e.type === 'finished' && e.runId === id2)).toMatchObject({ status: 'cancelled' });
+    expect(await s.invoke('runs:cancel', { runId: id2 })).toEqual({ ok: true, value: false });
+
+    const runs = await s.invoke('runs:list', {});
+    const rows = (runs as { ok: true; value: { id: number; status: string; test: Record<string, number> | null; dataset: string }[] }).value;
+    expect(rows.map((r) => [r.id, r.status])).toEqual([
+      [id2, 'cancelled'],
+      [runId, 'done'],
+    ]);
+    expect(rows[1]!.test?.accuracy).toBeGreaterThan(0);
+    expect(rows[1]!.dataset).toBe('Coffee');
+    s.close();
+  }, 120_000);
+});
