@@ -26,6 +26,16 @@ function checkDegrees(fn: string, name: string, d: number): void {
   if (!(d > 0) || !Number.isFinite(d)) fail(`${fn}: ${name} must be a positive finite number, got ${d}.`);
 }
 
+/** From here on Stirling's series (with {@link stirlingCorrection}) replaces Lanczos. */
+const LARGE = 10;
+
+/** ln Γ(z) − [(z − ½)·ln z − z + ½·ln 2π], z ≥ 10: six terms of Stirling's series (error < 1e-15). */
+function stirlingCorrection(z: number): number {
+  const r = 1 / z;
+  const r2 = r * r;
+  return r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188 - (r2 * 691) / 360360)))));
+}
+
 const LANCZOS = [
   0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
   -0.13857109526572012, 0.000009984369578019572, 1.5056327351493116e-7,
@@ -38,6 +48,7 @@ export function logGamma(x: number): number {
     // Reflection: Γ(x)Γ(1 − x) = π / sin(πx).
     return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   }
+  if (x >= LARGE) return (x - 0.5) * Math.log(x) - x + LN_SQRT_2PI + stirlingCorrection(x);
   const z = x - 1;
   let a = LANCZOS[0]!;
   const t = z + 7.5;
@@ -48,6 +59,61 @@ export function logGamma(x: number): number {
 /** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
 function logBeta(a: number, b: number): number {
   return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
+/** ln(1 + u) − u, without the cancellation of the direct form for small u. */
+function log1pmx(u: number): number {
+  if (Math.abs(u) > 0.5) return Math.log1p(u) - u;
+  // ln(1 + u) = 2·atanh(s), s = u/(2 + u), and u − 2s = u·s.
+  const s = u / (2 + u);
+  const s2 = s * s;
+  let power = s * s2;
+  let sum = 0;
+  for (let k = 3; k < 400; k += 2) {
+    const add = power / k;
+    sum += add;
+    if (Math.abs(add) <= EPS * Math.abs(sum)) break;
+    power *= s2;
+  }
+  return -u * s + 2 * sum;
+}
+
+/**
+ * ln[xᵃ(1 − x)ᵇ / B(a, b)], the front factor of the incomplete beta. For large a or b the
+ * log-gammas are ≈ 1e7 while the result is small: Stirling's series with the linear terms
+ * cancelled by hand keeps its digits (Temme's form).
+ */
+function logBetaFront(x: number, a: number, b: number): number {
+  if (a >= LARGE && b >= LARGE) {
+    const c = a + b;
+    const d = x - a / c;
+    return (
+      a * log1pmx((d * c) / a) +
+      b * log1pmx((-d * c) / b) +
+      0.5 * Math.log(a / c) +
+      0.5 * Math.log(b / (2 * Math.PI)) -
+      stirlingCorrection(a) -
+      stirlingCorrection(b) +
+      stirlingCorrection(c)
+    );
+  }
+  if (b >= LARGE) {
+    // ln Γ(a + b) − ln Γ(b) = (b − ½)·ln(1 + a/b) + a·ln(a + b) − a + corrections.
+    const c = a + b;
+    return (
+      a * Math.log(x) + b * Math.log1p(-x) - logGamma(a) + (b - 0.5) * Math.log1p(a / b) + a * Math.log(c) - a +
+      stirlingCorrection(c) -
+      stirlingCorrection(b)
+    );
+  }
+  if (a >= LARGE) return logBetaFront(1 - x, b, a);
+  return a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
+}
+
+/** ln[xᵃe⁻ˣ / Γ(a)], the front factor of the incomplete gamma; Stirling's form for large a. */
+function logGammaFront(a: number, x: number): number {
+  if (a >= LARGE) return a * log1pmx((x - a) / a) + 0.5 * Math.log(a / (2 * Math.PI)) - stirlingCorrection(a);
+  return a * Math.log(x) - x - logGamma(a);
 }
 
 /** Continued fraction of the incomplete beta (Numerical Recipes `betacf`, modified Lentz). */
@@ -89,7 +155,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 function incompleteBeta(x: number, a: number, b: number): { lower: number; upper: number } {
   if (x <= 0) return { lower: 0, upper: 1 };
   if (x >= 1) return { lower: 1, upper: 0 };
-  const front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b));
+  const front = Math.exp(logBetaFront(x, a, b));
   if (x < (a + 1) / (a + b + 2)) {
     const lower = (front * betaContinuedFraction(x, a, b)) / a;
     return { lower, upper: 1 - lower };
@@ -108,7 +174,7 @@ export function regularizedBeta(x: number, a: number, b: number): number {
 /** Regularised lower and upper incomplete gamma P(a, x), Q(a, x), each computed directly. */
 function incompleteGamma(a: number, x: number): { lower: number; upper: number } {
   if (x <= 0) return { lower: 0, upper: 1 };
-  const logFront = a * Math.log(x) - x - logGamma(a);
+  const logFront = logGammaFront(a, x);
   if (x < a + 1) {
     let ap = a;
     let del = 1 / a;
@@ -208,9 +274,11 @@ export function fCdf(x: number, d1: number, d2: number): number {
 }
 
 /**
- * Solves f(x) = target on (lo, hi) for an increasing f with known derivative: Newton steps,
- * replaced by bisection whenever they leave the bracket; the bracket shrinks every step.
- * Stops when the step is below 4·ε relative (or the bracket has collapsed).
+ * Solves f(x) = target on (lo, hi) ⊂ (0, ∞) for an increasing f with known derivative. Newton
+ * steps in u = ln x (Δu = −(f − target)/(x·f′)), so roots near 1e-200 or 1e7 converge on a
+ * relative scale; a step that leaves the bracket is replaced by a geometric bisection (or a
+ * division by 1024 while the lower end is 0). The bracket shrinks every step. Stops when the
+ * step is below 4·ε relative or the bracket has collapsed.
  */
 function solveIncreasing(
   f: (x: number) => number,
@@ -225,10 +293,10 @@ function solveIncreasing(
     if (g === 0) return x;
     if (g < 0) lo = x;
     else hi = x;
-    const slope = df(x);
-    let next = slope > 0 && Number.isFinite(slope) ? x - g / slope : NaN;
-    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? (lo + hi) / 2 : Math.max(2 * x, x + 1);
-    if (Math.abs(next - x) <= 4 * EPS * Math.abs(next) || hi - lo <= 4 * EPS * Math.abs(hi)) return next;
+    const slope = x * df(x);
+    let next = slope > 0 && Number.isFinite(slope) ? x * Math.exp(-g / slope) : NaN;
+    if (!(next > lo && next < hi)) next = lo > 0 ? Math.exp((Math.log(lo) + Math.log(hi)) / 2) : hi / 1024;
+    if (Math.abs(next - x) <= 4 * EPS * next || hi - lo <= 4 * EPS * hi) return next;
     x = next;
   }
   return x;
@@ -302,6 +370,12 @@ export function chiSquaredQuantile(p: number, k: number): number {
   const c = 2 / (9 * k);
   let start = (k / 2) * Math.max(1e-3, 1 - c + z * Math.sqrt(c)) ** 3;
   if (!(start > 0) || !Number.isFinite(start)) start = a;
+  if (!upperTail) {
+    // Far in the lower tail P(a, x) ≈ xᵃ/Γ(a + 1): a start that can be as small as 1e-300.
+    const tiny = Math.exp((Math.log(p) + Math.log(a) + lg) / a);
+    if (tiny === 0) return 0;
+    if (tiny < start) start = tiny;
+  }
   let hi = Math.max(2 * start, 1);
   const goal = upperTail ? -target : target;
   while (f(hi) < goal) hi *= 2;
