@@ -155,7 +155,8 @@ export interface RocAucOvr {
  * One-vs-rest ROC AUC from class scores, as scikit-learn's
  * `roc_auc_score(truth, P, multi_class='ovr', average='macro')`: class c's column ranks the
  * samples of class c against the rest; the macro average is their unweighted mean. With two
- * classes both values equal the binary AUC of column 1 (scikit-learn's binary case).
+ * classes whose scores sum to one per row (probabilities; PLS-DA outputs on one-hot targets),
+ * both values equal {@link rocAuc} of column 1, scikit-learn's binary case.
  *
  * Differences from scikit-learn, both deliberate: rows need not sum to one (PLS-DA outputs are
  * fine; only the order within each column matters), and a class without support gets null and is
