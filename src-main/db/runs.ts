@@ -96,8 +96,10 @@ export function createRun(db: Db, run: NewRun): number {
   return Number(info.lastInsertRowid);
 }
 
-export function setRunBackend(db: Db, id: number, backend: string): void {
-  db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);
+/** Records the engine a run got, adding its versions (tfjs packages, kernels) to the run's versions. */
+export function setRunBackend(db: Db, id: number, backend: string, versions?: Record<string, string>): void {
+  if (versions) db.prepare("UPDATE runs SET backend = ?, versions_json = json_patch(coalesce(versions_json, '{}'), json_object('engine', json(?))) WHERE id = ?").run(backend, JSON.stringify(versions), id);
+  else db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);
 }
 
 export function addRunEpoch(db: Db, id: number, epoch: number, metrics: unknown, fold = 0): void {
@@ -141,5 +143,8 @@ export function deleteRun(db: Db, id: number): void {
 
 /** Runs left 'running' by an app that stopped (crash, power cut) are marked failed when a project opens. */
 export function failInterruptedRuns(db: Db): number {
-  return db.prepare(`UPDATE runs SET status = 'failed', log = log || ?, finished_at = ? WHERE status IN ('running', 'queued')`).run('\nThe app stopped while this run was training.', new Date().toISOString()).changes;
+  const message = 'The app stopped while this run was training.';
+  return db
+    .prepare(`UPDATE runs SET status = 'failed', log = log || ?, metrics_json = json_set(coalesce(metrics_json, '{}'), '$.message', ?), finished_at = ? WHERE status IN ('running', 'queued')`)
+    .run(`\n${message}`, message, new Date().toISOString()).changes;
 }

@@ -69,7 +69,10 @@ export function selectEngine(prefer: EngineId | 'auto' = parseEngine(process.env
         const tf = load(pkg) as TfModule;
         const name = id === 'tfjs-node-gpu' ? gpuName() : null;
         const label = id === 'tfjs-node-gpu' ? `GPU · ${name ?? 'CUDA'} (TensorFlow ${tf.version_core ?? ''})`.replace(' )', ')') : `CPU · TensorFlow native (${tf.version_core ?? ''})`;
-        return { info: { id, label, fallbacks, threads: 1 }, tf };
+        const versions: Record<string, string> = { 'tfjs-core': String(tf.version_core ?? 'unknown') };
+        const own = (tf as { version?: Record<string, string> }).version?.[id];
+        if (own) versions[id] = own;
+        return { info: { id, label, fallbacks, threads: 1, versions }, tf };
       } catch (err) {
         fallbacks.push(describeLoadError(pkg, err));
         continue;
@@ -84,10 +87,10 @@ export function selectEngine(prefer: EngineId | 'auto' = parseEngine(process.env
         fallbacks.push('the WebAssembly kernels (out/ml/kernels.wasm) were not built');
         continue;
       }
-      return { info: { id, label: `CPU · WebAssembly SIMD · ${threads} thread${threads > 1 ? 's' : ''}`, fallbacks, threads }, tf: null };
+      return { info: { id, label: `CPU · WebAssembly SIMD · ${threads} thread${threads > 1 ? 's' : ''}`, fallbacks, threads, versions: { kernels: 'spectra-desk wasm-simd', runtime: `node ${process.versions.node}` } }, tf: null };
     }
     if (id === 'js') {
-      return { info: { id, label: `CPU · plain JavaScript · ${threads} thread${threads > 1 ? 's' : ''} (slow)`, fallbacks, threads }, tf: null };
+      return { info: { id, label: `CPU · plain JavaScript · ${threads} thread${threads > 1 ? 's' : ''} (slow)`, fallbacks, threads, versions: { kernels: 'spectra-desk js', runtime: `node ${process.versions.node}` } }, tf: null };
     }
   }
   throw new Error(`The ${prefer} engine is not available: ${fallbacks.join('; ')}.`);

@@ -17,11 +17,13 @@ import type { Parser } from './worker-parser';
 import { startTraining, type TrainHandle, type TrainRequest } from './train';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from './built-files';
-import { listRuns } from '../db/runs';
+import { deleteRun, failInterruptedRuns, getRun, listRuns, runEpochs, type RunRow } from '../db/runs';
 import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
+import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import type { RunSummary } from '../common/ipc/contract';
+import type { RunDetail, RunSummary } from '../common/ipc/contract';
+import type { EpochMessage } from '../common/ml/protocol';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
 export interface Host {
@@ -77,6 +79,8 @@ export class Session {
     const db = openProject(abs, opts);
     this.close();
     this.db = db;
+    // A run still marked running was interrupted (the app stopped mid-training): mark it failed, keeping its curves.
+    failInterruptedRuns(db);
     this.info = { path: abs, name: path.basename(abs).replace(/\.[^.]*$/, ''), schemaVersion: schemaVersion(db) };
     this.recent.touch(abs);
     this.host.emit('project:changed', this.info);
@@ -135,7 +139,7 @@ export class Session {
     this.runs.set(handle.runId, handle);
     handle.outcome
       .then((o) => {
-        this.host.emit('runs:progress', { type: 'finished', runId: o.runId, status: o.status, ...(o.message ? { message: o.message } : {}), ...(o.metrics ? { metrics: o.metrics.test } : {}) });
+        this.host.emit('runs:progress', { type: 'finished', runId: o.runId, status: o.status, ...(o.message ? { message: o.message } : {}), ...(o.metrics ? { metrics: o.metrics.test } : {}), bestEpoch: o.bestEpoch });
       })
       .catch((err: unknown) => {
         this.host.emit('runs:progress', { type: 'finished', runId: handle.runId, status: 'failed', message: toErrorInfo(err).message });
@@ -250,6 +254,7 @@ export class Session {
         const recipe = pipelines.listPipelines(db).find((p) => p.id === input.recipeId);
         if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${input.recipeId} does not exist in this project.`);
         req.pipeline = recipe.spec;
+        req.recipeName = recipe.name;
       }
       if (input.epochs !== undefined) req.epochs = input.epochs;
       if (input.learningRate !== undefined) req.learningRate = input.learningRate;
@@ -260,33 +265,44 @@ export class Session {
       run?.cancel();
       return run !== undefined;
     },
-    'runs:list': async () =>
-      listRuns(this.requireDb()).map(
-        (r): RunSummary => ({
-          id: r.id,
-          dataset: r.datasetName,
-          datasetId: r.datasetId,
-          model: r.model,
-          task: r.task,
-          target: r.targetColumn,
-          status: r.status,
-          test: ((r.metrics as { test?: Record<string, number> } | null)?.test ?? null),
-          engine: r.backend,
-          createdAt: r.createdAt,
-        }),
-      ),
-    'models:summary': async ({ datasetId, target, model }) => {
+    'runs:list': async () => {
+      const db = this.requireDb();
+      const counts = new Map((db.prepare('SELECT run_id AS id, COUNT(*) AS n FROM run_epochs GROUP BY run_id').all() as { id: number; n: number }[]).map((r) => [r.id, r.n]));
+      return listRuns(db).map((r) => runSummary(r, counts.get(r.id) ?? 0));
+    },
+    'runs:get': async ({ runId }) => {
+      const db = this.requireDb();
+      const r = getRun(db, runId);
+      const curves = runEpochs(db, runId).map((e) => e.metrics as unknown as EpochMessage);
+      const classes = Array.isArray(r.config.classes) ? (r.config.classes as string[]) : [];
+      return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes } satisfies RunDetail;
+    },
+    'runs:delete': async ({ runId }) => {
+      if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);
+      deleteRun(this.requireDb(), runId);
+      return true;
+    },
+    'models:summary': async ({ datasetId, target, model, recipeId }) => {
       const db = this.requireDb();
       const ds = datasets.getDataset(db, datasetId);
       const column = datasets.listColumns(db, datasetId).find((c) => c.name === target);
       if (!column) throw new UserError('NOT_FOUND', `Dataset "${ds.name}" has no column "${target}".`, { field: 'target' });
       if (column.kind === 'text') throw new UserError('BAD_INPUT', `Column "${target}" holds text: mark it as class or number to train on it.`, { field: 'target' });
       const task = column.kind === 'class' ? 'classification' : 'regression';
-      if (model === 'pls') return { task, layers: [], params: 0 };
-      const length = datasetBlock(db, datasetId, ds.name).block.axis.length;
+      const { block } = datasetBlock(db, datasetId, ds.name);
+      let length = block.axis.length;
+      if (recipeId !== undefined && recipeId !== null) {
+        const recipe = pipelines.listPipelines(db).find((p) => p.id === recipeId);
+        if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${recipeId} does not exist in this project.`, { field: 'recipe' });
+        // The recipe's output length (crop and resample change it), from the first few spectra.
+        const rows = Math.min(block.rows, 3);
+        const head = { axis: block.axis, values: block.values.subarray(0, rows * block.axis.length), rows };
+        length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
+      }
       const units = task === 'classification' ? Math.max(2, new Set(datasets.columnValues(db, datasetId, target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
+      if (model === 'pls') return { task, layers: [], params: 0, input: [length, 1], outputs: units };
       const s = summarizeModel({ schemaVersion: 1, name: model, layers: templateLayers(model, length) }, [length, 1], { units });
-      return { task, layers: s.layers, params: s.params };
+      return { task, layers: s.layers, params: s.params, input: [length, 1], outputs: units };
     },
   };
 
@@ -307,4 +323,29 @@ export class Session {
       return { ok: false, error: toErrorInfo(err) };
     }
   }
+}
+
+/** The table row of a run; `message` is the reason a run failed or was stopped (its log's first line). */
+function runSummary(r: RunRow, epochs: number): RunSummary {
+  const firstLine = r.log.split('\n').find((l) => l.trim() !== '') ?? null;
+  const stored = (r.metrics as { message?: string } | null)?.message;
+  const message = stored ?? (r.status === 'cancelled' ? 'Training was cancelled.' : r.status === 'failed' ? firstLine : null);
+  return {
+    id: r.id,
+    dataset: r.datasetName,
+    datasetId: r.datasetId,
+    model: r.model,
+    task: r.task,
+    target: r.targetColumn,
+    status: r.status,
+    test: (r.metrics as { test?: Record<string, number> } | null)?.test ?? null,
+    engine: r.backend,
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt,
+    message,
+    epochs,
+    bestEpoch: (r.metrics as { bestEpoch?: number | null } | null)?.bestEpoch ?? null,
+    seed: r.seed,
+    recipe: typeof r.config.recipe === 'string' ? r.config.recipe : null,
+  };
 }

@@ -25,6 +25,8 @@ export interface TrainRequest {
   /** Hidden layers for `custom`. */
   layers?: LayerSpec[];
   pipeline?: ResolvedPipeline | null;
+  /** The saved recipe's name, recorded with the run (null or absent: unnamed or none). */
+  recipeName?: string | null;
   validation: Validation;
   epochs?: number;
   batchSize?: number;
@@ -152,6 +154,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
     axis: Array.from(prepared.axis),
     params: summary.params,
     engineRequested: req.engine ?? 'auto',
+    recipe: req.recipeName ?? null,
   };
   const ids = (rows: number[]) => rows.map((r) => sampleIds[r]!);
   const runId = createRun(db, {
@@ -195,7 +198,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
   const handle = startTrainer(deps.spawn, job, {
     onEngine: (e) => {
       engine = e;
-      setRunBackend(db, runId, e.id);
+      setRunBackend(db, runId, e.id, e.versions);
       emit({ type: 'engine', runId, engine: e });
     },
     onProgress: (p) => emit({ type: 'progress', runId, epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss }),
@@ -223,7 +226,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
       truth: isClass ? target.classes[truth[i]!]! : truth[i]!,
       predicted: isClass ? target.classes[evaluation.predicted[i]!]! : evaluation.predicted[i]!,
     }));
-    const metrics = { test: evaluation.summary, ...(d.pls ? { plsComponents: (d.pls.model as { components: number }).components, plsCv: d.pls.cv } : {}), testDetail: evaluation.detail, trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, spectraPerSecond: d.spectraPerSecond, memory: d.memory };
+    const metrics = { test: evaluation.summary, ...(d.pls ? { plsComponents: (d.pls.model as { components: number }).components, plsCv: d.pls.cv } : {}), testDetail: evaluation.detail, trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
     const status = d.stopped === 'diverged' ? 'failed' : d.stopped === 'cancelled' ? 'cancelled' : 'done';
     const log = [`Engine: ${engine?.label ?? 'unknown'}`, ...(engine?.fallbacks ?? []).map((f) => `Not used: ${f}`), `Stopped: ${d.stopped}${d.bestEpoch ? ` (best epoch ${d.bestEpoch})` : ''}`, d.message ?? ''].filter(Boolean).join('\n');
     finishRun(db, runId, status, metrics, log, [

@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Session, type Host } from '../../src-main/services/session';
 import { CHANNELS, type EventName, type Events } from '../../src-main/common/ipc/contract';
+import { forkTrainer, probeEngine } from '../../src-main/services/trainer-client';
+import { builtFile } from '../../src-main/services/built-files';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'out/renderer');
@@ -160,8 +162,12 @@ export class Bridge {
       userDataDir,
       demoDir: path.join(ROOT, 'assets/demo'),
       version: '0.1.0',
-      engine: 'CPU · JavaScript (e2e harness)',
+      engine: 'checking…',
     };
+    // As the app does: ask a short-lived trainer process which engine training gets.
+    probeEngine(forkTrainer(builtFile('ml/trainer.cjs')))
+      .then((info) => (this.host.engine = info.label))
+      .catch((err: unknown) => (this.host.engine = `unavailable (${err instanceof Error ? err.message : String(err)})`));
     this.session = new Session(this.host);
   }
 

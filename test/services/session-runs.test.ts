@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Session, type Host } from '../../src-main/services/session';
-import type { RunEvent } from '../../src-main/common/ipc/contract';
+import type { RunDetail, RunEvent, RunSummary } from '../../src-main/common/ipc/contract';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { fixture } from '../helpers/datasets';
 
@@ -82,6 +82,31 @@ describe('session runs', () => {
     ]);
     expect(rows[1]!.test?.accuracy).toBeGreaterThan(0);
     expect(rows[1]!.dataset).toBe('Coffee');
+    expect(rows[0]!.message).toBe('Training was cancelled.');
+    expect(rows[1]).toMatchObject({ epochs: 20, message: null, recipe: null, seed: 1 });
+
+    // One run with its curves and the versions it was trained with.
+    const detail = await s.invoke('runs:get', { runId });
+    expect(detail.ok).toBe(true);
+    const d = (detail as { ok: true; value: RunDetail }).value;
+    expect(d.curves.map((c) => c.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(d.classes).toEqual(['0', '1']);
+    expect(d.versions).toMatchObject({ app: expect.any(String), node: process.versions.node, engine: { kernels: expect.stringMatching(/^spectra-desk (wasm-simd|js)$/) } });
+    expect((await s.invoke('runs:get', { runId: 999 })).ok).toBe(false);
+
+    // Delete: refused while training is impossible here (nothing runs); a finished run goes, its epochs with it.
+    expect(await s.invoke('runs:delete', { runId: id2 })).toEqual({ ok: true, value: true });
+    expect(((await s.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value.map((r) => r.id)).toEqual([runId]);
+
+    // A run left 'running' by an app that stopped is marked failed when the project opens, its curves kept.
+    const file = s.project!.path;
+    const db = s.requireDb();
+    db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(runId);
     s.close();
+    const again = makeSession().s;
+    expect((await again.invoke('project:openRecent', { path: file })).ok).toBe(true);
+    const reopened = ((await again.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value;
+    expect(reopened[0]).toMatchObject({ id: runId, status: 'failed', epochs: 20, message: 'The app stopped while this run was training.' });
+    again.close();
   }, 120_000);
 });

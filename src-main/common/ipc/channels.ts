@@ -34,6 +34,8 @@ export const CHANNELS = [
   'runs:start',
   'runs:cancel',
   'runs:list',
+  'runs:get',
+  'runs:delete',
   'models:summary',
 ] as const satisfies readonly Channel[];
 

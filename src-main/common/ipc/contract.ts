@@ -75,12 +75,36 @@ export interface RunSummary {
   test: Record<string, number> | null;
   engine: string | null;
   createdAt: string;
+  finishedAt: string | null;
+  /** Why a run failed or stopped (the first lines of its log); null for a clean finish. */
+  message: string | null;
+  /** Epochs trained (stored epoch reports). */
+  epochs: number;
+  /** The epoch whose weights were kept (early stopping), when not the last. */
+  bestEpoch: number | null;
+  seed: number | null;
+  /** Recipe name, or null when trained on raw spectra. */
+  recipe: string | null;
+}
+
+/** One run with its stored per-epoch curves (kept for failed and cancelled runs too). */
+export interface RunDetail extends RunSummary {
+  curves: EpochMessage[];
+  config: Record<string, unknown>;
+  /** App, Node and engine versions (tfjs packages or our kernels) the run was trained with. */
+  versions: Record<string, unknown> | null;
+  log: string;
+  classes: string[];
 }
 
 export interface ModelSummary {
   task: 'classification' | 'regression';
   layers: LayerSummary[];
   params: number;
+  /** The network's input per spectrum, [points after the recipe, channels]. */
+  input: [number, number];
+  /** Output units: classes, or 1 for a value. */
+  outputs: number;
 }
 
 /** Training events (`runs:progress`), ending with `finished`. */
@@ -89,7 +113,7 @@ export type RunEvent =
   | { type: 'engine'; runId: number; engine: EngineInfo }
   | { type: 'progress'; runId: number; epoch: number; batch: number; batches: number; loss: number }
   | { type: 'epoch'; runId: number; report: EpochMessage; epochs: number }
-  | { type: 'finished'; runId: number; status: 'done' | 'failed' | 'cancelled'; message?: string; metrics?: Record<string, number> };
+  | { type: 'finished'; runId: number; status: 'done' | 'failed' | 'cancelled'; message?: string; metrics?: Record<string, number>; bestEpoch?: number | null };
 
 const modelName = z.enum(['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls']);
 
@@ -210,15 +234,17 @@ export const contract = {
         validation: z.enum(['given', 'holdout:0.2']),
         epochs: z.number().int().min(1).max(5000).optional(),
         seed: z.number().int().min(0).max(2 ** 31),
-        learningRate: z.number().positive().max(1).optional(),
+        learningRate: z.number().positive().max(100).optional(),
       })
       .strict(),
     output: out<{ runId: number }>(),
   },
   'runs:cancel': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   'runs:list': { input: empty, output: out<RunSummary[]>() },
+  'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
+  'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
-  'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName }).strict(), output: out<ModelSummary>() },
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: id.nullable().optional() }).strict(), output: out<ModelSummary>() },
 } as const;
 
 export type Contract = typeof contract;

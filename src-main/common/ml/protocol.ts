@@ -16,6 +16,8 @@ export interface EngineInfo {
   /** Why faster engines were not used (one line each), e.g. "@tensorflow/tfjs-node-gpu is not installed". */
   fallbacks: string[];
   threads: number;
+  /** Versions of what computes (recorded with each run), e.g. { "tfjs-core": "4.22.0", "tfjs-node-gpu": "4.22.0" } or { kernels: "wasm-simd", node: "22.20.0" }. */
+  versions?: Record<string, string>;
 }
 
 export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };

@@ -10,6 +10,7 @@ import type { ErrorInfo } from '@common/errors';
 import { call, errorInfo, newJobId, on } from './api';
 import { baseName, count, duration, plural } from './format';
 import { setColourScope } from './palette';
+import { training } from './training.svelte';
 
 export type Section = 'data' | 'recipes' | 'explore' | 'train' | 'runs' | 'predict';
 
@@ -119,6 +120,7 @@ class AppState {
       job.files = p.files;
     });
     on('project:changed', (p) => void this.setProject(p));
+    training.init();
     on('menu:command', ({ command }) => {
       if (command === 'import') this.openImport();
       else if (command === 'importWithLabels') this.openImport(undefined, true);
@@ -158,6 +160,7 @@ class AppState {
       this.section = 'data';
       this.notices = [];
       this.jobs = this.jobs.filter((j) => j.state === 'running');
+      training.reset();
     }
     if (p) await this.refresh();
     else {

@@ -1,0 +1,174 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use DOM types.
+/**
+ * The Train view in Chromium over a real Session, a real SQLite project and the real trainer
+ * process: model summary, a live run with curves, cancel, a PLS baseline, a diverging run that
+ * stops with its reason, and the project reopened with the failed run's curves kept.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { fixture } from '../helpers/datasets';
+import { canvasInk, openAppPage, screenshot, type AppPage, type Bridge } from './harness';
+import type { RunSummary } from '../../src-main/common/ipc/contract';
+
+const TRAIN = fixture('ucr_spectro/Strawberry/Strawberry_TRAIN.tsv');
+const TEST = fixture('ucr_spectro/Strawberry/Strawberry_TEST.tsv');
+const COFFEE = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
+const COFFEE_TEST = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
+
+describe('Train view (Chromium, real Session and trainer)', () => {
+  let app: AppPage;
+  let page: Page;
+  let bridge: Bridge;
+  let work: string;
+  let problems: string[];
+  let projectFile: string;
+
+  beforeAll(async () => {
+    app = await openAppPage('spectra-train-');
+    ({ page, bridge, work, problems } = app);
+  }, 120_000);
+
+  afterAll(async () => app?.close());
+
+  const main = () => page.locator('main');
+  const runs = async () => ((await bridge.session.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value;
+
+  async function importFile(file: string, dataset: string, split: 'train' | 'test'): Promise<void> {
+    await page.keyboard.press('Control+i');
+    const form = page.getByRole('dialog', { name: 'Import spectra' });
+    await form.locator('input[name=dataset]').fill(dataset);
+    await form.getByLabel(split).check();
+    bridge.answers.importFiles.push([file]);
+    await form.getByRole('button', { name: 'Choose files…' }).click();
+    await page.getByText(new RegExp(`Imported [\\d\\s]+ spectra from ${path.basename(file).replace('.', '\\.')}`)).first().waitFor();
+  }
+
+  it('shows the empty state, then the model summary with shapes for Strawberry', async () => {
+    projectFile = path.join(work, 'Strawberry.spectra');
+    bridge.answers.saveProject.push(projectFile);
+    await page.getByRole('button', { name: /New project/ }).click();
+    await main().getByText('No datasets yet').first().waitFor();
+    await page.locator('nav').getByRole('button', { name: 'Train' }).click();
+    await main().getByText('Import spectra first.').waitFor();
+
+    await importFile(TRAIN, 'Strawberry', 'train');
+    await importFile(TEST, 'Strawberry', 'test');
+    await page.locator('nav').getByRole('button', { name: 'Train' }).click();
+    await main().locator('[data-testid=layer-table]').waitFor();
+    expect(await main().locator('[data-testid=input-shape]').textContent()).toBe('[235, 1]');
+    expect(await main().locator('select[name=target]').inputValue()).toBe('class');
+    expect(await main().getByText(/Classification into 2 classes/).count()).toBe(1);
+    expect(await main().getByText(/Given split/).textContent()).toContain('train 613 · test 370');
+    // The default cnn: the last layer maps to the 2 class logits.
+    const rows = main().locator('[data-testid=layer-table] tbody tr');
+    expect(await rows.last().locator('td').nth(3).textContent()).toBe('[2]');
+    expect(Number((await main().locator('[data-testid=param-count]').textContent())!.replace(/\s/g, ''))).toBeGreaterThan(1000);
+    // Imbalanced classes (351 : 632) are pointed out, not blocked.
+    expect(await main().locator('[data-testid=train-warning]').allTextContents()).toEqual([expect.stringMatching(/^Classes are imbalanced \(largest 1\.8× the smallest\): class weights are on/)]);
+
+    const layerRows = () => page.evaluate(() => document.querySelectorAll('[data-testid=layer-table] tbody tr').length);
+    const cnnRows = await layerRows();
+    await main().locator('select[name=model]').selectOption('resnet1d');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=layer-table] tbody tr').length !== n, cnnRows);
+    await main().locator('select[name=model]').selectOption('cnn');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=layer-table] tbody tr').length === n, cnnRows);
+    await screenshot(page, '50-train-setup');
+  }, 120_000);
+
+  it('trains a cnn with live curves, epoch time and ETA, and reports the test metrics', async () => {
+    await main().locator('details.advanced summary').click();
+    await main().locator('input[name=epochs]').fill('30');
+    await page.keyboard.press('Control+Enter');
+    await main().locator('[data-testid=run-state]', { hasText: 'Training' }).waitFor({ timeout: 60_000 });
+    // Validation curves appear while it runs (613 training spectra → 15 % held back for early stopping).
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') ?? 0) >= 8, undefined, { timeout: 60_000 });
+    expect(await main().locator('[data-testid=run-epoch]').textContent()).toMatch(/Epoch \d+ of 30/);
+    expect(await main().locator('[data-testid=run-eta]').textContent()).toMatch(/about .+ left/);
+    expect(await main().locator('[data-testid=run-meta]').textContent()).toMatch(/521 training · 92 validation \(early stopping\) · 370 test spectra/);
+    expect(await main().locator('[data-testid=train-engine]').textContent()).toMatch(/CPU · /);
+    expect(await main().getByRole('button', { name: /Start training/ }).count()).toBe(0);
+    await screenshot(page, '51-train-running');
+
+    await main().locator('[data-testid=run-metrics]').waitFor({ timeout: 120_000 });
+    const [run] = await runs();
+    expect(run).toMatchObject({ model: 'cnn', status: 'done', epochs: 30, dataset: 'Strawberry', target: 'class' });
+    const cards = await main().locator('[data-testid=run-metrics] .card').evaluateAll((els) => els.map((e) => `${e.querySelector('.label')!.textContent} ${e.querySelector('.value')!.textContent}`));
+    expect(cards).toEqual([
+      `Test Balanced accuracy ${Number(run!.test!.balancedAccuracy!.toPrecision(3))}`,
+      `Test Accuracy ${Number(run!.test!.accuracy!.toPrecision(3))}`,
+      `Test Macro F1 ${Number(run!.test!.macroF1!.toPrecision(3))}`,
+    ]);
+    expect(run!.test!.accuracy).toBeGreaterThan(0.8);
+    const ink = await canvasInk(page, '[data-testid=metric-chart] canvas');
+    expect(ink.inked).toBeGreaterThan(500);
+    expect(await main().locator('[data-testid=loss-chart]').getAttribute('data-points')).toBe('60');
+    await screenshot(page, '52-train-done');
+  }, 240_000);
+
+  it('cancels a run at once and marks it cancelled', async () => {
+    await main().locator('input[name=epochs]').fill('2000');
+    await main().getByRole('button', { name: /Start training/ }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') ?? 0) >= 2, undefined, { timeout: 60_000 });
+    const t0 = Date.now();
+    await page.keyboard.press('Escape');
+    await main().locator('[data-testid=run-state]', { hasText: 'Cancelled' }).waitFor({ timeout: 10_000 });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await runs())[0]).toMatchObject({ status: 'cancelled', message: 'Training was cancelled.' });
+  }, 120_000);
+
+  it('trains PLS-DA, which then shows as the baseline of a network run', async () => {
+    await main().locator('select[name=model]').selectOption('pls');
+    await main().getByText(/No layers: PLS projects the 235 points/).waitFor();
+    await main().getByRole('button', { name: /Start training/ }).click();
+    await main().locator('[data-testid=run-metrics]').waitFor({ timeout: 120_000 });
+    const pls = (await runs())[0]!;
+    expect(pls).toMatchObject({ model: 'pls', status: 'done' });
+    // The cnn run's result page names the PLS run as its baseline.
+    const cnn = (await runs()).find((r) => r.model === 'cnn' && r.status === 'done')!;
+    await main().locator('[data-testid=runs-table] tbody tr', { hasText: 'cnn' }).filter({ hasText: 'done' }).getByRole('button', { name: 'Curves' }).click();
+    await main().getByText(`Run #${cnn.id} · cnn on Strawberry → class`).waitFor();
+    expect(await main().locator('[data-testid=loss-chart]').getAttribute('data-points')).toBe('60');
+  }, 180_000);
+
+  it('stops a diverging run with the reason, and the reopened project keeps it failed with its curves', async () => {
+    await main().getByRole('button', { name: /Close|Back to the current run/ }).click();
+    await importFile(COFFEE, 'Coffee', 'train');
+    await importFile(COFFEE_TEST, 'Coffee', 'test');
+    await page.locator('nav').getByRole('button', { name: 'Train' }).click();
+    await main().locator('select[name=dataset]').selectOption({ label: 'Coffee (56 spectra)' });
+    await main().locator('details.advanced summary').click();
+    await main().locator('select[name=model]').selectOption('mlp');
+    await main().locator('input[name=epochs]').fill('200');
+    await main().locator('input[name=learningRate]').fill('10');
+    await main().getByText(/A learning rate of 10 is far from the default 0\.001/).waitFor();
+    await main().getByRole('button', { name: /Start training/ }).click();
+    const message = main().locator('[data-testid=run-message]');
+    await message.waitFor({ timeout: 120_000 });
+    expect(await message.textContent()).toMatch(/loss exploded|not finite/);
+    expect(await message.textContent()).toMatch(/learning rate \(now 10; try 1\)/);
+    expect(await main().locator('[data-testid=run-state]').textContent()).toBe('Failed');
+    await screenshot(page, '53-train-diverged');
+    const failed = (await runs())[0]!;
+    expect(failed.status).toBe('failed');
+    expect(failed.epochs).toBeGreaterThan(0);
+    const livePoints = await main().locator('[data-testid=loss-chart]').getAttribute('data-points');
+
+    // Quit and start again: the project opens and the failed run keeps its curves.
+    bridge.restart();
+    await page.reload();
+    bridge.answers.openProject.push(projectFile);
+    await page.getByRole('button', { name: /Open project/ }).first().click();
+    await page.locator('nav').getByRole('button', { name: 'Train' }).click();
+    await main().locator('select[name=dataset]').selectOption({ label: 'Coffee (56 spectra)' });
+    const row = main().locator('[data-testid=runs-table] tbody tr', { hasText: 'mlp' });
+    await row.getByText('failed').waitFor();
+    await row.getByRole('button', { name: 'Curves' }).click();
+    await main().getByText(`Run #${failed.id} · mlp on Coffee → class`).waitFor();
+    expect(await main().locator('[data-testid=run-message]').textContent()).toMatch(/learning rate \(now 10; try 1\)/);
+    expect(await main().locator('[data-testid=loss-chart]').getAttribute('data-points')).toBe(livePoints);
+    await screenshot(page, '54-train-reopened-failed');
+    expect(problems).toEqual([]);
+  }, 180_000);
+});
