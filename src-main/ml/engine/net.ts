@@ -735,6 +735,53 @@ export class Net {
     this.inferenceReady = false;
   }
 
+  /**
+   * Interpretation (class activation maps): inference on the `batch` inputs set with `setInput`,
+   * returning a copy of the output of top-level layer `index` (0-based over `nodes`,
+   * [batch, ...nodes[index].outShape]); the outputs are then readable with `readOutputs`.
+   */
+  forwardCapture(batch: number, index: number): Float32Array {
+    if (index < 0 || index >= this.nodes.length) throw new Error(`Layer ${index} does not exist; the network has ${this.nodes.length}.`);
+    if (!this.inferenceReady) {
+      for (const n of this.nodes) n.prepareInference(this.ctx);
+      this.inferenceReady = true;
+    }
+    let y = this.x;
+    let captured = new Float32Array(0);
+    this.nodes.forEach((n, i) => {
+      y = n.forward(this.ctx, y, batch, false);
+      if (i === index) captured = this.k.f32().slice(y >> 2, (y >> 2) + batch * sizeOf(n.outShape));
+    });
+    this.logits = y;
+    return captured;
+  }
+
+  /**
+   * Gradient of output `unit` of each sample (its class logit) with respect to the output of
+   * top-level layer `index`, after `forwardCapture` (inference mode): [batch, ...nodes[index].outShape].
+   * For Grad-CAM. Batch norm after that layer acts as its folded per-channel scale; residual
+   * blocks after it are not supported. Overwrites the gradient block (not for use mid-training).
+   */
+  outputGradient(batch: number, unit: number, index: number): Float32Array {
+    const f = this.k.f32();
+    const d = this.dOut >> 2;
+    f.fill(0, d, d + batch * this.outputs);
+    for (let b = 0; b < batch; b++) f[d + b * this.outputs + unit] = 1;
+    let g = this.dOut;
+    for (let i = this.nodes.length - 1; i > index; i--) {
+      const n = this.nodes[i]!;
+      if (n instanceof Residual) throw new Error('Gradients through a residual block in inference mode are not supported.');
+      if (n instanceof BatchNorm) {
+        const rows = batch * n.rowsPerSample();
+        const s = n.foldScale >> 2, gi = g >> 2, o = n.dx >> 2;
+        for (let r = 0; r < rows; r++) for (let c = 0; c < n.C; c++) f[o + r * n.C + c] = f[gi + r * n.C + c]! * f[s + c]!;
+        g = n.dx;
+      } else g = n.backward(this.ctx, g, batch, true);
+    }
+    const size = batch * sizeOf(this.nodes[index]!.outShape);
+    return f.slice(g >> 2, (g >> 2) + size);
+  }
+
   /** Inference over many samples in chunks of maxBatch: logits/values [n, outputs]. */
   predict(x: Float32Array, n: number): Float32Array {
     const out = new Float32Array(n * this.outputs);
