@@ -17,12 +17,12 @@ import type { Parser } from './worker-parser';
 import { startTraining, type TrainHandle, type TrainRequest } from './train';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from './built-files';
-import { deleteRun, failInterruptedRuns, getRun, listRuns, runEpochs, type RunRow } from '../db/runs';
+import { deleteRun, failInterruptedRuns, getRun, listRuns, runArtifact, runEpochs, type RunRow } from '../db/runs';
 import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import type { RunDetail, RunSummary } from '../common/ipc/contract';
+import type { RunDetail, RunSummary, TestPrediction } from '../common/ipc/contract';
 import type { EpochMessage } from '../common/ml/protocol';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
@@ -275,7 +275,12 @@ export class Session {
       const r = getRun(db, runId);
       const curves = runEpochs(db, runId).map((e) => e.metrics as unknown as EpochMessage);
       const classes = Array.isArray(r.config.classes) ? (r.config.classes as string[]) : [];
-      return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes } satisfies RunDetail;
+      const stored = runArtifact(db, runId, 'test-predictions.json');
+      const predictions = stored ? (JSON.parse(stored.toString('utf8')) as TestPrediction[]) : [];
+      const v = r.config.validation as { kind?: string; fraction?: number } | undefined;
+      const validation = v?.kind === 'holdout' ? `hold-out ${Math.round((v.fraction ?? 0.2) * 100)} % (stratified)` : v?.kind === 'given' ? 'given split (train/test tags)' : String(v?.kind ?? 'unknown');
+      const durationMs = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.createdAt) : null;
+      return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs } satisfies RunDetail;
     },
     'runs:delete': async ({ runId }) => {
       if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);

@@ -75,7 +75,7 @@ describe('session runs', () => {
     expect(await s.invoke('runs:cancel', { runId: id2 })).toEqual({ ok: true, value: false });
 
     const runs = await s.invoke('runs:list', {});
-    const rows = (runs as { ok: true; value: { id: number; status: string; test: Record<string, number> | null; dataset: string }[] }).value;
+    const rows = (runs as { ok: true; value: RunSummary[] }).value;
     expect(rows.map((r) => [r.id, r.status])).toEqual([
       [id2, 'cancelled'],
       [runId, 'done'],

@@ -95,6 +95,20 @@ export interface RunDetail extends RunSummary {
   versions: Record<string, unknown> | null;
   log: string;
   classes: string[];
+  /** Everything stored at the end: test summary and detail (confusion, per class), best epoch, PLS components, … */
+  metrics: Record<string, unknown> | null;
+  /** The test spectra with truth and prediction (class name or value in the target's units). */
+  predictions: TestPrediction[];
+  /** How the spectra were split, e.g. "given split" or "hold-out 20 %". */
+  validation: string;
+  durationMs: number | null;
+}
+
+export interface TestPrediction {
+  sampleId: number;
+  key: string;
+  truth: string | number;
+  predicted: string | number;
 }
 
 export interface ModelSummary {

@@ -35,8 +35,12 @@ export interface LiveRun {
   finishedAt: number | null;
 }
 
+/** What the Runs section shows: the table, one run's page, or a comparison. */
+export type RunsPage = { kind: 'list' } | { kind: 'run'; id: number } | { kind: 'compare'; ids: number[] };
+
 class TrainingState {
   live = $state<LiveRun | null>(null);
+  page = $state<RunsPage>({ kind: 'list' });
   runs = $state<RunSummary[]>([]);
   /** A stored run whose curves are shown (clicked in the list). */
   shown = $state.raw<RunDetail | null>(null);
@@ -52,6 +56,7 @@ class TrainingState {
     this.live = null;
     this.runs = [];
     this.shown = null;
+    this.page = { kind: 'list' };
   }
 
   async refresh(): Promise<void> {

@@ -1,0 +1,124 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use DOM types.
+/**
+ * The Runs section in Chromium over a real Session and trainer: runs trained from the Train view
+ * on the demo project, the runs table (sort, filter, delete), a classification run page with its
+ * confusion matrix, a regression run page with its parity plot, and a comparison of two runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openAppPage, screenshot, type AppPage, type Bridge } from './harness';
+import type { RunDetail, RunSummary } from '../../src-main/common/ipc/contract';
+
+describe('Runs section (Chromium, real Session and trainer)', () => {
+  let app: AppPage;
+  let page: Page;
+  let bridge: Bridge;
+  let problems: string[];
+
+  beforeAll(async () => {
+    app = await openAppPage('spectra-runs-');
+    ({ page, bridge, problems } = app);
+  }, 120_000);
+
+  afterAll(async () => app?.close());
+
+  const main = () => page.locator('main');
+  const runs = async () => ((await bridge.session.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value;
+  const detail = async (runId: number) => ((await bridge.session.invoke('runs:get', { runId })) as { ok: true; value: RunDetail }).value;
+
+  async function train(dataset: RegExp, target: string, model: string, epochs?: number): Promise<RunSummary> {
+    const before = (await runs()).length;
+    await page.locator('nav').getByRole('button', { name: 'Train' }).click();
+    const option = await main()
+      .locator('select[name=dataset] option')
+      .evaluateAll((os, src) => (os as HTMLOptionElement[]).find((o) => new RegExp(src).test(o.textContent ?? ''))?.value ?? '', dataset.source);
+    await main().locator('select[name=dataset]').selectOption(option);
+    await main().locator('select[name=target]').selectOption(target);
+    await main().locator('select[name=model]').selectOption(model);
+    if (epochs) {
+      if (!(await main().locator('input[name=epochs]').isVisible())) await main().locator('details.advanced summary').click();
+      await main().locator('input[name=epochs]').fill(String(epochs));
+    }
+    await main().getByRole('button', { name: /Start training/ }).click();
+    await main().locator('[data-testid=run-metrics]').waitFor({ timeout: 180_000 });
+    const list = await runs();
+    expect(list.length).toBe(before + 1);
+    return list[0]!;
+  }
+
+  it('trains three runs on the demo project from the Train view', async () => {
+    await page.getByRole('button', { name: /Open the demo project/ }).click();
+    await page.locator('nav').getByRole('button', { name: 'Runs' }).click();
+    await main().getByText('No runs yet.').waitFor();
+    const cnn = await train(/^Coffee/, 'origin', 'cnn', 60);
+    expect(cnn).toMatchObject({ model: 'cnn', status: 'done', task: 'classification' });
+    const pls = await train(/^Coffee/, 'origin', 'pls');
+    expect(pls).toMatchObject({ model: 'pls', status: 'done' });
+    const fat = await train(/^Tecator/, 'fat', 'pls');
+    expect(fat).toMatchObject({ model: 'pls', status: 'done', task: 'regression', target: 'fat' });
+  }, 400_000);
+
+  it('lists, sorts and filters the runs', async () => {
+    await page.locator('nav').getByRole('button', { name: 'Runs' }).click();
+    const rows = main().locator('[data-testid=runs-list] tbody tr');
+    await rows.first().waitFor();
+    const ids = async () => (await rows.locator('td:nth-child(2)').allTextContents()).map(Number);
+    expect(await ids()).toEqual([3, 2, 1]);
+    await main().getByRole('button', { name: /^#/ }).click();
+    expect(await ids()).toEqual([1, 2, 3]);
+    await main().locator('input[name=runFilter]').fill('tecator');
+    expect(await ids()).toEqual([3]);
+    await main().locator('input[name=runFilter]').fill('');
+    await screenshot(page, '60-runs-table');
+  });
+
+  it('shows a classification run page with the confusion matrix and per-class scores', async () => {
+    const run = await detail(1);
+    await main().locator('[data-testid=runs-list] tbody tr', { hasText: 'cnn' }).getByRole('button', { name: 'Open' }).click();
+    await main().locator('[data-testid=run-page]').waitFor();
+    await main().getByText('Run #1 · cnn on Coffee ATR-FTIR (3 origins) → origin').waitFor();
+    const cells = await main().locator('[data-testid=confusion-matrix] td.cell .n').allTextContents();
+    const confusion = (run.metrics!.testDetail as { confusion: number[][] }).confusion;
+    expect(cells.map(Number)).toEqual(confusion.flat());
+    expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(run.predictions.length);
+    expect(await main().locator('[data-testid=per-class] tbody tr').count()).toBe(run.classes.length);
+    expect(await main().locator('[data-testid=run-facts]').textContent()).toMatch(/hold-out 20 % \(stratified\)/);
+    await main().locator('[data-testid=run-loss-chart] canvas').waitFor();
+    const wrong = run.predictions.filter((p) => p.truth !== p.predicted).length;
+    await main().getByText(`Misclassified test spectra (${wrong} of ${run.predictions.length})`).waitFor();
+    await screenshot(page, '61-run-page-classification');
+  });
+
+  it('shows a regression run page with a parity plot in the target units', async () => {
+    const run = await detail(3);
+    await main().getByRole('button', { name: '← All runs' }).click();
+    await main().locator('[data-testid=runs-list] tbody tr', { hasText: 'Tecator' }).getByRole('button', { name: 'Open' }).click();
+    await main().locator('[data-testid=parity-plot]').waitFor();
+    expect(await main().locator('[data-testid=parity-plot] circle').count()).toBe(run.predictions.length);
+    expect(await main().getByText('RMSEP (fat)').count()).toBe(1);
+    await main().getByText('The ten test spectra predicted worst').waitFor();
+    expect(await main().locator('[data-testid=worst-table] tbody tr').count()).toBe(10);
+    await screenshot(page, '62-run-page-regression');
+  });
+
+  it('compares two runs with differing settings highlighted, then deletes one', async () => {
+    await main().getByRole('button', { name: '← All runs' }).click();
+    await main().getByRole('checkbox', { name: 'Select run 1' }).check();
+    await main().getByRole('checkbox', { name: 'Select run 2' }).check();
+    await main().getByRole('button', { name: 'Compare 2 runs' }).click();
+    const table = main().locator('[data-testid=compare-table]');
+    await table.waitFor();
+    const differing = await table.locator('tr.differs th').allTextContents();
+    expect(differing).toContain('Model');
+    expect(differing).not.toContain('Dataset');
+    expect(differing).not.toContain('Validation');
+    await screenshot(page, '63-compare-runs');
+
+    await main().getByRole('button', { name: '← All runs' }).click();
+    await main().locator('[data-testid=runs-list] tbody tr', { hasText: 'Tecator' }).getByRole('button', { name: 'Delete' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=runs-list] tbody tr').length === 2);
+    expect((await runs()).map((r) => r.id)).toEqual([2, 1]);
+    expect(problems).toEqual([]);
+  });
+});
