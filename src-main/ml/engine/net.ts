@@ -782,6 +782,30 @@ export class Net {
     return f.slice(g >> 2, (g >> 2) + size);
   }
 
+  /** Length of the vector the output layer reads (the penultimate features). */
+  get featureSize(): number {
+    return this.nodes[this.nodes.length - 1]!.inShape[0]!;
+  }
+
+  /**
+   * Inference over many samples, returning the input of the output dense layer [n, featureSize]
+   * instead of its output: the features the out-of-model check models.
+   */
+  features(x: Float32Array, n: number): Float32Array {
+    const last = this.nodes[this.nodes.length - 1] as Dense;
+    const width = this.featureSize;
+    const out = new Float32Array(n * width);
+    const size = this.inputSize;
+    for (let from = 0; from < n; from += this.maxBatch) {
+      const b = Math.min(this.maxBatch, n - from);
+      this.setInput(x.subarray(from * size, (from + b) * size), b);
+      this.forward(b, false);
+      const base = last.x >> 2;
+      out.set(this.k.f32().subarray(base, base + b * width), from * width);
+    }
+    return out;
+  }
+
   /** Inference over many samples in chunks of maxBatch: logits/values [n, outputs]. */
   predict(x: Float32Array, n: number): Float32Array {
     const out = new Float32Array(n * this.outputs);

@@ -1,0 +1,365 @@
+/**
+ * Predicting new spectra with a trained model, from a run stored in a project or from a model
+ * package (model-package.ts), with the same steps training took: resample onto the raw axis the
+ * model was trained on, the run's recipe with its fitted state, the run's input scaling, the
+ * model. Each prediction carries an out-of-model check (Hotelling T² and Q with 95 % limits
+ * learned from the run's training spectra): on the PLS scores for PLS runs, on a PCA of the
+ * penultimate-layer features for networks.
+ */
+import type { Db } from '../db/connection';
+import { loadAxis, loadSpectra } from '../db/datasets';
+import { getRun, runArtifact, type RunRow } from '../db/runs';
+import { UserError } from '../common/errors';
+import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
+import type { LayerSpec } from '../common/ml/model';
+import type { TaskSpec } from '../common/ml/protocol';
+import type { Scaling } from '../common/ml/prepare';
+import { predictPls, type PlsModel } from '../common/ml/pls';
+import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls-diagnostics';
+import { fitPcaOutlier, pcaOutlierStats, qResidualLimit, type OutlierStats, type PcaOutlierModel } from '../common/ml/outlier';
+import { argmaxRows } from '../common/ml/metrics';
+import { applyPipeline, type FittedPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
+import { getStep } from '../common/preprocessing/registry';
+import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
+import { Net } from '../ml/engine/net';
+import { createKernelsOf } from '../ml/engine/kernels-factory';
+import { locateBuilt, type KernelKind } from '../ml/engine/kernel-choice';
+
+/** A network's layers and trained values, in our engine's layout (see Net). */
+export interface NetworkModel {
+  /** Hidden layers; the output dense layer follows from the task. */
+  layers: LayerSpec[];
+  input: [number, number];
+  task: TaskSpec;
+  /** Trainable parameters in Net's order (layout: Net.params). */
+  weights: Float32Array;
+  /** Batch-norm running statistics in Net's order (layout: Net.stateInfo). */
+  state: Float32Array;
+}
+
+export type OutlierModel = { kind: 'pls'; limits: PlsOutlierModel } | { kind: 'pca'; model: PcaOutlierModel };
+
+/**
+ * Everything a prediction needs, as plain data: what a model package stores. Built from a run by
+ * {@link loadPredictor} or from a folder by `readModelPackage`.
+ */
+export interface Predictor {
+  /** Where the model came from, for messages ("run 3", "package ./coffee-cnn"). */
+  source: string;
+  /** Model name (cnn, resnet1d, …, pls). */
+  model: string;
+  task: 'classification' | 'regression';
+  targetColumn: string;
+  /** Class names in output order (empty for regression). */
+  classes: string[];
+  /** The axis of the spectra the model was trained on, before the recipe. */
+  rawAxis: Float64Array;
+  axisUnit: AxisUnit;
+  /** The model's input axis, after the recipe. */
+  modelAxis: Float64Array;
+  recipe: FittedPipeline | null;
+  inputScaling: Scaling;
+  /** Regression: the model predicts (value − mean) / std. */
+  targetScaling: { mean: number; std: number } | null;
+  network: NetworkModel | null;
+  pls: PlsModel | null;
+  outlier: OutlierModel | null;
+  /** Kernels to run a network on: 'js' for runs trained on the plain-JS engine, else WebAssembly where built. */
+  kernels: KernelKind;
+}
+
+export interface SpectrumInput {
+  /** Sample id shown in results and errors. */
+  key: string;
+  axis: Float64Array;
+  values: ArrayLike<number>;
+  /** The axis unit when known; a unit other than the model's is refused. */
+  unit?: AxisUnit;
+  /** File the spectrum came from, for error messages. */
+  file?: string;
+}
+
+export interface Prediction {
+  key: string;
+  /** Class name, or the value in the target's units. */
+  predicted: string | number;
+  /**
+   * Classification: one probability per class. Networks: the softmax of the logits. PLS-DA: the
+   * predicted one-hot row clipped to [0, 1] and divided by its sum (uniform when every entry
+   * clips to 0) — a score on the probability scale, not a calibrated probability.
+   */
+  probabilities: number[] | null;
+  /** Hotelling T² and Q residual with their 95 % limits; NaN where the run has no check. */
+  t2: number;
+  q: number;
+  t2Limit: number;
+  qLimit: number;
+  outOfModel: boolean;
+}
+
+const EVAL_BATCH = 64;
+const nets = new WeakMap<Predictor, Net>();
+
+function fmtNum(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
+function unitText(unit: AxisUnit): string {
+  return unit === 'index' || unit === 'other' ? '' : ` ${AXIS_UNIT_LABELS[unit]}`;
+}
+
+function range(axis: ArrayLike<number>): [number, number] {
+  const a = axis[0]!;
+  const b = axis[axis.length - 1]!;
+  return a < b ? [a, b] : [b, a];
+}
+
+/**
+ * One spectrum on the model's raw axis: the values themselves when the axes are identical, else
+ * linear interpolation (the recipe's resample step). Rounded to float32, as the project stores
+ * spectra, so an imported file and the same file given here give the same numbers.
+ */
+export function onModelAxis(p: Predictor, s: SpectrumInput): Float64Array {
+  const where = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
+  if (s.axis.length !== s.values.length) throw new UserError('BAD_INPUT', `${where} has ${s.values.length} values for ${s.axis.length} axis points.`, { file: s.file });
+  const comparable = (u: AxisUnit) => u !== 'index' && u !== 'other';
+  if (s.unit && s.unit !== p.axisUnit && comparable(s.unit) && comparable(p.axisUnit)) {
+    throw new UserError('BAD_INPUT', `${where} is on a ${AXIS_UNIT_LABELS[s.unit]} axis, but ${p.source} was trained on ${AXIS_UNIT_LABELS[p.axisUnit]}. Export the spectrum in ${AXIS_UNIT_LABELS[p.axisUnit]}.`, { file: s.file });
+  }
+  for (let i = 0; i < s.values.length; i++) {
+    if (!Number.isFinite(s.values[i]!)) throw new UserError('BAD_INPUT', `${where} has a missing or infinite value at point ${i + 1}.`, { file: s.file });
+  }
+  const target = p.rawAxis;
+  if (s.axis.length === target.length && s.axis.every((v, i) => v === target[i])) return Float64Array.from(s.values, Math.fround);
+  const [lo, hi] = range(target);
+  const [slo, shi] = range(s.axis);
+  const n = s.axis.length;
+  const tol = n > 1 ? (shi - slo) / (n - 1) / 2 : 0;
+  if (n < 2 || slo > lo + tol || shi < hi - tol) {
+    const u = unitText(p.axisUnit);
+    throw new UserError(
+      'BAD_INPUT',
+      `${where} covers ${fmtNum(slo)}–${fmtNum(shi)}${u}, but ${p.source} needs ${fmtNum(lo)}–${fmtNum(hi)}${u}. Measure or export the spectrum over the model's whole range.`,
+      { file: s.file },
+    );
+  }
+  const block: SpectraBlock = { axis: s.axis, values: Float64Array.from(s.values), rows: 1 };
+  let out: SpectraBlock;
+  try {
+    out = getStep('resample').transform({ axis: Array.from(target), step: null, maxExtrapolation: tol }, block, null);
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `${where}: ${(err as Error).message}`, { file: s.file });
+  }
+  return Float64Array.from(out.values, Math.fround);
+}
+
+/** Spectra already on the raw axis → the recipe → the input scaling: model inputs [n, points] as float32. */
+export function modelInputs(p: Predictor, rows: Float64Array, n: number, keys: string[]): Float32Array {
+  let block: SpectraBlock = { axis: p.rawAxis, values: rows, rows: n };
+  if (p.recipe && p.recipe.spec.steps.some((s) => s.enabled)) block = applyPipeline(p.recipe, block);
+  const points = block.axis.length;
+  if (points !== p.modelAxis.length) throw new UserError('INTERNAL', `The recipe gives ${points} points; ${p.source} expects ${p.modelAxis.length}.`);
+  const { mean, std } = p.inputScaling;
+  const x = new Float32Array(n * points);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < points; j++) {
+      const v = block.values[r * points + j]!;
+      if (!Number.isFinite(v)) throw new UserError('BAD_INPUT', `Spectrum "${keys[r]}" has missing or infinite values after the recipe of ${p.source}.`);
+      x[r * points + j] = (v - mean) / std;
+    }
+  }
+  return x;
+}
+
+function netOf(p: Predictor): Net {
+  let net = nets.get(p);
+  if (!net) {
+    const m = p.network!;
+    const wasm = p.kernels === 'wasm-simd' ? locateBuilt('kernels.wasm') : null;
+    const kernels = createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm);
+    net = new Net(kernels, { layers: m.layers, input: m.input, task: m.task, maxBatch: EVAL_BATCH, seed: 0 });
+    net.setWeights(m.weights);
+    net.setState(m.state);
+    nets.set(p, net);
+  }
+  return net;
+}
+
+/** Raw model outputs (logits, one-hot rows, or standardised values) [n, outputs] as float32, as training evaluated them. */
+function rawOutputs(p: Predictor, x: Float32Array, n: number): Float32Array {
+  if (p.pls) return Float32Array.from(predictPls(p.pls, Float64Array.from(x), n));
+  return netOf(p).predict(x, n);
+}
+
+function outlierStats(p: Predictor, x: Float32Array, n: number): OutlierStats | null {
+  if (!p.outlier) return null;
+  if (p.outlier.kind === 'pls') return plsOutlierStats(p.pls!, p.outlier.limits, Float64Array.from(x), n);
+  return pcaOutlierStats(p.outlier.model, netOf(p).features(x, n), n);
+}
+
+/**
+ * PCA out-of-model check of a network's penultimate features, with the Q limit from
+ * cross-validated residuals: each training sample's Q comes from a PCA (same number of
+ * components) fitted without its fold. A network's features are many and fitted to these very
+ * samples, so in-sample residuals understate what a new spectrum of the same kind gives: with
+ * them, most of Coffee's own test spectra were flagged. The T² limit is the usual F limit.
+ */
+export function fitFeatureOutlier(features: Float32Array, n: number, cols: number): PcaOutlierModel {
+  const model = fitPcaOutlier(features, n, cols);
+  const folds = Math.min(n, 10);
+  if (n - Math.ceil(n / folds) < model.components + 2) return model;
+  const gather = (rows: number[]) => {
+    const out = new Float64Array(rows.length * cols);
+    rows.forEach((r, i) => out.set(features.subarray(r * cols, (r + 1) * cols), i * cols));
+    return out;
+  };
+  const q = new Float64Array(n);
+  for (let f = 0; f < folds; f++) {
+    const held: number[] = [];
+    const kept: number[] = [];
+    for (let i = 0; i < n; i++) (i % folds === f ? held : kept).push(i);
+    const sub = fitPcaOutlier(gather(kept), kept.length, cols, { varianceToExplain: 1, maxComponents: model.components, confidence: model.confidence });
+    const s = pcaOutlierStats(sub, gather(held), held.length);
+    held.forEach((i, j) => (q[i] = s.q[j]!));
+  }
+  return { ...model, qLimit: qResidualLimit(q, model.confidence, cols) };
+}
+
+/** Fits the out-of-model check on the scaled inputs of the training spectra. */
+export function fitOutlierModel(p: Predictor, x: Float32Array, n: number): OutlierModel {
+  if (p.pls) return { kind: 'pls', limits: fitPlsOutlier(p.pls, Float64Array.from(x), n) };
+  const net = netOf(p);
+  return { kind: 'pca', model: fitFeatureOutlier(net.features(x, n), n, net.featureSize) };
+}
+
+/** Predicts each spectrum (classes with probabilities, or values in the target's units) with its out-of-model check. */
+export function predictSpectra(p: Predictor, spectra: SpectrumInput[]): Prediction[] {
+  const n = spectra.length;
+  if (!n) return [];
+  const L = p.rawAxis.length;
+  const rows = new Float64Array(n * L);
+  spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
+  const keys = spectra.map((s) => s.key);
+  const x = modelInputs(p, rows, n, keys);
+  const out = rawOutputs(p, x, n);
+  const stats = outlierStats(p, x, n);
+  const K = p.task === 'classification' ? p.classes.length : 1;
+  const winners = p.task === 'classification' ? argmaxRows(out, n, K) : null;
+  return spectra.map((s, i) => {
+    const o = Array.from(out.subarray(i * K, (i + 1) * K));
+    let predicted: string | number;
+    let probabilities: number[] | null = null;
+    if (winners) {
+      predicted = p.classes[winners[i]!]!;
+      if (p.pls) {
+        const clipped = o.map((v) => Math.min(1, Math.max(0, v)));
+        const sum = clipped.reduce((a, b) => a + b, 0);
+        probabilities = sum > 0 ? clipped.map((v) => v / sum) : clipped.map(() => 1 / K);
+      } else {
+        const max = Math.max(...o);
+        const e = o.map((v) => Math.exp(v - max));
+        const sum = e.reduce((a, b) => a + b, 0);
+        probabilities = e.map((v) => v / sum);
+      }
+    } else {
+      const t = p.targetScaling ?? { mean: 0, std: 1 };
+      predicted = o[0]! * t.std + t.mean;
+    }
+    return {
+      key: s.key,
+      predicted,
+      probabilities,
+      t2: stats ? stats.t2[i]! : NaN,
+      q: stats ? stats.q[i]! : NaN,
+      t2Limit: stats ? stats.t2Limit : NaN,
+      qLimit: stats ? stats.qLimit : NaN,
+      outOfModel: stats ? stats.outOfModel[i]! : false,
+    };
+  });
+}
+
+interface RunSplit {
+  train: number[];
+  monitor: number[];
+  test: number[];
+}
+
+function f32(buf: Buffer | null, what: string, runId: number): Float32Array {
+  if (!buf) throw new UserError('NOT_FOUND', `Run ${runId} has no ${what}; train it again.`);
+  const copy = new Uint8Array(buf.byteLength);
+  copy.set(buf);
+  return new Float32Array(copy.buffer);
+}
+
+/** The dataset spectra of the given samples on their shared raw axis, in the order of `ids`. */
+export function runSpectra(db: Db, run: RunRow, ids: number[]): { axis: Float64Array; unit: AxisUnit; rows: Float64Array; keys: string[]; sampleIds: number[] } {
+  const loaded = loadSpectra(db, run.datasetId, ids);
+  if (!loaded.length) throw new UserError('NOT_FOUND', `The training spectra of run ${run.id} are no longer in dataset "${run.datasetName}".`);
+  const axisIds = new Set(loaded.map((s) => s.axisId));
+  if (axisIds.size > 1) throw new UserError('BAD_INPUT', `Dataset "${run.datasetName}" now holds spectra on ${axisIds.size} different axes; run ${run.id} was trained on one.`);
+  const { values: axis, unit } = loadAxis(db, loaded[0]!.axisId);
+  const byId = new Map(loaded.map((s) => [s.sampleId, s]));
+  const present = ids.filter((id) => byId.has(id));
+  const rows = new Float64Array(present.length * axis.length);
+  present.forEach((id, i) => rows.set(byId.get(id)!.channels[0]!, i * axis.length));
+  return { axis, unit, rows, keys: present.map((id) => byId.get(id)!.key), sampleIds: present };
+}
+
+/**
+ * A predictor for a finished run: the model, recipe and scaling stored with it, the raw axis of
+ * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
+ * learned from: train for networks, train and monitor for PLS).
+ */
+export function loadPredictor(db: Db, runId: number): Predictor {
+  const run = getRun(db, runId);
+  if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ${run.status === 'running' ? 'is still training' : `ended ${run.status}`}; only a finished run can predict. Pick another run.`);
+  const c = run.config as {
+    model: string;
+    layers: LayerSpec[];
+    input: [number, number];
+    task: TaskSpec;
+    classes: string[];
+    inputScaling: Scaling;
+    targetScaling: { mean: number; std: number } | null;
+    axis: number[];
+  };
+  const split = run.split as RunSplit;
+  const isPls = run.model === 'pls';
+  const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : split.train;
+  const train = runSpectra(db, run, trainIds);
+  const pipeline = run.pipeline as ResolvedPipeline | null;
+  const states = run.fittedState as (JsonValue | null)[] | null;
+  const p: Predictor = {
+    source: `run ${runId}`,
+    model: run.model,
+    task: run.task,
+    targetColumn: run.targetColumn,
+    classes: run.task === 'classification' ? c.classes : [],
+    rawAxis: train.axis,
+    axisUnit: train.unit,
+    modelAxis: Float64Array.from(c.axis),
+    recipe: pipeline && states ? { spec: pipeline, states } : null,
+    inputScaling: c.inputScaling,
+    targetScaling: c.targetScaling ?? null,
+    network: null,
+    pls: null,
+    outlier: null,
+    kernels: run.backend === 'js' ? 'js' : 'wasm-simd',
+  };
+  if (isPls) {
+    const buf = runArtifact(db, runId, 'pls-model.json');
+    if (!buf) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
+    p.pls = JSON.parse(buf.toString('utf8')) as PlsModel;
+  } else {
+    p.network = { layers: c.layers, input: c.input, task: c.task, weights: f32(runArtifact(db, runId, 'weights.f32'), 'stored weights', runId), state: f32(runArtifact(db, runId, 'state.f32'), 'stored batch-norm state', runId) };
+  }
+  const n = train.sampleIds.length;
+  const x = modelInputs(p, train.rows, n, train.keys);
+  try {
+    p.outlier = fitOutlierModel(p, x, n);
+  } catch (err) {
+    // A network whose penultimate features do not vary still predicts; it just has no check.
+    if (!(err instanceof UserError)) throw err;
+  }
+  return p;
+}
