@@ -1,0 +1,530 @@
+/**
+ * Taking a run out of the project: its recipe, metrics, test predictions, activation maps and an
+ * HTML report, written to a folder (`spectra-desk export`). Also the run-level activation maps
+ * (`camForRun`) the run page shows: they need the project's spectra, so they live here and not
+ * in ml/ (which may not read the project file).
+ *
+ * Nothing here trains. The stored model is rebuilt (our engine's Net with the stored weights, or
+ * the stored PLS model) and run on the dataset's spectra after the run's fitted recipe and input
+ * scaling, so probabilities (ROC AUC) and maps can be recomputed for runs that stored only labels.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/connection';
+import { columnValues } from '../db/datasets';
+import { getRun, runArtifact, runEpochs, type RunRow } from '../db/runs';
+import { UserError } from '../common/errors';
+import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr } from '../common/ml/metrics';
+import { summarizeModel, type LayerSpec, type LayerSummary } from '../common/ml/model';
+import type { TaskSpec } from '../common/ml/protocol';
+import type { PlsModel } from '../common/ml/pls';
+import { predictPls } from '../common/ml/pls';
+import { plsVip } from '../common/ml/pls-diagnostics';
+import { applyPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
+import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
+import type { AxisUnit } from '../common/domain/spectra';
+import { Net } from '../ml/engine/net';
+import { createJsKernels } from '../ml/kernels/js';
+import { classActivationMaps, type CamMethod } from '../ml/cam';
+import { datasetBlock } from './preprocess';
+import { renderReport, type ReportData } from './report';
+
+/** The parts of a run's stored configuration export reads. */
+interface RunConfig {
+  model: string;
+  layers: LayerSpec[];
+  input: [number, number];
+  task: TaskSpec;
+  classes: string[];
+  inputScaling: { mean: number; std: number };
+  targetScaling: { mean: number; std: number } | null;
+  axis: number[];
+  recipe?: string | null;
+  [key: string]: unknown;
+}
+
+interface RunSplit {
+  train: number[];
+  monitor: number[];
+  test: number[];
+  unlabelled?: number[];
+}
+
+interface StoredPrediction {
+  sampleId: number;
+  key: string;
+  truth: string | number;
+  predicted: string | number;
+}
+
+const isNet = (run: RunRow) => run.model !== 'pls';
+
+function configOf(run: RunRow): RunConfig {
+  const c = run.config as Partial<RunConfig>;
+  if (!c.input || !c.inputScaling || !Array.isArray(c.classes)) throw new UserError('BAD_INPUT', `Run ${run.id} has no stored model configuration (it may come from an older version); train it again to export it.`);
+  return c as RunConfig;
+}
+
+function requireFinished(run: RunRow): void {
+  if (run.status !== 'done') {
+    const why = run.status === 'running' || run.status === 'queued' ? 'is still training' : `ended as ${run.status}`;
+    throw new UserError('BAD_INPUT', `Run ${run.id} ${why}, so it has no model to export. Export a finished run (spectra-desk list shows the project's runs).`);
+  }
+}
+
+/** Rebuilds a run's network on the plain-JS kernels with its stored weights and state. */
+export function runNet(db: Db, run: RunRow, maxBatch = 64): Net {
+  const cfg = configOf(run);
+  if (!isNet(run)) throw new UserError('BAD_INPUT', `Run ${run.id} is a PLS model, not a network.`);
+  const weights = runArtifact(db, run.id, 'weights.f32');
+  const state = runArtifact(db, run.id, 'state.f32');
+  if (!weights) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored weights; train it again.`);
+  const net = new Net(createJsKernels(), { layers: cfg.layers, input: cfg.input, task: cfg.task, maxBatch, seed: 0 });
+  net.setWeights(new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)));
+  if (net.stateCount) net.setState(new Float32Array(state!.buffer.slice(state!.byteOffset, state!.byteOffset + state!.byteLength)));
+  return net;
+}
+
+export interface RunInputs {
+  /** Sample ids and keys in the order of the rows below. */
+  sampleIds: number[];
+  keys: string[];
+  /** The target column's raw value per row. */
+  labels: (string | number | null)[];
+  /** The model's axis (after the recipe) and the dataset's axis unit. */
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  /** After the recipe, before the global input scaling: [rows, points]. */
+  processed: Float64Array;
+  /** What the model reads: (processed − mean) / std as float32. */
+  x: Float32Array;
+  /** The dataset's raw axis range. */
+  rawAxis: Float64Array;
+}
+
+/**
+ * The run's model inputs for the given samples of its dataset (all samples when omitted): the
+ * stored fitted recipe (never refitted) and input scaling applied to the stored spectra.
+ * @throws UserError when a sample no longer exists or the recipe no longer gives the model's axis
+ */
+export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs {
+  const cfg = configOf(run);
+  const { block, keys, sampleIds: ids, axisUnit } = datasetBlock(db, run.datasetId, run.datasetName);
+  const rowOf = new Map(ids.map((id, r) => [id, r]));
+  const wanted = sampleIds ?? ids;
+  const rows = wanted.map((id) => {
+    const r = rowOf.get(id);
+    if (r === undefined) throw new UserError('NOT_FOUND', `Sample ${id} of run ${run.id} is no longer in dataset "${run.datasetName}"; the run's test set cannot be rebuilt.`);
+    return r;
+  });
+  const points = block.axis.length;
+  const sub = new Float64Array(rows.length * points);
+  rows.forEach((r, i) => sub.set(block.values.subarray(r * points, (r + 1) * points), i * points));
+  let out: SpectraBlock = { axis: block.axis, values: sub, rows: rows.length };
+  const pipeline = run.pipeline as ResolvedPipeline | null;
+  if (pipeline && pipeline.steps.some((s) => s.enabled) && rows.length) out = applyPipeline({ spec: pipeline, states: (run.fittedState ?? []) as (JsonValue | null)[] }, out);
+  const length = cfg.input[0];
+  if (out.axis.length !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${out.axis.length} points, but the model reads ${length}.`);
+  const { mean, std } = cfg.inputScaling;
+  const x = Float32Array.from(out.values, (v) => (v - mean) / std);
+  const labelById = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
+  return { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axis: out.axis, axisUnit, processed: out.values, x, rawAxis: block.axis };
+}
+
+function softmaxRows(logits: ArrayLike<number>, rows: number, k: number): Float64Array {
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]!);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += out[r * k + c] = Math.exp(logits[r * k + c]! - max);
+    for (let c = 0; c < k; c++) out[r * k + c]! /= s;
+  }
+  return out;
+}
+
+/** Scores of the stored model on model inputs: softmax probabilities, PLS-DA values, or values in the target's units. */
+function modelScores(db: Db, run: RunRow, x: Float32Array, rows: number): Float64Array {
+  const cfg = configOf(run);
+  const unscale = (v: number) => (cfg.targetScaling ? v * cfg.targetScaling.std + cfg.targetScaling.mean : v);
+  if (!isNet(run)) {
+    const model = plsModel(db, run);
+    const out = predictPls(model, Float64Array.from(x), rows);
+    return run.task === 'regression' ? out.map(unscale) : out;
+  }
+  const out = runNet(db, run).predict(x, rows);
+  return run.task === 'regression' ? Float64Array.from(out, unscale) : softmaxRows(out, rows, cfg.classes.length);
+}
+
+function plsModel(db: Db, run: RunRow): PlsModel {
+  const a = runArtifact(db, run.id, 'pls-model.json');
+  if (!a) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored PLS model; train it again.`);
+  return JSON.parse(a.toString()) as PlsModel;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activation maps of a run
+
+export interface RunCam {
+  runId: number;
+  method: CamMethod;
+  /** The model's input axis (after the recipe) and its unit. */
+  axis: number[];
+  axisUnit: AxisUnit;
+  /** Class names (regression: the target column, one map). */
+  classes: string[];
+  /**
+   * Per class: the mean preprocessed spectrum of its training samples (before input scaling) and
+   * the mean over those samples of the map for that class, on the model axis.
+   */
+  classMeans: { className: string; samples: number; spectrum: number[]; cam: number[] }[];
+  /** Per requested sample: the map of every class (classes × points) and the model's output. */
+  samples?: { sampleId: number; key: string; predicted: string | number; cams: number[][] }[];
+}
+
+/**
+ * Class activation maps of a network run: per class the mean map over the training spectra of
+ * that class (for display over the class-mean spectra), and per-sample maps for `sampleIds`.
+ * @throws UserError for PLS runs and networks without convolutions
+ */
+export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } = {}): RunCam {
+  const run = getRun(db, runId);
+  requireFinished(run);
+  if (!isNet(run)) throw new UserError('BAD_INPUT', `Run ${runId} is a PLS model: it has VIP scores and coefficients instead of activation maps.`);
+  const cfg = configOf(run);
+  const split = run.split as RunSplit;
+  const trainIds = [...split.train, ...(split.monitor ?? [])];
+  const inputs = runInputs(db, run, trainIds);
+  const net = runNet(db, run);
+  const classification = run.task === 'classification';
+  const classes = classification ? cfg.classes : [run.targetColumn];
+  const K = classes.length;
+  const L = cfg.input[0];
+  const n = inputs.sampleIds.length;
+  const camSum = Array.from({ length: K }, () => new Float64Array(L));
+  const specSum = Array.from({ length: K }, () => new Float64Array(L));
+  const counts = new Array<number>(K).fill(0);
+  let method: CamMethod = 'cam';
+  const chunk = 256;
+  for (let from = 0; from < n; from += chunk) {
+    const b = Math.min(chunk, n - from);
+    const maps = classActivationMaps(net, inputs.x.subarray(from * L, (from + b) * L), b);
+    method = maps.method;
+    for (let s = 0; s < b; s++) {
+      const label = inputs.labels[from + s];
+      const c = classification ? classes.indexOf(String(label)) : 0;
+      if (c < 0) continue;
+      counts[c]!++;
+      const m = maps.maps.subarray((s * K + c) * L, (s * K + c + 1) * L);
+      for (let t = 0; t < L; t++) {
+        camSum[c]![t]! += m[t]!;
+        specSum[c]![t]! += inputs.processed[(from + s) * L + t]!;
+      }
+    }
+  }
+  const result: RunCam = {
+    runId,
+    method,
+    axis: Array.from(inputs.axis),
+    axisUnit: inputs.axisUnit,
+    classes,
+    classMeans: classes.map((className, c) => ({ className, samples: counts[c]!, spectrum: Array.from(specSum[c]!, (v) => v / (counts[c]! || 1)), cam: Array.from(camSum[c]!, (v) => v / (counts[c]! || 1)) })),
+  };
+  if (opts.sampleIds?.length) {
+    const req = runInputs(db, run, opts.sampleIds);
+    const maps = classActivationMaps(net, req.x, req.sampleIds.length);
+    result.samples = req.sampleIds.map((sampleId, s) => {
+      const out = maps.outputs.subarray(s * K, (s + 1) * K);
+      let best = 0;
+      for (let c = 1; c < K; c++) if (out[c]! > out[best]!) best = c;
+      const unscale = (v: number) => (cfg.targetScaling ? v * cfg.targetScaling.std + cfg.targetScaling.mean : v);
+      return {
+        sampleId,
+        key: req.keys[s]!,
+        predicted: classification ? classes[best]! : unscale(out[0]!),
+        cams: classes.map((_, c) => Array.from(maps.maps.subarray((s * K + c) * L, (s * K + c + 1) * L))),
+      };
+    });
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+
+export interface ExportedMetrics {
+  run: { id: number; model: string; task: 'classification' | 'regression'; dataset: string; target: string; status: string; backend: string | null; seed: number | null; createdAt: string; finishedAt: string | null };
+  /** Everything the run stored under metrics_json, unchanged. */
+  stored: Record<string, unknown> | null;
+  /** Recomputed from the test predictions (the same numbers the run stored, plus more). */
+  test: Record<string, number>;
+  classes?: string[];
+  perClass?: { className: string; precision: number | null; recall: number | null; f1: number | null; support: number }[];
+  confusion?: { counts: number[][]; rowNormalized: number[][] };
+  rocAuc?: { perClass: Record<string, number | null>; macro: number | null; source: string } | null;
+  /** Mean ± std over folds or repeats, when the run has several. */
+  folds?: { metrics: Record<string, number> }[];
+  summary?: { mean: Record<string, number>; std: Record<string, number> };
+  /** True when re-running the stored model on the test spectra gives the stored predictions. */
+  recomputedPredictionsAgree?: boolean;
+}
+
+function foldMetrics(stored: Record<string, unknown> | null): { metrics: Record<string, number> }[] | null {
+  const folds = stored?.folds;
+  if (!Array.isArray(folds) || folds.length < 2) return null;
+  return folds.map((f) => {
+    const m = (f as { metrics?: Record<string, unknown> }).metrics ?? (f as Record<string, unknown>);
+    const test = ((m as { test?: Record<string, number> }).test ?? m) as Record<string, unknown>;
+    return { metrics: Object.fromEntries(Object.entries(test).filter((e): e is [string, number] => typeof e[1] === 'number')) };
+  });
+}
+
+interface MetricsBundle {
+  metrics: ExportedMetrics;
+  predictions: StoredPrediction[];
+  /** Per test row, class probabilities (or PLS-DA values) when the model could be rerun. */
+  scores: Float64Array | null;
+  classification: ClassificationMetrics | null;
+  regression: RegressionReport | null;
+  auc: RocAucOvr | null;
+}
+
+function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsBundle {
+  const cfg = configOf(run);
+  const a = runArtifact(db, run.id, 'test-predictions.json');
+  if (!a) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored test predictions; train it again.`);
+  const predictions = JSON.parse(a.toString()) as StoredPrediction[];
+  const base: ExportedMetrics = {
+    run: { id: run.id, model: run.model, task: run.task, dataset: run.datasetName, target: run.targetColumn, status: run.status, backend: run.backend, seed: run.seed, createdAt: run.createdAt, finishedAt: run.finishedAt },
+    stored: run.metrics,
+    test: {},
+  };
+  const folds = foldMetrics(run.metrics);
+  if (folds) {
+    const s = summarize(folds.map((f) => f.metrics));
+    base.folds = folds;
+    base.summary = { mean: s.mean, std: s.std };
+  }
+  let scores: Float64Array | null = null;
+  if (inputs && inputs.sampleIds.length) {
+    try {
+      scores = modelScores(db, run, inputs.x, inputs.sampleIds.length);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+    }
+  }
+  if (run.task === 'classification') {
+    const K = cfg.classes.length;
+    const index = (name: string | number) => cfg.classes.indexOf(String(name));
+    const truth = predictions.map((p) => index(p.truth));
+    const pred = predictions.map((p) => index(p.predicted));
+    const m = classificationMetrics(truth, pred, K);
+    base.test = { accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1, samples: predictions.length };
+    base.classes = cfg.classes;
+    base.perClass = m.perClass.map((c, i) => ({ className: cfg.classes[i]!, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support }));
+    base.confusion = { counts: m.confusion, rowNormalized: rowNormalizedConfusion(m.confusion) };
+    let auc: RocAucOvr | null = null;
+    if (scores) {
+      let agree = true;
+      for (let r = 0; r < predictions.length; r++) {
+        let best = 0;
+        for (let c = 1; c < K; c++) if (scores[r * K + c]! > scores[r * K + best]!) best = c;
+        if (best !== pred[r]) agree = false;
+      }
+      base.recomputedPredictionsAgree = agree;
+      if (K >= 2) {
+        auc = rocAucOvr(truth, scores, K);
+        base.rocAuc = {
+          perClass: Object.fromEntries(cfg.classes.map((c, i) => [c, auc!.perClass[i]!])),
+          macro: auc.macro,
+          source: isNet(run) ? 'softmax probabilities of the stored network on the test spectra' : 'PLS-DA class values of the stored model on the test spectra',
+        };
+        if (auc.macro !== null) base.test.rocAucMacro = auc.macro;
+      }
+    } else base.rocAuc = null;
+    return { metrics: base, predictions, scores, classification: m, regression: null, auc };
+  }
+  const truth = predictions.map((p) => Number(p.truth));
+  const pred = predictions.map((p) => Number(p.predicted));
+  const r = regressionReport(truth, pred);
+  base.test = { rmse: r.rmse, mae: r.mae, r2: r.r2, bias: r.bias, sep: r.sep, rpd: r.rpd, samples: predictions.length };
+  if (scores) base.recomputedPredictionsAgree = pred.every((v, i) => Math.abs(v - scores![i]!) <= 1e-4 * (1 + Math.abs(v)));
+  return { metrics: base, predictions, scores, classification: null, regression: r, auc: null };
+}
+
+/** metric,value rows: the test metrics, per-class values, confusion counts, AUC and the fold spread. */
+export function metricsCsv(m: ExportedMetrics): string {
+  const rows: [string, number | string | null][] = [];
+  for (const [k, v] of Object.entries(m.test)) rows.push([k, v]);
+  m.perClass?.forEach((c) => {
+    rows.push([`precision[${c.className}]`, c.precision], [`recall[${c.className}]`, c.recall], [`f1[${c.className}]`, c.f1], [`support[${c.className}]`, c.support]);
+  });
+  m.confusion?.counts.forEach((row, i) => row.forEach((v, j) => rows.push([`confusion[${m.classes![i]}→${m.classes![j]}]`, v])));
+  m.confusion?.rowNormalized.forEach((row, i) => row.forEach((v, j) => rows.push([`confusionRowNormalized[${m.classes![i]}→${m.classes![j]}]`, v])));
+  if (m.rocAuc) for (const [c, v] of Object.entries(m.rocAuc.perClass)) rows.push([`rocAuc[${c}]`, v]);
+  if (m.summary) for (const k of Object.keys(m.summary.mean)) rows.push([`mean[${k}]`, m.summary.mean[k]!], [`std[${k}]`, m.summary.std[k]!]);
+  return ['metric,value', ...rows.map(([k, v]) => `${csvField(k)},${v === null ? '' : typeof v === 'number' ? String(v) : csvField(v)}`)].join('\n') + '\n';
+}
+
+export function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The export
+
+export interface ExportResult {
+  runId: number;
+  dir: string;
+  /** Files written, relative to dir. */
+  files: string[];
+  /** Why an optional part was left out (no model package, no activation maps, …). */
+  notes: string[];
+}
+
+export interface ExportOptions {
+  /** Progress per written part, for long exports. */
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+/**
+ * Writes pipeline.json, metrics.json, metrics.csv, predictions.csv, report.html and, for network
+ * runs, cam.csv into `dir` (created when missing), plus the model package where available.
+ * @throws UserError for unknown or unfinished runs, or when `dir` cannot be written
+ */
+export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
+  const run = getRun(db, runId);
+  requireFinished(run);
+  const cfg = configOf(run);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `Cannot create the export folder ${dir}: ${(err as Error).message}. Choose a folder you can write to.`, { file: dir });
+  }
+  const files: string[] = [];
+  const notes: string[] = [];
+  const total = isNet(run) ? 7 : 6;
+  let done = 0;
+  const write = (name: string, content: string | Buffer) => {
+    fs.writeFileSync(path.join(dir, name), content);
+    files.push(name);
+    opts.onProgress?.(++done, total, name);
+  };
+
+  const split = run.split as RunSplit;
+  const stored = JSON.parse(runArtifact(db, runId, 'test-predictions.json')?.toString() ?? '[]') as StoredPrediction[];
+  let inputs: RunInputs | null = null;
+  try {
+    inputs = runInputs(db, run, stored.map((p) => p.sampleId));
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    notes.push(`Probabilities were not recomputed: ${err.message}`);
+  }
+  const bundle = computeMetrics(db, run, inputs);
+  const { metrics } = bundle;
+
+  write('pipeline.json', `${JSON.stringify({ recipe: cfg.recipe ?? null, pipeline: run.pipeline, fittedState: run.fittedState, inputScaling: cfg.inputScaling, targetScaling: cfg.targetScaling, axis: { values: cfg.axis, unit: inputs?.axisUnit ?? null }, classes: cfg.classes }, null, 2)}\n`);
+  write('metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
+  write('metrics.csv', metricsCsv(metrics));
+
+  const K = cfg.classes.length;
+  const probColumns = run.task === 'classification' && bundle.scores ? cfg.classes.map((c) => (isNet(run) ? `p(${c})` : `score(${c})`)) : [];
+  const predLines = [['sample_id', 'key', 'truth', 'predicted', ...probColumns].map(csvField).join(',')];
+  bundle.predictions.forEach((p, r) => {
+    const extra = probColumns.length ? cfg.classes.map((_, c) => String(bundle.scores![r * K + c]!)) : [];
+    predLines.push([String(p.sampleId), csvField(p.key), csvField(String(p.truth)), csvField(String(p.predicted)), ...extra].join(','));
+  });
+  write('predictions.csv', `${predLines.join('\n')}\n`);
+
+  let cam: RunCam | null = null;
+  if (isNet(run)) {
+    try {
+      cam = camForRun(db, runId);
+      const unit = cam.axisUnit;
+      const lines = [[`axis_${unit}`, ...cam.classes].map(csvField).join(',')];
+      cam.axis.forEach((x, t) => lines.push([String(x), ...cam!.classMeans.map((m) => String(m.cam[t]!))].join(',')));
+      write('cam.csv', `${lines.join('\n')}\n`);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      notes.push(`No activation maps: ${err.message}`);
+    }
+  }
+  let vip: number[] | null = null;
+  if (!isNet(run)) {
+    try {
+      vip = Array.from(plsVip(plsModel(db, run)));
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      notes.push(`No VIP scores: ${err.message}`);
+    }
+  }
+
+  notes.push('The model package is not part of this export yet (services/model-package.ts is not in this build).');
+
+  write('report.html', renderReport(reportData(db, run, cfg, split, bundle, inputs, cam, vip)));
+  return { runId, dir, files, notes };
+}
+
+function classCounts(db: Db, run: RunRow, ids: number[]): Record<string, number> {
+  const byId = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
+  const out: Record<string, number> = {};
+  for (const id of ids) {
+    const v = byId.get(id);
+    const k = run.task === 'classification' ? String(v ?? '(missing)') : 'samples';
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle: MetricsBundle, inputs: RunInputs | null, cam: RunCam | null, vip: number[] | null): ReportData {
+  let layers: LayerSummary[] = [];
+  let params = 0;
+  if (isNet(run)) {
+    const s = summarizeModel({ schemaVersion: 1, name: run.model, layers: cfg.layers }, cfg.input, { units: run.task === 'classification' ? cfg.classes.length : 1 });
+    layers = s.layers;
+    params = s.params;
+  }
+  const epochs = runEpochs(db, run.id).filter((e) => e.fold === 0);
+  const stored = run.metrics ?? {};
+  const started = Date.parse(run.createdAt);
+  const finished = run.finishedAt ? Date.parse(run.finishedAt) : NaN;
+  const rawAxis = inputs?.rawAxis ?? null;
+  return {
+    title: `Run ${run.id} · ${run.model} on ${run.datasetName}`,
+    run: { id: run.id, model: run.model, task: run.task, target: run.targetColumn, status: run.status, backend: run.backend, createdAt: run.createdAt, finishedAt: run.finishedAt, versions: run.versions, log: run.log },
+    data: {
+      dataset: run.datasetName,
+      axisUnit: inputs?.axisUnit ?? null,
+      rawAxisRange: rawAxis && rawAxis.length ? [rawAxis[0]!, rawAxis[rawAxis.length - 1]!] : null,
+      rawPoints: rawAxis?.length ?? null,
+      modelAxisRange: cfg.axis.length ? [cfg.axis[0]!, cfg.axis[cfg.axis.length - 1]!] : null,
+      modelPoints: cfg.input[0],
+      splits: [
+        { name: 'train', counts: classCounts(db, run, split.train) },
+        ...(split.monitor?.length ? [{ name: 'early-stopping (from train)', counts: classCounts(db, run, split.monitor) }] : []),
+        { name: 'test', counts: classCounts(db, run, split.test) },
+      ],
+      unlabelled: split.unlabelled?.length ?? 0,
+    },
+    recipe: { name: cfg.recipe ?? null, steps: ((run.pipeline as ResolvedPipeline | null)?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: (run.pipeline as ResolvedPipeline | null)?.hash ?? null, inputScaling: cfg.inputScaling },
+    validation: { scheme: cfg.validation ?? null, seed: run.seed, train: split.train.length, monitor: split.monitor?.length ?? 0, test: split.test.length, earlyStopping: typeof cfg.earlyStopping === 'string' ? cfg.earlyStopping : null, classWeights: cfg.classWeights ?? null },
+    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null },
+    training: {
+      engine: run.backend,
+      epochsPlanned: typeof cfg.epochs === 'number' ? cfg.epochs : null,
+      epochsTrained: typeof stored.trainedEpochs === 'number' ? stored.trainedEpochs : epochs.length,
+      bestEpoch: typeof stored.bestEpoch === 'number' ? stored.bestEpoch : null,
+      stopped: typeof stored.stopped === 'string' ? stored.stopped : null,
+      durationMs: Number.isFinite(finished - started) ? finished - started : null,
+      batchSize: typeof cfg.batchSize === 'number' ? cfg.batchSize : null,
+      learningRate: typeof cfg.learningRate === 'number' ? cfg.learningRate : null,
+      curve: epochs.map((e) => ({ epoch: e.epoch, trainLoss: numberOr(e.metrics.trainLoss), validationLoss: numberOr(e.metrics.validationLoss) })),
+    },
+    metrics: bundle.metrics,
+    predictions: bundle.predictions,
+    cam,
+    vip: vip && inputs ? { axis: Array.from(inputs.axis), values: vip } : vip ? { axis: cfg.axis, values: vip } : null,
+  };
+}
+
+const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

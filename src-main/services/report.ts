@@ -1,0 +1,305 @@
+/**
+ * The one-file HTML report of a run: data, recipe, validation design, model, training, metrics,
+ * confusion matrix or parity plot, activation maps or VIP. Self-contained (inline CSS and SVG, no
+ * scripts, fonts or links), and laid out to print to PDF: each section starts a page, tables and
+ * charts are not split.
+ */
+import type { LayerSummary } from '../common/ml/model';
+import { fmtShape } from '../common/ml/model';
+import type { ExportedMetrics, RunCam } from './export';
+import { classColour, esc, fmtNumber, lineChartSvg, paritySvg } from './report-svg';
+
+export interface ReportData {
+  title: string;
+  run: { id: number; model: string; task: 'classification' | 'regression'; target: string; status: string; backend: string | null; createdAt: string; finishedAt: string | null; versions: Record<string, unknown> | null; log: string };
+  data: {
+    dataset: string;
+    axisUnit: string | null;
+    rawAxisRange: [number, number] | null;
+    rawPoints: number | null;
+    modelAxisRange: [number, number] | null;
+    modelPoints: number;
+    splits: { name: string; counts: Record<string, number> }[];
+    unlabelled: number;
+  };
+  recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number } };
+  validation: { scheme: unknown; seed: number | null; train: number; monitor: number; test: number; earlyStopping: string | null; classWeights: unknown };
+  model: { layers: LayerSummary[]; params: number; plsComponents: number | null };
+  training: {
+    engine: string | null;
+    epochsPlanned: number | null;
+    epochsTrained: number;
+    bestEpoch: number | null;
+    stopped: string | null;
+    durationMs: number | null;
+    batchSize: number | null;
+    learningRate: number | null;
+    curve: { epoch: number; trainLoss: number | null; validationLoss: number | null }[];
+  };
+  metrics: ExportedMetrics;
+  predictions: { sampleId: number; key: string; truth: string | number; predicted: string | number }[];
+  cam: RunCam | null;
+  vip: { axis: number[]; values: number[] } | null;
+}
+
+const UNIT_TITLES: Record<string, string> = { 'cm-1': 'wavenumber (cm⁻¹)', nm: 'wavelength (nm)', um: 'wavelength (µm)', min: 'time (min)', mz: 'm/z', index: 'point index', other: 'axis' };
+const axisTitle = (unit: string | null) => UNIT_TITLES[unit ?? 'other'] ?? 'axis';
+
+const METRIC_NAMES: Record<string, string> = {
+  accuracy: 'Accuracy',
+  balancedAccuracy: 'Balanced accuracy',
+  macroF1: 'Macro F1',
+  rocAucMacro: 'ROC AUC (one-vs-rest, macro)',
+  rmse: 'RMSE',
+  mae: 'MAE',
+  r2: 'R²',
+  bias: 'Bias',
+  sep: 'SEP',
+  rpd: 'RPD',
+  samples: 'Test spectra',
+};
+
+function num(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (Number.isInteger(v)) return String(v);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+function duration(ms: number | null): string {
+  if (ms === null) return '–';
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${Math.round(s - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 13px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1d232b; margin: 24px auto; max-width: 900px; padding: 0 16px; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+h2 { font-size: 16px; border-bottom: 1px solid #d0d5dc; padding-bottom: 3px; margin-top: 28px; }
+.meta { color: #5b6573; margin: 0 0 12px; }
+table { border-collapse: collapse; margin: 8px 0 12px; }
+th, td { border: 1px solid #d0d5dc; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f5f7; font-weight: 600; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.confusion td { text-align: center; min-width: 48px; }
+code { font-family: Menlo, Consolas, monospace; font-size: 12px; }
+svg.chart { max-width: 100%; height: auto; display: block; margin: 8px 0; }
+.note { color: #5b6573; font-size: 12px; }
+section, table, svg { break-inside: avoid; page-break-inside: avoid; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11px; }
+  section { break-before: page; page-break-before: always; }
+  section:first-of-type { break-before: auto; page-break-before: auto; }
+  h2 { margin-top: 0; }
+  @page { size: A4; margin: 15mm; }
+}
+`;
+
+function table(head: string[], rows: string[][], cls = ''): string {
+  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
+}
+const td = (s: string | number, numeric = false) => `<td${numeric ? ' class="n"' : ''}>${typeof s === 'number' ? esc(num(s)) : s}</td>`;
+
+function dataSection(d: ReportData): string {
+  const classes = [...new Set(d.data.splits.flatMap((s) => Object.keys(s.counts)))];
+  const rows = d.data.splits.map((s) => [td(esc(s.name)), ...classes.map((c) => td(s.counts[c] ?? 0, true)), td(Object.values(s.counts).reduce((a, b) => a + b, 0), true)]);
+  const range = (r: [number, number] | null) => (r ? `${fmtNumber(r[0])} → ${fmtNumber(r[1])}` : '–');
+  return `<section id="data"><h2>Data</h2>
+<table><tbody>
+<tr><th>Dataset</th><td>${esc(d.data.dataset)}</td></tr>
+<tr><th>Target</th><td>${esc(d.run.target)} (${d.run.task})</td></tr>
+<tr><th>Axis</th><td>${esc(axisTitle(d.data.axisUnit))}: ${range(d.data.rawAxisRange)}, ${d.data.rawPoints ?? '–'} points</td></tr>
+<tr><th>Model axis (after the recipe)</th><td>${range(d.data.modelAxisRange)}, ${d.data.modelPoints} points</td></tr>
+${d.data.unlabelled ? `<tr><th>Left out (no target value)</th><td>${d.data.unlabelled}</td></tr>` : ''}
+</tbody></table>
+<h3>Spectra per split${d.run.task === 'classification' ? ' and class' : ''}</h3>
+${table(['split', ...classes.map(esc), 'total'], rows)}
+</section>`;
+}
+
+function recipeSection(d: ReportData): string {
+  const steps = d.recipe.steps.length
+    ? table(
+        ['#', 'step', 'parameters'],
+        d.recipe.steps.map((s, i) => [td(i + 1, true), td(`${esc(s.kind)}${s.enabled ? '' : ' <span class="note">(disabled)</span>'}`), td(Object.entries(s.params).map(([k, v]) => `<code>${esc(k)}</code> = ${esc(JSON.stringify(v))}`).join('<br>') || '–')]),
+      )
+    : '<p>No recipe: the model reads the spectra as imported.</p>';
+  return `<section id="recipe"><h2>Recipe</h2>
+<p>${d.recipe.name ? `Saved recipe <strong>${esc(d.recipe.name)}</strong>` : 'Unnamed recipe'}${d.recipe.hash ? ` · <code>${esc(d.recipe.hash)}</code>` : ''}. Fitted steps learned from the training split only.</p>
+${steps}
+<p>Input scaling (fitted on the training spectra): (x − ${esc(num(d.recipe.inputScaling.mean, 6))}) / ${esc(num(d.recipe.inputScaling.std, 6))}.</p>
+</section>`;
+}
+
+function validationSection(d: ReportData): string {
+  const v = d.validation;
+  const scheme = v.scheme && typeof v.scheme === 'object' ? (v.scheme as { kind?: string; fraction?: number }) : null;
+  const text = !scheme ? '–' : scheme.kind === 'given' ? 'given split (the samples’ train/test tags)' : scheme.kind === 'holdout' ? `stratified hold-out, ${Math.round((scheme.fraction ?? 0) * 100)} % test` : esc(JSON.stringify(scheme));
+  return `<section id="validation"><h2>Validation design</h2>
+<table><tbody>
+<tr><th>Scheme</th><td>${text}</td></tr>
+<tr><th>Seed</th><td>${v.seed ?? '–'}</td></tr>
+<tr><th>Training spectra</th><td>${v.train}</td></tr>
+${v.monitor ? `<tr><th>Held back for early stopping</th><td>${v.monitor} (from the training split)</td></tr>` : ''}
+<tr><th>Test spectra</th><td>${v.test}</td></tr>
+${v.earlyStopping ? `<tr><th>Early stopping</th><td>${esc(v.earlyStopping)}</td></tr>` : ''}
+${v.classWeights ? `<tr><th>Class weights</th><td><code>${esc(JSON.stringify(v.classWeights))}</code></td></tr>` : ''}
+</tbody></table>
+</section>`;
+}
+
+function modelSection(d: ReportData): string {
+  if (d.run.model === 'pls') {
+    return `<section id="model"><h2>Model</h2><p>${d.run.task === 'classification' ? 'PLS-DA' : 'PLS regression'} with ${d.model.plsComponents ?? '–'} components (chosen by cross-validation on the training split unless set).</p></section>`;
+  }
+  const rows = d.model.layers.map((l) => [td(esc(l.path)), td(esc(l.type)), td(esc(l.detail)), td(esc(fmtShape(l.input))), td(esc(fmtShape(l.output))), td(l.params, true)]);
+  return `<section id="model"><h2>Model</h2>
+<p><strong>${esc(d.run.model)}</strong>, ${d.model.params.toLocaleString('en')} parameters (the last dense layer is the output).</p>
+${table(['layer', 'type', 'detail', 'input', 'output', 'parameters'], rows)}
+</section>`;
+}
+
+function trainingSection(d: ReportData): string {
+  const t = d.training;
+  const curve = t.curve.filter((p) => p.trainLoss !== null);
+  const chart = curve.length
+    ? lineChartSvg({
+        id: 'loss-curve',
+        title: 'Loss per epoch',
+        xTitle: 'epoch',
+        yTitle: 'loss',
+        series: [
+          { label: 'training loss', colour: '#0072b2', x: curve.map((p) => p.epoch), y: curve.map((p) => p.trainLoss!) },
+          ...(curve.some((p) => p.validationLoss !== null) ? [{ label: 'early-stopping loss', colour: '#d55e00', dash: true, x: curve.map((p) => p.epoch), y: curve.map((p) => p.validationLoss ?? NaN) }] : []),
+        ],
+      })
+    : '';
+  return `<section id="training"><h2>Training</h2>
+<table><tbody>
+<tr><th>Engine</th><td>${esc(t.engine ?? '–')}</td></tr>
+${d.run.model === 'pls' ? '' : `<tr><th>Epochs</th><td>${t.epochsTrained}${t.epochsPlanned ? ` of ${t.epochsPlanned}` : ''}${t.bestEpoch ? ` (best ${t.bestEpoch})` : ''}${t.stopped ? `, ${esc(t.stopped)}` : ''}</td></tr>`}
+${t.batchSize ? `<tr><th>Batch size</th><td>${t.batchSize}</td></tr>` : ''}
+${t.learningRate ? `<tr><th>Learning rate</th><td>${t.learningRate}</td></tr>` : ''}
+<tr><th>Duration</th><td>${duration(t.durationMs)}</td></tr>
+<tr><th>Started</th><td>${esc(d.run.createdAt)}</td></tr>
+<tr><th>App</th><td>${esc(String((d.run.versions as { app?: string } | null)?.app ?? '–'))}</td></tr>
+</tbody></table>
+${chart}
+</section>`;
+}
+
+function metricsSection(d: ReportData): string {
+  const m = d.metrics;
+  const spread = m.summary;
+  const rows = Object.entries(m.test).map(([k, v]) => {
+    const s = spread && spread.mean[k] !== undefined ? `${num(spread.mean[k])} ± ${num(spread.std[k])}` : '';
+    return [td(esc(METRIC_NAMES[k] ?? k)), td(v, true), ...(spread ? [td(esc(s), true)] : [])];
+  });
+  let perClass = '';
+  if (m.perClass) {
+    perClass = `<h3>Per class</h3>${table(
+      ['class', 'precision', 'recall', 'F1', 'support', ...(m.rocAuc ? ['ROC AUC'] : [])],
+      m.perClass.map((c) => [td(`<span style="color:${classColour(m.classes!.indexOf(c.className))}">■</span> ${esc(c.className)}`), td(num(c.precision), true), td(num(c.recall), true), td(num(c.f1), true), td(c.support, true), ...(m.rocAuc ? [td(num(m.rocAuc.perClass[c.className]), true)] : [])]),
+    )}`;
+  }
+  const auc = m.rocAuc ? `<p class="note">ROC AUC from the ${esc(m.rocAuc.source)}.</p>` : '';
+  return `<section id="metrics"><h2>Metrics</h2>
+<p>On the ${m.test.samples ?? '–'} test spectra${spread ? `; mean ± std over ${m.folds!.length} folds or repeats` : ''}.</p>
+${table(['metric', 'test', ...(spread ? ['mean ± std'] : [])], rows)}
+${perClass}${auc}
+${confusionOrParity(d)}
+</section>`;
+}
+
+function confusionOrParity(d: ReportData): string {
+  const m = d.metrics;
+  if (m.confusion && m.classes) {
+    const { counts, rowNormalized } = m.confusion;
+    const rows = counts.map((row, i) => [
+      `<th>${esc(m.classes![i]!)}</th>`,
+      ...row.map((v, j) => {
+        const f = rowNormalized[i]![j]!;
+        const colour = i === j ? `rgba(0,114,178,${(0.1 + 0.75 * f).toFixed(3)})` : `rgba(213,94,0,${(f > 0 ? 0.1 + 0.75 * f : 0).toFixed(3)})`;
+        return `<td class="cell" style="background:${colour}" title="${esc(`${(100 * f).toFixed(1)} % of ${m.classes![i]}`)}">${v}<br><span class="note">${(100 * f).toFixed(0)} %</span></td>`;
+      }),
+    ]);
+    return `<h3>Confusion matrix</h3>
+<p class="note">Rows: true class; columns: predicted class. Counts, and the share of each true class (shading).</p>
+<table class="confusion"><thead><tr><th>true \\ predicted</th>${m.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
+  }
+  const truth = d.predictions.map((p) => Number(p.truth));
+  const pred = d.predictions.map((p) => Number(p.predicted));
+  return `<h3>Parity plot</h3>${paritySvg({ id: 'parity', title: `Predicted against true ${d.run.target}`, unitTitle: d.run.target, truth, predicted: pred, names: d.predictions.map((p) => p.key) })}`;
+}
+
+function interpretationSection(d: ReportData): string {
+  const reverse = d.data.axisUnit === 'cm-1' && (d.cam?.axis ?? d.vip?.axis ?? [0, 1])[0]! > (d.cam?.axis ?? d.vip?.axis ?? [0, 1]).at(-1)!;
+  if (d.cam) {
+    const c = d.cam;
+    const charts = c.classMeans.map((m, i) => {
+      const peak = m.cam.reduce((best, v, t) => (v > m.cam[best]! ? t : best), 0);
+      return `${lineChartSvg({
+        id: `cam-${i}`,
+        title: `${d.run.task === 'classification' ? `Class ${m.className}` : m.className}: mean spectrum and activation map (${m.samples} training spectra)`,
+        xTitle: axisTitle(c.axisUnit),
+        yTitle: 'mean spectrum (after the recipe)',
+        rightTitle: c.method === 'cam' ? 'class activation' : 'Grad-CAM',
+        reverse,
+        series: [
+          { label: 'mean spectrum', colour: classColour(i), x: c.axis, y: m.spectrum },
+          { label: 'activation map', colour: '#5b6573', dash: true, right: true, x: c.axis, y: m.cam },
+        ],
+        height: 260,
+      })}<p class="note">Highest activation at ${esc(fmtNumber(c.axis[peak]!))} ${esc(c.axisUnit === 'index' ? '(point index)' : axisTitle(c.axisUnit))}.</p>`;
+    });
+    return `<section id="interpretation"><h2>Activation maps</h2>
+<p>${c.method === 'cam' ? 'Class activation maps (CAM): the output weights of each class applied to the last convolutional features before global average pooling; their mean over the axis is the class score (minus its bias).' : 'Grad-CAM: the last convolutional block’s features weighted by the position-averaged gradient of the class score, negative parts set to zero.'} Each map is averaged over the training spectra of its class and drawn over their mean spectrum.</p>
+${charts.join('\n')}
+</section>`;
+  }
+  if (d.vip) {
+    const chart = lineChartSvg({
+      id: 'vip',
+      title: 'Variable importance in projection (VIP)',
+      xTitle: axisTitle(d.data.axisUnit),
+      yTitle: 'VIP',
+      reverse,
+      series: [
+        { label: 'VIP', colour: '#0072b2', x: d.vip.axis, y: d.vip.values },
+        { label: 'VIP = 1', colour: '#8a93a0', dash: true, x: [d.vip.axis[0]!, d.vip.axis.at(-1)!], y: [1, 1] },
+      ],
+    });
+    const above = d.vip.values.filter((v) => v > 1).length;
+    return `<section id="interpretation"><h2>VIP scores</h2>
+<p>${above} of ${d.vip.values.length} points have VIP &gt; 1 (the usual “important” cut).</p>
+${chart}
+</section>`;
+  }
+  return '';
+}
+
+/** The whole report as one HTML document. */
+export function renderReport(d: ReportData): string {
+  const sections = [dataSection(d), recipeSection(d), validationSection(d), modelSection(d), trainingSection(d), metricsSection(d), interpretationSection(d)];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Spectra Desk">
+<title>${esc(d.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(d.title)}</h1>
+<p class="meta">${esc(d.run.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.run.target)}</strong> · run ${d.run.id} · ${esc(d.run.status)} · finished ${esc(d.run.finishedAt ?? '–')}</p>
+</header>
+${sections.filter(Boolean).join('\n')}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,166 @@
+/**
+ * Exporting runs (UCR Coffee, given split): a short CNN run and a PLS-DA run, written to a temp
+ * folder. The exported metrics must equal the run's stored metrics and a recomputation from the
+ * exported predictions; the report must be self-contained; cam.csv must cover the model axis.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../src-main/db/connection';
+import { importFiles } from '../../src-main/services/import';
+import { startTraining } from '../../src-main/services/train';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { getRun } from '../../src-main/db/runs';
+import { camForRun, exportRun, type ExportedMetrics } from '../../src-main/services/export';
+import { classificationMetrics } from '../../src-main/common/ml/metrics';
+import { fixture } from '../helpers/datasets';
+
+const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
+let dir = '';
+let project = '';
+let cnnRun = 0;
+let plsRun = 0;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-export-'));
+  project = path.join(dir, 'coffee.spectra');
+  const db = openProject(project, { create: true });
+  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
+  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')], dataset: 'Coffee', splitTag: 'test' });
+  const cnn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 1, epochs: 150, engine: 'wasm', threads: 1 }, { spawn }).outcome;
+  const pls = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }, { spawn }).outcome;
+  expect([cnn.status, pls.status]).toEqual(['done', 'done']);
+  cnnRun = cnn.runId;
+  plsRun = pls.runId;
+  db.close();
+}, 300_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Minimal RFC 4180 reader for the exported files (quoted fields, no embedded newlines). */
+function readCsv(file: string): string[][] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const out: string[] = [];
+      let cur = '';
+      let quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i]!;
+        if (quoted) {
+          if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
+          else if (ch === '"') quoted = false;
+          else cur += ch;
+        } else if (ch === '"') quoted = true;
+        else if (ch === ',') out.push(cur), (cur = '');
+        else cur += ch;
+      }
+      out.push(cur);
+      return out;
+    });
+}
+
+function checkCommon(out: string, runId: number): ExportedMetrics {
+  const db = openProject(project);
+  const stored = getRun(db, runId).metrics as { test: Record<string, number>; testDetail: { confusion: number[][] } };
+  db.close();
+  const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as ExportedMetrics;
+  expect(metrics.stored).toEqual(stored);
+  for (const k of ['accuracy', 'balancedAccuracy', 'macroF1']) expect(metrics.test[k]).toBeCloseTo(stored.test[k]!, 12);
+  expect(metrics.confusion!.counts).toEqual(stored.testDetail.confusion);
+  expect(metrics.recomputedPredictionsAgree).toBe(true);
+  expect(metrics.rocAuc!.macro).toBeGreaterThan(0.5);
+
+  // Recomputed from predictions.csv alone.
+  const [head, ...rows] = readCsv(path.join(out, 'predictions.csv'));
+  expect(head!.slice(0, 4)).toEqual(['sample_id', 'key', 'truth', 'predicted']);
+  expect(rows).toHaveLength(28);
+  const classes = metrics.classes!;
+  const m = classificationMetrics(
+    rows.map((r) => classes.indexOf(r[2]!)),
+    rows.map((r) => classes.indexOf(r[3]!)),
+    classes.length,
+  );
+  expect(metrics.test.accuracy).toBeCloseTo(m.accuracy, 12);
+  expect(metrics.test.macroF1).toBeCloseTo(m.macroF1, 12);
+  expect(metrics.confusion!.counts).toEqual(m.confusion);
+  expect(metrics.perClass!.map((c) => c.support)).toEqual([...m.perClass.map((c) => c.support)]);
+
+  const csv = readCsv(path.join(out, 'metrics.csv'));
+  expect(csv[0]).toEqual(['metric', 'value']);
+  expect(Number(csv.find((r) => r[0] === 'accuracy')![1])).toBeCloseTo(m.accuracy, 12);
+  expect(Number(csv.find((r) => r[0] === `confusion[${classes[0]}→${classes[0]}]`)![1])).toBe(m.confusion[0]![0]);
+
+  const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  expect(html.startsWith('<!doctype html>')).toBe(true);
+  expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+  expect(html).not.toMatch(/<script|<link|@import|url\(\s*["']?http/i);
+  expect(html).toContain('@media print');
+  const confusion = /<table class="confusion">([\s\S]*?)<\/table>/.exec(html)![1]!;
+  const cells = [...confusion.matchAll(/<td class="cell"[^>]*>(\d+)<br>/g)].map((x) => Number(x[1]));
+  expect(cells).toEqual(m.confusion.flat());
+  for (const tag of ['section', 'table', 'svg', 'tr', 'td', 'th']) {
+    const open = html.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0;
+    const close = html.match(new RegExp(`</${tag}>`, 'g'))?.length ?? 0;
+    expect(`${tag}: ${close}`).toBe(`${tag}: ${open}`);
+  }
+  expect(JSON.parse(fs.readFileSync(path.join(out, 'pipeline.json'), 'utf8'))).toMatchObject({ classes: ['0', '1'], axis: { unit: 'index' } });
+  return metrics;
+}
+
+describe('export', () => {
+  it('a CNN run: every file, metrics equal to the stored ones and to a recomputation, a self-contained report, cam.csv over the axis', () => {
+    const out = path.join(dir, 'cnn-export');
+    const db = openProject(project);
+    const result = exportRun(db, cnnRun, out);
+    db.close();
+    expect(result.files).toEqual(expect.arrayContaining(['pipeline.json', 'metrics.json', 'metrics.csv', 'predictions.csv', 'cam.csv', 'report.html']));
+    checkCommon(out, cnnRun);
+    const cam = readCsv(path.join(out, 'cam.csv'));
+    expect(cam[0]).toEqual(['axis_index', '0', '1']);
+    expect(cam).toHaveLength(1 + 286);
+    expect(cam.slice(1).every((r) => r.length === 3 && r.every((v) => Number.isFinite(Number(v))))).toBe(true);
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Activation maps');
+    expect(html).toContain('Loss per epoch');
+  }, 60_000);
+
+  it('a PLS-DA run: the same files without cam.csv, VIP in the report', () => {
+    const out = path.join(dir, 'pls-export');
+    const db = openProject(project);
+    const result = exportRun(db, plsRun, out);
+    db.close();
+    expect(result.files).not.toContain('cam.csv');
+    expect(fs.existsSync(path.join(out, 'cam.csv'))).toBe(false);
+    const metrics = checkCommon(out, plsRun);
+    expect(metrics.rocAuc!.source).toContain('PLS-DA');
+    expect(fs.readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('VIP scores');
+  }, 60_000);
+
+  it('activation maps of the CNN run: one mean map per class over the 286 points; where they peak', () => {
+    const db = openProject(project);
+    const cam = camForRun(db, cnnRun, { sampleIds: [1, 2] });
+    db.close();
+    expect(cam.method).toBe('cam');
+    expect(cam.axis).toHaveLength(286);
+    expect(cam.classMeans.map((m) => [m.className, m.samples, m.cam.length])).toEqual([
+      ['0', 14, 286],
+      ['1', 14, 286],
+    ]);
+    expect(cam.samples!.map((s) => s.cams.length)).toEqual([2, 2]);
+    const peaks = cam.classMeans.map((m) => {
+      const order = m.cam.map((v, t) => [v, t] as const).sort((a, b) => b[0] - a[0]);
+      return { className: m.className, peak: cam.axis[order[0]![1]], top5: order.slice(0, 5).map(([, t]) => cam.axis[t]) };
+    });
+    console.log(`Coffee CNN activation peaks (axis = point index): ${JSON.stringify(peaks)}`);
+  });
+
+  it('unknown and unfinished runs are refused with a message', () => {
+    const db = openProject(project);
+    expect(() => exportRun(db, 999, path.join(dir, 'x'))).toThrow('Run 999 does not exist in this project.');
+    expect(() => camForRun(db, plsRun)).toThrow('is a PLS model');
+    db.close();
+  });
+});
