@@ -1,0 +1,331 @@
+/**
+ * Model packages: a folder that predicts without the project it came from.
+ *
+ * - `model.json`: networks as a TensorFlow.js layers model (`modelTopology` — Sequential, or the
+ *   functional format when the network has residual blocks — and a `weightsManifest` pointing at
+ *   `weights.bin`, tfjs weight names); classification models end in a softmax, so
+ *   `tf.loadLayersModel` gives class probabilities. PLS models: the PLS model JSON
+ *   (`coefficients`, `intercepts`, loadings, …; no `weights.bin`).
+ * - `weights.bin`: little-endian float32 weights in manifest order (networks).
+ * - `spectra-desk.json`: what prediction needs besides the model — task, classes, the raw axis
+ *   and its unit, the recipe with its fitted state, input and target scaling, the out-of-model
+ *   check (fitted on the run's training spectra: T² and Q limits and the PCA or PLS statistics
+ *   behind them), our own layer list, the app version and the engine the run trained on.
+ * - `pipeline.json`: the recipe spec (resolved), usable with `spectra-desk preprocess --pipeline`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/connection';
+import { getRun } from '../db/runs';
+import { UserError } from '../common/errors';
+import type { AxisUnit } from '../common/domain/spectra';
+import { convGeometry, poolGeometry, shortcutStride, type LayerSpec } from '../common/ml/model';
+import type { TaskSpec } from '../common/ml/protocol';
+import type { PlsModel } from '../common/ml/pls';
+import type { FittedPipeline } from '../common/preprocessing/pipeline';
+import { Net } from '../ml/engine/net';
+import { createJsKernels } from '../ml/kernels/js';
+import { loadPredictor, type NetworkModel, type OutlierModel, type Predictor } from './predict';
+import { APP_VERSION } from './version';
+
+export const PACKAGE_FORMAT = 'spectra-desk-model';
+export const PACKAGE_VERSION = 1;
+
+/** The contents of `spectra-desk.json`. */
+export interface PackageManifest {
+  format: typeof PACKAGE_FORMAT;
+  formatVersion: number;
+  appVersion: string;
+  createdAt: string;
+  /** Where the model was trained: run id, dataset, target column, engine and library versions. */
+  trainedOn: { runId: number; dataset: string; targetColumn: string; backend: string | null; versions: Record<string, unknown> | null; createdAt: string; finishedAt: string | null };
+  kind: 'network' | 'pls';
+  model: string;
+  task: 'classification' | 'regression';
+  classes: string[];
+  /** What model.json's output is. */
+  output: string;
+  /** The raw axis new spectra are resampled onto, and its unit. */
+  axis: { unit: AxisUnit; values: number[] };
+  /** The model's input axis after the recipe. */
+  modelAxis: number[];
+  recipe: FittedPipeline | null;
+  inputScaling: { mean: number; std: number; note: string };
+  targetScaling: { mean: number; std: number } | null;
+  network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec; kernels: string } | null;
+  outOfModel: (OutlierModel & { note: string }) | null;
+}
+
+/** tfjs layer name of one of our layers ("5_residual/1_conv1d" → "l5_residual_1_conv1d"). */
+function tfLayerName(ours: string): string {
+  return `l${ours.replace(/\//g, '_')}`;
+}
+
+/** tfjs weight name of one of our parameter or state names ("3_batchNorm/moving_mean" → "l3_batchNorm/moving_mean"). */
+export function tfWeightName(ours: string): string {
+  const cut = ours.lastIndexOf('/');
+  return `${tfLayerName(ours.slice(0, cut))}/${ours.slice(cut + 1)}`;
+}
+
+type KerasLayer = { class_name: string; config: Record<string, unknown>; name?: string; inbound_nodes?: unknown[] };
+
+function kerasLayer(l: LayerSpec, name: string): KerasLayer | null {
+  const base = { name, trainable: true, dtype: 'float32' };
+  switch (l.type) {
+    case 'conv1d':
+      return { class_name: 'Conv1D', config: { ...base, filters: l.filters, kernel_size: [l.kernelSize], strides: [l.strides], padding: l.padding, data_format: 'channels_last', dilation_rate: [l.dilation], activation: 'linear', use_bias: l.useBias } };
+    case 'batchNorm':
+      return { class_name: 'BatchNormalization', config: { ...base, axis: -1, momentum: l.momentum, epsilon: l.epsilon, center: true, scale: true } };
+    case 'relu':
+      return { class_name: 'Activation', config: { ...base, activation: 'relu' } };
+    case 'maxPool1d':
+    case 'avgPool1d':
+      return { class_name: l.type === 'maxPool1d' ? 'MaxPooling1D' : 'AveragePooling1D', config: { ...base, pool_size: [l.poolSize], strides: [l.strides ?? l.poolSize], padding: 'valid' } };
+    case 'globalAvgPool1d':
+      return { class_name: 'GlobalAveragePooling1D', config: { ...base, data_format: 'channels_last' } };
+    case 'flatten':
+      return { class_name: 'Flatten', config: base };
+    case 'dropout':
+      return { class_name: 'Dropout', config: { ...base, rate: l.rate } };
+    case 'dense':
+      return { class_name: 'Dense', config: { ...base, units: l.units, activation: 'linear', use_bias: l.useBias } };
+    case 'residual':
+      return null;
+  }
+}
+
+/**
+ * The Keras/tfjs topology of a network: Sequential when it has no residual blocks, else the
+ * functional format (blocks become an Add of the body and the shortcut, as Net computes them).
+ */
+export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }): Record<string, unknown> {
+  const outputs = network.task.kind === 'classification' ? network.task.classes : 1;
+  const all: LayerSpec[] = [...network.layers, { type: 'dense', units: outputs, useBias: true }];
+  const batchInputShape = [null, ...network.input];
+  const softmax: KerasLayer | null = network.task.kind === 'classification' ? { class_name: 'Activation', config: { name: 'probabilities', trainable: true, dtype: 'float32', activation: 'softmax' } } : null;
+  const keras = { keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+  if (!all.some((l) => l.type === 'residual')) {
+    const layers = all.map((l, i) => kerasLayer(l, tfLayerName(`${i + 1}_${l.type}`))!);
+    layers[0]!.config.batch_input_shape = batchInputShape;
+    if (softmax) layers.push(softmax);
+    return { class_name: 'Sequential', config: { name: 'spectra_desk', layers }, ...keras };
+  }
+  const nodes: KerasLayer[] = [{ class_name: 'InputLayer', name: 'input', config: { name: 'input', batch_input_shape: batchInputShape, dtype: 'float32', sparse: false }, inbound_nodes: [] }];
+  const add = (layer: KerasLayer, inputs: string[]): string => {
+    const name = layer.config.name as string;
+    nodes.push({ ...layer, name, inbound_nodes: [inputs.map((i) => [i, 0, 0, {}])] });
+    return name;
+  };
+  // Mirrors Net's Residual: a shape-changing body gets a 1×1 convolution + batch norm shortcut.
+  const walk = (layers: LayerSpec[], prefix: string, input: string, shape: [number, number] | [number]): { out: string; shape: [number, number] | [number] } => {
+    let current = input;
+    let s = shape;
+    layers.forEach((l, i) => {
+      const ours = `${prefix}${i + 1}_${l.type}`;
+      if (l.type === 'residual') {
+        const body = walk(l.layers, `${ours}/`, current, s);
+        let shortcut = current;
+        const same = body.shape.length === s.length && body.shape.every((v, j) => v === s[j]);
+        if (!same) {
+          const [L] = s as [number, number];
+          const [lOut, cOut] = body.shape as [number, number];
+          const stride = shortcutStride(L, lOut);
+          shortcut = add(kerasLayer({ type: 'conv1d', filters: cOut, kernelSize: 1, strides: stride, dilation: 1, padding: 'same', useBias: false }, tfLayerName(`${ours}/shortcut_conv`))!, [current]);
+          shortcut = add(kerasLayer({ type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 }, tfLayerName(`${ours}/shortcut_bn`))!, [shortcut]);
+        }
+        current = add({ class_name: 'Add', config: { name: tfLayerName(ours), trainable: true, dtype: 'float32' } }, [body.out, shortcut]);
+        s = body.shape;
+        return;
+      }
+      current = add(kerasLayer(l, tfLayerName(ours))!, [current]);
+      s = nextShape(l, s);
+    });
+    return { out: current, shape: s };
+  };
+  let { out } = walk(all, '', 'input', network.input);
+  if (softmax) out = add(softmax, [out]);
+  return { class_name: 'Model', config: { name: 'spectra_desk', layers: nodes, input_layers: [['input', 0, 0]], output_layers: [[out, 0, 0]] }, ...keras };
+}
+
+function nextShape(l: LayerSpec, s: [number, number] | [number]): [number, number] | [number] {
+  switch (l.type) {
+    case 'conv1d':
+      return [convGeometry(s[0], l.kernelSize, l.strides, l.dilation, l.padding).lOut, l.filters];
+    case 'maxPool1d':
+    case 'avgPool1d':
+      return [poolGeometry(s[0], l.poolSize, l.strides ?? l.poolSize), s[1]!];
+    case 'globalAvgPool1d':
+      return [s[1]!];
+    case 'flatten':
+      return [s.length === 2 ? s[0] * s[1]! : s[0]];
+    case 'dense':
+      return [l.units];
+    default:
+      return s;
+  }
+}
+
+/** Parameter and state layout of a network (names, shapes, offsets), from our engine. */
+function layoutOf(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }) {
+  const net = new Net(createJsKernels(), { layers: network.layers, input: network.input, task: network.task, maxBatch: 1, seed: 0 });
+  return { params: net.params, state: net.stateInfo };
+}
+
+function writeJson(file: string, value: unknown): void {
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 1)}\n`);
+}
+
+function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManifest {
+  return {
+    format: PACKAGE_FORMAT,
+    formatVersion: PACKAGE_VERSION,
+    appVersion: APP_VERSION,
+    createdAt: new Date().toISOString(),
+    trainedOn: { runId: run.id, dataset: run.datasetName, targetColumn: run.targetColumn, backend: run.backend, versions: run.versions, createdAt: run.createdAt, finishedAt: run.finishedAt },
+    kind: p.pls ? 'pls' : 'network',
+    model: p.model,
+    task: p.task,
+    classes: p.classes,
+    output: p.pls
+      ? p.task === 'classification'
+        ? 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per class (one-hot); the class is the largest'
+        : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
+      : p.task === 'classification'
+        ? 'tfjs layers model: class probabilities (softmax), one column per class'
+        : 'tfjs layers model: one standardised value; value = output·targetScaling.std + targetScaling.mean',
+    axis: { unit: p.axisUnit, values: Array.from(p.rawAxis) },
+    modelAxis: Array.from(p.modelAxis),
+    recipe: p.recipe,
+    inputScaling: { ...p.inputScaling, note: 'model input = (recipe output − mean) / std, every point alike' },
+    targetScaling: p.targetScaling,
+    network: p.network ? { layers: p.network.layers, input: p.network.input, task: p.network.task, kernels: p.kernels } : null,
+    outOfModel: p.outlier
+      ? {
+          ...p.outlier,
+          note:
+            p.outlier.kind === 'pls'
+              ? 'Hotelling T² and Q of the PLS X scores of the scaled recipe output (see PLS model); out of model when either exceeds its 95 % limit'
+              : 'Hotelling T² and Q of a PCA of the penultimate-layer features (the input of the last dense layer); out of model when either exceeds its 95 % limit',
+        }
+      : null,
+  };
+}
+
+/**
+ * Writes a run's model package into `dir` (created when missing; a folder holding anything but
+ * a previous package is refused).
+ * @returns the files written, relative to `dir`
+ */
+export function writeModelPackage(db: Db, runId: number, dir: string): { files: string[]; manifest: PackageManifest } {
+  const p = loadPredictor(db, runId);
+  const run = getRun(db, runId);
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new UserError('BAD_INPUT', `${dir} is a file; give a folder for the model package.`, { file: dir });
+    const there = fs.readdirSync(dir);
+    if (there.length && !there.includes('spectra-desk.json')) throw new UserError('CONFLICT', `Folder ${dir} is not empty; choose a new folder for the model package.`, { file: dir });
+  } else fs.mkdirSync(dir, { recursive: true });
+  const manifest = manifestOf(p, run);
+  const files = ['model.json', 'spectra-desk.json', 'pipeline.json'];
+  if (p.network) {
+    const { params, state } = layoutOf(p.network);
+    const entries = [...params.map((x) => ({ info: x, from: p.network!.weights })), ...state.map((x) => ({ info: x, from: p.network!.state }))];
+    const bin = new Float32Array(entries.reduce((a, e) => a + e.info.size, 0));
+    let at = 0;
+    for (const e of entries) {
+      bin.set(e.from.subarray(e.info.offset, e.info.offset + e.info.size), at);
+      at += e.info.size;
+    }
+    fs.writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(bin.buffer));
+    writeJson(path.join(dir, 'model.json'), {
+      format: 'layers-model',
+      generatedBy: `Spectra Desk ${APP_VERSION}`,
+      convertedBy: null,
+      modelTopology: tfjsTopology(p.network),
+      weightsManifest: [{ paths: ['weights.bin'], weights: entries.map((e) => ({ name: tfWeightName(e.info.name), shape: e.info.shape, dtype: 'float32' })) }],
+    });
+    files.push('weights.bin');
+  } else {
+    writeJson(path.join(dir, 'model.json'), p.pls);
+    fs.rmSync(path.join(dir, 'weights.bin'), { force: true });
+  }
+  writeJson(path.join(dir, 'spectra-desk.json'), manifest);
+  writeJson(path.join(dir, 'pipeline.json'), p.recipe ? p.recipe.spec : { schemaVersion: 1, steps: [] });
+  return { files, manifest };
+}
+
+function readJson<T>(dir: string, name: string): T {
+  const file = path.join(dir, name);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError('NOT_FOUND', `${dir} is not a Spectra Desk model package: ${name} is missing. Export one with spectra-desk export-model.`, { file: name });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `${name} in ${dir} is not valid JSON (${(err as Error).message}).`, { file: name });
+  }
+}
+
+/** A predictor from a model package folder alone (no project). */
+export function readModelPackage(dir: string): Predictor {
+  const m = readJson<PackageManifest>(dir, 'spectra-desk.json');
+  if (m.format !== PACKAGE_FORMAT) throw new UserError('BAD_INPUT', `${dir}/spectra-desk.json is not a Spectra Desk model manifest.`, { file: 'spectra-desk.json' });
+  if (m.formatVersion > PACKAGE_VERSION) throw new UserError('BAD_INPUT', `The model package in ${dir} was written by a newer Spectra Desk (${m.appVersion}); update the app to use it.`, { file: 'spectra-desk.json' });
+  let network: NetworkModel | null = null;
+  let pls: PlsModel | null = null;
+  if (m.kind === 'pls') pls = readJson<PlsModel>(dir, 'model.json');
+  else {
+    const spec = m.network!;
+    const model = readJson<{ weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[] }>(dir, 'model.json');
+    const { params, state } = layoutOf(spec);
+    const weights = new Float32Array(params.reduce((a, x) => a + x.size, 0));
+    const stateValues = new Float32Array(state.reduce((a, x) => a + x.size, 0));
+    const slots = new Map<string, { to: Float32Array; offset: number; size: number }>();
+    for (const x of params) slots.set(tfWeightName(x.name), { to: weights, offset: x.offset, size: x.size });
+    for (const x of state) slots.set(tfWeightName(x.name), { to: stateValues, offset: x.offset, size: x.size });
+    const filled = new Set<string>();
+    for (const group of model.weightsManifest) {
+      const bytes = Buffer.concat(group.paths.map((f) => fs.readFileSync(path.join(dir, f))));
+      const copy = new Uint8Array(bytes.byteLength);
+      copy.set(bytes);
+      const values = new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
+      let at = 0;
+      for (const w of group.weights) {
+        const size = w.shape.reduce((a, b) => a * b, 1);
+        const slot = slots.get(w.name);
+        if (!slot || slot.size !== size || at + size > values.length) throw new UserError('BAD_INPUT', `model.json in ${dir}: weight ${w.name} does not fit the network in spectra-desk.json.`, { file: 'model.json' });
+        slot.to.set(values.subarray(at, at + size), slot.offset);
+        filled.add(w.name);
+        at += size;
+      }
+    }
+    const missing = [...slots.keys()].filter((k) => !filled.has(k));
+    if (missing.length) throw new UserError('BAD_INPUT', `model.json in ${dir} lacks weights ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}.`, { file: 'model.json' });
+    network = { layers: spec.layers, input: spec.input, task: spec.task, weights, state: stateValues };
+  }
+  let outlier: OutlierModel | null = null;
+  if (m.outOfModel) {
+    const { note: _note, ...rest } = m.outOfModel;
+    void _note;
+    outlier = rest as OutlierModel;
+  }
+  return {
+    source: `model package ${path.basename(path.resolve(dir))}`,
+    model: m.model,
+    task: m.task,
+    targetColumn: m.trainedOn.targetColumn,
+    classes: m.classes,
+    rawAxis: Float64Array.from(m.axis.values),
+    axisUnit: m.axis.unit,
+    modelAxis: Float64Array.from(m.modelAxis),
+    recipe: m.recipe,
+    inputScaling: { mean: m.inputScaling.mean, std: m.inputScaling.std },
+    targetScaling: m.targetScaling,
+    network,
+    pls,
+    outlier,
+    kernels: m.network?.kernels === 'js' ? 'js' : 'wasm-simd',
+  };
+}

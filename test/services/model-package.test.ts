@@ -1,0 +1,130 @@
+/**
+ * Model packages (UCR Coffee): a package written from one project predicts the same numbers
+ * from the folder alone and in a fresh project, and its model.json loads in TensorFlow.js
+ * (tfjs-layers on the CPU backend) with the same class probabilities.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { openProject } from '../../src-main/db/connection';
+import { loadSpectra, loadAxis, datasetIdByNameOrId } from '../../src-main/db/datasets';
+import { importFiles } from '../../src-main/services/import';
+import { startTraining } from '../../src-main/services/train';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { loadPredictor, modelInputs, onModelAxis, predictSpectra, type Prediction, type SpectrumInput } from '../../src-main/services/predict';
+import { readModelPackage, writeModelPackage } from '../../src-main/services/model-package';
+import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
+import { parseFile } from '../../src-main/io';
+import { fixture } from '../helpers/datasets';
+
+const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
+const TEST_FILE = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-package-'));
+const project = path.join(dir, 'coffee.spectra');
+const runs: Record<'cnn' | 'resnet1d' | 'pls', number> = { cnn: 0, resnet1d: 0, pls: 0 };
+
+function fileSpectra(file: string): SpectrumInput[] {
+  const batch = parseFile(new Uint8Array(fs.readFileSync(file)), path.basename(file));
+  return batch.samples.map((s) => ({ key: s.id, axis: batch.axes[s.axis]!.values, values: s.channels[0]!, unit: batch.axes[s.axis]!.unit, file: path.basename(file) }));
+}
+
+/** Largest |Δ| over every number of two prediction lists (probabilities or values, T², Q, limits). */
+function maxDelta(a: Prediction[], b: Prediction[]): number {
+  let d = 0;
+  a.forEach((x, i) => {
+    const y = b[i]!;
+    expect(y.key).toBe(x.key);
+    expect(y.predicted).toBe(typeof x.predicted === 'number' ? y.predicted : x.predicted);
+    const xs = [...(x.probabilities ?? []), typeof x.predicted === 'number' ? x.predicted : 0, x.t2, x.q, x.t2Limit, x.qLimit];
+    const ys = [...(y.probabilities ?? []), typeof y.predicted === 'number' ? y.predicted : 0, y.t2, y.q, y.t2Limit, y.qLimit];
+    xs.forEach((v, j) => (d = Math.max(d, Math.abs(v - ys[j]!))));
+  });
+  return d;
+}
+
+beforeAll(async () => {
+  const db = openProject(project, { create: true });
+  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
+  await importFiles(db, { files: [TEST_FILE], dataset: 'Coffee', splitTag: 'test' });
+  const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'snv' }, { kind: 'savitzkyGolay', params: { windowSize: 7, polynomial: 2, derivative: 1 } }, { kind: 'meanCenter' }] });
+  for (const model of ['cnn', 'resnet1d', 'pls'] as const) {
+    const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model, validation: { kind: 'given' }, seed: 5, epochs: 4, pipeline, ...(model === 'pls' ? { components: 4 } : {}) }, { spawn }).outcome;
+    expect(o.status).toBe('done');
+    runs[model] = o.runId;
+  }
+  db.close();
+}, 180_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('model package', () => {
+  for (const model of ['cnn', 'resnet1d', 'pls'] as const) {
+    it(`${model}: the package alone and a fresh project predict what the project predicts`, async () => {
+      const db = openProject(project);
+      const out = path.join(dir, `${model}-package`);
+      const { files } = writeModelPackage(db, runs[model], out);
+      expect(files.sort()).toEqual(model === 'pls' ? ['model.json', 'pipeline.json', 'spectra-desk.json'] : ['model.json', 'pipeline.json', 'spectra-desk.json', 'weights.bin']);
+      expect(fs.readdirSync(out).sort()).toEqual(files.sort());
+      const spectra = fileSpectra(TEST_FILE);
+      const reference = predictSpectra(loadPredictor(db, runs[model]), spectra);
+      db.close();
+
+      // The folder alone, moved elsewhere.
+      const moved = path.join(dir, 'moved', model);
+      fs.mkdirSync(path.dirname(moved), { recursive: true });
+      fs.renameSync(out, moved);
+      const pkg = readModelPackage(moved);
+      expect(pkg.classes).toEqual(['0', '1']);
+      const alone = predictSpectra(pkg, spectra);
+      expect(maxDelta(reference, alone)).toBeLessThanOrEqual(1e-6);
+      expect(alone).toEqual(reference);
+
+      // A fresh project: the spectra imported there, predicted with the package.
+      const fresh = openProject(path.join(dir, `fresh-${model}.spectra`), { create: true });
+      await importFiles(fresh, { files: [TEST_FILE], dataset: 'New' });
+      const id = datasetIdByNameOrId(fresh, 'New');
+      const stored = loadSpectra(fresh, id);
+      const { values: axis, unit } = loadAxis(fresh, stored[0]!.axisId);
+      const inFresh = predictSpectra(pkg, stored.map((s) => ({ key: s.key, axis, unit, values: s.channels[0]! })));
+      fresh.close();
+      expect(maxDelta(reference, inFresh)).toBeLessThanOrEqual(1e-6);
+    }, 60_000);
+  }
+
+  for (const model of ['cnn', 'resnet1d'] as const) {
+    it(`${model}: model.json loads in tfjs-layers and gives our class probabilities`, async () => {
+      const db = openProject(project);
+      const out = path.join(dir, `${model}-tfjs`);
+      writeModelPackage(db, runs[model], out);
+      db.close();
+      const pkg = readModelPackage(out);
+      const spectra = fileSpectra(TEST_FILE);
+      const ours = predictSpectra(pkg, spectra);
+      const json = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+      const bin = fs.readFileSync(path.join(out, 'weights.bin'));
+      const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+      await tf.setBackend('cpu');
+      const net = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }));
+      const L = pkg.rawAxis.length;
+      const raw = new Float64Array(spectra.length * L);
+      spectra.forEach((s, i) => raw.set(onModelAxis(pkg, s), i * L));
+      const x = modelInputs(pkg, raw, spectra.length, spectra.map((s) => s.key));
+      const y = net.predict(tf.tensor3d(x, [spectra.length, pkg.modelAxis.length, 1])) as tf.Tensor;
+      const probs = (await y.data()) as Float32Array;
+      let d = 0;
+      ours.forEach((r, i) => r.probabilities!.forEach((v, c) => (d = Math.max(d, Math.abs(v - probs[i * 2 + c]!)))));
+      expect(d).toBeLessThan(1e-4);
+      y.dispose();
+      net.dispose();
+    }, 60_000);
+  }
+
+  it('a folder that is not a package is refused with what is missing', () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    expect(() => readModelPackage(empty)).toThrow(`${empty} is not a Spectra Desk model package: spectra-desk.json is missing. Export one with spectra-desk export-model.`);
+  });
+});
