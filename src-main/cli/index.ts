@@ -1,6 +1,9 @@
 import { runCli } from './run';
+import { exportCommand } from './export';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+const argv = process.argv.slice(2);
+const streams = { stdout: process.stdout, stderr: process.stderr };
+(argv[0] === 'export' ? exportCommand(argv.slice(1), streams) : runCli(argv, streams)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -403,7 +403,7 @@ export function exportRun(db: Db, runId: number, dir: string, opts: ExportOption
   }
   const files: string[] = [];
   const notes: string[] = [];
-  const total = isNet(run) ? 7 : 6;
+  const total = isNet(run) ? 6 : 5;
   let done = 0;
   const write = (name: string, content: string | Buffer) => {
     fs.writeFileSync(path.join(dir, name), content);

@@ -128,7 +128,7 @@ function recipeSection(d: ReportData): string {
       )
     : '<p>No recipe: the model reads the spectra as imported.</p>';
   return `<section id="recipe"><h2>Recipe</h2>
-<p>${d.recipe.name ? `Saved recipe <strong>${esc(d.recipe.name)}</strong>` : 'Unnamed recipe'}${d.recipe.hash ? ` · <code>${esc(d.recipe.hash)}</code>` : ''}. Fitted steps learned from the training split only.</p>
+${d.recipe.steps.length ? `<p>${d.recipe.name ? `Saved recipe <strong>${esc(d.recipe.name)}</strong>` : 'Unnamed recipe'}${d.recipe.hash ? ` · <code>${esc(d.recipe.hash)}</code>` : ''}. Fitted steps learned from the training split only.</p>` : ''}
 ${steps}
 <p>Input scaling (fitted on the training spectra): (x − ${esc(num(d.recipe.inputScaling.mean, 6))}) / ${esc(num(d.recipe.inputScaling.std, 6))}.</p>
 </section>`;
