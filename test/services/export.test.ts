@@ -13,7 +13,8 @@ import { startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { getRun } from '../../src-main/db/runs';
 import { camForRun, exportRun, type ExportedMetrics } from '../../src-main/services/export';
-import { classificationMetrics } from '../../src-main/common/ml/metrics';
+import { classificationMetrics, regressionReport } from '../../src-main/common/ml/metrics';
+import { mulberry32 } from '../../src-main/common/ml/random';
 import { fixture } from '../helpers/datasets';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
@@ -167,4 +168,53 @@ describe('export', () => {
     expect(() => camForRun(db, plsRun)).toThrow('is a PLS model');
     db.close();
   });
+});
+
+/** 48 synthetic NIR-like spectra on 1100–1398 nm whose band at 1250 nm grows with `fat` (%), with a given split. */
+function regressionCsv(): string {
+  const rand = mulberry32(5);
+  const axis = Array.from({ length: 100 }, (_, j) => 1100 + 3 * j);
+  const rows = Array.from({ length: 48 }, (_, i) => {
+    const fat = 2 + 30 * rand();
+    const values = axis.map((x) => 0.3 + 0.002 * (x - 1100) + (fat / 40) * Math.exp(-(((x - 1250) / 25) ** 2)) + 0.01 * (rand() - 0.5));
+    return `s${i + 1},${i % 4 === 0 ? 'test' : 'train'},${fat.toFixed(3)},${values.map((v) => v.toFixed(5)).join(',')}`;
+  });
+  return `id,set,fat,${axis.join(',')}\n${rows.join('\n')}\n`;
+}
+
+describe('export of regression runs', () => {
+  it('PLS regression and a CNN on a value: rmse, mae, r², bias, SEP, RPD equal a recomputation from predictions.csv; parity plot; one CAM column', async () => {
+    const file = path.join(dir, 'fat.csv');
+    fs.writeFileSync(file, regressionCsv());
+    const db = openProject(path.join(dir, 'fat.spectra'), { create: true });
+    await importFiles(db, { files: [file], dataset: 'Fat', splitColumn: 'set' });
+    for (const model of ['pls', 'cnn'] as const) {
+      const o = await startTraining(db, { dataset: 'Fat', target: 'fat', model, validation: { kind: 'given' }, seed: 1, epochs: 30, engine: 'wasm', threads: 1 }, { spawn }).outcome;
+      expect(o.status).toBe('done');
+      const out = path.join(dir, `fat-${model}`);
+      const result = exportRun(db, o.runId, out);
+      const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as ExportedMetrics;
+      const [head, ...rows] = readCsv(path.join(out, 'predictions.csv'));
+      expect(head).toEqual(['sample_id', 'key', 'truth', 'predicted']);
+      expect(rows).toHaveLength(12);
+      const r = regressionReport(
+        rows.map((x) => Number(x[2])),
+        rows.map((x) => Number(x[3])),
+      );
+      for (const k of ['rmse', 'mae', 'r2', 'bias', 'sep', 'rpd'] as const) expect(metrics.test[k]).toBeCloseTo(r[k], 10);
+      const stored = (getRun(db, o.runId).metrics as { test: Record<string, number> }).test;
+      for (const k of ['rmse', 'mae', 'r2']) expect(metrics.test[k]).toBeCloseTo(stored[k]!, 10);
+      expect(metrics.recomputedPredictionsAgree).toBe(true);
+      const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+      expect(html).toContain('Parity plot');
+      expect(html).not.toContain('class="confusion"');
+      if (model === 'cnn') {
+        const cam = readCsv(path.join(out, 'cam.csv'));
+        expect(cam[0]).toEqual(['axis_nm', 'fat']);
+        expect(cam).toHaveLength(101);
+        expect(Number(cam[1]![0])).toBe(1100);
+      } else expect(result.files).not.toContain('cam.csv');
+    }
+    db.close();
+  }, 120_000);
 });
