@@ -22,7 +22,10 @@ import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import type { RunDetail, RunSummary, TestPrediction } from '../common/ipc/contract';
+import type { RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
+import { camForRun, runInputs } from './export';
+import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
+import type { PlsModel } from '../common/ml/pls';
 import type { EpochMessage } from '../common/ml/protocol';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
@@ -282,6 +285,7 @@ export class Session {
       const durationMs = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.createdAt) : null;
       return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs } satisfies RunDetail;
     },
+    'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
     'runs:delete': async ({ runId }) => {
       if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);
       deleteRun(this.requireDb(), runId);
@@ -353,4 +357,34 @@ function runSummary(r: RunRow, epochs: number): RunSummary {
     seed: r.seed,
     recipe: typeof r.config.recipe === 'string' ? r.config.recipe : null,
   };
+}
+
+/** Activation maps over the class means for networks; coefficients per class and VIP for PLS. */
+function interpretRun(db: Db, runId: number): RunInterpretation {
+  const run = getRun(db, runId);
+  if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ${run.status === 'running' ? 'is still training' : `ended as ${run.status}`}: there is no finished model to interpret.`);
+  if (run.model !== 'pls') {
+    const cam = camForRun(db, runId);
+    return {
+      kind: cam.method,
+      axis: Float64Array.from(cam.axis),
+      axisUnit: cam.axisUnit,
+      classes: cam.classMeans.map((c) => ({ name: c.className, samples: c.samples, spectrum: Float32Array.from(c.spectrum), importance: Float32Array.from(c.cam) })),
+      vip: null,
+    };
+  }
+  const stored = runArtifact(db, runId, 'pls-model.json');
+  if (!stored) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
+  const model = JSON.parse(stored.toString('utf8')) as PlsModel;
+  const split = run.split as { train: number[]; monitor?: number[] };
+  const inputs = runInputs(db, run, [...split.train, ...(split.monitor ?? [])]);
+  const L = inputs.axis.length;
+  const names = run.task === 'classification' ? ((run.config.classes as string[] | undefined) ?? []) : [run.targetColumn];
+  const classes = names.map((name, t) => {
+    const rows = inputs.labels.flatMap((v, i) => (run.task === 'regression' || String(v) === name ? [i] : []));
+    const mean = new Float32Array(L);
+    for (const r of rows) for (let j = 0; j < L; j++) mean[j]! += inputs.processed[r * L + j]! / rows.length;
+    return { name, samples: rows.length, spectrum: mean, importance: Float32Array.from(plsCoefficients(model, t)) };
+  });
+  return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes, vip: Float32Array.from(plsVip(model)) };
 }

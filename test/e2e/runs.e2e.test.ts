@@ -88,6 +88,11 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     const wrong = run.predictions.filter((p) => p.truth !== p.predicted).length;
     await main().getByText(`Misclassified test spectra (${wrong} of ${run.predictions.length})`).waitFor();
     await screenshot(page, '61-run-page-classification');
+    // Activation maps over the class means, with their peaks named.
+    await main().locator('[data-testid=cam-peaks] li').first().waitFor({ timeout: 60_000 });
+    expect(await main().locator('[data-testid=cam-peaks] li').allTextContents()).toEqual(run.classes.map((c) => expect.stringMatching(new RegExp(`^${c}: activation peaks at [\\d\\s.]+, [\\d\\s.]+, [\\d\\s.]+ \\(point index\\)$`))));
+    await main().locator('[data-testid=interpretation]').scrollIntoViewIfNeeded();
+    await screenshot(page, '64-run-page-activation-map');
   });
 
   it('shows a regression run page with a parity plot in the target units', async () => {
@@ -100,6 +105,9 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     await main().getByText('The ten test spectra predicted worst').waitFor();
     expect(await main().locator('[data-testid=worst-table] tbody tr').count()).toBe(10);
     await screenshot(page, '62-run-page-regression');
+    await main().locator('[data-testid=interpret-vip] canvas').first().waitFor({ timeout: 60_000 });
+    await main().locator('[data-testid=interpretation]').scrollIntoViewIfNeeded();
+    await screenshot(page, '65-run-page-pls-vip');
   });
 
   it('compares two runs with differing settings highlighted, then deletes one', async () => {

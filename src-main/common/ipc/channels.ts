@@ -36,6 +36,7 @@ export const CHANNELS = [
   'runs:list',
   'runs:get',
   'runs:delete',
+  'runs:interpret',
   'models:summary',
 ] as const satisfies readonly Channel[];
 

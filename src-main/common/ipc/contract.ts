@@ -104,6 +104,18 @@ export interface RunDetail extends RunSummary {
   durationMs: number | null;
 }
 
+/** What a model relies on, over its input axis (after the recipe). */
+export interface RunInterpretation {
+  /** `cam`: class activation maps (GAP networks); `grad-cam` for other CNNs; `pls`: coefficients and VIP. */
+  kind: 'cam' | 'grad-cam' | 'pls';
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  /** Per class (regression: one entry named after the target): the mean preprocessed training spectrum and the importance curve (mean map, or PLS coefficients). */
+  classes: { name: string; samples: number; spectrum: Float32Array; importance: Float32Array }[];
+  /** PLS only: variable importance in projection (VIP > 1: above-average importance). */
+  vip: Float32Array | null;
+}
+
 export interface TestPrediction {
   sampleId: number;
   key: string;
@@ -257,6 +269,8 @@ export const contract = {
   'runs:list': { input: empty, output: out<RunSummary[]>() },
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
+  /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
+  'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: id.nullable().optional() }).strict(), output: out<ModelSummary>() },
 } as const;
