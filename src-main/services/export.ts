@@ -28,6 +28,7 @@ import { createJsKernels } from '../ml/kernels/js';
 import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
 import { renderReport, type ReportData } from './report';
+import { writeModelPackage } from './model-package';
 
 /** The parts of a run's stored configuration export reads. */
 interface RunConfig {
@@ -389,7 +390,8 @@ export interface ExportOptions {
 
 /**
  * Writes pipeline.json, metrics.json, metrics.csv, predictions.csv, report.html and, for network
- * runs, cam.csv into `dir` (created when missing), plus the model package where available.
+ * runs, cam.csv into `dir` (created when missing), and the model package into `dir/model`
+ * (services/model-package.ts: enough to predict without the project).
  * @throws UserError for unknown or unfinished runs, or when `dir` cannot be written
  */
 export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
@@ -403,7 +405,7 @@ export function exportRun(db: Db, runId: number, dir: string, opts: ExportOption
   }
   const files: string[] = [];
   const notes: string[] = [];
-  const total = isNet(run) ? 6 : 5;
+  const total = isNet(run) ? 7 : 6;
   let done = 0;
   const write = (name: string, content: string | Buffer) => {
     fs.writeFileSync(path.join(dir, name), content);
@@ -459,7 +461,14 @@ export function exportRun(db: Db, runId: number, dir: string, opts: ExportOption
     }
   }
 
-  notes.push('The model package is not part of this export yet (services/model-package.ts is not in this build).');
+  try {
+    const pkg = writeModelPackage(db, runId, path.join(dir, 'model'));
+    files.push(...pkg.files.map((f) => `model/${f}`));
+    opts.onProgress?.(++done, total, 'model/');
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    notes.push(`No model package: ${err.message}`);
+  }
 
   write('report.html', renderReport(reportData(db, run, cfg, split, bundle, inputs, cam, vip)));
   return { runId, dir, files, notes };

@@ -136,6 +136,7 @@ ${steps}
 
 function validationSection(d: ReportData): string {
   const v = d.validation;
+  const pls = d.run.model === 'pls';
   const scheme = v.scheme && typeof v.scheme === 'object' ? (v.scheme as { kind?: string; fraction?: number }) : null;
   const text = !scheme ? '–' : scheme.kind === 'given' ? 'given split (the samples’ train/test tags)' : scheme.kind === 'holdout' ? `stratified hold-out, ${Math.round((scheme.fraction ?? 0) * 100)} % test` : esc(JSON.stringify(scheme));
   return `<section id="validation"><h2>Validation design</h2>
@@ -145,8 +146,8 @@ function validationSection(d: ReportData): string {
 <tr><th>Training spectra</th><td>${v.train}</td></tr>
 ${v.monitor ? `<tr><th>Held back for early stopping</th><td>${v.monitor} (from the training split)</td></tr>` : ''}
 <tr><th>Test spectra</th><td>${v.test}</td></tr>
-${v.earlyStopping ? `<tr><th>Early stopping</th><td>${esc(v.earlyStopping)}</td></tr>` : ''}
-${v.classWeights ? `<tr><th>Class weights</th><td><code>${esc(JSON.stringify(v.classWeights))}</code></td></tr>` : ''}
+${v.earlyStopping && !pls ? `<tr><th>Early stopping</th><td>${esc(v.earlyStopping)}</td></tr>` : ''}
+${v.classWeights && !pls ? `<tr><th>Class weights</th><td><code>${esc(JSON.stringify(v.classWeights))}</code></td></tr>` : ''}
 </tbody></table>
 </section>`;
 }
@@ -181,8 +182,8 @@ function trainingSection(d: ReportData): string {
 <table><tbody>
 <tr><th>Engine</th><td>${esc(t.engine ?? '–')}</td></tr>
 ${d.run.model === 'pls' ? '' : `<tr><th>Epochs</th><td>${t.epochsTrained}${t.epochsPlanned ? ` of ${t.epochsPlanned}` : ''}${t.bestEpoch ? ` (best ${t.bestEpoch})` : ''}${t.stopped ? `, ${esc(t.stopped)}` : ''}</td></tr>`}
-${t.batchSize ? `<tr><th>Batch size</th><td>${t.batchSize}</td></tr>` : ''}
-${t.learningRate ? `<tr><th>Learning rate</th><td>${t.learningRate}</td></tr>` : ''}
+${t.batchSize && d.run.model !== 'pls' ? `<tr><th>Batch size</th><td>${t.batchSize}</td></tr>` : ''}
+${t.learningRate && d.run.model !== 'pls' ? `<tr><th>Learning rate</th><td>${t.learningRate}</td></tr>` : ''}
 <tr><th>Duration</th><td>${duration(t.durationMs)}</td></tr>
 <tr><th>Started</th><td>${esc(d.run.createdAt)}</td></tr>
 <tr><th>App</th><td>${esc(String((d.run.versions as { app?: string } | null)?.app ?? '–'))}</td></tr>
@@ -223,7 +224,8 @@ function confusionOrParity(d: ReportData): string {
       ...row.map((v, j) => {
         const f = rowNormalized[i]![j]!;
         const colour = i === j ? `rgba(0,114,178,${(0.1 + 0.75 * f).toFixed(3)})` : `rgba(213,94,0,${(f > 0 ? 0.1 + 0.75 * f : 0).toFixed(3)})`;
-        return `<td class="cell" style="background:${colour}" title="${esc(`${(100 * f).toFixed(1)} % of ${m.classes![i]}`)}">${v}<br><span class="note">${(100 * f).toFixed(0)} %</span></td>`;
+        const ink = f > 0.5 ? '#fff' : '#1d232b';
+        return `<td class="cell" style="background:${colour};color:${ink}" title="${esc(`${(100 * f).toFixed(1)} % of ${m.classes![i]}`)}">${v}<br><span style="font-size:11px">${(100 * f).toFixed(0)} %</span></td>`;
       }),
     ]);
     return `<h3>Confusion matrix</h3>

@@ -42,15 +42,16 @@ describe('spectra-desk export', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as { runId: number; files: string[] };
     expect(result).toMatchObject({ runId, dir: out });
-    expect(result.files).toEqual(['pipeline.json', 'metrics.json', 'metrics.csv', 'predictions.csv', 'report.html']);
+    expect(result.files).toEqual(['pipeline.json', 'metrics.json', 'metrics.csv', 'predictions.csv', 'model/model.json', 'model/spectra-desk.json', 'model/pipeline.json', 'report.html']);
     for (const f of result.files) expect(fs.existsSync(path.join(out, f))).toBe(true);
-    expect(r.stderr).toContain('export 5/5: report.html');
+    expect(r.stderr).toContain('export 6/6: report.html');
+    expect(r.stderr).not.toContain('note:');
 
     const out2 = path.join(dir, 'export-bin');
     const res = spawnSync(process.execPath, [path.join(root, 'bin/spectra-desk.cjs'), 'export', '--project', project, '--run', String(runId), '--out', out2], { encoding: 'utf8' });
     expect(res.stderr).not.toMatch(/Error/);
     expect(res.status).toBe(0);
-    expect(res.stdout).toBe(`Run ${runId} exported to ${out2}: pipeline.json, metrics.json, metrics.csv, predictions.csv, report.html\n`);
+    expect(res.stdout).toBe(`Run ${runId} exported to ${out2}: ${result.files.join(', ')}\n`);
     expect(fs.readFileSync(path.join(out2, 'metrics.json'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
   }, 120_000);
 

@@ -121,7 +121,8 @@ describe('export', () => {
     const db = openProject(project);
     const result = exportRun(db, cnnRun, out);
     db.close();
-    expect(result.files).toEqual(expect.arrayContaining(['pipeline.json', 'metrics.json', 'metrics.csv', 'predictions.csv', 'cam.csv', 'report.html']));
+    expect(result.files).toEqual(expect.arrayContaining(['pipeline.json', 'metrics.json', 'metrics.csv', 'predictions.csv', 'cam.csv', 'report.html', 'model/model.json', 'model/weights.bin', 'model/spectra-desk.json']));
+    expect(result.notes).toEqual([]);
     checkCommon(out, cnnRun);
     const cam = readCsv(path.join(out, 'cam.csv'));
     expect(cam[0]).toEqual(['axis_index', '0', '1']);
