@@ -57,5 +57,13 @@ export function createHostDialogs(dialogApi: DialogApi, formats: readonly Format
       const r = await dialogApi.showOpenDialog({ title: 'Choose Label Table', filters: LABEL_FILTERS, properties: ['openFile'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
+    async exportFolder(suggested: string) {
+      const r = await dialogApi.showSaveDialog({ title: 'Export Run', buttonLabel: 'Export', defaultPath: path.join(defaultFolder(), suggested), properties: ['createDirectory'] });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    async predictFiles() {
+      const r = await dialogApi.showOpenDialog({ title: 'Spectra to Predict', buttonLabel: 'Predict', filters: importFilters(formats), properties: ['openFile', 'multiSelections'] });
+      return r.canceled || !r.filePaths.length ? null : r.filePaths;
+    },
   };
 }

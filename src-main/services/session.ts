@@ -23,7 +23,7 @@ import { summarizeModel } from '../common/ml/model';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
 import type { RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
-import { camForRun, runInputs } from './export';
+import { camForRun, exportRun, runInputs } from './export';
 import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
 import type { PlsModel } from '../common/ml/pls';
 import type { EpochMessage } from '../common/ml/protocol';
@@ -36,6 +36,10 @@ export interface Host {
     openProject(): Promise<string | null>;
     importFiles(): Promise<string[] | null>;
     labelsFile(): Promise<string | null>;
+    /** A folder to export a run into (created when missing); `suggested` is a folder name. */
+    exportFolder?(suggested: string): Promise<string | null>;
+    /** Spectrum files to predict with a model. */
+    predictFiles?(): Promise<string[] | null>;
   };
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   /** Settings folder (recent projects). */
@@ -286,6 +290,15 @@ export class Session {
       return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs } satisfies RunDetail;
     },
     'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
+    'runs:export': async ({ runId }) => {
+      const db = this.requireDb();
+      const run = getRun(db, runId);
+      if (!this.host.dialogs.exportFolder) throw new UserError('INTERNAL', 'This window cannot choose a folder; use `spectra-desk export` instead.');
+      const dir = await this.host.dialogs.exportFolder(`Run ${run.id} ${run.model} ${run.datasetName}`.replace(/[\\/:*?"<>|]+/g, ' ').trim());
+      if (!dir) return null;
+      const r = exportRun(db, runId, dir);
+      return { dir: r.dir, files: r.files, notes: r.notes };
+    },
     'runs:delete': async ({ runId }) => {
       if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);
       deleteRun(this.requireDb(), runId);

@@ -134,11 +134,13 @@ export interface DialogAnswers {
   openProject: (string | null)[];
   importFiles: (string[] | null)[];
   labelsFile: (string | null)[];
+  exportFolder: (string | null)[];
+  predictFiles: (string[] | null)[];
 }
 
 /** A Session whose host answers dialogs from queues and forwards events into the page. */
 export class Bridge {
-  readonly answers: DialogAnswers = { saveProject: [], openProject: [], importFiles: [], labelsFile: [] };
+  readonly answers: DialogAnswers = { saveProject: [], openProject: [], importFiles: [], labelsFile: [], exportFolder: [], predictFiles: [] };
   readonly host: Host;
   session: Session;
   page: Page | null = null;
@@ -152,6 +154,8 @@ export class Bridge {
         openProject: async () => answers.openProject.shift() ?? null,
         importFiles: async () => answers.importFiles.shift() ?? null,
         labelsFile: async () => answers.labelsFile.shift() ?? null,
+        exportFolder: async () => answers.exportFolder.shift() ?? null,
+        predictFiles: async () => answers.predictFiles.shift() ?? null,
       },
       emit: <E extends EventName>(event: E, payload: Events[E]) => {
         this.events.push({ event, payload });

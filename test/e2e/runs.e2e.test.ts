@@ -5,6 +5,8 @@
  * on the demo project, the runs table (sort, filter, delete), a classification run page with its
  * confusion matrix, a regression run page with its parity plot, and a comparison of two runs.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openAppPage, screenshot, type AppPage, type Bridge } from './harness';
@@ -15,10 +17,11 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
   let page: Page;
   let bridge: Bridge;
   let problems: string[];
+  let work: string;
 
   beforeAll(async () => {
     app = await openAppPage('spectra-runs-');
-    ({ page, bridge, problems } = app);
+    ({ page, bridge, problems, work } = app);
   }, 120_000);
 
   afterAll(async () => app?.close());
@@ -93,6 +96,15 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     expect(await main().locator('[data-testid=cam-peaks] li').allTextContents()).toEqual(run.classes.map((c) => expect.stringMatching(new RegExp(`^${c}: activation peaks at [\\d\\s.]+, [\\d\\s.]+, [\\d\\s.]+ \\(point index\\)$`))));
     await main().locator('[data-testid=interpretation]').scrollIntoViewIfNeeded();
     await screenshot(page, '64-run-page-activation-map');
+
+    // Export the run into a folder: the report and the files a scientist takes out of the app.
+    const dir = path.join(work, 'export run 1');
+    bridge.answers.exportFolder.push(dir);
+    await main().getByRole('button', { name: 'Export…' }).click();
+    await main().locator('[data-testid=export-result]').waitFor({ timeout: 60_000 });
+    for (const f of ['report.html', 'metrics.json', 'predictions.csv', 'pipeline.json', 'cam.csv']) expect(fs.existsSync(path.join(dir, f))).toBe(true);
+    const metrics = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8')) as { test?: Record<string, number> };
+    expect(JSON.stringify(metrics)).toContain(String(run.test!.balancedAccuracy));
   });
 
   it('shows a regression run page with a parity plot in the target units', async () => {

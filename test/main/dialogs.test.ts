@@ -51,6 +51,11 @@ describe('createHostDialogs', () => {
     ]);
     expect(seen.map((o) => o.properties)).toEqual([['createDirectory'], ['openFile'], ['openFile', 'multiSelections'], ['openFile']]);
     expect(seen[0]!.filters).toEqual([{ name: 'Spectra Desk project', extensions: ['spectra'] }]);
+    expect([await dialogs.exportFolder!('Run 3 cnn'), await dialogs.predictFiles!()]).toEqual(['/home/u/Documents/Beer', ['/d/a.spc', '/d/b.spc']]);
+    expect(seen.slice(4).map((o) => [o.title, o.defaultPath, o.properties])).toEqual([
+      ['Export Run', '/home/u/Documents/Run 3 cnn', ['createDirectory']],
+      ['Spectra to Predict', undefined, ['openFile', 'multiSelections']],
+    ]);
   });
 
   it('returns null when the user cancels', async () => {

@@ -37,6 +37,7 @@ export const CHANNELS = [
   'runs:get',
   'runs:delete',
   'runs:interpret',
+  'runs:export',
   'models:summary',
 ] as const satisfies readonly Channel[];
 

@@ -269,6 +269,8 @@ export const contract = {
   'runs:list': { input: empty, output: out<RunSummary[]>() },
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
+  /** Exports a run into a folder the user chooses (null when cancelled): pipeline, metrics, predictions, report, activation maps, model package. */
+  'runs:export': { input: z.object({ runId: id }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
   'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
