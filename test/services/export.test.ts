@@ -163,6 +163,25 @@ describe('export', () => {
     console.log(`Coffee CNN activation peaks (axis = point index): ${JSON.stringify(peaks)}`);
   });
 
+  it('runs with several folds: metrics.json and the report give mean ± std over them', () => {
+    const db = openProject(project);
+    const folds = [0.9, 1, 0.8].map((accuracy) => ({ metrics: { test: { accuracy, macroF1: accuracy - 0.1 } } }));
+    db.prepare("UPDATE runs SET metrics_json = json_set(metrics_json, '$.folds', json(?)) WHERE id = ?").run(JSON.stringify(folds), plsRun);
+    const out = path.join(dir, 'folds-export');
+    exportRun(db, plsRun, out);
+    db.prepare("UPDATE runs SET metrics_json = json_remove(metrics_json, '$.folds') WHERE id = ?").run(plsRun);
+    db.close();
+    const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as ExportedMetrics;
+    expect(metrics.summary!.mean.accuracy).toBeCloseTo(0.9, 12);
+    expect(metrics.summary!.std.accuracy).toBeCloseTo(0.1, 12);
+    expect(metrics.folds).toHaveLength(3);
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('mean ± std over 3 folds or repeats');
+    expect(html).toContain('0.9 ± 0.1');
+    const csv = readCsv(path.join(out, 'metrics.csv'));
+    expect(Number(csv.find((r) => r[0] === 'std[accuracy]')![1])).toBeCloseTo(0.1, 12);
+  });
+
   it('unknown and unfinished runs are refused with a message', () => {
     const db = openProject(project);
     expect(() => exportRun(db, 999, path.join(dir, 'x'))).toThrow('Run 999 does not exist in this project.');
