@@ -1,0 +1,197 @@
+/**
+ * `spectra-desk predict` (new spectra through a stored run or a model package) and
+ * `spectra-desk export-model` (write a run's model package).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openProject } from '../db/connection';
+import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
+import { parseFile } from '../io';
+import type { AxisUnit, ImportOptions } from '../common/domain/spectra';
+import { loadPredictor, predictSpectra, type Prediction, type Predictor, type SpectrumInput } from '../services/predict';
+import { readModelPackage, writeModelPackage } from '../services/model-package';
+import type { Streams } from './run';
+
+const AXIS_UNITS: readonly AxisUnit[] = ['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other'];
+
+export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
+
+const USAGE = `Usage:
+  spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
+  spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
+                       [--label-column N|none] [--axis-unit cm-1|nm|um]
+  spectra-desk export-model --project P --run RUN --out DIR [--json]
+`;
+
+/** Runs predict or export-model; resolves to the exit code. Never throws for user errors. */
+export async function runModelCli(argv: string[], io: Streams): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (command === 'predict') return await predictCommand(rest, io);
+    if (command === 'export-model') return exportModelCommand(rest, io);
+    throw new UserError('BAD_INPUT', `Unknown command "${command}".`);
+  } catch (err) {
+    return fail(io, toErrorInfo(err), argv.includes('--json'));
+  }
+}
+
+function fail(io: Streams, info: ErrorInfo, json: boolean): number {
+  const where = [info.file, info.line !== undefined ? `line ${info.line}` : undefined, info.field !== undefined ? `field ${info.field}` : undefined].filter(Boolean).join(', ');
+  const msg = info.message.includes(info.file ?? '\u0000') || !where ? info.message : `${info.message} (${where})`;
+  io.stderr.write(`spectra-desk: ${msg}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ error: info })}\n`);
+  return info.code === 'INTERNAL' ? 70 : info.code === 'CANCELLED' ? 130 : 1;
+}
+
+function parse<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `${(err as Error).message}.\n${USAGE}`);
+  }
+}
+
+function runId(value: string | undefined): number {
+  if (value === undefined) throw new UserError('BAD_INPUT', 'Missing --run RUN (the run id, as `spectra-desk train --json` prints it).', { field: '--run' });
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UserError('BAD_INPUT', `--run must be a run id (a whole number), not "${value}".`, { field: '--run' });
+  return Number(value);
+}
+
+/** Files given on the command line; a folder stands for the (non-hidden) files in it. */
+function expand(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!fs.existsSync(p)) throw new UserError('NOT_FOUND', `${p} does not exist.`, { file: path.basename(p) });
+    if (fs.statSync(p).isDirectory()) {
+      const inside = fs
+        .readdirSync(p)
+        .filter((f) => !f.startsWith('.'))
+        .sort()
+        .map((f) => path.join(p, f))
+        .filter((f) => fs.statSync(f).isFile());
+      if (!inside.length) throw new UserError('BAD_INPUT', `Folder ${p} holds no files to predict.`, { file: path.basename(p) });
+      out.push(...inside);
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Every spectrum of the files: sample id = file name, plus #index when a file holds several. */
+export function readSpectraFiles(files: string[], options: ImportOptions = {}): SpectrumInput[] {
+  const spectra: SpectrumInput[] = [];
+  for (const file of files) {
+    const name = path.basename(file);
+    const batch = parseFile(new Uint8Array(fs.readFileSync(file)), name, options);
+    const many = batch.samples.length > 1;
+    batch.samples.forEach((s, i) => {
+      const axis = batch.axes[s.axis]!;
+      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name });
+    });
+  }
+  return spectra;
+}
+
+function csvField(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'Inf' : '');
+
+/** One row per spectrum: sample, prediction, one probability column per class, t2, q, outOfModel. */
+export function predictionsCsv(p: Predictor, rows: Prediction[]): string {
+  const header = ['sample', 'prediction', ...p.classes.map((c) => `p_${c}`), 't2', 'q', 'outOfModel'];
+  const lines = rows.map((r) => [csvField(r.key), csvField(typeof r.predicted === 'number' ? num(r.predicted) : r.predicted), ...(r.probabilities ?? []).map(num), num(r.t2), num(r.q), String(r.outOfModel)].join(','));
+  return `${[header.map(csvField).join(','), ...lines].join('\n')}\n`;
+}
+
+async function predictCommand(args: string[], io: Streams): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' } },
+    }),
+  );
+  const options: ImportOptions = {};
+  const labelColumn = values['label-column'];
+  if (labelColumn !== undefined) {
+    if (labelColumn === 'none') options.labelColumn = null;
+    else if (/^\d+$/.test(labelColumn)) options.labelColumn = Number(labelColumn);
+    else throw new UserError('BAD_INPUT', `--label-column must be a 0-based column number or "none", not "${labelColumn}".`, { field: '--label-column' });
+  }
+  const unit = values['axis-unit'];
+  if (unit !== undefined) {
+    if (!AXIS_UNITS.includes(unit as AxisUnit)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
+    options.axisUnit = unit as AxisUnit;
+  }
+  if (values.model && (values.project || values.run)) throw new UserError('BAD_INPUT', 'Give either --model DIR (a model package) or --project P --run RUN, not both.');
+  if (!values.model && !values.project) throw new UserError('BAD_INPUT', 'Missing the model: --project P --run RUN (a run in a project) or --model DIR (a model package).', { field: '--project' });
+  if (!positionals.length) throw new UserError('BAD_INPUT', 'Name at least one spectrum file to predict.');
+  const spectra = readSpectraFiles(expand(positionals), options);
+  let predictor: Predictor;
+  if (values.model) predictor = readModelPackage(values.model);
+  else {
+    const id = runId(values.run);
+    if (!fs.existsSync(values.project!)) throw new UserError('NOT_FOUND', `Project ${values.project} does not exist.`, { file: path.basename(values.project!) });
+    const db = openProject(values.project!);
+    try {
+      predictor = loadPredictor(db, id);
+    } finally {
+      db.close();
+    }
+  }
+  const rows = predictSpectra(predictor, spectra);
+  const flagged = rows.filter((r) => r.outOfModel).length;
+  const csv = predictionsCsv(predictor, rows);
+  if (values.out) {
+    fs.writeFileSync(values.out, csv);
+    io.stderr.write(`Predicted ${rows.length} spectr${rows.length === 1 ? 'um' : 'a'} with ${predictor.source} (${predictor.model}); ${flagged} out of model. Wrote ${values.out}.\n`);
+  }
+  if (values.json) {
+    const doc = {
+      source: predictor.source,
+      model: predictor.model,
+      task: predictor.task,
+      target: predictor.targetColumn,
+      classes: predictor.classes,
+      limits: rows.length ? { t2: rows[0]!.t2Limit, q: rows[0]!.qLimit } : null,
+      outOfModel: flagged,
+      ...(values.out ? { out: values.out } : {}),
+      predictions: rows.map((r) => ({
+        sample: r.key,
+        prediction: r.predicted,
+        ...(r.probabilities ? { probabilities: Object.fromEntries(predictor.classes.map((c, i) => [c, r.probabilities![i]!])) } : {}),
+        t2: Number.isFinite(r.t2) ? r.t2 : null,
+        q: Number.isFinite(r.q) ? r.q : null,
+        outOfModel: r.outOfModel,
+      })),
+    };
+    io.stdout.write(`${JSON.stringify(doc)}\n`);
+  } else if (!values.out) io.stdout.write(csv);
+  return 0;
+}
+
+function exportModelCommand(args: string[], io: Streams): number {
+  const { values } = parse(() => parseArgs({ args, strict: true, options: { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, out: { type: 'string' } } }));
+  if (!values.project) throw new UserError('BAD_INPUT', 'Missing --project FILE.', { field: '--project' });
+  const id = runId(values.run);
+  if (!values.out) throw new UserError('BAD_INPUT', 'Missing --out DIR (the folder to write the model package into).', { field: '--out' });
+  if (!fs.existsSync(values.project)) throw new UserError('NOT_FOUND', `Project ${values.project} does not exist.`, { file: path.basename(values.project) });
+  const db = openProject(values.project);
+  let result: ReturnType<typeof writeModelPackage>;
+  try {
+    result = writeModelPackage(db, id, values.out);
+  } finally {
+    db.close();
+  }
+  const m = result.manifest;
+  if (values.json) io.stdout.write(`${JSON.stringify({ out: values.out, files: result.files, run: id, kind: m.kind, model: m.model, task: m.task, classes: m.classes, points: m.axis.values.length, axisUnit: m.axis.unit })}\n`);
+  else io.stdout.write(`Wrote the model package of run ${id} (${m.model}, ${m.task}) to ${values.out}: ${result.files.join(', ')}.\n`);
+  return 0;
+}
