@@ -16,6 +16,7 @@ import { camForRun, exportRun, type ExportedMetrics } from '../../src-main/servi
 import { classificationMetrics, regressionReport } from '../../src-main/common/ml/metrics';
 import { mulberry32 } from '../../src-main/common/ml/random';
 import { fixture } from '../helpers/datasets';
+import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 let dir = '';
@@ -181,6 +182,32 @@ describe('export', () => {
     const csv = readCsv(path.join(out, 'metrics.csv'));
     expect(Number(csv.find((r) => r[0] === 'std[accuracy]')![1])).toBeCloseTo(0.1, 12);
   });
+
+  it('a run with a recipe (crop, SNV, mean centring): the stored model reproduces its predictions on the rebuilt inputs; cam.csv on the cropped axis', async () => {
+    const db = openProject(project);
+    const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'crop', params: { ranges: [[21, 260]] } }, { kind: 'snv' }, { kind: 'meanCenter' }] });
+    for (const model of ['pls', 'cnn'] as const) {
+      const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model, pipeline, recipeName: 'crop-snv', validation: { kind: 'given' }, seed: 2, epochs: 40, engine: 'wasm', threads: 1 }, { spawn }).outcome;
+      const out = path.join(dir, `recipe-${model}`);
+      exportRun(db, o.runId, out);
+      const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as ExportedMetrics;
+      expect(metrics.recomputedPredictionsAgree).toBe(true);
+      const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+      expect(html).toContain('Saved recipe <strong>crop-snv</strong>');
+      expect(html).toContain('<code>ranges</code> = [[21,260]]');
+      expect(html).toContain('21 → 260, 240 points');
+      const saved = JSON.parse(fs.readFileSync(path.join(out, 'pipeline.json'), 'utf8')) as { pipeline: { steps: unknown[] }; fittedState: unknown[]; axis: { values: number[] } };
+      expect(saved.pipeline.steps).toHaveLength(3);
+      expect(saved.fittedState[2]).not.toBeNull();
+      expect(saved.axis.values).toHaveLength(240);
+      if (model === 'cnn') {
+        const cam = readCsv(path.join(out, 'cam.csv'));
+        expect(cam).toHaveLength(241);
+        expect(cam.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: 240 }, (_, i) => 21 + i));
+      }
+    }
+    db.close();
+  }, 120_000);
 
   it('unknown and unfinished runs are refused with a message', () => {
     const db = openProject(project);
