@@ -79,6 +79,33 @@ describe('prediction from a stored run', () => {
     }, 60_000);
   }
 
+  it('regression runs (PLS and a CNN) give the stored test values exactly, in the target\'s units', async () => {
+    // A wide CSV built from Coffee with a numeric target: 10 × the intensity at point 120 plus the class.
+    const lines = ['sample,set,y,' + Array.from({ length: 286 }, (_, j) => j + 1).join(',')];
+    for (const [file, set] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
+      fileSpectra(fixture('ucr_spectro/Coffee', file)).forEach((s, i) => {
+        const v = Array.from(s.values);
+        lines.push(`${set}${i + 1},${set},${(10 * v[119]! + i % 2).toFixed(4)},${v.join(',')}`);
+      });
+    }
+    const csv = path.join(dir, 'coffee-y.csv');
+    fs.writeFileSync(csv, `${lines.join('\n')}\n`);
+    const db = openProject(project);
+    await importFiles(db, { files: [csv], dataset: 'CoffeeY', splitColumn: 'set' });
+    const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'snv' }] });
+    for (const model of ['pls', 'cnn'] as const) {
+      const o = await startTraining(db, { dataset: 'CoffeeY', target: 'y', model, validation: { kind: 'given' }, seed: 4, epochs: 5, pipeline, ...(model === 'pls' ? { components: 5 } : {}) }, { spawn }).outcome;
+      expect(o.status).toBe('done');
+      const p = loadPredictor(db, o.runId);
+      expect(p.task).toBe('regression');
+      const got = predictSpectra(p, testSet(db, o.runId));
+      const want = stored(db, o.runId);
+      expect(got.map((r) => [r.key, r.predicted])).toEqual(want.map((w) => [w.key, w.predicted]));
+      expect(got.every((r) => r.probabilities === null && typeof r.predicted === 'number' && Number.isFinite(r.t2))).toBe(true);
+    }
+    db.close();
+  }, 90_000);
+
   it('a spectrum on a finer axis is resampled onto the model axis; the numbers do not change', () => {
     const db = openProject(project);
     const p = loadPredictor(db, cnnRun);
