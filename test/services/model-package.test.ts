@@ -25,7 +25,7 @@ const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const TEST_FILE = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-package-'));
 const project = path.join(dir, 'coffee.spectra');
-const runs: Record<'cnn' | 'resnet1d' | 'pls', number> = { cnn: 0, resnet1d: 0, pls: 0 };
+const runs: Record<'cnn' | 'resnet1d' | 'cnn-dense' | 'pls', number> = { cnn: 0, resnet1d: 0, 'cnn-dense': 0, pls: 0 };
 
 function fileSpectra(file: string): SpectrumInput[] {
   const batch = parseFile(new Uint8Array(fs.readFileSync(file)), path.basename(file));
@@ -51,7 +51,7 @@ beforeAll(async () => {
   await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
   await importFiles(db, { files: [TEST_FILE], dataset: 'Coffee', splitTag: 'test' });
   const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'snv' }, { kind: 'savitzkyGolay', params: { windowSize: 7, polynomial: 2, derivative: 1 } }, { kind: 'meanCenter' }] });
-  for (const model of ['cnn', 'resnet1d', 'pls'] as const) {
+  for (const model of ['cnn', 'resnet1d', 'cnn-dense', 'pls'] as const) {
     const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model, validation: { kind: 'given' }, seed: 5, epochs: 4, pipeline, ...(model === 'pls' ? { components: 4 } : {}) }, { spawn }).outcome;
     expect(o.status).toBe('done');
     runs[model] = o.runId;
@@ -94,7 +94,7 @@ describe('model package', () => {
     }, 60_000);
   }
 
-  for (const model of ['cnn', 'resnet1d'] as const) {
+  for (const model of ['cnn', 'resnet1d', 'cnn-dense'] as const) {
     it(`${model}: model.json loads in tfjs-layers and gives our class probabilities`, async () => {
       const db = openProject(project);
       const out = path.join(dir, `${model}-tfjs`);
