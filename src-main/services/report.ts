@@ -195,9 +195,11 @@ ${chart}
 function metricsSection(d: ReportData): string {
   const m = d.metrics;
   const spread = m.summary;
+  const inTargetUnits = new Set(['rmse', 'mae', 'bias', 'sep']);
+  const label = (k: string) => `${METRIC_NAMES[k] ?? k}${d.run.task === 'regression' && inTargetUnits.has(k) ? ` (${d.run.target} units)` : ''}`;
   const rows = Object.entries(m.test).map(([k, v]) => {
     const s = spread && spread.mean[k] !== undefined ? `${num(spread.mean[k])} ± ${num(spread.std[k])}` : '';
-    return [td(esc(METRIC_NAMES[k] ?? k)), td(v, true), ...(spread ? [td(esc(s), true)] : [])];
+    return [td(esc(label(k))), td(v, true), ...(spread ? [td(esc(s), true)] : [])];
   });
   let perClass = '';
   if (m.perClass) {
@@ -212,7 +214,25 @@ function metricsSection(d: ReportData): string {
 ${table(['metric', 'test', ...(spread ? ['mean ± std'] : [])], rows)}
 ${perClass}${auc}
 ${confusionOrParity(d)}
+${errorsTable(d)}
 </section>`;
+}
+
+/** Misclassified test spectra, or the ten with the largest errors for a value. */
+function errorsTable(d: ReportData): string {
+  if (d.run.task === 'classification') {
+    const wrong = d.predictions.filter((p) => String(p.truth) !== String(p.predicted));
+    if (!wrong.length) return '<p>Every test spectrum was classified correctly.</p>';
+    return `<h3>Misclassified test spectra (${wrong.length})</h3>${table(
+      ['sample', 'true class', 'predicted'],
+      wrong.map((p) => [td(esc(p.key)), td(esc(String(p.truth))), td(esc(String(p.predicted)))]),
+    )}`;
+  }
+  const worst = [...d.predictions].sort((a, b) => Math.abs(Number(b.predicted) - Number(b.truth)) - Math.abs(Number(a.predicted) - Number(a.truth))).slice(0, 10);
+  return `<h3>Largest errors</h3>${table(
+    ['sample', 'true', 'predicted', 'error'],
+    worst.map((p) => [td(esc(p.key)), td(Number(p.truth), true), td(Number(p.predicted), true), td(Number(p.predicted) - Number(p.truth), true)]),
+  )}`;
 }
 
 function confusionOrParity(d: ReportData): string {
