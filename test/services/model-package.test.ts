@@ -122,6 +122,37 @@ describe('model package', () => {
     }, 60_000);
   }
 
+  it('mlp regression: the package predicts the project\'s values; tfjs-layers gives the standardised value', async () => {
+    const lines = ['sample,set,y,' + Array.from({ length: 286 }, (_, j) => j + 1).join(',')];
+    for (const [file, set] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
+      fileSpectra(fixture('ucr_spectro/Coffee', file)).forEach((s, i) => lines.push(`${set}${i + 1},${set},${(10 * s.values[119]! + (i % 3)).toFixed(4)},${Array.from(s.values).join(',')}`));
+    }
+    const csv = path.join(dir, 'coffee-y.csv');
+    fs.writeFileSync(csv, `${lines.join('\n')}\n`);
+    const db = openProject(project);
+    await importFiles(db, { files: [csv], dataset: 'CoffeeY', splitColumn: 'set' });
+    const o = await startTraining(db, { dataset: 'CoffeeY', target: 'y', model: 'mlp', validation: { kind: 'given' }, seed: 2, epochs: 5 }, { spawn }).outcome;
+    const out = path.join(dir, 'mlp-y');
+    writeModelPackage(db, o.runId, out);
+    const spectra = fileSpectra(TEST_FILE);
+    const reference = predictSpectra(loadPredictor(db, o.runId), spectra);
+    db.close();
+    const pkg = readModelPackage(out);
+    const ours = predictSpectra(pkg, spectra);
+    expect(maxDelta(reference, ours)).toBeLessThanOrEqual(1e-6);
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const bin = fs.readFileSync(path.join(out, 'weights.bin'));
+    await tf.setBackend('cpu');
+    const net = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) }));
+    const raw = new Float64Array(spectra.length * 286);
+    spectra.forEach((s, i) => raw.set(onModelAxis(pkg, s), i * 286));
+    const y = net.predict(tf.tensor3d(modelInputs(pkg, raw, spectra.length, spectra.map((s) => s.key)), [spectra.length, 286, 1])) as tf.Tensor;
+    const values = Array.from(await y.data(), (v) => v * pkg.targetScaling!.std + pkg.targetScaling!.mean);
+    ours.forEach((r, i) => expect(Math.abs((r.predicted as number) - values[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(values[i]!))));
+    y.dispose();
+    net.dispose();
+  }, 60_000);
+
   it('a folder that is not a package is refused with what is missing', () => {
     const empty = path.join(dir, 'empty');
     fs.mkdirSync(empty);
