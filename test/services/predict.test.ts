@@ -138,6 +138,7 @@ describe('prediction from a stored run', () => {
     const cut: SpectrumInput = { ...s, axis: s.axis.subarray(10), values: (s.values as Float32Array).subarray(10) };
     expect(() => predictSpectra(p, [cut])).toThrow(`Coffee_TEST.tsv: spectrum "Coffee_TEST:5" covers 11–286, but run ${plsRun} needs 1–286. Measure or export the spectrum over the model's whole range.`);
     expect(() => predictSpectra(p, [{ ...s, unit: 'nm' }])).not.toThrow();
+    expect(() => predictSpectra({ ...p, axisUnit: 'cm-1' }, [{ ...s, unit: 'nm' }])).toThrow(`Coffee_TEST.tsv: spectrum "Coffee_TEST:5" is on a nm axis, but run ${plsRun} was trained on cm⁻¹. Export the spectrum in cm⁻¹.`);
     db.close();
   });
 
