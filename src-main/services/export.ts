@@ -517,7 +517,7 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
     },
     recipe: { name: cfg.recipe ?? null, steps: ((run.pipeline as ResolvedPipeline | null)?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: (run.pipeline as ResolvedPipeline | null)?.hash ?? null, inputScaling: cfg.inputScaling },
     validation: { scheme: cfg.validation ?? null, seed: run.seed, train: split.train.length, monitor: split.monitor?.length ?? 0, test: split.test.length, earlyStopping: typeof cfg.earlyStopping === 'string' ? cfg.earlyStopping : null, classWeights: cfg.classWeights ?? null },
-    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null },
+    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null, plsCv: stored.plsCv && typeof stored.plsCv === 'object' && Array.isArray((stored.plsCv as { curve?: unknown }).curve) ? (stored.plsCv as ReportData['model']['plsCv']) : null },
     training: {
       engine: run.backend,
       epochsPlanned: typeof cfg.epochs === 'number' ? cfg.epochs : null,

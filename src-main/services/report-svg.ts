@@ -126,7 +126,7 @@ export function lineChartSvg(c: LineChart): string {
   }
   out.push('</g>', `<rect x="${fr.l}" y="${fr.t}" width="${pw}" height="${ph}" fill="none" stroke="#8a93a0"/>`);
   let lx = fr.l;
-  for (const s of c.series) {
+  for (const s of c.series.filter((x) => x.label)) {
     out.push(`<line x1="${lx}" x2="${lx + 16}" y1="30" y2="30" stroke="${s.colour}" stroke-width="2"${s.dash ? ' stroke-dasharray="5 3"' : ''}/><text x="${lx + 20}" y="34" fill="#1d232b">${esc(s.label)}</text>`);
     lx += 28 + s.label.length * 6.2;
   }

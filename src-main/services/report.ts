@@ -24,7 +24,7 @@ export interface ReportData {
   };
   recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number } };
   validation: { scheme: unknown; seed: number | null; train: number; monitor: number; test: number; earlyStopping: string | null; classWeights: unknown };
-  model: { layers: LayerSummary[]; params: number; plsComponents: number | null };
+  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[] } | null };
   training: {
     engine: string | null;
     epochsPlanned: number | null;
@@ -154,7 +154,23 @@ ${v.classWeights && !pls ? `<tr><th>Class weights</th><td><code>${esc(JSON.strin
 
 function modelSection(d: ReportData): string {
   if (d.run.model === 'pls') {
-    return `<section id="model"><h2>Model</h2><p>${d.run.task === 'classification' ? 'PLS-DA' : 'PLS regression'} with ${d.model.plsComponents ?? '–'} components (chosen by cross-validation on the training split unless set).</p></section>`;
+    const cv = d.model.plsCv;
+    const classification = d.run.task === 'classification';
+    const chart = cv?.curve.length
+      ? lineChartSvg({
+          id: 'pls-cv',
+          title: 'Cross-validation on the training split',
+          xTitle: 'components',
+          yTitle: classification ? 'balanced accuracy' : 'RMSECV (target standard deviations)',
+          series: [
+            { label: classification ? 'balanced accuracy' : 'RMSECV', colour: '#0072b2', x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score) },
+            { label: '± standard error', colour: '#8a93a0', dash: true, x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score + p.standardError) },
+            { label: '', colour: '#8a93a0', dash: true, x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score - p.standardError) },
+          ],
+          height: 260,
+        })
+      : '';
+    return `<section id="model"><h2>Model</h2><p>${classification ? 'PLS-DA' : 'PLS regression'} with ${d.model.plsComponents ?? '–'} components${cv ? `, chosen by cross-validation on the training split (rule: ${esc(cv.rule)})` : ' (set by the user)'}.</p>${chart}</section>`;
   }
   const rows = d.model.layers.map((l) => [td(esc(l.path)), td(esc(l.type)), td(esc(l.detail)), td(esc(fmtShape(l.input))), td(esc(fmtShape(l.output))), td(l.params, true)]);
   return `<section id="model"><h2>Model</h2>
