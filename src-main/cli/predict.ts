@@ -7,9 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
 import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
-import { parseFile } from '../io';
 import type { AxisUnit, ImportOptions } from '../common/domain/spectra';
-import { loadPredictor, predictSpectra, type Prediction, type Predictor, type SpectrumInput } from '../services/predict';
+import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
+import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
 import type { Streams } from './run';
 
@@ -79,34 +79,6 @@ function expand(paths: string[]): string[] {
     } else out.push(p);
   }
   return out;
-}
-
-/** Every spectrum of the files: sample id = file name, plus #index when a file holds several. */
-export function readSpectraFiles(files: string[], options: ImportOptions = {}): SpectrumInput[] {
-  const spectra: SpectrumInput[] = [];
-  for (const file of files) {
-    const name = path.basename(file);
-    const batch = parseFile(new Uint8Array(fs.readFileSync(file)), name, options);
-    const many = batch.samples.length > 1;
-    batch.samples.forEach((s, i) => {
-      const axis = batch.axes[s.axis]!;
-      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name });
-    });
-  }
-  return spectra;
-}
-
-function csvField(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'Inf' : '');
-
-/** One row per spectrum: sample, prediction, one probability column per class, t2, q, outOfModel. */
-export function predictionsCsv(p: Predictor, rows: Prediction[]): string {
-  const header = ['sample', 'prediction', ...p.classes.map((c) => `p_${c}`), 't2', 'q', 'outOfModel'];
-  const lines = rows.map((r) => [csvField(r.key), csvField(typeof r.predicted === 'number' ? num(r.predicted) : r.predicted), ...(r.probabilities ?? []).map(num), num(r.t2), num(r.q), String(r.outOfModel)].join(','));
-  return `${[header.map(csvField).join(','), ...lines].join('\n')}\n`;
 }
 
 async function predictCommand(args: string[], io: Streams): Promise<number> {

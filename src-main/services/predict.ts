@@ -171,7 +171,8 @@ export function modelInputs(p: Predictor, rows: Float64Array, n: number, keys: s
   return x;
 }
 
-function netOf(p: Predictor): Net {
+/** The predictor's network, built once with its stored weights (cached per predictor). */
+export function netOf(p: Predictor): Net {
   let net = nets.get(p);
   if (!net) {
     const m = p.network!;

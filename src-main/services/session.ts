@@ -24,6 +24,8 @@ import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
 import type { RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
 import { camForRun, exportRun, runInputs } from './export';
+import { loadPredictor } from './predict';
+import { predictExplained, predictionsCsv, readSpectraFiles } from './predict-files';
 import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
 import type { PlsModel } from '../common/ml/pls';
 import type { EpochMessage } from '../common/ml/protocol';
@@ -290,6 +292,31 @@ export class Session {
       return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs } satisfies RunDetail;
     },
     'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
+    'predict:files': async ({ runId, paths }) => {
+      const db = this.requireDb();
+      const predictor = loadPredictor(db, runId);
+      const files = paths ?? (this.host.dialogs.predictFiles ? await this.host.dialogs.predictFiles() : null);
+      if (!files?.length) return null;
+      const spectra = readSpectraFiles(files);
+      if (!spectra.length) throw new UserError('BAD_INPUT', `No spectra found in ${files.map((f) => path.basename(f)).join(', ')}.`);
+      const r = predictExplained(predictor, spectra);
+      const finite = (v: number) => (Number.isFinite(v) ? v : null);
+      return {
+        runId,
+        model: predictor.model,
+        task: predictor.task,
+        target: predictor.targetColumn,
+        classes: predictor.classes,
+        files: files.map((f) => path.basename(f)),
+        rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),
+        limits: r.rows.length && Number.isFinite(r.rows[0]!.t2Limit) ? { t2: r.rows[0]!.t2Limit, q: r.rows[0]!.qLimit } : null,
+        axis: r.axis,
+        axisUnit: predictor.axisUnit,
+        processed: r.processed,
+        maps: r.maps,
+        csv: predictionsCsv(predictor, r.rows),
+      };
+    },
     'runs:export': async ({ runId }) => {
       const db = this.requireDb();
       const run = getRun(db, runId);

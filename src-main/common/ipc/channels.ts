@@ -38,6 +38,7 @@ export const CHANNELS = [
   'runs:delete',
   'runs:interpret',
   'runs:export',
+  'predict:files',
   'models:summary',
 ] as const satisfies readonly Channel[];
 

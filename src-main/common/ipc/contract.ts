@@ -116,6 +116,27 @@ export interface RunInterpretation {
   vip: Float32Array | null;
 }
 
+/** New spectra through a stored run: predictions, what the model saw, where it looked, and the CSV. */
+export interface PredictResult {
+  runId: number;
+  model: string;
+  task: 'classification' | 'regression';
+  target: string;
+  classes: string[];
+  files: string[];
+  rows: { key: string; file: string; predicted: string | number; probabilities: number[] | null; t2: number | null; q: number | null; outOfModel: boolean }[];
+  /** 95 % limits of the out-of-model check (null when the run has none). */
+  limits: { t2: number; q: number } | null;
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  /** Per spectrum after the recipe: [rows, points]. */
+  processed: Float32Array;
+  /** Per spectrum, the activation map of its predicted class; null for PLS. */
+  maps: Float32Array | null;
+  /** One row per spectrum: sample, prediction, p_<class>…, t2, q, outOfModel. */
+  csv: string;
+}
+
 export interface TestPrediction {
   sampleId: number;
   key: string;
@@ -271,6 +292,8 @@ export const contract = {
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   /** Exports a run into a folder the user chooses (null when cancelled): pipeline, metrics, predictions, report, activation maps, model package. */
   'runs:export': { input: z.object({ runId: id }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
+  /** Predicts spectrum files (chosen in a dialog when `paths` is omitted) with a finished run; null when cancelled. */
+  'predict:files': { input: z.object({ runId: id, paths: z.array(z.string().min(1)).min(1).max(10_000).optional() }).strict(), output: out<PredictResult | null>() },
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
   'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */

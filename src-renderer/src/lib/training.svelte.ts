@@ -41,6 +41,10 @@ export type RunsPage = { kind: 'list' } | { kind: 'run'; id: number } | { kind: 
 class TrainingState {
   live = $state<LiveRun | null>(null);
   page = $state<RunsPage>({ kind: 'list' });
+  /** The run the Predict view starts with (set by "Predict new spectra" on a run page). */
+  predictRun = $state<number | null>(null);
+  /** Files dropped on the window while Predict is open, for it to pick up. */
+  droppedForPrediction = $state<string[] | null>(null);
   runs = $state<RunSummary[]>([]);
   /** A stored run whose curves are shown (clicked in the list). */
   shown = $state.raw<RunDetail | null>(null);
@@ -57,6 +61,8 @@ class TrainingState {
     this.runs = [];
     this.shown = null;
     this.page = { kind: 'list' };
+    this.predictRun = null;
+    this.droppedForPrediction = null;
   }
 
   async refresh(): Promise<void> {

@@ -1,0 +1,79 @@
+/** Spectrum files to predict, and predictions as CSV: shared by `spectra-desk predict` and the app. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFile } from '../io';
+import type { ImportOptions } from '../common/domain/spectra';
+import { modelInputs, netOf, onModelAxis, predictSpectra, type Prediction, type Predictor, type SpectrumInput } from './predict';
+import { classActivationMaps, camPlan } from '../ml/cam';
+import { csvField } from './export';
+
+/** Every spectrum of the files: sample id = file name, plus #index when a file holds several. */
+export function readSpectraFiles(files: string[], options: ImportOptions = {}): SpectrumInput[] {
+  const spectra: SpectrumInput[] = [];
+  for (const file of files) {
+    const name = path.basename(file);
+    const batch = parseFile(new Uint8Array(fs.readFileSync(file)), name, options);
+    const many = batch.samples.length > 1;
+    batch.samples.forEach((s, i) => {
+      const axis = batch.axes[s.axis]!;
+      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name });
+    });
+  }
+  return spectra;
+}
+
+const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'Inf' : '');
+
+/** One row per spectrum: sample, prediction, one probability column per class, t2, q, outOfModel. */
+export function predictionsCsv(p: Predictor, rows: Prediction[]): string {
+  const header = ['sample', 'prediction', ...p.classes.map((c) => `p_${c}`), 't2', 'q', 'outOfModel'];
+  const lines = rows.map((r) => [csvField(r.key), csvField(typeof r.predicted === 'number' ? num(r.predicted) : r.predicted), ...(r.probabilities ?? []).map(num), num(r.t2), num(r.q), String(r.outOfModel)].join(','));
+  return `${[header.map(csvField).join(','), ...lines].join('\n')}\n`;
+}
+
+export interface ExplainedPredictions {
+  rows: Prediction[];
+  /** The model's input axis (after the recipe). */
+  axis: Float64Array;
+  /** Per spectrum, after the recipe and before the input scaling: [n, points]. */
+  processed: Float32Array;
+  /** Per spectrum, the activation map of its predicted class (regression: the one map) on `axis`; null for PLS and networks without convolutions. */
+  maps: Float32Array | null;
+}
+
+/** Predictions together with what the model saw and, for CNNs, where it looked (one map per spectrum). */
+export function predictExplained(p: Predictor, spectra: SpectrumInput[]): ExplainedPredictions {
+  const rows = predictSpectra(p, spectra);
+  const n = spectra.length;
+  const L = p.rawAxis.length;
+  const raw = new Float64Array(n * L);
+  spectra.forEach((s, i) => raw.set(onModelAxis(p, s), i * L));
+  const x = modelInputs(p, raw, n, spectra.map((s) => s.key));
+  const points = p.modelAxis.length;
+  const { mean, std } = p.inputScaling;
+  const processed = Float32Array.from(x, (v) => v * std + mean);
+  let maps: Float32Array | null = null;
+  if (p.network && n) {
+    const net = netOf(p);
+    let plan: ReturnType<typeof camPlan> | null = null;
+    try {
+      plan = camPlan(net);
+    } catch {
+      plan = null; // no convolution (mlp): nothing to map
+    }
+    if (plan) {
+      maps = new Float32Array(n * points);
+      const K = p.task === 'classification' ? p.classes.length : 1;
+      for (let from = 0; from < n; from += 64) {
+        const b = Math.min(64, n - from);
+        const cam = classActivationMaps(net, x.subarray(from * points, (from + b) * points), b);
+        for (let i = 0; i < b; i++) {
+          const r = rows[from + i]!;
+          const c = p.task === 'classification' ? p.classes.indexOf(String(r.predicted)) : 0;
+          maps.set(cam.maps.subarray(((i * K) + c) * points, ((i * K) + c + 1) * points), (from + i) * points);
+        }
+      }
+    }
+  }
+  return { rows, axis: p.modelAxis, processed, maps };
+}
