@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture } from '../helpers/datasets';
 import { openAppPage, screenshot, type AppPage, type Bridge } from './harness';
-import type { DatasetSummary, RunDetail } from '../../src-main/common/ipc/contract';
+import type { RunDetail } from '../../src-main/common/ipc/contract';
+import type { DatasetSummary } from '../../src-main/common/domain/project';
 
 const TRAIN = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
 const TEST = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
