@@ -17,7 +17,7 @@ import { builtFile, torchReferenceScript } from '../services/built-files';
 import { ENGINE_IDS, type EngineId } from '../common/ml/protocol';
 import { startTraining } from '../services/train';
 import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
-import { parseValidation } from '../common/ml/prepare';
+import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
 
 export interface Streams {
@@ -36,7 +36,7 @@ Usage:
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
   spectra-desk train --project P --dataset D --target COLUMN --model NAME
-                     [--pipeline PIPE.json] [--validation given|holdout:0.2]
+                     [--pipeline PIPE.json] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N] [--json]
                      (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
@@ -412,7 +412,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   if (model === 'custom' && !values.layers) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
   const pipeline = values.pipeline ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
-  const validation = parseValidation(values.validation ?? 'given');
+  const validation = parseScheme(values.validation ?? 'given');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UserError('BAD_INPUT', `--seed must be a whole number (got "${values.seed}").`, { field: 'seed' });
   const lrText = values['learning-rate'];
@@ -428,6 +428,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         onEvent: (e) => {
           if (e.type === 'started') io.stderr.write(`run ${e.runId}: ${model}, ${e.params} parameters; ${e.trainSamples} training spectra${e.monitorSamples ? ` (+${e.monitorSamples} held back for early stopping)` : ''}, ${e.testSamples} test\n`);
           else if (e.type === 'engine') io.stderr.write(`engine: ${e.engine.label}\n`);
+          else if (e.type === 'fold') io.stderr.write(`${e.label} of cross-validation run ${e.runId}\n`);
           else if (e.type === 'epoch') {
             const r = e.report;
             const v = r.validation ? Object.entries(r.validation).map(([k, x]) => `${k} ${x.toFixed(3)}`).join(', ') : '';
@@ -443,7 +444,9 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
     if (values.json) io.stdout.write(`${JSON.stringify(o)}\n`);
     else {
       io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message ? `: ${o.message}` : ''}\n`);
-      if (o.metrics) io.stdout.write(`  test: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
+      if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
+      else if (o.metrics) io.stdout.write(`  test: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
+      for (const w of o.warnings ?? []) io.stdout.write(`  warning: ${w}\n`);
       io.stdout.write(`  engine: ${o.engine ?? '–'}; ${o.epochs} epochs, ${o.spectraPerSecond.toFixed(0)} spectra/s\n`);
     }
     return o.status === 'done' ? 0 : o.status === 'cancelled' ? 130 : 1;

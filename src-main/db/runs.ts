@@ -15,6 +15,8 @@ export interface NewRun {
   split: unknown;
   seed: number;
   versions: unknown;
+  /** A fold or repeat of a cross-validated run: its parent, position (0-based) and label. */
+  fold?: { parentRunId: number; index: number; label: string };
 }
 
 export interface RunRow {
@@ -36,6 +38,8 @@ export interface RunRow {
   log: string;
   createdAt: string;
   finishedAt: string | null;
+  /** Set on the fold runs of a cross-validated run. */
+  fold: { parentRunId: number; index: number; label: string } | null;
 }
 
 interface Raw {
@@ -57,6 +61,9 @@ interface Raw {
   log: string;
   created_at: string;
   finished_at: string | null;
+  parent_run_id: number | null;
+  fold_index: number | null;
+  fold_label: string | null;
 }
 
 const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
@@ -81,6 +88,7 @@ function toRow(r: Raw): RunRow {
     log: r.log,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    fold: r.parent_run_id === null ? null : { parentRunId: r.parent_run_id, index: r.fold_index ?? 0, label: r.fold_label ?? '' },
   };
 }
 
@@ -89,10 +97,25 @@ const SELECT = 'SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d O
 export function createRun(db: Db, run: NewRun): number {
   const info = db
     .prepare(
-      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, pipeline_json, fitted_state_json, split_json, seed, versions_json, created_at)
-       VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, pipeline_json, fitted_state_json, split_json, seed, versions_json, created_at, parent_run_id, fold_index, fold_label)
+       VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(run.datasetId, run.model, run.task, run.targetColumn, JSON.stringify(run.config), run.pipeline === null ? null : JSON.stringify(run.pipeline), run.fittedState === null ? null : JSON.stringify(run.fittedState), JSON.stringify(run.split), run.seed, JSON.stringify(run.versions), new Date().toISOString());
+    .run(
+      run.datasetId,
+      run.model,
+      run.task,
+      run.targetColumn,
+      JSON.stringify(run.config),
+      run.pipeline === null ? null : JSON.stringify(run.pipeline),
+      run.fittedState === null ? null : JSON.stringify(run.fittedState),
+      JSON.stringify(run.split),
+      run.seed,
+      JSON.stringify(run.versions),
+      new Date().toISOString(),
+      run.fold?.parentRunId ?? null,
+      run.fold?.index ?? null,
+      run.fold?.label ?? null,
+    );
   return Number(info.lastInsertRowid);
 }
 
@@ -120,8 +143,14 @@ export function getRun(db: Db, id: number): RunRow {
   return toRow(r);
 }
 
+/** The project's runs, newest first; the folds of cross-validated runs are listed under their parent ({@link foldRuns}). */
 export function listRuns(db: Db): RunRow[] {
-  return (db.prepare(`${SELECT} ORDER BY r.id DESC`).all() as Raw[]).map(toRow);
+  return (db.prepare(`${SELECT} WHERE r.parent_run_id IS NULL ORDER BY r.id DESC`).all() as Raw[]).map(toRow);
+}
+
+/** The fold (or repeat) runs of a cross-validated run, in fold order. */
+export function foldRuns(db: Db, parentRunId: number): RunRow[] {
+  return (db.prepare(`${SELECT} WHERE r.parent_run_id = ? ORDER BY r.fold_index`).all(parentRunId) as Raw[]).map(toRow);
 }
 
 export function runEpochs(db: Db, id: number): { fold: number; epoch: number; metrics: Record<string, unknown> }[] {

@@ -28,6 +28,7 @@ import { loadPredictor } from './predict';
 import { predictExplained, predictionsCsv, readSpectraFiles } from './predict-files';
 import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
 import type { PlsModel } from '../common/ml/pls';
+import { parseScheme, schemeLabel, type Scheme } from '../common/ml/splits';
 import type { EpochMessage } from '../common/ml/protocol';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
@@ -148,7 +149,7 @@ export class Session {
     this.runs.set(handle.runId, handle);
     handle.outcome
       .then((o) => {
-        this.host.emit('runs:progress', { type: 'finished', runId: o.runId, status: o.status, ...(o.message ? { message: o.message } : {}), ...(o.metrics ? { metrics: o.metrics.test } : {}), bestEpoch: o.bestEpoch });
+        this.host.emit('runs:progress', { type: 'finished', runId: o.runId, status: o.status, ...(o.message ? { message: o.message } : {}), ...(o.metrics ? { metrics: o.metrics.test } : {}), ...(o.metrics?.std ? { std: o.metrics.std } : {}), bestEpoch: o.bestEpoch });
       })
       .catch((err: unknown) => {
         this.host.emit('runs:progress', { type: 'finished', runId: handle.runId, status: 'failed', message: toErrorInfo(err).message });
@@ -256,7 +257,7 @@ export class Session {
         dataset: name,
         target: input.target,
         model: input.model,
-        validation: input.validation === 'given' ? { kind: 'given' } : { kind: 'holdout', fraction: 0.2 },
+        validation: parseScheme(input.validation),
         seed: input.seed,
       };
       if (input.recipeId !== null) {
@@ -287,9 +288,14 @@ export class Session {
       const stored = runArtifact(db, runId, 'test-predictions.json');
       const predictions = stored ? (JSON.parse(stored.toString('utf8')) as TestPrediction[]) : [];
       const v = r.config.validation as { kind?: string; fraction?: number } | undefined;
-      const validation = v?.kind === 'holdout' ? `hold-out ${Math.round((v.fraction ?? 0.2) * 100)} % (stratified)` : v?.kind === 'given' ? 'given split (train/test tags)' : String(v?.kind ?? 'unknown');
+      const label = typeof r.config.validationLabel === 'string' ? r.config.validationLabel : v?.kind ? schemeLabel(v as Scheme) : 'unknown';
+      const fold = (v as { fold?: string } | undefined)?.fold;
+      const validation = fold ? `${label}, ${fold}` : label;
+      const m = r.metrics as { folds?: { index: number; label: string; runId: number; status: RunSummary['status']; trainSamples: number; testSamples: number; metrics: { test: Record<string, number> } | null }[]; warnings?: string[] } | null;
+      const foldRuns = m?.folds ? m.folds.map((f) => ({ index: f.index, label: f.label, runId: f.runId, status: f.status, trainSamples: f.trainSamples, testSamples: f.testSamples, test: f.metrics?.test ?? null })) : null;
+      const warnings = m?.warnings ?? (Array.isArray(r.config.warnings) ? (r.config.warnings as string[]) : []);
       const durationMs = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.createdAt) : null;
-      return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs } satisfies RunDetail;
+      return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs, foldRuns, warnings } satisfies RunDetail;
     },
     'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
     'predict:files': async ({ runId, paths }) => {
@@ -396,6 +402,9 @@ function runSummary(r: RunRow, epochs: number): RunSummary {
     bestEpoch: (r.metrics as { bestEpoch?: number | null } | null)?.bestEpoch ?? null,
     seed: r.seed,
     recipe: typeof r.config.recipe === 'string' ? r.config.recipe : null,
+    folds: typeof r.config.folds === 'number' ? r.config.folds : null,
+    std: (r.metrics as { std?: Record<string, number> } | null)?.std ?? null,
+    parentRunId: r.fold?.parentRunId ?? null,
   };
 }
 

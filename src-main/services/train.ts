@@ -10,7 +10,9 @@ import { addRunEpoch, createRun, finishRun, setRunBackend } from '../db/runs';
 import { UserError } from '../common/errors';
 import { summarizeModel, type LayerSpec, type LayerSummary } from '../common/ml/model';
 import { templateLayers, MODEL_NAMES, type ModelName } from '../common/ml/templates';
-import { classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn, type Validation } from '../common/ml/prepare';
+import { classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn } from '../common/ml/prepare';
+import type { Scheme } from '../common/ml/splits';
+import { isCrossValidation, startCrossValidation } from './cross-validate';
 import { argmaxRows, classificationMetrics, regressionMetrics } from '../common/ml/metrics';
 import type { EngineId, EngineInfo, EpochMessage, TaskSpec, TrainJob } from '../common/ml/protocol';
 import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
@@ -27,7 +29,10 @@ export interface TrainRequest {
   pipeline?: ResolvedPipeline | null;
   /** The saved recipe's name, recorded with the run (null or absent: unnamed or none). */
   recipeName?: string | null;
-  validation: Validation;
+  /** given or holdout trains one model; kfold, mccv, group and learning-curve train one per fold ({@link startCrossValidation}). */
+  validation: Scheme;
+  /** A fold of a cross-validation: its train and test rows (dataset row indices), and where it belongs. */
+  fold?: { parentRunId: number; index: number; label: string; train: number[]; test: number[] };
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
@@ -55,7 +60,9 @@ export type TrainEvent =
   | { type: 'started'; runId: number; summary: LayerSummary[]; params: number; trainSamples: number; monitorSamples: number; testSamples: number }
   | { type: 'engine'; runId: number; engine: EngineInfo }
   | { type: 'progress'; runId: number; epoch: number; batch: number; batches: number; loss: number }
-  | { type: 'epoch'; runId: number; report: EpochMessage; epochs: number };
+  | { type: 'epoch'; runId: number; report: EpochMessage; epochs: number }
+  /** A cross-validation (run `runId`) starts fold `index` of `count`; the fold's own run follows with `started`. */
+  | { type: 'fold'; runId: number; index: number; count: number; label: string };
 
 export interface TrainOutcome {
   runId: number;
@@ -69,10 +76,15 @@ export interface TrainOutcome {
   bestEpoch: number | null;
   spectraPerSecond: number;
   classes: string[];
-  metrics: { test: Record<string, number> } | null;
+  /** Test metrics; for a cross-validation the mean over folds (`test`, `mean`) and the standard deviation (`std`). */
+  metrics: { test: Record<string, number>; mean?: Record<string, number>; std?: Record<string, number> } | null;
   durationMs: number;
   /** PLS: the number of components used. */
   components?: number;
+  /** Cross-validation: each fold's run and test metrics, their mean and standard deviation, and leak warnings. */
+  folds?: import('./cross-validate').FoldSummary[];
+  spread?: { mean: Record<string, number>; std: Record<string, number> };
+  warnings?: string[];
 }
 
 export interface TrainHandle {
@@ -92,8 +104,12 @@ function metricSummary(task: 'classification' | 'regression', truth: number[], o
   return { summary: { rmse: m.rmse, mae: m.mae, r2: m.r2 }, detail: m, predicted: pred };
 }
 
-/** Validates the request, stores the run and starts training; the handle resolves when it ends. */
+/**
+ * Validates the request, stores the run and starts training; the handle resolves when it ends.
+ * Cross-validation schemes store a parent run and train one child run per fold.
+ */
 export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTrainer; onEvent?: (e: TrainEvent) => void }): TrainHandle {
+  if (isCrossValidation(req.validation) && !req.fold) return startCrossValidation(db, req, deps);
   const started = performance.now();
   if (!MODEL_NAMES.includes(req.model)) throw new UserError('BAD_INPUT', `Unknown model "${req.model}": use ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
   const datasetId = datasetIdByNameOrId(db, req.dataset);
@@ -106,7 +122,8 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
   const { block, keys, splits, sampleIds } = datasetBlock(db, datasetId, req.dataset);
   const raw = columnValues(db, datasetId, req.target).map((v) => v.value);
   const target = targetFromColumn(column.kind, req.target, raw);
-  const problem = makeProblem({ target, splits, validation: req.validation, seed, monitorMin: TRAIN_DEFAULTS.monitorMin });
+  const single = req.validation.kind === 'holdout' ? req.validation : { kind: 'given' as const };
+  const problem = makeProblem({ target, splits, validation: single, ...(req.fold ? { rows: req.fold } : {}), seed, monitorMin: TRAIN_DEFAULTS.monitorMin });
   const prepared = prepareInputs(block, keys, problem.train, req.pipeline ?? null);
   const length = prepared.points;
   const isPls = req.model === 'pls';
@@ -146,7 +163,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
     warmupSteps: stepsPerEpoch * 2,
     learningRateSchedule: 'linear warm-up over 2 epochs, then cosine decay to 1 % by the last epoch',
     patience,
-    validation: req.validation,
+    validation: req.fold ? { ...req.validation, fold: req.fold.label } : req.validation,
     earlyStopping: problem.monitor.length ? `on ${problem.monitor.length} training samples held back (15 %, stratified)` : `off (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples): fixed epochs`,
     classWeights: cw ? { balanced: cw.balanced, weights: cw.weights } : null,
     inputScaling: prepared.scaling,
@@ -168,6 +185,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     seed,
     versions: { app: APP_VERSION, node: process.versions.node },
+    ...(req.fold ? { fold: { parentRunId: req.fold.parentRunId, index: req.fold.index, label: req.fold.label } } : {}),
   });
   const emit = deps.onEvent ?? (() => {});
   emit({ type: 'started', runId, summary: summary.layers, params: summary.params, trainSamples: problem.train.length, monitorSamples: problem.monitor.length, testSamples: problem.test.length });

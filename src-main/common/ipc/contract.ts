@@ -85,6 +85,22 @@ export interface RunSummary {
   seed: number | null;
   /** Recipe name, or null when trained on raw spectra. */
   recipe: string | null;
+  /** Cross-validation: the number of folds (or repeats, or training-set sizes); null for one split. */
+  folds: number | null;
+  /** Cross-validation: standard deviation of the test metrics over the folds (`test` is their mean). */
+  std: Record<string, number> | null;  /** Set on a fold of a cross-validation: its parent run. */
+  parentRunId: number | null;
+}
+
+/** One fold of a cross-validated run (a run of its own). */
+export interface FoldRun {
+  index: number;
+  label: string;
+  runId: number;
+  status: RunSummary['status'];
+  trainSamples: number;
+  testSamples: number;
+  test: Record<string, number> | null;
 }
 
 /** One run with its stored per-epoch curves (kept for failed and cancelled runs too). */
@@ -102,6 +118,10 @@ export interface RunDetail extends RunSummary {
   /** How the spectra were split, e.g. "given split" or "hold-out 20 %". */
   validation: string;
   durationMs: number | null;
+  /** Cross-validation: its folds in order; null for a single split. */
+  foldRuns: FoldRun[] | null;
+  /** Warnings from the validation design (e.g. replicates on both sides of a split). */
+  warnings: string[];
 }
 
 /** What a model relies on, over its input axis (after the recipe). */
@@ -160,7 +180,8 @@ export type RunEvent =
   | { type: 'engine'; runId: number; engine: EngineInfo }
   | { type: 'progress'; runId: number; epoch: number; batch: number; batches: number; loss: number }
   | { type: 'epoch'; runId: number; report: EpochMessage; epochs: number }
-  | { type: 'finished'; runId: number; status: 'done' | 'failed' | 'cancelled'; message?: string; metrics?: Record<string, number>; bestEpoch?: number | null };
+  | { type: 'fold'; runId: number; index: number; count: number; label: string }
+  | { type: 'finished'; runId: number; status: 'done' | 'failed' | 'cancelled'; message?: string; metrics?: Record<string, number>; bestEpoch?: number | null; std?: Record<string, number> };
 
 const modelName = z.enum(['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls']);
 
@@ -278,7 +299,8 @@ export const contract = {
         target: z.string().min(1).max(200),
         model: modelName,
         recipeId: id.nullable(),
-        validation: z.enum(['given', 'holdout:0.2']),
+        /** given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN[:K] or learning-curve. */
+        validation: z.string().min(1).max(300),
         epochs: z.number().int().min(1).max(5000).optional(),
         seed: z.number().int().min(0).max(2 ** 31),
         learningRate: z.number().positive().max(100).optional(),

@@ -11,16 +11,6 @@ import type { SpectraBlock } from '../preprocessing/types';
 
 export type Validation = { kind: 'given' } | { kind: 'holdout'; fraction: number };
 
-export function parseValidation(text: string): Validation {
-  if (text === 'given') return { kind: 'given' };
-  const m = /^holdout:(0?\.\d+|[1-9]\d?%)$/.exec(text);
-  if (m) {
-    const f = m[1]!.endsWith('%') ? Number(m[1]!.slice(0, -1)) / 100 : Number(m[1]);
-    if (f > 0 && f < 1) return { kind: 'holdout', fraction: f };
-  }
-  throw new UserError('BAD_INPUT', `Validation "${text}": use "given" (the samples' train/test tags) or "holdout:0.2" (a stratified 20 % test set).`, { field: 'validation' });
-}
-
 /** Seeded PRNG so splits are reproducible everywhere (the engine's own, see ./random). */
 export const seededRandom = mulberry32;
 
@@ -89,7 +79,11 @@ export interface Problem {
   unlabelled: number[];
 }
 
-export function makeProblem(opts: { target: TargetInfo; splits: ('train' | 'test' | null)[]; validation: Validation; seed: number; monitorFraction?: number; monitorMin?: number }): Problem {
+/**
+ * Train, early-stopping and test rows. `rows` (a fold of a cross-validation, from ./splits) gives
+ * the train and test rows directly; otherwise `validation` splits the labelled rows.
+ */
+export function makeProblem(opts: { target: TargetInfo; splits: ('train' | 'test' | null)[]; validation: Validation; rows?: { train: number[]; test: number[] }; seed: number; monitorFraction?: number; monitorMin?: number }): Problem {
   const { target, splits } = opts;
   const n = splits.length;
   const labelled: number[] = [];
@@ -102,7 +96,11 @@ export function makeProblem(opts: { target: TargetInfo; splits: ('train' | 'test
   const strata = target.kind === 'classification' ? target.values : undefined;
   let train: number[];
   let test: number[];
-  if (opts.validation.kind === 'given') {
+  if (opts.rows) {
+    const has = new Set(labelled);
+    train = opts.rows.train.filter((i) => has.has(i));
+    test = opts.rows.test.filter((i) => has.has(i));
+  } else if (opts.validation.kind === 'given') {
     train = labelled.filter((i) => splits[i] === 'train');
     test = labelled.filter((i) => splits[i] === 'test');
     if (!train.length || !test.length) {

@@ -1,5 +1,6 @@
 import { migration001 } from './001-initial';
 import { migration002 } from './002-derived-datasets';
+import { migration003 } from './003-fold-runs';
 
 export interface Migration {
   readonly version: number;
@@ -8,6 +9,6 @@ export interface Migration {
 }
 
 /** Every migration, in order; `version` equals its position + 1. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

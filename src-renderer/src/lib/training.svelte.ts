@@ -33,6 +33,18 @@ export interface LiveRun {
   test: Record<string, number> | null;
   bestEpoch: number | null;
   finishedAt: number | null;
+  /** The run `runs:start` returned: this run, or the parent of a cross-validation (cancel and `finished` use it). */
+  controlId: number;
+  /** Cross-validation: the fold being trained (`runId` is then that fold's run). */
+  fold: { index: number; count: number; label: string } | null;
+  /** Cross-validation: standard deviation of the test metrics over the folds, when finished. */
+  std: Record<string, number> | null;
+}
+
+type LiveMeta = Pick<LiveRun, 'runId' | 'datasetId' | 'dataset' | 'model' | 'target' | 'task'>;
+
+function blank(runId: number): LiveRun {
+  return { runId, controlId: runId, datasetId: 0, dataset: '', model: '', target: '', task: 'classification', state: 'starting', startedAt: performance.now(), engine: null, layers: [], params: 0, trainSamples: 0, monitorSamples: 0, testSamples: 0, epochs: 0, epoch: 0, batch: 0, batches: 0, curves: [], message: null, test: null, bestEpoch: null, finishedAt: null, fold: null, std: null };
 }
 
 /** What the Runs section shows: the table, one run's page, or a comparison. */
@@ -77,38 +89,33 @@ class TrainingState {
     this.shown = await call('runs:get', { runId });
   }
 
-  begin(run: Omit<LiveRun, 'state' | 'startedAt' | 'engine' | 'layers' | 'params' | 'trainSamples' | 'monitorSamples' | 'testSamples' | 'epochs' | 'epoch' | 'batch' | 'batches' | 'curves' | 'message' | 'test' | 'bestEpoch' | 'finishedAt'>): void {
-    // Events for this run may arrive before `runs:start` answers; keep what they filled in.
-    const early = this.live?.runId === run.runId ? this.live : null;
-    this.live = {
-      ...run,
-      state: early?.state ?? 'starting',
-      startedAt: early?.startedAt ?? performance.now(),
-      engine: early?.engine ?? null,
-      layers: early?.layers ?? [],
-      params: early?.params ?? 0,
-      trainSamples: early?.trainSamples ?? 0,
-      monitorSamples: early?.monitorSamples ?? 0,
-      testSamples: early?.testSamples ?? 0,
-      epochs: early?.epochs ?? 0,
-      epoch: early?.epoch ?? 0,
-      batch: early?.batch ?? 0,
-      batches: early?.batches ?? 0,
-      curves: early?.curves ?? [],
-      message: early?.message ?? null,
-      test: early?.test ?? null,
-      bestEpoch: early?.bestEpoch ?? null,
-      finishedAt: early?.finishedAt ?? null,
-    };
+  /** Called when `runs:start` answers; events may already have filled in the run (or its first fold). */
+  begin(meta: LiveMeta): void {
+    const early = this.live && this.live.finishedAt === null && (this.live.controlId === meta.runId || this.live.runId === meta.runId || this.live.fold) ? this.live : null;
+    if (early) Object.assign(early, { ...meta, runId: early.runId, controlId: meta.runId });
+    else this.live = { ...blank(meta.runId), ...meta };
     this.shown = null;
   }
 
   private onEvent(e: RunEvent): void {
     let run = this.live;
-    if (!run || run.runId !== e.runId) {
+    const active = run !== null && run.finishedAt === null;
+    if (e.type === 'fold') {
+      // The next fold of a cross-validation: a new run with its own curves, under the same parent.
+      const prev = active ? run! : blank(e.runId);
+      this.live = { ...blank(e.runId), datasetId: prev.datasetId, dataset: prev.dataset, model: prev.model, target: prev.target, task: prev.task, startedAt: prev.startedAt, engine: prev.engine, controlId: e.runId, fold: { index: e.index, count: e.count, label: e.label } };
+      return;
+    }
+    if (!run || (run.runId !== e.runId && run.controlId !== e.runId)) {
       if (e.type !== 'started') return;
-      // `started` can come before `runs:start` has answered: hold it until `begin`.
-      run = this.live = { runId: e.runId, datasetId: 0, dataset: '', model: '', target: '', task: 'classification', state: 'starting', startedAt: performance.now(), engine: null, layers: [], params: 0, trainSamples: 0, monitorSamples: 0, testSamples: 0, epochs: 0, epoch: 0, batch: 0, batches: 0, curves: [], message: null, test: null, bestEpoch: null, finishedAt: null };
+      if (active && run!.fold) {
+        // The fold's own run, announced by the \`fold\` event just before.
+        run!.runId = e.runId;
+      } else {
+        // \`started\` can come before \`runs:start\` has answered: hold it until \`begin\`.
+        run = this.live = blank(e.runId);
+      }
+      run = this.live!;
     }
     switch (e.type) {
       case 'started':
@@ -138,6 +145,7 @@ class TrainingState {
         run.state = e.status;
         run.message = e.message ?? null;
         run.test = e.metrics ?? null;
+        run.std = e.std ?? null;
         run.bestEpoch = e.bestEpoch ?? null;
         run.finishedAt = performance.now();
         void this.refresh();
@@ -153,7 +161,7 @@ class TrainingState {
     const run = this.live;
     if (!run || !this.running) return;
     run.state = 'cancelling';
-    await call('runs:cancel', { runId: run.runId }).catch(() => false);
+    await call('runs:cancel', { runId: run.controlId }).catch(() => false);
   }
 }
 
