@@ -2,8 +2,12 @@
 // Acceptance run for the training targets (issue 5): UCR Coffee, Meat and Strawberry on their
 // given splits with cnn, resnet1d and pls, and Tecator fat (train rows 1–172, test 173–215) with
 // pls and cnn, all with default settings and --seed 1, through the real `spectra-desk` CLI.
-// Prints one line per run and the published reference. Takes several minutes (resnet1d on
-// Strawberry alone ≈ 4 min on 2 cores). Usage: node scripts/acceptance-train.mjs [--quick]
+// Prints one line per run and the published reference, then checks the targets: per UCR set the
+// better of cnn and resnet1d reaches Coffee 1.00, Meat 0.95, Strawberry 0.97 (test accuracy), and
+// pls reaches the published 1-NN accuracy (Coffee 1.000, Meat 0.933, Strawberry 0.946); exits 1
+// when one is missed. Takes several minutes (resnet1d on Strawberry and on Meat ≈ 4 min each on
+// 2 cores). Usage: node scripts/acceptance-train.mjs [--quick]  (--quick: no resnet1d on Meat and
+// Strawberry, so those targets are judged on cnn alone)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,9 +33,12 @@ try {
   run(['import', tecator, '--project', project, '--dataset', 'Tecator', '--split-column', 'set']);
 
   const published = { Coffee: '1-NN 1.000, ResNet 1.000', Meat: '1-NN 0.933, ResNet 0.968', Strawberry: '1-NN 0.946, ResNet 0.981', Tecator: 'SEP 0.36–0.65 (neural networks), 2.78 (linear, 10 inputs)' };
+  const networkTarget = { Coffee: 1, Meat: 0.95, Strawberry: 0.97 };
+  const nearestNeighbour = { Coffee: 1, Meat: 0.933, Strawberry: 0.946 };
+  const accuracy = {};
   const plan = [
     ['Coffee', 'class', ['cnn', 'resnet1d', 'pls']],
-    ['Meat', 'class', ['cnn', 'resnet1d', 'pls']],
+    ['Meat', 'class', quick ? ['cnn', 'pls'] : ['cnn', 'resnet1d', 'pls']],
     ['Strawberry', 'class', quick ? ['cnn', 'pls'] : ['cnn', 'resnet1d', 'pls']],
     ['Tecator', 'fat', ['pls', 'cnn']],
   ];
@@ -39,10 +46,23 @@ try {
     for (const model of models) {
       const o = JSON.parse(run(['train', '--project', project, '--dataset', dataset, '--target', target, '--model', model, '--seed', '1', '--json']));
       const m = o.metrics?.test ?? {};
+      if ('accuracy' in m) (accuracy[dataset] ??= {})[model] = m.accuracy;
       const score = 'accuracy' in m ? `accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}` : `RMSEP ${m.rmse?.toFixed(3)}, R² ${m.r2?.toFixed(3)}`;
       console.log(`${dataset.padEnd(10)} ${model.padEnd(9)} ${o.status.padEnd(6)} ${score}${o.components ? ` (${o.components} components)` : ''} · ${o.epochs} epochs · ${(o.durationMs / 1000).toFixed(0)} s · published: ${published[dataset]}`);
     }
   }
+  const misses = [];
+  for (const [dataset, target] of Object.entries(networkTarget)) {
+    const best = Math.max(accuracy[dataset]?.cnn ?? 0, accuracy[dataset]?.resnet1d ?? 0);
+    // Three decimals, as published: 0.9459 (350 of 370) meets 0.946.
+    if (Number(best.toFixed(3)) < target) misses.push(`${dataset} cnn/resnet1d ${best.toFixed(3)} < ${target}`);
+  }
+  for (const [dataset, target] of Object.entries(nearestNeighbour)) {
+    const got = accuracy[dataset]?.pls ?? 0;
+    if (Number(got.toFixed(3)) < target) misses.push(`${dataset} pls ${got.toFixed(3)} < 1-NN ${target}`);
+  }
+  console.log(misses.length ? `Targets missed: ${misses.join('; ')}` : 'All targets met.');
+  process.exitCode = misses.length ? 1 : 0;
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -20,6 +20,7 @@ export interface Split {
 /** One epoch's figures (the protocol's epoch message). */
 export type EpochReport = EpochMessage;
 
+/** 'diverged' also covers a classifier that does not learn at all (see the message). */
 export type StopReason = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
 
 export interface FitResult {
@@ -41,6 +42,8 @@ export interface FitOptions {
   seed: number;
   /** Early stopping: epochs without validation-loss improvement before stopping (0 = off). */
   patience?: number;
+  /** The runtime holds this many copies of every training row (row c·n + i); each epoch takes one of each, at random. @default 1 */
+  copies?: number;
   /** Called between batches (throttle inside); return true to cancel. */
   shouldStop?: () => boolean;
   onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number }) => void;
@@ -84,6 +87,29 @@ function divergenceMessage(epoch: number, batch: number, loss: number, lr: numbe
   );
 }
 
+function stalledMessage(epoch: number, loss: number, chance: number, lr: number | undefined): string {
+  const rate = lr === undefined ? 'the learning rate' : lr >= 0.01 ? `a smaller learning rate (now ${lr}; try ${lr / 10})` : `a larger learning rate (now ${lr}; try ${lr * 10})`;
+  return (
+    `Training stopped at epoch ${epoch}: the network is not learning. Its training loss (${loss.toFixed(3)} over the last ${STALL_WINDOW} epochs) ` +
+    `is no better than always answering the most frequent class (${chance.toFixed(3)}). The best weights so far are kept. ` +
+    `Try, in this order: ${rate}; a recipe that scales the spectra (SNV, or autoscale); checking that the labels belong to the spectra.`
+  );
+}
+
+/** Epochs averaged by the not-learning check. */
+const STALL_WINDOW = 10;
+/** Optimiser steps before the not-learning check starts (a healthy CNN on 60 spectra is well below chance by then). */
+const STALL_STEPS = 300;
+
+/** Cross-entropy of the best constant answer, the class frequencies of the training rows (natural log). */
+function chanceLoss(y: ArrayLike<number>, n: number, classes: number): number {
+  const counts = new Float64Array(classes);
+  for (let i = 0; i < n; i++) counts[y[i]!]!++;
+  let h = 0;
+  for (const c of counts) if (c > 0) h -= (c / n) * Math.log(c / n);
+  return h;
+}
+
 export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult> {
   const { train, task } = opts;
   const rand = mulberry32(deriveSeed(opts.seed, 'shuffle'));
@@ -95,9 +121,15 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
   let firstLoss: number | null = null;
   let lastYield = performance.now();
   const batches = Math.ceil(train.n / opts.batchSize);
+  // A classifier whose training loss stays at the level of a constant answer is not learning
+  // (a learning rate far too large often does this without the loss ever exploding).
+  const chance = task.kind === 'classification' ? chanceLoss(train.y, train.n, task.classes) : null;
+  const stallFrom = Math.max(STALL_WINDOW * 2, Math.ceil(STALL_STEPS / batches));
 
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const perm = permutation(train.n, rand);
+    const copies = opts.copies ?? 1;
+    if (copies > 1) for (let i = 0; i < perm.length; i++) perm[i] += train.n * Math.floor(rand() * copies);
     const t0 = performance.now();
     let sum = 0;
     let count = 0;
@@ -145,6 +177,13 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
     };
     epochs.push(report);
     await opts.onEpoch?.(report);
+    if (chance !== null && epoch >= stallFrom) {
+      const recent = epochs.slice(-STALL_WINDOW).reduce((s, e) => s + e.trainLoss, 0) / STALL_WINDOW;
+      if (!(recent < chance)) {
+        if (best) runtime.restore(best.snap);
+        return { stopped: 'diverged', message: stalledMessage(epoch, recent, chance, opts.learningRate), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+      }
+    }
     const monitored = validationLoss ?? report.trainLoss;
     if (!best || monitored < best.loss) best = { loss: monitored, epoch, snap: runtime.snapshot() };
     else if (patience > 0 && epoch - best.epoch >= patience) {

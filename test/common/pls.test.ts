@@ -310,6 +310,32 @@ describe('choosePlsComponents', () => {
     expect(scores.map((v) => Number(v.toPrecision(10)))).toEqual(EXPECTED_CLASSIFICATION.scores);
   });
 
+  it("classification, rule 'best': equal balanced accuracies are separated by the one-hot error", () => {
+    const cv = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { kind: 'classification', classes: 3, seed: 11, maxComponents: 10, rule: 'best' });
+    const top = Math.max(...cv.curve.map((p) => p.score));
+    const tied = cv.curve.filter((p) => p.score === top);
+    expect(tied.length).toBeGreaterThan(1);
+    const lowest = tied.reduce((b, p) => (p.oneHotError! < b.oneHotError! ? p : b));
+    expect(cv.components).toBe(lowest.components);
+    expect(cv.components).toBe(EXPECTED_BEST_CLASSIFICATION.components);
+    expect(cv.curve.map((p) => Number(p.oneHotError!.toPrecision(10)))).toEqual(EXPECTED_BEST_CLASSIFICATION.oneHotErrors);
+  });
+
+  it('repeated cross-validation averages the single runs with seeds seed, seed + 1, …', () => {
+    const opts = { kind: 'classification' as const, classes: 3, maxComponents: 6, rule: 'best' as const };
+    const progress: number[] = [];
+    const repeated = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, seed: 4, repeats: 3, onProgress: (done, total) => progress.push(done / total) });
+    expect(progress).toHaveLength(15);
+    expect(progress.at(-1)).toBe(1);
+    const single = [4, 5, 6].map((seed) => choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, seed }));
+    repeated.curve.forEach((p, m) => {
+      expect(p.score).toBeCloseTo(single.reduce((s, r) => s + r.curve[m]!.score, 0) / 3, 12);
+      expect(p.oneHotError!).toBeCloseTo(single.reduce((s, r) => s + r.curve[m]!.oneHotError!, 0) / 3, 12);
+    });
+    const once = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, seed: 4, repeats: 1 });
+    expect(once).toEqual(single[0]);
+  });
+
   it('default maxComponents respects the smallest training fold; too many is an error; cancel works', () => {
     const X = t.X.slice(0, 12 * t.cols);
     const y = t.Y!.slice(0, 12);
@@ -331,3 +357,8 @@ const EXPECTED_REGRESSION = {
 };
 /** Values of this implementation (seed 11, 5 folds, ≤ 10 components): Meat is separable from 2 components on. */
 const EXPECTED_CLASSIFICATION = { components: 2, scores: [0.6666666667, 1, 1, 1, 1, 1, 1, 1, 1, 1] };
+/** Values of this implementation (seed 11, 5 folds, ≤ 10 components, rule 'best'): mean squared error of the one-hot predictions. */
+const EXPECTED_BEST_CLASSIFICATION = {
+  components: 10,
+  oneHotErrors: [0.1305018149, 0.05503678125, 0.04273000883, 0.04173012379, 0.04121985835, 0.03472009835, 0.0302353853, 0.0315589678, 0.02725131467, 0.02382404693],
+};

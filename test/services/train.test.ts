@@ -29,18 +29,18 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('training service', () => {
-  it('PLS-DA on Coffee: components by cross-validation, metrics and the model stored with the run', async () => {
+  it('PLS-DA on Coffee: components by repeated cross-validation, metrics and the model stored with the run', async () => {
     const db = openProject(project);
     const h = startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }, { spawn });
     const o = await h.outcome;
-    expect(o).toMatchObject({ status: 'done', model: 'pls', task: 'classification', classes: ['0', '1'], components: 2 });
-    expect(o.metrics!.test.accuracy).toBeCloseTo(26 / 28, 12);
+    expect(o).toMatchObject({ status: 'done', model: 'pls', task: 'classification', classes: ['0', '1'], components: 5 });
+    expect(o.metrics!.test.accuracy).toBe(1);
     const run = getRun(db, o.runId);
     expect(run.status).toBe('done');
     expect(run.split).toMatchObject({ monitor: [] });
     expect((run.split as { train: number[] }).train).toHaveLength(28);
     expect((run.split as { test: number[] }).test).toHaveLength(28);
-    expect(JSON.parse(runArtifact(db, o.runId, 'pls-model.json')!.toString()).components).toBe(2);
+    expect(JSON.parse(runArtifact(db, o.runId, 'pls-model.json')!.toString()).components).toBe(5);
     db.close();
   }, 60_000);
 
@@ -57,7 +57,7 @@ describe('training service', () => {
     expect(runEpochs(db, a.runId).map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const run = getRun(db, a.runId);
     expect(run.backend).toBe('wasm');
-    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 28, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs' });
+    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 16, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs', augmentation: { copies: 16, noise: 0.03 } });
     expect(b.metrics).toEqual(a.metrics);
     expect(runArtifact(db, b.runId, 'weights.f32')!.equals(runArtifact(db, a.runId, 'weights.f32')!)).toBe(true);
     expect(runArtifact(db, a.runId, 'weights.f32')!.byteLength).toBe((9506 - 2 * (16 + 32 + 64)) * 4);
@@ -69,12 +69,27 @@ describe('training service', () => {
     const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'mlp', validation: { kind: 'given' }, seed: 1, epochs: 50, learningRate: 10 }, { spawn }).outcome;
     db.close();
     expect(o.status).toBe('failed');
-    expect(o.message).toMatch(/^Training stopped at epoch \d+, batch 1: the loss exploded to .*\. The weights from the last good step are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/);
+    expect(o.message).toMatch(/^Training stopped at epoch \d+, batch \d+: the loss exploded to .*\. The weights from the last good step are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/);
     db = openProject(project);
     const run = getRun(db, o.runId);
     expect(run.status).toBe('failed');
     expect(run.log).toContain('the loss exploded');
     expect(runEpochs(db, o.runId).length).toBe(o.epochs);
+    db.close();
+  }, 60_000);
+
+  it('a CNN that does not learn (learning rate 10: chance level, no explosion) stops with a message naming the rate', async () => {
+    let db = openProject(project);
+    const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 1, epochs: 400, learningRate: 10 }, { spawn }).outcome;
+    db.close();
+    expect(o.status).toBe('failed');
+    expect(o.epochs).toBe(150);
+    expect(o.message).toMatch(
+      /^Training stopped at epoch 150: the network is not learning\. Its training loss \(\d\.\d{3} over the last 10 epochs\) is no better than always answering the most frequent class \(0\.69\d\)\. The best weights so far are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/,
+    );
+    db = openProject(project);
+    expect(getRun(db, o.runId).status).toBe('failed');
+    expect(runEpochs(db, o.runId)).toHaveLength(150);
     db.close();
   }, 60_000);
 

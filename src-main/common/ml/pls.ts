@@ -788,6 +788,12 @@ export interface PlsCvOptions {
   maxComponents?: number;
   /** @default 5 */
   folds?: number;
+  /**
+   * Repeats of the k-fold cross-validation, each with its own shuffle (seeds seed, seed + 1, …);
+   * the curve averages them, so the choice depends less on one split of the samples.
+   * @default 1
+   */
+  repeats?: number;
   /** Seed of the fold shuffle. @default 1 */
   seed?: number;
   /** Classification: number of classes. @default largest label + 1 */
@@ -796,7 +802,8 @@ export interface PlsCvOptions {
   scale?: boolean;
   /**
    * 'one-standard-error': the fewest components whose score is within one standard error of the
-   * best score; 'best': the best score (fewest components on ties).
+   * best score; 'best': the best score (classification: on equal balanced accuracy the lowest
+   * one-hot error, then the fewest components; regression: fewest components on ties).
    * @default 'one-standard-error'
    */
   rule?: 'one-standard-error' | 'best';
@@ -813,6 +820,12 @@ export interface PlsCvPoint {
   score: number;
   /** Standard deviation of the per-fold scores over √folds. */
   standardError: number;
+  /**
+   * Classification: mean squared error of the out-of-fold one-hot predictions (how far the
+   * predicted rows are from 0/1, lower is better). It separates component counts whose balanced
+   * accuracies tie, as they often do when the training classes are separable.
+   */
+  oneHotError?: number;
 }
 
 /** Result of {@link choosePlsComponents}. */
@@ -881,9 +894,11 @@ export function choosePlsComponents(
     checkLabels(y, rows, classes);
   }
   const folds = opts.folds ?? 5;
-  const assignment = shuffledKFold(rows, folds, opts.seed ?? 1);
+  const repeats = opts.repeats ?? 1;
+  checkInteger('the number of cross-validation repeats', repeats, 1);
+  const seed = opts.seed ?? 1;
   const foldSize = new Int32Array(folds);
-  for (let i = 0; i < rows; i++) foldSize[assignment[i]]++;
+  for (const f of shuffledKFold(rows, folds, seed)) foldSize[f]++;
   const smallestTrain = rows - Math.max(...foldSize);
   const limit = componentLimit(smallestTrain, cols);
   if (limit.max < 1) fail(`PLS cross-validation: ${folds} folds of ${rows} samples leave too few training samples for even 1 component.`);
@@ -898,7 +913,12 @@ export function choosePlsComponents(
 
   // Out-of-fold predictions per number of components: class index or value per sample.
   const predicted = Array.from({ length: maxComponents }, () => new Float64Array(rows));
-  const foldScores = Array.from({ length: maxComponents }, () => new Float64Array(folds));
+  const squaredError = new Float64Array(maxComponents);
+  const foldScores = Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats));
+  const repeatScores = new Float64Array(maxComponents);
+  const all = new Int32Array(rows).map((_, i) => i);
+  for (let repeat = 0; repeat < repeats; repeat++) {
+  const assignment = shuffledKFold(rows, folds, seed + repeat);
   for (let f = 0; f < folds; f++) {
     if (opts.signal?.aborted) throw new UserError('CANCELLED', 'PLS cross-validation was cancelled.');
     const train = new Int32Array(rows - foldSize[f]);
@@ -942,6 +962,7 @@ export function choosePlsComponents(
           let s = 0;
           for (let l = 0; l < a; l++) s += z[l] * core.Q[c * K + l];
           value = s * core.yScales[c] + core.yMeans[c];
+          if (classification) squaredError[m - 1] += (value - (c === y[test[r]] ? 1 : 0)) ** 2;
           if (value > bestValue) {
             bestValue = value;
             bestClass = c;
@@ -949,25 +970,31 @@ export function choosePlsComponents(
         }
         out[test[r]] = classification ? bestClass : value;
       }
-      foldScores[m - 1][f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test);
+      foldScores[m - 1][repeat * folds + f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test);
     }
-    opts.onProgress?.(f + 1, folds);
+    opts.onProgress?.(repeat * folds + f + 1, folds * repeats);
+  }
+  predicted.forEach((out, m) => (repeatScores[m] += classification ? balancedAccuracy(y, out, all, classes) : rmse(y, out, all)));
   }
 
-  const all = new Int32Array(rows).map((_, i) => i);
-  const curve: PlsCvPoint[] = predicted.map((out, m) => {
+  const curve: PlsCvPoint[] = predicted.map((_, m) => {
     const scores = foldScores[m];
-    const mean = scores.reduce((s, v) => s + v, 0) / folds;
-    const variance = scores.reduce((s, v) => s + (v - mean) ** 2, 0) / (folds - 1);
+    const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
+    const variance = scores.reduce((s, v) => s + (v - mean) ** 2, 0) / (scores.length - 1);
     return {
       components: m + 1,
-      score: classification ? balancedAccuracy(y, out, all, classes) : rmse(y, out, all),
+      score: repeatScores[m] / repeats,
       standardError: Math.sqrt(variance / folds),
+      ...(classification ? { oneHotError: squaredError[m] / (rows * classes * repeats) } : {}),
     };
   });
-  const better = (u: number, v: number): boolean => (classification ? u > v : u < v);
+  const better = (u: PlsCvPoint, v: PlsCvPoint): boolean => {
+    if (!classification) return u.score < v.score;
+    if (u.score !== v.score) return u.score > v.score;
+    return u.oneHotError! < v.oneHotError!;
+  };
   let best = 0;
-  for (let m = 1; m < curve.length; m++) if (better(curve[m].score, curve[best].score)) best = m;
+  for (let m = 1; m < curve.length; m++) if (better(curve[m], curve[best])) best = m;
   const rule = opts.rule ?? 'one-standard-error';
   let chosen = best;
   if (rule === 'one-standard-error') {
