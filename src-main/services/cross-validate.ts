@@ -8,7 +8,7 @@
  */
 import type { Db } from '../db/connection';
 import { columnValues, datasetIdByNameOrId, listColumns } from '../db/datasets';
-import { createRun, finishRun } from '../db/runs';
+import { createRun, finishRun, setRunBackend } from '../db/runs';
 import { UserError } from '../common/errors';
 import { summarize } from '../common/ml/metrics';
 import { targetFromColumn } from '../common/ml/prepare';
@@ -33,7 +33,7 @@ export interface FoldSummary {
 }
 
 /** The folds of a request on its dataset, and the warning when replicates would straddle them. */
-export function plannedFolds(db: Db, req: TrainRequest): { folds: Fold[]; sampleIds: number[]; warnings: string[] } {
+export function plannedFolds(db: Db, req: TrainRequest): { folds: Fold[]; sampleIds: number[]; classes: string[]; warnings: string[] } {
   const datasetId = datasetIdByNameOrId(db, req.dataset);
   const columns = listColumns(db, datasetId);
   const column = columns.find((c) => c.name === req.target);
@@ -65,13 +65,13 @@ export function plannedFolds(db: Db, req: TrainRequest): { folds: Fold[]; sample
       if (leak.groups) warnings.push(`${leak.groups} “${name}” groups (e.g. ${leak.examples.map((e) => `“${e}”`).join(', ')}) have spectra on both sides of a split: if they are replicates of one sample, the scores are optimistic. Use group:${name} to keep each group on one side.`);
     }
   }
-  return { folds, sampleIds, warnings };
+  return { folds, sampleIds, classes: target.classes, warnings };
 }
 
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
 export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: SpawnTrainer; onEvent?: (e: TrainEvent) => void }): TrainHandle {
   const started = performance.now();
-  const { folds, sampleIds, warnings } = plannedFolds(db, req);
+  const { folds, sampleIds, classes, warnings } = plannedFolds(db, req);
   const ids = (rows: number[]) => rows.map((r) => sampleIds[r]!);
   const datasetId = datasetIdByNameOrId(db, req.dataset);
   const column = listColumns(db, datasetId).find((c) => c.name === req.target)!;
@@ -82,7 +82,7 @@ export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: S
     model: req.model,
     task,
     targetColumn: req.target,
-    config: { model: req.model, validation: req.validation, validationLabel: schemeLabel(req.validation), folds: folds.length, recipe: req.recipeName ?? null, epochs: req.epochs ?? null, learningRate: req.learningRate ?? null, warnings },
+    config: { model: req.model, classes, validation: req.validation, validationLabel: schemeLabel(req.validation), folds: folds.length, recipe: req.recipeName ?? null, epochs: req.epochs ?? null, learningRate: req.learningRate ?? null, warnings },
     pipeline: req.pipeline ?? null,
     fittedState: null,
     split: { scheme: req.validation, folds: folds.map((f) => ({ label: f.label, train: ids(f.train), test: ids(f.test) })) },
@@ -115,6 +115,7 @@ export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: S
     const failedFold = results.find((r) => r.status !== 'done');
     const message = allDone ? undefined : status === 'cancelled' ? 'Training was cancelled.' : `${failedFold?.label ?? 'A fold'} failed: ${last?.message ?? 'see its run'}`;
     const metrics = { test: mean, mean: spread.mean, std: spread.std, folds: results.map((r) => ({ index: r.index, label: r.label, runId: r.runId, status: r.status, trainSamples: r.trainSamples, testSamples: r.testSamples, metrics: r.metrics })), warnings, ...(message ? { message } : {}) };
+    if (last?.backend) setRunBackend(db, parentId, last.backend);
     finishRun(db, parentId, status, metrics, [`${schemeLabel(req.validation)}: ${done.length} of ${folds.length} folds trained.`, ...warnings, message ?? ''].filter(Boolean).join('\n'));
     return {
       runId: parentId,

@@ -30,7 +30,7 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
   const runs = async () => ((await bridge.session.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value;
   const detail = async (runId: number) => ((await bridge.session.invoke('runs:get', { runId })) as { ok: true; value: RunDetail }).value;
 
-  async function train(dataset: RegExp, target: string, model: string, epochs?: number): Promise<RunSummary> {
+  async function train(dataset: RegExp, target: string, model: string, epochs?: number, validation?: string): Promise<RunSummary> {
     const before = (await runs()).length;
     await page.locator('nav').getByRole('button', { name: 'Train' }).click();
     const option = await main()
@@ -43,6 +43,7 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
       if (!(await main().locator('input[name=epochs]').isVisible())) await main().locator('details.advanced summary').click();
       await main().locator('input[name=epochs]').fill(String(epochs));
     }
+    if (validation) await main().locator(`input[name=validation][value="${validation}"]`).check();
     await main().getByRole('button', { name: /Start training/ }).click();
     await main().locator('[data-testid=run-metrics]').waitFor({ timeout: 180_000 });
     const list = await runs();
@@ -141,4 +142,24 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     expect((await runs()).map((r) => r.id)).toEqual([2, 1]);
     expect(problems).toEqual([]);
   });
+
+  it('cross-validates PLS-DA with 10 Monte-Carlo repeats: mean ± std and one run per repeat', async () => {
+    const cv = await train(/^Coffee/, 'origin', 'pls', undefined, 'mccv:10x0.2');
+    expect(cv).toMatchObject({ model: 'pls', status: 'done', folds: 10 });
+    const cards = await main().locator('[data-testid=run-metrics] .card .label').allTextContents();
+    expect(cards[0]).toBe('Test Balanced accuracy (mean ± std)');
+    await page.locator('nav').getByRole('button', { name: 'Runs' }).click();
+    await main().locator('[data-testid=runs-list] tbody tr', { hasText: '10 folds' }).getByRole('button', { name: 'Open' }).click();
+    const folds = main().locator('[data-testid=fold-table] tbody tr');
+    await folds.first().waitFor();
+    expect(await folds.count()).toBe(10);
+    expect(await folds.locator('td:first-child').allTextContents()).toEqual(Array.from({ length: 10 }, (_, i) => `repeat ${i + 1} of 10`));
+    const d = await detail(cv.id);
+    expect(await main().locator('[data-testid=fold-table] tfoot td').nth(1).textContent()).toBe(`${Number(d.test!.balancedAccuracy!.toPrecision(3))} ± ${Number(d.std!.balancedAccuracy!.toPrecision(2))}`);
+    await screenshot(page, '68-run-page-cross-validation');
+    // A repeat is a run of its own, with a way back.
+    await folds.nth(0).getByRole('button', { name: 'Open' }).click();
+    await main().getByRole('button', { name: `← Cross-validation run #${cv.id}` }).waitFor();
+    expect(problems).toEqual([]);
+  }, 300_000);
 });

@@ -60,6 +60,8 @@ describe('cross-validated runs', () => {
 
     const detail = ok<RunDetail>(await s.invoke('runs:get', { runId }));
     expect(detail.validation).toBe('stratified 5-fold cross-validation');
+    expect(detail.classes).toEqual(['0', '1']);
+    expect(detail.engine).toBe('js');
     expect(detail.foldRuns!.map((f) => [f.label, f.trainSamples + f.testSamples, f.status])).toEqual(Array.from({ length: 5 }, (_, i) => [`fold ${i + 1} of 5`, 56, 'done']));
     // Every spectrum is tested exactly once across the folds.
     const db = s.requireDb();
