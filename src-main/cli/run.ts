@@ -40,6 +40,10 @@ Usage:
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N] [--json]
                      (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
+  spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
+  spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
+  spectra-desk export --project P --run RUN --out DIR [--json]
+  spectra-desk export-model --project P --run RUN --out DIR [--json]
   spectra-desk engine [--engine auto|gpu|cpu|wasm|js] [--json]
   spectra-desk bench [--engine auto|gpu|cpu|wasm|js] [--threads N] [--epochs N] [--json]
   spectra-desk --version
