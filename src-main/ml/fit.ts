@@ -48,6 +48,8 @@ export interface FitOptions {
   shouldStop?: () => boolean;
   onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (r: EpochReport) => void | Promise<void>;
+  /** Class weights of the loss (classification), for the chance level of the not-learning check. @default all 1 */
+  classWeights?: ArrayLike<number>;
   /** The configured learning rate, quoted in the divergence message. */
   learningRate?: number;
   /** Give the event loop a turn at most this often (ms), so cancel messages are read. */
@@ -87,11 +89,14 @@ function divergenceMessage(epoch: number, batch: number, loss: number, lr: numbe
   );
 }
 
+/** A learning rate to suggest, without binary rounding noise (0.7 / 10 is 0.06999999999999999). */
+const rounded = (v: number): number => Number(v.toPrecision(6));
+
 function stalledMessage(epoch: number, loss: number, chance: number, lr: number | undefined): string {
-  const rate = lr === undefined ? 'the learning rate' : lr >= 0.01 ? `a smaller learning rate (now ${lr}; try ${lr / 10})` : `a larger learning rate (now ${lr}; try ${lr * 10})`;
+  const rate = lr === undefined ? 'the learning rate' : lr >= 0.01 ? `a smaller learning rate (now ${lr}; try ${rounded(lr / 10)})` : `a larger learning rate (now ${lr}; try ${rounded(lr * 10)})`;
   return (
     `Training stopped at epoch ${epoch}: the network is not learning. Its training loss (${loss.toFixed(3)} over the last ${STALL_WINDOW} epochs) ` +
-    `is no better than always answering the most frequent class (${chance.toFixed(3)}). The best weights so far are kept. ` +
+    `is no better than answering the class frequencies for every spectrum (${chance.toFixed(3)}). The best weights so far are kept. ` +
     `Try, in this order: ${rate}; a recipe that scales the spectra (SNV, or autoscale); checking that the labels belong to the spectra.`
   );
 }
@@ -101,12 +106,16 @@ const STALL_WINDOW = 10;
 /** Optimiser steps before the not-learning check starts (a healthy CNN on 60 spectra is well below chance by then). */
 const STALL_STEPS = 300;
 
-/** Cross-entropy of the best constant answer, the class frequencies of the training rows (natural log). */
-function chanceLoss(y: ArrayLike<number>, n: number, classes: number): number {
-  const counts = new Float64Array(classes);
-  for (let i = 0; i < n; i++) counts[y[i]!]!++;
+/**
+ * The training loss of the best constant answer: the (class-weighted) class frequencies of the
+ * training rows, whose cross-entropy is their entropy (natural log); ln(classes) with balanced weights.
+ */
+function chanceLoss(y: ArrayLike<number>, n: number, classes: number, weights?: ArrayLike<number>): number {
+  const mass = new Float64Array(classes);
+  for (let i = 0; i < n; i++) mass[y[i]!]! += weights ? weights[y[i]!]! : 1;
+  const total = mass.reduce((s, v) => s + v, 0);
   let h = 0;
-  for (const c of counts) if (c > 0) h -= (c / n) * Math.log(c / n);
+  for (const m of mass) if (m > 0) h -= (m / total) * Math.log(m / total);
   return h;
 }
 
@@ -123,7 +132,7 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
   const batches = Math.ceil(train.n / opts.batchSize);
   // A classifier whose training loss stays at the level of a constant answer is not learning
   // (a learning rate far too large often does this without the loss ever exploding).
-  const chance = task.kind === 'classification' ? chanceLoss(train.y, train.n, task.classes) : null;
+  const chance = task.kind === 'classification' ? chanceLoss(train.y, train.n, task.classes, opts.classWeights) : null;
   const stallFrom = Math.max(STALL_WINDOW * 2, Math.ceil(STALL_STEPS / batches));
 
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {

@@ -4,11 +4,12 @@ import { augmentedCopies, repeatedTargets } from '../../src-main/ml/engine/augme
 import { augmentationFor } from '../../src-main/common/ml/prepare';
 
 describe('augmentation', () => {
-  it('applies to training sets under 200 rows without an early-stopping slice', () => {
-    expect(augmentationFor(60, 0)).toEqual({ copies: 16, noise: 0.03 });
-    expect(augmentationFor(199, 0)).toEqual({ copies: 16, noise: 0.03 });
-    expect(augmentationFor(200, 0)).toBeNull();
-    expect(augmentationFor(521, 92)).toBeNull();
+  it('applies to classification sets under 200 training rows without an early-stopping slice', () => {
+    expect(augmentationFor('classification', 60, 0)).toEqual({ copies: 16, noise: 0.03 });
+    expect(augmentationFor('classification', 199, 0)).toEqual({ copies: 16, noise: 0.03 });
+    expect(augmentationFor('classification', 200, 0)).toBeNull();
+    expect(augmentationFor('classification', 521, 92)).toBeNull();
+    expect(augmentationFor('regression', 172, 0)).toBeNull();
   });
 
   it('copy 0 is the input; the others add seeded noise of the asked size; the input is untouched', () => {

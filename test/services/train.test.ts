@@ -85,7 +85,7 @@ describe('training service', () => {
     expect(o.status).toBe('failed');
     expect(o.epochs).toBe(150);
     expect(o.message).toMatch(
-      /^Training stopped at epoch 150: the network is not learning\. Its training loss \(\d\.\d{3} over the last 10 epochs\) is no better than always answering the most frequent class \(0\.69\d\)\. The best weights so far are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/,
+      /^Training stopped at epoch 150: the network is not learning\. Its training loss \(\d\.\d{3} over the last 10 epochs\) is no better than answering the class frequencies for every spectrum \(0\.69\d\)\. The best weights so far are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/,
     );
     db = openProject(project);
     expect(getRun(db, o.runId).status).toBe('failed');
