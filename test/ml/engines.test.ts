@@ -17,6 +17,7 @@ describe('engine selection', () => {
         '@tensorflow/tfjs-node-gpu is not installed (its install needs internet to download libtensorflow)',
         '@tensorflow/tfjs-node is not installed (its install needs internet to download libtensorflow)',
       ],
+      versions: { kernels: 'spectra-desk wasm-simd', runtime: `node ${process.versions.node}` },
     });
     expect(s.tf).toBeNull();
   });
@@ -33,10 +34,12 @@ describe('engine selection', () => {
   });
 
   it('uses a native package that loads, and records its version', () => {
-    const fakeTf = { version_core: '4.22.0' };
+    const fakeTf = { version_core: '4.22.0', version: { 'tfjs-core': '4.22.0', 'tfjs-node': '4.22.0' } };
     const s = selectEngine('auto', { load: (pkg) => (pkg === '@tensorflow/tfjs-node' ? fakeTf : missing(pkg)), threads: 2 });
     expect(s.info.id).toBe('tfjs-node');
     expect(s.info.label).toBe('CPU · TensorFlow native (4.22.0)');
+    // Stored with every run trained on it (runs.versions_json → engine).
+    expect(s.info.versions).toEqual({ 'tfjs-core': '4.22.0', 'tfjs-node': '4.22.0' });
     expect(s.tf).toBe(fakeTf);
   });
 

@@ -36,9 +36,9 @@ export const CHANNELS = [
   'runs:list',
   'runs:get',
   'runs:delete',
-  'runs:interpret',
   'runs:export',
   'predict:files',
+  'runs:interpret',
   'models:summary',
 ] as const satisfies readonly Channel[];
 
