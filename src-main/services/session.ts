@@ -22,8 +22,9 @@ import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import type { RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
-import { camForRun, exportRun, runInputs } from './export';
+import type { FirstLayer, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
+import { camForRun, exportRun, runInputs, runNet } from './export';
+import { upsampleCentres } from '../ml/cam';
 import { loadPredictor } from './predict';
 import { predictExplained, predictionsCsv, readSpectraFiles } from './predict-files';
 import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
@@ -297,6 +298,7 @@ export class Session {
       const durationMs = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.createdAt) : null;
       return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs, foldRuns, warnings } satisfies RunDetail;
     },
+    'runs:firstLayer': async ({ runId, sampleId }) => firstLayer(this.requireDb(), runId, sampleId),
     'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
     'predict:files': async ({ runId, paths }) => {
       const db = this.requireDb();
@@ -436,4 +438,48 @@ function interpretRun(db: Db, runId: number): RunInterpretation {
     return { name, samples: rows.length, spectrum: mean, importance: Float32Array.from(plsCoefficients(model, t)) };
   });
   return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes, vip: Float32Array.from(plsVip(model)) };
+}
+
+/** The first conv1d layer of a network run: its filters and its feature maps for one spectrum. */
+function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer {
+  const run = getRun(db, runId);
+  if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ended as ${run.status}: there is no finished model to look into.`);
+  if (run.model === 'pls') throw new UserError('BAD_INPUT', `Run ${runId} is a PLS model: it has loadings and VIP scores, not filters.`);
+  const net = runNet(db, run);
+  const index = net.layers.findIndex((l) => l.type === 'conv1d');
+  if (index < 0) throw new UserError('BAD_INPUT', `Run ${runId} (${run.model}) has no convolution layer at the top level, so there are no first-layer filters to show.`);
+  const layer = net.layers[index] as { filters: number; kernelSize: number; stride?: number; padding?: string };
+  const split = run.split as { test: number[]; train: number[] };
+  const id = sampleId ?? split.test[0] ?? split.train[0]!;
+  const inputs = runInputs(db, run, [id]);
+  net.setInput(inputs.x, 1);
+  const out = net.forwardCapture(1, index);
+  const [length, channels] = net.nodes[index]!.outShape as [number, number];
+  const points = inputs.axis.length;
+  const maps = new Float32Array(channels * points);
+  for (let c = 0; c < channels; c++) {
+    const column = new Float64Array(length);
+    for (let t = 0; t < length; t++) column[t] = out[t * channels + c]!;
+    maps.set(upsampleCentres(column, points), c * points);
+  }
+  // The kernel as stored: [kernelSize, inChannels, filters]; channel 0 of each filter.
+  const layout = JSON.parse(runArtifact(db, runId, 'layout.json')!.toString('utf8')) as { name: string; shape: number[]; offset: number }[];
+  const kernel = layout.find((p) => p.shape.length === 3 && p.shape[2] === layer.filters && p.shape[0] === layer.kernelSize)!;
+  const w = runArtifact(db, runId, 'weights.f32')!;
+  const all = new Float32Array(w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength));
+  const [k, cin, f] = kernel.shape as [number, number, number];
+  const filters = new Float32Array(f * k);
+  for (let j = 0; j < f; j++) for (let t = 0; t < k; t++) filters[j * k + t] = all[kernel.offset + (t * cin + 0) * f + j]!;
+  return {
+    sampleId: id,
+    key: inputs.keys[0]!,
+    axis: inputs.axis,
+    axisUnit: inputs.axisUnit,
+    spectrum: Float32Array.from(inputs.processed),
+    filters,
+    filterCount: f,
+    kernelSize: k,
+    maps,
+    detail: `${f} filters × ${k}, stride ${layer.stride ?? 1}, ${layer.padding ?? 'same'}`,
+  };
 }

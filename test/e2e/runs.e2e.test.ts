@@ -97,6 +97,16 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     expect(await main().locator('[data-testid=cam-peaks] li').allTextContents()).toEqual(run.classes.map((c) => expect.stringMatching(new RegExp(`^${c}: activation peaks at [\\d\\s.]+, [\\d\\s.]+, [\\d\\s.]+ \\(point index\\)$`))));
     await main().locator('[data-testid=interpretation]').scrollIntoViewIfNeeded();
     await screenshot(page, '64-run-page-activation-map');
+    // First-layer filters and their feature maps for a chosen test spectrum.
+    await main().locator('[data-testid=feature-maps]').waitFor({ timeout: 60_000 });
+    expect(await main().locator('[data-testid=first-layer] .filters svg').count()).toBe(16);
+    const firstKey = run.predictions[0]!.key;
+    expect(await main().locator('select[name=firstLayerSample]').inputValue()).toBe(String(run.predictions[0]!.sampleId));
+    await main().locator('select[name=firstLayerSample]').selectOption(String(run.predictions[1]!.sampleId));
+    await main().getByText(`where along the axis each filter responds to “${run.predictions[1]!.key}”`, { exact: false }).waitFor();
+    expect(firstKey).not.toBe(run.predictions[1]!.key);
+    await main().locator('[data-testid=first-layer]').scrollIntoViewIfNeeded();
+    await screenshot(page, '69-run-page-first-layer');
 
     // Export the run into a folder: the report and the files a scientist takes out of the app.
     const dir = path.join(work, 'export run 1');

@@ -38,6 +38,7 @@ export const CHANNELS = [
   'runs:delete',
   'runs:export',
   'predict:files',
+  'runs:firstLayer',
   'runs:interpret',
   'models:summary',
 ] as const satisfies readonly Channel[];

@@ -157,6 +157,24 @@ export interface PredictResult {
   csv: string;
 }
 
+/** The first convolution layer of a network run: its filters, and its output for one spectrum. */
+export interface FirstLayer {
+  sampleId: number;
+  key: string;
+  /** The model's input axis (after the recipe) and the spectrum on it (after the recipe). */
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  spectrum: Float32Array;
+  /** Filters × kernel size (input channel 0), row-major. */
+  filters: Float32Array;
+  filterCount: number;
+  kernelSize: number;
+  /** Feature maps of the filters for this spectrum, mapped onto `axis`: filters × points, row-major. */
+  maps: Float32Array;
+  /** What the layer does, e.g. "16 filters × 7, stride 1, same". */
+  detail: string;
+}
+
 export interface TestPrediction {
   sampleId: number;
   key: string;
@@ -316,6 +334,8 @@ export const contract = {
   'runs:export': { input: z.object({ runId: id }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
   /** Predicts spectrum files (chosen in a dialog when `paths` is omitted) with a finished run; null when cancelled. */
   'predict:files': { input: z.object({ runId: id, paths: z.array(z.string().min(1)).min(1).max(10_000).optional() }).strict(), output: out<PredictResult | null>() },
+  /** The first convolution layer's filters and their feature maps for one sample (default: the first test spectrum). */
+  'runs:firstLayer': { input: z.object({ runId: id, sampleId: id.optional() }).strict(), output: out<FirstLayer>() },
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
   'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
