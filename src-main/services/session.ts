@@ -22,10 +22,10 @@ import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import type { FirstLayer, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
+import type { FirstLayer, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
 import { camForRun, exportRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
-import { loadPredictor } from './predict';
+import { loadPredictor, type Predictor, type SpectrumInput } from './predict';
 import { predictExplained, predictionsCsv, readSpectraFiles } from './predict-files';
 import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
 import type { PlsModel } from '../common/ml/pls';
@@ -301,29 +301,21 @@ export class Session {
     'runs:firstLayer': async ({ runId, sampleId }) => firstLayer(this.requireDb(), runId, sampleId),
     'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
     'predict:files': async ({ runId, paths }) => {
-      const db = this.requireDb();
-      const predictor = loadPredictor(db, runId);
+      const predictor = loadPredictor(this.requireDb(), runId);
       const files = paths ?? (this.host.dialogs.predictFiles ? await this.host.dialogs.predictFiles() : null);
       if (!files?.length) return null;
       const spectra = readSpectraFiles(files);
       if (!spectra.length) throw new UserError('BAD_INPUT', `No spectra found in ${files.map((f) => path.basename(f)).join(', ')}.`);
-      const r = predictExplained(predictor, spectra);
-      const finite = (v: number) => (Number.isFinite(v) ? v : null);
-      return {
-        runId,
-        model: predictor.model,
-        task: predictor.task,
-        target: predictor.targetColumn,
-        classes: predictor.classes,
-        files: files.map((f) => path.basename(f)),
-        rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),
-        limits: r.rows.length && Number.isFinite(r.rows[0]!.t2Limit) ? { t2: r.rows[0]!.t2Limit, q: r.rows[0]!.qLimit } : null,
-        axis: r.axis,
-        axisUnit: predictor.axisUnit,
-        processed: r.processed,
-        maps: r.maps,
-        csv: predictionsCsv(predictor, r.rows),
-      };
+      return predictionResult(runId, predictor, spectra, files.map((f) => path.basename(f)));
+    },
+    'predict:dataset': async ({ runId, datasetId }) => {
+      const db = this.requireDb();
+      const predictor = loadPredictor(db, runId);
+      const ds = datasets.getDataset(db, datasetId);
+      const { block, keys, axisUnit } = datasetBlock(db, datasetId, ds.name);
+      const n = block.axis.length;
+      const spectra = keys.map((key, i) => ({ key, axis: block.axis, values: block.values.subarray(i * n, (i + 1) * n), unit: axisUnit, file: ds.name }));
+      return predictionResult(runId, predictor, spectra, [ds.name]);
     },
     'runs:export': async ({ runId }) => {
       const db = this.requireDb();
@@ -481,5 +473,26 @@ function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer {
     kernelSize: k,
     maps,
     detail: `${f} filters × ${k}, stride ${layer.stride ?? 1}, ${layer.padding ?? 'same'}`,
+  };
+}
+
+/** Predictions of a run for spectra, with what the model saw, its activation maps and the CSV. */
+function predictionResult(runId: number, predictor: Predictor, spectra: SpectrumInput[], sources: string[]): PredictResult {
+  const r = predictExplained(predictor, spectra);
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    runId,
+    model: predictor.model,
+    task: predictor.task,
+    target: predictor.targetColumn,
+    classes: predictor.classes,
+    files: sources,
+    rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),
+    limits: r.rows.length && Number.isFinite(r.rows[0]!.t2Limit) ? { t2: r.rows[0]!.t2Limit, q: r.rows[0]!.qLimit } : null,
+    axis: r.axis,
+    axisUnit: predictor.axisUnit,
+    processed: r.processed,
+    maps: r.maps,
+    csv: predictionsCsv(predictor, r.rows),
   };
 }

@@ -44,12 +44,18 @@ describe('Predict view (Chromium, real Session)', () => {
     await page.locator('nav').getByRole('button', { name: 'Predict' }).click();
     await main().getByText('No trained model yet.').waitFor();
     for (const [file, tag] of [[TRAIN, 'train'], [TEST, 'test']] as const) {
-      expect((await bridge.session.invoke('datasets:import', { paths: [file], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` })).ok).toBe(true);
+      await page.keyboard.press('Control+i');
+      const form = page.getByRole('dialog', { name: 'Import spectra' });
+      await form.locator('input[name=dataset]').fill('Coffee');
+      await form.getByLabel(tag).check();
+      bridge.answers.importFiles.push([file]);
+      await form.getByRole('button', { name: 'Choose files…' }).click();
+      await page.getByText(new RegExp(`Imported 28 spectra from ${path.basename(file).replace('.', '\\.')}`)).first().waitFor();
     }
     const datasetId = ok<DatasetSummary[]>(await bridge.session.invoke('datasets:list', {}))[0]!.id;
     runId = ok<{ runId: number }>(await bridge.session.invoke('runs:start', { datasetId, target: 'class', model: 'cnn', recipeId: null, validation: 'given', epochs: 150, seed: 1 })).runId;
     await bridge.session.runFinished(runId);
-    // Show the new run: leave and re-enter the view.
+    // Show the new run (trained through the session, not the window): leave and re-enter the view.
     await page.locator('nav').getByRole('button', { name: 'Runs' }).click();
     await page.locator('nav').getByRole('button', { name: 'Predict' }).click();
     await main().locator('select[name=predictRun]').waitFor();
@@ -61,7 +67,7 @@ describe('Predict view (Chromium, real Session)', () => {
     await main().locator('[data-testid=predict-table]').waitFor({ timeout: 60_000 });
     const rows = main().locator('[data-testid=predict-table] tbody tr');
     expect(await rows.count()).toBe(28);
-    expect(await main().locator('[data-testid=predict-summary]').textContent()).toMatch(/^28 spectra from 1 file · (none|\d+) out of model$/);
+    expect(await main().locator('[data-testid=predict-summary]').textContent()).toMatch(/^28 spectra from Coffee_TEST\.tsv · (none|\d+) out of model$/);
     // Same classes as the run's own predictions of the same test spectra.
     const run = ok<RunDetail>(await bridge.session.invoke('runs:get', { runId }));
     const shown = await rows.locator('td:nth-child(2)').allTextContents();
@@ -86,6 +92,11 @@ describe('Predict view (Chromium, real Session)', () => {
     // The earlier results stay on screen.
     expect(await main().locator('[data-testid=predict-table] tbody tr').count()).toBe(28);
     await screenshot(page, '67-predict-refused');
+
+    // Batch: every spectrum of a dataset of the project.
+    await main().getByRole('button', { name: 'Predict dataset' }).click();
+    await main().getByText(/^56 spectra from Coffee · /).waitFor({ timeout: 60_000 });
+    expect(await main().locator('[data-testid=predict-table] tbody tr').count()).toBe(56);
     expect(problems).toEqual([]);
   });
 });

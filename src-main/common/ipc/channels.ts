@@ -38,6 +38,7 @@ export const CHANNELS = [
   'runs:delete',
   'runs:export',
   'predict:files',
+  'predict:dataset',
   'runs:firstLayer',
   'runs:interpret',
   'models:summary',

@@ -334,6 +334,8 @@ export const contract = {
   'runs:export': { input: z.object({ runId: id }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
   /** Predicts spectrum files (chosen in a dialog when `paths` is omitted) with a finished run; null when cancelled. */
   'predict:files': { input: z.object({ runId: id, paths: z.array(z.string().min(1)).min(1).max(10_000).optional() }).strict(), output: out<PredictResult | null>() },
+  /** Predicts every spectrum of a dataset with a finished run (batch prediction; the CSV comes with the result). */
+  'predict:dataset': { input: z.object({ runId: id, datasetId: id }).strict(), output: out<PredictResult>() },
   /** The first convolution layer's filters and their feature maps for one sample (default: the first test spectrum). */
   'runs:firstLayer': { input: z.object({ runId: id, sampleId: id.optional() }).strict(), output: out<FirstLayer>() },
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
