@@ -397,6 +397,7 @@ export interface ExportOptions {
 export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
   const run = getRun(db, runId);
   requireFinished(run);
+  if ((run.metrics as { folds?: unknown } | null)?.folds) return exportCrossValidation(db, run, dir, opts);
   const cfg = configOf(run);
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -537,3 +538,55 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
 }
 
 const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+interface StoredFold {
+  index: number;
+  label: string;
+  runId: number;
+  status: string;
+  trainSamples: number;
+  testSamples: number;
+  metrics: { test: Record<string, number> } | null;
+}
+
+/**
+ * A cross-validated run: metrics.json (scheme, mean, std and every fold's metrics), metrics.csv
+ * (metric, mean, std), folds.csv (one row per fold), and each fold's own export in fold-N/.
+ */
+function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOptions): ExportResult {
+  const m = run.metrics as { mean: Record<string, number>; std: Record<string, number>; folds: StoredFold[]; warnings?: string[] };
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `Cannot create the export folder ${dir}: ${(err as Error).message}. Choose a folder you can write to.`, { file: dir });
+  }
+  const files: string[] = [];
+  const notes: string[] = [];
+  const total = m.folds.length + 3;
+  let done = 0;
+  const write = (name: string, content: string) => {
+    fs.writeFileSync(path.join(dir, name), content);
+    files.push(name);
+    opts.onProgress?.(++done, total, name);
+  };
+  const config = run.config as { validation?: unknown; validationLabel?: string };
+  write('metrics.json', `${JSON.stringify({ runId: run.id, model: run.model, task: run.task, target: run.targetColumn, dataset: run.datasetName, validation: config.validation, validationLabel: config.validationLabel, seed: run.seed, metrics: { mean: m.mean, std: m.std }, folds: m.folds, warnings: m.warnings ?? [] }, null, 2)}
+`);
+  const names = Object.keys(m.mean);
+  write('metrics.csv', `${['metric,mean,std', ...names.map((k) => `${csvField(k)},${m.mean[k]},${m.std[k] ?? ''}`)].join('\n')}\n`);
+  const foldLines = [['fold', 'label', 'run', 'status', 'train', 'test', ...names].map(csvField).join(',')];
+  for (const f of m.folds) foldLines.push([String(f.index + 1), csvField(f.label), String(f.runId), f.status, String(f.trainSamples), String(f.testSamples), ...names.map((k) => String(f.metrics?.test[k] ?? ''))].join(','));
+  write('folds.csv', `${foldLines.join('\n')}\n`);
+  for (const f of m.folds) {
+    if (f.status !== 'done') {
+      notes.push(`${f.label} ended as ${f.status}; not exported.`);
+      continue;
+    }
+    const sub = `fold-${f.index + 1}`;
+    const r = exportRun(db, f.runId, path.join(dir, sub));
+    files.push(...r.files.map((x) => `${sub}/${x}`));
+    notes.push(...r.notes.map((n) => `${f.label}: ${n}`));
+    opts.onProgress?.(++done, total, sub);
+  }
+  return { runId: run.id, dir, files, notes };
+}

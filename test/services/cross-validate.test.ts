@@ -13,6 +13,7 @@ import type { DatasetSummary } from '../../src-main/common/domain/project';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { getRun, foldRuns } from '../../src-main/db/runs';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
+import { exportRun } from '../../src-main/services/export';
 import { fixture } from '../helpers/datasets';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-cv-'));
@@ -86,6 +87,17 @@ describe('cross-validated runs', () => {
     expect(child.parentRunId).toBe(runId);
     expect(child.validation).toBe('stratified 5-fold cross-validation, fold 1 of 5');
     expect(child.predictions).toHaveLength((children[0]!.split as { test: number[] }).test.length);
+
+    // Export: the spread, one row per fold, and every fold's own export.
+    const out = path.join(dir, 'cv-export');
+    const exported = exportRun(db, runId, out);
+    const m = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { metrics: { mean: Record<string, number>; std: Record<string, number> }; folds: unknown[] };
+    expect(m.metrics.mean.accuracy).toBe(detail.test!.accuracy);
+    expect(m.metrics.std.accuracy).toBe(detail.std!.accuracy);
+    expect(m.folds).toHaveLength(5);
+    expect(fs.readFileSync(path.join(out, 'folds.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
+    expect(exported.files).toContain('fold-5/report.html');
+    expect(exported.files).toContain('fold-1/model/model.json');
   }, 120_000);
 
   it('warns when replicates straddle the folds, and group:COLUMN keeps them together', async () => {
