@@ -148,7 +148,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
   const yOf = (rows: number[]) => (isClass ? Int32Array.from(rows, (r) => target.values[r]!) : Float32Array.from(rows, (r) => (target.values[r]! - yMean) / yStd));
   const cw = isClass ? classWeightsFor(target.values, problem.train, classes) : null;
   const task: TaskSpec = isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse' };
-  const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length);
+  const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, length);
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
   const learningRate = req.learningRate ?? TRAIN_DEFAULTS.learningRate;

@@ -5,11 +5,16 @@ import { augmentationFor } from '../../src-main/common/ml/prepare';
 
 describe('augmentation', () => {
   it('applies to classification sets under 200 training rows without an early-stopping slice', () => {
-    expect(augmentationFor('classification', 60, 0)).toEqual({ copies: 16, noise: 0.03 });
-    expect(augmentationFor('classification', 199, 0)).toEqual({ copies: 16, noise: 0.03 });
-    expect(augmentationFor('classification', 200, 0)).toBeNull();
-    expect(augmentationFor('classification', 521, 92)).toBeNull();
-    expect(augmentationFor('regression', 172, 0)).toBeNull();
+    expect(augmentationFor('classification', 60, 0, 448)).toEqual({ copies: 16, noise: 0.03 });
+    expect(augmentationFor('classification', 199, 0, 235)).toEqual({ copies: 16, noise: 0.03 });
+    expect(augmentationFor('classification', 200, 0, 235)).toBeNull();
+    expect(augmentationFor('classification', 521, 92, 235)).toBeNull();
+    expect(augmentationFor('regression', 172, 0, 100)).toBeNull();
+  });
+
+  it('long spectra get fewer copies: at most 8 million values in all, none below 2 copies', () => {
+    expect(augmentationFor('classification', 199, 0, 10_000)).toEqual({ copies: 4, noise: 0.03 });
+    expect(augmentationFor('classification', 150, 0, 40_000)).toBeNull();
   });
 
   it('copy 0 is the input; the others add seeded noise of the asked size; the input is untouched', () => {

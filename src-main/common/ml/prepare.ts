@@ -152,10 +152,13 @@ export interface Augmentation {
  * 0.817, 0.867 without; 0.967, 0.917, 0.917 (and 0.917, 0.900 for seeds 4–5) with 16 copies at
  * noise 0.03 and batches of 16 (TRAIN_DEFAULTS.smallSetBatchSize). Regression trains on the
  * spectra as they are: the noise blurs the small differences a value is read from (Tecator fat,
- * 172 training spectra, cnn: RMSEP 1.54 without, 3.29 with). So do larger sets.
+ * 172 training spectra, cnn: RMSEP 1.54 without, 3.29 with). So do larger sets. Long spectra
+ * get fewer copies, so that all of them hold at most 8 million values (32 MB as float32).
  */
-export function augmentationFor(kind: 'classification' | 'regression', trainRows: number, monitorRows: number): Augmentation | null {
-  return kind === 'classification' && monitorRows === 0 && trainRows < 200 ? { copies: 16, noise: 0.03 } : null;
+export function augmentationFor(kind: 'classification' | 'regression', trainRows: number, monitorRows: number, valuesPerRow: number): Augmentation | null {
+  if (kind !== 'classification' || monitorRows > 0 || trainRows >= 200) return null;
+  const copies = Math.min(16, Math.floor(8e6 / Math.max(1, trainRows * valuesPerRow)));
+  return copies >= 2 ? { copies, noise: 0.03 } : null;
 }
 
 export interface Scaling {

@@ -80,7 +80,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
   }
   // Small sets train on noisy copies (prepare.ts, augmentationFor); the fit loop picks one copy per row and epoch.
   const n = job.train.n;
-  const augmentation = augmentationFor(job.task.kind, n, job.validation?.n ?? 0);
+  const augmentation = augmentationFor(job.task.kind, n, job.validation?.n ?? 0, job.input[0] * job.input[1]);
   const copies = augmentation?.copies ?? 1;
   const x = augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], job.seed, augmentation) : job.train.x;
   const y = augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
