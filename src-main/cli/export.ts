@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
 import { UserError, toErrorInfo } from '../common/errors';
 import { exportRun } from '../services/export';
-import type { Streams } from './run';
+import { fail, type Streams } from './run';
 
 export const EXPORT_USAGE = 'spectra-desk export --project P --run RUN --out DIR [--json]';
 
@@ -34,9 +34,6 @@ export async function exportCommand(args: string[], io: Streams): Promise<number
       db.close();
     }
   } catch (err) {
-    const info = toErrorInfo(err);
-    io.stderr.write(`spectra-desk: ${info.message}\n`);
-    if (json) io.stdout.write(`${JSON.stringify({ error: info })}\n`);
-    return info.code === 'INTERNAL' ? 70 : 1;
+    return fail(io, toErrorInfo(err), json);
   }
 }

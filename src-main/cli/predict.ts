@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
-import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
+import { UserError, toErrorInfo } from '../common/errors';
 import type { AxisUnit, ImportOptions } from '../common/domain/spectra';
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
 import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
-import type { Streams } from './run';
+import { fail, type Streams } from './run';
 
 const AXIS_UNITS: readonly AxisUnit[] = ['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other'];
 
@@ -38,14 +38,6 @@ export async function runModelCli(argv: string[], io: Streams): Promise<number> 
   } catch (err) {
     return fail(io, toErrorInfo(err), argv.includes('--json'));
   }
-}
-
-function fail(io: Streams, info: ErrorInfo, json: boolean): number {
-  const where = [info.file, info.line !== undefined ? `line ${info.line}` : undefined, info.field !== undefined ? `field ${info.field}` : undefined].filter(Boolean).join(', ');
-  const msg = info.message.includes(info.file ?? '\u0000') || !where ? info.message : `${info.message} (${where})`;
-  io.stderr.write(`spectra-desk: ${msg}\n`);
-  if (json) io.stdout.write(`${JSON.stringify({ error: info })}\n`);
-  return info.code === 'INTERNAL' ? 70 : info.code === 'CANCELLED' ? 130 : 1;
 }
 
 function parse<T>(fn: () => T): T {

@@ -91,7 +91,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
   }
 }
 
-function fail(io: Streams, info: ErrorInfo, json: boolean): number {
+/** Prints a user error (with where it happened) to stderr, and as JSON with --json; returns the exit code. */
+export function fail(io: Streams, info: ErrorInfo, json: boolean): number {
   const where = [info.file, info.line !== undefined ? `line ${info.line}` : undefined, info.field !== undefined ? `field ${info.field}` : undefined].filter(Boolean).join(', ');
   const msg = info.message.includes(info.file ?? '\u0000') || !where ? info.message : `${info.message} (${where})`;
   io.stderr.write(`spectra-desk: ${msg}\n`);

@@ -56,7 +56,7 @@ describe('spectra-desk export', () => {
   }, 120_000);
 
   it('usage errors name what is missing and exit 1', async () => {
-    expect(await cli(['--run', '1', '--out', 'x'])).toMatchObject({ code: 1, stderr: 'spectra-desk: Missing --project FILE. Usage: spectra-desk export --project P --run RUN --out DIR [--json]\n' });
+    expect(await cli(['--run', '1', '--out', 'x'])).toMatchObject({ code: 1, stderr: 'spectra-desk: Missing --project FILE. Usage: spectra-desk export --project P --run RUN --out DIR [--json] (field --project)\n' });
     expect((await cli(['--project', 'p.spectra', '--run', 'abc', '--out', 'x'])).stderr).toContain('--run needs a run number (got "abc")');
     expect((await cli(['--project', 'p.spectra', '--run', '1'])).stderr).toContain('Missing --out DIR');
     const bad = await cli(['--bogus', '--json']);
