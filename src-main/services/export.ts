@@ -399,11 +399,7 @@ export function exportRun(db: Db, runId: number, dir: string, opts: ExportOption
   requireFinished(run);
   if ((run.metrics as { folds?: unknown } | null)?.folds) return exportCrossValidation(db, run, dir, opts);
   const cfg = configOf(run);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new UserError('BAD_INPUT', `Cannot create the export folder ${dir}: ${(err as Error).message}. Choose a folder you can write to.`, { file: dir });
-  }
+  makeExportDir(dir);
   const files: string[] = [];
   const notes: string[] = [];
   const total = isNet(run) ? 7 : 6;
@@ -539,6 +535,14 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
 
 const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+function makeExportDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UserError('BAD_INPUT', `Cannot create the export folder ${dir}: ${(err as Error).message}. Choose a folder you can write to.`, { file: dir });
+  }
+}
+
 interface StoredFold {
   index: number;
   label: string;
@@ -555,11 +559,7 @@ interface StoredFold {
  */
 function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOptions): ExportResult {
   const m = run.metrics as { mean: Record<string, number>; std: Record<string, number>; folds: StoredFold[]; warnings?: string[] };
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new UserError('BAD_INPUT', `Cannot create the export folder ${dir}: ${(err as Error).message}. Choose a folder you can write to.`, { file: dir });
-  }
+  makeExportDir(dir);
   const files: string[] = [];
   const notes: string[] = [];
   const total = m.folds.length + 3;
