@@ -397,7 +397,7 @@ export interface ExportOptions {
 export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
   const run = getRun(db, runId);
   requireFinished(run);
-  if ((run.metrics as { folds?: unknown } | null)?.folds) return exportCrossValidation(db, run, dir, opts);
+  if (typeof run.config.folds === 'number') return exportCrossValidation(db, run, dir, opts);
   const cfg = configOf(run);
   makeExportDir(dir);
   const files: string[] = [];
