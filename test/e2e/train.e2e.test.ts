@@ -146,14 +146,21 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await main().getByRole('button', { name: /Start training/ }).click();
     const message = main().locator('[data-testid=run-message]');
     await message.waitFor({ timeout: 120_000 });
-    expect(await message.textContent()).toMatch(/loss exploded|not finite/);
-    expect(await message.textContent()).toMatch(/learning rate \(now 10; try 1\)/);
+    expect(await message.textContent()).toMatch(/^Training stopped at epoch 1, batch \d+: the loss exploded to .*\. The weights from the last good step are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/);
     expect(await main().locator('[data-testid=run-state]').textContent()).toBe('Failed');
     await screenshot(page, '53-train-diverged');
+    expect((await runs())[0]!.status).toBe('failed');
+
+    // A learning rate that does not explode but never learns: stopped with the reason, epochs stored.
+    await main().locator('input[name=learningRate]').fill('3');
+    await main().getByRole('button', { name: /Start training/ }).click();
+    await main().locator('[data-testid=run-message]', { hasText: 'not learning' }).waitFor({ timeout: 120_000 });
+    expect(await main().locator('[data-testid=run-message]').textContent()).toMatch(/^Training stopped at epoch \d+: the network is not learning\. .* a smaller learning rate \(now 3; try 0\.3\)/);
     const failed = (await runs())[0]!;
     expect(failed.status).toBe('failed');
-    expect(failed.epochs).toBeGreaterThan(0);
+    expect(failed.epochs).toBeGreaterThan(10);
     const livePoints = await main().locator('[data-testid=loss-chart]').getAttribute('data-points');
+    expect(Number(livePoints)).toBe(failed.epochs);
 
     // Quit and start again: the project opens and the failed run keeps its curves.
     bridge.restart();
@@ -162,11 +169,11 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await page.getByRole('button', { name: /Open project/ }).first().click();
     await page.locator('nav').getByRole('button', { name: 'Train' }).click();
     await main().locator('select[name=dataset]').selectOption({ label: 'Coffee (56 spectra)' });
-    const row = main().locator('[data-testid=runs-table] tbody tr', { hasText: 'mlp' });
+    const row = main().locator('[data-testid=runs-table] tbody tr', { hasText: String(failed.id) }).filter({ hasText: 'mlp' });
     await row.getByText('failed').waitFor();
     await row.getByRole('button', { name: 'Curves' }).click();
     await main().getByText(`Run #${failed.id} · mlp on Coffee → class`).waitFor();
-    expect(await main().locator('[data-testid=run-message]').textContent()).toMatch(/learning rate \(now 10; try 1\)/);
+    expect(await main().locator('[data-testid=run-message]').textContent()).toMatch(/not learning.*\(now 3; try 0\.3\)/);
     expect(await main().locator('[data-testid=loss-chart]').getAttribute('data-points')).toBe(livePoints);
     await screenshot(page, '54-train-reopened-failed');
     expect(problems).toEqual([]);
