@@ -866,10 +866,13 @@ function rmse(truth: ArrayLike<number>, predicted: ArrayLike<number>, index: Arr
  * Each fold is fitted once with `maxComponents`; because NIPALS components are nested, the
  * predictions with 1, 2, … components come from prefixes of that one fit (identical to separate
  * fits). The score is balanced accuracy of PLS-DA (classification) or RMSECV (regression),
- * computed over all out-of-fold predictions; its standard error is the spread of the per-fold
- * scores. The default "one-standard-error rule" picks the smallest number of components whose
- * score is within one standard error of the best one (fewer components, nearly as good);
- * `rule: 'best'` picks the best score.
+ * computed over all out-of-fold predictions and averaged over `repeats` shuffles; its standard
+ * error is the spread of the per-fold scores. The default "one-standard-error rule" picks the
+ * smallest number of components whose score is within one standard error of the best one (fewer
+ * components, nearly as good); `rule: 'best'` picks the best score. When the classes separate
+ * well, many component counts reach the same balanced accuracy (often 1): 'best' then takes the
+ * one whose out-of-fold one-hot predictions are closest to 0/1 (UCR Meat: 2 components by the
+ * fewest, 0.917 on the test split; 17–20 by the one-hot error, 0.983).
  *
  * @param y class index per sample (classification) or the numeric target (regression)
  * @throws UserError on bad shapes or labels, too few samples for the folds, or when cancelled
