@@ -14,7 +14,7 @@ import type { Db } from '../db/connection';
 import { columnValues } from '../db/datasets';
 import { getRun, runArtifact, runEpochs, type RunRow } from '../db/runs';
 import { UserError } from '../common/errors';
-import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr } from '../common/ml/metrics';
+import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr, softmaxRows } from '../common/ml/metrics';
 import { summarizeModel, type LayerSpec, type LayerSummary } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { PlsModel } from '../common/ml/pls';
@@ -130,18 +130,6 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
   const x = Float32Array.from(out.values, (v) => (v - mean) / std);
   const labelById = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
   return { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axis: out.axis, axisUnit, processed: out.values, x, rawAxis: block.axis };
-}
-
-function softmaxRows(logits: ArrayLike<number>, rows: number, k: number): Float64Array {
-  const out = new Float64Array(rows * k);
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]!);
-    let s = 0;
-    for (let c = 0; c < k; c++) s += out[r * k + c] = Math.exp(logits[r * k + c]! - max);
-    for (let c = 0; c < k; c++) out[r * k + c]! /= s;
-  }
-  return out;
 }
 
 /** Scores of the stored model on model inputs: softmax probabilities, PLS-DA values, or values in the target's units. */

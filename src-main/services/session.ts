@@ -27,7 +27,7 @@ import { camForRun, exportRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
 import { loadPredictor, type Predictor, type SpectrumInput } from './predict';
 import { predictExplained, predictionsCsv, readSpectraFiles } from './predict-files';
-import { plsCoefficients, plsVip } from '../common/ml/pls-diagnostics';
+import { plsCoefficients, plsVip, plsXLoadings } from '../common/ml/pls-diagnostics';
 import type { PlsModel } from '../common/ml/pls';
 import { parseScheme, schemeLabel, type Scheme } from '../common/ml/splits';
 import type { EpochMessage } from '../common/ml/protocol';
@@ -414,6 +414,7 @@ function interpretRun(db: Db, runId: number): RunInterpretation {
       axisUnit: cam.axisUnit,
       classes: cam.classMeans.map((c) => ({ name: c.className, samples: c.samples, spectrum: Float32Array.from(c.spectrum), importance: Float32Array.from(c.cam) })),
       vip: null,
+      loadings: null,
     };
   }
   const stored = runArtifact(db, runId, 'pls-model.json');
@@ -429,7 +430,8 @@ function interpretRun(db: Db, runId: number): RunInterpretation {
     for (const r of rows) for (let j = 0; j < L; j++) mean[j]! += inputs.processed[r * L + j]! / rows.length;
     return { name, samples: rows.length, spectrum: mean, importance: Float32Array.from(plsCoefficients(model, t)) };
   });
-  return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes, vip: Float32Array.from(plsVip(model)) };
+  const loadings = Array.from({ length: Math.min(3, model.components) }, (_, c) => Float32Array.from(plsXLoadings(model, c)));
+  return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes, vip: Float32Array.from(plsVip(model)), loadings };
 }
 
 /** The first conv1d layer of a network run: its filters and its feature maps for one spectrum. */

@@ -13,7 +13,7 @@ import { templateLayers, MODEL_NAMES, type ModelName } from '../common/ml/templa
 import { augmentationFor, classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn } from '../common/ml/prepare';
 import type { Scheme } from '../common/ml/splits';
 import { isCrossValidation, startCrossValidation } from './cross-validate';
-import { argmaxRows, classificationMetrics, regressionMetrics } from '../common/ml/metrics';
+import { argmaxRows, classificationMetrics, regressionReport, rocAucOvr, softmaxRows } from '../common/ml/metrics';
 import type { EngineId, EngineInfo, EpochMessage, TaskSpec, TrainJob } from '../common/ml/protocol';
 import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { datasetBlock } from './preprocess';
@@ -97,15 +97,24 @@ export interface TrainHandle {
   cancel(): void;
 }
 
-function metricSummary(task: 'classification' | 'regression', truth: number[], outputs: Float32Array, classes: number, unscale: (v: number) => number): { summary: Record<string, number>; detail: unknown; predicted: number[] } {
+/**
+ * Test metrics of a finished model: accuracy, balanced accuracy, macro F1 and one-vs-rest ROC AUC
+ * (from the softmax of the logits, or the PLS-DA scores) for classes; RMSE, MAE, R², bias, SEP
+ * and RPD for values, in the target's units.
+ */
+function metricSummary(task: 'classification' | 'regression', truth: number[], outputs: Float32Array, classes: number, unscale: (v: number) => number, pls: boolean): { summary: Record<string, number>; detail: unknown; predicted: number[] } {
   if (task === 'classification') {
     const pred = argmaxRows(outputs, truth.length, classes);
     const m = classificationMetrics(truth, pred, classes);
-    return { summary: { accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1 }, detail: m, predicted: Array.from(pred) };
+    const scores = pls ? outputs : softmaxRows(outputs, truth.length, classes);
+    const auc = classes >= 2 ? rocAucOvr(truth, scores, classes) : null;
+    const summary: Record<string, number> = { accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1 };
+    if (auc?.macro !== null && auc?.macro !== undefined) summary.rocAuc = auc.macro;
+    return { summary, detail: { ...m, rocAuc: auc }, predicted: Array.from(pred) };
   }
   const pred = Array.from(outputs, unscale);
-  const m = regressionMetrics(truth, pred);
-  return { summary: { rmse: m.rmse, mae: m.mae, r2: m.r2 }, detail: m, predicted: pred };
+  const m = regressionReport(truth, pred);
+  return { summary: { rmse: m.rmse, mae: m.mae, r2: m.r2, bias: m.bias, sep: m.sep, rpd: m.rpd }, detail: m, predicted: pred };
 }
 
 /**
@@ -244,7 +253,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
     }
     const d = o.done;
     const truth = problem.test.map((r) => target.values[r]!);
-    const evaluation = metricSummary(target.kind, truth, d.evaluations[0]!, classes, unscale);
+    const evaluation = metricSummary(target.kind, truth, d.evaluations[0]!, classes, unscale, isPls);
     const predictions = problem.test.map((r, i) => ({
       sampleId: sampleIds[r]!,
       key: keys[r]!,

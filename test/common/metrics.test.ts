@@ -63,8 +63,15 @@ function decode(v: number | string): number {
 describe('metrics exports', () => {
   it('keeps the existing names and adds the new ones', () => {
     expect(Object.keys(metrics).sort()).toEqual(
-      ['argmaxRows', 'classificationMetrics', 'regressionMetrics', 'regressionReport', 'rocAuc', 'rocAucOvr', 'rowNormalizedConfusion', 'summarize'].sort(),
+      ['argmaxRows', 'classificationMetrics', 'regressionMetrics', 'regressionReport', 'rocAuc', 'rocAucOvr', 'rowNormalizedConfusion', 'softmaxRows', 'summarize'].sort(),
     );
+  });
+});
+
+describe('softmax', () => {
+  it('turns logits into probabilities row by row, stable for large logits', () => {
+    const p = metrics.softmaxRows([0, Math.log(3), 1000, 1000 + Math.log(4)], 2, 2);
+    [0.25, 0.75, 0.2, 0.8].forEach((v, i) => expect(p[i]).toBeCloseTo(v, 14));
   });
 });
 

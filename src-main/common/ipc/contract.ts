@@ -134,6 +134,8 @@ export interface RunInterpretation {
   classes: { name: string; samples: number; spectrum: Float32Array; importance: Float32Array }[];
   /** PLS only: variable importance in projection (VIP > 1: above-average importance). */
   vip: Float32Array | null;
+  /** PLS only: X loadings of the first components (at most 3). */
+  loadings: Float32Array[] | null;
 }
 
 /** New spectra through a stored run: predictions, what the model saw, where it looked, and the CSV. */

@@ -285,3 +285,16 @@ export function summarize(folds: readonly Record<string, number>[]): MetricSumma
   }
   return summary;
 }
+
+/** Row-wise softmax of logits [rows, k]: class probabilities. */
+export function softmaxRows(logits: ArrayLike<number>, rows: number, k: number): Float64Array {
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]!);
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += out[r * k + c] = Math.exp(logits[r * k + c]! - max);
+    for (let c = 0; c < k; c++) out[r * k + c]! /= sum;
+  }
+  return out;
+}
