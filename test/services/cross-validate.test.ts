@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, type Host } from '../../src-main/services/session';
+import type { Session } from '../../src-main/services/session';
 import type { RunDetail, RunEvent, RunSummary } from '../../src-main/common/ipc/contract';
 import type { DatasetSummary } from '../../src-main/common/domain/project';
-import { forkTrainer } from '../../src-main/services/trainer-client';
+import { trainingSession } from '../helpers/training-session';
 import { getRun, foldRuns } from '../../src-main/db/runs';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import { exportRun } from '../../src-main/services/export';
@@ -25,23 +25,12 @@ const ok = <T>(r: unknown): T => {
 };
 
 describe('cross-validated runs', () => {
-  const events: RunEvent[] = [];
+  let events: RunEvent[] = [];
   let s: Session;
   let datasetId: number;
 
   beforeAll(async () => {
-    const host: Host = {
-      dialogs: { saveProject: async () => path.join(dir, 'cv.spectra'), openProject: async () => null, importFiles: async () => null, labelsFile: async () => null },
-      emit: (event, payload) => {
-        if (event === 'runs:progress') events.push(payload as RunEvent);
-      },
-      userDataDir: path.join(dir, 'userdata'),
-      demoDir: path.resolve(__dirname, '../../assets/demo'),
-      version: '0.0.0-test',
-      engine: 'test engine',
-      spawnTrainer: forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs')),
-    };
-    s = new Session(host);
+    ({ s, events } = trainingSession(dir, 'cv.spectra'));
     ok(await s.invoke('project:create', {}));
     for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
       ok(await s.invoke('datasets:import', { paths: [fixture(`ucr_spectro/Coffee/${file}`)], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` }));

@@ -6,29 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Session, type Host } from '../../src-main/services/session';
-import type { RunDetail, RunEvent, RunSummary } from '../../src-main/common/ipc/contract';
-import { forkTrainer } from '../../src-main/services/trainer-client';
+import type { RunDetail, RunSummary } from '../../src-main/common/ipc/contract';
+import { trainingSession } from '../helpers/training-session';
 import { fixture } from '../helpers/datasets';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-session-runs-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function makeSession(): { s: Session; events: RunEvent[] } {
-  const events: RunEvent[] = [];
-  const host: Host = {
-    dialogs: { saveProject: async () => path.join(dir, 'p.spectra'), openProject: async () => null, importFiles: async () => null, labelsFile: async () => null },
-    emit: (event, payload) => {
-      if (event === 'runs:progress') events.push(payload as RunEvent);
-    },
-    userDataDir: path.join(dir, 'userdata'),
-    demoDir: path.resolve(__dirname, '../../assets/demo'),
-    version: '0.0.0-test',
-    engine: 'test engine',
-    spawnTrainer: forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs')),
-  };
-  return { s: new Session(host), events };
-}
+const makeSession = () => trainingSession(dir);
 
 describe('session runs', () => {
   it('summarises a model, trains, cancels and lists runs', async () => {
