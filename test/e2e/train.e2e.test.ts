@@ -175,6 +175,8 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await main().getByText(`Run #${failed.id} · mlp on Coffee → class`).waitFor();
     expect(await main().locator('[data-testid=run-message]').textContent()).toMatch(/not learning.*\(now 3; try 0\.3\)/);
     expect(await main().locator('[data-testid=loss-chart]').getAttribute('data-points')).toBe(livePoints);
+    // The loss spiked to ~1e5 before settling: a log scale shows both.
+    await main().locator('[data-testid=loss-chart]').getByLabel('log scale').check();
     await screenshot(page, '54-train-reopened-failed');
     expect(problems).toEqual([]);
   }, 180_000);

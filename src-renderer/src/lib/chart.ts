@@ -3,9 +3,9 @@
  * colours from the CSS variables, and PNG/SVG export. Charts never animate: they are
  * instruments, not slides.
  */
-import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Filler, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, BarController, BarElement, Filler, Tooltip);
 
 export { Chart };
 export { fmtTick, lineChartSvg, niceTicks, type SvgSeries } from './svg';
