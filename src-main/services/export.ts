@@ -27,7 +27,7 @@ import { Net } from '../ml/engine/net';
 import { createJsKernels } from '../ml/kernels/js';
 import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
-import { renderReport, type ReportData } from './report';
+import { renderCrossValidationReport, renderReport, type ReportData } from './report';
 import { writeModelPackage } from './model-package';
 
 /** The parts of a run's stored configuration export reads. */
@@ -550,7 +550,7 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
   makeExportDir(dir);
   const files: string[] = [];
   const notes: string[] = [];
-  const total = m.folds.length + 3;
+  const total = m.folds.length + 4;
   let done = 0;
   const write = (name: string, content: string) => {
     fs.writeFileSync(path.join(dir, name), content);
@@ -565,6 +565,26 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
   const foldLines = [['fold', 'label', 'run', 'status', 'train', 'test', ...names].map(csvField).join(',')];
   for (const f of m.folds) foldLines.push([String(f.index + 1), csvField(f.label), String(f.runId), f.status, String(f.trainSamples), String(f.testSamples), ...names.map((k) => String(f.metrics?.test[k] ?? ''))].join(','));
   write('folds.csv', `${foldLines.join('\n')}\n`);
+  const cfg = run.config as { validation?: { kind?: string }; validationLabel?: string; recipe?: string | null };
+  write(
+    'report.html',
+    renderCrossValidationReport({
+      runId: run.id,
+      model: run.model,
+      task: run.task,
+      dataset: run.datasetName,
+      target: run.targetColumn,
+      scheme: cfg.validationLabel ?? 'cross-validation',
+      seed: run.seed,
+      recipe: cfg.recipe ?? null,
+      finishedAt: run.finishedAt,
+      mean: m.mean,
+      std: m.std,
+      folds: m.folds.map((f) => ({ label: f.label, runId: f.runId, status: f.status, trainSamples: f.trainSamples, testSamples: f.testSamples, test: f.metrics?.test ?? null })),
+      warnings: m.warnings ?? [],
+      learningCurve: cfg.validation?.kind === 'learning-curve',
+    }),
+  );
   for (const f of m.folds) {
     if (f.status !== 'done') {
       notes.push(`${f.label} ended as ${f.status}; not exported.`);

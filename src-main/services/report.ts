@@ -50,6 +50,7 @@ const METRIC_NAMES: Record<string, string> = {
   balancedAccuracy: 'Balanced accuracy',
   macroF1: 'Macro F1',
   rocAucMacro: 'ROC AUC (one-vs-rest, macro)',
+  rocAuc: 'ROC AUC (one-vs-rest, macro)',
   rmse: 'RMSE',
   mae: 'MAE',
   r2: 'R²',
@@ -337,6 +338,71 @@ export function renderReport(d: ReportData): string {
 <p class="meta">${esc(d.run.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.run.target)}</strong> · run ${d.run.id} · ${esc(d.run.status)} · finished ${esc(d.run.finishedAt ?? '–')}</p>
 </header>
 ${sections.filter(Boolean).join('\n')}
+</body>
+</html>
+`;
+}
+
+export interface CrossValidationReport {
+  runId: number;
+  model: string;
+  task: 'classification' | 'regression';
+  dataset: string;
+  target: string;
+  scheme: string;
+  seed: number | null;
+  recipe: string | null;
+  finishedAt: string | null;
+  mean: Record<string, number>;
+  std: Record<string, number>;
+  folds: { label: string; runId: number; status: string; trainSamples: number; testSamples: number; test: Record<string, number> | null }[];
+  warnings: string[];
+  /** A learning curve: score against training-set size. */
+  learningCurve: boolean;
+}
+
+/** The report of a cross-validated run: design, every fold, mean ± std, and the learning curve. */
+export function renderCrossValidationReport(d: CrossValidationReport): string {
+  const names = Object.keys(d.mean);
+  const title = `Run ${d.runId} · ${d.model} on ${d.dataset} — ${d.scheme}`;
+  const design = table(
+    ['Setting', 'Value'],
+    [
+      [td('Dataset'), td(esc(d.dataset))],
+      [td('Target'), td(`${esc(d.target)} (${d.task})`)],
+      [td('Recipe'), td(esc(d.recipe ?? 'none (raw spectra)'))],
+      [td('Validation'), td(esc(d.scheme))],
+      [td('Seed'), td(String(d.seed ?? '–'))],
+      [td('Folds'), td(`${d.folds.length}; the recipe and the input scaling are fitted on each fold's training spectra`)],
+    ],
+  );
+  const summary = table(['Metric', 'Mean', 'Std (n − 1)'], names.map((k) => [td(esc(METRIC_NAMES[k] ?? k)), td(d.mean[k]!, true), td(d.std[k] ?? NaN, true)]));
+  const folds = table(
+    ['Fold', 'Run', 'Status', 'Train', 'Test', ...names.map((k) => esc(METRIC_NAMES[k] ?? k))],
+    d.folds.map((f) => [td(esc(f.label)), td(String(f.runId)), td(esc(f.status)), td(f.trainSamples, true), td(f.testSamples, true), ...names.map((k) => td(f.test?.[k] ?? NaN, true))]),
+  );
+  const key = d.task === 'classification' ? 'balancedAccuracy' : 'rmse';
+  const done = d.folds.filter((f) => f.test);
+  const curve = d.learningCurve && done.length
+    ? lineChartSvg({ id: 'learning-curve', title: 'Learning curve', xTitle: 'training spectra', yTitle: METRIC_NAMES[key] ?? key, series: [{ label: METRIC_NAMES[key] ?? key, colour: '#0072b2', x: done.map((f) => f.trainSamples), y: done.map((f) => f.test![key]!) }] })
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Spectra Desk">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(title)}</h1>
+<p class="meta">${esc(d.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.target)}</strong> · finished ${esc(d.finishedAt ?? '–')}</p>
+</header>
+<section id="validation"><h2>Validation design</h2>${design}${d.warnings.map((w) => `<p style="border-left: 3px solid #e69f00; padding: 4px 8px">${esc(w)}</p>`).join('')}</section>
+<section id="metrics"><h2>Test metrics over the folds</h2>${summary}</section>
+<section id="folds"><h2>Every fold</h2><p>Each fold is a run of its own; its full report is in <code>fold-N/report.html</code>.</p>${folds}${curve}</section>
 </body>
 </html>
 `;

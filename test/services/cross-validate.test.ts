@@ -87,6 +87,10 @@ describe('cross-validated runs', () => {
     expect(fs.readFileSync(path.join(out, 'folds.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
     expect(exported.files).toContain('fold-5/report.html');
     expect(exported.files).toContain('fold-1/model/model.json');
+    const report = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(report).toContain('stratified 5-fold cross-validation');
+    expect(report.match(/fold \d of 5/g)).toHaveLength(5);
+    expect(report).not.toMatch(/(src|href)="http/);
   }, 120_000);
 
   it('warns when replicates straddle the folds, and group:COLUMN keeps them together', async () => {
