@@ -169,7 +169,9 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await page.getByRole('button', { name: /Open project/ }).first().click();
     await page.locator('nav').getByRole('button', { name: 'Train' }).click();
     await main().locator('select[name=dataset]').selectOption({ label: 'Coffee (56 spectra)' });
-    const row = main().locator('[data-testid=runs-table] tbody tr', { hasText: String(failed.id) }).filter({ hasText: 'mlp' });
+    const row = main()
+      .locator('[data-testid=runs-table] tbody tr')
+      .filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${failed.id}$`) }) });
     await row.getByText('failed').waitFor();
     await row.getByRole('button', { name: 'Curves' }).click();
     await main().getByText(`Run #${failed.id} · mlp on Coffee → class`).waitFor();
