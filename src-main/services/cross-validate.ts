@@ -3,9 +3,11 @@
  * run stores the design (scheme, seed, every fold's sample ids) and the metrics with their spread;
  * each fold is a full child run trained by {@link startTraining} on its rows, so the recipe and the
  * input scaling are fitted inside the fold and every fold keeps its curves, model and predictions.
- * Folds run one after another, each on all the engine's threads (on a CPU the threads are the
- * parallelism; two folds at once would only share them).
+ * Network folds run one after another, each on all the engine's threads (on a CPU the threads
+ * are the parallelism; two folds at once would only share them); PLS folds, single-threaded,
+ * run as many at once as there are cores.
  */
+import os from 'node:os';
 import type { Db } from '../db/connection';
 import { columnValues, datasetIdByNameOrId, listColumns } from '../db/datasets';
 import { createRun, finishRun, setRunBackend } from '../db/runs';
@@ -90,32 +92,47 @@ export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: S
     versions: { app: APP_VERSION, node: process.versions.node },
   });
   const emit = deps.onEvent ?? (() => {});
-  let current: TrainHandle | null = null;
+  const running = new Set<TrainHandle>();
   let cancelled = false;
+  // PLS fits are single-threaded: run as many folds at once as there are cores. Networks already
+  // use every core inside one fold, so their folds run one after another.
+  const parallel = req.model === 'pls' ? Math.max(1, Math.min(os.cpus().length, folds.length)) : 1;
 
   const run = async (): Promise<TrainOutcome> => {
     const results: FoldSummary[] = [];
     let last: TrainOutcome | null = null;
-    for (const [index, fold] of folds.entries()) {
-      if (cancelled) break;
-      emit({ type: 'fold', runId: parentId, index, count: folds.length, label: fold.label });
-      const handle = startTraining(db, { ...req, fold: { parentRunId: parentId, index, label: fold.label, train: fold.train, test: fold.test } }, deps);
-      current = handle;
-      const o = await handle.outcome;
-      last = o;
-      results.push({ index, label: fold.label, runId: o.runId, status: o.status, trainSamples: fold.train.length, testSamples: fold.test.length, metrics: o.metrics });
-      if (o.status !== 'done') break;
-    }
-    current = null;
+    let next = 0;
+    let stop = false;
+    const worker = async () => {
+      while (!cancelled && !stop && next < folds.length) {
+        const index = next++;
+        const fold = folds[index]!;
+        emit({ type: 'fold', runId: parentId, index, count: folds.length, label: fold.label });
+        const handle = startTraining(db, { ...req, fold: { parentRunId: parentId, index, label: fold.label, train: fold.train, test: fold.test } }, deps);
+        running.add(handle);
+        const o = await handle.outcome;
+        running.delete(handle);
+        if (!last || o.status !== 'done') last = o;
+        results.push({ index, label: fold.label, runId: o.runId, status: o.status, trainSamples: fold.train.length, testSamples: fold.test.length, metrics: o.metrics });
+        if (o.status !== 'done') {
+          stop = true;
+          for (const h of running) h.cancel();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+    results.sort((a, b) => a.index - b.index);
+    // Assigned inside the workers, which TypeScript's narrowing does not follow.
+    const final = last as TrainOutcome | null;
     const done = results.filter((r) => r.status === 'done' && r.metrics);
     const spread = summarize(done.map((r) => r.metrics!.test));
     const mean = Object.fromEntries(Object.entries(spread.mean));
     const allDone = done.length === folds.length;
-    const status: TrainOutcome['status'] = allDone ? 'done' : cancelled || last?.status === 'cancelled' ? 'cancelled' : 'failed';
+    const status: TrainOutcome['status'] = allDone ? 'done' : cancelled || final?.status === 'cancelled' ? 'cancelled' : 'failed';
     const failedFold = results.find((r) => r.status !== 'done');
-    const message = allDone ? undefined : status === 'cancelled' ? 'Training was cancelled.' : `${failedFold?.label ?? 'A fold'} failed: ${last?.message ?? 'see its run'}`;
+    const message = allDone ? undefined : status === 'cancelled' ? 'Training was cancelled.' : `${failedFold?.label ?? 'A fold'} failed: ${final?.message ?? 'see its run'}`;
     const metrics = { test: mean, mean: spread.mean, std: spread.std, folds: results.map((r) => ({ index: r.index, label: r.label, runId: r.runId, status: r.status, trainSamples: r.trainSamples, testSamples: r.testSamples, metrics: r.metrics })), warnings, ...(message ? { message } : {}) };
-    if (last?.backend) setRunBackend(db, parentId, last.backend);
+    if (final?.backend) setRunBackend(db, parentId, final.backend);
     finishRun(db, parentId, status, metrics, [`${schemeLabel(req.validation)}: ${done.length} of ${folds.length} folds trained.`, ...warnings, message ?? ''].filter(Boolean).join('\n'));
     return {
       runId: parentId,
@@ -123,12 +140,12 @@ export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: S
       task,
       status,
       ...(message ? { message } : {}),
-      backend: last?.backend ?? null,
-      engine: last?.engine ?? null,
-      epochs: last?.epochs ?? 0,
+      backend: final?.backend ?? null,
+      engine: final?.engine ?? null,
+      epochs: final?.epochs ?? 0,
       bestEpoch: null,
-      spectraPerSecond: last?.spectraPerSecond ?? 0,
-      classes: last?.classes ?? [],
+      spectraPerSecond: final?.spectraPerSecond ?? 0,
+      classes: final?.classes ?? [],
       metrics: allDone ? { test: mean, mean: spread.mean, std: spread.std } : null,
       durationMs: performance.now() - started,
       folds: results,
@@ -141,7 +158,7 @@ export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: S
     outcome: run(),
     cancel: () => {
       cancelled = true;
-      current?.cancel();
+      for (const h of running) h.cancel();
     },
   };
 }
