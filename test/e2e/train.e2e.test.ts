@@ -182,4 +182,28 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await screenshot(page, '54-train-reopened-failed');
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it('cross-validates from the Train view: follows each fold live, then shows mean ± std', async () => {
+    await main().getByRole('button', { name: /Close|Back to the current run/ }).click();
+    await main().locator('select[name=model]').selectOption('cnn');
+    if (!(await main().locator('input[name=epochs]').isVisible())) await main().locator('details.advanced summary').click();
+    await main().locator('input[name=learningRate]').fill('');
+    await main().locator('input[name=epochs]').fill('40');
+    await main().locator('input[name=validation][value="kfold:5"]').check();
+    await main().getByText('One model per fold; the recipe and scaling are fitted inside each fold.', { exact: false }).waitFor();
+    await main().getByRole('button', { name: /Start training/ }).click();
+    await main().locator('[data-testid=run-fold]', { hasText: 'fold 2 of 5' }).waitFor({ timeout: 120_000 });
+    expect((await main().locator('[data-testid=run-fold]').textContent())!.trim()).toMatch(/^Cross-validation run #\d+: fold 2 of 5$/);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') ?? 0) >= 3, undefined, { timeout: 60_000 });
+    await screenshot(page, '55-train-cross-validation-running');
+    await main().locator('[data-testid=run-metrics]').waitFor({ timeout: 240_000 });
+    const labels = await main().locator('[data-testid=run-metrics] .card .label').allTextContents();
+    expect(labels[0]).toBe('Test Balanced accuracy (mean ± std)');
+    const cv = (await runs())[0]!;
+    expect(cv).toMatchObject({ model: 'cnn', status: 'done', folds: 5 });
+    expect(await main().locator('[data-testid=run-metrics] .card .value').first().textContent()).toBe(`${Number(cv.test!.balancedAccuracy!.toPrecision(3))} ± ${Number(cv.std!.balancedAccuracy!.toPrecision(2))}`);
+    expect(await main().locator('.run-head h2').textContent()).toBe(`Run #${cv.id} · cnn on Coffee → class`);
+    await screenshot(page, '56-train-cross-validation-done');
+    expect(problems).toEqual([]);
+  }, 300_000);
 });
