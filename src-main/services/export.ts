@@ -23,7 +23,8 @@ import { plsVip } from '../common/ml/pls-diagnostics';
 import { applyPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
 import type { AxisUnit } from '../common/domain/spectra';
-import { Net } from '../ml/engine/net';
+import type { Net } from '../ml/engine/net';
+import { buildNet, runNetwork } from './predict';
 import { createJsKernels } from '../ml/kernels/js';
 import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
@@ -75,15 +76,9 @@ function requireFinished(run: RunRow): void {
 
 /** Rebuilds a run's network on the plain-JS kernels with its stored weights and state. */
 export function runNet(db: Db, run: RunRow, maxBatch = 64): Net {
-  const cfg = configOf(run);
+  configOf(run);
   if (!isNet(run)) throw new UserError('BAD_INPUT', `Run ${run.id} is a PLS model, not a network.`);
-  const weights = runArtifact(db, run.id, 'weights.f32');
-  const state = runArtifact(db, run.id, 'state.f32');
-  if (!weights) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored weights; train it again.`);
-  const net = new Net(createJsKernels(), { layers: cfg.layers, input: cfg.input, task: cfg.task, maxBatch, seed: 0 });
-  net.setWeights(new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)));
-  if (net.stateCount) net.setState(new Float32Array(state!.buffer.slice(state!.byteOffset, state!.byteOffset + state!.byteLength)));
-  return net;
+  return buildNet(runNetwork(db, run), createJsKernels(), maxBatch);
 }
 
 export interface RunInputs {

@@ -22,6 +22,7 @@ import { applyPipeline, type FittedPipeline, type ResolvedPipeline } from '../co
 import { getStep } from '../common/preprocessing/registry';
 import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
 import { Net } from '../ml/engine/net';
+import type { Kernels } from '../ml/kernels/types';
 import { createKernelsOf } from '../ml/engine/kernels-factory';
 import { locateBuilt, type KernelKind } from '../ml/engine/kernel-choice';
 
@@ -171,16 +172,26 @@ export function modelInputs(p: Predictor, rows: Float64Array, n: number, keys: s
   return x;
 }
 
+/** A network with its stored weights and batch-norm state, ready for inference. */
+export function buildNet(m: NetworkModel, kernels: Kernels, maxBatch = EVAL_BATCH): Net {
+  const net = new Net(kernels, { layers: m.layers, input: m.input, task: m.task, maxBatch, seed: 0 });
+  net.setWeights(m.weights);
+  if (net.stateCount) net.setState(m.state);
+  return net;
+}
+
+/** A stored network run's layers and weights. */
+export function runNetwork(db: Db, run: RunRow): NetworkModel {
+  const c = run.config as { layers: LayerSpec[]; input: [number, number]; task: TaskSpec };
+  return { layers: c.layers, input: c.input, task: c.task, weights: f32(runArtifact(db, run.id, 'weights.f32'), 'stored weights', run.id), state: f32(runArtifact(db, run.id, 'state.f32'), 'stored batch-norm state', run.id) };
+}
+
 /** The predictor's network, built once with its stored weights (cached per predictor). */
 export function netOf(p: Predictor): Net {
   let net = nets.get(p);
   if (!net) {
-    const m = p.network!;
     const wasm = p.kernels === 'wasm-simd' ? locateBuilt('kernels.wasm') : null;
-    const kernels = createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm);
-    net = new Net(kernels, { layers: m.layers, input: m.input, task: m.task, maxBatch: EVAL_BATCH, seed: 0 });
-    net.setWeights(m.weights);
-    net.setState(m.state);
+    net = buildNet(p.network!, createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm));
     nets.set(p, net);
   }
   return net;
@@ -352,7 +363,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     if (!buf) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
     p.pls = JSON.parse(buf.toString('utf8')) as PlsModel;
   } else {
-    p.network = { layers: c.layers, input: c.input, task: c.task, weights: f32(runArtifact(db, runId, 'weights.f32'), 'stored weights', runId), state: f32(runArtifact(db, runId, 'state.f32'), 'stored batch-norm state', runId) };
+    p.network = runNetwork(db, run);
   }
   const n = train.sampleIds.length;
   const x = modelInputs(p, train.rows, n, train.keys);
