@@ -320,27 +320,32 @@ ${chart}
   return '';
 }
 
-/** The whole report as one HTML document. */
-export function renderReport(d: ReportData): string {
-  const sections = [dataSection(d), recipeSection(d), validationSection(d), modelSection(d), trainingSection(d), metricsSection(d), interpretationSection(d)];
+/** One self-contained HTML document: inline styles, no scripts, nothing fetched. */
+function htmlPage(title: string, meta: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Spectra Desk">
-<title>${esc(d.title)}</title>
+<title>${esc(title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header>
-<h1>${esc(d.title)}</h1>
-<p class="meta">${esc(d.run.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.run.target)}</strong> · run ${d.run.id} · ${esc(d.run.status)} · finished ${esc(d.run.finishedAt ?? '–')}</p>
+<h1>${esc(title)}</h1>
+<p class="meta">${meta}</p>
 </header>
-${sections.filter(Boolean).join('\n')}
+${body}
 </body>
 </html>
 `;
+}
+
+/** The whole report as one HTML document. */
+export function renderReport(d: ReportData): string {
+  const sections = [dataSection(d), recipeSection(d), validationSection(d), modelSection(d), trainingSection(d), metricsSection(d), interpretationSection(d)];
+  return htmlPage(d.title, `${esc(d.run.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.run.target)}</strong> · run ${d.run.id} · ${esc(d.run.status)} · finished ${esc(d.run.finishedAt ?? '–')}`, sections.filter(Boolean).join('\n'));
 }
 
 export interface CrossValidationReport {
@@ -386,24 +391,11 @@ export function renderCrossValidationReport(d: CrossValidationReport): string {
   const curve = d.learningCurve && done.length
     ? lineChartSvg({ id: 'learning-curve', title: 'Learning curve', xTitle: 'training spectra', yTitle: METRIC_NAMES[key] ?? key, series: [{ label: METRIC_NAMES[key] ?? key, colour: '#0072b2', x: done.map((f) => f.trainSamples), y: done.map((f) => f.test![key]!) }] })
     : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Spectra Desk">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header>
-<h1>${esc(title)}</h1>
-<p class="meta">${esc(d.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.target)}</strong> · finished ${esc(d.finishedAt ?? '–')}</p>
-</header>
-<section id="validation"><h2>Validation design</h2>${design}${d.warnings.map((w) => `<p style="border-left: 3px solid #e69f00; padding: 4px 8px">${esc(w)}</p>`).join('')}</section>
+  return htmlPage(
+    title,
+    `${esc(d.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.target)}</strong> · finished ${esc(d.finishedAt ?? '–')}`,
+    `<section id="validation"><h2>Validation design</h2>${design}${d.warnings.map((w) => `<p style="border-left: 3px solid #e69f00; padding: 4px 8px">${esc(w)}</p>`).join('')}</section>
 <section id="metrics"><h2>Test metrics over the folds</h2>${summary}</section>
-<section id="folds"><h2>Every fold</h2><p>Each fold is a run of its own; its full report is in <code>fold-N/report.html</code>.</p>${folds}${curve}</section>
-</body>
-</html>
-`;
+<section id="folds"><h2>Every fold</h2><p>Each fold is a run of its own; its full report is in <code>fold-N/report.html</code>.</p>${folds}${curve}</section>`,
+  );
 }
