@@ -3,10 +3,10 @@ import path from 'node:path';
 import { openProject, schemaVersion, type Db } from '../db/connection';
 import * as datasets from '../db/datasets';
 import * as pipelines from '../db/pipelines';
-import { parsePipelineSpec } from '../common/preprocessing/pipeline';
 import { UserError, toErrorInfo } from '../common/errors';
 import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
 import type { ProjectInfo } from '../common/domain/project';
+import { firstLayer, interpretRun, predictionResult, runDetail, runSummary } from './run-views';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from './import';
 import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
@@ -17,20 +17,15 @@ import type { Parser } from './worker-parser';
 import { startTraining, type TrainHandle, type TrainRequest } from './train';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from './built-files';
-import { deleteRun, failInterruptedRuns, getRun, listRuns, runArtifact, runEpochs, type RunRow } from '../db/runs';
+import { deleteRun, failInterruptedRuns, getRun, listRuns } from '../db/runs';
 import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
-import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
+import { applyPipeline, fitPipeline, parsePipelineSpec } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import type { FirstLayer, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
-import { camForRun, exportRun, runInputs, runNet } from './export';
-import { upsampleCentres } from '../ml/cam';
-import { loadPredictor, type Predictor, type SpectrumInput } from './predict';
-import { predictExplained, predictionsCsv, readSpectraFiles } from './predict-files';
-import { plsCoefficients, plsVip, plsXLoadings } from '../common/ml/pls-diagnostics';
-import type { PlsModel } from '../common/ml/pls';
-import { parseScheme, schemeLabel, type Scheme } from '../common/ml/splits';
-import type { EpochMessage } from '../common/ml/protocol';
+import { exportRun } from './export';
+import { loadPredictor } from './predict';
+import { readSpectraFiles } from './predict-files';
+import { parseScheme } from '../common/ml/splits';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
 export interface Host {
@@ -281,23 +276,7 @@ export class Session {
       const counts = new Map((db.prepare('SELECT run_id AS id, COUNT(*) AS n FROM run_epochs GROUP BY run_id').all() as { id: number; n: number }[]).map((r) => [r.id, r.n]));
       return listRuns(db).map((r) => runSummary(r, counts.get(r.id) ?? 0));
     },
-    'runs:get': async ({ runId }) => {
-      const db = this.requireDb();
-      const r = getRun(db, runId);
-      const curves = runEpochs(db, runId).map((e) => e.metrics as unknown as EpochMessage);
-      const classes = Array.isArray(r.config.classes) ? (r.config.classes as string[]) : [];
-      const stored = runArtifact(db, runId, 'test-predictions.json');
-      const predictions = stored ? (JSON.parse(stored.toString('utf8')) as TestPrediction[]) : [];
-      const v = r.config.validation as { kind?: string; fraction?: number } | undefined;
-      const label = typeof r.config.validationLabel === 'string' ? r.config.validationLabel : v?.kind ? schemeLabel(v as Scheme) : 'unknown';
-      const fold = (v as { fold?: string } | undefined)?.fold;
-      const validation = fold ? `${label}, ${fold}` : label;
-      const m = r.metrics as { folds?: { index: number; label: string; runId: number; status: RunSummary['status']; trainSamples: number; testSamples: number; metrics: { test: Record<string, number> } | null }[]; warnings?: string[] } | null;
-      const foldRuns = m?.folds ? m.folds.map((f) => ({ index: f.index, label: f.label, runId: f.runId, status: f.status, trainSamples: f.trainSamples, testSamples: f.testSamples, test: f.metrics?.test ?? null })) : null;
-      const warnings = m?.warnings ?? (Array.isArray(r.config.warnings) ? (r.config.warnings as string[]) : []);
-      const durationMs = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.createdAt) : null;
-      return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs, foldRuns, warnings } satisfies RunDetail;
-    },
+    'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),
     'runs:firstLayer': async ({ runId, sampleId }) => firstLayer(this.requireDb(), runId, sampleId),
     'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
     'predict:files': async ({ runId, paths }) => {
@@ -372,129 +351,4 @@ export class Session {
       return { ok: false, error: toErrorInfo(err) };
     }
   }
-}
-
-/** The table row of a run; `message` is the reason a run failed or was stopped (its log's first line). */
-function runSummary(r: RunRow, epochs: number): RunSummary {
-  const firstLine = r.log.split('\n').find((l) => l.trim() !== '') ?? null;
-  const stored = (r.metrics as { message?: string } | null)?.message;
-  const message = stored ?? (r.status === 'cancelled' ? 'Training was cancelled.' : r.status === 'failed' ? firstLine : null);
-  return {
-    id: r.id,
-    dataset: r.datasetName,
-    datasetId: r.datasetId,
-    model: r.model,
-    task: r.task,
-    target: r.targetColumn,
-    status: r.status,
-    test: (r.metrics as { test?: Record<string, number> } | null)?.test ?? null,
-    engine: r.backend,
-    createdAt: r.createdAt,
-    finishedAt: r.finishedAt,
-    message,
-    epochs,
-    bestEpoch: (r.metrics as { bestEpoch?: number | null } | null)?.bestEpoch ?? null,
-    seed: r.seed,
-    recipe: typeof r.config.recipe === 'string' ? r.config.recipe : null,
-    folds: typeof r.config.folds === 'number' ? r.config.folds : null,
-    std: (r.metrics as { std?: Record<string, number> } | null)?.std ?? null,
-    parentRunId: r.fold?.parentRunId ?? null,
-  };
-}
-
-/** Activation maps over the class means for networks; coefficients per class and VIP for PLS. */
-function interpretRun(db: Db, runId: number): RunInterpretation {
-  const run = getRun(db, runId);
-  if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ${run.status === 'running' ? 'is still training' : `ended as ${run.status}`}: there is no finished model to interpret.`);
-  if (run.model !== 'pls') {
-    const cam = camForRun(db, runId);
-    return {
-      kind: cam.method,
-      axis: Float64Array.from(cam.axis),
-      axisUnit: cam.axisUnit,
-      classes: cam.classMeans.map((c) => ({ name: c.className, samples: c.samples, spectrum: Float32Array.from(c.spectrum), importance: Float32Array.from(c.cam) })),
-      vip: null,
-      loadings: null,
-    };
-  }
-  const stored = runArtifact(db, runId, 'pls-model.json');
-  if (!stored) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
-  const model = JSON.parse(stored.toString('utf8')) as PlsModel;
-  const split = run.split as { train: number[]; monitor?: number[] };
-  const inputs = runInputs(db, run, [...split.train, ...(split.monitor ?? [])]);
-  const L = inputs.axis.length;
-  const names = run.task === 'classification' ? ((run.config.classes as string[] | undefined) ?? []) : [run.targetColumn];
-  const classes = names.map((name, t) => {
-    const rows = inputs.labels.flatMap((v, i) => (run.task === 'regression' || String(v) === name ? [i] : []));
-    const mean = new Float32Array(L);
-    for (const r of rows) for (let j = 0; j < L; j++) mean[j]! += inputs.processed[r * L + j]! / rows.length;
-    return { name, samples: rows.length, spectrum: mean, importance: Float32Array.from(plsCoefficients(model, t)) };
-  });
-  const loadings = Array.from({ length: Math.min(3, model.components) }, (_, c) => Float32Array.from(plsXLoadings(model, c)));
-  return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes, vip: Float32Array.from(plsVip(model)), loadings };
-}
-
-/** The first conv1d layer of a network run: its filters and its feature maps for one spectrum. */
-function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer {
-  const run = getRun(db, runId);
-  if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ended as ${run.status}: there is no finished model to look into.`);
-  if (run.model === 'pls') throw new UserError('BAD_INPUT', `Run ${runId} is a PLS model: it has loadings and VIP scores, not filters.`);
-  const net = runNet(db, run);
-  const index = net.layers.findIndex((l) => l.type === 'conv1d');
-  if (index < 0) throw new UserError('BAD_INPUT', `Run ${runId} (${run.model}) has no convolution layer at the top level, so there are no first-layer filters to show.`);
-  const layer = net.layers[index] as { filters: number; kernelSize: number; stride?: number; padding?: string };
-  const split = run.split as { test: number[]; train: number[] };
-  const id = sampleId ?? split.test[0] ?? split.train[0]!;
-  const inputs = runInputs(db, run, [id]);
-  net.setInput(inputs.x, 1);
-  const out = net.forwardCapture(1, index);
-  const [length, channels] = net.nodes[index]!.outShape as [number, number];
-  const points = inputs.axis.length;
-  const maps = new Float32Array(channels * points);
-  for (let c = 0; c < channels; c++) {
-    const column = new Float64Array(length);
-    for (let t = 0; t < length; t++) column[t] = out[t * channels + c]!;
-    maps.set(upsampleCentres(column, points), c * points);
-  }
-  // The kernel as stored: [kernelSize, inChannels, filters]; channel 0 of each filter.
-  const layout = JSON.parse(runArtifact(db, runId, 'layout.json')!.toString('utf8')) as { name: string; shape: number[]; offset: number }[];
-  const kernel = layout.find((p) => p.shape.length === 3 && p.shape[2] === layer.filters && p.shape[0] === layer.kernelSize)!;
-  const w = runArtifact(db, runId, 'weights.f32')!;
-  const all = new Float32Array(w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength));
-  const [k, cin, f] = kernel.shape as [number, number, number];
-  const filters = new Float32Array(f * k);
-  for (let j = 0; j < f; j++) for (let t = 0; t < k; t++) filters[j * k + t] = all[kernel.offset + (t * cin + 0) * f + j]!;
-  return {
-    sampleId: id,
-    key: inputs.keys[0]!,
-    axis: inputs.axis,
-    axisUnit: inputs.axisUnit,
-    spectrum: Float32Array.from(inputs.processed),
-    filters,
-    filterCount: f,
-    kernelSize: k,
-    maps,
-    detail: `${f} filters × ${k}, stride ${layer.stride ?? 1}, ${layer.padding ?? 'same'}`,
-  };
-}
-
-/** Predictions of a run for spectra, with what the model saw, its activation maps and the CSV. */
-function predictionResult(runId: number, predictor: Predictor, spectra: SpectrumInput[], sources: string[]): PredictResult {
-  const r = predictExplained(predictor, spectra);
-  const finite = (v: number) => (Number.isFinite(v) ? v : null);
-  return {
-    runId,
-    model: predictor.model,
-    task: predictor.task,
-    target: predictor.targetColumn,
-    classes: predictor.classes,
-    files: sources,
-    rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),
-    limits: r.rows.length && Number.isFinite(r.rows[0]!.t2Limit) ? { t2: r.rows[0]!.t2Limit, q: r.rows[0]!.qLimit } : null,
-    axis: r.axis,
-    axisUnit: predictor.axisUnit,
-    processed: r.processed,
-    maps: r.maps,
-    csv: predictionsCsv(predictor, r.rows),
-  };
 }
