@@ -35,7 +35,7 @@ export interface FoldSummary {
 }
 
 /** The folds of a request on its dataset, and the warning when replicates would straddle them. */
-export function plannedFolds(db: Db, req: TrainRequest): { folds: Fold[]; sampleIds: number[]; classes: string[]; warnings: string[] } {
+export function plannedFolds(db: Db, req: TrainRequest): { datasetId: number; task: 'classification' | 'regression'; folds: Fold[]; sampleIds: number[]; classes: string[]; warnings: string[] } {
   const datasetId = datasetIdByNameOrId(db, req.dataset);
   const columns = listColumns(db, datasetId);
   const column = columns.find((c) => c.name === req.target);
@@ -67,17 +67,14 @@ export function plannedFolds(db: Db, req: TrainRequest): { folds: Fold[]; sample
       if (leak.groups) warnings.push(`${leak.groups} “${name}” groups (e.g. ${leak.examples.map((e) => `“${e}”`).join(', ')}) have spectra on both sides of a split: if they are replicates of one sample, the scores are optimistic. Use group:${name} to keep each group on one side.`);
     }
   }
-  return { folds, sampleIds, classes: target.classes, warnings };
+  return { datasetId, task: target.kind, folds, sampleIds, classes: target.classes, warnings };
 }
 
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
 export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: SpawnTrainer; onEvent?: (e: TrainEvent) => void }): TrainHandle {
   const started = performance.now();
-  const { folds, sampleIds, classes, warnings } = plannedFolds(db, req);
+  const { datasetId, task, folds, sampleIds, classes, warnings } = plannedFolds(db, req);
   const ids = (rows: number[]) => rows.map((r) => sampleIds[r]!);
-  const datasetId = datasetIdByNameOrId(db, req.dataset);
-  const column = listColumns(db, datasetId).find((c) => c.name === req.target)!;
-  const task = column.kind === 'class' ? 'classification' : 'regression';
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const parentId = createRun(db, {
     datasetId,

@@ -17,7 +17,7 @@ import type { Scaling } from '../common/ml/prepare';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls-diagnostics';
 import { fitPcaOutlier, pcaOutlierStats, qResidualLimit, type OutlierStats, type PcaOutlierModel } from '../common/ml/outlier';
-import { argmaxRows } from '../common/ml/metrics';
+import { argmaxRows, softmaxRows } from '../common/ml/metrics';
 import { applyPipeline, type FittedPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { getStep } from '../common/preprocessing/registry';
 import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
@@ -267,12 +267,7 @@ export function predictSpectra(p: Predictor, spectra: SpectrumInput[]): Predicti
         const clipped = o.map((v) => Math.min(1, Math.max(0, v)));
         const sum = clipped.reduce((a, b) => a + b, 0);
         probabilities = sum > 0 ? clipped.map((v) => v / sum) : clipped.map(() => 1 / K);
-      } else {
-        const max = Math.max(...o);
-        const e = o.map((v) => Math.exp(v - max));
-        const sum = e.reduce((a, b) => a + b, 0);
-        probabilities = e.map((v) => v / sum);
-      }
+      } else probabilities = Array.from(softmaxRows(o, 1, K));
     } else {
       const t = p.targetScaling ?? { mean: 0, std: 1 };
       predicted = o[0]! * t.std + t.mean;

@@ -317,14 +317,18 @@ export class Session {
       if (!column) throw new UserError('NOT_FOUND', `Dataset "${ds.name}" has no column "${target}".`, { field: 'target' });
       if (column.kind === 'text') throw new UserError('BAD_INPUT', `Column "${target}" holds text: mark it as class or number to train on it.`, { field: 'target' });
       const task = column.kind === 'class' ? 'classification' : 'regression';
-      const { block } = datasetBlock(db, datasetId, ds.name);
-      let length = block.axis.length;
+      // Only the first few spectra are read: the axis gives the length, the recipe may change it (crop, resample).
+      const first = datasets.loadSpectra(db, datasetId, datasets.sampleIds(db, datasetId).slice(0, 3));
+      if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
+      const axis = datasets.loadAxis(db, first[0]!.axisId).values;
+      let length = axis.length;
       if (recipeId !== undefined && recipeId !== null) {
         const recipe = pipelines.listPipelines(db).find((p) => p.id === recipeId);
         if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${recipeId} does not exist in this project.`, { field: 'recipe' });
-        // The recipe's output length (crop and resample change it), from the first few spectra.
-        const rows = Math.min(block.rows, 3);
-        const head = { axis: block.axis, values: block.values.subarray(0, rows * block.axis.length), rows };
+        const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
+        const values = new Float64Array(same.length * length);
+        same.forEach((sp, i) => values.set(sp.channels[0]!, i * length));
+        const head = { axis, values, rows: same.length };
         length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
       }
       const units = task === 'classification' ? Math.max(2, new Set(datasets.columnValues(db, datasetId, target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
