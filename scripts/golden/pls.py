@@ -9,6 +9,9 @@ Writes test/fixtures/pls/*.json:
   meat-plsda.json     UCR Meat (chicken/pork/turkey) TRAIN × every 4th point (112), PLS-DA on
                       one-hot Y, 4 components; predictions on the first 30 TEST spectra
   zero-variance.json  12 × 6 with two constant columns, 2 components, scale True and False
+  meat-plsda-nn.json  the Meat data of meat-plsda.json, 4 and 8 components: training scores
+                      (`x_scores_`), test scores (`transform`), 1-NN classes in score space
+                      (`KNeighborsClassifier(1)`) and each class's nearest squared distance
 
 Conventions (as pls.ts):
   - coefficients B are cols × targets in raw X / Y units, ŷ = (x − xMeans)·B + yMeans; scikit-learn's
@@ -188,6 +191,36 @@ def meat():
     })
 
 
+def meat_nn():
+    from sklearn.neighbors import KNeighborsClassifier
+    base = os.path.join(DATA, "ucr_spectro", "Meat")
+    train = np.loadtxt(os.path.join(base, "Meat_TRAIN.tsv"), delimiter="\t")
+    test = np.loadtxt(os.path.join(base, "Meat_TEST.tsv"), delimiter="\t")
+    x = np.round(train[:, 1::4], 6)
+    x_test = np.round(test[:30, 1::4], 6)
+    labels = train[:, 0].astype(int) - 1
+    onehot = np.eye(3)[labels]
+    fits = []
+    for k in (4, 8):
+        model = PLSRegression(n_components=k, scale=True).fit(x, onehot)
+        t_train = model.x_scores_
+        t_test = model.transform(x_test)
+        # Same sign convention as pls.ts (largest-|value| weight positive): flip scores with the weights.
+        signs = np.sign(model.x_weights_[np.argmax(np.abs(model.x_weights_), axis=0), range(k)])
+        t_train, t_test = t_train * signs, t_test * signs
+        nn = KNeighborsClassifier(n_neighbors=1).fit(t_train, labels).predict(t_test)
+        d2 = ((t_test[:, None, :] - t_train[None, :, :]) ** 2).sum(axis=2)
+        nearest = np.stack([d2[:, labels == c].min(axis=1) for c in range(3)], axis=1)
+        fits.append({"components": k, "trainScores": t_train.ravel().tolist(), "testScores": t_test.ravel().tolist(),
+                     "predictedClassesTest": nn.tolist(), "nearestSquaredDistances": nearest.ravel().tolist()})
+    write("meat-plsda-nn.json", {
+        "source": "ucr_spectro/Meat TRAIN (60, fit) and first 30 of TEST, every 4th point; labels 1–3 → 0–2",
+        "rows": x.shape[0], "cols": x.shape[1], "classes": 3, "testRows": 30,
+        "X": x.ravel().tolist(), "labels": labels.tolist(), "Xtest": x_test.ravel().tolist(),
+        "fits": fits,
+    })
+
+
 def zero_variance():
     rng = np.random.RandomState(7)
     x = np.round(rng.normal(size=(12, 6)) + 3.0, 6)
@@ -207,3 +240,4 @@ if __name__ == "__main__":
     tecator()
     meat()
     zero_variance()
+    meat_nn()

@@ -188,7 +188,9 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
     classes: p.classes,
     output: p.pls
       ? p.task === 'classification'
-        ? 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per class (one-hot); the class is the largest'
+        ? p.pls.decision
+          ? 'PLS model JSON with decision "nearest-neighbour": scores t = ((x − xMeans)/xScales)·R with R = xWeights·(xLoadingsᵀ·xWeights)⁻¹ on the scaled recipe output; the class is that of the training row of decision.scores nearest to t (Euclidean), and column c holds (1/d_c)/Σ(1/d_k) for the distance d_c to the nearest training row of class c'
+          : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per class (one-hot); the class is the largest'
         : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
       : p.task === 'classification'
         ? 'tfjs layers model: class probabilities (softmax), one column per class'

@@ -24,7 +24,7 @@ export interface ReportData {
   };
   recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number } };
   validation: { scheme: unknown; seed: number | null; train: number; monitor: number; test: number; earlyStopping: string | null; classWeights: unknown };
-  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[] } | null };
+  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsDecision?: 'pls-da' | 'nearest-neighbour' | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[] } | null };
   training: {
     engine: string | null;
     epochsPlanned: number | null;
@@ -167,11 +167,16 @@ function modelSection(d: ReportData): string {
             { label: classification ? 'balanced accuracy' : 'RMSECV', colour: '#0072b2', x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score) },
             { label: '± standard error', colour: '#8a93a0', dash: true, x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score + p.standardError) },
             { label: '', colour: '#8a93a0', dash: true, x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score - p.standardError) },
+            ...(cv.nearestNeighbourCurve?.length ? [{ label: 'nearest training spectrum', colour: '#d55e00', x: cv.nearestNeighbourCurve.map((p) => p.components), y: cv.nearestNeighbourCurve.map((p) => p.score) }] : []),
           ],
           height: 260,
         })
       : '';
-    return `<section id="model"><h2>Model</h2><p>${classification ? 'PLS-DA' : 'PLS regression'} with ${d.model.plsComponents ?? '–'} components${cv ? `, chosen by cross-validation on the training split (rule: ${esc(cv.rule)})` : ' (set by the user)'}.</p>${chart}</section>`;
+    const nn = d.model.plsDecision === 'nearest-neighbour';
+    const decision = classification
+      ? ` Class decision: ${nn ? 'the class of the nearest training spectrum in the space of the PLS scores' : 'the largest predicted class value (PLS-DA)'}${cv?.nearestNeighbourCurve?.length ? ` — cross-validated balanced accuracy ${Math.max(...cv.nearestNeighbourCurve.map((p) => p.score)).toFixed(3)} for the nearest spectrum, ${Math.max(...cv.curve.map((p) => p.score)).toFixed(3)} for PLS-DA` : ''}.`
+      : '';
+    return `<section id="model"><h2>Model</h2><p>${classification ? 'PLS-DA' : 'PLS regression'} with ${d.model.plsComponents ?? '–'} components${cv ? `, chosen by cross-validation on the training split (rule: ${esc(cv.rule)})` : ' (set by the user)'}.${decision}</p>${chart}</section>`;
   }
   const rows = d.model.layers.map((l) => [td(esc(l.path)), td(esc(l.type)), td(esc(l.detail)), td(esc(fmtShape(l.input))), td(esc(fmtShape(l.output))), td(l.params, true)]);
   return `<section id="model"><h2>Model</h2>

@@ -264,6 +264,8 @@ export class Session {
       }
       if (input.epochs !== undefined) req.epochs = input.epochs;
       if (input.learningRate !== undefined) req.learningRate = input.learningRate;
+      if (input.components !== undefined) req.components = input.components;
+      if (input.plsDecision !== undefined) req.plsDecision = input.plsDecision;
       return this.startRun(req);
     },
     'runs:cancel': async ({ runId }) => {

@@ -42,6 +42,12 @@ export interface TrainRequest {
   threads?: number;
   /** PLS: number of components (default: chosen by 5-fold cross-validation on the training split). */
   components?: number;
+  /**
+   * PLS-DA: how a class is decided — the largest PLS-DA value, or the class of the nearest training
+   * spectrum in the PLS score space; 'auto' lets the cross-validation choose (PLS-DA on ties, and
+   * whenever the components are given). @default 'auto'
+   */
+  plsDecision?: 'auto' | 'pls-da' | 'nearest-neighbour';
 }
 
 /**
@@ -85,6 +91,8 @@ export interface TrainOutcome {
   durationMs: number;
   /** PLS: the number of components used. */
   components?: number;
+  /** PLS-DA: how classes are decided (argmax of the PLS-DA values, or the nearest training spectrum in score space). */
+  decision?: 'pls-da' | 'nearest-neighbour';
   /** Cross-validation: each fold's run and test metrics, their mean and standard deviation, and leak warnings. */
   folds?: import('./cross-validate').FoldSummary[];
   spread?: { mean: Record<string, number>; std: Record<string, number> };
@@ -136,10 +144,11 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
   const raw = columnValues(db, datasetId, req.target).map((v) => v.value);
   const target = targetFromColumn(column.kind, req.target, raw);
   const single = req.validation.kind === 'holdout' ? req.validation : { kind: 'given' as const };
-  const problem = makeProblem({ target, splits, validation: single, ...(req.fold ? { rows: req.fold } : {}), seed, monitorMin: TRAIN_DEFAULTS.monitorMin });
+  const isPls = req.model === 'pls';
+  // PLS has no epochs to stop early, so it keeps every training spectrum (and fits the recipe on all of them).
+  const problem = makeProblem({ target, splits, validation: single, ...(req.fold ? { rows: req.fold } : {}), seed, monitorMin: isPls ? Infinity : TRAIN_DEFAULTS.monitorMin });
   const prepared = prepareInputs(block, keys, problem.train, req.pipeline ?? null);
   const length = prepared.points;
-  const isPls = req.model === 'pls';
   const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : templateLayers(req.model, length);
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
   const isClass = target.kind === 'classification';
@@ -178,7 +187,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
     learningRateSchedule: 'linear warm-up over 2 epochs, then cosine decay to 1 % by the last epoch',
     patience,
     validation: req.fold ? { ...req.validation, fold: req.fold.label } : req.validation,
-    earlyStopping: problem.monitor.length ? `on ${problem.monitor.length} training samples held back (15 %, stratified)` : `off (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples): fixed epochs`,
+    earlyStopping: isPls ? 'not used (PLS: components chosen by cross-validation on the training split)' : problem.monitor.length ? `on ${problem.monitor.length} training samples held back (15 %, stratified)` : `off (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples): fixed epochs`,
     classWeights: cw ? { balanced: cw.balanced, weights: cw.weights } : null,
     // The trainer applies the same rule to the rows it receives (ml/trainer/run.ts).
     augmentation,
@@ -207,12 +216,12 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
   emit({ type: 'started', runId, summary: summary.layers, params: summary.params, trainSamples: problem.train.length, monitorSamples: problem.monitor.length, testSamples: problem.test.length });
 
   const job: TrainJob = {
-    ...(isPls ? { pls: { components: req.components ?? null } } : {}),
+    ...(isPls ? { pls: { components: req.components ?? null, decision: req.plsDecision ?? 'auto' } } : {}),
     layers,
     input: [length, 1],
     task,
     // PLS has no early stopping: it learns from every training row.
-    train: isPls ? { x: gatherRows(prepared.x, length, [...problem.train, ...problem.monitor]), y: yOf([...problem.train, ...problem.monitor]), n: problem.train.length + problem.monitor.length } : { x: gatherRows(prepared.x, length, problem.train), y: yOf(problem.train), n: problem.train.length },
+    train: { x: gatherRows(prepared.x, length, problem.train), y: yOf(problem.train), n: problem.train.length },
     validation: problem.monitor.length && !isPls ? { x: gatherRows(prepared.x, length, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
     evaluate: [{ x: gatherRows(prepared.x, length, problem.test), n: problem.test.length }],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
@@ -260,7 +269,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
       truth: isClass ? target.classes[truth[i]!]! : truth[i]!,
       predicted: isClass ? target.classes[evaluation.predicted[i]!]! : evaluation.predicted[i]!,
     }));
-    const metrics = { test: evaluation.summary, ...(d.pls ? { plsComponents: (d.pls.model as { components: number }).components, plsCv: d.pls.cv } : {}), testDetail: evaluation.detail, trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
+    const metrics = { test: evaluation.summary, ...(d.pls ? { plsComponents: (d.pls.model as { components: number }).components, plsCv: d.pls.cv, ...(isClass ? { plsDecision: plsDecisionOf(d.pls.model) } : {}) } : {}), testDetail: evaluation.detail, trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
     const status = d.stopped === 'diverged' ? 'failed' : d.stopped === 'cancelled' ? 'cancelled' : 'done';
     const log = [`Engine: ${engine?.label ?? 'unknown'}`, ...(engine?.fallbacks ?? []).map((f) => `Not used: ${f}`), `Stopped: ${d.stopped}${d.bestEpoch ? ` (best epoch ${d.bestEpoch})` : ''}`, d.message ?? ''].filter(Boolean).join('\n');
     finishRun(db, runId, status, metrics, log, [
@@ -278,8 +287,13 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
       bestEpoch: d.bestEpoch,
       spectraPerSecond: d.spectraPerSecond,
       metrics: { test: evaluation.summary },
-      ...(d.pls ? { components: (d.pls.model as { components: number }).components } : {}),
+      ...(d.pls ? { components: (d.pls.model as { components: number }).components, ...(isClass ? { decision: plsDecisionOf(d.pls.model) } : {}) } : {}),
     };
   });
   return { runId, outcome, cancel: () => handle.cancel() };
+}
+
+/** The class decision of a fitted PLS-DA model. */
+function plsDecisionOf(model: unknown): 'pls-da' | 'nearest-neighbour' {
+  return (model as { decision?: unknown }).decision ? 'nearest-neighbour' : 'pls-da';
 }

@@ -241,7 +241,46 @@ describe('fitPls: contract', () => {
   });
 
   it('exports exactly this API', () => {
-    expect(Object.keys(pls).sort()).toEqual(['choosePlsComponents', 'fitPls', 'fitPlsDa', 'fitPlsRegression', 'predictPls', 'predictPlsDa', 'shuffledKFold']);
+    expect(Object.keys(pls).sort()).toEqual(['NEAREST_NEIGHBOUR_WORK', 'choosePlsComponents', 'fitPls', 'fitPlsDa', 'fitPlsRegression', 'predictPls', 'predictPlsDa', 'shuffledKFold']);
+  });
+});
+
+describe('PLS-DA with the nearest-neighbour decision (golden: scikit-learn x_scores_, transform, KNeighborsClassifier(1))', () => {
+  const g = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/pls/meat-plsda-nn.json'), 'utf8')) as Golden & {
+    fits: { components: number; trainScores: number[]; testScores: number[]; predictedClassesTest: number[]; nearestSquaredDistances: number[] }[];
+  };
+  for (const f of g.fits) {
+    it(`UCR Meat, ${f.components} components: stored training scores, 1-NN classes and inverse-distance shares`, () => {
+      const model = fitPlsDa(g.X, g.labels!, g.rows, g.cols, 3, f.components, { decision: 'nearest-neighbour' });
+      expect(model.decision!.rule).toBe('nearest-neighbour');
+      expect(model.decision!.labels).toEqual(g.labels);
+      expect(relErr(model.decision!.scores, f.trainScores)).toBeLessThan(1e-9);
+      const { classes, scores } = predictPlsDa(model, g.Xtest!, g.testRows!);
+      expect(Array.from(classes)).toEqual(f.predictedClassesTest);
+      // Shares 1/d_c / Σ 1/d_k from scikit-learn's nearest squared distance per class.
+      const expected = [];
+      for (let i = 0; i < g.testRows!; i++) {
+        const inv = [0, 1, 2].map((c) => 1 / Math.sqrt(f.nearestSquaredDistances[i * 3 + c]!));
+        const sum = inv.reduce((a, b) => a + b, 0);
+        expected.push(...inv.map((v) => v / sum));
+      }
+      expect(relErr(scores, expected)).toBeLessThan(1e-9);
+      // The plain rule on the same fit is untouched.
+      const plain = fitPlsDa(g.X, g.labels!, g.rows, g.cols, 3, f.components);
+      expect(plain.decision).toBeUndefined();
+      expect(plain.coefficients).toEqual(model.coefficients);
+    });
+  }
+
+  it('a spectrum equal to a training spectrum takes its class with share 1; the model survives JSON', () => {
+    const model = fitPlsDa(g.X, g.labels!, g.rows, g.cols, 3, 4, { decision: 'nearest-neighbour' });
+    const again = JSON.parse(JSON.stringify(model)) as PlsModel;
+    const row = g.X.slice(7 * g.cols, 8 * g.cols);
+    const out = predictPls(again, row, 1);
+    expect(out[g.labels![7]!]).toBeGreaterThan(0.999999);
+    expect(Array.from(predictPlsDa(again, row, 1).classes)).toEqual([g.labels![7]]);
+    expect(Array.from(predictPls(again, g.Xtest!, g.testRows!))).toEqual(Array.from(predictPls(model, g.Xtest!, g.testRows!)));
+    expect(() => predictPls(model, [...row.slice(0, -1), NaN], 1)).toThrow('PLS: X has a non-finite value (NaN) at sample 1, variable 112');
   });
 });
 
@@ -334,6 +373,41 @@ describe('choosePlsComponents', () => {
     });
     const once = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, seed: 4, repeats: 1 });
     expect(once).toEqual(single[0]);
+  });
+
+  it('scores the nearest-neighbour decision on the same folds: its curve equals separate 1-NN fits, and it is chosen only when strictly better', () => {
+    const opts = { kind: 'classification' as const, classes: 3, seed: 3, maxComponents: 6, rule: 'best' as const };
+    const auto = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, opts);
+    const nnCurve = auto.nearestNeighbourCurve!;
+    expect(nnCurve).toHaveLength(6);
+    // Out-of-fold 1-NN by hand: one fold assignment, separate fits per component count.
+    const folds = shuffledKFold(meat.rows, 5, 3);
+    for (const k of [1, 3, 6]) {
+      const predicted = new Array<number>(meat.rows);
+      for (let f = 0; f < 5; f++) {
+        const train = [...Array(meat.rows).keys()].filter((i) => folds[i] !== f);
+        const test = [...Array(meat.rows).keys()].filter((i) => folds[i] === f);
+        const X = train.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols));
+        const model = fitPlsDa(X, train.map((i) => meat.labels![i]!), train.length, meat.cols, 3, k, { decision: 'nearest-neighbour' });
+        const out = predictPlsDa(model, test.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols)), test.length).classes;
+        test.forEach((i, r) => (predicted[i] = out[r]!));
+      }
+      const recall = [0, 1, 2].map((c) => {
+        const of = [...Array(meat.rows).keys()].filter((i) => meat.labels![i] === c);
+        return of.filter((i) => predicted[i] === c).length / of.length;
+      });
+      expect(nnCurve[k - 1]!.score).toBeCloseTo(recall.reduce((a, b) => a + b, 0) / 3, 12);
+    }
+    const bestPlsDa = Math.max(...auto.curve.map((p) => p.score));
+    const bestNn = Math.max(...nnCurve.map((p) => p.score));
+    expect(auto.decision).toBe(bestNn > bestPlsDa ? 'nearest-neighbour' : 'pls-da');
+    const forced = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, decision: 'nearest-neighbour' });
+    expect(forced.decision).toBe('nearest-neighbour');
+    expect(forced.components).toBe(nnCurve.findIndex((p) => p.score === bestNn) + 1);
+    const plain = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, decision: 'pls-da' });
+    expect(plain.decision).toBe('pls-da');
+    expect(plain.nearestNeighbourCurve).toBeUndefined();
+    expect(plain.curve).toEqual(auto.curve);
   });
 
   it('default maxComponents respects the smallest training fold; too many is an error; cancel works', () => {

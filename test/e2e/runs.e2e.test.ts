@@ -133,6 +133,15 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     await screenshot(page, '65-run-page-pls-vip');
   });
 
+  it('a PLS-DA run page says how classes are decided and why', async () => {
+    const run = await detail(2);
+    await main().getByRole('button', { name: '← All runs' }).click();
+    await main().locator('[data-testid=runs-list] tbody tr', { hasText: 'origin' }).filter({ hasText: 'pls' }).getByRole('button', { name: 'Open' }).click();
+    await main().getByText(`Run #2 · pls on Coffee ATR-FTIR (3 origins) → origin`).waitFor();
+    const decision = run.metrics!.plsDecision === 'nearest-neighbour' ? 'class of the nearest training spectrum in the score space' : 'PLS-DA: the largest predicted class value';
+    expect(await main().locator('[data-testid=pls-decision]').textContent()).toMatch(new RegExp(`^${decision.replace(/[().]/g, '\\$&')} \\(cross-validated balanced accuracy: nearest [01](\\.\\d+)?, PLS-DA [01](\\.\\d+)?\\)$`));
+  });
+
   it('compares two runs with differing settings highlighted, then deletes one', async () => {
     await main().getByRole('button', { name: '← All runs' }).click();
     await main().getByRole('checkbox', { name: 'Select run 1' }).check();

@@ -121,6 +121,13 @@ describe('Train view (Chromium, real Session and trainer)', () => {
   it('trains PLS-DA, which then shows as the baseline of a network run', async () => {
     await main().locator('select[name=model]').selectOption('pls');
     await main().getByText(/No layers: PLS projects the 235 points/).waitFor();
+    // PLS settings replace epochs and learning rate: components and the class decision.
+    expect(await main().locator('input[name=epochs]').count()).toBe(0);
+    expect(await main().locator('select[name=plsDecision] option').allTextContents()).toEqual(['Automatic (by cross-validation)', 'PLS-DA: the largest predicted class value', 'Nearest training spectrum in the score space']);
+    expect(await main().locator('input[name=components]').getAttribute('placeholder')).toBe('by cross-validation');
+    if (!(await main().locator('select[name=plsDecision]').isVisible())) await main().locator('details.advanced summary').click();
+    expect(await main().locator('[data-testid=train-warning]').allTextContents()).toEqual(['Classes are imbalanced (largest 1.8× the smallest): the components are chosen on balanced accuracy, the headline metric.']);
+    await screenshot(page, '57-train-pls-settings');
     await main().getByRole('button', { name: /Start training/ }).click();
     await main().locator('[data-testid=run-metrics]').waitFor({ timeout: 120_000 });
     const pls = (await runs())[0]!;

@@ -25,7 +25,7 @@ const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const TEST_FILE = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-package-'));
 const project = path.join(dir, 'coffee.spectra');
-const runs: Record<'cnn' | 'resnet1d' | 'cnn-dense' | 'pls', number> = { cnn: 0, resnet1d: 0, 'cnn-dense': 0, pls: 0 };
+const runs: Record<'cnn' | 'resnet1d' | 'cnn-dense' | 'pls' | 'pls-nn', number> = { cnn: 0, resnet1d: 0, 'cnn-dense': 0, pls: 0, 'pls-nn': 0 };
 
 function fileSpectra(file: string): SpectrumInput[] {
   const batch = parseFile(new Uint8Array(fs.readFileSync(file)), path.basename(file));
@@ -56,18 +56,25 @@ beforeAll(async () => {
     expect(o.status).toBe('done');
     runs[model] = o.runId;
   }
+  const nn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 5, pipeline, components: 4, plsDecision: 'nearest-neighbour' }, { spawn }).outcome;
+  expect(nn.decision).toBe('nearest-neighbour');
+  runs['pls-nn'] = nn.runId;
   db.close();
 }, 180_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('model package', () => {
-  for (const model of ['cnn', 'resnet1d', 'pls'] as const) {
+  for (const model of ['cnn', 'resnet1d', 'pls', 'pls-nn'] as const) {
     it(`${model}: the package alone and a fresh project predict what the project predicts`, async () => {
       const db = openProject(project);
       const out = path.join(dir, `${model}-package`);
       const { files } = writeModelPackage(db, runs[model], out);
-      expect(files.sort()).toEqual(model === 'pls' ? ['model.json', 'pipeline.json', 'spectra-desk.json'] : ['model.json', 'pipeline.json', 'spectra-desk.json', 'weights.bin']);
+      expect(files.sort()).toEqual(model.startsWith('pls') ? ['model.json', 'pipeline.json', 'spectra-desk.json'] : ['model.json', 'pipeline.json', 'spectra-desk.json', 'weights.bin']);
       expect(fs.readdirSync(out).sort()).toEqual(files.sort());
+      if (model === 'pls-nn') {
+        expect((JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8')) as { decision: { rule: string; labels: number[] } }).decision).toMatchObject({ rule: 'nearest-neighbour', labels: expect.any(Array) as unknown });
+        expect((JSON.parse(fs.readFileSync(path.join(out, 'spectra-desk.json'), 'utf8')) as { output: string }).output).toMatch(/^PLS model JSON with decision "nearest-neighbour": scores t = /);
+      }
       const spectra = fileSpectra(TEST_FILE);
       const reference = predictSpectra(loadPredictor(db, runs[model]), spectra);
       db.close();

@@ -23,6 +23,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-predict-'));
 const project = path.join(dir, 'coffee.spectra');
 let cnnRun = 0;
 let plsRun = 0;
+let plsNnRun = 0;
 
 function fileSpectra(file: string): SpectrumInput[] {
   const batch = parseFile(new Uint8Array(fs.readFileSync(file)), path.basename(file));
@@ -47,18 +48,20 @@ beforeAll(async () => {
   const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { windowSize: 9, polynomial: 2 } }, { kind: 'meanCenter' }] });
   const cnn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 3, epochs: 8, pipeline }, { spawn }).outcome;
   const pls = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3, pipeline }, { spawn }).outcome;
-  expect([cnn.status, pls.status]).toEqual(['done', 'done']);
+  const nn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3, plsDecision: 'nearest-neighbour', pipeline }, { spawn }).outcome;
+  expect([cnn.status, pls.status, nn.status, nn.decision]).toEqual(['done', 'done', 'done', 'nearest-neighbour']);
   cnnRun = cnn.runId;
   plsRun = pls.runId;
+  plsNnRun = nn.runId;
   db.close();
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('prediction from a stored run', () => {
-  for (const kind of ['cnn', 'pls'] as const) {
+  for (const kind of ['cnn', 'pls', 'pls-nn'] as const) {
     it(`${kind}: the run's own test spectra, from the project and from the file, give the stored test predictions`, () => {
       const db = openProject(project);
-      const runId = kind === 'cnn' ? cnnRun : plsRun;
+      const runId = kind === 'cnn' ? cnnRun : kind === 'pls' ? plsRun : plsNnRun;
       const p = loadPredictor(db, runId);
       const expected = stored(db, runId);
       const fromProject = predictSpectra(p, testSet(db, runId));
@@ -72,7 +75,7 @@ describe('prediction from a stored run', () => {
         expect(p.classes[r.probabilities!.indexOf(Math.max(...r.probabilities!))]).toBe(r.predicted);
         expect([r.t2, r.q, r.t2Limit, r.qLimit].every(Number.isFinite)).toBe(true);
       }
-      expect(p.outlier!.kind).toBe(kind === 'pls' ? 'pls' : 'pca');
+      expect(p.outlier!.kind).toBe(kind === 'cnn' ? 'pca' : 'pls');
       // The limits are 95 % limits learned on 28 training spectra: most test spectra lie inside.
       expect(fromFile.filter((r) => r.outOfModel).length).toBeLessThan(10);
       db.close();

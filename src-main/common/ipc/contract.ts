@@ -324,6 +324,10 @@ export const contract = {
         epochs: z.number().int().min(1).max(5000).optional(),
         seed: z.number().int().min(0).max(2 ** 31),
         learningRate: z.number().positive().max(100).optional(),
+        /** PLS: number of components (default: chosen by cross-validation on the training split). */
+        components: z.number().int().min(1).max(500).optional(),
+        /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
+        plsDecision: z.enum(['auto', 'pls-da', 'nearest-neighbour']).optional(),
       })
       .strict(),
     output: out<{ runId: number }>(),

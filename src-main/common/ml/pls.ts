@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
 import { argmaxRows } from './metrics';
+import { plsRotations } from './pls-diagnostics';
 
 /**
  * Partial least squares (PLS2 / PLS1 regression and PLS-DA), pure TypeScript on Float64Array.
@@ -69,6 +70,34 @@ export interface PlsModel {
   explainedVarianceY: number[];
   /** Power iterations per component (scikit-learn `n_iter_`); `maxIterations` means it did not converge. */
   iterations: number[];
+  /**
+   * PLS-DA only: how a spectrum's class is decided. Absent: the PLS-DA rule, the largest value of
+   * the predicted one-hot row. Present: the class of the nearest training spectrum in the space of
+   * the model's X scores (see {@link PlsNearestNeighbour}).
+   */
+  decision?: PlsNearestNeighbour;
+}
+
+/**
+ * The nearest-neighbour decision of a PLS-DA model: a spectrum takes the class of the training
+ * spectrum whose X scores ((x − xMeans)/xScales)·R lie closest (Euclidean) — 1-NN in the PLS
+ * latent space, scikit-learn's `KNeighborsClassifier(1)` on `PLSRegression.transform`. The
+ * predicted row then holds, per class, the share 1/d_c / Σ_k 1/d_k of the inverse distance d_c to
+ * the nearest training spectrum of that class (1 for a class at distance 0): its largest entry is
+ * the nearest spectrum's class, and the values rank spectra for ROC curves as the one-hot values do.
+ */
+export interface PlsNearestNeighbour {
+  rule: 'nearest-neighbour';
+  /** X scores of the training spectra, rows × components row-major. */
+  scores: number[];
+  /** Class index (0 … targets − 1) of each training spectrum. */
+  labels: number[];
+}
+
+/** Options of {@link fitPlsDa}. */
+export interface PlsDaOptions extends PlsOptions {
+  /** 'pls-da': argmax of the predicted one-hot row; 'nearest-neighbour': see {@link PlsNearestNeighbour}. @default 'pls-da' */
+  decision?: 'pls-da' | 'nearest-neighbour';
 }
 
 /** Internal result of a fit, before it is turned into a {@link PlsModel}. */
@@ -86,6 +115,8 @@ interface PlsCore {
   P: Float64Array;
   /** targets × maxComponents. */
   Q: Float64Array;
+  /** X scores of the fitted rows (in the order of the row index), rows × maxComponents. */
+  T: Float64Array;
   stride: number;
   ssX: number[];
   ssY: number[];
@@ -506,6 +537,7 @@ function fitCore(
     W,
     P,
     Q,
+    T,
     stride: K,
     ssX,
     ssY,
@@ -638,14 +670,25 @@ export function fitPls(
   components: number,
   opts: PlsOptions = {},
 ): PlsModel {
+  return toModel(fitChecked(X, Y, rows, cols, targets, components, opts), 'regression', opts.scale ?? true);
+}
+
+function fitChecked(
+  X: ArrayLike<number>,
+  Y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  targets: number,
+  components: number,
+  opts: PlsOptions,
+): PlsCore {
   checkInteger('the number of samples', rows, 2);
   checkInteger('the number of variables', cols, 1);
   checkInteger('the number of targets', targets, 1);
   checkShape('X', X, rows, cols);
   checkShape('Y', Y, rows, targets);
   checkComponents(components, rows, cols);
-  const core = fitCore(X, Y, null, rows, cols, targets, components, opts);
-  return toModel(core, 'regression', opts.scale ?? true);
+  return fitCore(X, Y, null, rows, cols, targets, components, opts);
 }
 
 /**
@@ -656,6 +699,7 @@ export function predictPls(model: PlsModel, X: ArrayLike<number>, rows: number):
   const { cols, targets } = model;
   checkInteger('the number of samples', rows, 0);
   checkShape('X', X, rows, cols);
+  if (model.task === 'classification' && model.decision) return nearestNeighbourShares(model, model.decision, X, rows);
   const B = model.coefficients;
   const mu = model.xMeans;
   const out = new Float64Array(rows * targets);
@@ -675,6 +719,47 @@ export function predictPls(model: PlsModel, X: ArrayLike<number>, rows: number):
     }
   }
   return out;
+}
+
+/** Inverse-distance shares of the nearest training spectrum of each class (see {@link PlsNearestNeighbour}). */
+function nearestNeighbourShares(model: PlsModel, nn: PlsNearestNeighbour, X: ArrayLike<number>, rows: number): Float64Array {
+  const { cols, targets, components: A } = model;
+  const R = plsRotations(model);
+  const train = nn.labels.length;
+  const out = new Float64Array(rows * targets);
+  const z = new Float64Array(A);
+  const nearest = new Float64Array(targets);
+  for (let i = 0; i < rows; i++) {
+    z.fill(0);
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const d = (X[o + j] - model.xMeans[j]) / model.xScales[j];
+      if (d === 0) continue;
+      const r = j * A;
+      for (let l = 0; l < A; l++) z[l] += d * R[r + l];
+    }
+    for (let l = 0; l < A; l++) if (!Number.isFinite(z[l])) findNonFinite('X', X, cols);
+    nearest.fill(Infinity);
+    for (let k = 0; k < train; k++) {
+      let d2 = 0;
+      const s = k * A;
+      for (let l = 0; l < A; l++) d2 += (z[l] - nn.scores[s + l]) ** 2;
+      const c = nn.labels[k];
+      if (d2 < nearest[c]) nearest[c] = d2;
+    }
+    inverseDistanceShares(nearest, out, i * targets);
+  }
+  return out;
+}
+
+/** Writes 1/d_c / Σ 1/d_k for squared distances d²; classes at distance 0 share 1, absent classes (∞) get 0. */
+function inverseDistanceShares(squared: Float64Array, out: Float64Array, offset: number): void {
+  const n = squared.length;
+  let zeros = 0;
+  for (let c = 0; c < n; c++) if (squared[c] === 0) zeros++;
+  let sum = 0;
+  for (let c = 0; c < n; c++) sum += zeros ? (squared[c] === 0 ? 1 : 0) : 1 / Math.sqrt(squared[c]);
+  for (let c = 0; c < n; c++) out[offset + c] = (zeros ? (squared[c] === 0 ? 1 : 0) : 1 / Math.sqrt(squared[c])) / sum;
 }
 
 /**
@@ -711,7 +796,9 @@ function oneHot(labels: ArrayLike<number>, rows: number, classes: number): Float
 
 /**
  * PLS-DA: PLS2 on the one-hot (0/1) coding of `labels`; a sample's class is the argmax of its
- * predicted row (see {@link predictPlsDa}).
+ * predicted row (see {@link predictPlsDa}). With `decision: 'nearest-neighbour'` the model also
+ * keeps its training scores and labels, and a sample takes the class of the nearest training
+ * spectrum in the score space (see {@link PlsNearestNeighbour}).
  *
  * @param labels class index 0 … classes − 1 per sample
  * @param classes number of classes (≥ 2); classes absent from `labels` get a constant column
@@ -723,12 +810,19 @@ export function fitPlsDa(
   cols: number,
   classes: number,
   components: number,
-  opts: PlsOptions = {},
+  opts: PlsDaOptions = {},
 ): PlsModel {
   checkInteger('the number of samples', rows, 2);
   checkLabels(labels, rows, classes);
-  const model = fitPls(X, oneHot(labels, rows, classes), rows, cols, classes, components, opts);
-  return { ...model, task: 'classification' };
+  const core = fitChecked(X, oneHot(labels, rows, classes), rows, cols, classes, components, opts);
+  const model = toModel(core, 'classification', opts.scale ?? true);
+  if (opts.decision === 'nearest-neighbour') {
+    const a = core.components;
+    const scores: number[] = new Array<number>(rows * a);
+    for (let i = 0; i < rows; i++) for (let l = 0; l < a; l++) scores[i * a + l] = core.T[i * core.stride + l];
+    model.decision = { rule: 'nearest-neighbour', scores, labels: Array.from(labels) };
+  }
+  return model;
 }
 
 /**
@@ -807,6 +901,14 @@ export interface PlsCvOptions {
    * @default 'one-standard-error'
    */
   rule?: 'one-standard-error' | 'best';
+  /**
+   * Classification: 'auto' also scores the nearest-neighbour decision ({@link PlsNearestNeighbour})
+   * on the same folds and chooses it when its best balanced accuracy beats the PLS-DA rule's
+   * (skipped when the distances would take more than {@link NEAREST_NEIGHBOUR_WORK} steps);
+   * 'pls-da' or 'nearest-neighbour' fix the decision and choose the components for it.
+   * @default 'auto'
+   */
+  decision?: 'auto' | 'pls-da' | 'nearest-neighbour';
   /** Called after each fold with (folds done, folds). */
   onProgress?: (done: number, total: number) => void;
   /** Checked between folds; an aborted run throws UserError('CANCELLED'). */
@@ -832,8 +934,19 @@ export interface PlsCvPoint {
 export interface PlsCvResult {
   components: number;
   rule: 'one-standard-error' | 'best';
+  /** The decision chosen: the PLS-DA rule (always for regression) or the nearest training spectrum in score space. */
+  decision: 'pls-da' | 'nearest-neighbour';
+  /** The PLS-DA (or regression) curve. */
   curve: PlsCvPoint[];
+  /** Classification: the nearest-neighbour decision's curve on the same folds, when it was scored. */
+  nearestNeighbourCurve?: PlsCvPoint[];
 }
+
+/**
+ * Distance steps (test spectra × training spectra × components, over all folds and repeats)
+ * beyond which cross-validation leaves the nearest-neighbour decision out: ≈ 5 s in one thread.
+ */
+export const NEAREST_NEIGHBOUR_WORK = 4e9;
 
 function balancedAccuracy(truth: ArrayLike<number>, predicted: ArrayLike<number>, index: ArrayLike<number>, classes: number): number {
   const support = new Float64Array(classes);
@@ -919,6 +1032,11 @@ export function choosePlsComponents(
   const squaredError = new Float64Array(maxComponents);
   const foldScores = Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats));
   const repeatScores = new Float64Array(maxComponents);
+  const decision = opts.decision ?? 'auto';
+  const nn = classification && (decision === 'nearest-neighbour' || (decision === 'auto' && repeats * rows * smallestTrain * maxComponents <= NEAREST_NEIGHBOUR_WORK));
+  const nnPredicted = nn ? Array.from({ length: maxComponents }, () => new Float64Array(rows)) : [];
+  const nnFoldScores = nn ? Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats)) : [];
+  const nnRepeatScores = new Float64Array(maxComponents);
   const all = new Int32Array(rows).map((_, i) => i);
   for (let repeat = 0; repeat < repeats; repeat++) {
   const assignment = shuffledKFold(rows, folds, seed + repeat);
@@ -975,11 +1093,21 @@ export function choosePlsComponents(
       }
       foldScores[m - 1][repeat * folds + f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test);
     }
+    if (nn) nearestNeighbourFold(core, S, y, train, test, maxComponents, (m, out) => {
+      for (let r = 0; r < n; r++) nnPredicted[m - 1][test[r]] = out[r];
+      nnFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, nnPredicted[m - 1], test, classes);
+    });
     opts.onProgress?.(repeat * folds + f + 1, folds * repeats);
   }
   predicted.forEach((out, m) => (repeatScores[m] += classification ? balancedAccuracy(y, out, all, classes) : rmse(y, out, all)));
+  nnPredicted.forEach((out, m) => (nnRepeatScores[m] += balancedAccuracy(y, out, all, classes)));
   }
 
+  const spread = (scores: Float64Array) => {
+    const mean = scores.reduce((sum, v) => sum + v, 0) / scores.length;
+    const variance = scores.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (scores.length - 1);
+    return Math.sqrt(variance / folds);
+  };
   const curve: PlsCvPoint[] = predicted.map((_, m) => {
     const scores = foldScores[m];
     const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
@@ -1005,5 +1133,73 @@ export function choosePlsComponents(
     const threshold = classification ? score - standardError : score + standardError;
     chosen = curve.findIndex((pt) => (classification ? pt.score >= threshold : pt.score <= threshold));
   }
-  return { components: chosen + 1, rule, curve };
+  if (!nn) return { components: chosen + 1, rule, decision: 'pls-da', curve };
+  // Nearest neighbour: the best balanced accuracy, the fewest components on ties. It replaces the
+  // PLS-DA rule only when strictly better, so separable sets (all 1.0) keep plain PLS-DA.
+  const nnCurve: PlsCvPoint[] = nnPredicted.map((_, m) => ({ components: m + 1, score: nnRepeatScores[m] / repeats, standardError: spread(nnFoldScores[m]) }));
+  let nnBest = 0;
+  for (let m = 1; m < nnCurve.length; m++) if (nnCurve[m].score > nnCurve[nnBest].score) nnBest = m;
+  if (decision === 'auto' && !(nnCurve[nnBest].score > curve[best].score)) return { components: chosen + 1, rule, decision: 'pls-da', curve, nearestNeighbourCurve: nnCurve };
+  let nnChosen = nnBest;
+  if (rule === 'one-standard-error') nnChosen = nnCurve.findIndex((pt) => pt.score >= nnCurve[nnBest].score - nnCurve[nnBest].standardError);
+  return { components: nnChosen + 1, rule, decision: 'nearest-neighbour', curve, nearestNeighbourCurve: nnCurve };
+}
+
+/**
+ * Out-of-fold 1-NN classes in the score space of one fold's fit, for 1 … maxComponents components.
+ * NIPALS scores are nested (the first a columns of the full scores are the a-component scores,
+ * PᵀW being upper triangular), so squared distances grow one component at a time.
+ *
+ * @param S the test rows' scores on the weights, n × core.stride (before the (PᵀW)⁻¹ rotation)
+ */
+function nearestNeighbourFold(
+  core: PlsCore,
+  S: Float64Array,
+  y: ArrayLike<number>,
+  train: Int32Array,
+  test: Int32Array,
+  maxComponents: number,
+  report: (components: number, classes: Float64Array) => void,
+): void {
+  const K = core.stride;
+  const A = core.components;
+  const n = test.length;
+  const m = train.length;
+  const Rinv = leadingInverse(core, A);
+  const Z = new Float64Array(n * A);
+  for (let r = 0; r < n; r++) {
+    for (let l = 0; l < A; l++) {
+      let s = 0;
+      for (let h = 0; h <= l; h++) s += S[r * K + h] * Rinv[h * A + l];
+      Z[r * A + l] = s;
+    }
+  }
+  const D = new Float64Array(n * m);
+  const out = new Float64Array(n);
+  for (let c = 1; c <= maxComponents; c++) {
+    const l = c - 1;
+    for (let r = 0; r < n; r++) {
+      const row = r * m;
+      let best = Infinity;
+      let bestClass = 0;
+      if (l < A) {
+        const z = Z[r * A + l];
+        for (let i = 0; i < m; i++) {
+          const d = D[row + i] + (z - core.T[i * K + l]) ** 2;
+          D[row + i] = d;
+          if (d < best) {
+            best = d;
+            bestClass = y[train[i]];
+          }
+        }
+      } else {
+        for (let i = 0; i < m; i++) if (D[row + i] < best) {
+          best = D[row + i];
+          bestClass = y[train[i]];
+        }
+      }
+      out[r] = bestClass;
+    }
+    report(c, out);
+  }
 }

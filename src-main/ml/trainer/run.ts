@@ -49,11 +49,14 @@ function runPls(job: TrainJob, channel: Channel): void {
       rule: 'best',
       repeats: PLS_CV_REPEATS,
       seed: job.seed,
+      decision: job.pls!.decision ?? 'auto',
       onProgress: (done, total) => channel.send({ type: 'progress', epoch: 1, batch: done, batches: total, loss: NaN }),
     });
     components = cv.components;
   }
-  const model = classes ? fitPlsDa(X, Int32Array.from(y), n, L, classes, components) : fitPlsRegression(X, y, n, L, components);
+  const asked = job.pls!.decision ?? 'auto';
+  const decision = cv?.decision ?? (asked === 'auto' ? 'pls-da' : asked);
+  const model = classes ? fitPlsDa(X, Int32Array.from(y), n, L, classes, components, { decision }) : fitPlsRegression(X, y, n, L, components);
   const predict = (x: Float32Array, rows: number) => Float32Array.from(predictPls(model, Float64Array.from(x.subarray(0, rows * L)), rows));
   const seconds = (performance.now() - t0) / 1000;
   channel.send({

@@ -1,0 +1,93 @@
+/**
+ * `spectra-desk train` through the real trainer process: the JSON the issue asks for
+ * (runId, model, task, backend, epochs, spectraPerSecond, metrics.test) for classes and values,
+ * the PLS options (--components, --pls-decision), cross-validation output, and the errors.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/run';
+import { fixture } from '../helpers/datasets';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-cli-train-'));
+const project = path.join(dir, 'p.spectra');
+const train = (...extra: string[]) => cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--seed', '1', ...extra]);
+
+beforeAll(async () => {
+  for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
+    expect((await cli(['import', fixture('ucr_spectro/Coffee', file), '--project', project, '--dataset', 'Coffee', '--split-tag', tag])).code).toBe(0);
+  }
+  // Tecator: the first 172 samples train, the rest test (as the acceptance run).
+  const rows = fs.readFileSync(fixture('tecator/tecator.csv'), 'utf8').trim().split('\n');
+  const tecator = path.join(dir, 'tecator.csv');
+  fs.writeFileSync(tecator, [`${rows[0]},set`, ...rows.slice(1, 216).map((r, i) => `${r},${i < 172 ? 'train' : 'test'}`)].join('\n'));
+  expect((await cli(['import', tecator, '--project', project, '--dataset', 'Tecator', '--split-column', 'set'])).code).toBe(0);
+}, 60_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('spectra-desk train', () => {
+  it('pls on Coffee --json: the documented fields; components and the class decision chosen by cross-validation', async () => {
+    const r = await train('--model', 'pls', '--json');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ model: 'pls', task: 'classification', backend: 'js', status: 'done', epochs: 0, classes: ['0', '1'], components: 5, decision: 'pls-da' });
+    expect(o.runId).toEqual(expect.any(Number));
+    expect(o.spectraPerSecond).toBeGreaterThan(0);
+    expect(o.metrics.test).toEqual({ accuracy: 1, balancedAccuracy: 1, macroF1: 1, rocAuc: 1 });
+    expect(r.stderr).toBe(`run ${o.runId}: pls, 0 parameters; 28 training spectra, 28 test\nengine: CPU · PLS (typed arrays)\n`);
+  }, 60_000);
+
+  it('--pls-decision nearest-neighbour --components 3: the nearest training spectrum in score space decides', async () => {
+    const o = JSON.parse((await train('--model', 'pls', '--pls-decision', 'nearest-neighbour', '--components', '3', '--json')).stdout);
+    expect(o).toMatchObject({ status: 'done', components: 3, decision: 'nearest-neighbour' });
+    // UCR Coffee, 3 components (scikit-learn: KNeighborsClassifier(1) on PLSRegression(3).transform gives 27 of 28).
+    expect(o.metrics.test.accuracy).toBeCloseTo(27 / 28, 12);
+  }, 60_000);
+
+  it('--validation kfold:3 prints each fold and the mean ± std', async () => {
+    const o = JSON.parse((await train('--model', 'pls', '--validation', 'kfold:3', '--json')).stdout);
+    expect(o.folds.map((f: { label: string; trainSamples: number; testSamples: number }) => [f.label, f.trainSamples, f.testSamples])).toEqual([
+      ['fold 1 of 3', 37, 19],
+      ['fold 2 of 3', 37, 19],
+      ['fold 3 of 3', 38, 18],
+    ]);
+    expect(o.metrics.mean.balancedAccuracy).toBe(1);
+    expect(o.metrics.std.balancedAccuracy).toBe(0);
+  }, 60_000);
+
+  it('a network run reports the engine, epochs and throughput', async () => {
+    const o = JSON.parse((await train('--model', 'mlp', '--epochs', '3', '--json')).stdout);
+    expect(o).toMatchObject({ model: 'mlp', task: 'classification', backend: 'wasm', status: 'done', epochs: 3 });
+    expect(o.spectraPerSecond).toBeGreaterThan(0);
+    expect(Object.keys(o.metrics.test).sort()).toEqual(['accuracy', 'balancedAccuracy', 'macroF1', 'rocAuc']);
+  }, 60_000);
+
+  it('pls regression on Tecator fat: RMSE, MAE and R² in percent fat', async () => {
+    const r = await cli(['train', '--project', project, '--dataset', 'Tecator', '--target', 'fat', '--model', 'pls', '--seed', '1', '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ task: 'regression', status: 'done', components: 14 });
+    expect(o.decision).toBeUndefined();
+    expect(o.metrics.test.rmse).toBeCloseTo(2.0, 1);
+    expect(o.metrics.test.mae).toBeGreaterThan(0);
+    expect(o.metrics.test.r2).toBeGreaterThan(0.97);
+  }, 60_000);
+
+  it('bad options are refused with the option named', async () => {
+    const bad = await train('--model', 'pls', '--pls-decision', 'nearest');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toBe('spectra-desk: --pls-decision nearest: use auto, pls-da or nearest-neighbour. (field pls-decision)\n');
+    const wrongModel = await train('--model', 'cnn', '--pls-decision', 'pls-da');
+    expect(wrongModel.stderr).toBe('spectra-desk: --pls-decision is for --model pls, not cnn. (field pls-decision)\n');
+    const model = await train('--model', 'svm');
+    expect(model.stderr).toContain('--model svm: use one of cnn, resnet1d, cnn-dense, mlp, pls, custom.');
+  }, 30_000);
+});
