@@ -139,6 +139,22 @@ describe('Recipes (Chromium, real Session)', () => {
     await expect(main().locator('textarea[name=specJson]').inputValue()).resolves.toContain('"savitzkyGolay"');
   });
 
+  it('starts from a common recipe: the first derivative, with why it is the usual first try', async () => {
+    await main().locator('select[name=starter]').selectOption({ label: 'First derivative (Savitzky–Golay, 11 points, quadratic)' });
+    await expect(main().locator('[data-testid=recipe-step]').count()).resolves.toBe(1);
+    expect(await main().locator('[data-testid=starter-why]').textContent()).toBe('Removes constant offsets and flattens sloping baselines; the usual first try for FTIR/MIR and NIR classification.');
+    expect(await main().locator('input[name=recipeName]').inputValue()).toBe('First derivative (Savitzky–Golay, 11 points, quadratic)');
+    const sg = main().locator('[data-testid=recipe-step][data-kind=savitzkyGolay]');
+    expect(await sg.locator('input[name=windowSize]').inputValue()).toBe('11');
+    expect(await sg.locator('input[name=derivative]').inputValue()).toBe('1');
+    await main().getByRole('button', { name: 'Save recipe' }).click();
+    await main().getByText('Saved “First derivative (Savitzky–Golay, 11 points, quadratic)”.').waitFor();
+    await screenshot(page, '36-recipes-starter');
+    // The other saved recipe is untouched and loads back.
+    await main().locator('[data-testid=saved-recipes]').getByRole('button', { name: 'SG1 + SNV', exact: true }).click();
+    await expect(main().locator('[data-testid=recipe-step]').count()).resolves.toBe(2);
+  });
+
   it('redraws 50 spectra × 1000 points quickly', async () => {
     const file = path.join(work, 'synthetic-1000.csv');
     const header = ['sample', 'class', ...Array.from({ length: 1000 }, (_, i) => String(4000 - i * 3))];
