@@ -171,14 +171,17 @@ def tecator():
     })
 
 
-def meat():
+def meat_data():
+    """UCR Meat TRAIN and the first 30 TEST spectra, every 4th point, labels 1–3 → 0–2."""
     base = os.path.join(DATA, "ucr_spectro", "Meat")
     train = np.loadtxt(os.path.join(base, "Meat_TRAIN.tsv"), delimiter="\t")
     test = np.loadtxt(os.path.join(base, "Meat_TEST.tsv"), delimiter="\t")
-    x = np.round(train[:, 1::4], 6)
-    x_test = np.round(test[:30, 1::4], 6)
-    labels = train[:, 0].astype(int) - 1
-    test_labels = test[:30, 0].astype(int) - 1
+    return (np.round(train[:, 1::4], 6), np.round(test[:30, 1::4], 6),
+            train[:, 0].astype(int) - 1, test[:30, 0].astype(int) - 1)
+
+
+def meat():
+    x, x_test, labels, test_labels = meat_data()
     onehot = np.eye(3)[labels]
     got = fit(x, onehot, 4, True, x_test)
     got["predictedClassesTest"] = np.argmax(np.array(got["predictTest"]).reshape(-1, 3), axis=1).tolist()
@@ -193,12 +196,7 @@ def meat():
 
 def meat_nn():
     from sklearn.neighbors import KNeighborsClassifier
-    base = os.path.join(DATA, "ucr_spectro", "Meat")
-    train = np.loadtxt(os.path.join(base, "Meat_TRAIN.tsv"), delimiter="\t")
-    test = np.loadtxt(os.path.join(base, "Meat_TEST.tsv"), delimiter="\t")
-    x = np.round(train[:, 1::4], 6)
-    x_test = np.round(test[:30, 1::4], 6)
-    labels = train[:, 0].astype(int) - 1
+    x, x_test, labels, _ = meat_data()
     onehot = np.eye(3)[labels]
     fits = []
     for k in (4, 8):
