@@ -8,7 +8,8 @@ import { runPreprocessingBench } from './preprocessing';
 import { benchTraining } from '../services/bench-training';
 import { runPlsBench } from './pls';
 import { forkTrainer } from '../services/trainer-client';
-import { builtFile, torchReferenceScript } from '../services/built-files';
+import { builtFile } from '../ml/built-files';
+import { torchReferenceScript } from '../services/built-files';
 
 /**
  * `npm run bench`: import of a generated 10,000 × 1,000 wide CSV into a new project, compared in

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { createJsKernels } from '../ml/kernels/js';
 import type { Kernels } from '../ml/kernels/types';
-import { createWasmKernels, locateKernelsWasm, wasmSimdSupported } from '../ml/kernels/wasm';
+import { createWasmKernels, wasmSimdSupported } from '../ml/kernels/wasm';
+import { findBuilt } from '../ml/built-files';
 
 /**
  * Training engine kernels, single-threaded: GFLOP/s of gemm in the shapes conv1d-as-im2col+gemm
@@ -109,7 +110,7 @@ function benchEngine(k: Kernels, log: (line: string) => void, results: Record<st
 export async function benchKernels(log: (line: string) => void): Promise<Record<string, number>> {
   const results: Record<string, number> = {};
   log('Training engine kernels, single thread (gemm: GFLOP/s; memory-bound kernels: GB/s moved; best of several runs)');
-  const file = locateKernelsWasm();
+  const file = findBuilt('ml/kernels.wasm');
   if (!wasmSimdSupported()) log('  wasm-simd: skipped, this runtime has no WebAssembly SIMD');
   else if (!file) log('  wasm-simd: skipped, out/ml/kernels.wasm not found (run the build)');
   else benchEngine(createWasmKernels(new Uint8Array(fs.readFileSync(file))), log, results, false);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { EngineId, EngineInfo } from '../common/ml/protocol';
-import { locateBuilt } from './engine/kernel-choice';
+import { findBuilt } from './built-files';
 import { wasmSimdSupported } from './kernels/wasm';
 
 const ALIASES: Record<string, EngineId> = { gpu: 'tfjs-node-gpu', cpu: 'tfjs-node', 'tfjs-node-gpu': 'tfjs-node-gpu', 'tfjs-node': 'tfjs-node', wasm: 'wasm', js: 'js' };
@@ -83,7 +83,7 @@ export function selectEngine(prefer: EngineId | 'auto' = parseEngine(process.env
         fallbacks.push('WebAssembly SIMD is not supported by this runtime');
         continue;
       }
-      if (!locateBuilt('kernels.wasm')) {
+      if (!findBuilt('ml/kernels.wasm')) {
         fallbacks.push('the WebAssembly kernels (out/ml/kernels.wasm) were not built');
         continue;
       }

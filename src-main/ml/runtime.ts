@@ -3,12 +3,13 @@
  * optimiser), inference, and weight snapshots. The fit loop (fit.ts) only talks to this.
  */
 import type { LayerSpec } from '../common/ml/model';
-import { Net, type Task } from './engine/net';
+import { Net, type ParamInfo, type Task } from './engine/net';
 import { Adam, type AdamOptions } from './engine/optimizer';
 import { LocalReplica, WorkerReplicas, type Replicas } from './engine/replicas';
 import { createKernelsOf } from './engine/kernels-factory';
 import type { Kernels } from './kernels/types';
-import { locateBuilt, type KernelKind } from './engine/kernel-choice';
+import type { KernelKind } from './engine/kernel-choice';
+import { findBuilt } from './built-files';
 
 export interface Snapshot {
   weights: Float32Array;
@@ -27,6 +28,8 @@ export interface Runtime {
   /** Engine label, e.g. "WebAssembly SIMD · 2 threads". */
   readonly description: string;
   readonly paramCount: number;
+  /** Names, shapes and offsets of the parameters in the flat weight layout every engine shares. */
+  readonly params: ParamInfo[];
   step(index: Int32Array, from: number, batch: number): StepOutcome;
   /** Loss and gradient (in our parameter layout) for rows index[from .. from+batch), without an update: for tests that hold engines to each other. */
   gradients(index: Int32Array, from: number, batch: number): { loss: number; grads: Float32Array };
@@ -54,7 +57,7 @@ export interface RuntimeOptions {
 
 /** Our own engine: WebAssembly SIMD (or plain JS) kernels, data-parallel over `threads` worker threads. */
 export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelKind; threads: number; kernelsOverride?: Kernels }): Promise<Runtime> {
-  const wasmPath = opts.kernels === 'wasm-simd' ? locateBuilt('kernels.wasm') : null;
+  const wasmPath = opts.kernels === 'wasm-simd' ? findBuilt('ml/kernels.wasm') : null;
   const k = opts.kernelsOverride ?? createKernelsOf(opts.kernels, wasmPath);
   const evalBatch = Math.max(opts.batchSize, 64);
   const master = new Net(k, { layers: opts.layers, input: opts.input, task: opts.task, maxBatch: evalBatch, seed: opts.seed });
@@ -65,7 +68,7 @@ export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelK
   let replicas: Replicas;
   const threads = Math.max(1, Math.min(opts.threads, opts.batchSize));
   if (threads > 1) {
-    const workerFile = locateBuilt('replica-worker.cjs');
+    const workerFile = findBuilt('ml/replica-worker.cjs');
     if (!workerFile) throw new Error('out/ml/replica-worker.cjs was not found; run the build.');
     replicas = await WorkerReplicas.start(master, threads, workerFile, { kernels: opts.kernels, wasmPath, x: opts.x, y: opts.y, seed: opts.seed, maxBatch: opts.batchSize, classWeights });
   } else {
@@ -86,6 +89,7 @@ export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelK
   return {
     description: label,
     paramCount: master.paramCount,
+    params: master.params,
     step(index, from, batch) {
       stateFresh = false;
       const { loss } = replicas.step(index, from, batch);

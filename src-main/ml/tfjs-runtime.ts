@@ -247,6 +247,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   return {
     description: `TensorFlow.js (${tf.getBackend()})`,
     paramCount: ref.paramCount,
+    params: ref.params,
     step(index, from, batch) {
       const { xs, ys } = gather(index, from, batch);
       const updates: Update[] = [];

@@ -24,7 +24,8 @@ import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
 import { Net } from '../ml/engine/net';
 import type { Kernels } from '../ml/kernels/types';
 import { createKernelsOf } from '../ml/engine/kernels-factory';
-import { locateBuilt, type KernelKind } from '../ml/engine/kernel-choice';
+import type { KernelKind } from '../ml/engine/kernel-choice';
+import { findBuilt } from '../ml/built-files';
 
 /** A network's layers and trained values, in our engine's layout (see Net). */
 export interface NetworkModel {
@@ -191,7 +192,7 @@ export function runNetwork(db: Db, run: RunRow): NetworkModel {
 export function netOf(p: Predictor): Net {
   let net = nets.get(p);
   if (!net) {
-    const wasm = p.kernels === 'wasm-simd' ? locateBuilt('kernels.wasm') : null;
+    const wasm = p.kernels === 'wasm-simd' ? findBuilt('ml/kernels.wasm') : null;
     net = buildNet(p.network!, createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm));
     nets.set(p, net);
   }

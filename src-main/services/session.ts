@@ -16,7 +16,7 @@ import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
 import { startTraining, type TrainHandle, type TrainRequest } from './train';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
-import { builtFile } from './built-files';
+import { builtFile } from '../ml/built-files';
 import { deleteRun, failInterruptedRuns, getRun, listRuns } from '../db/runs';
 import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';

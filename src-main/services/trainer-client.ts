@@ -19,16 +19,25 @@ export interface TrainerProcess {
 
 export type SpawnTrainer = () => TrainerProcess;
 
+/** How much of a trainer's stdout/stderr is kept for the log of a run that fails. */
+const TAIL_CHARS = 8000;
+
+/** Keeps the last {@link TAIL_CHARS} characters a child writes to its stdout and stderr. */
+export function keepOutputTail(streams: { stdout?: NodeJS.ReadableStream | null; stderr?: NodeJS.ReadableStream | null }): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer | string) => {
+    tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
+  };
+  streams.stdout?.on('data', keep);
+  streams.stderr?.on('data', keep);
+  return () => tail;
+}
+
 /** Forks the bundled trainer with structured-clone IPC (typed arrays cross as typed arrays). */
 export function forkTrainer(trainerScript: string, env: NodeJS.ProcessEnv = process.env): SpawnTrainer {
   return () => {
     const child = fork(trainerScript, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
-    let tail = '';
-    const keep = (chunk: Buffer) => {
-      tail = (tail + chunk.toString('utf8')).slice(-8000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    const outputTail = keepOutputTail(child);
     return {
       send: (m) => {
         if (child.connected) child.send(m);
@@ -38,7 +47,7 @@ export function forkTrainer(trainerScript: string, env: NodeJS.ProcessEnv = proc
       kill: () => {
         child.kill('SIGKILL');
       },
-      outputTail: () => tail,
+      outputTail,
     };
   };
 }

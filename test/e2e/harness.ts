@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { Session, type Host } from '../../src-main/services/session';
 import { CHANNELS, type EventName, type Events } from '../../src-main/common/ipc/contract';
 import { forkTrainer, probeEngine } from '../../src-main/services/trainer-client';
-import { builtFile } from '../../src-main/services/built-files';
+import { builtFile } from '../../src-main/ml/built-files';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'out/renderer');

@@ -17,7 +17,7 @@ import { mulberry32 } from '../../src-main/ml/engine/rng';
 import { createNaiveKernels } from './naive-kernels';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
 import { createKernelsOf } from '../../src-main/ml/engine/kernels-factory';
-import { locateBuilt } from '../../src-main/ml/engine/kernel-choice';
+import { findBuilt } from '../../src-main/ml/built-files';
 import type { Kernels } from '../../src-main/ml/kernels/types';
 
 beforeAll(async () => {
@@ -87,7 +87,7 @@ function relErr(a: Float32Array, b: Float32Array): number {
 const KERNELS: [string, () => Kernels | null][] = [
   ['naive reference kernels', () => createNaiveKernels()],
   ['plain-JS kernels', () => createJsKernels()],
-  ['WebAssembly SIMD kernels', () => (locateBuilt('kernels.wasm') ? createKernelsOf('wasm-simd', locateBuilt('kernels.wasm')) : null)],
+  ['WebAssembly SIMD kernels', () => (findBuilt('ml/kernels.wasm') ? createKernelsOf('wasm-simd', findBuilt('ml/kernels.wasm')) : null)],
 ];
 
 describe.each(KERNELS)('engine on %s matches tfjs autodiff', (_label, make) => {

@@ -8,6 +8,7 @@ function recorder(): { runtime: Runtime; seen: number[][] } {
   const runtime: Runtime = {
     description: 'recorder',
     paramCount: 0,
+    params: [],
     step(index, from, batch) {
       seen.push(Array.from(index.subarray(from, from + batch)));
       return { loss: 1, gradNorm: 1, applied: true };

@@ -8,6 +8,7 @@ function flat(loss: number): Runtime {
   return {
     description: 'flat',
     paramCount: 0,
+    params: [],
     step: () => ({ loss, gradNorm: 1, applied: true }),
     gradients: () => ({ loss, grads: new Float32Array(0) }),
     predict: (_x, n) => new Float32Array(n * 2),

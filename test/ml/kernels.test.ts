@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * Both kernel implementations (WebAssembly SIMD and plain JS) against straightforward float64
  * references written here, on seeded random data with awkward sizes (SIMD tails, sizes of 1).
@@ -8,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createKernels } from '../../src-main/ml/kernels/index';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
 import type { Kernels } from '../../src-main/ml/kernels/types';
-import { createWasmKernels, locateKernelsWasm, wasmSimdSupported } from '../../src-main/ml/kernels/wasm';
+import { createWasmKernels, wasmSimdSupported } from '../../src-main/ml/kernels/wasm';
+import { builtFile, findBuilt } from '../../src-main/ml/built-files';
 
 const REL = 1e-4;
 const LOSS_REL = 1e-5;
@@ -152,7 +154,7 @@ function refBatchNorm(x: Float64Array, rows: number, C: number, gamma: Float64Ar
 
 // ---------------------------------------------------------------------------------------------
 
-const wasmFile = locateKernelsWasm();
+const wasmFile = findBuilt('ml/kernels.wasm');
 let wasmBytes: Uint8Array | null = null;
 function wasmKernels(): Kernels {
   if (!wasmFile) throw new Error('out/ml/kernels.wasm is missing: run `node scripts/build-wasm.mjs` first');
@@ -176,13 +178,20 @@ describe('kernel selection', () => {
     expect(js.kernels.name).toBe('js');
   });
 
+  it('built files are found from the sources; a missing one names the build command', () => {
+    expect(findBuilt('ml/trainer.cjs')).toBe(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
+    expect(builtFile('ml/kernels.wasm')).toBe(wasmFile);
+    expect(findBuilt('ml/nothing.cjs')).toBeNull();
+    expect(() => builtFile('ml/nothing.cjs')).toThrow(/^out\/ml\/nothing\.cjs was not found; run `npm run build` \(looked in /);
+  });
+
   it('SPECTRA_KERNELS_WASM names the file when it exists', () => {
     const before = process.env.SPECTRA_KERNELS_WASM;
     try {
       process.env.SPECTRA_KERNELS_WASM = wasmFile ?? '';
-      expect(locateKernelsWasm()).toBe(wasmFile);
+      expect(findBuilt('ml/kernels.wasm')).toBe(wasmFile);
       process.env.SPECTRA_KERNELS_WASM = '/nonexistent/kernels.wasm';
-      expect(locateKernelsWasm()).toBe(wasmFile);
+      expect(findBuilt('ml/kernels.wasm')).toBe(wasmFile);
     } finally {
       if (before === undefined) delete process.env.SPECTRA_KERNELS_WASM;
       else process.env.SPECTRA_KERNELS_WASM = before;

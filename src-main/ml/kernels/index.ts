@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import { createJsKernels } from './js';
 import type { Kernels } from './types';
-import { createWasmKernels, locateKernelsWasm, wasmSimdSupported } from './wasm';
+import { createWasmKernels, wasmSimdSupported } from './wasm';
+import { findBuilt } from '../built-files';
 
 export type { Kernels } from './types';
 export { createJsKernels } from './js';
-export { createWasmKernels, locateKernelsWasm, wasmSimdSupported } from './wasm';
+export { createWasmKernels, wasmSimdSupported } from './wasm';
 
 export type KernelsKind = 'wasm-simd' | 'js';
 
@@ -25,7 +26,7 @@ export function createKernels(kind: KernelsKind | 'auto' = 'auto'): CreatedKerne
   if (kind === 'js') return { kernels: createJsKernels(), kind: 'js' };
   const fallback = (reason: string): CreatedKernels => ({ kernels: createJsKernels(), kind: 'js', reason });
   if (!wasmSimdSupported()) return fallback('this runtime has no WebAssembly SIMD');
-  const file = locateKernelsWasm();
+  const file = findBuilt('ml/kernels.wasm');
   if (!file) return fallback('the WebAssembly kernels (out/ml/kernels.wasm) were not found; run the build');
   try {
     return { kernels: createWasmKernels(new Uint8Array(fs.readFileSync(file))), kind: 'wasm-simd' };

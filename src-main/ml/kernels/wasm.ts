@@ -6,8 +6,6 @@
  * (packed Bᵀ panels for gemm, float64 accumulators for the row reductions). Kernels never grow
  * the memory themselves, so views taken after the last `alloc` stay valid across kernel calls.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Kernels } from './types';
 
 const PAGE = 65536;
@@ -161,48 +159,3 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-function isRepoRoot(dir: string): boolean {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-    return pkg.name === 'spectra-desk';
-  } catch {
-    return false;
-  }
-}
-
-/** Walks up from `start` to the spectra-desk repository root, if any. */
-function findRepoRoot(start: string): string | null {
-  let dir = path.resolve(start);
-  for (;;) {
-    if (isRepoRoot(dir)) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
-
-/**
- * Where kernels.wasm is: $SPECTRA_KERNELS_WASM when it names an existing file; next to a bundle
- * in out/ml, or in out/ml beside the bundle's folder (out/cli, out/main, out/bench); otherwise
- * `<repo>/out/ml/kernels.wasm` of the spectra-desk repository above this module or the working
- * directory (TypeScript sources under vitest). Null when none exists.
- */
-export function locateKernelsWasm(): string | null {
-  const candidates: string[] = [];
-  const env = process.env.SPECTRA_KERNELS_WASM;
-  if (env) candidates.push(path.resolve(env));
-  const here = typeof __dirname === 'string' ? __dirname : null;
-  if (here) candidates.push(path.join(here, 'kernels.wasm'), path.join(here, '..', 'ml', 'kernels.wasm'));
-  for (const start of [here, process.cwd()]) {
-    const root = start ? findRepoRoot(start) : null;
-    if (root) candidates.push(path.join(root, 'out', 'ml', 'kernels.wasm'));
-  }
-  for (const c of candidates) {
-    try {
-      if (fs.statSync(c).isFile()) return c;
-    } catch {
-      // not there
-    }
-  }
-  return null;
-}

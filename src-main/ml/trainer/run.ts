@@ -7,8 +7,6 @@ import { selectEngine } from '../engines';
 import { fit } from '../fit';
 import { createOwnRuntime, type Runtime } from '../runtime';
 import { createTfjsRuntime } from '../tfjs-runtime';
-import { Net } from '../engine/net';
-import { createJsKernels } from '../kernels/js';
 import { augmentedCopies, repeatedTargets } from '../engine/augment';
 import { augmentationFor } from '../../common/ml/prepare';
 import { choosePlsComponents, fitPlsDa, fitPlsRegression, predictPls } from '../../common/ml/pls';
@@ -16,12 +14,6 @@ import { choosePlsComponents, fitPlsDa, fitPlsRegression, predictPls } from '../
 export interface Channel {
   send(m: TrainerToParent): void;
   onMessage(handler: (m: ParentToTrainer) => void): void;
-}
-
-/** Parameter names and offsets of a network (the layout every engine's weights use). */
-function paramLayout(job: TrainJob) {
-  const net = new Net(createJsKernels(), { layers: job.layers, input: job.input, task: job.task, maxBatch: 1, seed: 0 });
-  return { params: net.params, state: net.stateInfo };
 }
 
 /**
@@ -140,7 +132,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
       spectraPerSecond: result.spectraPerSecond,
       weights: snap.weights,
       state: snap.state,
-      paramNames: paramLayout(job).params,
+      paramNames: runtime.params,
       validationOutputs,
       evaluations,
       epochs: result.epochs,
