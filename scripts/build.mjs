@@ -26,6 +26,7 @@ const entries = [
   { in: 'src-main/bench/index.ts', out: 'out/bench/index.cjs' },
   { in: 'src-main/main/index.ts', out: 'out/main/index.cjs' },
   { in: 'src-main/services/parse-worker.ts', out: 'out/main/parse-worker.cjs' },
+  { in: 'src-main/services/views-worker.ts', out: 'out/main/views-worker.cjs' },
   { in: 'src-main/preload/index.ts', out: 'out/preload/index.cjs' },
   { in: 'src-main/ml/trainer/main.ts', out: 'out/ml/trainer.cjs' },
   { in: 'src-main/ml/engine/replica-worker.ts', out: 'out/ml/replica-worker.cjs' },

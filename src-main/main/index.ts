@@ -9,6 +9,7 @@ import { toErrorInfo, type ErrorInfo } from '../common/errors';
 import { SUPPORTED_FORMATS } from '../io';
 import { Session, type Host } from '../services/session';
 import { workerParser } from '../services/worker-parser';
+import { workerViews } from '../services/views';
 import { probeEngine } from '../services/trainer-client';
 import { utilityTrainer } from './trainer-process';
 import { createCrashReporter } from './crash';
@@ -83,6 +84,8 @@ function start(): void {
     engine: 'checking…',
     // Parsing a large file on the main thread would freeze the window; without the worker bundle, parse inline.
     ...(fs.existsSync(locations.parseWorker) ? { parser: workerParser(locations.parseWorker) } : {}),
+    // Activation maps, predictions and exports of large runs take seconds: a worker thread keeps the main process free.
+    ...(fs.existsSync(locations.viewsWorker) ? { views: workerViews(locations.viewsWorker, locations.nativeBinding) } : {}),
     ...(locations.nativeBinding ? { nativeBinding: locations.nativeBinding } : {}),
   };
   if (fs.existsSync(locations.trainer)) host.spawnTrainer = utilityTrainer(locations.trainer);

@@ -16,6 +16,8 @@ export interface AppLocations {
    * (electron-builder.yml unpacks it): worker threads have had patchy asar support.
    */
   parseWorker: string;
+  /** The worker thread that computes run views (interpretation, prediction, export); unpacked like the parser's. */
+  viewsWorker: string;
   demoDir: string;
   /** Window icon on Linux (macOS and Windows take it from the packaged executable). */
   icon: string;
@@ -43,6 +45,7 @@ export function appLocations({ appRoot, isPackaged, resourcesPath, exists }: Loc
     rendererIndex: path.join(appRoot, 'out', 'renderer', 'index.html'),
     preload: path.join(appRoot, 'out', 'preload', 'index.cjs'),
     parseWorker: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'main', 'parse-worker.cjs'),
+    viewsWorker: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'main', 'views-worker.cjs'),
     trainer: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'ml', 'trainer.cjs'),
     demoDir: isPackaged ? path.join(resourcesPath, 'demo') : path.join(appRoot, 'assets', 'demo'),
     icon: path.join(appRoot, 'assets', 'icons', 'icon.png'),

@@ -150,7 +150,8 @@ export function defaultDatasetName(file: string): string {
   return path.basename(file).replace(/\.[^.]*$/, '').replace(/_(TRAIN|TEST)$/i, '') || 'Dataset';
 }
 
-function readInput(file: string): Uint8Array {
+/** A spectrum file's bytes; a missing file, a folder or a file over 2 GB is a UserError naming it. */
+export function readInput(file: string): Uint8Array {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);

@@ -1,7 +1,7 @@
 /** Spectrum files to predict, and predictions as CSV: shared by `spectra-desk predict` and the app. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseFile } from '../io';
+import { readInput } from './import';
 import type { ImportOptions } from '../common/domain/spectra';
 import { modelInputs, netOf, onModelAxis, predictSpectra, type Prediction, type Predictor, type SpectrumInput } from './predict';
 import { classActivationMaps, camPlan } from '../ml/cam';
@@ -12,7 +12,7 @@ export function readSpectraFiles(files: string[], options: ImportOptions = {}): 
   const spectra: SpectrumInput[] = [];
   for (const file of files) {
     const name = path.basename(file);
-    const batch = parseFile(new Uint8Array(fs.readFileSync(file)), name, options);
+    const batch = parseFile(new Uint8Array(readInput(file)), name, options);
     const many = batch.samples.length > 1;
     batch.samples.forEach((s, i) => {
       const axis = batch.axes[s.axis]!;

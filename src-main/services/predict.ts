@@ -319,9 +319,15 @@ export function runSpectra(db: Db, run: RunRow, ids: number[]): { axis: Float64A
  * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
  * learned from: train for networks, train and monitor for PLS).
  */
-export function loadPredictor(db: Db, runId: number): Predictor {
+/** The run, when it can predict (it finished); otherwise a UserError that says why. */
+export function predictableRun(db: Db, runId: number): RunRow {
   const run = getRun(db, runId);
   if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ${run.status === 'running' ? 'is still training' : `ended ${run.status}`}; only a finished run can predict. Pick another run.`);
+  return run;
+}
+
+export function loadPredictor(db: Db, runId: number): Predictor {
+  const run = predictableRun(db, runId);
   const c = run.config as {
     model: string;
     layers: LayerSpec[];

@@ -6,7 +6,8 @@ import * as pipelines from '../db/pipelines';
 import { UserError, toErrorInfo } from '../common/errors';
 import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
 import type { ProjectInfo } from '../common/domain/project';
-import { firstLayer, interpretRun, predictionResult, runDetail, runSummary } from './run-views';
+import { runDetail, runSummary } from './run-views';
+import { inlineViews, type ViewRequest, type ViewResults, type ViewRunner } from './views';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from './import';
 import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
@@ -18,13 +19,10 @@ import { startTraining, type TrainHandle, type TrainRequest } from './train';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from '../ml/built-files';
 import { deleteRun, failInterruptedRuns, getRun, listRuns } from '../db/runs';
-import { datasetBlock } from './preprocess';
 import { summarizeModel } from '../common/ml/model';
 import { applyPipeline, fitPipeline, parsePipelineSpec } from '../common/preprocessing/pipeline';
 import { templateLayers } from '../common/ml/templates';
-import { exportRun } from './export';
-import { loadPredictor } from './predict';
-import { readSpectraFiles } from './predict-files';
+import { predictableRun } from './predict';
 import { parseScheme } from '../common/ml/splits';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
@@ -53,6 +51,8 @@ export interface Host {
   nativeBinding?: string;
   /** Starts a trainer process (Electron's utilityProcess in the app); omitted: a forked Node process. */
   spawnTrainer?: SpawnTrainer;
+  /** Computes run views (interpretation, prediction, export) off the main thread (the app); omitted: in this thread. */
+  views?: ViewRunner;
 }
 
 export type Handlers = { [C in Channel]: (input: Input<C>) => Promise<Output<C>> };
@@ -65,8 +65,22 @@ export class Session {
   private readonly runs = new Map<number, TrainHandle>();
   readonly recent: RecentProjects;
 
+  private readonly views: ViewRunner;
+
   constructor(readonly host: Host) {
     this.recent = new RecentProjects(path.join(host.userDataDir, 'recent-projects.json'));
+    this.views = host.views ?? inlineViews(() => this.requireDb());
+  }
+
+  /** A run view of the open project, computed where the host wants heavy work done. */
+  private view<R extends ViewRequest>(req: R): Promise<ViewResults[R['op']]> {
+    const file = this.requireProjectFile();
+    return this.views.run(file, req);
+  }
+
+  private requireProjectFile(): string {
+    this.requireDb();
+    return this.info!.path;
   }
 
   get project(): ProjectInfo | null {
@@ -98,6 +112,7 @@ export class Session {
     this.jobs.clear();
     for (const run of this.runs.values()) run.cancel();
     this.runs.clear();
+    void this.views.release();
     if (this.db) {
       this.db.close();
       this.db = null;
@@ -279,33 +294,23 @@ export class Session {
       return listRuns(db).map((r) => runSummary(r, counts.get(r.id) ?? 0));
     },
     'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),
-    'runs:firstLayer': async ({ runId, sampleId }) => firstLayer(this.requireDb(), runId, sampleId),
-    'runs:interpret': async ({ runId }) => interpretRun(this.requireDb(), runId),
+    'runs:firstLayer': async ({ runId, sampleId }) => this.view({ op: 'firstLayer', runId, ...(sampleId !== undefined ? { sampleId } : {}) }),
+    'runs:interpret': async ({ runId }) => this.view({ op: 'interpret', runId }),
     'predict:files': async ({ runId, paths }) => {
-      const predictor = loadPredictor(this.requireDb(), runId);
+      // Refused before the file dialog when the run cannot predict.
+      predictableRun(this.requireDb(), runId);
       const files = paths ?? (this.host.dialogs.predictFiles ? await this.host.dialogs.predictFiles() : null);
       if (!files?.length) return null;
-      const spectra = readSpectraFiles(files);
-      if (!spectra.length) throw new UserError('BAD_INPUT', `No spectra found in ${files.map((f) => path.basename(f)).join(', ')}.`);
-      return predictionResult(runId, predictor, spectra, files.map((f) => path.basename(f)));
+      return this.view({ op: 'predictFiles', runId, files });
     },
-    'predict:dataset': async ({ runId, datasetId }) => {
-      const db = this.requireDb();
-      const predictor = loadPredictor(db, runId);
-      const ds = datasets.getDataset(db, datasetId);
-      const { block, keys, axisUnit } = datasetBlock(db, datasetId, ds.name);
-      const n = block.axis.length;
-      const spectra = keys.map((key, i) => ({ key, axis: block.axis, values: block.values.subarray(i * n, (i + 1) * n), unit: axisUnit, file: ds.name }));
-      return predictionResult(runId, predictor, spectra, [ds.name]);
-    },
+    'predict:dataset': async ({ runId, datasetId }) => this.view({ op: 'predictDataset', runId, datasetId }),
     'runs:export': async ({ runId }) => {
       const db = this.requireDb();
       const run = getRun(db, runId);
       if (!this.host.dialogs.exportFolder) throw new UserError('INTERNAL', 'This window cannot choose a folder; use `spectra-desk export` instead.');
       const dir = await this.host.dialogs.exportFolder(`Run ${run.id} ${run.model} ${run.datasetName}`.replace(/[\\/:*?"<>|]+/g, ' ').trim());
       if (!dir) return null;
-      const r = exportRun(db, runId, dir);
-      return { dir: r.dir, files: r.files, notes: r.notes };
+      return this.view({ op: 'export', runId, dir });
     },
     'runs:delete': async ({ runId }) => {
       if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);

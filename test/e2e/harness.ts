@@ -15,6 +15,7 @@ import { Session, type Host } from '../../src-main/services/session';
 import { CHANNELS, type EventName, type Events } from '../../src-main/common/ipc/contract';
 import { forkTrainer, probeEngine } from '../../src-main/services/trainer-client';
 import { builtFile } from '../../src-main/ml/built-files';
+import { workerViews } from '../../src-main/services/views';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'out/renderer');
@@ -167,6 +168,8 @@ export class Bridge {
       demoDir: path.join(ROOT, 'assets/demo'),
       version: '0.1.0',
       engine: 'checking…',
+      // As the app does: run views (interpretation, prediction, export) in the worker thread.
+      views: workerViews(builtFile('main/views-worker.cjs')),
     };
     // As the app does: ask a short-lived trainer process which engine training gets.
     probeEngine(forkTrainer(builtFile('ml/trainer.cjs')))

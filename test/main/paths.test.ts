@@ -10,6 +10,7 @@ describe('appLocations', () => {
       rendererIndex: path.join('/repo', 'out', 'renderer', 'index.html'),
       preload: path.join('/repo', 'out', 'preload', 'index.cjs'),
       parseWorker: path.join('/repo', 'out', 'main', 'parse-worker.cjs'),
+      viewsWorker: path.join('/repo', 'out', 'main', 'views-worker.cjs'),
       trainer: path.join('/repo', 'out', 'ml', 'trainer.cjs'),
       demoDir: path.join('/repo', 'assets', 'demo'),
       icon: path.join('/repo', 'assets', 'icons', 'icon.png'),
@@ -23,11 +24,12 @@ describe('appLocations', () => {
 
   it('uses the resources folder and the module electron-builder rebuilt when packaged', () => {
     const l = appLocations({ appRoot: '/opt/SD/resources/app.asar', isPackaged: true, resourcesPath: '/opt/SD/resources', exists: () => true });
-    expect([l.demoDir, l.nativeBinding, l.rendererIndex, l.parseWorker, l.trainer]).toEqual([
+    expect([l.demoDir, l.nativeBinding, l.rendererIndex, l.parseWorker, l.viewsWorker, l.trainer]).toEqual([
       path.join('/opt/SD/resources', 'demo'),
       undefined,
       path.join('/opt/SD/resources/app.asar', 'out', 'renderer', 'index.html'),
       path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'main', 'parse-worker.cjs'),
+      path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'main', 'views-worker.cjs'),
       path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'ml', 'trainer.cjs'),
     ]);
   });

@@ -1,0 +1,30 @@
+/**
+ * Worker-thread entry of {@link workerViews}: computes run views on a read-only connection to the
+ * project, kept open while calls name the same file, so the app's main thread never waits on
+ * activation maps, predictions or exports.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openProject, type Db } from '../db/connection';
+import { toErrorInfo } from '../common/errors';
+import { computeView, type ViewCall, type ViewReply } from './views';
+
+const { nativeBinding } = (workerData ?? {}) as { nativeBinding?: string };
+let open: { file: string; db: Db } | null = null;
+
+function dbFor(file: string): Db {
+  if (open?.file === file) return open.db;
+  open?.db.close();
+  open = null;
+  const db = openProject(file, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  open = { file, db };
+  return db;
+}
+
+parentPort?.on('message', (call: ViewCall) => {
+  const port = parentPort!;
+  try {
+    port.postMessage({ id: call.id, ok: true, value: computeView(dbFor(call.file), call.req) } satisfies ViewReply);
+  } catch (err) {
+    port.postMessage({ id: call.id, ok: false, error: toErrorInfo(err) } satisfies ViewReply);
+  }
+});
