@@ -380,9 +380,39 @@ export interface ExportOptions {
 export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
   const run = getRun(db, runId);
   requireFinished(run);
-  if (typeof run.config.folds === 'number') return exportCrossValidation(db, run, dir, opts);
+  // Everything is written into a hidden staging folder beside `dir` and moved in at the end, so an
+  // export that fails or is stopped (the app's worker is terminated) leaves nothing half-written.
+  const stage = exportStagingDir(dir);
+  discardPartialExport(dir);
+  makeExportDir(stage);
+  try {
+    const r = typeof run.config.folds === 'number' ? exportCrossValidation(db, run, stage, opts) : exportSingle(db, run, stage, opts);
+    makeExportDir(dir);
+    for (const entry of fs.readdirSync(stage)) {
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+      fs.renameSync(path.join(stage, entry), path.join(dir, entry));
+    }
+    fs.rmSync(stage, { recursive: true, force: true });
+    return { ...r, dir };
+  } catch (err) {
+    discardPartialExport(dir);
+    throw err;
+  }
+}
+
+/** The hidden folder an export into `dir` is written to before it is moved in. */
+export function exportStagingDir(dir: string): string {
+  return path.join(path.dirname(path.resolve(dir)), `.${path.basename(dir)}.exporting`);
+}
+
+/** Removes what an unfinished export into `dir` left in its staging folder. */
+export function discardPartialExport(dir: string): void {
+  fs.rmSync(exportStagingDir(dir), { recursive: true, force: true });
+}
+
+function exportSingle(db: Db, run: RunRow, dir: string, opts: ExportOptions): ExportResult {
+  const runId = run.id;
   const cfg = configOf(run);
-  makeExportDir(dir);
   const files: string[] = [];
   const notes: string[] = [];
   const total = isNet(run) ? 7 : 6;
@@ -542,7 +572,6 @@ interface StoredFold {
  */
 function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOptions): ExportResult {
   const m = run.metrics as { mean: Record<string, number>; std: Record<string, number>; folds: StoredFold[]; warnings?: string[] };
-  makeExportDir(dir);
   const files: string[] = [];
   const notes: string[] = [];
   const total = m.folds.length + 4;

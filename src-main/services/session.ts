@@ -304,13 +304,16 @@ export class Session {
       return this.view({ op: 'predictFiles', runId, files });
     },
     'predict:dataset': async ({ runId, datasetId }) => this.view({ op: 'predictDataset', runId, datasetId }),
-    'runs:export': async ({ runId }) => {
+    'runs:export': async ({ runId, jobId }) => {
       const db = this.requireDb();
       const run = getRun(db, runId);
       if (!this.host.dialogs.exportFolder) throw new UserError('INTERNAL', 'This window cannot choose a folder; use `spectra-desk export` instead.');
       const dir = await this.host.dialogs.exportFolder(`Run ${run.id} ${run.model} ${run.datasetName}`.replace(/[\\/:*?"<>|]+/g, ' ').trim());
       if (!dir) return null;
-      return this.view({ op: 'export', runId, dir });
+      const id = jobId ?? `export-${runId}-${Date.now()}`;
+      return this.runJob(id, async (_db, signal) =>
+        this.views.run(this.requireProjectFile(), { op: 'export', runId, dir }, { signal, onProgress: (done, total, what) => this.host.emit('runs:exportProgress', { jobId: id, runId, done, total, what }) }),
+      );
     },
     'runs:delete': async ({ runId }) => {
       if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);

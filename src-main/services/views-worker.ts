@@ -23,7 +23,8 @@ function dbFor(file: string): Db {
 parentPort?.on('message', (call: ViewCall) => {
   const port = parentPort!;
   try {
-    port.postMessage({ id: call.id, ok: true, value: computeView(dbFor(call.file), call.req) } satisfies ViewReply);
+    const onProgress = call.progress ? (done: number, total: number, what: string) => port.postMessage({ id: call.id, progress: { done, total, what } } satisfies ViewReply) : undefined;
+    port.postMessage({ id: call.id, ok: true, value: computeView(dbFor(call.file), call.req, onProgress) } satisfies ViewReply);
   } catch (err) {
     port.postMessage({ id: call.id, ok: false, error: toErrorInfo(err) } satisfies ViewReply);
   }

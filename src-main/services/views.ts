@@ -11,7 +11,7 @@ import { UserError, type ErrorInfo } from '../common/errors';
 import type { FirstLayer, PredictResult, RunInterpretation } from '../common/ipc/contract';
 import { getDataset } from '../db/datasets';
 import type { Db } from '../db/connection';
-import { exportRun, type ExportResult } from './export';
+import { discardPartialExport, exportRun, type ExportResult } from './export';
 import { loadPredictor } from './predict';
 import { readSpectraFiles } from './predict-files';
 import { datasetBlock } from './preprocess';
@@ -32,12 +32,21 @@ export interface ViewResults {
   export: Pick<ExportResult, 'dir' | 'files' | 'notes'>;
 }
 
-/** Computes one view on an open project (the worker and the in-thread runner both call this). */
-export function computeView<R extends ViewRequest>(db: Db, req: R): ViewResults[R['op']] {
-  return compute(db, req) as ViewResults[R['op']];
+/** Progress of a view that reports it (the export: parts written of all). */
+export type ViewProgress = (done: number, total: number, what: string) => void;
+
+export interface ViewHooks {
+  onProgress?: ViewProgress;
+  /** Stops the view: the worker is terminated (and an export's partial files removed). */
+  signal?: AbortSignal;
 }
 
-function compute(db: Db, req: ViewRequest): ViewResults[ViewRequest['op']] {
+/** Computes one view on an open project (the worker and the in-thread runner both call this). */
+export function computeView<R extends ViewRequest>(db: Db, req: R, onProgress?: ViewProgress): ViewResults[R['op']] {
+  return compute(db, req, onProgress) as ViewResults[R['op']];
+}
+
+function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResults[ViewRequest['op']] {
   switch (req.op) {
     case 'interpret':
       return interpretRun(db, req.runId);
@@ -58,7 +67,7 @@ function compute(db: Db, req: ViewRequest): ViewResults[ViewRequest['op']] {
       return predictionResult(req.runId, predictor, spectra, [ds.name]);
     }
     case 'export': {
-      const r = exportRun(db, req.runId, req.dir);
+      const r = exportRun(db, req.runId, req.dir, onProgress ? { onProgress } : {});
       return { dir: r.dir, files: r.files, notes: r.notes };
     }
   }
@@ -66,14 +75,17 @@ function compute(db: Db, req: ViewRequest): ViewResults[ViewRequest['op']] {
 
 /** Computes views of the project in `file`; `release` lets go of whatever it holds (a worker, a connection). */
 export interface ViewRunner {
-  run<R extends ViewRequest>(file: string, req: R): Promise<ViewResults[R['op']]>;
+  run<R extends ViewRequest>(file: string, req: R, hooks?: ViewHooks): Promise<ViewResults[R['op']]>;
   release(): Promise<void>;
 }
 
 /** Views computed in this thread on the session's own connection. */
 export function inlineViews(db: () => Db): ViewRunner {
   return {
-    run: async (_file, req) => computeView(db(), req),
+    run: async (_file, req, hooks = {}) => {
+      if (hooks.signal?.aborted) throw cancelled(req);
+      return computeView(db(), req, hooks.onProgress);
+    },
     release: async () => undefined,
   };
 }
@@ -83,8 +95,17 @@ export interface ViewCall {
   id: number;
   file: string;
   req: ViewRequest;
+  /** Whether to post progress messages. */
+  progress: boolean;
 }
-export type ViewReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorInfo };
+export type ViewReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: ErrorInfo }
+  | { id: number; progress: { done: number; total: number; what: string } };
+
+function cancelled(req: ViewRequest): UserError {
+  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : 'Cancelled.');
+}
 
 /**
  * Views computed in one long-lived worker thread (the bundled `views-worker.cjs`), which opens the
@@ -96,7 +117,7 @@ export type ViewReply = { id: number; ok: true; value: unknown } | { id: number;
 export function workerViews(script: string, nativeBinding?: string): ViewRunner {
   let worker: Worker | null = null;
   let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: ViewProgress }>();
   const failAll = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
@@ -107,6 +128,10 @@ export function workerViews(script: string, nativeBinding?: string): ViewRunner 
     w.on('message', (reply: ViewReply) => {
       const p = pending.get(reply.id);
       if (!p) return;
+      if ('progress' in reply) {
+        p.onProgress?.(reply.progress.done, reply.progress.total, reply.progress.what);
+        return;
+      }
       pending.delete(reply.id);
       if (reply.ok) p.resolve(reply.value);
       else p.reject(new UserError(reply.error.code, reply.error.message, reply.error));
@@ -122,13 +147,30 @@ export function workerViews(script: string, nativeBinding?: string): ViewRunner 
     return w;
   };
   return {
-    run(file, req) {
+    run(file, req, hooks = {}) {
+      if (hooks.signal?.aborted) return Promise.reject(cancelled(req));
       worker ??= start();
+      const w = worker;
       const id = next++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        worker!.postMessage({ id, file, req } satisfies ViewCall);
+      const result = new Promise<unknown>((resolve, reject) => {
+        pending.set(id, { resolve, reject, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+        w.postMessage({ id, file, req, progress: !!hooks.onProgress } satisfies ViewCall);
       });
+      if (!hooks.signal) return result as Promise<never>;
+      // Cancelling stops the worker mid-computation (it is started again for the next call).
+      const signal = hooks.signal;
+      const onAbort = () => {
+        const p = pending.get(id);
+        if (!p) return;
+        pending.delete(id);
+        if (worker === w) worker = null;
+        void w.terminate().then(() => {
+          if (req.op === 'export') discardPartialExport(req.dir);
+          p.reject(cancelled(req));
+        });
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      return result.finally(() => signal.removeEventListener('abort', onAbort)) as Promise<never>;
     },
     async release() {
       const w = worker;

@@ -77,6 +77,31 @@ describe('run views in a worker thread', () => {
     expect(await worker.run(project, { op: 'firstLayer', runId: runs.cnn })).toEqual(await inlineViews(() => db).run(project, { op: 'firstLayer', runId: runs.cnn }));
   }, 60_000);
 
+  it('exports with progress; cancelling stops the worker and leaves neither the folder nor its staging copy', async () => {
+    const progress: string[] = [];
+    const done = await worker.run(project, { op: 'export', runId: runs.pls, dir: path.join(dir, 'pls-export') }, { onProgress: (d, t, what) => progress.push(`${d}/${t} ${what}`) });
+    expect(progress).toEqual(['1/6 pipeline.json', '2/6 metrics.json', '3/6 metrics.csv', '4/6 predictions.csv', '5/6 model/', '6/6 report.html']);
+    expect(fs.readdirSync(done.dir).sort()).toEqual([...done.files.filter((f) => !f.includes('/')), 'model'].sort());
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.exporting'))).toEqual([]);
+
+    const target = path.join(dir, 'resnet-export');
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const running = worker.run(project, { op: 'export', runId: runs.resnet, dir: target }, {
+      signal: controller.signal,
+      onProgress: (d, t, what) => {
+        seen.push(what);
+        controller.abort();
+      },
+    });
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED', message: 'Export cancelled; nothing was left in the folder.' });
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(target)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.exporting'))).toEqual([]);
+    // The next call starts a fresh worker.
+    expect((await worker.run(project, { op: 'interpret', runId: runs.pls })).kind).toBe('pls');
+  }, 120_000);
+
   it('leaves this thread free while it computes activation maps of a resnet1d over 490 Strawberry spectra', async () => {
     let last = performance.now();
     let longest = 0;

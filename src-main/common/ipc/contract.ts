@@ -337,7 +337,7 @@ export const contract = {
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   /** Exports a run into a folder the user chooses (null when cancelled): pipeline, metrics, predictions, report, activation maps, model package. */
-  'runs:export': { input: z.object({ runId: id }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
+  'runs:export': { input: z.object({ runId: id, jobId: z.string().min(1).max(100).optional() }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
   /** Predicts spectrum files (chosen in a dialog when `paths` is omitted) with a finished run; null when cancelled. */
   'predict:files': { input: z.object({ runId: id, paths: z.array(z.string().min(1)).min(1).max(10_000).optional() }).strict(), output: out<PredictResult | null>() },
   /** Predicts every spectrum of a dataset with a finished run (batch prediction; the CSV comes with the result). */
@@ -367,6 +367,8 @@ export interface Events {
   /** Files dropped or passed on the command line, to be imported. */
   'files:dropped': { paths: string[] };
   'runs:progress': RunEvent;
+  /** Progress of `runs:export` (parts written of all; `jobs:cancel` stops it and removes what was written). */
+  'runs:exportProgress': { jobId: string; runId: number; done: number; total: number; what: string };
 }
 export type EventName = keyof Events;
 

@@ -52,7 +52,16 @@ export interface ApplyJob extends JobBase {
   total: number;
 }
 
-export type Job = ImportJob | ApplyJob;
+/** A run being exported into a folder (the model package, report, metrics, maps). */
+export interface ExportJob extends JobBase {
+  kind: 'export';
+  runId: number;
+  /** Parts written so far, of `total`. */
+  done: number;
+  total: number;
+}
+
+export type Job = ImportJob | ApplyJob | ExportJob;
 
 export interface ApplyRequest {
   datasetId: number;
@@ -97,6 +106,18 @@ class AppState {
   }
 
   async init(): Promise<void> {
+    on('runs:exportProgress', (p) => {
+      const job = this.jobs.find((j) => j.id === p.jobId);
+      if (!job || job.kind !== 'export' || job.state === 'cancelling') return;
+      if (job.state === 'waiting') {
+        job.state = 'running';
+        job.startedAt = performance.now();
+      }
+      job.done = p.done;
+      job.total = p.total;
+      job.fraction = p.total ? p.done / p.total : 0;
+      job.stage = p.what;
+    });
     on('recipes:progress', (p) => {
       const job = this.jobs.find((j) => j.id === p.jobId);
       if (!job || job.kind !== 'apply' || job.state === 'cancelling') return;
@@ -300,6 +321,27 @@ class AppState {
     }
   }
 
+  /**
+   * Exports a run into a folder the user chooses, as a job (progress and Cancel under the status
+   * bar). Resolves to what was written, or null when no folder was chosen or it was cancelled.
+   */
+  async exportRun(runId: number, jobId = newJobId('export')): Promise<{ dir: string; files: string[]; notes: string[] } | null> {
+    this.jobs.push({ id: jobId, kind: 'export', runId, title: `Exporting run ${runId}`, startedAt: performance.now(), fraction: 0, stage: 'choosing a folder', state: 'waiting', done: 0, total: 0 });
+    try {
+      return await call('runs:export', { runId, jobId });
+    } catch (err) {
+      const info = errorInfo(err);
+      if (info.code === 'CANCELLED') {
+        this.notify('info', `Export of run ${runId} was cancelled; nothing was left in the folder.`);
+        return null;
+      }
+      this.notify('error', `Export of run ${runId} failed; nothing was left in the folder. ${info.message}`);
+      return null;
+    } finally {
+      this.jobs = this.jobs.filter((j) => j.id !== jobId);
+    }
+  }
+
   async cancelJob(id: string): Promise<void> {
     const job = this.jobs.find((j) => j.id === id);
     if (job) job.state = 'cancelling';
@@ -339,5 +381,6 @@ export function jobTitle(job: Job): string {
 export function jobCounter(job: Job): string {
   const pct = `${Math.round(job.fraction * 100)} %`;
   if (job.kind === 'apply') return job.total ? `${count(job.done)} of ${count(job.total)} spectra · ${pct}` : pct;
+  if (job.kind === 'export') return job.total ? `${count(job.done)} of ${count(job.total)} parts · ${pct}` : pct;
   return job.files > 1 ? `file ${count(job.fileIndex + 1)} of ${count(job.files)} · ${pct}` : pct;
 }
