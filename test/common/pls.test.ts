@@ -407,7 +407,12 @@ describe('choosePlsComponents', () => {
     const plain = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, decision: 'pls-da' });
     expect(plain.decision).toBe('pls-da');
     expect(plain.nearestNeighbourCurve).toBeUndefined();
+    expect(plain.nearestNeighbourSkipped).toBeUndefined();
     expect(plain.curve).toEqual(auto.curve);
+    // Too much work (here: more than 1000 distance steps): 'auto' keeps PLS-DA and says why.
+    const big = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, nearestNeighbourWork: 1000 });
+    expect(big).toMatchObject({ decision: 'pls-da', nearestNeighbourSkipped: '60 training spectra make the nearest-neighbour decision too slow to cross-validate; choose it explicitly to use it.' });
+    expect(big.curve).toEqual(auto.curve);
   });
 
   it('default maxComponents respects the smallest training fold; too many is an error; cancel works', () => {

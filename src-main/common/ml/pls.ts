@@ -909,6 +909,8 @@ export interface PlsCvOptions {
    * @default 'auto'
    */
   decision?: 'auto' | 'pls-da' | 'nearest-neighbour';
+  /** Distance steps beyond which 'auto' leaves the nearest-neighbour decision out. @default {@link NEAREST_NEIGHBOUR_WORK} */
+  nearestNeighbourWork?: number;
   /** Called after each fold with (folds done, folds). */
   onProgress?: (done: number, total: number) => void;
   /** Checked between folds; an aborted run throws UserError('CANCELLED'). */
@@ -940,6 +942,8 @@ export interface PlsCvResult {
   curve: PlsCvPoint[];
   /** Classification: the nearest-neighbour decision's curve on the same folds, when it was scored. */
   nearestNeighbourCurve?: PlsCvPoint[];
+  /** Classification, 'auto': why the nearest-neighbour decision was not scored (too much work). */
+  nearestNeighbourSkipped?: string;
 }
 
 /**
@@ -1033,7 +1037,7 @@ export function choosePlsComponents(
   const foldScores = Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats));
   const repeatScores = new Float64Array(maxComponents);
   const decision = opts.decision ?? 'auto';
-  const nn = classification && (decision === 'nearest-neighbour' || (decision === 'auto' && repeats * rows * smallestTrain * maxComponents <= NEAREST_NEIGHBOUR_WORK));
+  const nn = classification && (decision === 'nearest-neighbour' || (decision === 'auto' && repeats * rows * smallestTrain * maxComponents <= (opts.nearestNeighbourWork ?? NEAREST_NEIGHBOUR_WORK)));
   const nnPredicted = nn ? Array.from({ length: maxComponents }, () => new Float64Array(rows)) : [];
   const nnFoldScores = nn ? Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats)) : [];
   const nnRepeatScores = new Float64Array(maxComponents);
@@ -1133,7 +1137,10 @@ export function choosePlsComponents(
     const threshold = classification ? score - standardError : score + standardError;
     chosen = curve.findIndex((pt) => (classification ? pt.score >= threshold : pt.score <= threshold));
   }
-  if (!nn) return { components: chosen + 1, rule, decision: 'pls-da', curve };
+  if (!nn) {
+    const skipped = classification && decision === 'auto' ? `${rows} training spectra make the nearest-neighbour decision too slow to cross-validate; choose it explicitly to use it.` : null;
+    return { components: chosen + 1, rule, decision: 'pls-da', curve, ...(skipped ? { nearestNeighbourSkipped: skipped } : {}) };
+  }
   // Nearest neighbour: the best balanced accuracy, the fewest components on ties. It replaces the
   // PLS-DA rule only when strictly better, so separable sets (all 1.0) keep plain PLS-DA.
   const nnCurve: PlsCvPoint[] = nnPredicted.map((_, m) => ({ components: m + 1, score: nnRepeatScores[m] / repeats, standardError: spread(nnFoldScores[m]) }));

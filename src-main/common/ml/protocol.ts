@@ -84,7 +84,7 @@ export type TrainerToParent =
       /** Live tfjs tensors at the end (null on our engine) and the trainer process's peak resident memory. */
       memory: { tensors: number | null; peakRssBytes: number };
       /** PLS runs: the fitted model (JSON) and the cross-validation curve, when components were chosen. */
-      pls?: { model: unknown; cv: { components: number; rule: string; decision: 'pls-da' | 'nearest-neighbour'; curve: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[] } | null };
+      pls?: { model: unknown; cv: { components: number; rule: string; decision: 'pls-da' | 'nearest-neighbour'; curve: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
     }
   | { type: 'failed'; message: string; log: string };
 
