@@ -29,7 +29,12 @@ import { loadPredictor, type NetworkModel, type OutlierModel, type Predictor } f
 import { APP_VERSION } from './version';
 
 export const PACKAGE_FORMAT = 'spectra-desk-model';
-export const PACKAGE_VERSION = 1;
+/**
+ * The newest package format this app reads. Packages are written with the lowest version that
+ * holds them, so older apps keep reading what they can: 2 only for a PLS-DA model with the
+ * nearest-neighbour decision (an app that reads 1 would ignore the decision and predict wrongly).
+ */
+export const PACKAGE_VERSION = 2;
 
 /** The contents of `spectra-desk.json`. */
 export interface PackageManifest {
@@ -178,7 +183,7 @@ function writeJson(file: string, value: unknown): void {
 function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManifest {
   return {
     format: PACKAGE_FORMAT,
-    formatVersion: PACKAGE_VERSION,
+    formatVersion: p.pls?.decision ? 2 : 1,
     appVersion: APP_VERSION,
     createdAt: new Date().toISOString(),
     trainedOn: { runId: run.id, dataset: run.datasetName, targetColumn: run.targetColumn, backend: run.backend, versions: run.versions, createdAt: run.createdAt, finishedAt: run.finishedAt },

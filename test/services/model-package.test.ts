@@ -75,6 +75,8 @@ describe('model package', () => {
         expect((JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8')) as { decision: { rule: string; labels: number[] } }).decision).toMatchObject({ rule: 'nearest-neighbour', labels: expect.any(Array) as unknown });
         expect((JSON.parse(fs.readFileSync(path.join(out, 'spectra-desk.json'), 'utf8')) as { output: string }).output).toMatch(/^PLS model JSON with decision "nearest-neighbour": scores t = /);
       }
+      // Format 2 only where an older reader would mispredict (the nearest-neighbour decision).
+      expect((JSON.parse(fs.readFileSync(path.join(out, 'spectra-desk.json'), 'utf8')) as { formatVersion: number }).formatVersion).toBe(model === 'pls-nn' ? 2 : 1);
       const spectra = fileSpectra(TEST_FILE);
       const reference = predictSpectra(loadPredictor(db, runs[model]), spectra);
       db.close();
