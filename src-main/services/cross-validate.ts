@@ -35,12 +35,13 @@ export interface FoldSummary {
 }
 
 /** The folds of a request on its dataset, and the warning when replicates would straddle them. */
-export function plannedFolds(db: Db, req: TrainRequest): { datasetId: number; task: 'classification' | 'regression'; folds: Fold[]; sampleIds: number[]; classes: string[]; warnings: string[] } {
+export function plannedFolds(db: Db, req: TrainRequest): { datasetId: number; task: 'classification' | 'regression'; folds: Fold[]; sampleIds: number[]; classes: string[]; warnings: string[]; data: ReturnType<typeof datasetBlock> } {
   const datasetId = datasetIdByNameOrId(db, req.dataset);
   const columns = listColumns(db, datasetId);
   const column = columns.find((c) => c.name === req.target);
   if (!column) throw new UserError('NOT_FOUND', `Dataset "${req.dataset}" has no column "${req.target}". Columns: ${columns.map((c) => c.name).join(', ') || 'none'}.`, { field: 'target' });
-  const { splits, sampleIds } = datasetBlock(db, datasetId, req.dataset);
+  const data = datasetBlock(db, datasetId, req.dataset);
+  const { splits, sampleIds } = data;
   const row = new Map(sampleIds.map((id, r) => [id, r]));
   const valuesOf = (name: string) => {
     const out: (string | number | null)[] = new Array(sampleIds.length).fill(null);
@@ -67,13 +68,14 @@ export function plannedFolds(db: Db, req: TrainRequest): { datasetId: number; ta
       if (leak.groups) warnings.push(`${leak.groups} “${name}” groups (e.g. ${leak.examples.map((e) => `“${e}”`).join(', ')}) have spectra on both sides of a split: if they are replicates of one sample, the scores are optimistic. Use group:${name} to keep each group on one side.`);
     }
   }
-  return { datasetId, task: target.kind, folds, sampleIds, classes: target.classes, warnings };
+  return { datasetId, task: target.kind, folds, sampleIds, classes: target.classes, warnings, data };
 }
 
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
 export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: SpawnTrainer; onEvent?: (e: TrainEvent) => void }): TrainHandle {
   const started = performance.now();
-  const { datasetId, task, folds, sampleIds, classes, warnings } = plannedFolds(db, req);
+  // The spectra are read once here and shared by every fold (each fold's rows index into them).
+  const { datasetId, task, folds, sampleIds, classes, warnings, data } = plannedFolds(db, req);
   const ids = (rows: number[]) => rows.map((r) => sampleIds[r]!);
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const parentId = createRun(db, {
@@ -105,7 +107,7 @@ export function startCrossValidation(db: Db, req: TrainRequest, deps: { spawn: S
         const index = next++;
         const fold = folds[index]!;
         emit({ type: 'fold', runId: parentId, index, count: folds.length, label: fold.label });
-        const handle = startTraining(db, { ...req, fold: { parentRunId: parentId, index, label: fold.label, train: fold.train, test: fold.test } }, deps);
+        const handle = startTraining(db, { ...req, fold: { parentRunId: parentId, index, label: fold.label, train: fold.train, test: fold.test, data } }, deps);
         running.add(handle);
         const o = await handle.outcome;
         running.delete(handle);

@@ -32,7 +32,8 @@ export interface TrainRequest {
   /** given or holdout trains one model; kfold, mccv, group and learning-curve train one per fold ({@link startCrossValidation}). */
   validation: Scheme;
   /** A fold of a cross-validation: its train and test rows (dataset row indices), and where it belongs. */
-  fold?: { parentRunId: number; index: number; label: string; train: number[]; test: number[] };
+  /** `data`: the dataset as the cross-validation read it once for all its folds (rows index into it). */
+  fold?: { parentRunId: number; index: number; label: string; train: number[]; test: number[]; data?: ReturnType<typeof datasetBlock> };
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
@@ -140,7 +141,7 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
     throw new UserError('NOT_FOUND', `Dataset "${req.dataset}" has no column "${req.target}". Columns: ${names.length ? names.join(', ') : 'none'}.`, { field: 'target' });
   }
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
-  const { block, keys, splits, sampleIds } = datasetBlock(db, datasetId, req.dataset);
+  const { block, keys, splits, sampleIds } = req.fold?.data ?? datasetBlock(db, datasetId, req.dataset);
   const raw = columnValues(db, datasetId, req.target).map((v) => v.value);
   const target = targetFromColumn(column.kind, req.target, raw);
   const single = req.validation.kind === 'holdout' ? req.validation : { kind: 'given' as const };
