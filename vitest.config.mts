@@ -1,6 +1,12 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const root = path.dirname(fileURLToPath(import.meta.url));
+
 export default defineConfig({
+  // As vite.config.ts: renderer modules under test import shared code as @common/….
+  resolve: { alias: { '@common': path.join(root, 'src-main/common') } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -4,41 +4,15 @@
  * HTML page (the renderer's svg.ts uses one fixed id per standalone file).
  */
 
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { esc, extent as range, niceTicks, tickLabel } from '../common/chart-scale';
 
-/** Tick label: up to 6 significant digits, exponent for very large or small values. */
-export function fmtNumber(v: number): string {
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
-  return String(Number(v.toPrecision(6)));
-}
+export { esc, niceTicks };
 
-/** "Nice" tick values (1, 2, 2.5, 5 × 10ⁿ steps) inside [min, max]. */
-export function niceTicks(min: number, max: number, count = 6): number[] {
-  if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
+/** Tick label: up to 6 significant digits, exponent (2 decimals) for very large or small values. */
+export const fmtNumber = (v: number): string => tickLabel(v, 2);
 
-function extent(values: Iterable<number>, pad = 0.04): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  if (lo > hi) return [0, 1];
-  if (lo === hi) return [lo - 0.5, hi + 0.5];
-  const d = (hi - lo) * pad;
-  return [lo - d, hi + d];
-}
+/** Value range with 4 % padding (the report's charts breathe a little). */
+const extent = (values: Iterable<number>, pad = 0.04): [number, number] => range(values, pad);
 
 /** Colour-blind-safe palette (Okabe–Ito), one stable colour per class index. */
 export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'];
