@@ -140,6 +140,12 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     await main().getByText(`Run #2 · pls on Coffee ATR-FTIR (3 origins) → origin`).waitFor();
     const decision = run.metrics!.plsDecision === 'nearest-neighbour' ? 'class of the nearest training spectrum in the score space' : 'PLS-DA: the largest predicted class value';
     expect(await main().locator('[data-testid=pls-decision]').textContent()).toMatch(new RegExp(`^${decision.replace(/[().]/g, '\\$&')} \\(cross-validated balanced accuracy: nearest [01](\\.\\d+)?, PLS-DA [01](\\.\\d+)?\\)$`));
+    // The cross-validation curves that chose the components: PLS-DA and the nearest training spectrum, one point per component count.
+    const cv = run.metrics!.plsCv as { curve: unknown[]; nearestNeighbourCurve: unknown[] };
+    expect(await main().locator('[data-testid=pls-cv-chart]').getAttribute('data-points')).toBe(String(2 * cv.curve.length));
+    expect(cv.nearestNeighbourCurve).toHaveLength(cv.curve.length);
+    await main().locator('[data-testid=pls-cv-chart] canvas').waitFor();
+    await screenshot(page, '70-run-page-pls-classification');
   });
 
   it('compares two runs with differing settings highlighted, then deletes one', async () => {
