@@ -42,9 +42,30 @@ export interface ExplainedPredictions {
 }
 
 /** Predictions together with what the model saw and, for CNNs, where it looked (one map per spectrum). */
-export function predictExplained(p: Predictor, spectra: SpectrumInput[]): ExplainedPredictions {
-  const rows = predictSpectra(p, spectra);
+/** Spectra predicted per step of {@link predictExplained}'s progress. */
+const PROGRESS_CHUNK = 256;
+
+/**
+ * Predictions with what the model saw and, for CNNs, each spectrum's activation map of its
+ * predicted class. `onProgress` gets (done, total, stage) after every 256 spectra predicted and
+ * every 64 mapped (total counts both passes).
+ */
+export function predictExplained(p: Predictor, spectra: SpectrumInput[], onProgress?: (done: number, total: number, stage: string) => void): ExplainedPredictions {
   const n = spectra.length;
+  let plan: ReturnType<typeof camPlan> | null = null;
+  if (p.network && n) {
+    try {
+      plan = camPlan(netOf(p));
+    } catch {
+      plan = null; // no convolution (mlp): nothing to map
+    }
+  }
+  const total = plan ? 2 * n : n;
+  const rows: Prediction[] = [];
+  for (let from = 0; from < n; from += PROGRESS_CHUNK) {
+    rows.push(...predictSpectra(p, spectra.slice(from, from + PROGRESS_CHUNK)));
+    onProgress?.(Math.min(n, from + PROGRESS_CHUNK), total, 'predicting');
+  }
   const L = p.rawAxis.length;
   const raw = new Float64Array(n * L);
   spectra.forEach((s, i) => raw.set(onModelAxis(p, s), i * L));
@@ -53,26 +74,19 @@ export function predictExplained(p: Predictor, spectra: SpectrumInput[]): Explai
   const { mean, std } = p.inputScaling;
   const processed = Float32Array.from(x, (v) => v * std + mean);
   let maps: Float32Array | null = null;
-  if (p.network && n) {
+  if (plan) {
     const net = netOf(p);
-    let plan: ReturnType<typeof camPlan> | null = null;
-    try {
-      plan = camPlan(net);
-    } catch {
-      plan = null; // no convolution (mlp): nothing to map
-    }
-    if (plan) {
-      maps = new Float32Array(n * points);
-      const K = p.task === 'classification' ? p.classes.length : 1;
-      for (let from = 0; from < n; from += 64) {
-        const b = Math.min(64, n - from);
-        const cam = classActivationMaps(net, x.subarray(from * points, (from + b) * points), b);
-        for (let i = 0; i < b; i++) {
-          const r = rows[from + i]!;
-          const c = p.task === 'classification' ? p.classes.indexOf(String(r.predicted)) : 0;
-          maps.set(cam.maps.subarray(((i * K) + c) * points, ((i * K) + c + 1) * points), (from + i) * points);
-        }
+    maps = new Float32Array(n * points);
+    const K = p.task === 'classification' ? p.classes.length : 1;
+    for (let from = 0; from < n; from += 64) {
+      const b = Math.min(64, n - from);
+      const cam = classActivationMaps(net, x.subarray(from * points, (from + b) * points), b);
+      for (let i = 0; i < b; i++) {
+        const r = rows[from + i]!;
+        const c = p.task === 'classification' ? p.classes.indexOf(String(r.predicted)) : 0;
+        maps.set(cam.maps.subarray(((i * K) + c) * points, ((i * K) + c + 1) * points), (from + i) * points);
       }
+      onProgress?.(n + from + b, total, 'activation maps');
     }
   }
   return { rows, axis: p.modelAxis, processed, maps };

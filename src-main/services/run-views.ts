@@ -139,8 +139,8 @@ export function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer
 }
 
 /** Predictions of a run for spectra, with what the model saw, its activation maps and the CSV. */
-export function predictionResult(runId: number, predictor: Predictor, spectra: SpectrumInput[], sources: string[]): PredictResult {
-  const r = predictExplained(predictor, spectra);
+export function predictionResult(runId: number, predictor: Predictor, spectra: SpectrumInput[], sources: string[], onProgress?: (done: number, total: number, stage: string) => void): PredictResult {
+  const r = predictExplained(predictor, spectra, onProgress);
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   return {
     runId,

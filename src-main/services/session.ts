@@ -78,6 +78,14 @@ export class Session {
     return this.views.run(file, req);
   }
 
+  /** A prediction as a cancellable job with `predict:progress` events. */
+  private predictJob<R extends Extract<ViewRequest, { op: 'predictFiles' | 'predictDataset' }>>(runId: number, jobId: string | undefined, req: R): Promise<ViewResults[R['op']]> {
+    const id = jobId ?? `predict-${runId}-${Date.now()}`;
+    return this.runJob(id, async (_db, signal) =>
+      this.views.run(this.requireProjectFile(), req, { signal, onProgress: (done, total, stage) => this.host.emit('predict:progress', { jobId: id, runId, done, total, stage }) }),
+    );
+  }
+
   private requireProjectFile(): string {
     this.requireDb();
     return this.info!.path;
@@ -296,14 +304,14 @@ export class Session {
     'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),
     'runs:firstLayer': async ({ runId, sampleId }) => this.view({ op: 'firstLayer', runId, ...(sampleId !== undefined ? { sampleId } : {}) }),
     'runs:interpret': async ({ runId }) => this.view({ op: 'interpret', runId }),
-    'predict:files': async ({ runId, paths }) => {
+    'predict:files': async ({ runId, paths, jobId }) => {
       // Refused before the file dialog when the run cannot predict.
       predictableRun(this.requireDb(), runId);
       const files = paths ?? (this.host.dialogs.predictFiles ? await this.host.dialogs.predictFiles() : null);
       if (!files?.length) return null;
-      return this.view({ op: 'predictFiles', runId, files });
+      return this.predictJob(runId, jobId, { op: 'predictFiles', runId, files });
     },
-    'predict:dataset': async ({ runId, datasetId }) => this.view({ op: 'predictDataset', runId, datasetId }),
+    'predict:dataset': async ({ runId, datasetId, jobId }) => this.predictJob(runId, jobId, { op: 'predictDataset', runId, datasetId }),
     'runs:export': async ({ runId, jobId }) => {
       const db = this.requireDb();
       const run = getRun(db, runId);

@@ -32,7 +32,7 @@ export interface ViewResults {
   export: Pick<ExportResult, 'dir' | 'files' | 'notes'>;
 }
 
-/** Progress of a view that reports it (the export: parts written of all). */
+/** Progress of a view that reports it (export: parts written; prediction: spectra predicted, then mapped). */
 export type ViewProgress = (done: number, total: number, what: string) => void;
 
 export interface ViewHooks {
@@ -56,7 +56,7 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       const predictor = loadPredictor(db, req.runId);
       const spectra = readSpectraFiles(req.files);
       if (!spectra.length) throw new UserError('BAD_INPUT', `No spectra found in ${req.files.map((f) => path.basename(f)).join(', ')}.`);
-      return predictionResult(req.runId, predictor, spectra, req.files.map((f) => path.basename(f)));
+      return predictionResult(req.runId, predictor, spectra, req.files.map((f) => path.basename(f)), onProgress);
     }
     case 'predictDataset': {
       const predictor = loadPredictor(db, req.runId);
@@ -64,7 +64,7 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       const { block, keys, axisUnit } = datasetBlock(db, ds.id, ds.name);
       const n = block.axis.length;
       const spectra = keys.map((key, i) => ({ key, axis: block.axis, values: block.values.subarray(i * n, (i + 1) * n), unit: axisUnit, file: ds.name }));
-      return predictionResult(req.runId, predictor, spectra, [ds.name]);
+      return predictionResult(req.runId, predictor, spectra, [ds.name], onProgress);
     }
     case 'export': {
       const r = exportRun(db, req.runId, req.dir, onProgress ? { onProgress } : {});
@@ -104,7 +104,7 @@ export type ViewReply =
   | { id: number; progress: { done: number; total: number; what: string } };
 
 function cancelled(req: ViewRequest): UserError {
-  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : 'Cancelled.');
+  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : req.op === 'predictFiles' || req.op === 'predictDataset' ? 'Prediction cancelled.' : 'Cancelled.');
 }
 
 /**

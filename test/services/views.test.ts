@@ -102,6 +102,25 @@ describe('run views in a worker thread', () => {
     expect((await worker.run(project, { op: 'interpret', runId: runs.pls })).kind).toBe('pls');
   }, 120_000);
 
+  it('predicts a dataset with progress per 256 spectra and per 64 maps; cancelling stops it', async () => {
+    const coffee = datasetIdByNameOrId(db, 'Coffee');
+    const strawberry = datasetIdByNameOrId(db, 'Strawberry');
+    const seen: string[] = [];
+    await worker.run(project, { op: 'predictDataset', runId: runs.cnn, datasetId: coffee }, { onProgress: (d, t, stage) => seen.push(`${d}/${t} ${stage}`) });
+    expect(seen).toEqual(['56/112 predicting', '112/112 activation maps']);
+    seen.length = 0;
+    await worker.run(project, { op: 'predictDataset', runId: runs.pls, datasetId: coffee }, { onProgress: (d, t, stage) => seen.push(`${d}/${t} ${stage}`) });
+    expect(seen).toEqual(['56/56 predicting']);
+    seen.length = 0;
+    await worker.run(project, { op: 'predictDataset', runId: runs.resnet, datasetId: strawberry }, { onProgress: (d, t, stage) => seen.push(`${d}/${t} ${stage}`) });
+    expect(seen.slice(0, 4)).toEqual(['256/1226 predicting', '512/1226 predicting', '613/1226 predicting', '677/1226 activation maps']);
+    expect(seen.at(-1)).toBe('1226/1226 activation maps');
+
+    const controller = new AbortController();
+    const running = worker.run(project, { op: 'predictDataset', runId: runs.resnet, datasetId: strawberry }, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED', message: 'Prediction cancelled.' });
+  }, 120_000);
+
   it('leaves this thread free while it computes activation maps of a resnet1d over 490 Strawberry spectra', async () => {
     let last = performance.now();
     let longest = 0;

@@ -44,4 +44,4 @@ export const CHANNELS = [
   'models:summary',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress'] as const satisfies readonly EventName[];

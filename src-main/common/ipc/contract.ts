@@ -339,9 +339,9 @@ export const contract = {
   /** Exports a run into a folder the user chooses (null when cancelled): pipeline, metrics, predictions, report, activation maps, model package. */
   'runs:export': { input: z.object({ runId: id, jobId: z.string().min(1).max(100).optional() }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
   /** Predicts spectrum files (chosen in a dialog when `paths` is omitted) with a finished run; null when cancelled. */
-  'predict:files': { input: z.object({ runId: id, paths: z.array(z.string().min(1)).min(1).max(10_000).optional() }).strict(), output: out<PredictResult | null>() },
+  'predict:files': { input: z.object({ runId: id, paths: z.array(z.string().min(1)).min(1).max(10_000).optional(), jobId: z.string().min(1).max(100).optional() }).strict(), output: out<PredictResult | null>() },
   /** Predicts every spectrum of a dataset with a finished run (batch prediction; the CSV comes with the result). */
-  'predict:dataset': { input: z.object({ runId: id, datasetId: id }).strict(), output: out<PredictResult>() },
+  'predict:dataset': { input: z.object({ runId: id, datasetId: id, jobId: z.string().min(1).max(100).optional() }).strict(), output: out<PredictResult>() },
   /** The first convolution layer's filters and their feature maps for one sample (default: the first test spectrum). */
   'runs:firstLayer': { input: z.object({ runId: id, sampleId: id.optional() }).strict(), output: out<FirstLayer>() },
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
@@ -369,6 +369,8 @@ export interface Events {
   'runs:progress': RunEvent;
   /** Progress of `runs:export` (parts written of all; `jobs:cancel` stops it and removes what was written). */
   'runs:exportProgress': { jobId: string; runId: number; done: number; total: number; what: string };
+  /** Progress of `predict:files` / `predict:dataset` (`jobs:cancel` stops it). */
+  'predict:progress': { jobId: string; runId: number; done: number; total: number; stage: string };
 }
 export type EventName = keyof Events;
 
