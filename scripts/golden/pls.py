@@ -11,7 +11,9 @@ Writes test/fixtures/pls/*.json:
   zero-variance.json  12 × 6 with two constant columns, 2 components, scale True and False
   meat-plsda-nn.json  the Meat data of meat-plsda.json, 4 and 8 components: training scores
                       (`x_scores_`), test scores (`transform`), 1-NN classes in score space
-                      (`KNeighborsClassifier(1)`) and each class's nearest squared distance
+                      (`KNeighborsClassifier(1)`) and each class's nearest squared distance;
+                      class centres of the fitted rows (`predict` on the training spectra) and
+                      the test spectra's nearest centre and squared distances
 
 Conventions (as pls.ts):
   - coefficients B are cols × targets in raw X / Y units, ŷ = (x − xMeans)·B + yMeans; scikit-learn's
@@ -209,8 +211,14 @@ def meat_nn():
         nn = KNeighborsClassifier(n_neighbors=1).fit(t_train, labels).predict(t_test)
         d2 = ((t_test[:, None, :] - t_train[None, :, :]) ** 2).sum(axis=2)
         nearest = np.stack([d2[:, labels == c].min(axis=1) for c in range(3)], axis=1)
+        # Class centres of the fitted one-hot rows; a test spectrum takes the nearest centre.
+        fitted = model.predict(x)
+        centres = np.stack([fitted[labels == c].mean(axis=0) for c in range(3)])
+        d2c = ((model.predict(x_test)[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
         fits.append({"components": k, "trainScores": t_train.ravel().tolist(), "testScores": t_test.ravel().tolist(),
-                     "predictedClassesTest": nn.tolist(), "nearestSquaredDistances": nearest.ravel().tolist()})
+                     "predictedClassesTest": nn.tolist(), "nearestSquaredDistances": nearest.ravel().tolist(),
+                     "centroids": centres.ravel().tolist(), "centroidClassesTest": d2c.argmin(axis=1).tolist(),
+                     "centroidSquaredDistances": d2c.ravel().tolist()})
     write("meat-plsda-nn.json", {
         "source": "ucr_spectro/Meat TRAIN (60, fit) and first 30 of TEST, every 4th point; labels 1–3 → 0–2",
         "rows": x.shape[0], "cols": x.shape[1], "classes": 3, "testRows": 30,

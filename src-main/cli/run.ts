@@ -40,7 +40,7 @@ Usage:
                      [--pipeline PIPE.json] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N]
-                     [--pls-decision auto|pls-da|nearest-neighbour] [--json]
+                     [--pls-decision auto|pls-da|centroid|nearest-neighbour] [--json]
                      (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
   spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
   spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
@@ -427,13 +427,13 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const learningRate = lrText === undefined ? undefined : Number(lrText);
   if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) throw new UserError('BAD_INPUT', `--learning-rate must be a positive number (got "${lrText}").`, { field: 'learning-rate' });
   const plsDecision = values['pls-decision'];
-  if (plsDecision !== undefined && !['auto', 'pls-da', 'nearest-neighbour'].includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da or nearest-neighbour.`, { field: 'pls-decision' });
+  if (plsDecision !== undefined && !['auto', 'pls-da', 'centroid', 'nearest-neighbour'].includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da, centroid or nearest-neighbour.`, { field: 'pls-decision' });
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
     const handle = startTraining(
       db,
-      { dataset, target, model: model as ModelName, layers, pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as 'auto' | 'pls-da' | 'nearest-neighbour' } : {}) },
+      { dataset, target, model: model as ModelName, layers, pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as 'auto' | 'pls-da' | 'centroid' | 'nearest-neighbour' } : {}) },
       {
         spawn: forkTrainer(builtFile('ml/trainer.cjs')),
         onEvent: (e) => {

@@ -321,7 +321,7 @@ function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsB
         base.rocAuc = {
           perClass: Object.fromEntries(cfg.classes.map((c, i) => [c, auc!.perClass[i]!])),
           macro: auc.macro,
-          source: isNet(run) ? 'softmax probabilities of the stored network on the test spectra' : (run.metrics as { plsDecision?: string } | null)?.plsDecision === 'nearest-neighbour' ? 'inverse-distance shares of each class’s nearest training spectrum in the PLS score space, on the test spectra' : 'PLS-DA class values of the stored model on the test spectra',
+          source: isNet(run) ? 'softmax probabilities of the stored network on the test spectra' : rocSourceOfPls((run.metrics as { plsDecision?: string } | null)?.plsDecision),
         };
         if (auc.macro !== null) base.test.rocAucMacro = auc.macro;
       }
@@ -527,7 +527,7 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
     },
     recipe: { name: cfg.recipe ?? null, steps: ((run.pipeline as ResolvedPipeline | null)?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: (run.pipeline as ResolvedPipeline | null)?.hash ?? null, inputScaling: cfg.inputScaling },
     validation: { scheme: cfg.validation ?? null, seed: run.seed, train: split.train.length, monitor: split.monitor?.length ?? 0, test: split.test.length, earlyStopping: typeof cfg.earlyStopping === 'string' ? cfg.earlyStopping : null, classWeights: cfg.classWeights ?? null },
-    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null, plsDecision: stored.plsDecision === 'nearest-neighbour' || stored.plsDecision === 'pls-da' ? stored.plsDecision : null, plsCv: stored.plsCv && typeof stored.plsCv === 'object' && Array.isArray((stored.plsCv as { curve?: unknown }).curve) ? (stored.plsCv as ReportData['model']['plsCv']) : null },
+    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null, plsDecision: stored.plsDecision === 'nearest-neighbour' || stored.plsDecision === 'centroid' || stored.plsDecision === 'pls-da' ? stored.plsDecision : null, plsCv: stored.plsCv && typeof stored.plsCv === 'object' && Array.isArray((stored.plsCv as { curve?: unknown }).curve) ? (stored.plsCv as ReportData['model']['plsCv']) : null },
     training: {
       engine: run.backend,
       epochsPlanned: typeof cfg.epochs === 'number' ? cfg.epochs : null,
@@ -621,4 +621,11 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
     opts.onProgress?.(++done, total, sub);
   }
   return { runId: run.id, dir, files, notes };
+}
+
+/** What a PLS-DA run's ROC scores are, per class decision. */
+function rocSourceOfPls(decision: string | undefined): string {
+  if (decision === 'nearest-neighbour') return 'inverse-distance shares of each class’s nearest training spectrum in the PLS score space, on the test spectra';
+  if (decision === 'centroid') return 'inverse-distance shares of the class centres of the predicted PLS-DA values, on the test spectra';
+  return 'PLS-DA class values of the stored model on the test spectra';
 }

@@ -32,7 +32,8 @@ export const PACKAGE_FORMAT = 'spectra-desk-model';
 /**
  * The newest package format this app reads. Packages are written with the lowest version that
  * holds them, so older apps keep reading what they can: 2 only for a PLS-DA model with the
- * nearest-neighbour decision (an app that reads 1 would ignore the decision and predict wrongly).
+ * class-centre or nearest-neighbour decision (an app that reads 1 would ignore the decision and
+ * predict wrongly).
  */
 export const PACKAGE_VERSION = 2;
 
@@ -176,6 +177,18 @@ function layoutOf(network: { layers: LayerSpec[]; input: [number, number]; task:
   return { params: net.params, state: net.stateInfo };
 }
 
+/** How a PLS-DA model's output columns and class are read, per class decision. */
+function plsClassOutput(pls: PlsModel): string {
+  const rule = pls.decision?.rule;
+  if (rule === 'centroid') {
+    return 'PLS model JSON with decision "centroid": ŷ = x·coefficients + intercepts on the scaled recipe output; the class is the one whose row of decision.centroids (classes × classes, the mean ŷ of its training spectra) is nearest to ŷ (Euclidean), and column c holds (1/d_c)/Σ(1/d_k)';
+  }
+  if (rule === 'nearest-neighbour') {
+    return 'PLS model JSON with decision "nearest-neighbour": scores t = ((x − xMeans)/xScales)·R with R = xWeights·(xLoadingsᵀ·xWeights)⁻¹ on the scaled recipe output; the class is that of the training row of decision.scores nearest to t (Euclidean), and column c holds (1/d_c)/Σ(1/d_k) for the distance d_c to the nearest training row of class c';
+  }
+  return 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per class (one-hot); the class is the largest';
+}
+
 function writeJson(file: string, value: unknown): void {
   fs.writeFileSync(file, `${JSON.stringify(value, null, 1)}\n`);
 }
@@ -193,9 +206,7 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
     classes: p.classes,
     output: p.pls
       ? p.task === 'classification'
-        ? p.pls.decision
-          ? 'PLS model JSON with decision "nearest-neighbour": scores t = ((x − xMeans)/xScales)·R with R = xWeights·(xLoadingsᵀ·xWeights)⁻¹ on the scaled recipe output; the class is that of the training row of decision.scores nearest to t (Euclidean), and column c holds (1/d_c)/Σ(1/d_k) for the distance d_c to the nearest training row of class c'
-          : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per class (one-hot); the class is the largest'
+        ? plsClassOutput(p.pls)
         : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
       : p.task === 'classification'
         ? 'tfjs layers model: class probabilities (softmax), one column per class'

@@ -89,7 +89,8 @@ export interface Prediction {
    * Classification: one probability per class. Networks: the softmax of the logits. PLS-DA: the
    * predicted one-hot row clipped to [0, 1] and divided by its sum (uniform when every entry
    * clips to 0) — a score on the probability scale, not a calibrated probability; with the
-   * nearest-neighbour decision, the inverse-distance shares of the classes' nearest training spectra.
+   * class-centre or nearest-neighbour decision, the inverse-distance shares of the class centres or
+   * of the classes' nearest training spectra.
    */
   probabilities: number[] | null;
   /** Hotelling T² and Q residual with their 95 % limits; NaN where the run has no check. */

@@ -8,6 +8,7 @@ import type { LayerSummary } from '../common/ml/model';
 import { fmtShape } from '../common/ml/model';
 import type { ExportedMetrics, RunCam } from './export';
 import { classColour, esc, fmtNumber, lineChartSvg, paritySvg } from './report-svg';
+import { PLS_DECISIONS, plsDecisionEvidence, type PlsDecisionName } from '../common/ml/pls-decision';
 
 export interface ReportData {
   title: string;
@@ -24,7 +25,7 @@ export interface ReportData {
   };
   recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number } };
   validation: { scheme: unknown; seed: number | null; train: number; monitor: number; test: number; earlyStopping: string | null; classWeights: unknown };
-  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsDecision?: 'pls-da' | 'nearest-neighbour' | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[] } | null };
+  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsDecision?: PlsDecisionName | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
   training: {
     engine: string | null;
     epochsPlanned: number | null;
@@ -167,15 +168,14 @@ function modelSection(d: ReportData): string {
             { label: classification ? 'balanced accuracy' : 'RMSECV', colour: '#0072b2', x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score) },
             { label: '± standard error', colour: '#8a93a0', dash: true, x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score + p.standardError) },
             { label: '', colour: '#8a93a0', dash: true, x: cv.curve.map((p) => p.components), y: cv.curve.map((p) => p.score - p.standardError) },
+            ...(cv.centroidCurve?.length ? [{ label: 'nearest class centre', colour: '#009e73', x: cv.centroidCurve.map((p) => p.components), y: cv.centroidCurve.map((p) => p.score) }] : []),
             ...(cv.nearestNeighbourCurve?.length ? [{ label: 'nearest training spectrum', colour: '#d55e00', x: cv.nearestNeighbourCurve.map((p) => p.components), y: cv.nearestNeighbourCurve.map((p) => p.score) }] : []),
           ],
           height: 260,
         })
       : '';
-    const nn = d.model.plsDecision === 'nearest-neighbour';
-    const decision = classification
-      ? ` Class decision: ${nn ? 'the class of the nearest training spectrum in the space of the PLS scores' : 'the largest predicted class value (PLS-DA)'}${cv?.nearestNeighbourCurve?.length ? ` — cross-validated balanced accuracy ${Math.max(...cv.nearestNeighbourCurve.map((p) => p.score)).toFixed(3)} for the nearest spectrum, ${Math.max(...cv.curve.map((p) => p.score)).toFixed(3)} for PLS-DA` : ''}.`
-      : '';
+    const evidence = plsDecisionEvidence(cv);
+    const decision = classification ? ` Class decision: ${esc(PLS_DECISIONS[d.model.plsDecision ?? 'pls-da'].label)}${evidence ? ` (${esc(evidence)})` : ''}.` : '';
     return `<section id="model"><h2>Model</h2><p>${classification ? 'PLS-DA' : 'PLS regression'} with ${d.model.plsComponents ?? '–'} components${cv ? `, chosen by cross-validation on the training split (rule: ${esc(cv.rule)})` : ' (set by the user)'}.${decision}</p>${chart}</section>`;
   }
   const rows = d.model.layers.map((l) => [td(esc(l.path)), td(esc(l.type)), td(esc(l.detail)), td(esc(fmtShape(l.input))), td(esc(fmtShape(l.output))), td(l.params, true)]);

@@ -44,11 +44,12 @@ export interface TrainRequest {
   /** PLS: number of components (default: chosen by 5-fold cross-validation on the training split). */
   components?: number;
   /**
-   * PLS-DA: how a class is decided — the largest PLS-DA value, or the class of the nearest training
-   * spectrum in the PLS score space; 'auto' lets the cross-validation choose (PLS-DA on ties, and
-   * whenever the components are given). @default 'auto'
+   * PLS-DA: how a class is decided — the largest PLS-DA value, the nearest class centre of the
+   * predicted values, or the class of the nearest training spectrum in the PLS score space; 'auto'
+   * lets the cross-validation choose (PLS-DA on ties, and whenever the components are given).
+   * @default 'auto'
    */
-  plsDecision?: 'auto' | 'pls-da' | 'nearest-neighbour';
+  plsDecision?: 'auto' | 'pls-da' | 'centroid' | 'nearest-neighbour';
 }
 
 /**
@@ -92,8 +93,8 @@ export interface TrainOutcome {
   durationMs: number;
   /** PLS: the number of components used. */
   components?: number;
-  /** PLS-DA: how classes are decided (argmax of the PLS-DA values, or the nearest training spectrum in score space). */
-  decision?: 'pls-da' | 'nearest-neighbour';
+  /** PLS-DA: how classes are decided (the largest PLS-DA value, the nearest class centre, or the nearest training spectrum in score space). */
+  decision?: 'pls-da' | 'centroid' | 'nearest-neighbour';
   /** Cross-validation: each fold's run and test metrics, their mean and standard deviation, and leak warnings. */
   folds?: import('./cross-validate').FoldSummary[];
   spread?: { mean: Record<string, number>; std: Record<string, number> };
@@ -295,6 +296,6 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
 }
 
 /** The class decision of a fitted PLS-DA model. */
-function plsDecisionOf(model: unknown): 'pls-da' | 'nearest-neighbour' {
-  return (model as { decision?: unknown }).decision ? 'nearest-neighbour' : 'pls-da';
+function plsDecisionOf(model: unknown): 'pls-da' | 'centroid' | 'nearest-neighbour' {
+  return (model as { decision?: { rule: 'centroid' | 'nearest-neighbour' } }).decision?.rule ?? 'pls-da';
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
+import { fixture } from '../helpers/datasets';
 import * as pls from '../../src-main/common/ml/pls';
 import {
   choosePlsComponents,
@@ -12,6 +13,8 @@ import {
   predictPlsDa,
   shuffledKFold,
   type PlsModel,
+  type PlsCentroid,
+  type PlsNearestNeighbour,
 } from '../../src-main/common/ml/pls';
 
 /** One scikit-learn fit as written by scripts/golden/pls.py. */
@@ -247,14 +250,33 @@ describe('fitPls: contract', () => {
 
 describe('PLS-DA with the nearest-neighbour decision (golden: scikit-learn x_scores_, transform, KNeighborsClassifier(1))', () => {
   const g = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/pls/meat-plsda-nn.json'), 'utf8')) as Golden & {
-    fits: { components: number; trainScores: number[]; testScores: number[]; predictedClassesTest: number[]; nearestSquaredDistances: number[] }[];
+    fits: {
+      components: number;
+      trainScores: number[];
+      testScores: number[];
+      predictedClassesTest: number[];
+      nearestSquaredDistances: number[];
+      centroids: number[];
+      centroidClassesTest: number[];
+      centroidSquaredDistances: number[];
+    }[];
+  };
+  const shares = (squared: number[], rows: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      const inv = [0, 1, 2].map((c) => 1 / Math.sqrt(squared[i * 3 + c]!));
+      const sum = inv.reduce((a, b) => a + b, 0);
+      out.push(...inv.map((v) => v / sum));
+    }
+    return out;
   };
   for (const f of g.fits) {
     it(`UCR Meat, ${f.components} components: stored training scores, 1-NN classes and inverse-distance shares`, () => {
       const model = fitPlsDa(g.X, g.labels!, g.rows, g.cols, 3, f.components, { decision: 'nearest-neighbour' });
-      expect(model.decision!.rule).toBe('nearest-neighbour');
-      expect(model.decision!.labels).toEqual(g.labels);
-      expect(relErr(model.decision!.scores, f.trainScores)).toBeLessThan(1e-9);
+      const nn = model.decision as PlsNearestNeighbour;
+      expect(nn.rule).toBe('nearest-neighbour');
+      expect(nn.labels).toEqual(g.labels);
+      expect(relErr(nn.scores, f.trainScores)).toBeLessThan(1e-9);
       const { classes, scores } = predictPlsDa(model, g.Xtest!, g.testRows!);
       expect(Array.from(classes)).toEqual(f.predictedClassesTest);
       // Shares 1/d_c / Σ 1/d_k from scikit-learn's nearest squared distance per class.
@@ -269,6 +291,19 @@ describe('PLS-DA with the nearest-neighbour decision (golden: scikit-learn x_sco
       const plain = fitPlsDa(g.X, g.labels!, g.rows, g.cols, 3, f.components);
       expect(plain.decision).toBeUndefined();
       expect(plain.coefficients).toEqual(model.coefficients);
+    });
+  }
+
+  for (const f of g.fits) {
+    it(`UCR Meat, ${f.components} components: class centres of the fitted rows, nearest-centre classes and shares`, () => {
+      const model = fitPlsDa(g.X, g.labels!, g.rows, g.cols, 3, f.components, { decision: 'centroid' });
+      const centre = model.decision as PlsCentroid;
+      expect(centre.rule).toBe('centroid');
+      expect(relErr(centre.centroids, f.centroids)).toBeLessThan(1e-9);
+      const { classes, scores } = predictPlsDa(model, g.Xtest!, g.testRows!);
+      expect(Array.from(classes)).toEqual(f.centroidClassesTest);
+      expect(relErr(scores, shares(f.centroidSquaredDistances, g.testRows!))).toBeLessThan(1e-9);
+      expect((JSON.parse(JSON.stringify(model)) as PlsModel).decision).toEqual(model.decision);
     });
   }
 
@@ -398,9 +433,28 @@ describe('choosePlsComponents', () => {
       });
       expect(nnCurve[k - 1]!.score).toBeCloseTo(recall.reduce((a, b) => a + b, 0) / 3, 12);
     }
+    // The class-centre curve, the same way.
+    const ceCurve = auto.centroidCurve!;
+    for (const k of [1, 3, 6]) {
+      const predicted = new Array<number>(meat.rows);
+      for (let f = 0; f < 5; f++) {
+        const train = [...Array(meat.rows).keys()].filter((i) => folds[i] !== f);
+        const test = [...Array(meat.rows).keys()].filter((i) => folds[i] === f);
+        const model = fitPlsDa(train.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols)), train.map((i) => meat.labels![i]!), train.length, meat.cols, 3, k, { decision: 'centroid' });
+        const out = predictPlsDa(model, test.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols)), test.length).classes;
+        test.forEach((i, r) => (predicted[i] = out[r]!));
+      }
+      const recall = [0, 1, 2].map((c) => {
+        const of = [...Array(meat.rows).keys()].filter((i) => meat.labels![i] === c);
+        return of.filter((i) => predicted[i] === c).length / of.length;
+      });
+      expect(ceCurve[k - 1]!.score).toBeCloseTo(recall.reduce((a, b) => a + b, 0) / 3, 12);
+    }
     const bestPlsDa = Math.max(...auto.curve.map((p) => p.score));
+    const bestCe = Math.max(...ceCurve.map((p) => p.score));
     const bestNn = Math.max(...nnCurve.map((p) => p.score));
-    expect(auto.decision).toBe(bestNn > bestPlsDa ? 'nearest-neighbour' : 'pls-da');
+    const expected = bestNn > Math.max(bestPlsDa, bestCe) ? 'nearest-neighbour' : bestCe > bestPlsDa ? 'centroid' : 'pls-da';
+    expect(auto.decision).toBe(expected);
     const forced = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, { ...opts, decision: 'nearest-neighbour' });
     expect(forced.decision).toBe('nearest-neighbour');
     expect(forced.components).toBe(nnCurve.findIndex((p) => p.score === bestNn) + 1);
@@ -441,3 +495,28 @@ const EXPECTED_BEST_CLASSIFICATION = {
   components: 10,
   oneHotErrors: [0.1305018149, 0.05503678125, 0.04273000883, 0.04173012379, 0.04121985835, 0.03472009835, 0.0302353853, 0.0315589678, 0.02725131467, 0.02382404693],
 };
+
+describe('PLS-DA with a rare class (UCR Strawberry thinned to 8 "strawberry" spectra among 402)', () => {
+  const read = (file: string) => fs.readFileSync(fixture('ucr_spectro/Strawberry', file), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  let kept = 0;
+  const train = read('Strawberry_TRAIN.tsv').filter((r) => r[0] !== 1 || kept++ < 8);
+  const test = read('Strawberry_TEST.tsv');
+  const L = train[0]!.length - 1;
+  const X = train.flatMap((r) => r.slice(1));
+  const y = train.map((r) => r[0]! - 1);
+  const Xt = test.flatMap((r) => r.slice(1));
+  const yt = test.map((r) => r[0]! - 1);
+  const hits = (model: PlsModel) => {
+    const p = predictPlsDa(model, Xt, yt.length).classes;
+    return [0, 1].map((c) => yt.filter((v, i) => v === c && p[i] === c).length);
+  };
+
+  it('the largest value never predicts the small class; cross-validation picks the class centres, which find 96 of its 132 test spectra', () => {
+    expect([train.length, y.filter((v) => v === 0).length]).toEqual([402, 8]);
+    const plain = choosePlsComponents(X, y, train.length, L, { kind: 'classification', classes: 2, rule: 'best', repeats: 5, seed: 1, decision: 'pls-da' });
+    expect(hits(fitPlsDa(X, y, train.length, L, 2, plain.components))).toEqual([0, 238]);
+    const auto = choosePlsComponents(X, y, train.length, L, { kind: 'classification', classes: 2, rule: 'best', repeats: 5, seed: 1 });
+    expect(auto).toMatchObject({ decision: 'centroid', components: 18 });
+    expect(hits(fitPlsDa(X, y, train.length, L, 2, auto.components, { decision: 'centroid' }))).toEqual([96, 231]);
+  });
+});

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openAppPage, screenshot, type AppPage, type Bridge } from './harness';
 import type { RunDetail, RunSummary } from '../../src-main/common/ipc/contract';
+import { PLS_DECISIONS, type PlsDecisionName } from '../../src-main/common/ml/pls-decision';
 
 describe('Runs section (Chromium, real Session and trainer)', () => {
   let app: AppPage;
@@ -138,12 +139,17 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     await main().getByRole('button', { name: '← All runs' }).click();
     await main().locator('[data-testid=runs-list] tbody tr', { hasText: 'origin' }).filter({ hasText: 'pls' }).getByRole('button', { name: 'Open' }).click();
     await main().getByText(`Run #2 · pls on Coffee ATR-FTIR (3 origins) → origin`).waitFor();
-    const decision = run.metrics!.plsDecision === 'nearest-neighbour' ? 'class of the nearest training spectrum in the score space' : 'PLS-DA: the largest predicted class value';
-    expect(await main().locator('[data-testid=pls-decision]').textContent()).toMatch(new RegExp(`^${decision.replace(/[().]/g, '\\$&')} \\(cross-validated balanced accuracy: nearest [01](\\.\\d+)?, PLS-DA [01](\\.\\d+)?\\)$`));
-    // The cross-validation curves that chose the components: PLS-DA and the nearest training spectrum, one point per component count.
-    const cv = run.metrics!.plsCv as { curve: unknown[]; nearestNeighbourCurve: unknown[] };
-    expect(await main().locator('[data-testid=pls-cv-chart]').getAttribute('data-points')).toBe(String(2 * cv.curve.length));
+    // The decision, in the words of the Train view, and the cross-validation that chose it.
+    const label = PLS_DECISIONS[run.metrics!.plsDecision as PlsDecisionName].label;
+    const cv = run.metrics!.plsCv as { curve: { score: number }[]; centroidCurve: { score: number }[]; nearestNeighbourCurve: { score: number }[] };
+    const best = (c: { score: number }[]) => String(Number(Math.max(...c.map((p) => p.score)).toFixed(3)));
+    expect(await main().locator('[data-testid=pls-decision]').textContent()).toBe(
+      `${label[0]!.toUpperCase()}${label.slice(1)} (cross-validated balanced accuracy: PLS-DA ${best(cv.curve)}, class centre ${best(cv.centroidCurve)}, nearest spectrum ${best(cv.nearestNeighbourCurve)})`,
+    );
+    // The curves that chose the components: PLS-DA, class centres and nearest spectrum, one point per component count each.
+    expect(cv.centroidCurve).toHaveLength(cv.curve.length);
     expect(cv.nearestNeighbourCurve).toHaveLength(cv.curve.length);
+    expect(await main().locator('[data-testid=pls-cv-chart]').getAttribute('data-points')).toBe(String(3 * cv.curve.length));
     await main().locator('[data-testid=pls-cv-chart] canvas').waitFor();
     await screenshot(page, '70-run-page-pls-classification');
   });

@@ -123,7 +123,7 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await main().getByText(/No layers: PLS projects the 235 points/).waitFor();
     // PLS settings replace epochs and learning rate: components and the class decision.
     expect(await main().locator('input[name=epochs]').count()).toBe(0);
-    expect(await main().locator('select[name=plsDecision] option').allTextContents()).toEqual(['Automatic (by cross-validation)', 'PLS-DA: the largest predicted class value', 'Nearest training spectrum in the score space']);
+    expect(await main().locator('select[name=plsDecision] option').allTextContents()).toEqual(['Automatic (by cross-validation)', 'PLS-DA: the largest predicted class value', 'Nearest class centre of the predicted values', 'Nearest training spectrum in the score space']);
     expect(await main().locator('input[name=components]').getAttribute('placeholder')).toBe('by cross-validation');
     if (!(await main().locator('select[name=plsDecision]').isVisible())) await main().locator('details.advanced summary').click();
     expect(await main().locator('[data-testid=train-warning]').allTextContents()).toEqual(['Classes are imbalanced (largest 1.8× the smallest): the components are chosen on balanced accuracy, the headline metric.']);

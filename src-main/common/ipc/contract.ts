@@ -327,7 +327,7 @@ export const contract = {
         /** PLS: number of components (default: chosen by cross-validation on the training split). */
         components: z.number().int().min(1).max(500).optional(),
         /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
-        plsDecision: z.enum(['auto', 'pls-da', 'nearest-neighbour']).optional(),
+        plsDecision: z.enum(['auto', 'pls-da', 'centroid', 'nearest-neighbour']).optional(),
       })
       .strict(),
     output: out<{ runId: number }>(),

@@ -72,10 +72,25 @@ export interface PlsModel {
   iterations: number[];
   /**
    * PLS-DA only: how a spectrum's class is decided. Absent: the PLS-DA rule, the largest value of
-   * the predicted one-hot row. Present: the class of the nearest training spectrum in the space of
-   * the model's X scores (see {@link PlsNearestNeighbour}).
+   * the predicted one-hot row. Otherwise the nearest class centre of the predicted rows
+   * ({@link PlsCentroid}) or the class of the nearest training spectrum in the space of the
+   * model's X scores ({@link PlsNearestNeighbour}).
    */
-  decision?: PlsNearestNeighbour;
+  decision?: PlsNearestNeighbour | PlsCentroid;
+}
+
+/**
+ * The class-centre decision of a PLS-DA model: a spectrum takes the class whose centre — the mean
+ * predicted row of that class's training spectra — lies closest (Euclidean) to its own predicted
+ * row. Unlike the largest value, it does not favour large classes: with 8 "strawberry" spectra
+ * among 402 (UCR Strawberry thinned), the largest value never predicts the small class, the
+ * nearest centre finds 70–94 % of them. The predicted row then holds the inverse-distance shares
+ * of the centres, as {@link PlsNearestNeighbour} does.
+ */
+export interface PlsCentroid {
+  rule: 'centroid';
+  /** Class centres of the predicted rows, classes × targets row-major. */
+  centroids: number[];
 }
 
 /**
@@ -96,9 +111,12 @@ export interface PlsNearestNeighbour {
 
 /** Options of {@link fitPlsDa}. */
 export interface PlsDaOptions extends PlsOptions {
-  /** 'pls-da': argmax of the predicted one-hot row; 'nearest-neighbour': see {@link PlsNearestNeighbour}. @default 'pls-da' */
-  decision?: 'pls-da' | 'nearest-neighbour';
+  /** 'pls-da': argmax of the predicted one-hot row; 'centroid': see {@link PlsCentroid}; 'nearest-neighbour': see {@link PlsNearestNeighbour}. @default 'pls-da' */
+  decision?: PlsDecision;
 }
+
+/** The class decisions of PLS-DA. */
+export type PlsDecision = 'pls-da' | 'centroid' | 'nearest-neighbour';
 
 /** Internal result of a fit, before it is turned into a {@link PlsModel}. */
 interface PlsCore {
@@ -696,10 +714,18 @@ function fitChecked(
  * @throws UserError when X has the wrong number of values or a non-finite value
  */
 export function predictPls(model: PlsModel, X: ArrayLike<number>, rows: number): Float64Array {
-  const { cols, targets } = model;
+  const { cols } = model;
   checkInteger('the number of samples', rows, 0);
   checkShape('X', X, rows, cols);
-  if (model.task === 'classification' && model.decision) return nearestNeighbourShares(model, model.decision, X, rows);
+  if (model.task === 'classification' && model.decision?.rule === 'nearest-neighbour') return nearestNeighbourShares(model, model.decision, X, rows);
+  const out = linearPredict(model, X, rows);
+  if (model.task === 'classification' && model.decision?.rule === 'centroid') return centroidShares(out, model.decision.centroids, rows, model.targets);
+  return out;
+}
+
+/** ŷ = (x − xMeans)·B + yMeans, rows × targets; X already checked. */
+function linearPredict(model: PlsModel, X: ArrayLike<number>, rows: number): Float64Array {
+  const { cols, targets } = model;
   const B = model.coefficients;
   const mu = model.xMeans;
   const out = new Float64Array(rows * targets);
@@ -719,6 +745,36 @@ export function predictPls(model: PlsModel, X: ArrayLike<number>, rows: number):
     }
   }
   return out;
+}
+
+/** Inverse-distance shares of the class centres for predicted rows (see {@link PlsCentroid}). */
+function centroidShares(predicted: Float64Array, centroids: ArrayLike<number>, rows: number, targets: number): Float64Array {
+  const classes = centroids.length / targets;
+  const out = new Float64Array(rows * classes);
+  const d2 = new Float64Array(classes);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < classes; c++) {
+      let s = 0;
+      for (let t = 0; t < targets; t++) s += (predicted[i * targets + t] - centroids[c * targets + t]) ** 2;
+      d2[c] = s;
+    }
+    inverseDistanceShares(d2, out, i * classes);
+  }
+  return out;
+}
+
+/** Class centres (classes × targets) of predicted rows: the mean row of each class; a class without rows sits at Number.MAX_VALUE (never nearest; survives JSON, unlike ∞). */
+function classCentroids(predicted: ArrayLike<number>, labels: ArrayLike<number>, index: ArrayLike<number> | null, count: number, classes: number, targets: number): Float64Array {
+  const sums = new Float64Array(classes * targets);
+  const counts = new Float64Array(classes);
+  for (let k = 0; k < count; k++) {
+    const i = index ? index[k] : k;
+    const c = labels[i];
+    counts[c]++;
+    for (let t = 0; t < targets; t++) sums[c * targets + t] += predicted[k * targets + t];
+  }
+  for (let c = 0; c < classes; c++) for (let t = 0; t < targets; t++) sums[c * targets + t] = counts[c] ? sums[c * targets + t] / counts[c] : Number.MAX_VALUE;
+  return sums;
 }
 
 /** Inverse-distance shares of the nearest training spectrum of each class (see {@link PlsNearestNeighbour}). */
@@ -816,6 +872,10 @@ export function fitPlsDa(
   checkLabels(labels, rows, classes);
   const core = fitChecked(X, oneHot(labels, rows, classes), rows, cols, classes, components, opts);
   const model = toModel(core, 'classification', opts.scale ?? true);
+  if (opts.decision === 'centroid') {
+    const fitted = linearPredict(model, X, rows);
+    model.decision = { rule: 'centroid', centroids: Array.from(classCentroids(fitted, labels, null, rows, classes, classes)) };
+  }
   if (opts.decision === 'nearest-neighbour') {
     const a = core.components;
     const scores: number[] = new Array<number>(rows * a);
@@ -902,13 +962,14 @@ export interface PlsCvOptions {
    */
   rule?: 'one-standard-error' | 'best';
   /**
-   * Classification: 'auto' also scores the nearest-neighbour decision ({@link PlsNearestNeighbour})
-   * on the same folds and chooses it when its best balanced accuracy beats the PLS-DA rule's
-   * (skipped when the distances would take more than {@link NEAREST_NEIGHBOUR_WORK} steps);
-   * 'pls-da' or 'nearest-neighbour' fix the decision and choose the components for it.
+   * Classification: 'auto' also scores the class-centre ({@link PlsCentroid}) and nearest-neighbour
+   * ({@link PlsNearestNeighbour}) decisions on the same folds and moves away from the PLS-DA rule
+   * only to one whose best balanced accuracy is strictly higher (the nearest-neighbour decision is
+   * skipped when its distances would take more than {@link NEAREST_NEIGHBOUR_WORK} steps); a
+   * named decision is used as it is, with the components chosen for it.
    * @default 'auto'
    */
-  decision?: 'auto' | 'pls-da' | 'nearest-neighbour';
+  decision?: 'auto' | PlsDecision;
   /** Distance steps beyond which 'auto' leaves the nearest-neighbour decision out. @default {@link NEAREST_NEIGHBOUR_WORK} */
   nearestNeighbourWork?: number;
   /** Called after each fold with (folds done, folds). */
@@ -936,10 +997,12 @@ export interface PlsCvPoint {
 export interface PlsCvResult {
   components: number;
   rule: 'one-standard-error' | 'best';
-  /** The decision chosen: the PLS-DA rule (always for regression) or the nearest training spectrum in score space. */
-  decision: 'pls-da' | 'nearest-neighbour';
+  /** The decision chosen: the PLS-DA rule (always for regression), the nearest class centre, or the nearest training spectrum in score space. */
+  decision: PlsDecision;
   /** The PLS-DA (or regression) curve. */
   curve: PlsCvPoint[];
+  /** Classification: the class-centre decision's curve on the same folds, when it was scored. */
+  centroidCurve?: PlsCvPoint[];
   /** Classification: the nearest-neighbour decision's curve on the same folds, when it was scored. */
   nearestNeighbourCurve?: PlsCvPoint[];
   /** Classification, 'auto': why the nearest-neighbour decision was not scored (too much work). */
@@ -1037,6 +1100,11 @@ export function choosePlsComponents(
   const foldScores = Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats));
   const repeatScores = new Float64Array(maxComponents);
   const decision = opts.decision ?? 'auto';
+  const centroid = classification && (decision === 'auto' || decision === 'centroid');
+  const cePredicted = centroid ? Array.from({ length: maxComponents }, () => new Float64Array(rows)) : [];
+  const ceFoldScores = centroid ? Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats)) : [];
+  const ceRepeatScores = new Float64Array(maxComponents);
+  const values = new Float64Array(targets);
   const nn = classification && (decision === 'nearest-neighbour' || (decision === 'auto' && repeats * rows * smallestTrain * maxComponents <= (opts.nearestNeighbourWork ?? NEAREST_NEIGHBOUR_WORK)));
   const nnPredicted = nn ? Array.from({ length: maxComponents }, () => new Float64Array(rows)) : [];
   const nnFoldScores = nn ? Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats)) : [];
@@ -1069,10 +1137,20 @@ export function choosePlsComponents(
       }
     }
     const z = new Float64Array(K);
+    // Class centres of the training rows' fitted values, grown one component at a time: fitted = T·Qᵀ (scaled back).
+    const fitted = centroid ? new Float64Array(train.length * targets) : null;
     for (let m = 1; m <= maxComponents; m++) {
       const a = Math.min(m, core.components);
       const Rinv = leadingInverse(core, a);
       const out = predicted[m - 1];
+      let centres: Float64Array | null = null;
+      if (fitted) {
+        if (m <= core.components) {
+          const l = m - 1;
+          for (let i = 0; i < train.length; i++) for (let c = 0; c < targets; c++) fitted[i * targets + c] += core.T[i * K + l] * core.Q[c * K + l] * core.yScales[c];
+        }
+        centres = classCentroids(fitted, y, train, train.length, classes, targets);
+      }
       for (let r = 0; r < n; r++) {
         // Scores on the rotations R = W·(PᵀW)⁻¹ of the first a components: z = S·(PᵀW)⁻¹.
         for (let l = 0; l < a; l++) {
@@ -1087,6 +1165,7 @@ export function choosePlsComponents(
           let s = 0;
           for (let l = 0; l < a; l++) s += z[l] * core.Q[c * K + l];
           value = s * core.yScales[c] + core.yMeans[c];
+          values[c] = s * core.yScales[c];
           if (classification) squaredError[m - 1] += (value - (c === y[test[r]] ? 1 : 0)) ** 2;
           if (value > bestValue) {
             bestValue = value;
@@ -1094,7 +1173,22 @@ export function choosePlsComponents(
           }
         }
         out[test[r]] = classification ? bestClass : value;
+        if (centres) {
+          // Both sides without yMeans: the centres are of centred fitted values.
+          let near = 0;
+          let nearest = Infinity;
+          for (let k = 0; k < classes; k++) {
+            let d = 0;
+            for (let c = 0; c < targets; c++) d += (values[c] - centres[k * targets + c]) ** 2;
+            if (d < nearest) {
+              nearest = d;
+              near = k;
+            }
+          }
+          cePredicted[m - 1][test[r]] = near;
+        }
       }
+      if (centres) ceFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, cePredicted[m - 1], test, classes);
       foldScores[m - 1][repeat * folds + f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test);
     }
     if (nn) nearestNeighbourFold(core, S, y, train, test, maxComponents, (m, out) => {
@@ -1105,6 +1199,7 @@ export function choosePlsComponents(
   }
   predicted.forEach((out, m) => (repeatScores[m] += classification ? balancedAccuracy(y, out, all, classes) : rmse(y, out, all)));
   nnPredicted.forEach((out, m) => (nnRepeatScores[m] += balancedAccuracy(y, out, all, classes)));
+  cePredicted.forEach((out, m) => (ceRepeatScores[m] += balancedAccuracy(y, out, all, classes)));
   }
 
   const spread = (scores: Float64Array) => {
@@ -1137,19 +1232,36 @@ export function choosePlsComponents(
     const threshold = classification ? score - standardError : score + standardError;
     chosen = curve.findIndex((pt) => (classification ? pt.score >= threshold : pt.score <= threshold));
   }
-  if (!nn) {
-    const skipped = classification && decision === 'auto' ? `${rows} training spectra make the nearest-neighbour decision too slow to cross-validate; choose it explicitly to use it.` : null;
-    return { components: chosen + 1, rule, decision: 'pls-da', curve, ...(skipped ? { nearestNeighbourSkipped: skipped } : {}) };
+  if (!classification) return { components: chosen + 1, rule, decision: 'pls-da', curve };
+  const curveOf = (foldScores: Float64Array[], repeatScores: Float64Array): PlsCvPoint[] =>
+    foldScores.map((scores, m) => ({ components: m + 1, score: repeatScores[m] / repeats, standardError: spread(scores) }));
+  const centroidCurve = centroid ? curveOf(ceFoldScores, ceRepeatScores) : null;
+  const nearestNeighbourCurve = nn ? curveOf(nnFoldScores, nnRepeatScores) : null;
+  // The best balanced accuracy, the fewest components on ties; with the one-standard-error rule, the fewest within one SE of it.
+  const top = (c: PlsCvPoint[]) => c.reduce((b, p, m) => (p.score > c[b].score ? m : b), 0);
+  const pick = (c: PlsCvPoint[]) => (rule === 'one-standard-error' ? c.findIndex((p) => p.score >= c[top(c)].score - c[top(c)].standardError) : top(c));
+  // 'auto' leaves the PLS-DA rule only for a decision that is strictly better (separable sets, all
+  // 1.0, keep PLS-DA); between the other two, the class centres win ties (simpler, no stored spectra).
+  let choice: PlsDecision = decision === 'auto' ? 'pls-da' : decision;
+  if (decision === 'auto') {
+    let bar = curve[best].score;
+    if (centroidCurve && centroidCurve[top(centroidCurve)].score > bar) {
+      choice = 'centroid';
+      bar = centroidCurve[top(centroidCurve)].score;
+    }
+    if (nearestNeighbourCurve && nearestNeighbourCurve[top(nearestNeighbourCurve)].score > bar) choice = 'nearest-neighbour';
   }
-  // Nearest neighbour: the best balanced accuracy, the fewest components on ties. It replaces the
-  // PLS-DA rule only when strictly better, so separable sets (all 1.0) keep plain PLS-DA.
-  const nnCurve: PlsCvPoint[] = nnPredicted.map((_, m) => ({ components: m + 1, score: nnRepeatScores[m] / repeats, standardError: spread(nnFoldScores[m]) }));
-  let nnBest = 0;
-  for (let m = 1; m < nnCurve.length; m++) if (nnCurve[m].score > nnCurve[nnBest].score) nnBest = m;
-  if (decision === 'auto' && !(nnCurve[nnBest].score > curve[best].score)) return { components: chosen + 1, rule, decision: 'pls-da', curve, nearestNeighbourCurve: nnCurve };
-  let nnChosen = nnBest;
-  if (rule === 'one-standard-error') nnChosen = nnCurve.findIndex((pt) => pt.score >= nnCurve[nnBest].score - nnCurve[nnBest].standardError);
-  return { components: nnChosen + 1, rule, decision: 'nearest-neighbour', curve, nearestNeighbourCurve: nnCurve };
+  const components = choice === 'pls-da' ? chosen + 1 : pick(choice === 'centroid' ? centroidCurve! : nearestNeighbourCurve!) + 1;
+  const skipped = decision === 'auto' && !nn ? `${rows} training spectra make the nearest-neighbour decision too slow to cross-validate; choose it explicitly to use it.` : null;
+  return {
+    components,
+    rule,
+    decision: choice,
+    curve,
+    ...(centroidCurve ? { centroidCurve } : {}),
+    ...(nearestNeighbourCurve ? { nearestNeighbourCurve } : {}),
+    ...(skipped ? { nearestNeighbourSkipped: skipped } : {}),
+  };
 }
 
 /**
