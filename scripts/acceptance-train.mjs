@@ -55,7 +55,7 @@ try {
       const m = o.metrics?.test ?? {};
       if ('accuracy' in m) (accuracy[dataset] ??= {})[name] = m.accuracy;
       const score = 'accuracy' in m ? `accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}` : `RMSEP ${m.rmse?.toFixed(3)}, R² ${m.r2?.toFixed(3)}`;
-      const pls = o.components ? ` (${o.components} components${o.decision ? `, ${o.decision === 'pls-da' ? 'PLS-DA' : 'nearest spectrum in score space'}` : ''})` : '';
+      const pls = o.components ? ` (${o.components} components${o.decision ? `, ${{ 'pls-da': 'PLS-DA', centroid: 'nearest class centre', 'nearest-neighbour': 'nearest spectrum in score space' }[o.decision]}` : ''})` : '';
       console.log(`${dataset.padEnd(10)} ${name.padEnd(9)} ${o.status.padEnd(6)} ${score}${pls} · ${o.epochs} epochs · ${(o.durationMs / 1000).toFixed(0)} s · published: ${published[dataset]}`);
     }
   }
