@@ -89,6 +89,12 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(run.predictions.length);
     expect(await main().locator('[data-testid=per-class] tbody tr').count()).toBe(run.classes.length);
     expect(await main().locator('[data-testid=run-facts]').textContent()).toMatch(/hold-out 20 % \(stratified\)/);
+    // The PLS run on the same 12 test spectra (run 2: same hold-out and seed) is the baseline.
+    const pls = await detail(2);
+    const fmt = (v: number) => String(Number(v.toPrecision(3)));
+    const verdict = run.test!.balancedAccuracy! > pls.test!.balancedAccuracy! ? 'does better' : run.test!.balancedAccuracy === pls.test!.balancedAccuracy ? 'ties it' : 'does worse';
+    await main().locator('[data-testid=pls-baseline] button').waitFor();
+    expect(await main().locator('[data-testid=pls-baseline]').textContent()).toBe(`PLS baseline on the same 12 test spectra: run #2, balanced accuracy ${fmt(pls.test!.balancedAccuracy!)} — this network ${verdict} (${fmt(run.test!.balancedAccuracy!)}). Open run #2`);
     await main().locator('[data-testid=run-loss-chart] canvas').waitFor();
     const wrong = run.predictions.filter((p) => p.truth !== p.predicted).length;
     await main().getByText(`Misclassified test spectra (${wrong} of ${run.predictions.length})`).waitFor();
