@@ -136,6 +136,7 @@ describe('run views in a worker thread', () => {
     expect(cam.kind).toBe('cam');
     // The maps take seconds; the timer here never waits more than a fraction of that.
     expect(took).toBeGreaterThan(300);
-    expect(longest).toBeLessThan(Math.max(150, took / 4));
+    console.log(`views worker: maps took ${took.toFixed(0)} ms; longest timer gap on this thread ${longest.toFixed(0)} ms`);
+    expect(longest).toBeLessThan(250);
   }, 120_000);
 });
