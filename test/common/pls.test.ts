@@ -410,45 +410,33 @@ describe('choosePlsComponents', () => {
     expect(once).toEqual(single[0]);
   });
 
-  it('scores the nearest-neighbour decision on the same folds: its curve equals separate 1-NN fits, and it is chosen only when strictly better', () => {
+  it('scores the class-centre and nearest-neighbour decisions on the same folds: their curves equal separate fits, and one is chosen only when strictly better', () => {
     const opts = { kind: 'classification' as const, classes: 3, seed: 3, maxComponents: 6, rule: 'best' as const };
     const auto = choosePlsComponents(meat.X, meat.labels!, meat.rows, meat.cols, opts);
     const nnCurve = auto.nearestNeighbourCurve!;
     expect(nnCurve).toHaveLength(6);
-    // Out-of-fold 1-NN by hand: one fold assignment, separate fits per component count.
+    // Out-of-fold balanced accuracy by hand: one fold assignment, a separate fit per fold and component count.
     const folds = shuffledKFold(meat.rows, 5, 3);
-    for (const k of [1, 3, 6]) {
+    const rowsOf = (ids: number[]) => ids.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols));
+    const byHand = (decision: 'centroid' | 'nearest-neighbour', k: number) => {
       const predicted = new Array<number>(meat.rows);
       for (let f = 0; f < 5; f++) {
         const train = [...Array(meat.rows).keys()].filter((i) => folds[i] !== f);
         const test = [...Array(meat.rows).keys()].filter((i) => folds[i] === f);
-        const X = train.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols));
-        const model = fitPlsDa(X, train.map((i) => meat.labels![i]!), train.length, meat.cols, 3, k, { decision: 'nearest-neighbour' });
-        const out = predictPlsDa(model, test.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols)), test.length).classes;
+        const model = fitPlsDa(rowsOf(train), train.map((i) => meat.labels![i]!), train.length, meat.cols, 3, k, { decision });
+        const out = predictPlsDa(model, rowsOf(test), test.length).classes;
         test.forEach((i, r) => (predicted[i] = out[r]!));
       }
       const recall = [0, 1, 2].map((c) => {
         const of = [...Array(meat.rows).keys()].filter((i) => meat.labels![i] === c);
         return of.filter((i) => predicted[i] === c).length / of.length;
       });
-      expect(nnCurve[k - 1]!.score).toBeCloseTo(recall.reduce((a, b) => a + b, 0) / 3, 12);
-    }
-    // The class-centre curve, the same way.
+      return recall.reduce((a, b) => a + b, 0) / 3;
+    };
     const ceCurve = auto.centroidCurve!;
     for (const k of [1, 3, 6]) {
-      const predicted = new Array<number>(meat.rows);
-      for (let f = 0; f < 5; f++) {
-        const train = [...Array(meat.rows).keys()].filter((i) => folds[i] !== f);
-        const test = [...Array(meat.rows).keys()].filter((i) => folds[i] === f);
-        const model = fitPlsDa(train.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols)), train.map((i) => meat.labels![i]!), train.length, meat.cols, 3, k, { decision: 'centroid' });
-        const out = predictPlsDa(model, test.flatMap((i) => meat.X.slice(i * meat.cols, (i + 1) * meat.cols)), test.length).classes;
-        test.forEach((i, r) => (predicted[i] = out[r]!));
-      }
-      const recall = [0, 1, 2].map((c) => {
-        const of = [...Array(meat.rows).keys()].filter((i) => meat.labels![i] === c);
-        return of.filter((i) => predicted[i] === c).length / of.length;
-      });
-      expect(ceCurve[k - 1]!.score).toBeCloseTo(recall.reduce((a, b) => a + b, 0) / 3, 12);
+      expect(nnCurve[k - 1]!.score).toBeCloseTo(byHand('nearest-neighbour', k), 12);
+      expect(ceCurve[k - 1]!.score).toBeCloseTo(byHand('centroid', k), 12);
     }
     const bestPlsDa = Math.max(...auto.curve.map((p) => p.score));
     const bestCe = Math.max(...ceCurve.map((p) => p.score));
