@@ -20,6 +20,7 @@ import { startTraining } from '../services/train';
 import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
 import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
+import { PLS_DECISION_CHOICES, type PlsDecisionChoice } from '../common/ml/pls-decision';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -427,13 +428,13 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const learningRate = lrText === undefined ? undefined : Number(lrText);
   if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) throw new UserError('BAD_INPUT', `--learning-rate must be a positive number (got "${lrText}").`, { field: 'learning-rate' });
   const plsDecision = values['pls-decision'];
-  if (plsDecision !== undefined && !['auto', 'pls-da', 'centroid', 'nearest-neighbour'].includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da, centroid or nearest-neighbour.`, { field: 'pls-decision' });
+  if (plsDecision !== undefined && !(PLS_DECISION_CHOICES as readonly string[]).includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da, centroid or nearest-neighbour.`, { field: 'pls-decision' });
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
     const handle = startTraining(
       db,
-      { dataset, target, model: model as ModelName, layers, pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as 'auto' | 'pls-da' | 'centroid' | 'nearest-neighbour' } : {}) },
+      { dataset, target, model: model as ModelName, layers, pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) },
       {
         spawn: forkTrainer(builtFile('ml/trainer.cjs')),
         onEvent: (e) => {

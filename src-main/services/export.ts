@@ -18,7 +18,7 @@ import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfus
 import { summarizeModel, type LayerSpec, type LayerSummary } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { PlsModel } from '../common/ml/pls';
-import { predictPls } from '../common/ml/pls';
+import { predictPls, type PlsDecision } from '../common/ml/pls';
 import { plsVip } from '../common/ml/pls-diagnostics';
 import { applyPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
@@ -30,6 +30,7 @@ import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
 import { renderCrossValidationReport, renderReport, type ReportData } from './report';
 import { writeModelPackage } from './model-package';
+import { PLS_DECISIONS } from '../common/ml/pls-decision';
 
 /** The parts of a run's stored configuration export reads. */
 interface RunConfig {
@@ -527,7 +528,7 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
     },
     recipe: { name: cfg.recipe ?? null, steps: ((run.pipeline as ResolvedPipeline | null)?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: (run.pipeline as ResolvedPipeline | null)?.hash ?? null, inputScaling: cfg.inputScaling },
     validation: { scheme: cfg.validation ?? null, seed: run.seed, train: split.train.length, monitor: split.monitor?.length ?? 0, test: split.test.length, earlyStopping: typeof cfg.earlyStopping === 'string' ? cfg.earlyStopping : null, classWeights: cfg.classWeights ?? null },
-    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null, plsDecision: stored.plsDecision === 'nearest-neighbour' || stored.plsDecision === 'centroid' || stored.plsDecision === 'pls-da' ? stored.plsDecision : null, plsCv: stored.plsCv && typeof stored.plsCv === 'object' && Array.isArray((stored.plsCv as { curve?: unknown }).curve) ? (stored.plsCv as ReportData['model']['plsCv']) : null },
+    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null, plsDecision: typeof stored.plsDecision === 'string' && Object.hasOwn(PLS_DECISIONS, stored.plsDecision) ? (stored.plsDecision as PlsDecision) : null, plsCv: stored.plsCv && typeof stored.plsCv === 'object' && Array.isArray((stored.plsCv as { curve?: unknown }).curve) ? (stored.plsCv as ReportData['model']['plsCv']) : null },
     training: {
       engine: run.backend,
       epochsPlanned: typeof cfg.epochs === 'number' ? cfg.epochs : null,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseFile } from '../io';
 import { readInput } from './import';
 import type { ImportOptions } from '../common/domain/spectra';
-import { modelInputs, netOf, onModelAxis, predictSpectra, type Prediction, type Predictor, type SpectrumInput } from './predict';
+import { netOf, predictInputs, spectraInputs, type Prediction, type Predictor, type SpectrumInput } from './predict';
 import { classActivationMaps, camPlan } from '../ml/cam';
 import { csvField } from './export';
 
@@ -41,7 +41,6 @@ export interface ExplainedPredictions {
   maps: Float32Array | null;
 }
 
-/** Predictions together with what the model saw and, for CNNs, where it looked (one map per spectrum). */
 /** Spectra predicted per step of {@link predictExplained}'s progress. */
 const PROGRESS_CHUNK = 256;
 
@@ -61,16 +60,15 @@ export function predictExplained(p: Predictor, spectra: SpectrumInput[], onProgr
     }
   }
   const total = plan ? 2 * n : n;
+  // The recipe runs once for all spectra; the network and the out-of-model check go chunk by chunk.
+  const x = spectraInputs(p, spectra);
+  const points = p.modelAxis.length;
   const rows: Prediction[] = [];
   for (let from = 0; from < n; from += PROGRESS_CHUNK) {
-    rows.push(...predictSpectra(p, spectra.slice(from, from + PROGRESS_CHUNK)));
-    onProgress?.(Math.min(n, from + PROGRESS_CHUNK), total, 'predicting');
+    const to = Math.min(n, from + PROGRESS_CHUNK);
+    rows.push(...predictInputs(p, spectra.slice(from, to), x.subarray(from * points, to * points)));
+    onProgress?.(to, total, 'predicting');
   }
-  const L = p.rawAxis.length;
-  const raw = new Float64Array(n * L);
-  spectra.forEach((s, i) => raw.set(onModelAxis(p, s), i * L));
-  const x = modelInputs(p, raw, n, spectra.map((s) => s.key));
-  const points = p.modelAxis.length;
   const { mean, std } = p.inputScaling;
   const processed = Float32Array.from(x, (v) => v * std + mean);
   let maps: Float32Array | null = null;

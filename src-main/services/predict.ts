@@ -247,15 +247,23 @@ export function fitOutlierModel(p: Predictor, x: Float32Array, n: number): Outli
   return { kind: 'pca', model: fitFeatureOutlier(net.features(x, n), n, net.featureSize) };
 }
 
-/** Predicts each spectrum (classes with probabilities, or values in the target's units) with its out-of-model check. */
-export function predictSpectra(p: Predictor, spectra: SpectrumInput[]): Prediction[] {
+/** The model inputs [n, points] of spectra: each resampled onto the model's axis, then the run's recipe and scaling. */
+export function spectraInputs(p: Predictor, spectra: SpectrumInput[]): Float32Array {
   const n = spectra.length;
-  if (!n) return [];
   const L = p.rawAxis.length;
   const rows = new Float64Array(n * L);
   spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
-  const keys = spectra.map((s) => s.key);
-  const x = modelInputs(p, rows, n, keys);
+  return modelInputs(p, rows, n, spectra.map((s) => s.key));
+}
+
+/** Predicts each spectrum (classes with probabilities, or values in the target's units) with its out-of-model check. */
+export function predictSpectra(p: Predictor, spectra: SpectrumInput[]): Prediction[] {
+  return spectra.length ? predictInputs(p, spectra, spectraInputs(p, spectra)) : [];
+}
+
+/** {@link predictSpectra} on model inputs already made by {@link spectraInputs} ([n, points] for the n spectra). */
+export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32Array): Prediction[] {
+  const n = spectra.length;
   const out = rawOutputs(p, x, n);
   const stats = outlierStats(p, x, n);
   const K = p.task === 'classification' ? p.classes.length : 1;
@@ -315,11 +323,6 @@ export function runSpectra(db: Db, run: RunRow, ids: number[]): { axis: Float64A
   return { axis, unit, rows, keys: present.map((id) => byId.get(id)!.key), sampleIds: present };
 }
 
-/**
- * A predictor for a finished run: the model, recipe and scaling stored with it, the raw axis of
- * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
- * learned from: train for networks, train and monitor for PLS).
- */
 /** The run, when it can predict (it finished); otherwise a UserError that says why. */
 export function predictableRun(db: Db, runId: number): RunRow {
   const run = getRun(db, runId);
@@ -327,6 +330,11 @@ export function predictableRun(db: Db, runId: number): RunRow {
   return run;
 }
 
+/**
+ * A predictor for a finished run: the model, recipe and scaling stored with it, the raw axis of
+ * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
+ * learned from: train for networks, train and monitor for PLS).
+ */
 export function loadPredictor(db: Db, runId: number): Predictor {
   const run = predictableRun(db, runId);
   const c = run.config as {

@@ -8,7 +8,8 @@ import type { LayerSummary } from '../common/ml/model';
 import { fmtShape } from '../common/ml/model';
 import type { ExportedMetrics, RunCam } from './export';
 import { classColour, esc, fmtNumber, lineChartSvg, paritySvg } from './report-svg';
-import { PLS_DECISIONS, plsDecisionEvidence, type PlsDecisionName } from '../common/ml/pls-decision';
+import { PLS_DECISIONS, plsDecisionEvidence } from '../common/ml/pls-decision';
+import type { PlsDecision } from '../common/ml/pls';
 
 export interface ReportData {
   title: string;
@@ -25,7 +26,7 @@ export interface ReportData {
   };
   recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number } };
   validation: { scheme: unknown; seed: number | null; train: number; monitor: number; test: number; earlyStopping: string | null; classWeights: unknown };
-  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsDecision?: PlsDecisionName | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
+  model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsDecision?: PlsDecision | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
   training: {
     engine: string | null;
     epochsPlanned: number | null;

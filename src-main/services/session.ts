@@ -78,12 +78,14 @@ export class Session {
     return this.views.run(file, req);
   }
 
-  /** A prediction as a cancellable job with `predict:progress` events. */
+  /** A view as a cancellable job (`jobs:cancel`) whose progress goes to `progress` with the job's id. */
+  private viewJob<R extends ViewRequest>(jobId: string, req: R, progress: (jobId: string, done: number, total: number, what: string) => void): Promise<ViewResults[R['op']]> {
+    return this.runJob(jobId, async (_db, signal) => this.views.run(this.requireProjectFile(), req, { signal, onProgress: (done, total, what) => progress(jobId, done, total, what) }));
+  }
+
+  /** A prediction as a job with `predict:progress` events. */
   private predictJob<R extends Extract<ViewRequest, { op: 'predictFiles' | 'predictDataset' }>>(runId: number, jobId: string | undefined, req: R): Promise<ViewResults[R['op']]> {
-    const id = jobId ?? `predict-${runId}-${Date.now()}`;
-    return this.runJob(id, async (_db, signal) =>
-      this.views.run(this.requireProjectFile(), req, { signal, onProgress: (done, total, stage) => this.host.emit('predict:progress', { jobId: id, runId, done, total, stage }) }),
-    );
+    return this.viewJob(jobId ?? `predict-${runId}-${Date.now()}`, req, (id, done, total, stage) => this.host.emit('predict:progress', { jobId: id, runId, done, total, stage }));
   }
 
   private requireProjectFile(): string {
@@ -318,10 +320,7 @@ export class Session {
       if (!this.host.dialogs.exportFolder) throw new UserError('INTERNAL', 'This window cannot choose a folder; use `spectra-desk export` instead.');
       const dir = await this.host.dialogs.exportFolder(`Run ${run.id} ${run.model} ${run.datasetName}`.replace(/[\\/:*?"<>|]+/g, ' ').trim());
       if (!dir) return null;
-      const id = jobId ?? `export-${runId}-${Date.now()}`;
-      return this.runJob(id, async (_db, signal) =>
-        this.views.run(this.requireProjectFile(), { op: 'export', runId, dir }, { signal, onProgress: (done, total, what) => this.host.emit('runs:exportProgress', { jobId: id, runId, done, total, what }) }),
-      );
+      return this.viewJob(jobId ?? `export-${runId}-${Date.now()}`, { op: 'export', runId, dir }, (id, done, total, what) => this.host.emit('runs:exportProgress', { jobId: id, runId, done, total, what }));
     },
     'runs:delete': async ({ runId }) => {
       if (this.runs.has(runId)) throw new UserError('BAD_INPUT', `Run ${runId} is still training: cancel it first.`);

@@ -19,6 +19,8 @@ import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { datasetBlock } from './preprocess';
 import { startTrainer, type SpawnTrainer } from './trainer-client';
 import { APP_VERSION } from './version';
+import type { PlsDecision, PlsModel } from '../common/ml/pls';
+import type { PlsDecisionChoice } from '../common/ml/pls-decision';
 
 export interface TrainRequest {
   dataset: string;
@@ -49,7 +51,7 @@ export interface TrainRequest {
    * lets the cross-validation choose (PLS-DA on ties, and whenever the components are given).
    * @default 'auto'
    */
-  plsDecision?: 'auto' | 'pls-da' | 'centroid' | 'nearest-neighbour';
+  plsDecision?: PlsDecisionChoice;
 }
 
 /**
@@ -94,7 +96,7 @@ export interface TrainOutcome {
   /** PLS: the number of components used. */
   components?: number;
   /** PLS-DA: how classes are decided (the largest PLS-DA value, the nearest class centre, or the nearest training spectrum in score space). */
-  decision?: 'pls-da' | 'centroid' | 'nearest-neighbour';
+  decision?: PlsDecision;
   /** Cross-validation: each fold's run and test metrics, their mean and standard deviation, and leak warnings. */
   folds?: import('./cross-validate').FoldSummary[];
   spread?: { mean: Record<string, number>; std: Record<string, number> };
@@ -296,6 +298,6 @@ export function startTraining(db: Db, req: TrainRequest, deps: { spawn: SpawnTra
 }
 
 /** The class decision of a fitted PLS-DA model. */
-function plsDecisionOf(model: unknown): 'pls-da' | 'centroid' | 'nearest-neighbour' {
-  return (model as { decision?: { rule: 'centroid' | 'nearest-neighbour' } }).decision?.rule ?? 'pls-da';
+function plsDecisionOf(model: unknown): PlsDecision {
+  return (model as PlsModel).decision?.rule ?? 'pls-da';
 }

@@ -90,7 +90,7 @@ export function inlineViews(db: () => Db): ViewRunner {
   };
 }
 
-/** Messages between {@link workerViews} and the worker (run-views-worker.ts). */
+/** Messages between {@link workerViews} and the worker (views-worker.ts). */
 export interface ViewCall {
   id: number;
   file: string;
@@ -117,10 +117,14 @@ function cancelled(req: ViewRequest): UserError {
 export function workerViews(script: string, nativeBinding?: string): ViewRunner {
   let worker: Worker | null = null;
   let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: ViewProgress }>();
-  const failAll = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+  const pending = new Map<number, { worker: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: ViewProgress }>();
+  // Only the calls of the worker that stopped: a cancelled worker's exit must not fail calls already sent to its successor.
+  const failAll = (w: Worker, err: Error) => {
+    for (const [id, p] of pending) {
+      if (p.worker !== w) continue;
+      pending.delete(id);
+      p.reject(err);
+    }
   };
   const start = (): Worker => {
     const w = new Worker(script, { workerData: { nativeBinding } });
@@ -138,11 +142,11 @@ export function workerViews(script: string, nativeBinding?: string): ViewRunner 
     });
     w.on('error', (err) => {
       if (worker === w) worker = null;
-      failAll(err);
+      failAll(w, err);
     });
     w.on('exit', (code) => {
       if (worker === w) worker = null;
-      failAll(new UserError('INTERNAL', `The worker that computes run views stopped (exit code ${code}); try again.`));
+      failAll(w, new UserError('INTERNAL', `The worker that computes run views stopped (exit code ${code}); try again.`));
     });
     return w;
   };
@@ -153,7 +157,7 @@ export function workerViews(script: string, nativeBinding?: string): ViewRunner 
       const w = worker;
       const id = next++;
       const result = new Promise<unknown>((resolve, reject) => {
-        pending.set(id, { resolve, reject, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+        pending.set(id, { worker: w, resolve, reject, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
         w.postMessage({ id, file, req, progress: !!hooks.onProgress } satisfies ViewCall);
       });
       if (!hooks.signal) return result as Promise<never>;

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openAppPage, screenshot, type AppPage, type Bridge } from './harness';
 import type { RunDetail, RunSummary } from '../../src-main/common/ipc/contract';
-import { PLS_DECISIONS, type PlsDecisionName } from '../../src-main/common/ml/pls-decision';
+import { PLS_DECISIONS } from '../../src-main/common/ml/pls-decision';
+import type { PlsDecision } from '../../src-main/common/ml/pls';
 
 describe('Runs section (Chromium, real Session and trainer)', () => {
   let app: AppPage;
@@ -146,7 +147,7 @@ describe('Runs section (Chromium, real Session and trainer)', () => {
     await main().locator('[data-testid=runs-list] tbody tr', { hasText: 'origin' }).filter({ hasText: 'pls' }).getByRole('button', { name: 'Open' }).click();
     await main().getByText(`Run #2 · pls on Coffee ATR-FTIR (3 origins) → origin`).waitFor();
     // The decision, in the words of the Train view, and the cross-validation that chose it.
-    const label = PLS_DECISIONS[run.metrics!.plsDecision as PlsDecisionName].label;
+    const label = PLS_DECISIONS[run.metrics!.plsDecision as PlsDecision].label;
     const cv = run.metrics!.plsCv as { curve: { score: number }[]; centroidCurve: { score: number }[]; nearestNeighbourCurve: { score: number }[] };
     const best = (c: { score: number }[]) => String(Number(Math.max(...c.map((p) => p.score)).toFixed(3)));
     expect(await main().locator('[data-testid=pls-decision]').textContent()).toBe(

@@ -5,6 +5,7 @@ import type { AxisUnit, ColumnKind, SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { LayerSummary } from '../../common/ml/model';
 import type { EngineInfo, EpochMessage } from '../../common/ml/protocol';
+import { PLS_DECISION_CHOICES } from '../../common/ml/pls-decision';
 
 export interface SavedPipeline {
   id: number;
@@ -327,7 +328,7 @@ export const contract = {
         /** PLS: number of components (default: chosen by cross-validation on the training split). */
         components: z.number().int().min(1).max(500).optional(),
         /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
-        plsDecision: z.enum(['auto', 'pls-da', 'centroid', 'nearest-neighbour']).optional(),
+        plsDecision: z.enum(PLS_DECISION_CHOICES).optional(),
       })
       .strict(),
     output: out<{ runId: number }>(),

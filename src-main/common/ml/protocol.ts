@@ -5,6 +5,8 @@
  * cross as structured clones (fork with serialization 'advanced', or Electron's utilityProcess).
  */
 import type { LayerSpec } from './model';
+import type { PlsDecision } from './pls';
+import type { PlsDecisionChoice } from './pls-decision';
 
 export type EngineId = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'js';
 export const ENGINE_IDS: readonly EngineId[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'js'];
@@ -24,7 +26,7 @@ export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 're
 
 export interface TrainJob {
   /** A PLS model instead of a network (then `layers` is empty): components, or null to choose by cross-validation. */
-  pls?: { components: number | null; folds?: number; /** PLS-DA class decision; 'auto': chosen by cross-validation (PLS-DA when the components are given). @default 'auto' */ decision?: 'auto' | 'pls-da' | 'centroid' | 'nearest-neighbour' };
+  pls?: { components: number | null; folds?: number; /** PLS-DA class decision; 'auto': chosen by cross-validation (PLS-DA when the components are given). @default 'auto' */ decision?: PlsDecisionChoice };
   layers: LayerSpec[];
   /** Per-sample input [length, channels]. */
   input: [number, number];
@@ -84,7 +86,7 @@ export type TrainerToParent =
       /** Live tfjs tensors at the end (null on our engine) and the trainer process's peak resident memory. */
       memory: { tensors: number | null; peakRssBytes: number };
       /** PLS runs: the fitted model (JSON) and the cross-validation curve, when components were chosen. */
-      pls?: { model: unknown; cv: { components: number; rule: string; decision: 'pls-da' | 'centroid' | 'nearest-neighbour'; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
+      pls?: { model: unknown; cv: { components: number; rule: string; decision: PlsDecision; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
     }
   | { type: 'failed'; message: string; log: string };
 
