@@ -62,6 +62,8 @@ export interface EpochMessage {
   validation: Record<string, number> | null;
   seconds: number;
   spectraPerSecond: number;
+  /** Regression: the validation RMSE and MAE in the target's units (the trainer reports them standardised). */
+  validationUnits?: { rmse: number; mae: number } | null;
 }
 
 export type TrainerToParent =
