@@ -2,10 +2,10 @@
 // Callbacks passed to page.evaluate run in the browser and use DOM types.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/datasets';
-import { openAppPage, screenshot, type AppPage, type Bridge } from './harness';
+import { screenshot } from './harness';
+import { useAppPage } from './setup';
 import { datasetBlock } from '../../src-main/services/preprocess';
 import { loadSpectra } from '../../src-main/db/datasets';
 import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
@@ -15,55 +15,30 @@ const COFFEE_TRAIN = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
 const COFFEE_TEST = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 
 describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
-  let app: AppPage;
-  let page: Page;
-  let bridge: Bridge;
-  let work: string;
-  let problems: string[];
-
-  beforeAll(async () => {
-    app = await openAppPage('spectra-apply-');
-    ({ page, bridge, work, problems } = app);
-  }, 120_000);
-
-  afterAll(async () => app?.close());
-
-  const main = () => page.locator('main');
-  const dialog = () => page.getByRole('dialog', { name: 'Apply recipe to a dataset' });
-  const datasets = async () => ((await bridge.session.invoke('datasets:list', {})) as { ok: true; value: DatasetSummary[] }).value;
-
-  async function importFile(file: string, dataset: string, split?: 'train' | 'test'): Promise<void> {
-    await page.keyboard.press('Control+i');
-    const form = page.getByRole('dialog', { name: 'Import spectra' });
-    await form.locator('input[name=dataset]').fill(dataset);
-    if (split) await form.getByLabel(split).check();
-    bridge.answers.importFiles.push([file]);
-    await form.getByRole('button', { name: 'Choose files…' }).click();
-    await page.getByText(new RegExp(`Imported [\\d\\s]+ spectra from ${path.basename(file).replace('.', '\\.')}`)).first().waitFor();
-  }
+  const app = useAppPage('spectra-apply-');
+  const dialog = () => app.page.getByRole('dialog', { name: 'Apply recipe to a dataset' });
+  const datasets = () => app.value<DatasetSummary[]>('datasets:list', {});
 
   it('applies “SG1 + SNV” to Coffee (train + test) from the Recipes view', async () => {
-    bridge.answers.saveProject.push(path.join(work, 'Apply.spectra'));
-    await page.getByRole('button', { name: /New project/ }).click();
-    await main().getByText('No datasets yet').first().waitFor();
-    await importFile(COFFEE_TRAIN, 'Coffee', 'train');
-    await importFile(COFFEE_TEST, 'Coffee', 'test');
+    await app.newProject(path.join(app.work, 'Apply.spectra'));
+    await app.importFile(COFFEE_TRAIN, 'Coffee', 'train');
+    await app.importFile(COFFEE_TEST, 'Coffee', 'test');
 
-    await page.locator('nav').getByRole('button', { name: 'Recipes' }).click();
-    await main().locator('select[name=addStep]').selectOption('savitzkyGolay');
-    await main().locator('[data-testid=recipe-step][data-kind=savitzkyGolay] input[name=derivative]').fill('1');
-    await main().locator('select[name=addStep]').selectOption('snv');
-    await main().locator('input[name=recipeName]').fill('SG1 + SNV');
-    await main().getByRole('button', { name: 'Save recipe' }).click();
-    await main().getByText('Saved “SG1 + SNV”.').waitFor();
+    await app.goTo('Recipes');
+    await app.main().locator('select[name=addStep]').selectOption('savitzkyGolay');
+    await app.main().locator('[data-testid=recipe-step][data-kind=savitzkyGolay] input[name=derivative]').fill('1');
+    await app.main().locator('select[name=addStep]').selectOption('snv');
+    await app.main().locator('input[name=recipeName]').fill('SG1 + SNV');
+    await app.main().getByRole('button', { name: 'Save recipe' }).click();
+    await app.main().getByText('Saved “SG1 + SNV”.').waitFor();
 
-    await main().getByRole('button', { name: 'Apply to dataset…' }).click();
+    await app.main().getByRole('button', { name: 'Apply to dataset…' }).click();
     await dialog().waitFor();
     await expect(dialog().locator('input[name=applyName]').inputValue()).resolves.toBe('Coffee · SG1 + SNV');
     const facts = await dialog().locator('.facts').textContent();
     expect(facts).toMatch(/All 56 spectra of “Coffee” are processed/);
     expect(facts).toMatch(/No step learns from the data/);
-    await screenshot(page, '34-recipes-apply');
+    await screenshot(app.page, '34-recipes-apply');
 
     await dialog().getByRole('button', { name: 'Apply to 56 spectra' }).click();
     await dialog().getByText(/Stored “Coffee · SG1 \+ SNV”: 56 spectra × 286 points/).waitFor();
@@ -77,7 +52,7 @@ describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
     const derived = list[1]!;
     expect(derived.derivedFrom).toMatchObject({ sourceDataset: 'Coffee', recipe: 'SG1 + SNV', fittedOn: 'train', fittedSamples: 28 });
     expect(derived.columns.class).toMatchObject({ kind: 'class', distinct: 2 });
-    const db = bridge.session.requireDb();
+    const db = app.bridge.session.requireDb();
     const { block, train } = datasetBlock(db, list[0]!.id, 'Coffee');
     const spec = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { derivative: 1 } }, { kind: 'snv' }] });
     expect(derived.derivedFrom!.pipelineHash).toBe(spec.hash);
@@ -89,19 +64,19 @@ describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
 
   it('opens the new dataset in Data, which says where it came from', async () => {
     await dialog().getByRole('button', { name: 'Open “Coffee · SG1 + SNV” in Data' }).click();
-    await main().locator('h1', { hasText: 'Coffee · SG1 + SNV' }).waitFor();
-    const from = await main().locator('[data-testid=derived-from]').textContent();
+    await app.main().locator('h1', { hasText: 'Coffee · SG1 + SNV' }).waitFor();
+    const from = await app.main().locator('[data-testid=derived-from]').textContent();
     expect(from).toMatch(/Processed from\s+Coffee\s+with recipe “SG1 \+ SNV”: Savitzky–Golay .*→ Standard normal variate \(SNV\)/);
     expect(from).toMatch(/no fitted steps/);
-    await page.locator('[data-testid=spectra-chart] canvas').first().waitFor();
-    await page.waitForTimeout(300);
-    await screenshot(page, '35-recipes-applied-dataset');
+    await app.page.locator('[data-testid=spectra-chart] canvas').first().waitFor();
+    await app.page.waitForTimeout(300);
+    await screenshot(app.page, '35-recipes-applied-dataset');
   });
 
   it('shows progress with a count while a slow recipe runs, and Stop leaves the project unchanged', async () => {
     // 3 000 spectra × 1 000 points through arPLS: several seconds, processed in chunks of 200.
     // (In this harness the job runs in the test's own process, so the test is slowed while it runs.)
-    const file = path.join(work, 'Slow baseline.csv');
+    const file = path.join(app.work, 'Slow baseline.csv');
     const header = ['sample', 'class', ...Array.from({ length: 1000 }, (_, i) => String(400 + i * 3))];
     const lines = [header.join(',')];
     for (let r = 0; r < 3000; r++) {
@@ -109,16 +84,15 @@ describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
       lines.push([`s${r}`, `g${r % 3}`, ...y].join(','));
     }
     fs.writeFileSync(file, lines.join('\n'));
-    await importFile(file, 'Slow baseline');
+    await app.importFile(file, 'Slow baseline');
     const before = (await datasets()).map((d) => d.name);
 
-    await page.locator('nav').getByRole('button', { name: 'Recipes' }).click();
-    const id = await main().locator('select[name=recipeDataset] option', { hasText: 'Slow baseline' }).getAttribute('value');
-    await main().locator('select[name=recipeDataset]').selectOption(id!);
-    for (let i = await main().locator('[data-testid=recipe-step]').count(); i > 0; i--) await main().getByRole('button', { name: `Remove step ${i}` }).click();
-    await main().locator('select[name=addStep]').selectOption('arpls');
-    await main().locator('select[name=addStep]').selectOption('meanCenter');
-    await main().getByRole('button', { name: 'Apply to dataset…' }).click();
+    await app.goTo('Recipes');
+    await app.selectByText('recipeDataset', 'Slow baseline');
+    for (let i = await app.main().locator('[data-testid=recipe-step]').count(); i > 0; i--) await app.main().getByRole('button', { name: `Remove step ${i}` }).click();
+    await app.main().locator('select[name=addStep]').selectOption('arpls');
+    await app.main().locator('select[name=addStep]').selectOption('meanCenter');
+    await app.main().getByRole('button', { name: 'Apply to dataset…' }).click();
     await expect(dialog().locator('input[name=applyName]').inputValue()).resolves.toBe('Slow baseline · processed');
     await expect(dialog().locator('.facts').textContent()).resolves.toMatch(/Fitted steps \(Mean centring\) learn from\s*all 3\s000 spectra \(none is tagged train\)/);
     await dialog().getByRole('button', { name: /Apply to 3\s000 spectra/ }).click();
@@ -126,24 +100,24 @@ describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
     // Progress: a count of spectra, a percentage and an ETA, in the dialog and the status bar.
     const progress = dialog().locator('[data-testid=apply-progress]');
     await progress.getByText(/applying · \d[\d\s]* of 3\s000 spectra · \d+ %/).waitFor({ timeout: 30_000 });
-    const seen = await page.evaluate(() => ({
+    const seen = await app.page.evaluate(() => ({
       pct: Number(document.querySelector('[data-testid=apply-progress] [role=progressbar]')?.getAttribute('aria-valuenow')),
       status: document.querySelector('footer.status')?.textContent ?? '',
     }));
-    await screenshot(page, '34-recipes-apply-progress');
+    await screenshot(app.page, '34-recipes-apply-progress');
     await dialog().getByRole('button', { name: 'Stop' }).click();
     expect(seen.status).toMatch(/Applying the recipe to Slow baseline · [\d\s]+ of 3\s000 spectra/);
     expect(seen.pct).toBeGreaterThan(0);
     expect(seen.pct).toBeLessThan(100);
     await dialog().getByText('Stopped. Nothing was stored; the project is as it was.').waitFor({ timeout: 30_000 });
     expect((await datasets()).map((d) => d.name)).toEqual(before);
-    const db = bridge.session.requireDb();
+    const db = app.bridge.session.requireDb();
     expect(db.prepare('SELECT count(*) AS n FROM dataset_provenance').get()).toEqual({ n: 1 });
     await dialog().getByRole('button', { name: 'Close', exact: true }).click();
     await dialog().waitFor({ state: 'detached' });
   });
 
   it('left no console errors', () => {
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

@@ -2,9 +2,10 @@
 // Callbacks passed to page.evaluate run in the browser and use DOM types.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { canvasInk, openAppPage, ROOT, screenshot, type AppPage, type Bridge } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { canvasInk, ROOT, screenshot } from './harness';
+import { useAppPage } from './setup';
 
 const EXPORTS = path.join(ROOT, 'test-results/exports');
 
@@ -27,29 +28,16 @@ interface SvgFile {
 }
 
 describe('Explore: class means, SVG export, PCA in a worker (Chromium, real Session)', () => {
-  let app: AppPage;
-  let page: Page;
-  let bridge: Bridge;
-  let work: string;
-  let problems: string[];
-
-  beforeAll(async () => {
-    app = await openAppPage('spectra-explore-export-');
-    ({ page, bridge, work, problems } = app);
-  }, 120_000);
-
-  afterAll(async () => app?.close());
-
-  const main = () => page.locator('main');
+  const app = useAppPage('spectra-explore-export-');
 
   /** Clicks an SVG button, and reads the downloaded file back through Chromium's XML parser. */
   async function svgFrom(button: Locator): Promise<SvgFile> {
-    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const [download] = await Promise.all([app.page.waitForEvent('download'), button.click()]);
     const text = fs.readFileSync((await download.path())!, 'utf8');
     // Kept with the screenshots, to look at.
     fs.mkdirSync(EXPORTS, { recursive: true });
     fs.writeFileSync(path.join(EXPORTS, download.suggestedFilename()), text);
-    const parsed = await page.evaluate((t) => {
+    const parsed = await app.page.evaluate((t) => {
       const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
       const n = (sel: string) => doc.querySelectorAll(sel).length;
       return {
@@ -71,28 +59,26 @@ describe('Explore: class means, SVG export, PCA in a worker (Chromium, real Sess
   }
 
   it('shows the mean ± std spectrum of each coffee origin, with n per class', async () => {
-    await page.getByRole('button', { name: /Open the demo project/ }).click();
-    await page.getByText(/Coffee ATR-FTIR/).first().waitFor();
-    await page.locator('nav').getByRole('button', { name: 'Explore' }).click();
-    const id = await main().locator('select[name=exploreDataset] option', { hasText: 'Coffee' }).first().getAttribute('value');
-    await main().locator('select[name=exploreDataset]').selectOption(id!);
-    const panel = main().locator('[data-testid=explore-class-means]');
+    await app.openDemoProject();
+    await app.goTo('Explore');
+    await app.selectByText('exploreDataset', 'Coffee');
+    const panel = app.main().locator('[data-testid=explore-class-means]');
     await panel.locator('canvas').first().waitFor();
     await expect(panel.locator('strong').first().textContent()).resolves.toBe('Class means ± std by origin — raw spectra');
     await expect(panel.locator('.legend li').allTextContents()).resolves.toEqual(['Brasil n = 20', 'Ethiopia n = 20', 'Vietnam n = 20'].map((t) => expect.stringMatching(new RegExp(t.replace(/ /g, '\\s+')))));
-    await page.waitForTimeout(200);
-    const ink = await canvasInk(page, '[data-testid=explore-class-means] canvas');
+    await app.page.waitForTimeout(200);
+    const ink = await canvasInk(app.page, '[data-testid=explore-class-means] canvas');
     expect(ink.inked).toBeGreaterThan(ink.width * ink.height * 0.01);
     // Same colours as the PCA legend (one stable colour per class in every view).
     const swatches = await panel.locator('.legend .swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
-    const scoreSwatches = await main().locator('ul.legend[aria-label=Classes] .swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    const scoreSwatches = await app.main().locator('ul.legend[aria-label=Classes] .swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
     expect(swatches).toEqual(scoreSwatches);
     await panel.scrollIntoViewIfNeeded();
-    await screenshot(page, '44-explore-class-means');
+    await screenshot(app.page, '44-explore-class-means');
   });
 
   it('hides a class from the means when its legend entry is clicked', async () => {
-    const panel = main().locator('[data-testid=explore-class-means]');
+    const panel = app.main().locator('[data-testid=explore-class-means]');
     await panel.getByRole('button', { name: /Ethiopia/ }).click();
     await expect(panel.getByRole('button', { name: /Ethiopia/ }).getAttribute('aria-pressed')).resolves.toBe('false');
     const svg = await svgFrom(panel.getByRole('button', { name: 'SVG' }));
@@ -101,40 +87,40 @@ describe('Explore: class means, SVG export, PCA in a worker (Chromium, real Sess
   });
 
   it('exports every Explore plot as a vector SVG with its marks, axes and legend', async () => {
-    const scores = await svgFrom(main().locator('[data-testid=explore-scores]').getByRole('button', { name: 'SVG' }));
+    const scores = await svgFrom(app.main().locator('[data-testid=explore-scores]').getByRole('button', { name: 'SVG' }));
     expect(scores).toMatchObject({ fileName: 'PCA scores — PC2 vs PC1.svg'.replace(/[^\w.\- ]+/g, '_'), ok: true, points: 60, external: false, legend: ['Brasil', 'Ethiopia', 'Vietnam'] });
     expect(scores.xTitle).toMatch(/^PC1 score \(\d+\.\d % of variance\)$/);
     expect(scores.yTitle).toMatch(/^PC2 score \(\d+\.\d % of variance\)$/);
     expect(scores.xTicks).toBeGreaterThanOrEqual(3);
     expect(scores.yTicks).toBeGreaterThanOrEqual(3);
 
-    const loadings = await svgFrom(main().locator('[data-testid=explore-loadings]').getByRole('button', { name: 'SVG' }));
+    const loadings = await svgFrom(app.main().locator('[data-testid=explore-loadings]').getByRole('button', { name: 'SVG' }));
     expect(loadings).toMatchObject({ ok: true, lines: 2, bands: 0, external: false, yTitle: 'Loading (unit-length vector)' });
     expect(loadings.legend).toEqual([expect.stringMatching(/^PC1 loading/), expect.stringMatching(/^PC2 loading .*\(dashed\)$/)]);
     expect(loadings.xTitle).toMatch(/^Point index/);
 
     // √60 ≈ 7.7 → 8 + 3 = 11 bins.
-    const hist = await svgFrom(main().locator('[data-testid=explore-histogram]').getByRole('button', { name: 'SVG' }));
+    const hist = await svgFrom(app.main().locator('[data-testid=explore-histogram]').getByRole('button', { name: 'SVG' }));
     expect(hist).toMatchObject({ ok: true, bars: 11, external: false, yTitle: 'Number of spectra' });
     expect(hist.xTitle).toMatch(/^Intensity at point \d+$/);
 
-    const corr = await svgFrom(main().locator('[data-testid=explore-correlation]').getByRole('button', { name: 'SVG' }));
+    const corr = await svgFrom(app.main().locator('[data-testid=explore-correlation]').getByRole('button', { name: 'SVG' }));
     expect(corr).toMatchObject({ ok: true, cells: 100 * 100, xTicks: 5, yTicks: 5, xTitle: 'Point index', external: false });
 
-    const means = await svgFrom(main().locator('[data-testid=explore-class-means]').getByRole('button', { name: 'SVG' }));
+    const means = await svgFrom(app.main().locator('[data-testid=explore-class-means]').getByRole('button', { name: 'SVG' }));
     expect(means).toMatchObject({ ok: true, lines: 3, bands: 3, legend: ['Brasil (n = 20)', 'Ethiopia (n = 20)', 'Vietnam (n = 20)'], yTitle: 'Mean intensity', external: false });
   });
 
   it('exports the Data view spectra chart as SVG, one line per spectrum', async () => {
-    await page.locator('nav').getByRole('button', { name: /Coffee ATR-FTIR/ }).click();
-    await page.locator('[data-testid=spectra-chart] canvas').first().waitFor();
-    const spectra = await svgFrom(main().locator('.chart-box').first().getByRole('button', { name: 'SVG' }));
+    await app.page.locator('nav').getByRole('button', { name: /Coffee ATR-FTIR/ }).click();
+    await app.page.locator('[data-testid=spectra-chart] canvas').first().waitFor();
+    const spectra = await svgFrom(app.main().locator('.chart-box').first().getByRole('button', { name: 'SVG' }));
     expect(spectra).toMatchObject({ ok: true, lines: 60, external: false });
     expect(spectra.legend).toEqual(['Brasil', 'Ethiopia', 'Vietnam']);
   });
 
   it('computes PCA of 2 000 spectra × 1 500 points in a worker while the window stays responsive', async () => {
-    const file = path.join(work, 'Large.csv');
+    const file = path.join(app.work, 'Large.csv');
     const n = 1500;
     const lines = [['sample', 'class', ...Array.from({ length: n }, (_, i) => String(4000 - i * 2))].join(',')];
     for (let r = 0; r < 2000; r++) {
@@ -142,16 +128,15 @@ describe('Explore: class means, SVG export, PCA in a worker (Chromium, real Sess
       lines.push([`s${r}`, `g${r % 4}`, ...y].join(','));
     }
     fs.writeFileSync(file, lines.join('\n'));
-    const imported = await bridge.session.invoke('datasets:import', { paths: [file], dataset: 'Large', axisUnit: 'cm-1', jobId: 'large' });
+    const imported = await app.bridge.session.invoke('datasets:import', { paths: [file], dataset: 'Large', axisUnit: 'cm-1', jobId: 'large' });
     expect(imported.ok).toBe(true);
-    bridge.host.emit('project:changed', bridge.session.project);
+    app.bridge.host.emit('project:changed', app.bridge.session.project);
 
-    await page.locator('nav').getByRole('button', { name: 'Explore' }).click();
-    const id = await main().locator('select[name=exploreDataset] option', { hasText: 'Large' }).first().getAttribute('value');
-    await main().locator('select[name=exploreDataset]').selectOption(id!);
-    await main().locator('[data-testid=explore-computing]').waitFor({ timeout: 60_000 });
+    await app.goTo('Explore');
+    await app.selectByText('exploreDataset', 'Large');
+    await app.main().locator('[data-testid=explore-computing]').waitFor({ timeout: 60_000 });
     // Timer ticks every 16 ms while PCA runs: a blocked thread would show gaps of a second or more.
-    const probe = await page.evaluate(async () => {
+    const probe = await app.page.evaluate(async () => {
       const t0 = performance.now();
       let last = t0;
       let maxGap = 0;
@@ -168,16 +153,16 @@ describe('Explore: class means, SVG export, PCA in a worker (Chromium, real Sess
     });
     expect(probe.computingFor).toBeGreaterThan(300);
     expect(probe.maxGap).toBeLessThan(250);
-    const summary = main().locator('[data-testid=explore-summary]');
+    const summary = app.main().locator('[data-testid=explore-summary]');
     await summary.waitFor({ timeout: 60_000 });
     await expect(summary.getAttribute('data-where')).resolves.toBe('worker');
     await expect(summary.textContent()).resolves.toMatch(/2\s000 of 2\s000 spectra × 1\s500 points, raw spectra/);
-    await page.locator('[data-testid=explore-scores] canvas').waitFor();
-    await expect(main().locator('[data-testid=explore-class-means] .legend li').count()).resolves.toBe(4);
+    await app.page.locator('[data-testid=explore-scores] canvas').waitFor();
+    await expect(app.main().locator('[data-testid=explore-class-means] .legend li').count()).resolves.toBe(4);
     console.log(`explore worker: window responsive while computing (max timer gap ${probe.maxGap.toFixed(0)} ms over ${probe.computingFor.toFixed(0)} ms)`);
   });
 
   it('left no console errors', () => {
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

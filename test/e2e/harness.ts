@@ -236,7 +236,12 @@ export interface AppPage {
   close(): Promise<void>;
 }
 
-export async function openAppPage(prefix: string): Promise<AppPage> {
+export interface AppPageOptions {
+  /** Also count failed requests and HTTP errors as problems (the suite that checks the shell itself). */
+  watchRequests?: boolean;
+}
+
+export async function openAppPage(prefix: string, options: AppPageOptions = {}): Promise<AppPage> {
   await ensureRenderer();
   const server = await serveRenderer();
   const browser = await launchBrowser();
@@ -249,6 +254,10 @@ export async function openAppPage(prefix: string): Promise<AppPage> {
     // Chromium ignores frame-ancestors in a meta CSP and says so; the Electron main side sends it as a header.
     if (m.type() === 'error' && !/frame-ancestors/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
+  if (options.watchRequests) {
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  }
   await bridge.attach(page);
   await page.goto(server.url);
   return {
