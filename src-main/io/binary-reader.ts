@@ -191,13 +191,6 @@ export class BinaryReader {
   }
 }
 
-/** File name without folders and without its last extension: the sample id of a single-spectrum file. */
-export function fileStem(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
-}
-
 /** Ids for the spectra of one file: the stem alone for one spectrum, `stem#k` (1-based) for several. */
 export function sampleId(stem: string, index: number, count: number): string {
   return count === 1 ? stem : `${stem}#${index + 1}`;

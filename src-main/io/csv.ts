@@ -17,6 +17,7 @@ import type {
   SplitTag,
 } from '../common/domain/spectra';
 import { AXIS_UNIT_LABELS } from '../common/domain/spectra';
+import { fileStem } from '../common/domain/file-names';
 import { UserError, badInput } from '../common/errors';
 import {
   type Dialect,
@@ -50,13 +51,6 @@ const TEST_WORDS = new Set(['test', 'testing', 'val', 'validation', 'validate', 
 const ORANGE_TYPES = new Set(['', 'd', 'c', 's', 't', 'discrete', 'continuous', 'string', 'time']);
 /** Orange's third header row: variable roles. */
 const ORANGE_ROLES = new Set(['', 'class', 'c', 'meta', 'm', 'ignore', 'i', 'weight', 'w']);
-
-/** File name without directory and extension: the default sample id stem. */
-export function fileStem(fileName: string): string {
-  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
-}
 
 /**
  * Rejects input that is not a text table before any parsing: empty (or whitespace only) and

@@ -6,9 +6,10 @@
  * wrong), so ambiguity is an error: duplicate keys, a table that matches nothing, ragged rows.
  */
 import type { MetaValue } from '../common/domain/spectra';
+import { fileStem } from '../common/domain/file-names';
 import { type UserError, badInput } from '../common/errors';
 import { FieldReader, parseNumberText, sniffDialect } from './delimited';
-import { checkTextInput, fileStem } from './csv';
+import { checkTextInput } from './csv';
 
 /** Key column names (lower-cased) recognised in a label table's header. */
 const KEY_NAMES = ['file', 'filename', 'file_name', 'file name', 'sample', 'sample_id', 'sampleid', 'sample id', 'id'];

@@ -13,7 +13,8 @@
  * absorbance), as OPUS itself shows it, and list the other data blocks in a warning.
  */
 import type { AxisUnit, ImportOptions, ParsedBatch } from '../common/domain/spectra';
-import { BinaryReader, fileStem, linearAxis, requireFinite } from './binary-reader';
+import { fileStem } from '../common/domain/file-names';
+import { BinaryReader, linearAxis, requireFinite } from './binary-reader';
 
 const MAGIC = 0xfefe0a0a;
 const DIRECTORY_ENTRY_SIZE = 12;

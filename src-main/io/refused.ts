@@ -3,6 +3,7 @@
  * forward ("export as CSV or JCAMP-DX") instead of a generic "unknown format" or,
  * worse, a binary file misread as a text table.
  */
+import { baseName } from '../common/domain/file-names';
 import { UserError } from '../common/errors';
 
 interface KnownFormat {
@@ -41,7 +42,7 @@ export function refuseKnownUnsupported(bytes: Uint8Array, fileName: string): voi
 }
 
 function extensionOf(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const base = baseName(fileName);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }

@@ -10,7 +10,8 @@
  */
 import { UserError, badInput } from '../common/errors';
 import type { AxisUnit, ImportOptions, ParsedAxis, ParsedBatch, ParsedSample } from '../common/domain/spectra';
-import { BinaryReader, checkCancelled, fileStem, linearAxis, requireFinite, sampleId } from './binary-reader';
+import { fileStem } from '../common/domain/file-names';
+import { BinaryReader, checkCancelled, linearAxis, requireFinite, sampleId } from './binary-reader';
 
 /** ftflgs bits. */
 const TSPREC = 0x01;

@@ -10,7 +10,8 @@
  * such files (see single-spectrum_undefined-type.wdf, whose last block overruns the end).
  */
 import type { AxisUnit, ImportOptions, ParsedBatch, ParsedSample } from '../common/domain/spectra';
-import { BinaryReader, checkCancelled, fileStem, requireFinite, sampleId } from './binary-reader';
+import { fileStem } from '../common/domain/file-names';
+import { BinaryReader, checkCancelled, requireFinite, sampleId } from './binary-reader';
 
 const BLOCK_HEADER_SIZE = 16;
 const FILE_HEADER_SIZE = 512;

@@ -8,9 +8,10 @@
  */
 import type { AxisUnit, ImportOptions, ParsedBatch } from '../common/domain/spectra';
 import { AXIS_UNIT_LABELS } from '../common/domain/spectra';
+import { fileStem } from '../common/domain/file-names';
 import { badInput } from '../common/errors';
 import { decodeSpan, numberProblem, parseNumberText } from './delimited';
-import { checkTextInput, fileStem, guessAxisUnit, unitFromText } from './csv';
+import { checkTextInput, guessAxisUnit, unitFromText } from './csv';
 
 /** Lines starting with one of these are comments wherever they appear. */
 const COMMENT_START = /^[#%;]/;

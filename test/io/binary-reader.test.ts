@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryReader, fileStem, linearAxis, requireFinite, sampleId } from '../../src-main/io/binary-reader';
+import { fileStem } from '../../src-main/common/domain/file-names';
+import { BinaryReader, linearAxis, requireFinite, sampleId } from '../../src-main/io/binary-reader';
 import { userErrorOf as caught } from '../helpers/errors';
 
 describe('BinaryReader', () => {

@@ -10,7 +10,7 @@ import { userErrorOf } from '../helpers/errors';
 
 /**
  * Expected values were computed with an independent Python decoder (regex
- * tokeniser, list-based, written separately from jcamp.ts) and, for AFFN files,
+ * tokeniser, list-based, written separately from src-main/io/jcamp/) and, for AFFN files,
  * read directly off the data lines; cross-form checks compare encodings.
  */
 
