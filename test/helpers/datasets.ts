@@ -12,3 +12,8 @@ export function fixture(...parts: string[]): string {
 export function readFixture(...parts: string[]): Uint8Array {
   return new Uint8Array(readFileSync(fixture(...parts)));
 }
+
+/** The bytes of a file under format_fixtures/ (one folder per file format). */
+export function formatFixture(...parts: string[]): Uint8Array {
+  return readFixture('format_fixtures', ...parts);
+}

@@ -18,6 +18,11 @@ export function writeFile(dir: string, name: string, content: string | Uint8Arra
   return file;
 }
 
+/** Writes `content` to a file in a fresh temporary folder and reads its bytes back, as an import reads a file. */
+export function throughDisk(name: string, content: string | Uint8Array): Uint8Array {
+  return new Uint8Array(fs.readFileSync(writeFile(tmpDir(), name, content)));
+}
+
 afterEach(() => {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { ImportOptions, ParsedBatch } from '../../src-main/common/domain/spectra';
 import { guessAxisUnit, parseDelimited } from '../../src-main/io/csv';
 import { fixture } from '../helpers/datasets';
 import { userErrorOf as errorOf } from '../helpers/errors';
+import { throughDisk } from '../helpers/tmp';
 
 const f32 = Math.fround;
 
@@ -20,14 +19,9 @@ function parseFixture(opts: ImportOptions, ...parts: string[]): ParsedBatch {
   return parseDelimited(bytes, name, opts);
 }
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'spectra-csv-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 /** Writes `content` to a temp file and parses it back from disk, as the app does. */
 function parseText(name: string, content: string | Uint8Array, opts: ImportOptions = {}): ParsedBatch {
-  const file = path.join(tmp, name);
-  writeFileSync(file, content);
-  return parseDelimited(new Uint8Array(readFileSync(file)), name, opts);
+  return parseDelimited(throughDisk(name, content), name, opts);
 }
 
 function count<T>(values: T[]): Map<T, number> {

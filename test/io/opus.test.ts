@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
 import { parseOpus } from '../../src-main/io/opus';
-import { fixture, readFixture } from '../helpers/datasets';
+import { fixture, formatFixture } from '../helpers/datasets';
+import { byteStream } from '../helpers/bytes';
 import { userErrorOf as caught } from '../helpers/errors';
 
 /** Expected values below were read independently with a Python `struct` script from the fixture bytes. */
-function load(name: string): Uint8Array {
-  return readFixture('format_fixtures', 'opus', name);
-}
+const load = (name: string): Uint8Array => formatFixture('opus', name);
 
 /** peach_juice.dpt: one "wavenumber<TAB>value" row per point, plus comment lines. */
 function readDpt(): { x: number[]; y: number[] } {
@@ -123,11 +122,7 @@ describe('parseOpus on bad input', () => {
   });
 
   it('random bytes give a UserError, never a crash', () => {
-    let seed = 424242;
-    const next = (): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed >>> 24;
-    };
+    const next = byteStream(424242);
     for (let trial = 0; trial < 200; trial++) {
       const bytes = new Uint8Array(100 + trial * 17).map(() => next());
       expect(caught(() => parseOpus(bytes, 'random.0')).code).toBe('BAD_INPUT');

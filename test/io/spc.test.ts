@@ -3,16 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
 import type { ParsedBatch } from '../../src-main/common/domain/spectra';
 import { parseSpc } from '../../src-main/io/spc';
-import { fixture, readFixture } from '../helpers/datasets';
+import { fixture, formatFixture } from '../helpers/datasets';
+import { byteStream } from '../helpers/bytes';
 import { userErrorOf as caught } from '../helpers/errors';
 
-/** Expected values below were read independently with a Python `struct` script from the fixture bytes. */
-function load(...parts: string[]): Uint8Array {
-  return readFixture('format_fixtures', ...parts);
-}
+// Expected values below were read independently with a Python `struct` script from the fixture bytes.
 
 function spc(name: string): ParsedBatch {
-  return parseSpc(load('spc', name), name);
+  return parseSpc(formatFixture('spc', name), name);
 }
 
 const f32 = Math.fround;
@@ -170,7 +168,7 @@ describe('parseSpc on multifile fixtures', () => {
   });
 
   it('6x6.spc: 36 float32 Raman spectra × 1015 points, 2801.5→1218.4 cm-1, counts', () => {
-    const b = parseSpc(load('wdf', '6x6.spc'), '6x6.spc');
+    const b = parseSpc(formatFixture('wdf', '6x6.spc'), '6x6.spc');
     expect(b.samples).toHaveLength(36);
     expect(b.axes).toHaveLength(1);
     expect(b.axes[0].values[0]).toBe(2801.458984375);
@@ -182,7 +180,7 @@ describe('parseSpc on multifile fixtures', () => {
   });
 
   it('applies ImportOptions: axisUnit override and split tag', () => {
-    const b = parseSpc(load('spc', 'Ft-ir.spc'), 'Ft-ir.spc', { axisUnit: 'nm', splitTag: 'test' });
+    const b = parseSpc(formatFixture('spc', 'Ft-ir.spc'), 'Ft-ir.spc', { axisUnit: 'nm', splitTag: 'test' });
     expect(b.axes[0]).toMatchObject({ unit: 'nm', unitFromFile: false });
     expect(b.samples[0].split).toBe('test');
   });
@@ -196,7 +194,7 @@ describe('parseSpc on multifile fixtures', () => {
 
 describe('parseSpc on bad input', () => {
   it('a huge fnpts gives a UserError naming the field and file, without allocating', () => {
-    const bytes = load('spc', 'Ft-ir.spc');
+    const bytes = formatFixture('spc', 'Ft-ir.spc');
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, 0xfffffff0, true);
     const err = caught(() => parseSpc(bytes, 'Ft-ir.spc'));
     expect(err.code).toBe('BAD_INPUT');
@@ -207,7 +205,7 @@ describe('parseSpc on bad input', () => {
   });
 
   it('a huge fnsub in a multifile is refused before allocating', () => {
-    const bytes = load('spc', 'nir.spc');
+    const bytes = formatFixture('spc', 'nir.spc');
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(24, 0x7fffffff, true);
     const err = caught(() => parseSpc(bytes, 'nir.spc'));
     expect(err.code).toBe('BAD_INPUT');
@@ -215,7 +213,7 @@ describe('parseSpc on bad input', () => {
   });
 
   it('a huge subnpts in an XYXY subfile names that subfile', () => {
-    const bytes = load('spc', 'm_xyxy.spc');
+    const bytes = formatFixture('spc', 'm_xyxy.spc');
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(512 + 16, 0x40000000, true);
     const err = caught(() => parseSpc(bytes, 'm_xyxy.spc'));
     expect(err.field).toBe('subfile 1 subnpts');
@@ -223,20 +221,20 @@ describe('parseSpc on bad input', () => {
 
   it('truncated files give BAD_INPUT', () => {
     for (const name of ['Ft-ir.spc', 'nir.spc', 'm_ordz.spc', 'm_xyxy.spc', 's_xy.spc']) {
-      const bytes = load('spc', name);
+      const bytes = formatFixture('spc', name);
       for (const cut of [1, 10, 100, 300, Math.floor(bytes.length / 2)]) {
         const err = caught(() => parseSpc(bytes.subarray(0, cut), name));
         expect(err.code, `${name} cut at ${cut}`).toBe('BAD_INPUT');
         expect(err.file).toBe(name);
       }
     }
-    expect(caught(() => parseSpc(load('spc', 'Ft-ir.spc').subarray(0, 10), 'Ft-ir.spc')).message).toBe(
+    expect(caught(() => parseSpc(formatFixture('spc', 'Ft-ir.spc').subarray(0, 10), 'Ft-ir.spc')).message).toBe(
       'Ft-ir.spc: field ffirst at byte 8 is past the end of the file (10 bytes).',
     );
   });
 
   it('a NaN in the Y data names the spectrum and point', () => {
-    const bytes = load('wdf', '6x6.spc');
+    const bytes = formatFixture('wdf', '6x6.spc');
     // spectrum 2, point 5: header 512 + subfile 1 (32 + 1015×4) + subheader 32 + 4×4
     new DataView(bytes.buffer, bytes.byteOffset).setFloat32(512 + 32 + 4060 + 32 + 16, Number.NaN, true);
     const err = caught(() => parseSpc(bytes, '6x6.spc'));
@@ -245,7 +243,7 @@ describe('parseSpc on bad input', () => {
   });
 
   it('big-endian SPC is refused clearly; other version bytes are not SPC', () => {
-    const bytes = load('spc', 'Ft-ir.spc');
+    const bytes = formatFixture('spc', 'Ft-ir.spc');
     bytes[1] = 0x4c;
     const err = caught(() => parseSpc(bytes, 'Ft-ir.spc'));
     expect(err.code).toBe('UNSUPPORTED_FORMAT');
@@ -255,11 +253,7 @@ describe('parseSpc on bad input', () => {
   });
 
   it('random bytes give a UserError, never a crash', () => {
-    let seed = 12345;
-    const next = (): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed >>> 24;
-    };
+    const next = byteStream(12345);
     for (let trial = 0; trial < 300; trial++) {
       const bytes = new Uint8Array(64 + (trial % 7) * 300).map(() => next());
       expect(caught(() => parseSpc(bytes, 'random.spc'))).toBeInstanceOf(UserError);

@@ -3,16 +3,14 @@ import { UserError } from '../../src-main/common/errors';
 import type { ParsedBatch } from '../../src-main/common/domain/spectra';
 import { parseWdf } from '../../src-main/io/wdf';
 import { parseSpc } from '../../src-main/io/spc';
-import { readFixture } from '../helpers/datasets';
+import { formatFixture } from '../helpers/datasets';
+import { byteStream } from '../helpers/bytes';
 import { userErrorOf as caught } from '../helpers/errors';
 
-/** Expected values below were read independently with a Python `struct` script from the fixture bytes. */
-function load(...parts: string[]): Uint8Array {
-  return readFixture('format_fixtures', ...parts);
-}
+// Expected values below were read independently with a Python `struct` script from the fixture bytes.
 
 function wdf(name: string): ParsedBatch {
-  return parseWdf(load('wdf', name), name);
+  return parseWdf(formatFixture('wdf', name), name);
 }
 
 const f32 = Math.fround;
@@ -78,7 +76,7 @@ describe('parseWdf on fixtures', () => {
 
   it('6x6.wdf and 6x6.spc share the X range; only the WDF keeps the calibrated, uneven spacing', () => {
     const fromWdf = wdf('6x6.wdf').axes[0].values;
-    const fromSpc = parseSpc(load('wdf', '6x6.spc'), '6x6.spc').axes[0].values;
+    const fromSpc = parseSpc(formatFixture('wdf', '6x6.spc'), '6x6.spc').axes[0].values;
     expect(fromSpc).toHaveLength(fromWdf.length);
     expect(Math.abs(fromWdf[0] - fromSpc[0])).toBeLessThan(1e-3);
     expect(Math.abs(fromWdf[1014] - fromSpc[1014])).toBeLessThan(1e-3);
@@ -111,7 +109,7 @@ describe('parseWdf on fixtures', () => {
 
 describe('parseWdf on bad input', () => {
   it('a spectrum count larger than the DATA block is refused before reading', () => {
-    const bytes = load('wdf', '6x6.wdf');
+    const bytes = formatFixture('wdf', '6x6.wdf');
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     view.setBigUint64(64, 100000000n, true);
     view.setBigUint64(72, 100000000n, true);
@@ -122,7 +120,7 @@ describe('parseWdf on bad input', () => {
   });
 
   it('a huge npoints is refused naming the field', () => {
-    const bytes = load('wdf', 'sp.wdf');
+    const bytes = formatFixture('wdf', 'sp.wdf');
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(60, 0xffffffff, true);
     const err = caught(() => parseWdf(bytes, 'sp.wdf'));
     expect(err.code).toBe('BAD_INPUT');
@@ -131,7 +129,7 @@ describe('parseWdf on bad input', () => {
   });
 
   it('files cut inside the blocks it needs give BAD_INPUT', () => {
-    const bytes = load('wdf', '6x6.wdf');
+    const bytes = formatFixture('wdf', '6x6.wdf');
     expect(caught(() => parseWdf(bytes.subarray(0, 154000), '6x6.wdf')).message).toBe(
       '6x6.wdf: the ORGN block is missing: the file is truncated (block ORGN at byte 153075 declares 1580 bytes but only 925 remain).',
     );
@@ -140,32 +138,28 @@ describe('parseWdf on bad input', () => {
       const err = caught(() => parseWdf(bytes.subarray(0, cut), '6x6.wdf'));
       expect(err.code, `cut at ${cut}`).toBe('BAD_INPUT');
     }
-    const sp = load('wdf', 'sp.wdf');
+    const sp = formatFixture('wdf', 'sp.wdf');
     for (const cut of [10, 100, Math.floor(sp.length / 20)]) {
       expect(caught(() => parseWdf(sp.subarray(0, cut), 'sp.wdf')).code).toBe('BAD_INPUT');
     }
   });
 
   it('a file cut after the blocks it needs still imports, with a warning', () => {
-    const bytes = load('wdf', '6x6.wdf');
+    const bytes = formatFixture('wdf', '6x6.wdf');
     const b = parseWdf(bytes.subarray(0, Math.floor(bytes.length / 2)), '6x6.wdf');
     expect(b.samples).toHaveLength(36);
     expect(b.warnings.join(' ')).toContain('Block WXDM at byte 154733');
   });
 
   it('a NaN in the data names the spectrum and point', () => {
-    const bytes = load('wdf', '6x6.wdf');
+    const bytes = formatFixture('wdf', '6x6.wdf');
     new DataView(bytes.buffer, bytes.byteOffset).setFloat32(528 + 1015 * 4 * 2 + 9 * 4, Number.POSITIVE_INFINITY, true);
     const err = caught(() => parseWdf(bytes, '6x6.wdf'));
     expect(err.message).toBe('6x6.wdf: spectrum 6x6#3 has a non-finite value (Infinity) at point 10.');
   });
 
   it('random bytes give a UserError, never a crash', () => {
-    let seed = 987654321;
-    const next = (): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed >>> 24;
-    };
+    const next = byteStream(987654321);
     for (let trial = 0; trial < 200; trial++) {
       const bytes = new Uint8Array(600 + trial * 13).map(() => next());
       expect(caught(() => parseWdf(bytes, 'random.wdf')).code).toBe('BAD_INPUT');

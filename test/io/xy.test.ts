@@ -1,21 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportOptions, ParsedBatch } from '../../src-main/common/domain/spectra';
 import { sniffTextKind } from '../../src-main/io/text-sniff';
 import { parseXY } from '../../src-main/io/xy';
 import { readFixture } from '../helpers/datasets';
 import { userErrorOf as errorOf } from '../helpers/errors';
+import { throughDisk } from '../helpers/tmp';
 
 const f32 = Math.fround;
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'spectra-xy-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Writes `content` to a temp file and parses it back from disk, as the app does. */
 function parseText(name: string, content: string | Uint8Array, opts: ImportOptions = {}): ParsedBatch {
-  const file = path.join(tmp, name);
-  writeFileSync(file, content);
-  return parseXY(new Uint8Array(readFileSync(file)), name, opts);
+  return parseXY(throughDisk(name, content), name, opts);
 }
 
 describe('parseXY', () => {
