@@ -22,15 +22,31 @@ export function mapRows(
   return withValues(input, out);
 }
 
-/** Throws unless the fitted state's per-point vector matches the axis length. */
-export function checkStateLength(kind: string, field: string, length: number, axis: Float64Array): void {
-  if (length !== axis.length) {
+/**
+ * A block on a new `axis` (crop, resample): point `j` of each output row is `point(src, o, j)`,
+ * where the input row starts at `src[o]`.
+ */
+export function mapToAxis(input: SpectraBlock, axis: Float64Array, point: (src: Float64Array, offset: number, j: number) => number): SpectraBlock {
+  const n = input.axis.length;
+  const m = axis.length;
+  const values = new Float64Array(input.rows * m);
+  for (let r = 0; r < input.rows; r++) {
+    const o = r * n;
+    for (let j = 0; j < m; j++) values[r * m + j] = point(input.values, o, j);
+  }
+  return { axis, values, rows: input.rows };
+}
+
+/** A fitted state's per-point vector as an array, refused unless it matches the axis length. */
+export function stateVector(kind: string, field: string, values: readonly number[], axis: Float64Array): Float64Array {
+  if (values.length !== axis.length) {
     throw stepError(
       kind,
       field,
-      `the fitted ${field} has ${length} points but the spectra have ${axis.length}; refit the pipeline on data with the same axis.`,
+      `the fitted ${field} has ${values.length} points but the spectra have ${axis.length}; refit the pipeline on data with the same axis.`,
     );
   }
+  return Float64Array.from(values);
 }
 
 /** Trapezoid area of |y| over |Δaxis| for points `from .. to` (inclusive) of one spectrum. */

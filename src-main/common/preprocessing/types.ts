@@ -16,6 +16,22 @@ export interface SpectraBlock {
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/** What a parameter is counted in; `axis` is the spectra's own axis unit (cm⁻¹, nm, …). */
+export type ParamUnit = 'points' | 'axis' | 'iterations';
+
+/** How the recipe editor, the run report and the CLI present one step parameter. */
+export interface ParamInfo {
+  /** Short human name, e.g. `Window`. */
+  label: string;
+  /** Left out for plain numbers, flags and choices. */
+  unit?: ParamUnit;
+  /** One sentence: what the parameter does and the values it takes. */
+  help: string;
+}
+
+/** One ParamInfo for each field of the params type, and no others. */
+export type ParamInfoMap<P> = { readonly [K in keyof P]-?: ParamInfo };
+
 export interface StepDefinition<P, S extends JsonValue | null = null> {
   /** Registry key used in pipeline specs, e.g. `savitzkyGolay`. */
   kind: string;
@@ -25,6 +41,8 @@ export interface StepDefinition<P, S extends JsonValue | null = null> {
   title: string;
   /** Params schema; every field has a default, so `{}` parses. */
   params: z.ZodType<P>;
+  /** Label, unit and help of each param, for the recipe editor, the report and the CLI. */
+  paramInfo: ParamInfoMap<P>;
   /** True for steps whose `fit` learns state from training data. */
   fitted: boolean;
   /**

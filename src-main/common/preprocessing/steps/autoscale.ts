@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SpectraBlock, StepDefinition } from '../types';
-import { checkStateLength, mapRows } from '../block';
+import { mapRows, stateVector } from '../block';
 import { columnStats } from '../column-stats';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -21,16 +21,15 @@ export const autoscale: StepDefinition<AutoscaleParams, AutoscaleState> = {
   version: 1,
   title: 'Autoscaling (mean centre, unit variance)',
   params: z.strictObject({}),
+  paramInfo: {},
   fitted: true,
   fit(_p, train: SpectraBlock) {
     const { mean, std } = columnStats(KIND, train);
     return { mean: Array.from(mean), std: Array.from(std, (s) => (s > 0 ? s : 1)) };
   },
   transform(_p, input: SpectraBlock, state) {
-    checkStateLength(KIND, 'mean', state.mean.length, input.axis);
-    checkStateLength(KIND, 'std', state.std.length, input.axis);
-    const mean = Float64Array.from(state.mean);
-    const std = Float64Array.from(state.std);
+    const mean = stateVector(KIND, 'mean', state.mean, input.axis);
+    const std = stateVector(KIND, 'std', state.std, input.axis);
     return mapRows(input, (src, dst, o, n) => {
       for (let i = 0; i < n; i++) dst[o + i] = (src[o + i] - mean[i]) / std[i];
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SpectraBlock, StepDefinition } from '../types';
-import { fmt } from '../block';
+import { fmt, mapToAxis } from '../block';
 import { stepError } from '../step-error';
 
 export interface CropParams {
@@ -59,20 +59,10 @@ function keptIndices(p: CropParams, axis: Float64Array): number[] {
   return kept;
 }
 
-function validate(p: CropParams, axis: Float64Array): void {
-  keptIndices(p, axis);
-}
-
 /** Keeps the axis points inside any of `ranges` and outside all of `exclude`, in axis order. */
 function transform(p: CropParams, input: SpectraBlock): SpectraBlock {
   const kept = keptIndices(p, input.axis);
-  const n = input.axis.length;
-  const m = kept.length;
-  const values = new Float64Array(input.rows * m);
-  for (let r = 0; r < input.rows; r++) {
-    for (let j = 0; j < m; j++) values[r * m + j] = input.values[r * n + kept[j]];
-  }
-  return { axis: Float64Array.from(kept, (i) => input.axis[i]), values, rows: input.rows };
+  return mapToAxis(input, Float64Array.from(kept, (i) => input.axis[i]), (src, o, j) => src[o + kept[j]]);
 }
 
 export const crop: StepDefinition<CropParams> = {
@@ -80,7 +70,13 @@ export const crop: StepDefinition<CropParams> = {
   version: 1,
   title: 'Crop / exclude regions',
   params,
+  paramInfo: {
+    ranges: { label: 'Keep ranges', unit: 'axis', help: 'Axis ranges [from, to] to keep (inclusive, either order); none keeps the whole axis.' },
+    exclude: { label: 'Exclude ranges', unit: 'axis', help: 'Axis ranges [from, to] to drop after the kept ranges (inclusive).' },
+  },
   fitted: false,
-  validate,
+  validate(p, axis) {
+    keptIndices(p, axis);
+  },
   transform,
 };

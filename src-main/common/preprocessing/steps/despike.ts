@@ -74,6 +74,10 @@ export const despike: StepDefinition<DespikeParams> = {
   version: 1,
   title: 'Despike (Whitaker–Hayes)',
   params,
+  paramInfo: {
+    threshold: { label: 'Spike threshold', help: 'Modified z-score of the first difference above which a point counts as a spike (> 0).' },
+    window: { label: 'Neighbourhood', unit: 'points', help: 'Half-width of the neighbourhood whose non-spike mean replaces a spike (1–50).' },
+  },
   fitted: false,
   validate,
   transform,

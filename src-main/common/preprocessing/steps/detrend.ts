@@ -54,6 +54,9 @@ export const detrend: StepDefinition<DetrendParams> = {
   version: 1,
   title: 'Detrend (polynomial)',
   params,
+  paramInfo: {
+    order: { label: 'Polynomial order', help: 'Degree of the polynomial trend removed from each spectrum (0 removes the mean; up to 10).' },
+  },
   fitted: false,
   validate,
   transform,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SpectraBlock, StepDefinition } from '../types';
-import { checkStateLength, mapRows } from '../block';
-import { columnStats } from '../column-stats';
+import { mapRows, stateVector } from '../block';
+import { columnMean } from '../column-stats';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MeanCenterParams {}
@@ -17,13 +17,11 @@ export const meanCenter: StepDefinition<MeanCenterParams, MeanCenterState> = {
   version: 1,
   title: 'Mean centring',
   params: z.strictObject({}),
+  paramInfo: {},
   fitted: true,
-  fit(_p, train: SpectraBlock) {
-    return { mean: Array.from(columnStats(KIND, train).mean) };
-  },
+  fit: (_p, train: SpectraBlock) => ({ mean: Array.from(columnMean(KIND, train)) }),
   transform(_p, input: SpectraBlock, state) {
-    checkStateLength(KIND, 'mean', state.mean.length, input.axis);
-    const mean = Float64Array.from(state.mean);
+    const mean = stateVector(KIND, 'mean', state.mean, input.axis);
     return mapRows(input, (src, dst, o, n) => {
       for (let i = 0; i < n; i++) dst[o + i] = src[o + i] - mean[i];
     });

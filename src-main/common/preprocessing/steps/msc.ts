@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SpectraBlock, StepDefinition } from '../types';
-import { checkStateLength, mapRows } from '../block';
+import { mapRows, stateVector } from '../block';
+import { columnMean } from '../column-stats';
 import { stepError } from '../step-error';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -12,12 +13,7 @@ export type MscState = { reference: number[] };
 const KIND = 'msc';
 
 function fit(_p: MscParams, train: SpectraBlock): MscState {
-  const n = train.axis.length;
-  if (train.rows < 1) throw stepError(KIND, 'rows', 'the training split has no spectra; MSC needs at least one to build its reference.');
-  const mean = new Float64Array(n);
-  for (let r = 0; r < train.rows; r++) for (let i = 0; i < n; i++) mean[i] += train.values[r * n + i];
-  for (let i = 0; i < n; i++) mean[i] /= train.rows;
-  return { reference: Array.from(mean) };
+  return { reference: Array.from(columnMean(KIND, train, 'MSC needs at least one to build its reference')) };
 }
 
 /**
@@ -25,8 +21,7 @@ function fit(_p: MscParams, train: SpectraBlock): MscState {
  * against the training reference, then `(x − b) / a`.
  */
 function transform(_p: MscParams, input: SpectraBlock, state: MscState): SpectraBlock {
-  checkStateLength(KIND, 'reference', state.reference.length, input.axis);
-  const ref = Float64Array.from(state.reference);
+  const ref = stateVector(KIND, 'reference', state.reference, input.axis);
   const n = ref.length;
   let refMean = 0;
   for (let i = 0; i < n; i++) refMean += ref[i];
@@ -56,6 +51,7 @@ export const msc: StepDefinition<MscParams, MscState> = {
   version: 1,
   title: 'Multiplicative scatter correction (MSC)',
   params: z.strictObject({}),
+  paramInfo: {},
   fitted: true,
   fit,
   transform,

@@ -107,6 +107,13 @@ export const normalize: StepDefinition<NormalizeParams> = {
   version: 1,
   title: 'Normalise',
   params,
+  paramInfo: {
+    method: {
+      label: 'Method',
+      help: 'vector: unit length; area: unit area; max: largest |value| 1; minmax: range 0 to 1; band: unit area over Band.',
+    },
+    band: { label: 'Band', unit: 'axis', help: 'Axis range [from, to] whose area becomes 1, for method band.' },
+  },
   fitted: false,
   validate,
   transform,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SpectraBlock, StepDefinition } from '../types';
-import { fmt } from '../block';
+import { fmt, mapToAxis } from '../block';
 import { stepError } from '../step-error';
 
 export interface ResampleParams {
@@ -67,10 +67,6 @@ function targetAxis(p: ResampleParams, axis: Float64Array): Float64Array {
   return target;
 }
 
-function validate(p: ResampleParams, axis: Float64Array): void {
-  targetAxis(p, axis);
-}
-
 /** Linear interpolation onto the target axis; points just outside the input take the edge value. */
 function transform(p: ResampleParams, input: SpectraBlock): SpectraBlock {
   const target = targetAxis(p, input.axis);
@@ -104,16 +100,11 @@ function transform(p: ResampleParams, input: SpectraBlock): SpectraBlock {
     const a0 = input.axis[pos(lo)];
     frac[j] = (t - a0) / (input.axis[pos(lo + 1)] - a0);
   }
-  const values = new Float64Array(input.rows * m);
-  for (let r = 0; r < input.rows; r++) {
-    const o = r * n;
-    for (let j = 0; j < m; j++) {
-      const y0 = input.values[o + pos(idx[j])];
-      const y1 = input.values[o + pos(idx[j] + 1)];
-      values[r * m + j] = y0 + frac[j] * (y1 - y0);
-    }
-  }
-  return { axis: target, values, rows: input.rows };
+  return mapToAxis(input, target, (src, o, j) => {
+    const y0 = src[o + pos(idx[j])];
+    const y1 = src[o + pos(idx[j] + 1)];
+    return y0 + frac[j] * (y1 - y0);
+  });
 }
 
 export const resample: StepDefinition<ResampleParams> = {
@@ -121,7 +112,18 @@ export const resample: StepDefinition<ResampleParams> = {
   version: 1,
   title: 'Resample (linear interpolation)',
   params,
+  paramInfo: {
+    axis: { label: 'Target axis', unit: 'axis', help: 'Axis values to interpolate onto (any order); give this or Step, not both.' },
+    step: { label: 'Step', unit: 'axis', help: 'Spacing of a uniform grid from the first axis value; with neither, the same number of points, evenly spaced.' },
+    maxExtrapolation: {
+      label: 'Max. extrapolation',
+      unit: 'axis',
+      help: 'How far a target point may lie outside the input axis (it takes the edge value); empty means half the mean spacing.',
+    },
+  },
   fitted: false,
-  validate,
+  validate(p, axis) {
+    targetAxis(p, axis);
+  },
   transform,
 };

@@ -91,6 +91,7 @@ export const snv: StepDefinition<SnvParams> = {
   version: 1,
   title: 'Standard normal variate (SNV)',
   params: z.strictObject({}),
+  paramInfo: {},
   fitted: false,
   transform,
   transformInPlace,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { SpectraBlock, StepDefinition } from '../../types';
-import { mapRows } from '../../block';
-import { checkCount, checkFinite, checkLambda, checkLength } from './checks';
+import type { StepDefinition } from '../../types';
+import { baselineStep, fitOne, LAMBDA_INFO, type BaselineFitter } from './baseline-step';
+import { checkCount, checkLambda, checkLength } from './checks';
 import { WhittakerSmoother } from './whittaker';
 
 export interface AirplsParams {
@@ -23,9 +23,10 @@ const params = z.strictObject({
   maxIterations: z.number().default(AIRPLS_DEFAULTS.maxIterations),
 });
 
-function checkParams(p: AirplsParams): void {
+function validate(p: AirplsParams, axis: { length: number }): void {
   checkLambda(KIND, p.lambda);
   checkCount(KIND, 'maxIterations', p.maxIterations, 1);
+  checkLength(KIND, axis.length);
 }
 
 /** Fits into `z`; returns the number of solves. */
@@ -65,18 +66,19 @@ function fitInto(s: WhittakerSmoother, y: Float64Array, offset: number, p: Airpl
   return t;
 }
 
+function fitter(p: AirplsParams, axis: { length: number }): BaselineFitter {
+  const smoother = new WhittakerSmoother(axis.length, p.lambda);
+  return (y, offset, z) => fitInto(smoother, y, offset, p, z);
+}
+
 /**
  * The airPLS baseline with the number of weighted solves it took (for tests and diagnostics).
  * See {@link airplsBaseline}.
  */
 export function airplsFit(y: Float64Array, options: Partial<AirplsParams> = {}): { baseline: Float64Array; iterations: number } {
   const p: AirplsParams = { ...AIRPLS_DEFAULTS, ...options };
-  checkParams(p);
-  checkLength(KIND, y.length);
-  checkFinite(KIND, y, 0, y.length, -1);
-  const baseline = new Float64Array(y.length);
-  const iterations = fitInto(new WhittakerSmoother(y.length, p.lambda), y, 0, p, baseline);
-  return { baseline, iterations };
+  validate(p, y);
+  return fitOne(KIND, y, () => fitter(p, y));
 }
 
 /**
@@ -97,30 +99,16 @@ export function airplsBaseline(y: Float64Array, options: Partial<AirplsParams> =
   return airplsFit(y, options).baseline;
 }
 
-function validate(p: AirplsParams, axis: Float64Array): void {
-  checkParams(p);
-  checkLength(KIND, axis.length);
-}
-
-function transform(p: AirplsParams, input: SpectraBlock): SpectraBlock {
-  validate(p, input.axis);
-  const n = input.axis.length;
-  const smoother = new WhittakerSmoother(n, p.lambda);
-  const baseline = new Float64Array(n);
-  return mapRows(input, (src, dst, o, _n, row) => {
-    checkFinite(KIND, src, o, n, row);
-    fitInto(smoother, src, o, p, baseline);
-    for (let i = 0; i < n; i++) dst[o + i] = src[o + i] - baseline[i];
-  });
-}
-
 /** airPLS baseline correction: each spectrum minus its {@link airplsBaseline}. */
-export const airpls: StepDefinition<AirplsParams> = {
+export const airpls: StepDefinition<AirplsParams> = baselineStep({
   kind: KIND,
   version: 1,
   title: 'Baseline: adaptive iteratively reweighted PLS (airPLS)',
   params,
-  fitted: false,
+  paramInfo: {
+    lambda: LAMBDA_INFO,
+    maxIterations: { label: 'Max. iterations', unit: 'iterations', help: 'Most weighted solves per spectrum; the last one is used as it is.' },
+  },
   validate,
-  transform,
-};
+  fitter,
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { SpectraBlock, StepDefinition } from '../../types';
-import { mapRows } from '../../block';
-import { checkCount, checkFinite, checkLambda, checkLength, checkPositive } from './checks';
+import type { StepDefinition } from '../../types';
+import { baselineStep, fitOne, LAMBDA_INFO, type BaselineFitter } from './baseline-step';
+import { checkCount, checkLambda, checkLength, checkPositive } from './checks';
 import { WhittakerSmoother } from './whittaker';
 
 export interface ArplsParams {
@@ -23,19 +23,16 @@ const params = z.strictObject({
   maxIterations: z.number().default(ARPLS_DEFAULTS.maxIterations),
 });
 
-function checkParams(p: ArplsParams): void {
+function validate(p: ArplsParams, axis: { length: number }): void {
   checkLambda(KIND, p.lambda);
   checkPositive(KIND, 'ratio', p.ratio);
   checkCount(KIND, 'maxIterations', p.maxIterations, 1);
+  checkLength(KIND, axis.length);
 }
 
 interface Workspace {
   smoother: WhittakerSmoother;
   next: Float64Array;
-}
-
-function workspace(n: number, lambda: number): Workspace {
-  return { smoother: new WhittakerSmoother(n, lambda), next: new Float64Array(n) };
 }
 
 /** Fits into `z`; returns the number of solves. */
@@ -84,18 +81,19 @@ function fitInto(ws: Workspace, y: Float64Array, offset: number, p: ArplsParams,
   return it;
 }
 
+function fitter(p: ArplsParams, axis: { length: number }): BaselineFitter {
+  const ws: Workspace = { smoother: new WhittakerSmoother(axis.length, p.lambda), next: new Float64Array(axis.length) };
+  return (y, offset, z) => fitInto(ws, y, offset, p, z);
+}
+
 /**
  * The arPLS baseline with the number of weighted solves it took (for tests and diagnostics).
  * See {@link arplsBaseline}.
  */
 export function arplsFit(y: Float64Array, options: Partial<ArplsParams> = {}): { baseline: Float64Array; iterations: number } {
   const p: ArplsParams = { ...ARPLS_DEFAULTS, ...options };
-  checkParams(p);
-  checkLength(KIND, y.length);
-  checkFinite(KIND, y, 0, y.length, -1);
-  const baseline = new Float64Array(y.length);
-  const iterations = fitInto(workspace(y.length, p.lambda), y, 0, p, baseline);
-  return { baseline, iterations };
+  validate(p, y);
+  return fitOne(KIND, y, () => fitter(p, y));
 }
 
 /**
@@ -116,30 +114,17 @@ export function arplsBaseline(y: Float64Array, options: Partial<ArplsParams> = {
   return arplsFit(y, options).baseline;
 }
 
-function validate(p: ArplsParams, axis: Float64Array): void {
-  checkParams(p);
-  checkLength(KIND, axis.length);
-}
-
-function transform(p: ArplsParams, input: SpectraBlock): SpectraBlock {
-  validate(p, input.axis);
-  const n = input.axis.length;
-  const ws = workspace(n, p.lambda);
-  const baseline = new Float64Array(n);
-  return mapRows(input, (src, dst, o, _n, row) => {
-    checkFinite(KIND, src, o, n, row);
-    fitInto(ws, src, o, p, baseline);
-    for (let i = 0; i < n; i++) dst[o + i] = src[o + i] - baseline[i];
-  });
-}
-
 /** arPLS baseline correction: each spectrum minus its {@link arplsBaseline}. */
-export const arpls: StepDefinition<ArplsParams> = {
+export const arpls: StepDefinition<ArplsParams> = baselineStep({
   kind: KIND,
   version: 1,
   title: 'Baseline: asymmetrically reweighted PLS (arPLS)',
   params,
-  fitted: false,
+  paramInfo: {
+    lambda: LAMBDA_INFO,
+    ratio: { label: 'Stop ratio', help: 'Stop when the weights change by less than this (relative 2-norm); > 0.' },
+    maxIterations: { label: 'Max. iterations', unit: 'iterations', help: 'Most weighted solves per spectrum.' },
+  },
   validate,
-  transform,
-};
+  fitter,
+});

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { SpectraBlock, StepDefinition } from '../../types';
-import { mapRows } from '../../block';
+import type { StepDefinition } from '../../types';
 import { stepError } from '../../step-error';
-import { checkCount, checkFinite, checkLambda, checkLength } from './checks';
+import { baselineStep, fitOne, LAMBDA_INFO, type BaselineFitter } from './baseline-step';
+import { checkCount, checkLambda, checkLength } from './checks';
 import { WhittakerSmoother } from './whittaker';
 
 export interface AslsParams {
@@ -24,19 +24,20 @@ const params = z.strictObject({
   iterations: z.number().default(ASLS_DEFAULTS.iterations),
 });
 
-function checkParams(p: AslsParams): void {
+function validate(p: AslsParams, axis: { length: number }): void {
   checkLambda(KIND, p.lambda);
   if (!(p.p > 0 && p.p < 1)) {
     throw stepError(KIND, 'p', `p must be between 0 and 1 (exclusive); got ${p.p}.`);
   }
   checkCount(KIND, 'iterations', p.iterations, 1);
+  checkLength(KIND, axis.length);
 }
 
 /**
  * Fits the AsLS baseline of `y[offset .. offset + n)` into `z`, reusing the smoother's buffers.
  * Starts from w = 1; after each solve, w_i = p where y_i > z_i, else 1 − p.
  */
-function fitInto(s: WhittakerSmoother, y: Float64Array, offset: number, p: AslsParams, z: Float64Array): void {
+function fitInto(s: WhittakerSmoother, y: Float64Array, offset: number, p: AslsParams, z: Float64Array): number {
   const { n, weights } = s;
   weights.fill(1);
   const q = 1 - p.p;
@@ -45,6 +46,12 @@ function fitInto(s: WhittakerSmoother, y: Float64Array, offset: number, p: AslsP
     if (it + 1 === p.iterations) break;
     for (let i = 0; i < n; i++) weights[i] = y[offset + i] > z[i] ? p.p : q;
   }
+  return p.iterations;
+}
+
+function fitter(p: AslsParams, axis: { length: number }): BaselineFitter {
+  const smoother = new WhittakerSmoother(axis.length, p.lambda);
+  return (y, offset, z) => fitInto(smoother, y, offset, p, z);
 }
 
 /**
@@ -61,41 +68,24 @@ function fitInto(s: WhittakerSmoother, y: Float64Array, offset: number, p: AslsP
  */
 export function aslsBaseline(y: Float64Array, options: Partial<AslsParams> = {}): Float64Array {
   const p: AslsParams = { ...ASLS_DEFAULTS, ...options };
-  checkParams(p);
-  checkLength(KIND, y.length);
-  checkFinite(KIND, y, 0, y.length, -1);
-  const out = new Float64Array(y.length);
-  fitInto(new WhittakerSmoother(y.length, p.lambda), y, 0, p, out);
-  return out;
-}
-
-function validate(p: AslsParams, axis: Float64Array): void {
-  checkParams(p);
-  checkLength(KIND, axis.length);
-}
-
-function transform(p: AslsParams, input: SpectraBlock): SpectraBlock {
-  validate(p, input.axis);
-  const n = input.axis.length;
-  const smoother = new WhittakerSmoother(n, p.lambda);
-  const baseline = new Float64Array(n);
-  return mapRows(input, (src, dst, o, _n, row) => {
-    checkFinite(KIND, src, o, n, row);
-    fitInto(smoother, src, o, p, baseline);
-    for (let i = 0; i < n; i++) dst[o + i] = src[o + i] - baseline[i];
-  });
+  validate(p, y);
+  return fitOne(KIND, y, () => fitter(p, y)).baseline;
 }
 
 /**
  * AsLS baseline correction: each spectrum minus its {@link aslsBaseline}. Per spectrum, no
  * fitted state.
  */
-export const asls: StepDefinition<AslsParams> = {
+export const asls: StepDefinition<AslsParams> = baselineStep({
   kind: KIND,
   version: 1,
   title: 'Baseline: asymmetric least squares (AsLS)',
   params,
-  fitted: false,
+  paramInfo: {
+    lambda: LAMBDA_INFO,
+    p: { label: 'Asymmetry p', help: 'Weight of the points above the baseline (1 − p below); between 0 and 1.' },
+    iterations: { label: 'Iterations', unit: 'iterations', help: 'Number of weighted solves; there is no convergence test.' },
+  },
   validate,
-  transform,
-};
+  fitter,
+});

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { SpectraBlock, StepDefinition } from '../../types';
-import { mapRows } from '../../block';
+import type { StepDefinition } from '../../types';
 import { stepError } from '../../step-error';
 import { orthonormalBasis, project } from '../../linalg/orthonormal-basis';
-import { checkCount, checkFinite, checkLength, checkPositive } from './checks';
+import { baselineStep, fitOne, type BaselineFitter } from './baseline-step';
+import { checkCount, checkLength, checkPositive } from './checks';
 
 export interface ModpolyParams {
   /** Polynomial order (0 = constant); less than the number of points. @default 2 */
@@ -69,11 +69,6 @@ interface Workspace {
   next: Float64Array;
 }
 
-function workspace(axis: Float64Array, order: number): Workspace {
-  const n = axis.length;
-  return { q: polynomialBasis(axis, order), cols: order + 1, work: new Float64Array(n), next: new Float64Array(n) };
-}
-
 /** Fits into `fit`; returns the number of refits after the first fit. */
 function fitInto(ws: Workspace, y: Float64Array, offset: number, p: ModpolyParams, fit: Float64Array): number {
   const { q, cols, work, next } = ws;
@@ -99,6 +94,12 @@ function fitInto(ws: Workspace, y: Float64Array, offset: number, p: ModpolyParam
   return it;
 }
 
+function fitter(p: ModpolyParams, axis: Float64Array): BaselineFitter {
+  const n = axis.length;
+  const ws: Workspace = { q: polynomialBasis(axis, p.order), cols: p.order + 1, work: new Float64Array(n), next: new Float64Array(n) };
+  return (y, offset, z) => fitInto(ws, y, offset, p, z);
+}
+
 /**
  * The modified-polynomial baseline with the number of refits it took (for tests and
  * diagnostics). See {@link modpolyBaseline}.
@@ -113,10 +114,7 @@ export function modpolyFit(
     throw stepError(KIND, 'axis', `the axis has ${axis.length} points but the spectrum has ${y.length}.`);
   }
   checkParams(p, y.length);
-  checkFinite(KIND, y, 0, y.length, -1);
-  const baseline = new Float64Array(y.length);
-  const iterations = fitInto(workspace(axis, p.order), y, 0, p, baseline);
-  return { baseline, iterations };
+  return fitOne(KIND, y, () => fitter(p, axis));
 }
 
 /**
@@ -142,25 +140,17 @@ function validate(p: ModpolyParams, axis: Float64Array): void {
   polynomialBasis(axis, p.order);
 }
 
-function transform(p: ModpolyParams, input: SpectraBlock): SpectraBlock {
-  checkParams(p, input.axis.length);
-  const n = input.axis.length;
-  const ws = workspace(input.axis, p.order);
-  const baseline = new Float64Array(n);
-  return mapRows(input, (src, dst, o, _n, row) => {
-    checkFinite(KIND, src, o, n, row);
-    fitInto(ws, src, o, p, baseline);
-    for (let i = 0; i < n; i++) dst[o + i] = src[o + i] - baseline[i];
-  });
-}
-
 /** Modified-polynomial baseline correction: each spectrum minus its {@link modpolyBaseline}. */
-export const modpoly: StepDefinition<ModpolyParams> = {
+export const modpoly: StepDefinition<ModpolyParams> = baselineStep({
   kind: KIND,
   version: 1,
   title: 'Baseline: modified polynomial (ModPoly)',
   params,
-  fitted: false,
+  paramInfo: {
+    order: { label: 'Polynomial order', help: 'Degree of the baseline polynomial (0 = constant); less than the number of points.' },
+    maxIterations: { label: 'Max. iterations', unit: 'iterations', help: 'Most refits per spectrum after the first fit.' },
+    tolerance: { label: 'Tolerance', help: 'Stop when the fit changes by less than this (relative 2-norm); > 0.' },
+  },
   validate,
-  transform,
-};
+  fitter,
+});

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { SpectraBlock, StepDefinition } from '../../types';
-import { mapRows } from '../../block';
+import type { StepDefinition } from '../../types';
 import { stepError } from '../../step-error';
-import { checkFinite, checkLength } from './checks';
+import { baselineStep, fitOne, type BaselineFitter } from './baseline-step';
+import { checkLength } from './checks';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface RubberbandParams {}
@@ -33,7 +33,7 @@ function axisDirection(axis: Float64Array): 1 | -1 {
  * is scratch for the hull's point indices, in increasing-axis order `k` (point `k` is axis index
  * `k` when `dir` is 1, `n − 1 − k` when −1).
  */
-function fitInto(axis: Float64Array, dir: 1 | -1, y: Float64Array, offset: number, z: Float64Array, hull: Int32Array): void {
+function fitInto(axis: Float64Array, dir: 1 | -1, y: Float64Array, offset: number, z: Float64Array, hull: Int32Array): number {
   const n = axis.length;
   const at = (k: number): number => (dir === 1 ? k : n - 1 - k);
   // Andrew's monotone chain, lower half: drop the last vertex while it does not make a strict
@@ -68,6 +68,13 @@ function fitInto(axis: Float64Array, dir: 1 | -1, y: Float64Array, offset: numbe
   }
   const last = at(hull[h - 1]);
   z[last] = y[offset + last];
+  return 0;
+}
+
+function fitter(_p: RubberbandParams, axis: Float64Array): BaselineFitter {
+  const dir = axisDirection(axis);
+  const hull = new Int32Array(axis.length);
+  return (y, offset, z) => fitInto(axis, dir, y, offset, z, hull);
 }
 
 /**
@@ -88,37 +95,21 @@ export function rubberbandBaseline(axis: Float64Array, y: Float64Array): Float64
   if (axis.length !== y.length) {
     throw stepError(KIND, 'axis', `the axis has ${axis.length} points but the spectrum has ${y.length}.`);
   }
-  const dir = axisDirection(axis);
-  checkFinite(KIND, y, 0, y.length, -1);
-  const out = new Float64Array(y.length);
-  fitInto(axis, dir, y, 0, out, new Int32Array(y.length));
-  return out;
+  axisDirection(axis);
+  return fitOne(KIND, y, () => fitter({}, axis)).baseline;
 }
 
 function validate(_p: RubberbandParams, axis: Float64Array): void {
   axisDirection(axis);
 }
 
-function transform(_p: RubberbandParams, input: SpectraBlock): SpectraBlock {
-  const axis = input.axis;
-  const dir = axisDirection(axis);
-  const n = axis.length;
-  const baseline = new Float64Array(n);
-  const hull = new Int32Array(n);
-  return mapRows(input, (src, dst, o, _n, row) => {
-    checkFinite(KIND, src, o, n, row);
-    fitInto(axis, dir, src, o, baseline, hull);
-    for (let i = 0; i < n; i++) dst[o + i] = src[o + i] - baseline[i];
-  });
-}
-
 /** Rubber-band baseline correction: each spectrum minus its {@link rubberbandBaseline}. */
-export const rubberband: StepDefinition<RubberbandParams> = {
+export const rubberband: StepDefinition<RubberbandParams> = baselineStep({
   kind: KIND,
   version: 1,
   title: 'Baseline: rubber band (convex hull)',
   params,
-  fitted: false,
+  paramInfo: {},
   validate,
-  transform,
-};
+  fitter,
+});
