@@ -13,13 +13,14 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import { columnValues } from '../db/datasets';
 import { getRun, runArtifact, runEpochs, type RunRow } from '../db/runs';
+import { csvField } from '../common/csv';
 import { UserError } from '../common/errors';
 import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr, softmaxRows } from '../common/ml/metrics';
 import { summarizeModel, type LayerSpec, type LayerSummary } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { PlsModel } from '../common/ml/pls';
 import { predictPls, type PlsDecision } from '../common/ml/pls';
-import { plsVip } from '../common/ml/pls-diagnostics';
+import { plsVip } from '../common/ml/pls/diagnostics';
 import { applyPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
 import type { AxisUnit } from '../common/domain/spectra';
@@ -349,10 +350,6 @@ export function metricsCsv(m: ExportedMetrics): string {
   if (m.rocAuc) for (const [c, v] of Object.entries(m.rocAuc.perClass)) rows.push([`rocAuc[${c}]`, v]);
   if (m.summary) for (const k of Object.keys(m.summary.mean)) rows.push([`mean[${k}]`, m.summary.mean[k]!], [`std[${k}]`, m.summary.std[k]!]);
   return ['metric,value', ...rows.map(([k, v]) => `${csvField(k)},${v === null ? '' : typeof v === 'number' ? String(v) : csvField(v)}`)].join('\n') + '\n';
-}
-
-export function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 // ---------------------------------------------------------------------------------------------

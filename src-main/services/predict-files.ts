@@ -5,7 +5,7 @@ import { readInput } from './import';
 import type { ImportOptions } from '../common/domain/spectra';
 import { netOf, predictInputs, spectraInputs, type Prediction, type Predictor, type SpectrumInput } from './predict';
 import { classActivationMaps, camPlan } from '../ml/cam';
-import { csvField } from './export';
+import { csvField } from '../common/csv';
 
 /** Every spectrum of the files: sample id = file name, plus #index when a file holds several. */
 export function readSpectraFiles(files: string[], options: ImportOptions = {}): SpectrumInput[] {

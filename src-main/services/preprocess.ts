@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { datasetIdByNameOrId, loadAxis, loadSpectra } from '../db/datasets';
+import { csvField } from '../common/csv';
 import { UserError } from '../common/errors';
 import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
@@ -95,10 +96,6 @@ export function preprocessDataset(db: Db, req: PreprocessRequest): PreprocessRes
     out: path.resolve(req.out),
     durationMs: Math.round(performance.now() - started),
   };
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Writes `sample,<axis values…>` then one row per spectrum, to a temp file renamed into place. */
