@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
 import * as outlier from '../../src-main/common/ml/outlier';
 import { fitPcaOutlier, hotellingT2Limit, outOfModelFlags, pcaOutlierStats, qResidualLimit } from '../../src-main/common/ml/outlier';
+import { elementRelErr, readGolden, type GoldenOutOfModel } from '../helpers/golden';
 
 /** Written by scripts/golden/pls_diagnostics.py (scikit-learn PCA, numpy, scipy.stats). */
 interface Golden {
@@ -12,7 +11,7 @@ interface Golden {
   newRows: number;
   X: number[];
   Xnew: number[];
-  fit: {
+  fit: GoldenOutOfModel & {
     scale: boolean;
     varianceToExplain: number;
     maxComponents: number;
@@ -20,26 +19,10 @@ interface Golden {
     means: number[];
     scales: number[];
     explainedVarianceRatio: number[];
-    scoreVariances: number[];
-    qTrain: number[];
-    t2: number[];
-    q: number[];
-    t2Limit: number;
-    qLimit: number;
-    outOfModel: boolean[];
   };
 }
 
-function load(name: string): Golden {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/outlier', name), 'utf8')) as Golden;
-}
-
-function elementRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, a[i] === b[i] ? 0 : Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
-  return worst;
-}
+const load = (name: string): Golden => readGolden<Golden>('outlier', name);
 
 describe('outlier exports', () => {
   it('exports exactly the documented functions', () => {

@@ -8,7 +8,7 @@ import {
   rubberbandBaseline,
 } from '../../../../src-main/common/preprocessing/steps/baselines-index';
 import type { SpectraBlock, StepDefinition } from '../../../../src-main/common/preprocessing/types';
-import { UserError } from '../../../../src-main/common/errors';
+import { userErrorOf as thrown } from '../../../helpers/errors';
 import { goldenSpectra } from './golden';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,16 +35,6 @@ function block(): SpectraBlock {
   const values = new Float64Array(spectra.length * n);
   spectra.forEach((s, r) => values.set(s.y, r * n));
   return { axis: Float64Array.from(spectra[0].axis), values, rows: spectra.length };
-}
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('baseline steps', () => {
