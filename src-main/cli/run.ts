@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openProject, type Db } from '../db/connection';
+import { checkpoint, openProject, type Db } from '../db/connection';
 import { datasetIdByNameOrId, listDatasets } from '../db/datasets';
 import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
 import type { AxisUnit, SplitTag } from '../common/domain/spectra';
@@ -202,7 +202,7 @@ function expandFolders(paths: string[]): string[] {
 }
 
 function closeProject(db: Db): void {
-  db.pragma('wal_checkpoint(PASSIVE)');
+  checkpoint(db, 'PASSIVE');
   db.close();
 }
 

@@ -127,6 +127,14 @@ export function migrate(db: Db, target: number = SCHEMA_VERSION, migrations: rea
   }
 }
 
+/**
+ * Copies the write-ahead log into the project file: PASSIVE when others may still read it,
+ * TRUNCATE before the file is moved or shipped so that it stands alone.
+ */
+export function checkpoint(db: Db, mode: 'PASSIVE' | 'TRUNCATE'): void {
+  db.pragma(`wal_checkpoint(${mode})`);
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

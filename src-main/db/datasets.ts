@@ -29,6 +29,10 @@ export function getDataset(db: Db, id: number): DatasetRow {
   return row;
 }
 
+export function datasetExists(db: Db, id: number): boolean {
+  return db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id) !== undefined;
+}
+
 export function datasetIdByNameOrId(db: Db, nameOrId: string): number {
   const byName = findDataset(db, nameOrId);
   if (byName) return byName.id;

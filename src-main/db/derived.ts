@@ -1,10 +1,10 @@
 import type { Db } from './connection';
 import type { DerivedFrom } from '../common/domain/project';
-import type { AxisUnit } from '../common/domain/spectra';
+import type { AxisUnit, SplitTag } from '../common/domain/spectra';
 import type { FittedPipeline } from '../common/preprocessing/pipeline';
 import type { JsonValue } from '../common/preprocessing/types';
 import { upsertAxis } from './axes';
-import { f32ToBlob } from './sql';
+import { insertDataset, sampleWriter } from './dataset-rows';
 
 /** Everything recorded about how a derived dataset was made. */
 export interface Provenance {
@@ -40,12 +40,11 @@ export interface DerivedDataset {
  */
 export function insertDerivedDataset(db: Db, d: DerivedDataset): number {
   const created = d.provenance.createdAt;
-  const datasetId = Number(db.prepare('INSERT INTO datasets (name, created_at, y_unit) VALUES (?, ?, NULL)').run(d.name, created).lastInsertRowid);
+  const datasetId = insertDataset(db, d.name, created, null);
   db.prepare('INSERT INTO columns (dataset_id, name, kind, position) SELECT ?, name, kind, position FROM columns WHERE dataset_id = ? ORDER BY position').run(datasetId, d.sourceDatasetId);
   const axisId = upsertAxis(db, d.axis, d.axisUnit);
   const source = db.prepare('SELECT sample_key, split, map_x, map_y, source_index FROM samples WHERE id = ? AND dataset_id = ?');
-  const insertSample = db.prepare('INSERT INTO samples (dataset_id, sample_key, axis_id, split, map_x, map_y, source_file_id, source_index) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)');
-  const insertChannel = db.prepare('INSERT INTO channels (sample_id, channel, intensities_f32) VALUES (?, 0, ?)');
+  const write = sampleWriter(db);
   // Label values follow their column by name into the new dataset's copy of it.
   const copyValues = db.prepare(
     `INSERT INTO sample_values (sample_id, column_id, text_value, number_value)
@@ -55,10 +54,10 @@ export function insertDerivedDataset(db: Db, d: DerivedDataset): number {
         WHERE v.sample_id = ?`,
   );
   d.sourceSampleIds.forEach((sourceId, i) => {
-    const s = source.get(sourceId, d.sourceDatasetId) as { sample_key: string; split: string | null; map_x: number | null; map_y: number | null; source_index: number | null } | undefined;
+    const s = source.get(sourceId, d.sourceDatasetId) as { sample_key: string; split: SplitTag | null; map_x: number | null; map_y: number | null; source_index: number | null } | undefined;
     if (!s) throw new Error(`Sample ${sourceId} vanished from dataset ${d.sourceDatasetId} while the recipe was applied.`);
-    const sampleId = Number(insertSample.run(datasetId, s.sample_key, axisId, s.split, s.map_x, s.map_y, s.source_index).lastInsertRowid);
-    insertChannel.run(sampleId, f32ToBlob(d.spectra[i]!));
+    const sampleId = write.sample({ datasetId, key: s.sample_key, axisId, split: s.split, mapX: s.map_x, mapY: s.map_y, sourceFileId: null, sourceIndex: s.source_index });
+    write.channel(sampleId, 0, d.spectra[i]!);
     copyValues.run(sampleId, datasetId, sourceId);
   });
   const p = d.provenance;

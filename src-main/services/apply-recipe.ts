@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection';
-import { findDataset, getDataset } from '../db/datasets';
+import { datasetExists, findDataset, getDataset } from '../db/datasets';
 import { insertDerivedDataset } from '../db/derived';
 import { UserError } from '../common/errors';
 import type { ApplyProgress, ApplyResult } from '../common/domain/project';
@@ -123,7 +123,7 @@ export async function applyRecipeToDataset(db: Db, req: ApplyRecipeRequest, hook
   const fittedSamples = train.length || block.rows;
   const datasetId = db.transaction(() => {
     // Another request may have changed the project while the spectra were processed.
-    if (!db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(source.id)) {
+    if (!datasetExists(db, source.id)) {
       throw new UserError('CONFLICT', `Dataset "${source.name}" was deleted while the recipe was applied; nothing was stored.`);
     }
     if (findDataset(db, name)) throw new UserError('CONFLICT', `A dataset named "${name}" was created while the recipe was applied; nothing was stored. Apply it again under another name.`, { field: 'name' });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openProject } from '../db/connection';
+import { checkpoint, openProject } from '../db/connection';
 import { importFiles } from './import';
 
 /**
@@ -15,7 +15,7 @@ export async function createDemoProject(file: string, demoDir: string, nativeBin
   try {
     await importFiles(db, { files: [path.join(demoDir, 'coffee-atr-ftir.csv')], dataset: 'Coffee ATR-FTIR (3 origins)' });
     await importFiles(db, { files: [path.join(demoDir, 'tecator-meat-nir.csv')], dataset: 'Tecator meat NIR', splitColumn: 'set', axisUnit: 'nm' });
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    checkpoint(db, 'TRUNCATE');
   } finally {
     db.close();
   }

@@ -2,9 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { asyncTransaction, f32ToBlob } from '../db/sql';
+import { asyncTransaction } from '../db/sql';
 import { upsertAxis } from '../db/axes';
 import { findDataset, listColumns, type ColumnRow } from '../db/datasets';
+import { insertColumn, insertDataset, sampleKeyLookup, sampleWriter } from '../db/dataset-rows';
 import { UserError } from '../common/errors';
 import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, SplitTag } from '../common/domain/spectra';
 import type { ImportProgress, ImportResult } from '../common/domain/project';
@@ -101,30 +102,40 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
   checkCancelled(hooks.signal);
   const datasetId = await asyncTransaction(db, async () => {
     const existing = findDataset(db, name);
-    const datasetId = existing
-      ? existing.id
-      : Number(db.prepare('INSERT INTO datasets (name, created_at, y_unit) VALUES (?, ?, ?)').run(name, new Date().toISOString(), loaded[0]!.batch.yUnit ?? null).lastInsertRowid);
+    const datasetId = existing ? existing.id : insertDataset(db, name, new Date().toISOString(), loaded[0]!.batch.yUnit ?? null);
     const columns = prepareColumns(db, datasetId, loaded);
-    const insertSource = db.prepare('INSERT INTO source_files (dataset_id, path, format, size_bytes, sha256, samples, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const insertSample = db.prepare('INSERT INTO samples (dataset_id, sample_key, axis_id, split, map_x, map_y, source_file_id, source_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const insertChannel = db.prepare('INSERT INTO channels (sample_id, channel, intensities_f32) VALUES (?, ?, ?)');
-    const insertValue = db.prepare('INSERT INTO sample_values (sample_id, column_id, text_value, number_value) VALUES (?, ?, ?, ?)');
+    const write = sampleWriter(db);
     let done = 0;
     for (const [i, f] of loaded.entries()) {
       const axisIds = f.batch.axes.map((a) => upsertAxis(db, a.values, a.unit));
-      const sourceId = Number(insertSource.run(datasetId, f.path, f.batch.format, f.size, f.sha256, f.batch.samples.length, new Date().toISOString()).lastInsertRowid);
+      const sourceFileId = write.sourceFile({
+        datasetId,
+        path: f.path,
+        format: f.batch.format,
+        sizeBytes: f.size,
+        sha256: f.sha256,
+        samples: f.batch.samples.length,
+        importedAt: new Date().toISOString(),
+      });
       for (const [k, s] of f.batch.samples.entries()) {
         const axisId = axisIds[s.axis];
         if (axisId === undefined) throw new UserError('INTERNAL', `${f.name}: sample ${s.id} refers to a missing axis.`, { file: f.name });
-        const sampleId = Number(
-          insertSample.run(datasetId, s.id, axisId, s.split ?? null, s.mapX ?? null, s.mapY ?? null, sourceId, s.sourceIndex ?? s.sourceLine ?? k).lastInsertRowid,
-        );
-        s.channels.forEach((ch, c) => insertChannel.run(sampleId, c, f32ToBlob(ch)));
+        const sampleId = write.sample({
+          datasetId,
+          key: s.id,
+          axisId,
+          split: s.split ?? null,
+          mapX: s.mapX ?? null,
+          mapY: s.mapY ?? null,
+          sourceFileId,
+          sourceIndex: s.sourceIndex ?? s.sourceLine ?? k,
+        });
+        s.channels.forEach((ch, c) => write.channel(sampleId, c, ch));
         for (const [key, value] of Object.entries(s.meta)) {
           if (value === null || value === '') continue;
           const col = columns.get(key)!;
-          if (col.kind === 'number') insertValue.run(sampleId, col.id, null, value as number);
-          else insertValue.run(sampleId, col.id, typeof value === 'number' ? String(value) : value, null);
+          if (col.kind === 'number') write.value(sampleId, col.id, null, value as number);
+          else write.value(sampleId, col.id, typeof value === 'number' ? String(value) : value, null);
         }
         if (++done % 2000 === 0) {
           emit({ file: f.name, fileIndex: i, fraction: 0.9 + (0.1 * done) / total, stage: 'storing' });
@@ -176,10 +187,10 @@ function checkSampleIds(db: Db, dataset: string, loaded: LoadedFile[]): void {
   }
   const existing = findDataset(db, dataset);
   if (!existing) return;
-  const stmt = db.prepare('SELECT 1 FROM samples WHERE dataset_id = ? AND sample_key = ?');
+  const taken = sampleKeyLookup(db, existing.id);
   for (const f of loaded) {
     for (const s of f.batch.samples) {
-      if (stmt.get(existing.id, s.id)) {
+      if (taken(s.id)) {
         throw new UserError('CONFLICT', `Dataset "${dataset}" already has a sample "${s.id}" (from ${f.name}). Was this file imported before? Nothing was imported.`, { file: f.name, line: s.sourceLine });
       }
     }
@@ -202,7 +213,6 @@ function prepareColumns(db: Db, datasetId: number, loaded: LoadedFile[]): Map<st
     }
   }
   let position = existing.size;
-  const insert = db.prepare('INSERT INTO columns (dataset_id, name, kind, position) VALUES (?, ?, ?, ?)');
   for (const [name, list] of values) {
     const prior = existing.get(name);
     if (prior) {
@@ -215,7 +225,7 @@ function prepareColumns(db: Db, datasetId: number, loaded: LoadedFile[]): Map<st
       continue;
     }
     const kind = hints.get(name) ?? inferKind(name, list);
-    const id = Number(insert.run(datasetId, name, kind, position++).lastInsertRowid);
+    const id = insertColumn(db, datasetId, name, kind, position++);
     existing.set(name, { id, name, kind, position: position - 1 });
   }
   return existing;
