@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src-main/common/ipc/contract';
 import { CONTENT_SECURITY_POLICY, secureWebPreferences } from '../../src-main/main/security';
+import { NODE_BUNDLE } from './helpers/bundle';
 
 const root = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-main-'));
@@ -17,14 +18,9 @@ describe('main process wiring', () => {
     const bundle = path.join(tmp, 'out', 'main', 'index.cjs');
     fs.mkdirSync(path.dirname(bundle), { recursive: true });
     await build({
+      ...NODE_BUNDLE,
       entryPoints: [path.join(root, 'src-main/main/index.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['electron', 'better-sqlite3', '@tensorflow/*'],
       outfile: bundle,
-      logLevel: 'silent',
       // Resolve better-sqlite3 from the repository even though the bundle lives in a temp folder.
       nodePaths: [path.join(root, 'node_modules')],
     });

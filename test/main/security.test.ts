@@ -104,20 +104,12 @@ describe('isAllowedRequestUrl', () => {
 
 describe('secureWebPreferences', () => {
   it('isolates and sandboxes the renderer', () => {
+    const on = ['contextIsolation', 'sandbox', 'webSecurity', 'safeDialogs'];
+    const off = ['nodeIntegration', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'allowRunningInsecureContent', 'experimentalFeatures', 'webviewTag', 'navigateOnDragDrop', 'spellcheck'];
     expect(secureWebPreferences('/app/out/preload/index.cjs')).toEqual({
       preload: '/app/out/preload/index.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      safeDialogs: true,
+      ...Object.fromEntries(on.map((k) => [k, true])),
+      ...Object.fromEntries(off.map((k) => [k, false])),
     });
   });
 });
