@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden fixtures for src-main/common/ml/pls.ts: scikit-learn PLSRegression (NIPALS).
+"""Golden fixtures for src-main/common/ml/pls/ (nipals.ts, decisions.ts, cross-validation.ts): scikit-learn PLSRegression (NIPALS).
 
 Writes test/fixtures/pls/*.json:
   hand-4x2.json       1 component on a 4 × 2 matrix, scale=False, with the closed-form values
@@ -15,7 +15,7 @@ Writes test/fixtures/pls/*.json:
                       class centres of the fitted rows (`predict` on the training spectra) and
                       the test spectra's nearest centre and squared distances
 
-Conventions (as pls.ts):
+Conventions (as pls/nipals.ts):
   - coefficients B are cols × targets in raw X / Y units, ŷ = (x − xMeans)·B + yMeans; scikit-learn's
     `coef_` changed shape (1.3: targets × features) and, in later versions, scale — the
     generator finds which reading reproduces `predict` and refuses to write otherwise;
@@ -205,7 +205,7 @@ def meat_nn():
         model = PLSRegression(n_components=k, scale=True).fit(x, onehot)
         t_train = model.x_scores_
         t_test = model.transform(x_test)
-        # Same sign convention as pls.ts (largest-|value| weight positive): flip scores with the weights.
+        # Same sign convention as pls/nipals.ts (largest-|value| weight positive): flip scores with the weights.
         signs = np.sign(model.x_weights_[np.argmax(np.abs(model.x_weights_), axis=0), range(k)])
         t_train, t_test = t_train * signs, t_test * signs
         nn = KNeighborsClassifier(n_neighbors=1).fit(t_train, labels).predict(t_test)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden fixtures for src-main/common/ml/pls-diagnostics.ts and outlier.ts: scikit-learn,
+"""Golden fixtures for src-main/common/ml/pls/diagnostics.ts and outlier.ts: scikit-learn,
 numpy and scipy.stats.
 
 Writes test/fixtures/pls-diagnostics/*.json (PLS: scikit-learn PLSRegression, NIPALS):
@@ -21,7 +21,7 @@ scores of the new samples (transform), Hotelling T² = Σ tₐ²/var(tₐ, ddof 
 T² limit A(n − 1)/(n − A)·f.ppf(0.95, A, n − A), Q = ‖x₀ − t·Pᵀ‖² (x₀ centred and scaled),
 Q limit g·chi2.ppf(0.95, h), g = v/(2m), h = 2m²/v with m, v the mean and variance (ddof 1) of the
 training Q (Box / Nomikos–MacGregor). Signs: each component flipped so its largest-|weight| is
-positive (as pls.ts); T², Q and VIP do not depend on signs. Inputs rounded to 6 decimals.
+positive (as pls/nipals.ts); T², Q and VIP do not depend on signs. Inputs rounded to 6 decimals.
 
 Run with Debian's /usr/bin/python3 (apt-get install -y python3-sklearn python3-scipy python3-numpy):
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fitPls, type PlsModel } from '../common/ml/pls';
+import { mulberry32, normal as standardNormal } from '../common/ml/random';
 
 /**
  * PLS benchmark: `fitPls` (PLS1, NIPALS) on a generated rows × cols regression problem, compared
@@ -13,25 +14,13 @@ import { fitPls, type PlsModel } from '../common/ml/pls';
 
 const REPEATS = 3;
 
-/** Deterministic PRNG (mulberry32) with a Box–Muller normal. */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 /**
  * X = L·A + noise with 15 latent factors (spectra-like correlated columns), y = L·β + noise.
  * Column offsets differ so that centring matters.
  */
 function generateProblem(rows: number, cols: number, seed = 20260301): { X: Float64Array; y: Float64Array } {
-  const normal = normals(seed);
+  const uniform = mulberry32(seed);
+  const normal = (): number => standardNormal(uniform);
   const factors = 15;
   const A = Float64Array.from({ length: factors * cols }, normal);
   const beta = Float64Array.from({ length: factors }, normal);

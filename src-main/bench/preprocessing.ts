@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyPipeline, fitPipeline, parsePipelineSpec, type ResolvedPipeline } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
+import { mulberry32, normal as standardNormal } from '../common/ml/random';
 
 /**
  * Preprocessing benchmark: SG(11, 2, deriv 1) + SNV and AsLS (defaults) through the real
@@ -17,30 +18,14 @@ const ASLS_SUBSET = 1_000;
 /** Above this estimated full-set time (s), scipy AsLS is reported as subset × (rows / subset). */
 const ASLS_FULL_BUDGET_S = 60;
 
-/** Deterministic PRNG (mulberry32) with a Box–Muller normal. */
-function rng(seed: number): { uniform: () => number; normal: () => number } {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = (): number => {
-    const u = 1 - uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  };
-  return { uniform, normal };
-}
-
 /**
  * Mid-IR-like absorbance spectra on 4000 → 400 cm⁻¹: 4–8 Gaussian/Lorentzian bands at
  * component positions shared across samples (amplitudes vary), a sloped/curved baseline and
  * white noise, fixed seed.
  */
 export function generateSpectra(rows: number, points: number, seed = 20260101): SpectraBlock {
-  const { uniform, normal } = rng(seed);
+  const uniform = mulberry32(seed);
+  const normal = (): number => standardNormal(uniform);
   const axis = new Float64Array(points);
   for (let j = 0; j < points; j++) axis[j] = 4000 - (j * 3600) / (points - 1);
   const bandCount = 12;

@@ -6,7 +6,8 @@
 import { argmaxRows, classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../common/ml/metrics';
 import type { Task } from './engine/net';
 import type { EpochMessage } from '../common/ml/protocol';
-import { mulberry32, permutation, deriveSeed } from './engine/rng';
+import { mulberry32, permutation } from '../common/ml/random';
+import { deriveSeed } from './engine/rng';
 import type { Runtime, Snapshot } from './runtime';
 
 export interface Split {

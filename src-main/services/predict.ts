@@ -15,7 +15,7 @@ import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { Scaling } from '../common/ml/prepare';
 import { predictPls, type PlsModel } from '../common/ml/pls';
-import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls-diagnostics';
+import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
 import { fitPcaOutlier, pcaOutlierStats, qResidualLimit, type OutlierStats, type PcaOutlierModel } from '../common/ml/outlier';
 import { argmaxRows, softmaxRows } from '../common/ml/metrics';
 import { applyPipeline, type FittedPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';

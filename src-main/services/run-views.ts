@@ -11,7 +11,7 @@ import { camForRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
 import type { Predictor, SpectrumInput } from './predict';
 import { predictExplained, predictionsCsv } from './predict-files';
-import { plsCoefficients, plsVip, plsXLoadings } from '../common/ml/pls-diagnostics';
+import { plsCoefficients, plsVip, plsXLoadings } from '../common/ml/pls/diagnostics';
 import type { PlsModel } from '../common/ml/pls';
 import { schemeLabel, type Scheme } from '../common/ml/splits';
 import type { EpochMessage } from '../common/ml/protocol';

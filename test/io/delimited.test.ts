@@ -8,20 +8,10 @@ import {
   parseNumberText,
   sniffDialect,
 } from '../../src-main/io/delimited';
+import { mulberry32 } from '../../src-main/common/ml/random';
 
 const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
-
-/** Deterministic PRNG so a failure can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reads all records of `text` as text fields. */
 function records(text: string): { line: number; fields: string[] }[] {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerSpec } from '../../src-main/common/ml/model';
 import { Net } from '../../src-main/ml/engine/net';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
-import { mulberry32 } from '../../src-main/ml/engine/rng';
+import { mulberry32 } from '../../src-main/common/ml/random';
 import { camPlan, classActivationMaps, outputLayer, upsampleCentres } from '../../src-main/ml/cam';
 
 const conv = (filters: number, kernelSize: number, strides = 1): LayerSpec => ({ type: 'conv1d', filters, kernelSize, strides, dilation: 1, padding: 'same', useBias: true });

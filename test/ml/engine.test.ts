@@ -13,7 +13,7 @@ import { createOwnRuntime, type Runtime } from '../../src-main/ml/runtime';
 import { createTfjsRuntime } from '../../src-main/ml/tfjs-runtime';
 import { fit } from '../../src-main/ml/fit';
 import type { Task } from '../../src-main/ml/engine/net';
-import { mulberry32 } from '../../src-main/ml/engine/rng';
+import { mulberry32 } from '../../src-main/common/ml/random';
 import { createNaiveKernels } from './naive-kernels';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
 import { createKernelsOf } from '../../src-main/ml/engine/kernels-factory';

@@ -11,20 +11,10 @@ import { createJsKernels } from '../../src-main/ml/kernels/js';
 import type { Kernels } from '../../src-main/ml/kernels/types';
 import { createWasmKernels, wasmSimdSupported } from '../../src-main/ml/kernels/wasm';
 import { builtFile, findBuilt } from '../../src-main/ml/built-files';
+import { mulberry32 } from '../../src-main/common/ml/random';
 
 const REL = 1e-4;
 const LOSS_REL = 1e-5;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n float32-representable values uniform in [lo, hi). */
 function randomArray(rand: () => number, n: number, lo = -1, hi = 1): Float64Array {
@@ -219,7 +209,7 @@ describe.each([
     expect(offs[2] - offs[1]).toBeGreaterThanOrEqual(12);
 
     const a = k.alloc(1000);
-    const pattern = randomArray(rng(1), 1000);
+    const pattern = randomArray(mulberry32(1), 1000);
     k.f32().set(pattern, a >> 2);
     const mark = k.used();
     const scribble = k.alloc(5000);
@@ -250,7 +240,7 @@ describe.each([
 
   it('gemm: all transpose combinations, beta 0 and 1, awkward sizes', () => {
     const k = create();
-    const rand = rng(2);
+    const rand = mulberry32(2);
     const shapes: [number, number, number][] = [
       [1, 1, 1], [1, 5, 3], [3, 1, 2], [2, 3, 1], [3, 5, 7], [4, 8, 16], [5, 9, 4], [13, 17, 19], [7, 12, 33], [6, 21, 1],
       [33, 9, 300], [37, 70, 11], [130, 40, 520], [9, 300, 260],
@@ -282,7 +272,7 @@ describe.each([
 
   it('transpose', () => {
     const k = create();
-    const rand = rng(3);
+    const rand = mulberry32(3);
     for (const [rows, cols] of [[1, 1], [1, 7], [5, 1], [5, 7], [4, 8], [67, 33], [130, 70]])
       scoped(k, () => {
         const X = randomArray(rand, rows * cols);
@@ -297,7 +287,7 @@ describe.each([
 
   it('im2col1d / col2im1d: strides 1–3, dilations 1–2, every left padding, same padding; col2im is the adjoint', () => {
     const k = create();
-    const rand = rng(4);
+    const rand = mulberry32(4);
     let cases = 0;
     for (const L of [1, 7, 10])
       for (const C of [1, 3, 5, 8])
@@ -344,7 +334,7 @@ describe.each([
 
   it('addBias and sumRows (beta 0 and 1)', () => {
     const k = create();
-    const rand = rng(5);
+    const rand = mulberry32(5);
     for (const [rows, N] of [[1, 1], [3, 5], [7, 4], [9, 17], [300, 33], [2, 70]])
       scoped(k, () => {
         const Y = randomArray(rand, rows * N);
@@ -368,7 +358,7 @@ describe.each([
 
   it('elementwise: relu, reluBackward, mul, add, axpy, scale, sumSquares, copy, fill (in place too)', () => {
     const k = create();
-    const rand = rng(6);
+    const rand = mulberry32(6);
     for (const n of [1, 2, 3, 4, 5, 8, 17, 1003])
       scoped(k, () => {
         const X = randomArray(rand, n);
@@ -421,7 +411,7 @@ describe.each([
 
   it('maxPool1d (overlapping windows too) and its backward', () => {
     const k = create();
-    const rand = rng(7);
+    const rand = mulberry32(7);
     for (const [batch, L, C, pool, stride] of [
       [1, 1, 1, 1, 1], [2, 11, 5, 3, 2], [2, 10, 8, 2, 2], [3, 9, 9, 4, 1], [1, 7, 1, 3, 1], [2, 13, 4, 5, 3], [2, 12, 17, 2, 1],
     ])
@@ -465,7 +455,7 @@ describe.each([
 
   it('avgPool1d and its backward; globalAvgPool and its backward', () => {
     const k = create();
-    const rand = rng(8);
+    const rand = mulberry32(8);
     for (const [batch, L, C, pool, stride] of [
       [1, 1, 1, 1, 1], [2, 11, 5, 3, 2], [2, 10, 8, 2, 2], [3, 9, 9, 4, 1], [1, 7, 1, 3, 1], [2, 13, 4, 5, 3],
     ])
@@ -511,7 +501,7 @@ describe.each([
 
   it('batchNormTrain against the float64 forward; scaleShift', () => {
     const k = create();
-    const rand = rng(9);
+    const rand = mulberry32(9);
     for (const [rows, C] of [[1, 1], [2, 3], [7, 4], [50, 9], [333, 17], [5, 70]])
       scoped(k, () => {
         const X = randomArray(rand, rows * C, -2, 3);
@@ -544,7 +534,7 @@ describe.each([
 
   it('batchNormBackward against finite differences of the float64 forward (dx aliasing dy too)', () => {
     const k = create();
-    const rand = rng(10);
+    const rand = mulberry32(10);
     for (const [rows, C] of [[2, 1], [3, 5], [8, 4], [21, 9], [40, 3]])
       for (const alias of [false, true])
         scoped(k, () => {
@@ -597,7 +587,7 @@ describe.each([
 
   it('softmaxCrossEntropy with class weights (stable for large logits, label −1 ignored)', () => {
     const k = create();
-    const rand = rng(11);
+    const rand = mulberry32(11);
     for (const [batch, K, spread] of [[1, 1, 1], [1, 2, 1], [5, 3, 2], [9, 7, 5], [16, 5, 200], [4, 10, 1000]])
       scoped(k, () => {
         const Lg = randomArray(rand, batch * K, -spread, spread);
@@ -639,7 +629,7 @@ describe.each([
 
   it('regressionLoss: MSE, and Huber in both regions', () => {
     const k = create();
-    const rand = rng(12);
+    const rand = mulberry32(12);
     for (const n of [1, 2, 7, 33, 100])
       for (const kind of [0, 1] as const)
         scoped(k, () => {
@@ -676,7 +666,7 @@ describe.each([
 
   it('adam over several steps, with and without weight decay', () => {
     const k = create();
-    const rand = rng(13);
+    const rand = mulberry32(13);
     for (const n of [1, 3, 4, 9, 130])
       for (const wd of [0, 0.01])
         scoped(k, () => {

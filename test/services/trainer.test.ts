@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainJob } from '../../src-main/common/ml/protocol';
 import { forkTrainer, startTrainer } from '../../src-main/services/trainer-client';
-import { mulberry32 } from '../../src-main/ml/engine/rng';
+import { mulberry32 } from '../../src-main/common/ml/random';
 
 const trainer = path.resolve(__dirname, '../../out/ml/trainer.cjs');
 
@@ -50,7 +50,7 @@ function job(over: Partial<TrainJob> = {}): TrainJob {
 describe('trainer process', () => {
   it.each([['wasm'], ['js']] as const)('trains a small CNN end to end on the %s engine', async (engine) => {
     const epochs: number[] = [];
-    const h = startTrainer(forkTrainer(trainer), job({ engine, threads: 2 }), { onEpoch: (r) => epochs.push(r.epoch) });
+    const h = startTrainer(forkTrainer(trainer), job({ engine, threads: 2 }), (e) => e.type === 'epoch' && epochs.push(e.report.epoch));
     const o = await h.outcome;
     expect(o.kind).toBe('done');
     if (o.kind !== 'done') return;
@@ -79,7 +79,7 @@ describe('trainer process', () => {
   it('cancel stops a run within a second and keeps the weights so far', async () => {
     let sawEpoch!: () => void;
     const firstEpoch = new Promise<void>((r) => (sawEpoch = r));
-    const h = startTrainer(forkTrainer(trainer), job({ epochs: 100000, threads: 1 }), { onEpoch: () => sawEpoch() });
+    const h = startTrainer(forkTrainer(trainer), job({ epochs: 100000, threads: 1 }), (e) => e.type === 'epoch' && sawEpoch());
     await firstEpoch;
     const t0 = performance.now();
     h.cancel();

@@ -16,7 +16,7 @@ import { chiSquaredQuantile, fQuantile } from './stats';
  *   would need every discarded eigenvalue.
  *
  * This file holds those limits and a PCA version for any feature matrix (a CNN's penultimate
- * layer); pls-diagnostics.ts applies them to PLS scores.
+ * layer); pls/diagnostics.ts applies them to PLS scores.
  */
 
 /** T², Q and their limits for a batch of samples. */

@@ -5,30 +5,18 @@
  * standardised regression targets. Shared by training and (later) prediction.
  */
 import { UserError } from '../errors';
-import { mulberry32 } from './random';
+import { mulberry32, shuffleInPlace } from './random';
 import { applyPipeline, fitOnTraining, type FittedPipeline, type ResolvedPipeline } from '../preprocessing/pipeline';
 import type { SpectraBlock } from '../preprocessing/types';
 
 export type Validation = { kind: 'given' } | { kind: 'holdout'; fraction: number };
-
-/** Seeded PRNG so splits are reproducible everywhere (the engine's own, see ./random). */
-export const seededRandom = mulberry32;
-
-function shuffled<T>(items: T[], rand: () => number): T[] {
-  const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 /**
  * Splits `rows` into two parts with `fraction` in the second, stratified by `strata` when
  * given (every class with ≥ 2 rows keeps at least one row on each side). Sorted outputs.
  */
 export function stratifiedSplit(rows: number[], fraction: number, seed: number, strata?: ArrayLike<number>): { keep: number[]; out: number[] } {
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const groups = new Map<number, number[]>();
   for (const r of rows) {
     const g = strata ? strata[r]! : 0;
@@ -38,7 +26,7 @@ export function stratifiedSplit(rows: number[], fraction: number, seed: number, 
   const keep: number[] = [];
   const out: number[] = [];
   for (const g of [...groups.keys()].sort((a, b) => a - b)) {
-    const members = shuffled(groups.get(g)!, rand);
+    const members = shuffleInPlace(groups.get(g)!, rand);
     let take = Math.round(members.length * fraction);
     if (members.length >= 2) take = Math.min(Math.max(take, 1), members.length - 1);
     else take = 0;

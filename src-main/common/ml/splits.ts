@@ -11,7 +11,7 @@
  *   learning-curve     score against training-set size on one fixed test set
  */
 import { UserError } from '../errors';
-import { mulberry32 } from './random';
+import { mulberry32, shuffleInPlace } from './random';
 
 export type Scheme =
   | { kind: 'given' }
@@ -108,15 +108,6 @@ export interface FoldInput {
   seed: number;
 }
 
-function shuffle<T>(items: T[], rand: () => number): T[] {
-  const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-
 const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
 
 /**
@@ -131,11 +122,11 @@ function strata(rows: number[], input: FoldInput, size: number, rand: () => numb
       if (!by.has(c)) by.set(c, []);
       by.get(c)!.push(r);
     }
-    return [...by.keys()].sort((a, b) => a - b).map((c) => shuffle(by.get(c)!, rand));
+    return [...by.keys()].sort((a, b) => a - b).map((c) => shuffleInPlace(by.get(c)!, rand));
   }
   const order = [...rows].sort((a, b) => input.target[a]! - input.target[b]! || a - b);
   const blocks: number[][] = [];
-  for (let i = 0; i < order.length; i += size) blocks.push(shuffle(order.slice(i, i + size), rand));
+  for (let i = 0; i < order.length; i += size) blocks.push(shuffleInPlace(order.slice(i, i + size), rand));
   return blocks;
 }
 
@@ -171,11 +162,11 @@ function holdout(rows: number[], input: FoldInput, fraction: number, rand: () =>
     let picked = blocks.map((b) => b[0]!);
     let rest = blocks.flatMap((b) => b.slice(1));
     if (picked.length > want) {
-      const p = shuffle(picked, rand);
+      const p = shuffleInPlace(picked, rand);
       rest = rest.concat(p.slice(want));
       picked = p.slice(0, want);
     } else if (picked.length < want) {
-      const r = shuffle(rest, rand);
+      const r = shuffleInPlace(rest, rand);
       const more = want - picked.length;
       picked = picked.concat(r.slice(0, more));
       rest = r.slice(more);
@@ -232,7 +223,7 @@ export function makeFolds(scheme: Scheme, input: FoldInput): Fold[] {
       }
       need(members.size >= scheme.k, `Validation "group:${scheme.column}:${scheme.k}" needs at least ${scheme.k} groups; “${scheme.column}” has ${members.size}. Use fewer folds, e.g. group:${scheme.column}:${Math.max(2, members.size)}.`);
       // Largest groups first (ties in seeded random order), each to the fold with the fewest samples so far.
-      const order = shuffle([...members.keys()].sort(), rand).sort((a, b) => members.get(b)!.length - members.get(a)!.length);
+      const order = shuffleInPlace([...members.keys()].sort(), rand).sort((a, b) => members.get(b)!.length - members.get(a)!.length);
       const parts: number[][] = Array.from({ length: scheme.k }, () => []);
       for (const g of order) {
         let best = 0;

@@ -6,12 +6,8 @@
  * memorise point-level detail of a few dozen spectra.
  */
 import type { Augmentation } from '../../common/ml/prepare';
-import { deriveSeed, mulberry32 } from './rng';
-
-function gaussian(rand: () => number): number {
-  const u = 1 - rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
+import { mulberry32, normal } from '../../common/ml/random';
+import { deriveSeed } from './rng';
 
 /**
  * [copies·n, size]: copy c of row i is row c·n + i. The input is not modified.
@@ -21,7 +17,7 @@ export function augmentedCopies(x: Float32Array, n: number, size: number, seed: 
   const out = new Float32Array(a.copies * n * size);
   out.set(x.subarray(0, n * size));
   const rand = mulberry32(deriveSeed(seed, 'augment'));
-  for (let o = n * size; o < out.length; o++) out[o] = x[o % (n * size)]! + a.noise * gaussian(rand);
+  for (let o = n * size; o < out.length; o++) out[o] = x[o % (n * size)]! + a.noise * normal(rand);
   return out;
 }
 

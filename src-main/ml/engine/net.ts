@@ -7,7 +7,7 @@
  */
 import type { Kernels } from '../kernels/types';
 import { convGeometry, poolGeometry, shortcutStride, type LayerSpec, type Shape } from '../../common/ml/model';
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../../common/ml/random';
 
 export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
 

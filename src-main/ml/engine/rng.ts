@@ -1,7 +1,4 @@
-/** Seeded randomness for the engine: the same seed gives the same weights, shuffles and dropout masks on every engine. */
-import { mulberry32 } from '../../common/ml/random';
-
-export { mulberry32 };
+/** Seed derivation for the engine: one base seed gives independent streams (weights, shuffles, dropout, augmentation) on every engine; the generator itself is common/ml/random. */
 
 /** Derives an independent stream seed from a base seed and labels (FNV-1a over the parts). */
 export function deriveSeed(seed: number, ...parts: (number | string)[]): number {
@@ -12,17 +9,4 @@ export function deriveSeed(seed: number, ...parts: (number | string)[]): number 
     h = Math.imul(h ^ 0x2c, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** Fisher–Yates shuffle of 0..n-1. */
-export function permutation(n: number, rand: () => number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
 }

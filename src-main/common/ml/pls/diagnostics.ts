@@ -1,20 +1,17 @@
-import { UserError } from '../errors';
-import { hotellingT2Limit, outOfModelFlags, qResidualLimit, type OutlierStats } from './outlier';
-import type { PlsModel } from './pls';
+import { hotellingT2Limit, outOfModelFlags, qResidualLimit, type OutlierStats } from '../outlier';
+import { fail } from './checks';
+import type { PlsModel } from './nipals';
+import { loadingsWeightsInverse } from './rotation';
 
 /**
- * Interpretation and out-of-model diagnostics of a fitted PLS model (pls.ts), pure TS.
+ * Interpretation and out-of-model diagnostics of a fitted PLS model (nipals.ts), pure TS.
  *
  * All quantities live in the model's centred (and, with `scale`, scaled) X space, as scikit-learn's
  * `PLSRegression` attributes do: scores t = ((x − xMeans)/xScales)·R with the rotations
  * R = W·(PᵀW)⁻¹ (scikit-learn's `x_rotations_` and `transform`), Q residuals
  * ‖(x − xMeans)/xScales − t·Pᵀ‖². T² and Q limits are those of outlier.ts.
- * Checked against numpy/scikit-learn in test/common/pls-diagnostics.test.ts.
+ * Checked against numpy/scikit-learn in test/common/ml/pls/diagnostics.test.ts.
  */
-
-function fail(message: string): never {
-  throw new UserError('BAD_INPUT', message);
-}
 
 /** Column c (0 … components − 1) of a rows × components row-major matrix. */
 function column(m: readonly number[], rows: number, components: number, c: number): Float64Array {
@@ -84,42 +81,7 @@ export function plsRotations(model: PlsModel): Float64Array {
   const { cols, components: A } = model;
   const W = model.xWeights;
   const P = model.xLoadings;
-  // PᵀW is unit upper triangular in exact arithmetic; Gauss–Jordan with partial pivoting anyway.
-  const M = new Float64Array(A * A);
-  for (let r = 0; r < A; r++) {
-    for (let c = 0; c < A; c++) {
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += P[j * A + r]! * W[j * A + c]!;
-      M[r * A + c] = s;
-    }
-  }
-  const inv = new Float64Array(A * A);
-  for (let r = 0; r < A; r++) inv[r * A + r] = 1;
-  for (let c = 0; c < A; c++) {
-    let piv = c;
-    for (let r = c + 1; r < A; r++) if (Math.abs(M[r * A + c]!) > Math.abs(M[piv * A + c]!)) piv = r;
-    if (M[piv * A + c] === 0) throw new UserError('INTERNAL', 'PLS: the loadings are singular (PᵀW has no inverse).');
-    if (piv !== c) {
-      for (let k = 0; k < A; k++) {
-        [M[c * A + k], M[piv * A + k]] = [M[piv * A + k]!, M[c * A + k]!];
-        [inv[c * A + k], inv[piv * A + k]] = [inv[piv * A + k]!, inv[c * A + k]!];
-      }
-    }
-    const d = M[c * A + c]!;
-    for (let k = 0; k < A; k++) {
-      M[c * A + k]! /= d;
-      inv[c * A + k]! /= d;
-    }
-    for (let r = 0; r < A; r++) {
-      if (r === c) continue;
-      const f = M[r * A + c]!;
-      if (f === 0) continue;
-      for (let k = 0; k < A; k++) {
-        M[r * A + k]! -= f * M[c * A + k]!;
-        inv[r * A + k]! -= f * inv[c * A + k]!;
-      }
-    }
-  }
+  const inv = loadingsWeightsInverse(P, W, cols, A, A);
   const R = new Float64Array(cols * A);
   for (let j = 0; j < cols; j++) {
     for (let c = 0; c < A; c++) {

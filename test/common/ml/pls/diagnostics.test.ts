@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src-main/common/errors';
-import * as diagnostics from '../../src-main/common/ml/pls-diagnostics';
+import { UserError } from '../../../../src-main/common/errors';
+import * as diagnostics from '../../../../src-main/common/ml/pls/diagnostics';
 import {
   fitPlsOutlier,
   plsCoefficients,
@@ -11,8 +11,8 @@ import {
   plsScores,
   plsVip,
   plsXLoadings,
-} from '../../src-main/common/ml/pls-diagnostics';
-import { fitPls, fitPlsDa, fitPlsRegression, predictPls, type PlsModel } from '../../src-main/common/ml/pls';
+} from '../../../../src-main/common/ml/pls/diagnostics';
+import { fitPls, fitPlsDa, fitPlsRegression, predictPls, type PlsModel } from '../../../../src-main/common/ml/pls';
 
 /** Written by scripts/golden/pls_diagnostics.py (scikit-learn PLSRegression, numpy, scipy.stats). */
 interface GoldenFit {
@@ -45,7 +45,7 @@ interface Golden {
 }
 
 function load(name: string): Golden {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/pls-diagnostics', name), 'utf8')) as Golden;
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/pls-diagnostics', name), 'utf8')) as Golden;
 }
 
 /** max |a − b| / max |b| over a whole array. */
@@ -83,7 +83,7 @@ describe('pls-diagnostics exports', () => {
   });
 });
 
-// NIPALS reproduces scikit-learn to rounding (test/common/pls.test.ts); what is left here is
+// NIPALS reproduces scikit-learn to rounding (test/common/ml/pls/pls.test.ts); what is left here is
 // the diagnostics' own arithmetic. Tolerances: 1e-9 relative per element for T², Q, VIP and the
 // limits; whole-array relative (max |Δ| / max |value|) for scores, rotations and loadings, whose
 // small entries carry the NIPALS rounding of the larger ones.

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src-main/common/errors';
-import { fixture } from '../helpers/datasets';
-import * as pls from '../../src-main/common/ml/pls';
+import { UserError } from '../../../../src-main/common/errors';
+import { fixture } from '../../../helpers/datasets';
+import * as pls from '../../../../src-main/common/ml/pls';
 import {
   choosePlsComponents,
   fitPls,
@@ -15,7 +15,7 @@ import {
   type PlsModel,
   type PlsCentroid,
   type PlsNearestNeighbour,
-} from '../../src-main/common/ml/pls';
+} from '../../../../src-main/common/ml/pls';
 
 /** One scikit-learn fit as written by scripts/golden/pls.py. */
 interface GoldenFit {
@@ -54,7 +54,7 @@ interface Golden {
 }
 
 function load(name: string): Golden {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/pls', name), 'utf8')) as Golden;
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/pls', name), 'utf8')) as Golden;
 }
 
 /** max |a − b| / max |b|: the relative error of a whole array (elementwise would blow up near zero entries). */
@@ -249,7 +249,7 @@ describe('fitPls: contract', () => {
 });
 
 describe('PLS-DA with the nearest-neighbour decision (golden: scikit-learn x_scores_, transform, KNeighborsClassifier(1))', () => {
-  const g = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/pls/meat-plsda-nn.json'), 'utf8')) as Golden & {
+  const g = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/pls/meat-plsda-nn.json'), 'utf8')) as Golden & {
     fits: {
       components: number;
       trainScores: number[];

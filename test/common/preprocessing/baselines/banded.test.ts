@@ -4,18 +4,7 @@ import {
   secondDifferencePenalty,
   solveSpdPentadiagonal,
 } from '../../../../src-main/common/preprocessing/linalg/banded';
-
-/** Deterministic PRNG (mulberry32) in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../../src-main/common/ml/random';
 
 /** Dense Gaussian elimination with partial pivoting (the reference). */
 function denseSolve(a: number[][], b: number[]): number[] {
@@ -60,7 +49,7 @@ function maxRelDiff(x: Float64Array, ref: number[]): number {
 
 describe('solveSpdPentadiagonal', () => {
   it.each([1, 2, 3, 4, 5, 17, 60])('matches a dense solve on random diagonally dominant SPD systems (n = %i)', (n) => {
-    const rand = rng(n * 7919);
+    const rand = mulberry32(n * 7919);
     for (let trial = 0; trial < 5; trial++) {
       const off1 = Float64Array.from({ length: Math.max(n - 1, 0) }, () => rand() * 2 - 1);
       const off2 = Float64Array.from({ length: Math.max(n - 2, 0) }, () => rand() * 2 - 1);
@@ -78,7 +67,7 @@ describe('solveSpdPentadiagonal', () => {
 
   it('matches a dense solve on Whittaker systems W + λDᵀD (not diagonally dominant)', () => {
     const n = 80;
-    const rand = rng(42);
+    const rand = mulberry32(42);
     for (const lambda of [1, 1e3, 1e5]) {
       const pen = secondDifferencePenalty(n);
       const diag = Float64Array.from(pen.diag, (v) => lambda * v + (rand() < 0.5 ? 0.01 : 0.99));
