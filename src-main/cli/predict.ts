@@ -7,13 +7,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
 import { UserError, toErrorInfo } from '../common/errors';
-import type { AxisUnit, ImportOptions } from '../common/domain/spectra';
+import { AXIS_UNITS, isAxisUnit, type ImportOptions } from '../common/domain/spectra';
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
 import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
 import { fail, type Streams } from './run';
-
-const AXIS_UNITS: readonly AxisUnit[] = ['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other'];
 
 export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
 
@@ -91,8 +89,8 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
   }
   const unit = values['axis-unit'];
   if (unit !== undefined) {
-    if (!AXIS_UNITS.includes(unit as AxisUnit)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
-    options.axisUnit = unit as AxisUnit;
+    if (!isAxisUnit(unit)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
+    options.axisUnit = unit;
   }
   if (values.model && (values.project || values.run)) throw new UserError('BAD_INPUT', 'Give either --model DIR (a model package) or --project P --run RUN, not both.');
   if (!values.model && !values.project) throw new UserError('BAD_INPUT', 'Missing the model: --project P --run RUN (a run in a project) or --model DIR (a model package).', { field: '--project' });

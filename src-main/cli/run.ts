@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { checkpoint, openProject, type Db } from '../db/connection';
 import { datasetIdByNameOrId, listDatasets } from '../db/datasets';
 import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
-import type { AxisUnit, SplitTag } from '../common/domain/spectra';
+import { AXIS_UNITS, isAxisUnit, type SplitTag } from '../common/domain/spectra';
 import type { ApplyResult, DatasetSummary } from '../common/domain/project';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from '../services/import';
@@ -54,8 +54,6 @@ Usage:
 Every command takes --project FILE (created by import when missing) and --json
 (one JSON document on stdout; progress and errors go to stderr).
 `;
-
-const AXIS_UNITS: readonly AxisUnit[] = ['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other'];
 
 /** Runs one command; resolves to the process exit code. Never throws for user errors. */
 export async function runCli(argv: string[], io: Streams): Promise<number> {
@@ -157,8 +155,8 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
   const unit = values['axis-unit'];
   if (unit !== undefined) {
     const normalized = unit.replace('µ', 'u').replace(/^1\/cm$|^cm\^-1$|^wavenumbers?$/i, 'cm-1');
-    if (!AXIS_UNITS.includes(normalized as AxisUnit)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
-    req.axisUnit = normalized as AxisUnit;
+    if (!isAxisUnit(normalized)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
+    req.axisUnit = normalized;
   }
 
   const db = openProject(project, { create: true });

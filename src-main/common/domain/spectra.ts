@@ -3,8 +3,14 @@
  * or a UserError naming the file and the line/field that is wrong.
  */
 
-/** Units of the spectral axis. */
-export type AxisUnit = 'cm-1' | 'nm' | 'um' | 'min' | 'mz' | 'index' | 'other';
+/** Units of the spectral axis, in the order lists and menus show them. */
+export const AXIS_UNITS = ['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other'] as const;
+
+export type AxisUnit = (typeof AXIS_UNITS)[number];
+
+export function isAxisUnit(text: string): text is AxisUnit {
+  return (AXIS_UNITS as readonly string[]).includes(text);
+}
 
 export const AXIS_UNIT_LABELS: Record<AxisUnit, string> = {
   'cm-1': 'cm⁻¹',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import type { ApplyProgress, ApplyResult, DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
-import type { AxisUnit, ColumnKind, SplitTag } from '../domain/spectra';
+import { AXIS_UNITS, type AxisUnit, type ColumnKind, type SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { LayerSummary } from '../../common/ml/model';
 import type { EngineInfo, EpochMessage } from '../../common/ml/protocol';
@@ -28,7 +28,7 @@ function out<T>(): T {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 const id = z.number().int().positive();
-const axisUnit = z.enum(['cm-1', 'nm', 'um', 'min', 'mz', 'index', 'other']);
+const axisUnit = z.enum(AXIS_UNITS);
 const splitTag = z.enum(['train', 'test']);
 const columnKind = z.enum(['class', 'number', 'text']);
 const empty = z.object({}).strict();
