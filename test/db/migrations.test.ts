@@ -57,6 +57,38 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 3 keeps the runs and their rows, and adds fold children that go with their parent', () => {
+    const db = openProject(path.join(tmpDir(), 'p.spectra'), { create: true, targetVersion: 2 });
+    const dataset = Number(db.prepare('INSERT INTO datasets (name, created_at) VALUES (?, ?)').run('raw', '2026-01-01T00:00:00Z').lastInsertRowid);
+    const addRun = db.prepare(
+      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, seed, created_at)
+         VALUES (?, 'done', 'plsda', 'classification', 'class', '{"folds":5}', 7, '2026-01-02T00:00:00Z')`,
+    );
+    const parent = Number(addRun.run(dataset).lastInsertRowid);
+    db.prepare("INSERT INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, 0, 1, '{\"loss\":0.5}')").run(parent);
+    db.prepare("INSERT INTO run_artifacts (run_id, name, media_type, data) VALUES (?, 'model.json', 'application/json', x'7b7d')").run(parent);
+    migrate(db, 3);
+    expect(schemaVersion(db)).toBe(3);
+    expect(db.prepare('SELECT id, dataset_id, status, model, config_json, seed, parent_run_id, fold_index, fold_label FROM runs').all()).toEqual([
+      { id: parent, dataset_id: dataset, status: 'done', model: 'plsda', config_json: '{"folds":5}', seed: 7, parent_run_id: null, fold_index: null, fold_label: null },
+    ]);
+    expect(db.prepare('SELECT run_id, fold, epoch, metrics_json FROM run_epochs').all()).toEqual([{ run_id: parent, fold: 0, epoch: 1, metrics_json: '{"loss":0.5}' }]);
+    expect(db.prepare('SELECT run_id, name, hex(data) AS data FROM run_artifacts').all()).toEqual([{ run_id: parent, name: 'model.json', data: '7B7D' }]);
+    expect((db.prepare("SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('runs') WHERE cid >= 17").all())).toEqual([
+      { name: 'parent_run_id', type: 'INTEGER', notnull: 0, dflt_value: null },
+      { name: 'fold_index', type: 'INTEGER', notnull: 0, dflt_value: null },
+      { name: 'fold_label', type: 'TEXT', notnull: 0, dflt_value: null },
+    ]);
+    expect(db.prepare("SELECT name FROM pragma_index_list('runs')").all()).toEqual([{ name: 'runs_by_parent' }]);
+
+    const child = Number(addRun.run(dataset).lastInsertRowid);
+    db.prepare("UPDATE runs SET parent_run_id = ?, fold_index = 0, fold_label = 'fold 1 of 5' WHERE id = ?").run(parent, child);
+    expect(() => db.prepare('UPDATE runs SET parent_run_id = ? WHERE id = ?').run(child + 100, child)).toThrow(/FOREIGN KEY constraint/);
+    db.prepare('DELETE FROM runs WHERE id = ?').run(parent);
+    expect(db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('is idempotent when reopened', () => {
     const file = path.join(tmpDir(), 'p.spectra');
     openProject(file, { create: true }).close();
