@@ -5,13 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
 import { fixture } from '../helpers/datasets';
 import { tmpDir, writeFile } from '../helpers/tmp';
+import { runCaptured } from '../helpers/cli';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runCli, args);
 
 describe('spectra-desk CLI', () => {
   it('imports Strawberry TRAIN/TEST with split tags and lists 983 × 235, 613/370, 2 classes', async () => {

@@ -1,13 +1,9 @@
 /** `spectra-desk engine` and `spectra-desk bench --json` through the real trainer process. */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
+import { runCaptured } from '../helpers/cli';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runCli, args);
 
 describe('spectra-desk engine / bench', () => {
   it('names the engine and why the native ones are not used', async () => {

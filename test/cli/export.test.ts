@@ -13,15 +13,11 @@ import { startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { fixture } from '../helpers/datasets';
 import { tmpDir } from '../helpers/tmp';
+import { runCaptured } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '../..');
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await exportCommand(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(exportCommand, args);
 
 async function plsProject(dir: string): Promise<{ project: string; runId: number }> {
   const project = path.join(dir, 'coffee.spectra');

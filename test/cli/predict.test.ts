@@ -14,6 +14,7 @@ import { startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { runModelCli } from '../../src-main/cli/predict';
 import { fixture } from '../helpers/datasets';
+import { runCaptured } from '../helpers/cli';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const CLI = path.resolve(__dirname, '../../out/cli/index.cjs');
@@ -23,12 +24,7 @@ const project = path.join(dir, 'coffee.spectra');
 let cnn = 0;
 let pls = 0;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runModelCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runModelCli, args);
 
 beforeAll(async () => {
   const db = openProject(project, { create: true });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
 import { fixture } from '../helpers/datasets';
 import { tmpDir, writeFile } from '../helpers/tmp';
+import { runCaptured } from '../helpers/cli';
 
 interface Golden {
   pipeline: unknown;
@@ -13,15 +14,19 @@ interface Golden {
   expected: string[][];
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runCli, args);
 
 function readCsv(file: string): string[][] {
   return fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+}
+
+/** A project with dataset "d": samples a and b tagged train, c tagged test, three points each. */
+async function projectWithSplits(): Promise<{ dir: string; project: string }> {
+  const dir = tmpDir();
+  const csv = writeFile(dir, 'd.csv', 'id,set,1000,1001,1002\na,train,1,2,3\nb,train,3,4,5\nc,test,10,10,10\n');
+  const project = path.join(dir, 'p.spectra');
+  expect((await cli(['import', csv, '--project', project, '--dataset', 'd', '--split-column', 'set'])).code).toBe(0);
+  return { dir, project };
 }
 
 describe('spectra-desk preprocess', () => {
@@ -51,10 +56,7 @@ describe('spectra-desk preprocess', () => {
   });
 
   it('fits fitted steps on the training split only', async () => {
-    const dir = tmpDir();
-    const csv = writeFile(dir, 'd.csv', 'id,set,1000,1001,1002\na,train,1,2,3\nb,train,3,4,5\nc,test,10,10,10\n');
-    const project = path.join(dir, 'p.spectra');
-    expect((await cli(['import', csv, '--project', project, '--dataset', 'd', '--split-column', 'set'])).code).toBe(0);
+    const { dir, project } = await projectWithSplits();
     const pipe = writeFile(dir, 'mc.json', JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }));
     const out = path.join(dir, 'out.csv');
     const r = await cli(['preprocess', '--project', project, '--dataset', 'd', '--pipeline', pipe, '--out', out]);
@@ -82,10 +84,7 @@ describe('spectra-desk preprocess', () => {
     expect((await cli(['preprocess', '--project', project, '--dataset', 'Coffee', '--pipeline', notJson, '--out', out])).stderr).toMatch(/^spectra-desk: x\.json is not valid JSON/);
   });
   it('--save-as stores the result as a new dataset (fitted on the training split) that list shows', async () => {
-    const dir = tmpDir();
-    const csv = writeFile(dir, 'd.csv', 'id,set,1000,1001,1002\na,train,1,2,3\nb,train,3,4,5\nc,test,10,10,10\n');
-    const project = path.join(dir, 'p.spectra');
-    expect((await cli(['import', csv, '--project', project, '--dataset', 'd', '--split-column', 'set'])).code).toBe(0);
+    const { dir, project } = await projectWithSplits();
     const pipe = writeFile(dir, 'centre.json', JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }));
     const r = await cli(['preprocess', '--project', project, '--dataset', 'd', '--pipeline', pipe, '--save-as', 'd centred', '--json']);
     expect(r.stderr).toBe('');

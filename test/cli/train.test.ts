@@ -9,13 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
 import { fixture } from '../helpers/datasets';
+import { runCaptured } from '../helpers/cli';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runCli, args);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-cli-train-'));
 const project = path.join(dir, 'p.spectra');
