@@ -3,15 +3,10 @@ import { csvField } from '../../src-main/common/csv';
 
 describe('csvField', () => {
   it('leaves plain text as it is', () => {
-    expect(csvField('sample 1')).toBe('sample 1');
-    expect(csvField('')).toBe('');
-    expect(csvField("it's;fine\t")).toBe("it's;fine\t");
+    expect(['sample 1', '', "it's;fine\t"].map(csvField)).toEqual(['sample 1', '', "it's;fine\t"]);
   });
 
   it('quotes commas, quotes and line breaks, doubling inner quotes', () => {
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField('cr\r')).toBe('"cr\r"');
+    expect(['a,b', 'say "hi"', 'two\nlines', 'cr\r'].map(csvField)).toEqual(['"a,b"', '"say ""hi"""', '"two\nlines"', '"cr\r"']);
   });
 });

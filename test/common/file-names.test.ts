@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { baseName, fileStem } from '../../src-main/common/domain/file-names';
 
+const PATHS = ['/data/run 1/6x6.wdf', 'C:\\data\\nir.spc', 'a/b.tar.gz', 'README', '/x/.hidden', 'mix\\of/both.jdx', 'dir/'];
+
 describe('file names', () => {
   it('takes the last segment of Unix and Windows paths', () => {
-    expect(baseName('/data/run 1/6x6.wdf')).toBe('6x6.wdf');
-    expect(baseName('C:\\data\\nir.spc')).toBe('nir.spc');
-    expect(baseName('plain.csv')).toBe('plain.csv');
-    expect(baseName('dir/')).toBe('');
+    expect(PATHS.map(baseName)).toEqual(['6x6.wdf', 'nir.spc', 'b.tar.gz', 'README', '.hidden', 'both.jdx', '']);
   });
 
   it('drops only the last extension, and not a leading dot', () => {
-    expect(fileStem('/data/run 1/6x6.wdf')).toBe('6x6');
-    expect(fileStem('C:\\data\\nir.spc')).toBe('nir');
-    expect(fileStem('a/b.tar.gz')).toBe('b.tar');
-    expect(fileStem('README')).toBe('README');
-    expect(fileStem('/x/.hidden')).toBe('.hidden');
-    expect(fileStem('mix\\of/both.jdx')).toBe('both');
+    expect(PATHS.map(fileStem)).toEqual(['6x6', 'nir', 'b.tar', 'README', '.hidden', 'both', '']);
   });
 });
