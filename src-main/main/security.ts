@@ -3,11 +3,11 @@ import { pathToFileURL } from 'node:url';
 import type { WebPreferences } from 'electron';
 
 /**
- * The renderer's Content-Security-Policy. The same text is in `src-renderer/index.html`'s meta
- * tag; the main process also sets it as a response header so that a page that lost its meta tag
- * is still covered.
+ * The renderer's Content-Security-Policy as `src-renderer/index.html`'s meta tag states it. The
+ * main process also sends the policy as a response header (CONTENT_SECURITY_POLICY), so that a
+ * page that lost its meta tag is still covered.
  */
-export const CONTENT_SECURITY_POLICY = [
+export const META_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   // Explore's Web Worker (PCA off the window's thread) is a script file of the app itself.
@@ -18,8 +18,13 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The header's policy: the meta tag's plus `frame-ancestors`, which only a header can carry
+ * (Chromium ignores it in a meta tag and logs an error on every load).
+ */
+export const CONTENT_SECURITY_POLICY = `${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 /** Response headers with our CSP, replacing any CSP header already there (any letter case). */
 export function withContentSecurityPolicy(headers: Record<string, string[]> | undefined): Record<string, string[]> {

@@ -251,8 +251,7 @@ export async function openAppPage(prefix: string, options: AppPageOptions = {}):
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    // Chromium ignores frame-ancestors in a meta CSP and says so; the Electron main side sends it as a header.
-    if (m.type() === 'error' && !/frame-ancestors/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   if (options.watchRequests) {
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
+  META_CONTENT_SECURITY_POLICY,
   isAllowedRequestUrl,
   isTrustedSender,
   isTrustedUrl,
@@ -79,11 +80,17 @@ describe('isTrustedSender', () => {
 });
 
 describe('content security policy', () => {
-  it('is the policy of the renderer meta tag', () => {
+  it('is the policy of the renderer meta tag, and the header adds only frame-ancestors', () => {
     const html = path.resolve(__dirname, '../../src-renderer/index.html');
     if (!fs.existsSync(html)) return;
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(fs.readFileSync(html, 'utf8'));
-    expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toBe(`${meta?.[1]}; frame-ancestors 'none'`);
+  });
+
+  it('leaves frame-ancestors out of the meta tag, where Chromium ignores it and logs an error', () => {
+    expect(META_CONTENT_SECURITY_POLICY).not.toMatch(/frame-ancestors/);
+    expect(CONTENT_SECURITY_POLICY.split('; ').filter((d) => d.startsWith('frame-ancestors'))).toEqual(["frame-ancestors 'none'"]);
   });
 
   it('replaces any CSP header in the response, whatever its letter case', () => {
