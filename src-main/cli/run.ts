@@ -21,6 +21,7 @@ import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
 import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
 import { PLS_DECISION_CHOICES, type PlsDecisionChoice } from '../common/ml/pls-decision';
+import { stepsCommand } from './steps';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -37,6 +38,7 @@ Usage:
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
+  spectra-desk steps [KIND] [--json]   (preprocessing steps and their parameters)
   spectra-desk train --project P --dataset D --target COLUMN --model NAME
                      [--pipeline PIPE.json] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
@@ -68,6 +70,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return await preprocessCommand(rest, io);
       case 'formats':
         return formatsCommand(rest, io);
+      case 'steps':
+        return stepsCommand(rest, io);
       case 'bench':
         return await benchCommand(rest, io);
       case 'engine':

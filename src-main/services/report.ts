@@ -10,6 +10,8 @@ import type { ExportedMetrics, RunCam } from './export';
 import { classColour, esc, fmtNumber, lineChartSvg, paritySvg } from './report-svg';
 import { PLS_DECISIONS, plsDecisionEvidence } from '../common/ml/pls-decision';
 import type { PlsDecision } from '../common/ml/pls';
+import { paramInfoOf, paramLabel } from '../common/preprocessing/param-info';
+import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 
 export interface ReportData {
   title: string;
@@ -123,11 +125,18 @@ ${table(['split', ...classes.map(esc), 'total'], rows)}
 </section>`;
 }
 
+/** `Window (points) <code>windowSize</code> = 11`, the help as hover text; a param the app no longer has shows its name only. */
+function paramCell(kind: string, key: string, value: unknown, axisUnit: string | null): string {
+  const info = paramInfoOf(kind, key);
+  const label = info ? `<span title="${esc(info.help)}">${esc(paramLabel(info, AXIS_UNIT_LABELS[axisUnit as AxisUnit]))}</span> ` : '';
+  return `${label}<code>${esc(key)}</code> = ${esc(JSON.stringify(value))}`;
+}
+
 function recipeSection(d: ReportData): string {
   const steps = d.recipe.steps.length
     ? table(
         ['#', 'step', 'parameters'],
-        d.recipe.steps.map((s, i) => [td(i + 1, true), td(`${esc(s.kind)}${s.enabled ? '' : ' <span class="note">(disabled)</span>'}`), td(Object.entries(s.params).map(([k, v]) => `<code>${esc(k)}</code> = ${esc(JSON.stringify(v))}`).join('<br>') || '–')]),
+        d.recipe.steps.map((s, i) => [td(i + 1, true), td(`${esc(s.kind)}${s.enabled ? '' : ' <span class="note">(disabled)</span>'}`), td(Object.entries(s.params).map(([k, v]) => paramCell(s.kind, k, v, d.data.axisUnit)).join('<br>') || '–')]),
       )
     : '<p>No recipe: the model reads the spectra as imported.</p>';
   return `<section id="recipe"><h2>Recipe</h2>

@@ -14,13 +14,13 @@ export interface ParamDoc {
  * The unit as a reader sees it: `axis` becomes the data's axis unit when known (`cm⁻¹`), else
  * `axis units`.
  */
-export function unitText(unit: ParamUnit | undefined, axisUnit?: string): string {
+export function unitText(unit: ParamUnit | null | undefined, axisUnit?: string): string {
   if (unit === 'axis') return axisUnit || 'axis units';
   return unit ?? '';
 }
 
 /** `Window (points)`: the label with its unit, unless the label already names it (`Iterations`). */
-export function paramLabel(info: ParamInfo, axisUnit?: string): string {
+export function paramLabel(info: { label: string; unit?: ParamUnit | null }, axisUnit?: string): string {
   const unit = unitText(info.unit, axisUnit);
   return unit && !info.label.toLowerCase().includes(unit.toLowerCase()) ? `${info.label} (${unit})` : info.label;
 }

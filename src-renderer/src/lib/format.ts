@@ -1,6 +1,9 @@
 import { AXIS_UNIT_LABELS, type AxisUnit } from '@common/domain/spectra';
 import type { DatasetSummary } from '@common/domain/project';
 import type { ErrorInfo } from '@common/errors';
+import { baseName } from '@common/domain/file-names';
+
+export { baseName };
 
 export function unitLabel(unit: AxisUnit): string {
   return AXIS_UNIT_LABELS[unit] ?? unit;
@@ -71,10 +74,6 @@ export function duration(ms: number): string {
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   return `${m} min ${s % 60} s`;
-}
-
-export function baseName(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
 }
 
 /** Where an error happened, when the message does not already say it. */

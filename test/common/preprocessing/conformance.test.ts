@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STEPS } from '../../../src-main/common/preprocessing/registry';
-import type { JsonValue, SpectraBlock, StepDefinition } from '../../../src-main/common/preprocessing/types';
+import type { JsonValue, ParamInfo, SpectraBlock, StepDefinition } from '../../../src-main/common/preprocessing/types';
 import { linspace, ordinaryBlock } from './helpers';
 
 /**
@@ -41,6 +41,17 @@ describe.each(cases)('%s on the %s axis', (_kind, _axisName, step, axis) => {
     expect(Number.isInteger(step.version) && step.version >= 1).toBe(true);
     expect(step.params.safeParse({}).success).toBe(true);
     expect(step.fitted).toBe(typeof step.fit === 'function');
+  });
+
+  it('describes every param of its defaults with a label and a one-line help, and no param it lacks', () => {
+    const names = Object.keys(step.params.parse({}) as object);
+    const info = step.paramInfo as Record<string, ParamInfo>;
+    expect(Object.keys(info).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      expect(info[name]!.label.trim().length, `${name} label`).toBeGreaterThan(0);
+      expect(info[name]!.help, `${name} help`).toMatch(/^[^\n]{10,160}\.$/);
+      expect([undefined, 'points', 'axis', 'iterations']).toContain(info[name]!.unit);
+    }
   });
 
   it('params survive a JSON round trip', () => {

@@ -457,7 +457,7 @@ export const savitzkyGolay: StepDefinition<SavitzkyGolayParams> = {
   paramInfo: {
     windowSize: { label: 'Window', unit: 'points', help: 'Odd number of points in the moving window, at most the spectrum length.' },
     polynomial: { label: 'Polynomial order', help: 'Order of the local polynomial; less than the window.' },
-    derivative: { label: 'Derivative', help: 'Derivative order: 0 smooths, 1 or 2 differentiate; at most the polynomial order.' },
+    derivative: { label: 'Derivative', help: '0 smooths; 1 or 2 gives the first or second derivative; at most the polynomial order.' },
     scaleByAxisStep: {
       label: 'Per axis unit',
       help: 'Divide derivatives by the mean axis spacing, so they are per axis unit (e.g. per cm⁻¹) rather than per point.',

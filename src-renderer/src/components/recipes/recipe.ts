@@ -4,8 +4,9 @@
  * fitted with `fitPipeline` on the preview's training rows and applied with
  * `applyPipelineSteps`, one step at a time so an error is attributed to the step that raised it.
  */
-import type { JsonValue, SpectraBlock, StepDefinition } from '@common/preprocessing/types';
+import type { JsonValue, ParamInfo, SpectraBlock, StepDefinition } from '@common/preprocessing/types';
 import { STEPS } from '@common/preprocessing/registry';
+import { paramLabel } from '@common/preprocessing/param-info';
 import { BASELINE_STEPS } from '@common/preprocessing/steps/baselines-index';
 import { applyPipelineSteps, fitOnTraining, parsePipelineSpec, type ResolvedPipeline } from '@common/preprocessing/pipeline';
 
@@ -83,8 +84,16 @@ function unwrap(s: ZodLike): { inner: ZodLike; nullable: boolean } {
   }
 }
 
-export function fieldsOf(def: AnyStep): { key: string; kind: FieldKind }[] {
+/** One editable param: its control, and the label, unit and help the step module gives it. */
+export interface Field {
+  key: string;
+  kind: FieldKind;
+  info: ParamInfo;
+}
+
+export function fieldsOf(def: AnyStep): Field[] {
   const shape = (def.params as unknown as ZodLike)._zod.def.shape ?? {};
+  const infos = def.paramInfo as Record<string, ParamInfo>;
   return Object.entries(shape).map(([key, schema]) => {
     const { inner, nullable } = unwrap(schema);
     const d = inner._zod.def;
@@ -94,21 +103,25 @@ export function fieldsOf(def: AnyStep): { key: string; kind: FieldKind }[] {
     else if (d.type === 'enum') kind = { type: 'enum', options: Object.values(d.entries ?? {}) };
     else if (d.type === 'tuple' && d.items?.length === 2) kind = { type: 'pair', nullable };
     else if (d.type === 'array' && d.element && unwrap(d.element).inner._zod.def.type === 'tuple') kind = { type: 'pairs' };
-    return { key, kind };
+    return { key, kind, info: infos[key] ?? { label: key, help: '' } };
   });
 }
 
-/** Params given in axis units (so their labels carry the dataset's unit). */
-const AXIS_UNIT_PARAMS = new Set(['ranges', 'exclude', 'band', 'step', 'axis', 'maxExtrapolation']);
-export function inAxisUnits(kind: string, key: string): boolean {
-  return AXIS_UNIT_PARAMS.has(key) && kind !== 'despike';
+/** The field's label with its unit; axis units read as the dataset's (`cm⁻¹`). */
+export function fieldLabel(f: Field, axisUnit: string): string {
+  return paramLabel(f.info, axisUnit);
+}
+
+/** The hover text of a field: its help, then the name the recipe JSON and the CLI use. */
+export function fieldTitle(f: Field): string {
+  return f.info.help ? `${f.info.help}\nRecipe JSON name: ${f.key}` : f.key;
 }
 
 /** Input hints (min/max/step) where they are obvious; lambda is edited as log10. */
 export function numberHints(kind: string, key: string): { min?: number; max?: number; step?: number; log?: boolean; note?: string } {
   if (key === 'lambda') return { log: true, step: 0.5, min: 0, max: 12, note: 'log₁₀ λ' };
   if (kind === 'savitzkyGolay') {
-    if (key === 'windowSize') return { min: 3, step: 2, note: 'odd, points' };
+    if (key === 'windowSize') return { min: 3, step: 2 };
     if (key === 'polynomial') return { min: 0, max: 5, step: 1 };
     if (key === 'derivative') return { min: 0, max: 2, step: 1 };
   }
@@ -116,8 +129,8 @@ export function numberHints(kind: string, key: string): { min?: number; max?: nu
   if (key === 'ratio' || key === 'tolerance') return { min: 0, step: 0.001 };
   if (key === 'iterations' || key === 'maxIterations') return { min: 1, step: 1 };
   if (key === 'order') return { min: 0, max: 10, step: 1 };
-  if (key === 'window') return { min: 1, max: 50, step: 1, note: 'points' };
-  if (key === 'threshold') return { min: 0.5, step: 0.5, note: 'modified z-score' };
+  if (key === 'window') return { min: 1, max: 50, step: 1 };
+  if (key === 'threshold') return { min: 0.5, step: 0.5 };
   return {};
 }
 
