@@ -1,10 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 // The repository's own eslint.config.mjs, run on source text placed at a path in the tree: the
 // rules are checked where they apply, not on a copy of the config.
-const eslint = new ESLint({ cwd: path.resolve(__dirname, '../..') });
+const root = path.resolve(__dirname, '../..');
+const eslint = new ESLint({ cwd: root });
 
 async function lint(file: string, code: string): Promise<{ rule: string | null; message: string }[]> {
   const [result] = await eslint.lintText(code, { filePath: file });
@@ -80,5 +82,25 @@ describe('lint: SQL only in src-main/db', () => {
 
   it('accepts a regular expression literal’s exec', async () => {
     expect(await lint('src-main/io/probe.ts', 'export const m = (s: string): RegExpExecArray | null => /^(\\d+)$/.exec(s);\n')).toEqual([]);
+  });
+});
+
+describe('lint messages', () => {
+  /** Every string under a rule's options that cites docs/architecture.md. */
+  function citations(value: unknown): string[] {
+    if (typeof value === 'string') return value.includes('docs/architecture.md') ? [value] : [];
+    if (Array.isArray(value)) return value.flatMap(citations);
+    if (value && typeof value === 'object') return Object.values(value).flatMap(citations);
+    return [];
+  }
+
+  it('cite sections that docs/architecture.md has', async () => {
+    const folders = ['common', 'db', 'io', 'ml', 'services', 'main', 'preload', 'cli', 'bench'].map((f) => `src-main/${f}/runs/x.ts`);
+    const configs = await Promise.all([...folders, 'src-renderer/src/components/X.svelte'].map((f) => eslint.calculateConfigForFile(f) as Promise<{ rules: Record<string, unknown> }>));
+    const messages = new Set(configs.flatMap((c) => citations(c.rules)));
+    const sections = new Set([...messages].map((m) => /docs\/architecture\.md, "([^"]+)"/.exec(m)?.[1] ?? `no section in: ${m}`));
+    const headings = new Set([...fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8').matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]));
+    expect([...sections].sort()).toEqual(['Processes and folders', 'Where SQL lives']);
+    expect([...sections].filter((s) => !headings.has(s))).toEqual([]);
   });
 });
