@@ -580,25 +580,17 @@ export function fitPls(
   components: number,
   opts: PlsOptions = {},
 ): PlsModel {
-  return toModel(fitChecked(X, Y, rows, cols, targets, components, opts), 'regression', opts.scale ?? true);
+  checkFit(X, Y, rows, cols, targets, components);
+  return toModel(fitCore(X, Y, null, rows, cols, targets, components, opts), 'regression', opts.scale ?? true);
 }
 
-function fitChecked(
-  X: ArrayLike<number>,
-  Y: ArrayLike<number>,
-  rows: number,
-  cols: number,
-  targets: number,
-  components: number,
-  opts: PlsOptions,
-): PlsCore {
+function checkFit(X: ArrayLike<number>, Y: ArrayLike<number>, rows: number, cols: number, targets: number, components: number): void {
   checkInteger('the number of samples', rows, 2);
   checkInteger('the number of variables', cols, 1);
   checkInteger('the number of targets', targets, 1);
   checkShape('X', X, rows, cols);
   checkShape('Y', Y, rows, targets);
   checkComponents(components, rows, cols);
-  return fitCore(X, Y, null, rows, cols, targets, components, opts);
 }
 
 /**
@@ -682,7 +674,9 @@ export function fitPlsDa(
 ): PlsModel {
   checkInteger('the number of samples', rows, 2);
   checkLabels(labels, rows, classes);
-  const core = fitChecked(X, oneHot(labels, rows, classes), rows, cols, classes, components, opts);
+  const Y = oneHot(labels, rows, classes);
+  checkFit(X, Y, rows, cols, classes, components);
+  const core = fitCore(X, Y, null, rows, cols, classes, components, opts);
   const model = toModel(core, 'classification', opts.scale ?? true);
   if (opts.decision === 'centroid') model.decision = centroidDecision(linearPredict(model, X, rows), labels, rows, classes);
   if (opts.decision === 'nearest-neighbour') model.decision = nearestNeighbourDecision(core, labels);

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src-main/common/errors';
+import { readGolden } from '../../../helpers/golden';
 import * as diagnostics from '../../../../src-main/common/ml/pls/diagnostics';
 import {
   fitPlsOutlier,
@@ -45,7 +44,7 @@ interface Golden {
 }
 
 function load(name: string): Golden {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/pls-diagnostics', name), 'utf8')) as Golden;
+  return readGolden<Golden>('pls-diagnostics', name);
 }
 
 /** max |a − b| / max |b| over a whole array. */

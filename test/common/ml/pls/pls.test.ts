@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src-main/common/errors';
 import { fixture } from '../../../helpers/datasets';
+import { readGolden } from '../../../helpers/golden';
 import * as pls from '../../../../src-main/common/ml/pls';
 import {
   choosePlsComponents,
@@ -17,26 +17,12 @@ import {
   type PlsNearestNeighbour,
 } from '../../../../src-main/common/ml/pls';
 
-/** One scikit-learn fit as written by scripts/golden/pls.py. */
-interface GoldenFit {
-  components: number;
-  scale: boolean;
-  xMeans: number[];
-  xScales: number[];
-  yMeans: number[];
-  yScales: number[];
-  xWeights: number[];
-  xLoadings: number[];
-  yLoadings: number[];
-  coefficients: number[];
-  intercepts: number[];
-  explainedVarianceX: number[];
-  explainedVarianceY: number[];
-  iterations: number[];
+/** One scikit-learn fit as written by scripts/golden/pls.py: the model's own arrays, and its predictions. */
+type GoldenFit = Omit<PlsModel, 'kind' | 'version' | 'task' | 'cols' | 'targets' | 'decision'> & {
   predictTrain: number[];
   predictTest?: number[];
   predictedClassesTest?: number[];
-}
+};
 
 interface Golden {
   rows: number;
@@ -54,7 +40,7 @@ interface Golden {
 }
 
 function load(name: string): Golden {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/pls', name), 'utf8')) as Golden;
+  return readGolden<Golden>('pls', name);
 }
 
 /** max |a − b| / max |b|: the relative error of a whole array (elementwise would blow up near zero entries). */
@@ -249,18 +235,20 @@ describe('fitPls: contract', () => {
 });
 
 describe('PLS-DA with the nearest-neighbour decision (golden: scikit-learn x_scores_, transform, KNeighborsClassifier(1))', () => {
-  const g = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/pls/meat-plsda-nn.json'), 'utf8')) as Golden & {
-    fits: {
-      components: number;
-      trainScores: number[];
-      testScores: number[];
-      predictedClassesTest: number[];
-      nearestSquaredDistances: number[];
-      centroids: number[];
-      centroidClassesTest: number[];
-      centroidSquaredDistances: number[];
-    }[];
-  };
+  const g = readGolden<
+    Golden & {
+      fits: {
+        components: number;
+        trainScores: number[];
+        testScores: number[];
+        predictedClassesTest: number[];
+        nearestSquaredDistances: number[];
+        centroids: number[];
+        centroidClassesTest: number[];
+        centroidSquaredDistances: number[];
+      }[];
+    }
+  >('pls', 'meat-plsda-nn.json');
   const shares = (squared: number[], rows: number) => {
     const out: number[] = [];
     for (let i = 0; i < rows; i++) {
