@@ -119,7 +119,7 @@ export function fieldTitle(f: Field): string {
 
 /** Input hints (min/max/step) where they are obvious; lambda is edited as log10. */
 export function numberHints(kind: string, key: string): { min?: number; max?: number; step?: number; log?: boolean; note?: string } {
-  if (key === 'lambda') return { log: true, step: 0.5, min: 0, max: 12, note: 'log₁₀ λ' };
+  if (key === 'lambda') return { log: true, step: 0.5, min: 0, max: 12, note: 'log₁₀' };
   if (kind === 'savitzkyGolay') {
     if (key === 'windowSize') return { min: 3, step: 2 };
     if (key === 'polynomial') return { min: 0, max: 5, step: 1 };
