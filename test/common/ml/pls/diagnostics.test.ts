@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src-main/common/errors';
-import { readGolden } from '../../../helpers/golden';
+import { readGolden, type GoldenOutOfModel } from '../../../helpers/golden';
 import * as diagnostics from '../../../../src-main/common/ml/pls/diagnostics';
 import {
   fitPlsOutlier,
@@ -14,7 +14,7 @@ import {
 import { fitPls, fitPlsDa, fitPlsRegression, predictPls, type PlsModel } from '../../../../src-main/common/ml/pls';
 
 /** Written by scripts/golden/pls_diagnostics.py (scikit-learn PLSRegression, numpy, scipy.stats). */
-interface GoldenFit {
+interface GoldenFit extends GoldenOutOfModel {
   components: number;
   scale: boolean;
   vip: number[];
@@ -22,13 +22,6 @@ interface GoldenFit {
   xLoadings: number[];
   scoresTrain: number[];
   scoresNew: number[];
-  scoreVariances: number[];
-  qTrain: number[];
-  t2: number[];
-  q: number[];
-  t2Limit: number;
-  qLimit: number;
-  outOfModel: boolean[];
 }
 interface Golden {
   rows: number;
