@@ -16,7 +16,7 @@ import { forkTrainer, probeEngine } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
 import { ENGINE_IDS, type EngineId } from '../common/ml/protocol';
-import { startTraining } from '../services/train';
+import { requestByName, startTraining } from '../services/train';
 import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
 import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
@@ -434,15 +434,16 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
+    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
     const handle = startTraining(
       db,
-      { dataset, target, model: model as ModelName, layers, pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) },
+      request,
       {
         spawn: forkTrainer(builtFile('ml/trainer.cjs')),
         onEvent: (e) => {
-          if (e.type === 'started') io.stderr.write(`run ${e.runId}: ${model}, ${e.params} parameters; ${e.trainSamples} training spectra${e.monitorSamples ? ` (+${e.monitorSamples} held back for early stopping)` : ''}, ${e.testSamples} test\n`);
+          if (e.type === 'started' && e.folds !== null) io.stderr.write(`cross-validation run ${e.runId}: ${e.folds} folds\n`);
+          else if (e.type === 'started') io.stderr.write(`${e.fold ? `${e.fold.label} of cross-validation run ${e.parentRunId}: ` : ''}run ${e.runId}: ${model}, ${e.params} parameters; ${e.trainSamples} training spectra${e.monitorSamples ? ` (+${e.monitorSamples} held back for early stopping)` : ''}, ${e.testSamples} test\n`);
           else if (e.type === 'engine') io.stderr.write(`engine: ${e.engine.label}\n`);
-          else if (e.type === 'fold') io.stderr.write(`${e.label} of cross-validation run ${e.runId}\n`);
           else if (e.type === 'epoch') {
             const r = e.report;
             const v = r.validation ? Object.entries(r.validation).map(([k, x]) => `${k} ${x.toFixed(3)}`).join(', ') : '';

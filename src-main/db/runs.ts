@@ -1,20 +1,25 @@
 /** Runs: configuration, per-epoch metrics, final metrics and model artifacts in the project file. */
 import type { Db } from './connection';
 import { UserError } from '../common/errors';
+import type { EpochMessage } from '../common/ml/protocol';
+import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
+import type { JsonValue } from '../common/preprocessing/types';
+import { epochMessageSchema, parseStored, runConfigSchema, runMetricsSchema, runSplitSchema, testPrediction, type RunConfig, type RunMetrics, type RunSplit, type RunStatus, type TestPrediction } from '../common/runs/schema';
+import { z } from 'zod';
 
-export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type { RunStatus };
 
 export interface NewRun {
   datasetId: number;
   model: string;
   task: 'classification' | 'regression';
   targetColumn: string;
-  config: unknown;
-  pipeline: unknown | null;
-  fittedState: unknown | null;
-  split: unknown;
+  config: RunConfig;
+  pipeline: ResolvedPipeline | null;
+  fittedState: (JsonValue | null)[] | null;
+  split: RunSplit;
   seed: number;
-  versions: unknown;
+  versions: Record<string, unknown>;
   /** A fold or repeat of a cross-validated run: its parent, position (0-based) and label. */
   fold?: { parentRunId: number; index: number; label: string };
 }
@@ -27,14 +32,14 @@ export interface RunRow {
   model: string;
   task: 'classification' | 'regression';
   targetColumn: string;
-  config: Record<string, unknown>;
-  pipeline: unknown | null;
-  fittedState: unknown | null;
-  split: unknown;
+  config: RunConfig;
+  pipeline: ResolvedPipeline | null;
+  fittedState: (JsonValue | null)[] | null;
+  split: RunSplit | null;
   seed: number | null;
   backend: string | null;
   versions: Record<string, unknown> | null;
-  metrics: Record<string, unknown> | null;
+  metrics: RunMetrics | null;
   log: string;
   createdAt: string;
   finishedAt: string | null;
@@ -77,14 +82,14 @@ function toRow(r: Raw): RunRow {
     model: r.model,
     task: r.task,
     targetColumn: r.target_column,
-    config: parse<Record<string, unknown>>(r.config_json) ?? {},
-    pipeline: parse(r.pipeline_json),
-    fittedState: parse(r.fitted_state_json),
-    split: parse(r.split_json),
+    config: parseStored(runConfigSchema, parse(r.config_json), 'configuration', r.id),
+    pipeline: parse<ResolvedPipeline>(r.pipeline_json),
+    fittedState: parse<(JsonValue | null)[]>(r.fitted_state_json),
+    split: r.split_json === null ? null : parseStored(runSplitSchema, parse(r.split_json), 'split', r.id),
     seed: r.seed,
     backend: r.backend,
-    versions: parse(r.versions_json),
-    metrics: parse(r.metrics_json),
+    versions: parse<Record<string, unknown>>(r.versions_json),
+    metrics: r.metrics_json === null ? null : parseStored(runMetricsSchema, parse(r.metrics_json), 'metrics', r.id),
     log: r.log,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
@@ -125,11 +130,11 @@ export function setRunBackend(db: Db, id: number, backend: string, versions?: Re
   else db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);
 }
 
-export function addRunEpoch(db: Db, id: number, epoch: number, metrics: unknown, fold = 0): void {
+export function addRunEpoch(db: Db, id: number, epoch: number, metrics: EpochMessage, fold = 0): void {
   db.prepare('INSERT OR REPLACE INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, ?, ?, ?)').run(id, fold, epoch, JSON.stringify(metrics));
 }
 
-export function finishRun(db: Db, id: number, status: RunStatus, metrics: unknown | null, log: string, artifacts: { name: string; mediaType: string; data: Buffer }[] = []): void {
+export function finishRun(db: Db, id: number, status: RunStatus, metrics: RunMetrics | null, log: string, artifacts: { name: string; mediaType: string; data: Buffer }[] = []): void {
   db.transaction(() => {
     db.prepare('UPDATE runs SET status = ?, metrics_json = ?, log = log || ?, finished_at = ? WHERE id = ?').run(status, metrics === null ? null : JSON.stringify(metrics), log, new Date().toISOString(), id);
     const put = db.prepare('INSERT OR REPLACE INTO run_artifacts (run_id, name, media_type, data) VALUES (?, ?, ?, ?)');
@@ -153,12 +158,20 @@ export function foldRuns(db: Db, parentRunId: number): RunRow[] {
   return (db.prepare(`${SELECT} WHERE r.parent_run_id = ? ORDER BY r.fold_index`).all(parentRunId) as Raw[]).map(toRow);
 }
 
-export function runEpochs(db: Db, id: number): { fold: number; epoch: number; metrics: Record<string, unknown> }[] {
-  return (db.prepare('SELECT fold, epoch, metrics_json FROM run_epochs WHERE run_id = ? ORDER BY fold, epoch').all(id) as { fold: number; epoch: number; metrics_json: string }[]).map((r) => ({
-    fold: r.fold,
-    epoch: r.epoch,
-    metrics: JSON.parse(r.metrics_json) as Record<string, unknown>,
-  }));
+export function runEpochs(db: Db, id: number): EpochMessage[] {
+  const rows = db.prepare('SELECT epoch, metrics_json FROM run_epochs WHERE run_id = ? ORDER BY fold, epoch').all(id) as { epoch: number; metrics_json: string }[];
+  return rows.map((r) => parseStored(epochMessageSchema, JSON.parse(r.metrics_json), `epoch ${r.epoch}`, id));
+}
+
+/** Stored epochs per run, for the runs table. */
+export function runEpochCounts(db: Db): Map<number, number> {
+  return new Map((db.prepare('SELECT run_id AS id, COUNT(*) AS n FROM run_epochs GROUP BY run_id').all() as { id: number; n: number }[]).map((r) => [r.id, r.n]));
+}
+
+/** The test spectra a run stored with truth and prediction; empty when it stored none. */
+export function runTestPredictions(db: Db, id: number): TestPrediction[] {
+  const a = runArtifact(db, id, 'test-predictions.json');
+  return a ? parseStored(z.array(testPrediction), JSON.parse(a.toString('utf8')), 'test predictions', id) : [];
 }
 
 export function runArtifact(db: Db, id: number, name: string): Buffer | null {

@@ -112,16 +112,16 @@ export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBe
       engine: o.engine ?? 'auto',
       threads: o.threads,
     },
-    {
-      onEngine: (e) => {
-        engineLabel = e.label;
-        engineId = e.id;
-        log(`training engine: ${e.label}${e.fallbacks.length ? ` (not used: ${e.fallbacks.join('; ')})` : ''}`);
-      },
-      onEpoch: (r) => {
+    (e) => {
+      if (e.type === 'engine') {
+        engineLabel = e.engine.label;
+        engineId = e.engine.id;
+        log(`training engine: ${e.engine.label}${e.engine.fallbacks.length ? ` (not used: ${e.engine.fallbacks.join('; ')})` : ''}`);
+      } else if (e.type === 'epoch') {
+        const r = e.report;
         log(`  epoch ${r.epoch}${r.epoch === 1 ? ' (warm-up)' : ''}: ${r.seconds.toFixed(2)} s, ${r.spectraPerSecond.toFixed(0)} spectra/s`);
         if (r.epoch > 1) times.push(r.seconds);
-      },
+      }
     },
   );
   const outcome = await handle.outcome;

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { columnValues } from '../db/datasets';
-import { getRun, runArtifact, runEpochs, type RunRow } from '../db/runs';
+import { getRun, runArtifact, runEpochs, runTestPredictions, type RunRow } from '../db/runs';
 import { csvField } from '../common/csv';
 import { UserError } from '../common/errors';
 import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr, softmaxRows } from '../common/ml/metrics';
@@ -21,8 +21,10 @@ import type { TaskSpec } from '../common/ml/protocol';
 import type { PlsModel } from '../common/ml/pls';
 import { predictPls, type PlsDecision } from '../common/ml/pls';
 import { plsVip } from '../common/ml/pls/diagnostics';
-import { applyPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
-import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
+import { applyPipeline } from '../common/preprocessing/pipeline';
+import type { SpectraBlock } from '../common/preprocessing/types';
+import { evaluateClasses, evaluateValues } from '../common/runs/evaluate';
+import { isCrossValidationConfig, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
 import { buildNet, runNetwork } from './predict';
@@ -33,40 +35,12 @@ import { renderCrossValidationReport, renderReport, type ReportData } from './re
 import { writeModelPackage } from './model-package';
 import { PLS_DECISIONS } from '../common/ml/pls-decision';
 
-/** The parts of a run's stored configuration export reads. */
-interface RunConfig {
-  model: string;
-  layers: LayerSpec[];
-  input: [number, number];
-  task: TaskSpec;
-  classes: string[];
-  inputScaling: { mean: number; std: number };
-  targetScaling: { mean: number; std: number } | null;
-  axis: number[];
-  recipe?: string | null;
-  [key: string]: unknown;
-}
-
-interface RunSplit {
-  train: number[];
-  monitor: number[];
-  test: number[];
-  unlabelled?: number[];
-}
-
-interface StoredPrediction {
-  sampleId: number;
-  key: string;
-  truth: string | number;
-  predicted: string | number;
-}
+type StoredPrediction = TestPrediction;
 
 const isNet = (run: RunRow) => run.model !== 'pls';
 
-function configOf(run: RunRow): RunConfig {
-  const c = run.config as Partial<RunConfig>;
-  if (!c.input || !c.inputScaling || !Array.isArray(c.classes)) throw new UserError('BAD_INPUT', `Run ${run.id} has no stored model configuration (it may come from an older version); train it again to export it.`);
-  return c as RunConfig;
+function configOf(run: RunRow): SingleRunConfig {
+  return trainedConfig(run.config, run.id);
 }
 
 function requireFinished(run: RunRow): void {
@@ -119,8 +93,8 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
   const sub = new Float64Array(rows.length * points);
   rows.forEach((r, i) => sub.set(block.values.subarray(r * points, (r + 1) * points), i * points));
   let out: SpectraBlock = { axis: block.axis, values: sub, rows: rows.length };
-  const pipeline = run.pipeline as ResolvedPipeline | null;
-  if (pipeline && pipeline.steps.some((s) => s.enabled) && rows.length) out = applyPipeline({ spec: pipeline, states: (run.fittedState ?? []) as (JsonValue | null)[] }, out);
+  const pipeline = run.pipeline;
+  if (pipeline && pipeline.steps.some((s) => s.enabled) && rows.length) out = applyPipeline({ spec: pipeline, states: run.fittedState ?? [] }, out);
   const length = cfg.input[0];
   if (out.axis.length !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${out.axis.length} points, but the model reads ${length}.`);
   const { mean, std } = cfg.inputScaling;
@@ -178,8 +152,8 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
   requireFinished(run);
   if (!isNet(run)) throw new UserError('BAD_INPUT', `Run ${runId} is a PLS model: it has VIP scores and coefficients instead of activation maps.`);
   const cfg = configOf(run);
-  const split = run.split as RunSplit;
-  const trainIds = [...split.train, ...(split.monitor ?? [])];
+  const split = trainedSplit(run.split, run.id);
+  const trainIds = [...split.train, ...split.monitor];
   const inputs = runInputs(db, run, trainIds);
   const net = runNet(db, run);
   const classification = run.task === 'classification';
@@ -255,14 +229,10 @@ export interface ExportedMetrics {
   recomputedPredictionsAgree?: boolean;
 }
 
-function foldMetrics(stored: Record<string, unknown> | null): { metrics: Record<string, number> }[] | null {
+function foldMetrics(stored: RunMetrics | null): { metrics: Record<string, number> }[] | null {
   const folds = stored?.folds;
-  if (!Array.isArray(folds) || folds.length < 2) return null;
-  return folds.map((f) => {
-    const m = (f as { metrics?: Record<string, unknown> }).metrics ?? (f as Record<string, unknown>);
-    const test = ((m as { test?: Record<string, number> }).test ?? m) as Record<string, unknown>;
-    return { metrics: Object.fromEntries(Object.entries(test).filter((e): e is [string, number] => typeof e[1] === 'number')) };
-  });
+  if (!folds || folds.length < 2) return null;
+  return folds.map((f) => ({ metrics: f.metrics?.test ?? {} }));
 }
 
 interface MetricsBundle {
@@ -277,9 +247,8 @@ interface MetricsBundle {
 
 function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsBundle {
   const cfg = configOf(run);
-  const a = runArtifact(db, run.id, 'test-predictions.json');
-  if (!a) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored test predictions; train it again.`);
-  const predictions = JSON.parse(a.toString()) as StoredPrediction[];
+  if (!runArtifact(db, run.id, 'test-predictions.json')) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored test predictions; train it again.`);
+  const predictions = runTestPredictions(db, run.id);
   const base: ExportedMetrics = {
     run: { id: run.id, model: run.model, task: run.task, dataset: run.datasetName, target: run.targetColumn, status: run.status, backend: run.backend, seed: run.seed, createdAt: run.createdAt, finishedAt: run.finishedAt },
     stored: run.metrics,
@@ -304,12 +273,14 @@ function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsB
     const index = (name: string | number) => cfg.classes.indexOf(String(name));
     const truth = predictions.map((p) => index(p.truth));
     const pred = predictions.map((p) => index(p.predicted));
-    const m = classificationMetrics(truth, pred, K);
-    base.test = { accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1, samples: predictions.length };
+    const scored = scores && K >= 2 ? scores : null;
+    const ev = evaluateClasses(truth, pred, K, scored);
+    const m = ev.detail;
+    base.test = { ...ev.summary, samples: predictions.length };
     base.classes = cfg.classes;
     base.perClass = m.perClass.map((c, i) => ({ className: cfg.classes[i]!, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support }));
     base.confusion = { counts: m.confusion, rowNormalized: rowNormalizedConfusion(m.confusion) };
-    let auc: RocAucOvr | null = null;
+    const auc: RocAucOvr | null = m.rocAuc;
     if (scores) {
       let agree = true;
       for (let r = 0; r < predictions.length; r++) {
@@ -318,22 +289,21 @@ function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsB
         if (best !== pred[r]) agree = false;
       }
       base.recomputedPredictionsAgree = agree;
-      if (K >= 2) {
-        auc = rocAucOvr(truth, scores, K);
+      if (auc) {
         base.rocAuc = {
-          perClass: Object.fromEntries(cfg.classes.map((c, i) => [c, auc!.perClass[i]!])),
+          perClass: Object.fromEntries(cfg.classes.map((c, i) => [c, auc.perClass[i]!])),
           macro: auc.macro,
-          source: isNet(run) ? 'softmax probabilities of the stored network on the test spectra' : rocSourceOfPls((run.metrics as { plsDecision?: string } | null)?.plsDecision),
+          source: isNet(run) ? 'softmax probabilities of the stored network on the test spectra' : rocSourceOfPls(run.metrics?.plsDecision),
         };
-        if (auc.macro !== null) base.test.rocAucMacro = auc.macro;
       }
     } else base.rocAuc = null;
     return { metrics: base, predictions, scores, classification: m, regression: null, auc };
   }
   const truth = predictions.map((p) => Number(p.truth));
   const pred = predictions.map((p) => Number(p.predicted));
-  const r = regressionReport(truth, pred);
-  base.test = { rmse: r.rmse, mae: r.mae, r2: r.r2, bias: r.bias, sep: r.sep, rpd: r.rpd, samples: predictions.length };
+  const ev = evaluateValues(truth, pred);
+  const r = ev.detail;
+  base.test = { ...ev.summary, samples: predictions.length };
   if (scores) base.recomputedPredictionsAgree = pred.every((v, i) => Math.abs(v - scores![i]!) <= 1e-4 * (1 + Math.abs(v)));
   return { metrics: base, predictions, scores, classification: null, regression: r, auc: null };
 }
@@ -384,7 +354,7 @@ export function exportRun(db: Db, runId: number, dir: string, opts: ExportOption
   discardPartialExport(dir);
   makeExportDir(stage);
   try {
-    const r = typeof run.config.folds === 'number' ? exportCrossValidation(db, run, stage, opts) : exportSingle(db, run, stage, opts);
+    const r = isCrossValidationConfig(run.config) ? exportCrossValidation(db, run, run.config, stage, opts) : exportSingle(db, run, stage, opts);
     makeExportDir(dir);
     for (const entry of fs.readdirSync(stage)) {
       fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
@@ -421,8 +391,8 @@ function exportSingle(db: Db, run: RunRow, dir: string, opts: ExportOptions): Ex
     opts.onProgress?.(++done, total, name);
   };
 
-  const split = run.split as RunSplit;
-  const stored = JSON.parse(runArtifact(db, runId, 'test-predictions.json')?.toString() ?? '[]') as StoredPrediction[];
+  const split = trainedSplit(run.split, runId);
+  const stored = runTestPredictions(db, runId);
   let inputs: RunInputs | null = null;
   try {
     inputs = runInputs(db, run, stored.map((p) => p.sampleId));
@@ -493,7 +463,7 @@ function classCounts(db: Db, run: RunRow, ids: number[]): Record<string, number>
   return out;
 }
 
-function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle: MetricsBundle, inputs: RunInputs | null, cam: RunCam | null, vip: number[] | null): ReportData {
+function reportData(db: Db, run: RunRow, cfg: SingleRunConfig, split: SingleRunSplit, bundle: MetricsBundle, inputs: RunInputs | null, cam: RunCam | null, vip: number[] | null): ReportData {
   let layers: LayerSummary[] = [];
   let params = 0;
   if (isNet(run)) {
@@ -501,8 +471,8 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
     layers = s.layers;
     params = s.params;
   }
-  const epochs = runEpochs(db, run.id).filter((e) => e.fold === 0);
-  const stored = run.metrics ?? {};
+  const epochs = runEpochs(db, run.id);
+  const stored: RunMetrics = run.metrics ?? {};
   const started = Date.parse(run.createdAt);
   const finished = run.finishedAt ? Date.parse(run.finishedAt) : NaN;
   const rawAxis = inputs?.rawAxis ?? null;
@@ -518,24 +488,24 @@ function reportData(db: Db, run: RunRow, cfg: RunConfig, split: RunSplit, bundle
       modelPoints: cfg.input[0],
       splits: [
         { name: 'train', counts: classCounts(db, run, split.train) },
-        ...(split.monitor?.length ? [{ name: 'early-stopping (from train)', counts: classCounts(db, run, split.monitor) }] : []),
+        ...(split.monitor.length ? [{ name: 'early-stopping (from train)', counts: classCounts(db, run, split.monitor) }] : []),
         { name: 'test', counts: classCounts(db, run, split.test) },
       ],
-      unlabelled: split.unlabelled?.length ?? 0,
+      unlabelled: split.unlabelled.length,
     },
-    recipe: { name: cfg.recipe ?? null, steps: ((run.pipeline as ResolvedPipeline | null)?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: (run.pipeline as ResolvedPipeline | null)?.hash ?? null, inputScaling: cfg.inputScaling },
-    validation: { scheme: cfg.validation ?? null, seed: run.seed, train: split.train.length, monitor: split.monitor?.length ?? 0, test: split.test.length, earlyStopping: typeof cfg.earlyStopping === 'string' ? cfg.earlyStopping : null, classWeights: cfg.classWeights ?? null },
-    model: { layers, params, plsComponents: typeof stored.plsComponents === 'number' ? stored.plsComponents : null, plsDecision: typeof stored.plsDecision === 'string' && Object.hasOwn(PLS_DECISIONS, stored.plsDecision) ? (stored.plsDecision as PlsDecision) : null, plsCv: stored.plsCv && typeof stored.plsCv === 'object' && Array.isArray((stored.plsCv as { curve?: unknown }).curve) ? (stored.plsCv as ReportData['model']['plsCv']) : null },
+    recipe: { name: cfg.recipe ?? null, steps: (run.pipeline?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: run.pipeline?.hash ?? null, inputScaling: cfg.inputScaling },
+    validation: { scheme: cfg.validation, seed: run.seed, train: split.train.length, monitor: split.monitor.length, test: split.test.length, earlyStopping: cfg.earlyStopping ?? null, classWeights: cfg.classWeights ?? null },
+    model: { layers, params, plsComponents: stored.plsComponents ?? null, plsDecision: stored.plsDecision ?? null, plsCv: stored.plsCv?.curve ? stored.plsCv : null },
     training: {
       engine: run.backend,
-      epochsPlanned: typeof cfg.epochs === 'number' ? cfg.epochs : null,
-      epochsTrained: typeof stored.trainedEpochs === 'number' ? stored.trainedEpochs : epochs.length,
-      bestEpoch: typeof stored.bestEpoch === 'number' ? stored.bestEpoch : null,
-      stopped: typeof stored.stopped === 'string' ? stored.stopped : null,
+      epochsPlanned: cfg.epochs,
+      epochsTrained: stored.trainedEpochs ?? epochs.length,
+      bestEpoch: stored.bestEpoch ?? null,
+      stopped: stored.stopped ?? null,
       durationMs: Number.isFinite(finished - started) ? finished - started : null,
-      batchSize: typeof cfg.batchSize === 'number' ? cfg.batchSize : null,
-      learningRate: typeof cfg.learningRate === 'number' ? cfg.learningRate : null,
-      curve: epochs.map((e) => ({ epoch: e.epoch, trainLoss: numberOr(e.metrics.trainLoss), validationLoss: numberOr(e.metrics.validationLoss) })),
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      curve: epochs.map((e) => ({ epoch: e.epoch, trainLoss: numberOr(e.trainLoss), validationLoss: numberOr(e.validationLoss) })),
     },
     metrics: bundle.metrics,
     predictions: bundle.predictions,
@@ -554,22 +524,14 @@ function makeExportDir(dir: string): void {
   }
 }
 
-interface StoredFold {
-  index: number;
-  label: string;
-  runId: number;
-  status: string;
-  trainSamples: number;
-  testSamples: number;
-  metrics: { test: Record<string, number> } | null;
-}
-
 /**
  * A cross-validated run: metrics.json (scheme, mean, std and every fold's metrics), metrics.csv
  * (metric, mean, std), folds.csv (one row per fold), and each fold's own export in fold-N/.
  */
-function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOptions): ExportResult {
-  const m = run.metrics as { mean: Record<string, number>; std: Record<string, number>; folds: StoredFold[]; warnings?: string[] };
+function exportCrossValidation(db: Db, run: RunRow, cfg: CrossValidationConfig, dir: string, opts: ExportOptions): ExportResult {
+  const stored = run.metrics;
+  if (!stored?.mean || !stored.std || !stored.folds) throw new UserError('BAD_INPUT', `Run ${run.id} has no stored fold metrics; run the cross-validation again.`);
+  const m = { mean: stored.mean, std: stored.std, folds: stored.folds, warnings: stored.warnings };
   const files: string[] = [];
   const notes: string[] = [];
   const total = m.folds.length + 4;
@@ -579,15 +541,13 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
     files.push(name);
     opts.onProgress?.(++done, total, name);
   };
-  const config = run.config as { validation?: unknown; validationLabel?: string };
-  write('metrics.json', `${JSON.stringify({ runId: run.id, model: run.model, task: run.task, target: run.targetColumn, dataset: run.datasetName, validation: config.validation, validationLabel: config.validationLabel, seed: run.seed, metrics: { mean: m.mean, std: m.std }, folds: m.folds, warnings: m.warnings ?? [] }, null, 2)}
+  write('metrics.json', `${JSON.stringify({ runId: run.id, model: run.model, task: run.task, target: run.targetColumn, dataset: run.datasetName, validation: cfg.validation, validationLabel: cfg.validationLabel, seed: run.seed, metrics: { mean: m.mean, std: m.std }, folds: m.folds, warnings: m.warnings ?? [] }, null, 2)}
 `);
   const names = Object.keys(m.mean);
   write('metrics.csv', `${['metric,mean,std', ...names.map((k) => `${csvField(k)},${m.mean[k]},${m.std[k] ?? ''}`)].join('\n')}\n`);
   const foldLines = [['fold', 'label', 'run', 'status', 'train', 'test', ...names].map(csvField).join(',')];
   for (const f of m.folds) foldLines.push([String(f.index + 1), csvField(f.label), String(f.runId), f.status, String(f.trainSamples), String(f.testSamples), ...names.map((k) => String(f.metrics?.test[k] ?? ''))].join(','));
   write('folds.csv', `${foldLines.join('\n')}\n`);
-  const cfg = run.config as { validation?: { kind?: string }; validationLabel?: string; recipe?: string | null };
   write(
     'report.html',
     renderCrossValidationReport({
@@ -596,7 +556,7 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
       task: run.task,
       dataset: run.datasetName,
       target: run.targetColumn,
-      scheme: cfg.validationLabel ?? 'cross-validation',
+      scheme: cfg.validationLabel,
       seed: run.seed,
       recipe: cfg.recipe ?? null,
       finishedAt: run.finishedAt,
@@ -604,7 +564,7 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
       std: m.std,
       folds: m.folds.map((f) => ({ label: f.label, runId: f.runId, status: f.status, trainSamples: f.trainSamples, testSamples: f.testSamples, test: f.metrics?.test ?? null })),
       warnings: m.warnings ?? [],
-      learningCurve: cfg.validation?.kind === 'learning-curve',
+      learningCurve: cfg.validation.kind === 'learning-curve',
     }),
   );
   for (const f of m.folds) {
@@ -622,7 +582,7 @@ function exportCrossValidation(db: Db, run: RunRow, dir: string, opts: ExportOpt
 }
 
 /** What a PLS-DA run's ROC scores are, per class decision. */
-function rocSourceOfPls(decision: string | undefined): string {
+function rocSourceOfPls(decision: PlsDecision | undefined): string {
   if (decision === 'nearest-neighbour') return 'inverse-distance shares of each class’s nearest training spectrum in the PLS score space, on the test spectra';
   if (decision === 'centroid') return 'inverse-distance shares of the class centres of the predicted PLS-DA values, on the test spectra';
   return 'PLS-DA class values of the stored model on the test spectra';

@@ -5,40 +5,68 @@
  */
 import type { Db } from '../db/connection';
 import { UserError } from '../common/errors';
-import { getRun, runArtifact, runEpochs, type RunRow } from '../db/runs';
-import type { FirstLayer, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
+import { getRun, listRuns, runArtifact, runEpochCounts, runEpochs, runTestPredictions, type RunRow } from '../db/runs';
+import type { FirstLayer, PlsBaseline, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
+import { isCrossValidationConfig, trainedSplit } from '../common/runs/schema';
 import { camForRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
 import type { Predictor, SpectrumInput } from './predict';
 import { predictExplained, predictionsCsv } from './predict-files';
 import { plsCoefficients, plsVip, plsXLoadings } from '../common/ml/pls/diagnostics';
 import type { PlsModel } from '../common/ml/pls';
-import { schemeLabel, type Scheme } from '../common/ml/splits';
-import type { EpochMessage } from '../common/ml/protocol';
+import { schemeLabel } from '../common/ml/splits';
 
-/** One run with its curves, configuration, stored metrics, test predictions and validation design. */
+/** One run with its curves, configuration, stored metrics, test predictions, validation design and PLS baseline. */
 export function runDetail(db: Db, runId: number): RunDetail {
   const r = getRun(db, runId);
-  const curves = runEpochs(db, runId).map((e) => e.metrics as unknown as EpochMessage);
-  const classes = Array.isArray(r.config.classes) ? (r.config.classes as string[]) : [];
-  const stored = runArtifact(db, runId, 'test-predictions.json');
-  const predictions = stored ? (JSON.parse(stored.toString('utf8')) as TestPrediction[]) : [];
-  const v = r.config.validation as { kind?: string; fraction?: number } | undefined;
-  const label = typeof r.config.validationLabel === 'string' ? r.config.validationLabel : v?.kind ? schemeLabel(v as Scheme) : 'unknown';
-  const fold = (v as { fold?: string } | undefined)?.fold;
-  const validation = fold ? `${label}, ${fold}` : label;
-  const m = r.metrics as { folds?: { index: number; label: string; runId: number; status: RunSummary['status']; trainSamples: number; testSamples: number; metrics: { test: Record<string, number> } | null }[]; warnings?: string[] } | null;
+  const curves = runEpochs(db, runId);
+  const cfg = r.config;
+  const cv = isCrossValidationConfig(cfg) ? cfg : null;
+  const label = cv ? cv.validationLabel : schemeLabel(cfg.validation);
+  const validation = r.fold ? `${label}, ${r.fold.label}` : label;
+  const m = r.metrics;
   const foldRuns = m?.folds ? m.folds.map((f) => ({ index: f.index, label: f.label, runId: f.runId, status: f.status, trainSamples: f.trainSamples, testSamples: f.testSamples, test: f.metrics?.test ?? null })) : null;
-  const warnings = m?.warnings ?? (Array.isArray(r.config.warnings) ? (r.config.warnings as string[]) : []);
+  const warnings = m?.warnings ?? cv?.warnings ?? [];
   const durationMs = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.createdAt) : null;
-  return { ...runSummary(r, curves.length), curves, config: r.config, versions: r.versions, log: r.log, classes, metrics: r.metrics, predictions, validation, durationMs, foldRuns, warnings } satisfies RunDetail;
+  const predictions = runTestPredictions(db, runId);
+  const summary = runSummary(r, curves.length);
+  return { ...summary, curves, config: cfg, versions: r.versions, log: r.log, classes: cfg.classes, metrics: m, predictions, validation, durationMs, foldRuns, warnings, baseline: plsBaseline(db, summary, predictions) } satisfies RunDetail;
+}
+
+/**
+ * The PLS run on exactly the same test spectra as a finished network run (same dataset, target
+ * and test sample ids; the most recent of the last five such PLS runs): the baseline a network
+ * has to beat. Null for PLS runs, cross-validations and runs without test metrics.
+ */
+export function plsBaseline(db: Db, run: RunSummary, predictions: TestPrediction[]): PlsBaseline | null {
+  if (run.model === 'pls' || run.status !== 'done' || run.folds !== null || !run.test || !predictions.length) return null;
+  const metric = run.task === 'classification' ? 'balancedAccuracy' : 'rmse';
+  const ours = run.test[metric];
+  if (ours === undefined) return null;
+  const ids = new Set(predictions.map((p) => p.sampleId));
+  const candidates = listRuns(db).filter((c) => c.model === 'pls' && c.datasetId === run.datasetId && c.targetColumn === run.target && c.status === 'done' && !isCrossValidationConfig(c.config)).slice(0, 5);
+  for (const c of candidates) {
+    const theirs = c.metrics?.test?.[metric];
+    if (theirs === undefined) continue;
+    const p = runTestPredictions(db, c.id);
+    if (p.length !== ids.size || !p.every((x) => ids.has(x.sampleId))) continue;
+    const better = metric === 'balancedAccuracy' ? ours > theirs : ours < theirs;
+    return { runId: c.id, metric, value: theirs, ours, testSamples: p.length, verdict: ours === theirs ? 'ties' : better ? 'better' : 'worse' };
+  }
+  return null;
+}
+
+/** The project's runs for the runs table, newest first. */
+export function runList(db: Db): RunSummary[] {
+  const counts = runEpochCounts(db);
+  return listRuns(db).map((r) => runSummary(r, counts.get(r.id) ?? 0));
 }
 
 /** The table row of a run; `message` is the reason a run failed or was stopped (its log's first line). */
 export function runSummary(r: RunRow, epochs: number): RunSummary {
   const firstLine = r.log.split('\n').find((l) => l.trim() !== '') ?? null;
-  const stored = (r.metrics as { message?: string } | null)?.message;
-  const message = stored ?? (r.status === 'cancelled' ? 'Training was cancelled.' : r.status === 'failed' ? firstLine : null);
+  const m = r.metrics;
+  const message = m?.message ?? (r.status === 'cancelled' ? 'Training was cancelled.' : r.status === 'failed' ? firstLine : null);
   return {
     id: r.id,
     dataset: r.datasetName,
@@ -47,17 +75,17 @@ export function runSummary(r: RunRow, epochs: number): RunSummary {
     task: r.task,
     target: r.targetColumn,
     status: r.status,
-    test: (r.metrics as { test?: Record<string, number> } | null)?.test ?? null,
+    test: m?.test ?? null,
     engine: r.backend,
     createdAt: r.createdAt,
     finishedAt: r.finishedAt,
     message,
     epochs,
-    bestEpoch: (r.metrics as { bestEpoch?: number | null } | null)?.bestEpoch ?? null,
+    bestEpoch: m?.bestEpoch ?? null,
     seed: r.seed,
-    recipe: typeof r.config.recipe === 'string' ? r.config.recipe : null,
-    folds: typeof r.config.folds === 'number' ? r.config.folds : null,
-    std: (r.metrics as { std?: Record<string, number> } | null)?.std ?? null,
+    recipe: r.config.recipe ?? null,
+    folds: isCrossValidationConfig(r.config) ? r.config.folds : null,
+    std: m?.std ?? null,
     parentRunId: r.fold?.parentRunId ?? null,
   };
 }
@@ -80,10 +108,10 @@ export function interpretRun(db: Db, runId: number): RunInterpretation {
   const stored = runArtifact(db, runId, 'pls-model.json');
   if (!stored) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
   const model = JSON.parse(stored.toString('utf8')) as PlsModel;
-  const split = run.split as { train: number[]; monitor?: number[] };
-  const inputs = runInputs(db, run, [...split.train, ...(split.monitor ?? [])]);
+  const split = trainedSplit(run.split, runId);
+  const inputs = runInputs(db, run, [...split.train, ...split.monitor]);
   const L = inputs.axis.length;
-  const names = run.task === 'classification' ? ((run.config.classes as string[] | undefined) ?? []) : [run.targetColumn];
+  const names = run.task === 'classification' ? run.config.classes : [run.targetColumn];
   const classes = names.map((name, t) => {
     const rows = inputs.labels.flatMap((v, i) => (run.task === 'regression' || String(v) === name ? [i] : []));
     const mean = new Float32Array(L);
@@ -103,7 +131,7 @@ export function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer
   const index = net.layers.findIndex((l) => l.type === 'conv1d');
   if (index < 0) throw new UserError('BAD_INPUT', `Run ${runId} (${run.model}) has no convolution layer at the top level, so there are no first-layer filters to show.`);
   const layer = net.layers[index] as { filters: number; kernelSize: number; stride?: number; padding?: string };
-  const split = run.split as { test: number[]; train: number[] };
+  const split = trainedSplit(run.split, runId);
   const id = sampleId ?? split.test[0] ?? split.train[0]!;
   const inputs = runInputs(db, run, [id]);
   net.setInput(inputs.x, 1);

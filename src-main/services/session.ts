@@ -6,7 +6,7 @@ import * as pipelines from '../db/pipelines';
 import { UserError, toErrorInfo } from '../common/errors';
 import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
 import type { ProjectInfo } from '../common/domain/project';
-import { runDetail, runSummary } from './run-views';
+import { runDetail, runList } from './run-views';
 import { inlineViews, type ViewRequest, type ViewResults, type ViewRunner } from './views';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from './import';
@@ -15,15 +15,16 @@ import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
 import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
-import { startTraining, type TrainHandle, type TrainRequest } from './train';
+import { requestFromApp, startTraining } from './train';
+import type { RunHandle } from '../common/runs/outcome';
+import type { RunRequest } from '../common/runs/schema';
+import { checkRun } from './cross-validate';
+import { modelSummary } from './model-summary';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from '../ml/built-files';
-import { deleteRun, failInterruptedRuns, getRun, listRuns } from '../db/runs';
-import { summarizeModel } from '../common/ml/model';
-import { applyPipeline, fitPipeline, parsePipelineSpec } from '../common/preprocessing/pipeline';
-import { templateLayers } from '../common/ml/templates';
+import { deleteRun, failInterruptedRuns, getRun } from '../db/runs';
+import { parsePipelineSpec } from '../common/preprocessing/pipeline';
 import { predictableRun } from './predict';
-import { parseScheme } from '../common/ml/splits';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
 export interface Host {
@@ -62,7 +63,7 @@ export class Session {
   private db: Db | null = null;
   private info: ProjectInfo | null = null;
   private readonly jobs = new Map<string, AbortController>();
-  private readonly runs = new Map<number, TrainHandle>();
+  private readonly runs = new Map<number, RunHandle>();
   readonly recent: RecentProjects;
 
   private readonly views: ViewRunner;
@@ -162,20 +163,16 @@ export class Session {
     return job !== undefined;
   }
 
-  /** Starts a training run; `runs:progress` carries its events and a final `finished`. */
-  startRun(req: TrainRequest): { runId: number } {
+  /**
+   * Starts a training run. Its events (`runs:progress`, ending with `finished`) are held until
+   * this call has returned the run's id, so the window knows the run before it hears of it.
+   */
+  startRun(req: RunRequest): { runId: number } {
     const db = this.requireDb();
     const spawn = this.host.spawnTrainer ?? forkTrainer(builtFile('ml/trainer.cjs'));
-    const handle = startTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e) });
+    const handle = startTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e), deferEvents: true });
     this.runs.set(handle.runId, handle);
-    handle.outcome
-      .then((o) => {
-        this.host.emit('runs:progress', { type: 'finished', runId: o.runId, status: o.status, ...(o.message ? { message: o.message } : {}), ...(o.metrics ? { metrics: o.metrics.test } : {}), ...(o.metrics?.std ? { std: o.metrics.std } : {}), bestEpoch: o.bestEpoch });
-      })
-      .catch((err: unknown) => {
-        this.host.emit('runs:progress', { type: 'finished', runId: handle.runId, status: 'failed', message: toErrorInfo(err).message });
-      })
-      .finally(() => this.runs.delete(handle.runId));
+    handle.outcome.catch(() => undefined).finally(() => this.runs.delete(handle.runId));
     return { runId: handle.runId };
   }
 
@@ -271,38 +268,14 @@ export class Session {
       datasets.setColumnKind(this.requireDb(), datasetId, column, kind);
       return datasets.datasetSummary(this.requireDb(), datasetId);
     },
-    'runs:start': async (input) => {
-      const db = this.requireDb();
-      const name = datasets.getDataset(db, input.datasetId).name;
-      const req: TrainRequest = {
-        dataset: name,
-        target: input.target,
-        model: input.model,
-        validation: parseScheme(input.validation),
-        seed: input.seed,
-      };
-      if (input.recipeId !== null) {
-        const recipe = pipelines.listPipelines(db).find((p) => p.id === input.recipeId);
-        if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${input.recipeId} does not exist in this project.`);
-        req.pipeline = recipe.spec;
-        req.recipeName = recipe.name;
-      }
-      if (input.epochs !== undefined) req.epochs = input.epochs;
-      if (input.learningRate !== undefined) req.learningRate = input.learningRate;
-      if (input.components !== undefined) req.components = input.components;
-      if (input.plsDecision !== undefined) req.plsDecision = input.plsDecision;
-      return this.startRun(req);
-    },
+    'runs:start': async (input) => this.startRun(requestFromApp(this.requireDb(), input)),
     'runs:cancel': async ({ runId }) => {
       const run = this.runs.get(runId);
       run?.cancel();
       return run !== undefined;
     },
-    'runs:list': async () => {
-      const db = this.requireDb();
-      const counts = new Map((db.prepare('SELECT run_id AS id, COUNT(*) AS n FROM run_epochs GROUP BY run_id').all() as { id: number; n: number }[]).map((r) => [r.id, r.n]));
-      return listRuns(db).map((r) => runSummary(r, counts.get(r.id) ?? 0));
-    },
+    'runs:check': async (q) => checkRun(this.requireDb(), q),
+    'runs:list': async () => runList(this.requireDb()),
     'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),
     'runs:firstLayer': async ({ runId, sampleId }) => this.view({ op: 'firstLayer', runId, ...(sampleId !== undefined ? { sampleId } : {}) }),
     'runs:interpret': async ({ runId }) => this.view({ op: 'interpret', runId }),
@@ -327,32 +300,7 @@ export class Session {
       deleteRun(this.requireDb(), runId);
       return true;
     },
-    'models:summary': async ({ datasetId, target, model, recipeId }) => {
-      const db = this.requireDb();
-      const ds = datasets.getDataset(db, datasetId);
-      const column = datasets.listColumns(db, datasetId).find((c) => c.name === target);
-      if (!column) throw new UserError('NOT_FOUND', `Dataset "${ds.name}" has no column "${target}".`, { field: 'target' });
-      if (column.kind === 'text') throw new UserError('BAD_INPUT', `Column "${target}" holds text: mark it as class or number to train on it.`, { field: 'target' });
-      const task = column.kind === 'class' ? 'classification' : 'regression';
-      // Only the first few spectra are read: the axis gives the length, the recipe may change it (crop, resample).
-      const first = datasets.loadSpectra(db, datasetId, datasets.sampleIds(db, datasetId).slice(0, 3));
-      if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
-      const axis = datasets.loadAxis(db, first[0]!.axisId).values;
-      let length = axis.length;
-      if (recipeId !== undefined && recipeId !== null) {
-        const recipe = pipelines.listPipelines(db).find((p) => p.id === recipeId);
-        if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${recipeId} does not exist in this project.`, { field: 'recipe' });
-        const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
-        const values = new Float64Array(same.length * length);
-        same.forEach((sp, i) => values.set(sp.channels[0]!, i * length));
-        const head = { axis, values, rows: same.length };
-        length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
-      }
-      const units = task === 'classification' ? Math.max(2, new Set(datasets.columnValues(db, datasetId, target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
-      if (model === 'pls') return { task, layers: [], params: 0, input: [length, 1], outputs: units };
-      const s = summarizeModel({ schemaVersion: 1, name: model, layers: templateLayers(model, length) }, [length, 1], { units });
-      return { task, layers: s.layers, params: s.params, input: [length, 1], outputs: units };
-    },
+    'models:summary': async (q) => modelSummary(this.requireDb(), q),
   };
 
   /** Validates the raw argument against the contract and returns a Result; never throws. */

@@ -7,6 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import type { EngineId, EngineInfo, ParentToTrainer, TrainJob, TrainerToParent } from '../common/ml/protocol';
+import type { TrainerEvent } from '../common/runs/events';
 
 export interface TrainerProcess {
   send(m: ParentToTrainer): void;
@@ -64,14 +65,8 @@ export interface TrainerHandle {
   cancel(): void;
 }
 
-export interface TrainerEvents {
-  onEngine?(e: EngineInfo): void;
-  onProgress?(p: Extract<TrainerToParent, { type: 'progress' }>): void;
-  onEpoch?(e: Extract<TrainerToParent, { type: 'epoch' }>['report']): void;
-}
-
-/** Starts one training job in a fresh trainer process. */
-export function startTrainer(spawn: SpawnTrainer, job: TrainJob, events: TrainerEvents = {}, opts: { cancelGraceMs?: number } = {}): TrainerHandle {
+/** Starts one training job in a fresh trainer process; `onEvent` hears its engine, progress and epochs. */
+export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: TrainerEvent) => void = () => {}, opts: { cancelGraceMs?: number } = {}): TrainerHandle {
   const proc = spawn();
   let engine: EngineInfo | null = null;
   let settled = false;
@@ -89,13 +84,11 @@ export function startTrainer(spawn: SpawnTrainer, job: TrainJob, events: Trainer
     switch (m.type) {
       case 'engine':
         engine = m.engine;
-        events.onEngine?.(m.engine);
+        onEvent(m);
         break;
       case 'progress':
-        events.onProgress?.(m);
-        break;
       case 'epoch':
-        events.onEpoch?.(m.report);
+        onEvent(m);
         break;
       case 'done':
         settle({ kind: 'done', done: m, engine });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { exportCommand } from '../../src-main/cli/export';
 import { openProject } from '../../src-main/db/connection';
 import { importFiles } from '../../src-main/services/import';
-import { startTraining } from '../../src-main/services/train';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { fixture } from '../helpers/datasets';
 import { tmpDir } from '../helpers/tmp';
@@ -24,7 +24,7 @@ async function plsProject(dir: string): Promise<{ project: string; runId: number
   const db = openProject(project, { create: true });
   await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
   await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')], dataset: 'Coffee', splitTag: 'test' });
-  const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 2 }, { spawn: forkTrainer(path.join(root, 'out/ml/trainer.cjs')) }).outcome;
+  const o = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 2 }), { spawn: forkTrainer(path.join(root, 'out/ml/trainer.cjs')) }).outcome;
   db.close();
   return { project, runId: o.runId };
 }

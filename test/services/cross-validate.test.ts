@@ -46,7 +46,7 @@ describe('cross-validated runs', () => {
     await s.runFinished(runId);
     const finished = events.find((e) => e.type === 'finished' && e.runId === runId);
     expect(finished).toMatchObject({ status: 'done' });
-    expect(events.filter((e) => e.type === 'fold' && e.runId === runId).map((e) => (e as { label: string }).label)).toEqual(['fold 1 of 5', 'fold 2 of 5', 'fold 3 of 5', 'fold 4 of 5', 'fold 5 of 5']);
+    expect(events.flatMap((e) => (e.type === 'started' && e.parentRunId === runId ? [e.fold!.label] : []))).toEqual(['fold 1 of 5', 'fold 2 of 5', 'fold 3 of 5', 'fold 4 of 5', 'fold 5 of 5']);
 
     const detail = ok<RunDetail>(await s.invoke('runs:get', { runId }));
     expect(detail.validation).toBe('stratified 5-fold cross-validation');

@@ -9,13 +9,13 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/db/connection';
 import { importFiles } from '../../src-main/services/import';
-import { startTraining } from '../../src-main/services/train';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { getRun } from '../../src-main/db/runs';
 import { camForRun, exportRun, type ExportedMetrics } from '../../src-main/services/export';
 import { classificationMetrics, regressionReport } from '../../src-main/common/ml/metrics';
 import { mulberry32 } from '../../src-main/common/ml/random';
-import { fixture } from '../helpers/datasets';
+import { importUcr } from '../helpers/projects';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
@@ -28,10 +28,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-export-'));
   project = path.join(dir, 'coffee.spectra');
   const db = openProject(project, { create: true });
-  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
-  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')], dataset: 'Coffee', splitTag: 'test' });
-  const cnn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 1, epochs: 150, engine: 'wasm', threads: 1 }, { spawn }).outcome;
-  const pls = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }, { spawn }).outcome;
+  await importUcr(db, 'Coffee');
+  const cnn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 1, epochs: 150, engine: 'wasm', threads: 1 }), { spawn }).outcome;
+  const pls = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }), { spawn }).outcome;
   expect([cnn.status, pls.status]).toEqual(['done', 'done']);
   cnnRun = cnn.runId;
   plsRun = pls.runId;
@@ -187,7 +186,7 @@ describe('export', () => {
     const db = openProject(project);
     const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'crop', params: { ranges: [[21, 260]] } }, { kind: 'snv' }, { kind: 'meanCenter' }] });
     for (const model of ['pls', 'cnn'] as const) {
-      const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model, pipeline, recipeName: 'crop-snv', validation: { kind: 'given' }, seed: 2, epochs: 40, engine: 'wasm', threads: 1 }, { spawn }).outcome;
+      const o = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model, pipeline, recipeName: 'crop-snv', validation: { kind: 'given' }, seed: 2, epochs: 40, engine: 'wasm', threads: 1 }), { spawn }).outcome;
       const out = path.join(dir, `recipe-${model}`);
       exportRun(db, o.runId, out);
       const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as ExportedMetrics;
@@ -236,7 +235,7 @@ describe('export of regression runs', () => {
     const db = openProject(path.join(dir, 'fat.spectra'), { create: true });
     await importFiles(db, { files: [file], dataset: 'Fat', splitColumn: 'set' });
     for (const model of ['pls', 'cnn'] as const) {
-      const o = await startTraining(db, { dataset: 'Fat', target: 'fat', model, validation: { kind: 'given' }, seed: 1, epochs: 30, engine: 'wasm', threads: 1 }, { spawn }).outcome;
+      const o = await startTraining(db, requestByName(db, { dataset: 'Fat', target: 'fat', model, validation: { kind: 'given' }, seed: 1, epochs: 30, engine: 'wasm', threads: 1 }), { spawn }).outcome;
       expect(o.status).toBe('done');
       const out = path.join(dir, `fat-${model}`);
       const result = exportRun(db, o.runId, out);

@@ -13,7 +13,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { openProject } from '../../src-main/db/connection';
 import { loadSpectra, loadAxis, datasetIdByNameOrId } from '../../src-main/db/datasets';
 import { importFiles } from '../../src-main/services/import';
-import { startTraining } from '../../src-main/services/train';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { loadPredictor, modelInputs, onModelAxis, predictSpectra, type Prediction, type SpectrumInput } from '../../src-main/services/predict';
 import { readModelPackage, writeModelPackage } from '../../src-main/services/model-package';
@@ -52,11 +52,11 @@ beforeAll(async () => {
   await importFiles(db, { files: [TEST_FILE], dataset: 'Coffee', splitTag: 'test' });
   const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'snv' }, { kind: 'savitzkyGolay', params: { windowSize: 7, polynomial: 2, derivative: 1 } }, { kind: 'meanCenter' }] });
   for (const model of ['cnn', 'resnet1d', 'cnn-dense', 'pls'] as const) {
-    const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model, validation: { kind: 'given' }, seed: 5, epochs: 4, pipeline, ...(model === 'pls' ? { components: 4 } : {}) }, { spawn }).outcome;
+    const o = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model, validation: { kind: 'given' }, seed: 5, epochs: 4, pipeline, ...(model === 'pls' ? { components: 4 } : {}) }), { spawn }).outcome;
     expect(o.status).toBe('done');
     runs[model] = o.runId;
   }
-  const nn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 5, pipeline, components: 4, plsDecision: 'nearest-neighbour' }, { spawn }).outcome;
+  const nn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 5, pipeline, components: 4, plsDecision: 'nearest-neighbour' }), { spawn }).outcome;
   expect(nn.decision).toBe('nearest-neighbour');
   runs['pls-nn'] = nn.runId;
   db.close();
@@ -140,7 +140,7 @@ describe('model package', () => {
     fs.writeFileSync(csv, `${lines.join('\n')}\n`);
     const db = openProject(project);
     await importFiles(db, { files: [csv], dataset: 'CoffeeY', splitColumn: 'set' });
-    const o = await startTraining(db, { dataset: 'CoffeeY', target: 'y', model: 'mlp', validation: { kind: 'given' }, seed: 2, epochs: 5 }, { spawn }).outcome;
+    const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeY', target: 'y', model: 'mlp', validation: { kind: 'given' }, seed: 2, epochs: 5 }), { spawn }).outcome;
     const out = path.join(dir, 'mlp-y');
     writeModelPackage(db, o.runId, out);
     const spectra = fileSpectra(TEST_FILE);

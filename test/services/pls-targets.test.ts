@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/db/connection';
 import { importFiles } from '../../src-main/services/import';
-import { startTraining } from '../../src-main/services/train';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import { STARTER_RECIPES } from '../../src-main/common/preprocessing/starters';
@@ -36,7 +36,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function pls(dataset: string, recipe: boolean) {
   const db = openProject(project);
   try {
-    const o = await startTraining(db, { dataset, target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, ...(recipe ? { pipeline: derivative } : {}) }, { spawn }).outcome;
+    const o = await startTraining(db, requestByName(db, { dataset, target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, ...(recipe ? { pipeline: derivative } : {}) }), { spawn }).outcome;
     expect(o.status).toBe('done');
     return { accuracy: o.metrics!.test.accuracy!, components: o.components, decision: o.decision };
   } finally {

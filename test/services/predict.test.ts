@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type Db } from '../../src-main/db/connection';
 import { getRun, runArtifact } from '../../src-main/db/runs';
 import { importFiles } from '../../src-main/services/import';
-import { startTraining } from '../../src-main/services/train';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { loadPredictor, predictSpectra, runSpectra, type Predictor, type SpectrumInput } from '../../src-main/services/predict';
 import { parseFile } from '../../src-main/io';
@@ -46,9 +46,9 @@ beforeAll(async () => {
   await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
   await importFiles(db, { files: [TEST_FILE], dataset: 'Coffee', splitTag: 'test' });
   const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'savitzkyGolay', params: { windowSize: 9, polynomial: 2 } }, { kind: 'meanCenter' }] });
-  const cnn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 3, epochs: 8, pipeline }, { spawn }).outcome;
-  const pls = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3, pipeline }, { spawn }).outcome;
-  const nn = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3, plsDecision: 'nearest-neighbour', pipeline }, { spawn }).outcome;
+  const cnn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 3, epochs: 8, pipeline }), { spawn }).outcome;
+  const pls = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3, pipeline }), { spawn }).outcome;
+  const nn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3, plsDecision: 'nearest-neighbour', pipeline }), { spawn }).outcome;
   expect([cnn.status, pls.status, nn.status, nn.decision]).toEqual(['done', 'done', 'done', 'nearest-neighbour']);
   cnnRun = cnn.runId;
   plsRun = pls.runId;
@@ -97,7 +97,7 @@ describe('prediction from a stored run', () => {
     await importFiles(db, { files: [csv], dataset: 'CoffeeY', splitColumn: 'set' });
     const pipeline = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'snv' }] });
     for (const model of ['pls', 'cnn'] as const) {
-      const o = await startTraining(db, { dataset: 'CoffeeY', target: 'y', model, validation: { kind: 'given' }, seed: 4, epochs: 5, pipeline, ...(model === 'pls' ? { components: 5 } : {}) }, { spawn }).outcome;
+      const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeY', target: 'y', model, validation: { kind: 'given' }, seed: 4, epochs: 5, pipeline, ...(model === 'pls' ? { components: 5 } : {}) }), { spawn }).outcome;
       expect(o.status).toBe('done');
       const p = loadPredictor(db, o.runId);
       expect(p.task).toBe('regression');

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/db/connection';
-import { importFiles } from '../../src-main/services/import';
-import { startTraining, type TrainEvent } from '../../src-main/services/train';
+import { requestByName, startTraining, type TrainOutcome } from '../../src-main/services/train';
+import type { RunEvent } from '../../src-main/common/runs/events';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { getRun, runArtifact, runEpochs } from '../../src-main/db/runs';
-import { fixture } from '../helpers/datasets';
+import { importUcr } from '../helpers/projects';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 let project = '';
@@ -22,16 +22,25 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-train-'));
   project = path.join(dir, 'coffee.spectra');
   const db = openProject(project, { create: true });
-  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
-  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')], dataset: 'Coffee', splitTag: 'test' });
+  await importUcr(db, 'Coffee');
   db.close();
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** Trains on a connection closed at the end, so that what follows reads the run as a reopened project does. */
+async function trainAndClose(request: Parameters<typeof requestByName>[1]): Promise<TrainOutcome> {
+  const db = openProject(project);
+  try {
+    return await startTraining(db, requestByName(db, request), { spawn }).outcome;
+  } finally {
+    db.close();
+  }
+}
+
 describe('training service', () => {
   it('PLS-DA on Coffee: components by repeated cross-validation, metrics and the model stored with the run', async () => {
     const db = openProject(project);
-    const h = startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }, { spawn });
+    const h = startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1 }), { spawn });
     const o = await h.outcome;
     expect(o).toMatchObject({ status: 'done', model: 'pls', task: 'classification', classes: ['0', '1'], components: 5 });
     expect(o.metrics!.test.accuracy).toBe(1);
@@ -46,8 +55,8 @@ describe('training service', () => {
 
   it('a CNN run stores config, per-epoch metrics and weights; the same seed gives the same result', async () => {
     const db = openProject(project);
-    const events: TrainEvent['type'][] = [];
-    const req = { dataset: 'Coffee', target: 'class', model: 'cnn' as const, validation: { kind: 'given' as const }, seed: 7, epochs: 40 };
+    const events: RunEvent['type'][] = [];
+    const req = requestByName(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 7, epochs: 40 });
     const a = await startTraining(db, req, { spawn, onEvent: (e) => events.push(e.type) }).outcome;
     const b = await startTraining(db, req, { spawn }).outcome;
     expect(a.status).toBe('done');
@@ -65,12 +74,10 @@ describe('training service', () => {
   }, 120_000);
 
   it('a run forced to diverge stops with a message that says why; the project reopens with the run failed and its curve kept', async () => {
-    let db = openProject(project);
-    const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'mlp', validation: { kind: 'given' }, seed: 1, epochs: 50, learningRate: 10 }, { spawn }).outcome;
-    db.close();
+    const o = await trainAndClose({ dataset: 'Coffee', target: 'class', model: 'mlp', validation: { kind: 'given' }, seed: 1, epochs: 50, learningRate: 10 });
     expect(o.status).toBe('failed');
     expect(o.message).toMatch(/^Training stopped at epoch \d+, batch \d+: the loss exploded to .*\. The weights from the last good step are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/);
-    db = openProject(project);
+    const db = openProject(project);
     const run = getRun(db, o.runId);
     expect(run.status).toBe('failed');
     expect(run.log).toContain('the loss exploded');
@@ -79,15 +86,13 @@ describe('training service', () => {
   }, 60_000);
 
   it('a CNN that does not learn (learning rate 10: chance level, no explosion) stops with a message naming the rate', async () => {
-    let db = openProject(project);
-    const o = await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 1, epochs: 400, learningRate: 10 }, { spawn }).outcome;
-    db.close();
+    const o = await trainAndClose({ dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 1, epochs: 400, learningRate: 10 });
     expect(o.status).toBe('failed');
     expect(o.epochs).toBe(150);
     expect(o.message).toMatch(
       /^Training stopped at epoch 150: the network is not learning\. Its training loss \(\d\.\d{3} over the last 10 epochs\) is no better than answering the class frequencies for every spectrum \(0\.69\d\)\. The best weights so far are kept\. Try, in this order: a smaller learning rate \(now 10; try 1\)/,
     );
-    db = openProject(project);
+    const db = openProject(project);
     expect(getRun(db, o.runId).status).toBe('failed');
     expect(runEpochs(db, o.runId)).toHaveLength(150);
     db.close();
@@ -96,8 +101,8 @@ describe('training service', () => {
   it('bad requests are refused before anything is stored', async () => {
     const db = openProject(project);
     const before = (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
-    expect(() => startTraining(db, { dataset: 'Coffee', target: 'nope', model: 'cnn', validation: { kind: 'given' } }, { spawn })).toThrow('Dataset "Coffee" has no column "nope". Columns: class.');
-    expect(() => startTraining(db, { dataset: 'Coffee', target: 'class', model: 'custom', layers: [{ type: 'dense', units: 4, useBias: true }], validation: { kind: 'given' } }, { spawn })).toThrow(
+    expect(() => startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'nope', model: 'cnn', validation: { kind: 'given' } }), { spawn })).toThrow('Dataset "Coffee" has no column "nope". Columns: class.');
+    expect(() => startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'custom', layers: [{ type: 'dense', units: 4, useBias: true }], validation: { kind: 'given' } }), { spawn })).toThrow(
       'Layer 1 (dense) cannot take input [286, 1]: a dense layer needs a vector. Add a flatten or global average pooling layer before it.',
     );
     expect((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n).toBe(before);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type Db } from '../../src-main/db/connection';
 import { importFiles } from '../../src-main/services/import';
-import { startTraining } from '../../src-main/services/train';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { builtFile } from '../../src-main/ml/built-files';
 import { inlineViews, workerViews, type ViewRequest } from '../../src-main/services/views';
@@ -28,9 +28,9 @@ beforeAll(async () => {
   db = openProject(project, { create: true });
   for (const [name, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) await importFiles(db, { files: [fixture('ucr_spectro/Coffee', name)], dataset: 'Coffee', splitTag: tag });
   await importFiles(db, { files: [fixture('ucr_spectro/Strawberry/Strawberry_TRAIN.tsv')], dataset: 'Strawberry', splitTag: 'train' });
-  runs.cnn = (await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 2, epochs: 3 }, { spawn }).outcome).runId;
-  runs.pls = (await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3 }, { spawn }).outcome).runId;
-  runs.resnet = (await startTraining(db, { dataset: 'Strawberry', target: 'class', model: 'resnet1d', validation: { kind: 'holdout', fraction: 0.2 }, seed: 1, epochs: 1 }, { spawn }).outcome).runId;
+  runs.cnn = (await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 2, epochs: 3 }), { spawn }).outcome).runId;
+  runs.pls = (await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3 }), { spawn }).outcome).runId;
+  runs.resnet = (await startTraining(db, requestByName(db, { dataset: 'Strawberry', target: 'class', model: 'resnet1d', validation: { kind: 'holdout', fraction: 0.2 }, seed: 1, epochs: 1 }), { spawn }).outcome).runId;
 }, 180_000);
 afterAll(async () => {
   await worker.release();
@@ -70,7 +70,7 @@ describe('run views in a worker thread', () => {
   }, 60_000);
 
   it('sees runs added after it opened the project, and starts again after release', async () => {
-    const pls2 = (await startTraining(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 2 }, { spawn }).outcome).runId;
+    const pls2 = (await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 2 }), { spawn }).outcome).runId;
     const fresh = await inlineViews(() => db).run(project, { op: 'interpret', runId: pls2 });
     expect(await worker.run(project, { op: 'interpret', runId: pls2 })).toEqual(fresh);
     await worker.release();

@@ -33,6 +33,7 @@ export const CHANNELS = [
   'columns:setKind',
   'runs:start',
   'runs:cancel',
+  'runs:check',
   'runs:list',
   'runs:get',
   'runs:delete',

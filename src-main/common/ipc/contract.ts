@@ -4,8 +4,12 @@ import type { ApplyProgress, ApplyResult, DatasetSummary, ImportProgress, Import
 import { AXIS_UNITS, type AxisUnit, type ColumnKind, type SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { LayerSummary } from '../../common/ml/model';
-import type { EngineInfo, EpochMessage } from '../../common/ml/protocol';
-import { PLS_DECISION_CHOICES } from '../../common/ml/pls-decision';
+import type { EpochMessage } from '../../common/ml/protocol';
+import { APP_MODEL_NAMES } from '../ml/templates';
+import { runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
+import type { RunEvent } from '../runs/events';
+
+export type { RunEvent, TestPrediction };
 
 export interface SavedPipeline {
   id: number;
@@ -71,9 +75,9 @@ export interface RunSummary {
   model: string;
   task: 'classification' | 'regression';
   target: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  status: RunStatus;
   /** Test metrics (accuracy, balancedAccuracy, macroF1 or rmse, mae, r2); null until done. */
-  test: Record<string, number> | null;
+  test: MetricValues | null;
   engine: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -89,7 +93,8 @@ export interface RunSummary {
   /** Cross-validation: the number of folds (or repeats, or training-set sizes); null for one split. */
   folds: number | null;
   /** Cross-validation: standard deviation of the test metrics over the folds (`test` is their mean). */
-  std: Record<string, number> | null;  /** Set on a fold of a cross-validation: its parent run. */
+  std: MetricValues | null;
+  /** Set on a fold of a cross-validation: its parent run. */
   parentRunId: number | null;
 }
 
@@ -101,19 +106,34 @@ export interface FoldRun {
   status: RunSummary['status'];
   trainSamples: number;
   testSamples: number;
-  test: Record<string, number> | null;
+  test: MetricValues | null;
+}
+
+/**
+ * The PLS run a network run is measured against: on exactly the same test spectra (same dataset,
+ * target and test sample ids), the most recent of its kind; its headline metric beside ours.
+ */
+export interface PlsBaseline {
+  runId: number;
+  /** balancedAccuracy for classes, rmse for values. */
+  metric: 'balancedAccuracy' | 'rmse';
+  value: number;
+  /** The network's value of the same metric. */
+  ours: number;
+  testSamples: number;
+  verdict: 'better' | 'ties' | 'worse';
 }
 
 /** One run with its stored per-epoch curves (kept for failed and cancelled runs too). */
 export interface RunDetail extends RunSummary {
   curves: EpochMessage[];
-  config: Record<string, unknown>;
+  config: RunConfig;
   /** App, Node and engine versions (tfjs packages or our kernels) the run was trained with. */
   versions: Record<string, unknown> | null;
   log: string;
   classes: string[];
   /** Everything stored at the end: test summary and detail (confusion, per class), best epoch, PLS components, … */
-  metrics: Record<string, unknown> | null;
+  metrics: RunMetrics | null;
   /** The test spectra with truth and prediction (class name or value in the target's units). */
   predictions: TestPrediction[];
   /** How the spectra were split, e.g. "given split" or "hold-out 20 %". */
@@ -123,6 +143,8 @@ export interface RunDetail extends RunSummary {
   foldRuns: FoldRun[] | null;
   /** Warnings from the validation design (e.g. replicates on both sides of a split). */
   warnings: string[];
+  /** A finished network run (not a cross-validation): the PLS run on the same test spectra, when there is one. */
+  baseline: PlsBaseline | null;
 }
 
 /** What a model relies on, over its input axis (after the recipe). */
@@ -178,13 +200,6 @@ export interface FirstLayer {
   detail: string;
 }
 
-export interface TestPrediction {
-  sampleId: number;
-  key: string;
-  truth: string | number;
-  predicted: string | number;
-}
-
 export interface ModelSummary {
   task: 'classification' | 'regression';
   layers: LayerSummary[];
@@ -195,16 +210,7 @@ export interface ModelSummary {
   outputs: number;
 }
 
-/** Training events (`runs:progress`), ending with `finished`. */
-export type RunEvent =
-  | { type: 'started'; runId: number; summary: LayerSummary[]; params: number; trainSamples: number; monitorSamples: number; testSamples: number }
-  | { type: 'engine'; runId: number; engine: EngineInfo }
-  | { type: 'progress'; runId: number; epoch: number; batch: number; batches: number; loss: number }
-  | { type: 'epoch'; runId: number; report: EpochMessage; epochs: number }
-  | { type: 'fold'; runId: number; index: number; count: number; label: string }
-  | { type: 'finished'; runId: number; status: 'done' | 'failed' | 'cancelled'; message?: string; metrics?: Record<string, number>; bestEpoch?: number | null; std?: Record<string, number> };
-
-const modelName = z.enum(['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls']);
+const modelName = z.enum(APP_MODEL_NAMES);
 
 export const contract = {
   'app:info': { input: empty, output: out<AppInfo>() },
@@ -314,26 +320,12 @@ export const contract = {
   'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
   /** Starts training in the trainer process; events arrive as `runs:progress`. */
   'runs:start': {
-    input: z
-      .object({
-        datasetId: id,
-        target: z.string().min(1).max(200),
-        model: modelName,
-        recipeId: id.nullable(),
-        /** given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN[:K] or learning-curve. */
-        validation: z.string().min(1).max(300),
-        epochs: z.number().int().min(1).max(5000).optional(),
-        seed: z.number().int().min(0).max(2 ** 31),
-        learningRate: z.number().positive().max(100).optional(),
-        /** PLS: number of components (default: chosen by cross-validation on the training split). */
-        components: z.number().int().min(1).max(500).optional(),
-        /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
-        plsDecision: z.enum(PLS_DECISION_CHOICES).optional(),
-      })
-      .strict(),
+    input: runStartInput,
     output: out<{ runId: number }>(),
   },
   'runs:cancel': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
+  /** What a careful colleague would point out before a run that only the data shows: replicate-like groups on both sides of the planned split. */
+  'runs:check': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), validation: z.string().min(1).max(300), seed: z.number().int().min(0).max(2 ** 31).optional() }).strict(), output: out<{ warnings: string[] }>() },
   'runs:list': { input: empty, output: out<RunSummary[]>() },
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },

@@ -7,9 +7,11 @@
 import type { LayerSpec } from './model';
 import type { PlsDecision } from './pls';
 import type { PlsDecisionChoice } from './pls-decision';
+import type { Augmentation } from './prepare';
+import type { TrainerEvent } from '../runs/events';
 
 export type EngineId = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'js';
-export const ENGINE_IDS: readonly EngineId[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'js'];
+export const ENGINE_IDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'js'] as const satisfies readonly EngineId[];
 
 export interface EngineInfo {
   id: EngineId;
@@ -37,6 +39,8 @@ export interface TrainJob {
   /** Sets the final model is applied to (e.g. the test split); their outputs come back in `done`. */
   evaluate?: { x: Float32Array; n: number }[];
   classWeights?: Float32Array;
+  /** Noisy copies of the training rows (decided by the plan, common/runs/plan.ts); null or absent: none. */
+  augmentation?: Augmentation | null;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -67,9 +71,7 @@ export interface EpochMessage {
 }
 
 export type TrainerToParent =
-  | { type: 'engine'; engine: EngineInfo }
-  | { type: 'progress'; epoch: number; batch: number; batches: number; loss: number }
-  | { type: 'epoch'; report: EpochMessage }
+  | TrainerEvent
   | {
       type: 'done';
       stopped: 'completed' | 'early-stopped' | 'cancelled' | 'diverged';

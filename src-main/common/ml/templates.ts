@@ -22,9 +22,21 @@ const conv = (filters: number, kernelSize: number, strides = 1): LayerSpec => ({
 const bn: LayerSpec = { type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 };
 const relu: LayerSpec = { type: 'relu' };
 
-/** Model names the CLI and the training view offer. */
-export const MODEL_NAMES = ['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls', 'custom'] as const;
+/** The models the training view offers (the one list: contract, CLI, Train view and report read it). */
+export const APP_MODEL_NAMES = ['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls'] as const;
+/** Everything the CLI trains: the app's models and your own layer list. */
+export const MODEL_NAMES = [...APP_MODEL_NAMES, 'custom'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
+export type AppModelName = (typeof APP_MODEL_NAMES)[number];
+
+/** How the training view names each model. */
+export const MODEL_LABELS: Record<AppModelName, string> = {
+  cnn: 'CNN (default)',
+  resnet1d: 'ResNet 1D',
+  'cnn-dense': 'CNN + dense (literature layout)',
+  mlp: 'MLP',
+  pls: 'PLS (PLS-DA / PLS regression)',
+};
 
 export const MODEL_DESCRIPTIONS: Record<ModelName, string> = {
   cnn: 'Three convolution blocks (conv, batch norm, ReLU, pooling) and global average pooling — the default; class activation maps show which bands drive a prediction.',

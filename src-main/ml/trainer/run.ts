@@ -8,7 +8,6 @@ import { fit } from '../fit';
 import { createOwnRuntime, type Runtime } from '../runtime';
 import { createTfjsRuntime } from '../tfjs-runtime';
 import { augmentedCopies, repeatedTargets } from '../engine/augment';
-import { augmentationFor } from '../../common/ml/prepare';
 import { choosePlsComponents, fitPlsDa, fitPlsRegression, predictPls } from '../../common/ml/pls';
 
 export interface Channel {
@@ -73,9 +72,9 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
     runPls(job, channel);
     return;
   }
-  // Small sets train on noisy copies (prepare.ts, augmentationFor); the fit loop picks one copy per row and epoch.
+  // Small sets train on noisy copies, as the plan decided (common/runs/plan.ts); the fit loop picks one copy per row and epoch.
   const n = job.train.n;
-  const augmentation = augmentationFor(job.task.kind, n, job.validation?.n ?? 0, job.input[0] * job.input[1]);
+  const augmentation = job.augmentation ?? null;
   const copies = augmentation?.copies ?? 1;
   const x = augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], job.seed, augmentation) : job.train.x;
   const y = augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
@@ -118,7 +117,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
       },
       onEpoch: (report) => {
         if (job.crashAtEpoch === report.epoch) process.exit(70);
-        channel.send({ type: 'epoch', report });
+        channel.send({ type: 'epoch', report, epochs: job.epochs });
       },
     });
     const snap = runtime.snapshot();

@@ -1,0 +1,168 @@
+/**
+ * Planning one model's training, pure: from the request and the dataset's spectra and target to
+ * the trainer's job and the configuration and split stored with the run. Every choice a run
+ * makes — rows of each role, recipe and scaling fitted on training rows only, layers, batch size,
+ * epochs, class weights, augmentation — is made here, once; the trainer follows the job.
+ */
+import { UserError } from '../errors';
+import type { SplitTag } from '../domain/spectra';
+import { summarizeModel, type LayerSummary } from '../ml/model';
+import { templateLayers } from '../ml/templates';
+import { augmentationFor, classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
+import type { TaskSpec, TrainJob } from '../ml/protocol';
+import type { JsonValue, SpectraBlock } from '../preprocessing/types';
+import type { FoldPosition } from './events';
+import type { RunRequest, SingleRunConfig, SingleRunSplit } from './schema';
+
+/**
+ * Defaults chosen to reach the published scores on the UCR spectro sets without tuning. Small
+ * sets (no early-stopping slice, see augmentationFor) take batches of `smallSetBatchSize`: more,
+ * noisier steps per epoch over their augmented copies.
+ */
+export const TRAIN_DEFAULTS = { minEpochs: 100, minSteps: 4000, maxEpochs: 2000, batchSize: 32, smallSetBatchSize: 16, learningRate: 1e-3, patience: 40, seed: 1, clipNorm: 5, monitorMin: 200 } as const;
+
+/**
+ * Default epochs: enough optimiser steps for small sets (28 spectra are one batch, so epochs
+ * alone would mean a few hundred steps): at least 4000 steps and 100 epochs, at most 2000 epochs.
+ */
+export function defaultEpochs(trainSamples: number, batchSize: number): number {
+  const steps = Math.ceil(trainSamples / batchSize);
+  return Math.min(TRAIN_DEFAULTS.maxEpochs, Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(TRAIN_DEFAULTS.minSteps / steps)));
+}
+
+/** A dataset's spectra as training reads them (one row per sample, channel 0). */
+export interface RunData {
+  block: SpectraBlock;
+  keys: string[];
+  splits: (SplitTag | null)[];
+  sampleIds: number[];
+}
+
+/** A fold of a cross-validation: its train and test rows (indices into {@link RunData}) and where it belongs. */
+export interface FoldRows {
+  parentRunId: number;
+  position: FoldPosition;
+  train: number[];
+  test: number[];
+}
+
+export interface PlanInput {
+  request: RunRequest;
+  data: RunData;
+  /** The target column: its kind and its value for every row of `data`. */
+  target: { kind: 'class' | 'number' | 'text'; values: (string | number | null)[] };
+  fold?: FoldRows;
+}
+
+export interface RunPlan {
+  task: 'classification' | 'regression';
+  target: TargetInfo;
+  problem: Problem;
+  config: SingleRunConfig;
+  /** Sample ids of each role. */
+  split: SingleRunSplit;
+  /** The recipe's fitted state (learned on the training rows), stored with the run. */
+  fittedState: (JsonValue | null)[] | null;
+  layers: LayerSummary[];
+  params: number;
+  job: TrainJob;
+  /** Standardised model outputs back to the target's units (identity for classes). */
+  unscale: (v: number) => number;
+  /** The target's scale: validation errors reported standardised are multiplied by it. */
+  targetStd: number;
+}
+
+export function planRun({ request: req, data, target: column, fold }: PlanInput): RunPlan {
+  const seed = req.seed ?? TRAIN_DEFAULTS.seed;
+  const target = targetFromColumn(column.kind, req.target, column.values);
+  const single = req.validation.kind === 'holdout' ? req.validation : { kind: 'given' as const };
+  const isPls = req.model === 'pls';
+  // PLS has no epochs to stop early, so it keeps every training spectrum (and fits the recipe on all of them).
+  const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin: isPls ? Infinity : TRAIN_DEFAULTS.monitorMin });
+  const prepared = prepareInputs(data.block, data.keys, problem.train, req.recipe?.spec ?? null);
+  const length = prepared.points;
+  const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : templateLayers(req.model, length);
+  if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
+  const isClass = target.kind === 'classification';
+  const classes = target.classes.length;
+  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, [length, 1], { units: isClass ? classes : 1 });
+
+  // Targets: class indices, or values standardised on the training rows.
+  let yMean = 0;
+  let yStd = 1;
+  if (!isClass) {
+    const v = problem.train.map((r) => target.values[r]!);
+    yMean = v.reduce((a, b) => a + b, 0) / v.length;
+    yStd = Math.sqrt(v.reduce((a, b) => a + (b - yMean) ** 2, 0) / v.length) || 1;
+  }
+  const yOf = (rows: number[]) => (isClass ? Int32Array.from(rows, (r) => target.values[r]!) : Float32Array.from(rows, (r) => (target.values[r]! - yMean) / yStd));
+  const cw = isClass ? classWeightsFor(target.values, problem.train, classes) : null;
+  const task: TaskSpec = isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse' };
+  const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, length);
+  const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
+  const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
+  const learningRate = req.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  const patience = problem.monitor.length && !isPls ? (req.patience ?? TRAIN_DEFAULTS.patience) : 0;
+  const stepsPerEpoch = Math.ceil(problem.train.length / batchSize);
+  const config: SingleRunConfig = {
+    model: req.model,
+    layers,
+    input: [length, 1],
+    task,
+    classes: target.classes,
+    epochs,
+    batchSize,
+    learningRate,
+    optimizer: 'adam',
+    clipNorm: TRAIN_DEFAULTS.clipNorm,
+    warmupSteps: stepsPerEpoch * 2,
+    learningRateSchedule: 'linear warm-up over 2 epochs, then cosine decay to 1 % by the last epoch',
+    patience,
+    validation: req.validation,
+    earlyStopping: isPls ? 'not used (PLS: components chosen by cross-validation on the training split)' : problem.monitor.length ? `on ${problem.monitor.length} training samples held back (15 %, stratified)` : `off (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples): fixed epochs`,
+    classWeights: cw ? { balanced: cw.balanced, weights: cw.weights } : null,
+    augmentation,
+    inputScaling: prepared.scaling,
+    targetScaling: isClass ? null : { mean: yMean, std: yStd },
+    axis: Array.from(prepared.axis),
+    params: summary.params,
+    engineRequested: req.engine ?? 'auto',
+    recipe: req.recipe?.name ?? null,
+  };
+  const ids = (rows: number[]) => rows.map((r) => data.sampleIds[r]!);
+  const job: TrainJob = {
+    ...(isPls ? { pls: { components: req.components ?? null, decision: req.plsDecision ?? 'auto' } } : {}),
+    layers,
+    input: [length, 1],
+    task,
+    // PLS has no early stopping: it learns from every training row.
+    train: { x: gatherRows(prepared.x, length, problem.train), y: yOf(problem.train), n: problem.train.length },
+    validation: problem.monitor.length && !isPls ? { x: gatherRows(prepared.x, length, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
+    evaluate: [{ x: gatherRows(prepared.x, length, problem.test), n: problem.test.length }],
+    classWeights: cw ? Float32Array.from(cw.weights) : undefined,
+    augmentation,
+    epochs,
+    batchSize,
+    learningRate,
+    clipNorm: TRAIN_DEFAULTS.clipNorm,
+    warmupSteps: stepsPerEpoch * 2,
+    decaySteps: stepsPerEpoch * (epochs - 2),
+    patience,
+    seed,
+    engine: req.engine ?? 'auto',
+    threads: req.threads,
+  };
+  return {
+    task: target.kind,
+    target,
+    problem,
+    config,
+    split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
+    fittedState: prepared.fitted ? prepared.fitted.states : null,
+    layers: summary.layers,
+    params: summary.params,
+    job,
+    unscale: (v) => v * yStd + yMean,
+    targetStd: yStd,
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * A training run, the product's central object, as one set of zod schemas: what is asked for
+ * (the request), what is stored (config, split, metrics) and read back. Every boundary a run
+ * crosses parses with these once — IPC (`runs:start`), the CLI's arguments, `db/runs.ts` rows —
+ * so nothing past it needs a cast or a guard.
+ */
+import { z } from 'zod';
+import { layerSpec } from '../ml/model';
+import { APP_MODEL_NAMES, MODEL_NAMES } from '../ml/templates';
+import { PLS_DECISION_CHOICES } from '../ml/pls-decision';
+import { ENGINE_IDS, type EpochMessage } from '../ml/protocol';
+import { UserError } from '../errors';
+import type { ClassificationMetrics, RegressionReport, RocAucOvr } from '../ml/metrics';
+import type { PlsCvResult, PlsDecision } from '../ml/pls';
+import type { ResolvedPipeline } from '../preprocessing/pipeline';
+
+const id = z.number().int().positive();
+const count = z.number().int().min(0);
+
+/** A validation scheme (see ../ml/splits.ts), as stored with a run. */
+export const schemeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('given') }),
+  z.object({ kind: z.literal('holdout'), fraction: z.number().gt(0).lt(1) }),
+  z.object({ kind: z.literal('kfold'), k: z.number().int().min(2) }),
+  z.object({ kind: z.literal('mccv'), repeats: z.number().int().min(1), fraction: z.number().gt(0).lt(1) }),
+  z.object({ kind: z.literal('group'), column: z.string().min(1), k: z.number().int().min(2) }),
+  z.object({ kind: z.literal('learning-curve'), sizes: z.array(z.number().gt(0).max(1)).min(1) }),
+]);
+
+export const plsDecisionSchema = z.enum(['pls-da', 'centroid', 'nearest-neighbour']) satisfies z.ZodType<PlsDecision>;
+
+/**
+ * The settings a person chooses for a run, shared by the app's `runs:start` and the CLI's
+ * `train` (each adds how it names the dataset and the recipe). Absent: the default.
+ */
+export const runSettingsShape = {
+  epochs: z.number().int().min(1).max(5000).optional(),
+  seed: z.number().int().min(0).max(2 ** 31).optional(),
+  learningRate: z.number().positive().max(100).optional(),
+  /** PLS: number of components (default: chosen by cross-validation on the training split). */
+  components: z.number().int().min(1).max(500).optional(),
+  /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
+  plsDecision: z.enum(PLS_DECISION_CHOICES).optional(),
+};
+
+/** `runs:start` from the app: the dataset and recipe by id, the scheme as text (given, kfold:5, …). */
+export const runStartInput = z
+  .object({
+    datasetId: id,
+    target: z.string().min(1).max(200),
+    model: z.enum(APP_MODEL_NAMES),
+    recipeId: id.nullable(),
+    /** given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN[:K] or learning-curve. */
+    validation: z.string().min(1).max(300),
+    ...runSettingsShape,
+  })
+  .strict();
+export type RunStartInput = z.infer<typeof runStartInput>;
+
+const pipelineSchema = z.custom<ResolvedPipeline>((v) => typeof v === 'object' && v !== null && Array.isArray((v as { steps?: unknown }).steps), 'a resolved recipe');
+
+/** What the training services take, whoever asked: every name resolved, the scheme parsed. */
+export const runRequestSchema = z
+  .object({
+    datasetId: id,
+    target: z.string().min(1).max(200),
+    model: z.enum(MODEL_NAMES),
+    /** Hidden layers for `custom`. */
+    layers: z.array(layerSpec).min(1).optional(),
+    /** The recipe and the name it was saved under (null: unnamed); null: raw spectra. */
+    recipe: z.object({ name: z.string().nullable(), spec: pipelineSchema }).nullable(),
+    /** given or holdout trains one model; kfold, mccv, group and learning-curve one per fold. */
+    validation: schemeSchema,
+    batchSize: z.number().int().min(1).optional(),
+    patience: z.number().int().min(0).optional(),
+    engine: z.enum(['auto', ...ENGINE_IDS]).optional(),
+    threads: z.number().int().min(1).max(256).optional(),
+    ...runSettingsShape,
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
+    if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
+  });
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+const scaling = z.object({ mean: z.number(), std: z.number() });
+const taskSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('classification'), classes: z.number().int().min(1) }),
+  z.object({ kind: z.literal('regression'), loss: z.enum(['mse', 'huber']), huberDelta: z.number().optional() }),
+]);
+export const augmentationSchema = z.object({ copies: z.number().int().min(1), noise: z.number().min(0) });
+
+/** The stored configuration of one trained model (a run, or one fold of a cross-validation). */
+export const singleRunConfig = z.object({
+  model: z.enum(MODEL_NAMES),
+  layers: z.array(layerSpec),
+  input: z.tuple([z.number().int(), z.number().int()]),
+  task: taskSpec,
+  classes: z.array(z.string()),
+  epochs: z.number().int(),
+  batchSize: z.number().int(),
+  learningRate: z.number(),
+  optimizer: z.string().optional(),
+  clipNorm: z.number().optional(),
+  warmupSteps: z.number().optional(),
+  learningRateSchedule: z.string().optional(),
+  patience: z.number().optional(),
+  validation: schemeSchema,
+  earlyStopping: z.string().optional(),
+  classWeights: z.object({ balanced: z.boolean(), weights: z.array(z.number()) }).nullable().optional(),
+  /** Noisy copies of small training sets, decided once by the plan; the trainer follows it. */
+  augmentation: augmentationSchema.nullable().optional(),
+  inputScaling: scaling,
+  targetScaling: scaling.nullable(),
+  axis: z.array(z.number()),
+  params: z.number().int(),
+  engineRequested: z.string().optional(),
+  recipe: z.string().nullable().optional(),
+});
+export type SingleRunConfig = z.infer<typeof singleRunConfig>;
+
+/** The stored configuration of a cross-validation (the parent of its fold runs). */
+export const crossValidationConfig = z.object({
+  model: z.enum(MODEL_NAMES),
+  classes: z.array(z.string()),
+  validation: schemeSchema,
+  validationLabel: z.string(),
+  folds: z.number().int().min(1),
+  recipe: z.string().nullable().optional(),
+  epochs: z.number().nullable().optional(),
+  learningRate: z.number().nullable().optional(),
+  warnings: z.array(z.string()).default([]),
+});
+export type CrossValidationConfig = z.infer<typeof crossValidationConfig>;
+
+export const runConfigSchema = z.union([crossValidationConfig, singleRunConfig]);
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export function isCrossValidationConfig(c: RunConfig): c is CrossValidationConfig {
+  return 'folds' in c && typeof c.folds === 'number' && 'validationLabel' in c;
+}
+
+const ids = z.array(z.number().int());
+export const singleRunSplit = z.object({ train: ids, monitor: ids.default([]), test: ids, unlabelled: ids.default([]) });
+export type SingleRunSplit = z.infer<typeof singleRunSplit>;
+export const crossValidationSplit = z.object({ scheme: schemeSchema, folds: z.array(z.object({ label: z.string(), train: ids, test: ids })) });
+export type CrossValidationSplit = z.infer<typeof crossValidationSplit>;
+export const runSplitSchema = z.union([crossValidationSplit, singleRunSplit]);
+export type RunSplit = z.infer<typeof runSplitSchema>;
+
+/** Metric name → value; JSON stores a NaN (an undefined R², say) as null, read back as NaN. */
+export const metricValues = z.record(z.string(), z.number().or(z.null()).transform((v) => v ?? NaN));
+export type MetricValues = Record<string, number>;
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export const runStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+
+/** One fold of a cross-validation as its parent stores it. */
+export const foldSummary = z.object({
+  index: count,
+  label: z.string(),
+  runId: id,
+  status: runStatus,
+  trainSamples: count,
+  testSamples: count,
+  metrics: z.object({ test: metricValues }).nullable(),
+});
+export type FoldSummary = z.infer<typeof foldSummary>;
+
+/** The test detail of a classification run: counts, per-class scores, ROC AUC. */
+export type ClassificationDetail = ClassificationMetrics & { rocAuc: RocAucOvr | null };
+export type TestDetail = ClassificationDetail | RegressionReport;
+
+/**
+ * Everything a run stores when it ends. Which parts are present depends on how it ended: a
+ * trained model has `test`, `testDetail` and the training figures; a cross-validation `mean`,
+ * `std` and `folds`; a run that failed before training only `message`.
+ */
+export const runMetricsSchema = z.object({
+  test: metricValues.optional(),
+  testDetail: z.custom<TestDetail>((v) => typeof v === 'object' && v !== null).optional(),
+  trainedEpochs: count.optional(),
+  bestEpoch: z.number().int().nullable().optional(),
+  stopped: z.enum(['completed', 'early-stopped', 'cancelled', 'diverged']).optional(),
+  message: z.string().optional(),
+  spectraPerSecond: z.number().nullable().optional(),
+  memory: z.object({ tensors: z.number().nullable(), peakRssBytes: z.number() }).optional(),
+  plsComponents: z.number().int().optional(),
+  plsCv: z.custom<PlsCvResult>((v) => typeof v === 'object').nullable().optional(),
+  plsDecision: plsDecisionSchema.optional(),
+  mean: metricValues.optional(),
+  std: metricValues.optional(),
+  folds: z.array(foldSummary).optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type RunMetrics = z.infer<typeof runMetricsSchema>;
+
+/** The test spectra of a run with truth and prediction (class name, or value in the target's units). */
+export const testPrediction = z.object({ sampleId: z.number().int(), key: z.string(), truth: z.union([z.string(), z.number()]), predicted: z.union([z.string(), z.number()]) });
+export type TestPrediction = z.infer<typeof testPrediction>;
+
+/** One epoch's report as stored (run_epochs) and sent (`epoch` events). */
+export const epochMessageSchema = z.object({
+  epoch: z.number().int(),
+  trainLoss: z.number().or(z.null()).transform((v) => v ?? NaN),
+  validationLoss: z.number().nullable(),
+  validation: metricValues.nullable(),
+  seconds: z.number(),
+  spectraPerSecond: z.number().or(z.null()).transform((v) => v ?? NaN),
+  validationUnits: z.object({ rmse: z.number(), mae: z.number() }).nullable().optional(),
+}) satisfies z.ZodType<EpochMessage, unknown>;
+
+/** Parses a stored part of a run, naming the run and the field that does not read. */
+export function parseStored<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string, runId: number): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue?.path.join('.') || what;
+  throw new UserError('BAD_INPUT', `Run ${runId}: its stored ${what} does not read (${field}: ${issue?.message ?? 'invalid'}); it may come from another version of Spectra Desk.`, { field });
+}
+
+/** The configuration of a run that trained a model (not a cross-validation's parent). */
+export function trainedConfig(config: RunConfig, runId: number): SingleRunConfig {
+  if (isCrossValidationConfig(config)) throw new UserError('BAD_INPUT', `Run ${runId} is a cross-validation: it has no model of its own. Open one of its folds (or export the cross-validation for every fold).`);
+  return config;
+}
+
+/** The split of a run that trained a model (not a cross-validation's parent). */
+export function trainedSplit(split: RunSplit | null, runId: number): SingleRunSplit {
+  if (!split || !('train' in split)) throw new UserError('BAD_INPUT', `Run ${runId} is a cross-validation: it has no model of its own. Open one of its folds (or export the cross-validation for every fold).`);
+  return split;
+}

@@ -1,0 +1,36 @@
+/**
+ * The layer table of a model on a dataset, before anything is trained: what the Train view shows
+ * as the model is chosen. Only the first few spectra are read: the axis gives the length, and the
+ * recipe may change it (crop, resample).
+ */
+import type { Db } from '../db/connection';
+import { columnValues, getDataset, listColumns, loadAxis, loadSpectra, sampleIds } from '../db/datasets';
+import { UserError } from '../common/errors';
+import type { ModelSummary } from '../common/ipc/contract';
+import { summarizeModel } from '../common/ml/model';
+import { templateLayers, type AppModelName } from '../common/ml/templates';
+import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
+import { savedRecipe, targetColumn } from './run-data';
+
+export function modelSummary(db: Db, q: { datasetId: number; target: string; model: AppModelName; recipeId?: number | null }): ModelSummary {
+  const ds = getDataset(db, q.datasetId);
+  const column = targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
+  if (column.kind === 'text') throw new UserError('BAD_INPUT', `Column "${q.target}" holds text: mark it as class or number to train on it.`, { field: 'target' });
+  const task = column.kind === 'class' ? 'classification' : 'regression';
+  const first = loadSpectra(db, q.datasetId, sampleIds(db, q.datasetId).slice(0, 3));
+  if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
+  const axis = loadAxis(db, first[0]!.axisId).values;
+  let length = axis.length;
+  if (q.recipeId !== undefined && q.recipeId !== null) {
+    const recipe = savedRecipe(db, q.recipeId);
+    const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
+    const values = new Float64Array(same.length * length);
+    same.forEach((sp, i) => values.set(sp.channels[0]!, i * length));
+    const head = { axis, values, rows: same.length };
+    length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
+  }
+  const units = task === 'classification' ? Math.max(2, new Set(columnValues(db, q.datasetId, q.target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
+  if (q.model === 'pls') return { task, layers: [], params: 0, input: [length, 1], outputs: units };
+  const s = summarizeModel({ schemaVersion: 1, name: q.model, layers: templateLayers(q.model, length) }, [length, 1], { units });
+  return { task, layers: s.layers, params: s.params, input: [length, 1], outputs: units };
+}

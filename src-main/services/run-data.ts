@@ -1,0 +1,56 @@
+/**
+ * What a training run reads of the project: the dataset's spectra (once, shared by every fold of
+ * a cross-validation), its columns, and the target column checked by one rule for training,
+ * cross-validation and the layer summary.
+ */
+import type { Db } from '../db/connection';
+import { columnValues, getDataset, listColumns } from '../db/datasets';
+import { listPipelines } from '../db/pipelines';
+import { UserError } from '../common/errors';
+import type { RunData } from '../common/runs/plan';
+import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
+import { datasetBlock } from './preprocess';
+
+export interface DatasetForRun {
+  datasetId: number;
+  name: string;
+  columns: { name: string; kind: 'class' | 'number' | 'text' }[];
+  data: RunData;
+  /** A column's value for every row of `data` (null where a sample has none). */
+  valuesOf(column: string): (string | number | null)[];
+}
+
+/** The column a run trains on; a clear error naming the dataset's columns when there is none. */
+export function targetColumn(columns: DatasetForRun['columns'], datasetName: string, target: string): DatasetForRun['columns'][number] {
+  const column = columns.find((c) => c.name === target);
+  if (!column) throw new UserError('NOT_FOUND', `Dataset "${datasetName}" has no column "${target}". Columns: ${columns.length ? columns.map((c) => c.name).join(', ') : 'none'}.`, { field: 'target' });
+  return column;
+}
+
+/** Reads a dataset for training: spectra, keys, split tags and a reader of its columns. */
+export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
+  const name = getDataset(db, datasetId).name;
+  const block = datasetBlock(db, datasetId, name);
+  const row = new Map(block.sampleIds.map((id, r) => [id, r]));
+  return {
+    datasetId,
+    name,
+    columns: listColumns(db, datasetId),
+    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds },
+    valuesOf(column) {
+      const out: (string | number | null)[] = new Array(block.sampleIds.length).fill(null);
+      for (const v of columnValues(db, datasetId, column)) {
+        const r = row.get(v.sampleId);
+        if (r !== undefined) out[r] = v.value;
+      }
+      return out;
+    },
+  };
+}
+
+/** A saved recipe by id, with the name it was saved under. */
+export function savedRecipe(db: Db, recipeId: number): { name: string; spec: ResolvedPipeline } {
+  const recipe = listPipelines(db).find((p) => p.id === recipeId);
+  if (!recipe) throw new UserError('NOT_FOUND', `Recipe ${recipeId} does not exist in this project.`, { field: 'recipe' });
+  return { name: recipe.name, spec: recipe.spec };
+}

@@ -1,0 +1,99 @@
+/**
+ * Training one model: plan (pure, common/runs/plan.ts) → record the run → train it in the
+ * trainer process, recording each epoch as it arrives → evaluate on the test rows
+ * (common/runs/evaluate.ts) → record metrics and model. A run of its own, or one fold of a
+ * cross-validation (./cross-validate.ts), which hands over the spectra it read once.
+ */
+import type { Db } from '../db/connection';
+import type { EngineInfo } from '../common/ml/protocol';
+import type { RunEventBody } from '../common/runs/events';
+import { evaluateOutputs } from '../common/runs/evaluate';
+import type { RunHandle, RunOutcome } from '../common/runs/outcome';
+import { planRun, type FoldRows } from '../common/runs/plan';
+import type { RunRequest } from '../common/runs/schema';
+import { plsDecisionOf, recordEngine, recordEpoch, recordPlannedRun, recordStopped, recordTrained } from './run-record';
+import { readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
+import { startTrainer, type SpawnTrainer } from './trainer-client';
+import type { PlsModel } from '../common/ml/pls';
+
+/** How a training reports: `emit(runId, parentRunId, body)` stamps and sends one event. */
+export interface TrainDeps {
+  spawn: SpawnTrainer;
+  emit: (runId: number, parentRunId: number | null, body: RunEventBody) => void;
+}
+
+/** Plans, records and starts one model; the handle resolves when it has been evaluated and stored. */
+export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { rows: FoldRows; dataset: DatasetForRun }): RunHandle {
+  const started = performance.now();
+  const dataset = fold?.dataset ?? readDatasetForRun(db, req.datasetId);
+  const column = targetColumn(dataset.columns, dataset.name, req.target);
+  const plan = planRun({ request: req, data: dataset.data, target: { kind: column.kind, values: dataset.valuesOf(req.target) }, ...(fold ? { fold: fold.rows } : {}) });
+  const runId = recordPlannedRun(db, req, plan, fold?.rows);
+  const parentRunId = fold?.rows.parentRunId ?? null;
+  const emit = (body: RunEventBody) => deps.emit(runId, parentRunId, body);
+  const { problem, target } = plan;
+  emit({
+    type: 'started',
+    datasetId: req.datasetId,
+    dataset: dataset.name,
+    model: req.model,
+    target: req.target,
+    task: plan.task,
+    summary: plan.layers,
+    params: plan.params,
+    trainSamples: problem.train.length,
+    monitorSamples: problem.monitor.length,
+    testSamples: problem.test.length,
+    fold: fold?.rows.position ?? null,
+    folds: null,
+  });
+
+  let engine: EngineInfo | null = null;
+  const handle = startTrainer(deps.spawn, plan.job, (e) => {
+    if (e.type === 'engine') {
+      engine = e.engine;
+      recordEngine(db, runId, e.engine);
+      emit(e);
+    } else if (e.type === 'epoch') emit({ ...e, report: recordEpoch(db, runId, plan, e.report) });
+    else emit(e);
+  });
+
+  const isClass = plan.task === 'classification';
+  const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {
+    const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started };
+    if (o.kind !== 'done') {
+      const cancelled = o.kind === 'cancelled';
+      const message = cancelled ? 'Training was cancelled.' : o.message;
+      recordStopped(db, runId, cancelled ? 'cancelled' : 'failed', message, o.kind === 'failed' ? o.log : '');
+      return { ...base, status: cancelled ? 'cancelled' : 'failed', message, epochs: 0, bestEpoch: null, spectraPerSecond: 0, metrics: null };
+    }
+    const d = o.done;
+    const truth = problem.test.map((r) => target.values[r]!);
+    const evaluation = evaluateOutputs(plan.task, truth, d.evaluations[0]!, target.classes.length, { unscale: plan.unscale, pls: req.model === 'pls' });
+    const predictions = problem.test.map((r, i) => ({
+      sampleId: dataset.data.sampleIds[r]!,
+      key: dataset.data.keys[r]!,
+      truth: isClass ? target.classes[truth[i]!]! : truth[i]!,
+      predicted: isClass ? target.classes[evaluation.predicted[i]!]! : evaluation.predicted[i]!,
+    }));
+    const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass);
+    return {
+      ...base,
+      status,
+      ...(d.message ? { message: d.message } : {}),
+      epochs: d.epochs.length,
+      bestEpoch: d.bestEpoch,
+      spectraPerSecond: d.spectraPerSecond,
+      metrics: { test: evaluation.summary },
+      ...(d.pls ? { components: (d.pls.model as PlsModel).components, ...(isClass ? { decision: plsDecisionOf(d.pls.model) } : {}) } : {}),
+    };
+  };
+  const outcome = handle.outcome.then((o) => finished(deps, runId, parentRunId, evaluated(o)));
+  return { runId, outcome, cancel: () => handle.cancel() };
+}
+
+/** Reports a run's end (`finished`, the last event of a run) and passes its outcome on. */
+export function finished(deps: TrainDeps, runId: number, parentRunId: number | null, o: RunOutcome): RunOutcome {
+  deps.emit(runId, parentRunId, { type: 'finished', status: o.status, message: o.message ?? null, metrics: o.metrics?.test ?? null, std: o.metrics?.std ?? null, bestEpoch: o.bestEpoch });
+  return o;
+}
