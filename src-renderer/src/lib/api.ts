@@ -68,6 +68,28 @@ export function errorInfo(err: unknown): ErrorInfo {
   return { code: 'INTERNAL', message: String(err) };
 }
 
+/**
+ * For an $effect that loads something: hands what `load` resolves to to `done`, or the message
+ * of what it throws to `failed`, unless the returned function (the effect's cleanup) ran first,
+ * so that only the latest load lands. `settled` runs after either, under the same condition.
+ */
+export function latest<T>(load: Promise<T>, done: (value: T) => void, failed: (message: string) => void, settled?: () => void): () => void {
+  let stale = false;
+  load
+    .then((value) => {
+      if (!stale) done(value);
+    })
+    .catch((e) => {
+      if (!stale) failed(errorInfo(e).message);
+    })
+    .finally(() => {
+      if (!stale) settled?.();
+    });
+  return () => {
+    stale = true;
+  };
+}
+
 export function newJobId(prefix: string): string {
   const rand = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   return `${prefix}-${rand}`;

@@ -41,6 +41,39 @@ export function onThemeChange(fn: () => void): () => void {
   return () => mq.removeEventListener('change', fn);
 }
 
+/** The band mean ± 1 standard deviation, point by point, as a line chart series draws it. */
+export function stdBand(mean: ArrayLike<number>, std: ArrayLike<number>): { lo: Float32Array; hi: Float32Array } {
+  const lo = new Float32Array(mean.length);
+  const hi = new Float32Array(mean.length);
+  for (let i = 0; i < mean.length; i++) {
+    lo[i] = mean[i]! - std[i]!;
+    hi[i] = mean[i]! + std[i]!;
+  }
+  return { lo, hi };
+}
+
+/** Options every chart.js chart here starts from: drawn at once (no animation), sized by its box. */
+export const BASE_OPTIONS = { animation: false, responsive: true, maintainAspectRatio: false } as const;
+
+/** A scale's title in the theme's text colour. */
+export function scaleTitle(text: string, t: Theme): { display: true; text: string; color: string } {
+  return { display: true, text, color: t.text };
+}
+
+/**
+ * For onMount: draws `chart` with `render` now and again whenever the colour scheme changes.
+ * The returned cleanup stops listening, destroys the chart and then calls `destroyed`.
+ */
+export function drawWithTheme(chart: { destroy(): void }, render: () => void, destroyed?: () => void): () => void {
+  render();
+  const off = onThemeChange(render);
+  return () => {
+    off();
+    chart.destroy();
+    destroyed?.();
+  };
+}
+
 /** Index of the axis point nearest to `x`; the axis may run either way. */
 export function nearestIndex(axis: ArrayLike<number>, x: number): number {
   const n = axis.length;

@@ -35,6 +35,11 @@ export function axisTitle(unit: AxisUnit, reversed: boolean): string {
   return `${axisQuantity(unit)} (${unitLabel(unit)}), ${dir}`;
 }
 
+/** A spectral x axis's title and unit, as LineChart takes them. */
+export function xAxisProps(unit: AxisUnit, reversed: boolean): { xTitle: string; xUnit: string } {
+  return { xTitle: axisTitle(unit, reversed), xUnit: unitLabel(unit) };
+}
+
 /** Significant digits that suit the magnitude, without trailing noise. */
 export function num(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
