@@ -154,19 +154,21 @@ export class BinaryReader {
 
   /** `count` int32 values, each multiplied by `scale` (fixed-point Y data); size checked before allocation. */
   i32ArrayScaled(count: number, scale: number, field: string): Float32Array {
-    this.requireBytes(count * 4, field);
-    const at = this.advance(count * 4, field);
-    const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = this.view.getInt32(at + i * 4, this.littleEndian) * scale;
-    return out;
+    return this.intArrayScaled(count, 4, scale, field);
   }
 
   /** `count` int16 values, each multiplied by `scale`; size checked before allocation. */
   i16ArrayScaled(count: number, scale: number, field: string): Float32Array {
-    this.requireBytes(count * 2, field);
-    const at = this.advance(count * 2, field);
+    return this.intArrayScaled(count, 2, scale, field);
+  }
+
+  private intArrayScaled(count: number, size: 2 | 4, scale: number, field: string): Float32Array {
+    this.requireBytes(count * size, field);
+    const at = this.advance(count * size, field);
     const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = this.view.getInt16(at + i * 2, this.littleEndian) * scale;
+    const le = this.littleEndian;
+    if (size === 4) for (let i = 0; i < count; i++) out[i] = this.view.getInt32(at + i * 4, le) * scale;
+    else for (let i = 0; i < count; i++) out[i] = this.view.getInt16(at + i * 2, le) * scale;
     return out;
   }
 
