@@ -12,37 +12,44 @@ const PAGE = 65536;
 /** Scratch owned by the kernels: a packed Bᵀ panel of 256 × 256 floats, or 16,384 channels of reductions. */
 const SCRATCH_BYTES = 256 * 1024;
 
-interface KernelExports {
+/** The members of Kernels that are kernels (the module's exports), not the heap. */
+type KernelName = Exclude<keyof Kernels, 'name' | 'f32' | 'i32' | 'alloc' | 'used' | 'release'>;
+
+/** One entry per kernel: the type check fails here when Kernels gains a kernel this list lacks. */
+const KERNEL_NAMES: Record<KernelName, true> = {
+  gemm: true,
+  transpose: true,
+  im2col1d: true,
+  col2im1d: true,
+  addBias: true,
+  sumRows: true,
+  relu: true,
+  reluBackward: true,
+  maxPool1d: true,
+  maxPool1dBackward: true,
+  avgPool1d: true,
+  avgPool1dBackward: true,
+  globalAvgPool: true,
+  globalAvgPoolBackward: true,
+  batchNormTrain: true,
+  batchNormBackward: true,
+  scaleShift: true,
+  mul: true,
+  add: true,
+  axpy: true,
+  scale: true,
+  sumSquares: true,
+  copy: true,
+  fill: true,
+  softmaxCrossEntropy: true,
+  regressionLoss: true,
+  adam: true,
+};
+
+interface KernelExports extends Pick<Kernels, KernelName> {
   memory: WebAssembly.Memory;
   heapBase(): number;
   setScratch(ptr: number, bytes: number): void;
-  gemm(transA: number, transB: number, M: number, N: number, K: number, a: number, b: number, c: number, beta: number): void;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
-  im2col1d(x: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, cols: number): void;
-  col2im1d(cols: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, dx: number): void;
-  addBias(y: number, rows: number, N: number, bias: number): void;
-  sumRows(dy: number, rows: number, N: number, db: number, beta: number): void;
-  relu(x: number, y: number, n: number): void;
-  reluBackward(y: number, dy: number, dx: number, n: number): void;
-  maxPool1d(x: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, y: number, argmax: number): void;
-  maxPool1dBackward(dy: number, argmax: number, batch: number, L: number, C: number, lOut: number, dx: number): void;
-  avgPool1d(x: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, y: number): void;
-  avgPool1dBackward(dy: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, dx: number): void;
-  globalAvgPool(x: number, batch: number, L: number, C: number, y: number): void;
-  globalAvgPoolBackward(dy: number, batch: number, L: number, C: number, dx: number): void;
-  batchNormTrain(x: number, rows: number, C: number, gamma: number, beta: number, eps: number, mean: number, invStd: number, xhat: number, y: number): void;
-  batchNormBackward(dy: number, xhat: number, invStd: number, gamma: number, rows: number, C: number, dx: number, dgamma: number, dbeta: number): void;
-  scaleShift(x: number, rows: number, C: number, scale: number, shift: number, y: number): void;
-  mul(a: number, b: number, y: number, n: number): void;
-  add(a: number, b: number, y: number, n: number): void;
-  axpy(alpha: number, x: number, y: number, n: number): void;
-  scale(x: number, alpha: number, n: number): void;
-  sumSquares(x: number, n: number): number;
-  copy(src: number, dst: number, n: number): void;
-  fill(x: number, value: number, n: number): void;
-  softmaxCrossEntropy(logits: number, labels: number, classWeights: number, batch: number, K: number, probs: number, dlogits: number): number;
-  regressionLoss(kind: number, pred: number, target: number, n: number, delta: number, dpred: number): number;
-  adam(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, b1t: number, b2t: number, wd: number): void;
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
@@ -91,6 +98,12 @@ export function createWasmKernels(bytes: Uint8Array): Kernels {
   ex.setScratch(scratch, SCRATCH_BYTES);
   let top = base;
 
+  // The exported functions themselves: they take byte offsets and numbers as Kernels does.
+  const names = Object.keys(KERNEL_NAMES) as KernelName[];
+  const missing = names.filter((n) => typeof ex[n] !== 'function');
+  if (missing.length) throw new Error(`The WebAssembly kernels module does not export ${missing.join(', ')}: rebuild it (node scripts/build.mjs).`);
+  const kernels = Object.fromEntries(names.map((n) => [n, ex[n]])) as Pick<Kernels, KernelName>;
+
   const k: Kernels = {
     name: 'wasm-simd',
     f32() {
@@ -116,33 +129,7 @@ export function createWasmKernels(bytes: Uint8Array): Kernels {
       top = mark;
     },
 
-    gemm: (transA, transB, M, N, K, a, b, c, beta) => ex.gemm(transA, transB, M, N, K, a, b, c, beta),
-    transpose: (src, rows, cols, dst) => ex.transpose(src, rows, cols, dst),
-    im2col1d: (x, batch, L, C, K, stride, dilation, padLeft, lOut, cols) => ex.im2col1d(x, batch, L, C, K, stride, dilation, padLeft, lOut, cols),
-    col2im1d: (cols, batch, L, C, K, stride, dilation, padLeft, lOut, dx) => ex.col2im1d(cols, batch, L, C, K, stride, dilation, padLeft, lOut, dx),
-    addBias: (y, rows, N, bias) => ex.addBias(y, rows, N, bias),
-    sumRows: (dy, rows, N, db, beta) => ex.sumRows(dy, rows, N, db, beta),
-    relu: (x, y, n) => ex.relu(x, y, n),
-    reluBackward: (y, dy, dx, n) => ex.reluBackward(y, dy, dx, n),
-    maxPool1d: (x, batch, L, C, pool, stride, lOut, y, argmax) => ex.maxPool1d(x, batch, L, C, pool, stride, lOut, y, argmax),
-    maxPool1dBackward: (dy, argmax, batch, L, C, lOut, dx) => ex.maxPool1dBackward(dy, argmax, batch, L, C, lOut, dx),
-    avgPool1d: (x, batch, L, C, pool, stride, lOut, y) => ex.avgPool1d(x, batch, L, C, pool, stride, lOut, y),
-    avgPool1dBackward: (dy, batch, L, C, pool, stride, lOut, dx) => ex.avgPool1dBackward(dy, batch, L, C, pool, stride, lOut, dx),
-    globalAvgPool: (x, batch, L, C, y) => ex.globalAvgPool(x, batch, L, C, y),
-    globalAvgPoolBackward: (dy, batch, L, C, dx) => ex.globalAvgPoolBackward(dy, batch, L, C, dx),
-    batchNormTrain: (x, rows, C, gamma, beta, eps, mean, invStd, xhat, y) => ex.batchNormTrain(x, rows, C, gamma, beta, eps, mean, invStd, xhat, y),
-    batchNormBackward: (dy, xhat, invStd, gamma, rows, C, dx, dgamma, dbeta) => ex.batchNormBackward(dy, xhat, invStd, gamma, rows, C, dx, dgamma, dbeta),
-    scaleShift: (x, rows, C, scale, shift, y) => ex.scaleShift(x, rows, C, scale, shift, y),
-    mul: (a, b, y, n) => ex.mul(a, b, y, n),
-    add: (a, b, y, n) => ex.add(a, b, y, n),
-    axpy: (alpha, x, y, n) => ex.axpy(alpha, x, y, n),
-    scale: (x, alpha, n) => ex.scale(x, alpha, n),
-    sumSquares: (x, n) => ex.sumSquares(x, n),
-    copy: (src, dst, n) => ex.copy(src, dst, n),
-    fill: (x, value, n) => ex.fill(x, value, n),
-    softmaxCrossEntropy: (logits, labels, classWeights, batch, K, probs, dlogits) => ex.softmaxCrossEntropy(logits, labels, classWeights, batch, K, probs, dlogits),
-    regressionLoss: (kind, pred, target, n, delta, dpred) => ex.regressionLoss(kind, pred, target, n, delta, dpred),
-    adam: (p, g, m, v, n, lr, b1, b2, eps, b1t, b2t, wd) => ex.adam(p, g, m, v, n, lr, b1, b2, eps, b1t, b2t, wd),
+    ...kernels,
   };
   return k;
 }
