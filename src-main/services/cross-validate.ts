@@ -156,8 +156,9 @@ export function checkRun(db: Db, q: { datasetId: number; target: string; validat
   try {
     return { warnings: plannedFolds(db, req).warnings };
   } catch (err) {
-    // A split that cannot be made is the run's own error to report, with the Train view's warnings before it.
-    if (err instanceof UserError) return { warnings: [] };
+    // A split that cannot be made (too few tagged or labelled spectra) is the run's own error to
+    // report, after the Train view's own warnings; an unknown dataset or column is an error here too.
+    if (err instanceof UserError && err.field === 'validation') return { warnings: [] };
     throw err;
   }
 }

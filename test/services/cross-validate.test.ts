@@ -105,6 +105,11 @@ describe('cross-validated runs', () => {
     await s.runFinished(plain);
     const p = ok<RunDetail>(await s.invoke('runs:get', { runId: plain }));
     expect(p.warnings).toEqual([expect.stringMatching(/^\d+ “sample” groups \(e\.g\. “S\d+”, “S\d+”, “S\d+”\) have spectra on both sides of a split: if they are replicates of one sample, the scores are optimistic\. Use group:sample to keep each group on one side\.$/)]);
+    // The Train view's check before a run gives the same warning by the same rule, and none for the grouped scheme.
+    expect(ok(await s.invoke('runs:check', { datasetId, target: 'class', validation: 'kfold:4', seed: 1 }))).toEqual({ warnings: p.warnings });
+    // The given split keeps every pair on one side (the train file's spectra pair among themselves).
+    expect(ok(await s.invoke('runs:check', { datasetId, target: 'class', validation: 'given', seed: 1 }))).toEqual({ warnings: [] });
+    expect(ok(await s.invoke('runs:check', { datasetId, target: 'class', validation: 'group:sample:4', seed: 1 }))).toEqual({ warnings: [] });
 
     const grouped = ok<{ runId: number }>(await s.invoke('runs:start', { datasetId, target: 'class', model: 'pls', recipeId: null, validation: 'group:sample:4', seed: 1 })).runId;
     await s.runFinished(grouped);

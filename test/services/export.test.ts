@@ -165,7 +165,7 @@ describe('export', () => {
 
   it('runs with several folds: metrics.json and the report give mean ± std over them', () => {
     const db = openProject(project);
-    const folds = [0.9, 1, 0.8].map((accuracy) => ({ metrics: { test: { accuracy, macroF1: accuracy - 0.1 } } }));
+    const folds = [0.9, 1, 0.8].map((accuracy, index) => ({ index, label: `fold ${index + 1} of 3`, runId: plsRun, status: 'done', trainSamples: 20, testSamples: 8, metrics: { test: { accuracy, macroF1: accuracy - 0.1 } } }));
     db.prepare("UPDATE runs SET metrics_json = json_set(metrics_json, '$.folds', json(?)) WHERE id = ?").run(JSON.stringify(folds), plsRun);
     const out = path.join(dir, 'folds-export');
     exportRun(db, plsRun, out);

@@ -13,7 +13,7 @@ import { fixture } from '../helpers/datasets';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-session-runs-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const makeSession = () => trainingSession(dir);
+const makeSession = (file?: string) => trainingSession(dir, file);
 
 describe('session runs', () => {
   it('summarises a model, trains, cancels and lists runs', async () => {
@@ -93,5 +93,41 @@ describe('session runs', () => {
     const reopened = ((await again.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value;
     expect(reopened[0]).toMatchObject({ id: runId, status: 'failed', epochs: 20, message: 'The app stopped while this run was training.' });
     again.close();
+  }, 120_000);
+
+  it('runs:start answers with the run id before any of its events; events are numbered from 1; a network run names the PLS baseline on the same test spectra', async () => {
+    const { s, events } = makeSession('order.spectra');
+    expect((await s.invoke('project:create', {})).ok).toBe(true);
+    for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
+      expect((await s.invoke('datasets:import', { paths: [fixture(`ucr_spectro/Coffee/${file}`)], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` })).ok).toBe(true);
+    }
+    const datasetId = ((await s.invoke('datasets:list', {})) as { ok: true; value: { id: number }[] }).value[0]!.id;
+    const pls = await s.invoke('runs:start', { datasetId, target: 'class', model: 'pls', recipeId: null, validation: 'given', seed: 1, components: 3 });
+    const plsId = (pls as { ok: true; value: { runId: number } }).value.runId;
+    expect(events.filter((e) => e.runId === plsId)).toEqual([]);
+    await s.runFinished(plsId);
+    const mine = events.filter((e) => e.runId === plsId);
+    expect(mine.map((e) => [e.type, e.seq, e.parentRunId])).toEqual([
+      ['started', 1, null],
+      ['engine', 2, null],
+      ...mine.slice(2, -1).map((e) => [e.type, e.seq, null]),
+      ['finished', mine.length, null],
+    ]);
+    expect(mine.slice(2, -1).every((e) => e.type === 'progress')).toBe(true);
+
+    const cnn = await s.invoke('runs:start', { datasetId, target: 'class', model: 'mlp', recipeId: null, validation: 'given', epochs: 3, seed: 1 });
+    const cnnId = (cnn as { ok: true; value: { runId: number } }).value.runId;
+    await s.runFinished(cnnId);
+    const detail = ((await s.invoke('runs:get', { runId: cnnId })) as { ok: true; value: RunDetail }).value;
+    const plsDetail = ((await s.invoke('runs:get', { runId: plsId })) as { ok: true; value: RunDetail }).value;
+    const ours = detail.test!.balancedAccuracy!;
+    const theirs = plsDetail.test!.balancedAccuracy!;
+    expect(detail.baseline).toEqual({ runId: plsId, metric: 'balancedAccuracy', value: theirs, ours, testSamples: 28, verdict: ours === theirs ? 'ties' : ours > theirs ? 'better' : 'worse' });
+    expect(plsDetail.baseline).toBeNull();
+
+    // Coffee has no replicate-like column, so the check before a run has nothing to say; an unknown column is refused.
+    expect(await s.invoke('runs:check', { datasetId, target: 'class', validation: 'kfold:5' })).toEqual({ ok: true, value: { warnings: [] } });
+    expect((await s.invoke('runs:check', { datasetId, target: 'nope', validation: 'kfold:5' })).ok).toBe(false);
+    s.close();
   }, 120_000);
 });
