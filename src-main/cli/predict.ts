@@ -11,7 +11,7 @@ import { AXIS_UNITS, isAxisUnit, type ImportOptions } from '../common/domain/spe
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
 import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
-import { fail, type Streams } from './run';
+import { fail, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
 
 export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
 
@@ -73,20 +73,19 @@ function expand(paths: string[]): string[] {
 
 async function predictCommand(args: string[], io: Streams): Promise<number> {
   const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' } },
+    parseArgsWithFiles(args, {
+      json: { type: 'boolean' },
+      project: { type: 'string' },
+      run: { type: 'string' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      'label-column': { type: 'string' },
+      'axis-unit': { type: 'string' },
     }),
   );
   const options: ImportOptions = {};
-  const labelColumn = values['label-column'];
-  if (labelColumn !== undefined) {
-    if (labelColumn === 'none') options.labelColumn = null;
-    else if (/^\d+$/.test(labelColumn)) options.labelColumn = Number(labelColumn);
-    else throw new UserError('BAD_INPUT', `--label-column must be a 0-based column number or "none", not "${labelColumn}".`, { field: '--label-column' });
-  }
+  const labelColumn = labelColumnOption(values['label-column']);
+  if (labelColumn !== undefined) options.labelColumn = labelColumn;
   const unit = values['axis-unit'];
   if (unit !== undefined) {
     if (!isAxisUnit(unit)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { checkpoint, openProject, type Db } from '../db/connection';
 import { datasetIdByNameOrId, listDatasets } from '../db/datasets';
 import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
@@ -116,6 +116,19 @@ function parse<T>(fn: () => T): T {
 
 const JSON_FLAG = { json: { type: 'boolean' } } as const;
 
+/** parseArgs for a command that takes files: its flags, strictly (an unknown one throws), and the file arguments. */
+export function parseArgsWithFiles<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  return parseArgs({ args, options, allowPositionals: true, strict: true });
+}
+
+/** --label-column: a 0-based column number, or "none" for files without a label column. */
+export function labelColumnOption(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new UserError('BAD_INPUT', `--label-column must be a 0-based column number or "none", not "${value}".`, { field: '--label-column' });
+}
+
 function requireProject(value: unknown): string {
   if (typeof value !== 'string' || !value) throw new UserError('BAD_INPUT', 'Missing --project FILE.', { field: '--project' });
   return value;
@@ -123,20 +136,15 @@ function requireProject(value: unknown): string {
 
 async function importCommand(args: string[], io: Streams): Promise<number> {
   const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...JSON_FLAG,
-        project: { type: 'string' },
-        dataset: { type: 'string' },
-        labels: { type: 'string' },
-        'split-tag': { type: 'string' },
-        'split-column': { type: 'string' },
-        'label-column': { type: 'string' },
-        'axis-unit': { type: 'string' },
-      },
+    parseArgsWithFiles(args, {
+      ...JSON_FLAG,
+      project: { type: 'string' },
+      dataset: { type: 'string' },
+      labels: { type: 'string' },
+      'split-tag': { type: 'string' },
+      'split-column': { type: 'string' },
+      'label-column': { type: 'string' },
+      'axis-unit': { type: 'string' },
     }),
   );
   const project = requireProject(values.project);
@@ -150,12 +158,8 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
     req.splitTag = splitTag as SplitTag;
   }
   if (values['split-column']) req.splitColumn = values['split-column'];
-  const labelColumn = values['label-column'];
-  if (labelColumn !== undefined) {
-    if (labelColumn === 'none') req.labelColumn = null;
-    else if (/^\d+$/.test(labelColumn)) req.labelColumn = Number(labelColumn);
-    else throw new UserError('BAD_INPUT', `--label-column must be a 0-based column number or "none", not "${labelColumn}".`, { field: '--label-column' });
-  }
+  const labelColumn = labelColumnOption(values['label-column']);
+  if (labelColumn !== undefined) req.labelColumn = labelColumn;
   const unit = values['axis-unit'];
   if (unit !== undefined) {
     const normalized = unit.replace('µ', 'u').replace(/^1\/cm$|^cm\^-1$|^wavenumbers?$/i, 'cm-1');
