@@ -15,9 +15,8 @@ import { columnValues } from '../db/datasets';
 import { getRun, runArtifact, runEpochs, runTestPredictions, type RunRow } from '../db/runs';
 import { csvField } from '../common/csv';
 import { UserError } from '../common/errors';
-import { classificationMetrics, regressionReport, rocAucOvr, rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr, softmaxRows } from '../common/ml/metrics';
-import { summarizeModel, type LayerSpec, type LayerSummary } from '../common/ml/model';
-import type { TaskSpec } from '../common/ml/protocol';
+import { rowNormalizedConfusion, summarize, type ClassificationMetrics, type RegressionReport, type RocAucOvr, softmaxRows } from '../common/ml/metrics';
+import { summarizeModel, type LayerSummary } from '../common/ml/model';
 import type { PlsModel } from '../common/ml/pls';
 import { predictPls, type PlsDecision } from '../common/ml/pls';
 import { plsVip } from '../common/ml/pls/diagnostics';
@@ -33,7 +32,6 @@ import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
 import { renderCrossValidationReport, renderReport, type ReportData } from './report';
 import { writeModelPackage } from './model-package';
-import { PLS_DECISIONS } from '../common/ml/pls-decision';
 
 type StoredPrediction = TestPrediction;
 
@@ -215,7 +213,7 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
 export interface ExportedMetrics {
   run: { id: number; model: string; task: 'classification' | 'regression'; dataset: string; target: string; status: string; backend: string | null; seed: number | null; createdAt: string; finishedAt: string | null };
   /** Everything the run stored under metrics_json, unchanged. */
-  stored: Record<string, unknown> | null;
+  stored: RunMetrics | null;
   /** Recomputed from the test predictions (the same numbers the run stored, plus more). */
   test: Record<string, number>;
   classes?: string[];
