@@ -9,6 +9,8 @@ import { fmtShape } from '../common/ml/model';
 import type { ExportedMetrics, RunCam } from './export';
 import { classColour, esc, fmtNumber, lineChartSvg, paritySvg } from './report-svg';
 import { PLS_DECISIONS, plsDecisionEvidence } from '../common/ml/pls-decision';
+import { metricLabel } from '../common/format/metric-labels';
+import { num } from '../common/format/numbers';
 import type { PlsDecision } from '../common/ml/pls';
 import { paramInfoOf, paramLabel } from '../common/preprocessing/param-info';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
@@ -48,28 +50,6 @@ export interface ReportData {
 
 const UNIT_TITLES: Record<string, string> = { 'cm-1': 'wavenumber (cm⁻¹)', nm: 'wavelength (nm)', um: 'wavelength (µm)', min: 'time (min)', mz: 'm/z', index: 'point index', other: 'axis' };
 const axisTitle = (unit: string | null) => UNIT_TITLES[unit ?? 'other'] ?? 'axis';
-
-const METRIC_NAMES: Record<string, string> = {
-  accuracy: 'Accuracy',
-  balancedAccuracy: 'Balanced accuracy',
-  macroF1: 'Macro F1',
-  rocAucMacro: 'ROC AUC (one-vs-rest, macro)',
-  rocAuc: 'ROC AUC (one-vs-rest, macro)',
-  rmse: 'RMSE',
-  mae: 'MAE',
-  r2: 'R²',
-  bias: 'Bias',
-  sep: 'SEP',
-  rpd: 'RPD',
-  samples: 'Test spectra',
-};
-
-function num(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (Number.isInteger(v)) return String(v);
-  return Number(v.toPrecision(digits)).toString();
-}
 
 function duration(ms: number | null): string {
   if (ms === null) return '–';
@@ -228,7 +208,7 @@ function metricsSection(d: ReportData): string {
   const m = d.metrics;
   const spread = m.summary;
   const inTargetUnits = new Set(['rmse', 'mae', 'bias', 'sep']);
-  const label = (k: string) => `${METRIC_NAMES[k] ?? k}${d.run.task === 'regression' && inTargetUnits.has(k) ? ` (${d.run.target} units)` : ''}`;
+  const label = (k: string) => `${metricLabel(k)}${d.run.task === 'regression' && inTargetUnits.has(k) ? ` (${d.run.target} units)` : ''}`;
   const rows = Object.entries(m.test).map(([k, v]) => {
     const s = spread && spread.mean[k] !== undefined ? `${num(spread.mean[k])} ± ${num(spread.std[k])}` : '';
     return [td(esc(label(k))), td(v, true), ...(spread ? [td(esc(s), true)] : [])];
@@ -396,15 +376,15 @@ export function renderCrossValidationReport(d: CrossValidationReport): string {
       [td('Folds'), td(`${d.folds.length}; the recipe and the input scaling are fitted on each fold's training spectra`)],
     ],
   );
-  const summary = table(['Metric', 'Mean', 'Std (n − 1)'], names.map((k) => [td(esc(METRIC_NAMES[k] ?? k)), td(d.mean[k]!, true), td(d.std[k] ?? NaN, true)]));
+  const summary = table(['Metric', 'Mean', 'Std (n − 1)'], names.map((k) => [td(esc(metricLabel(k))), td(d.mean[k]!, true), td(d.std[k] ?? NaN, true)]));
   const folds = table(
-    ['Fold', 'Run', 'Status', 'Train', 'Test', ...names.map((k) => esc(METRIC_NAMES[k] ?? k))],
+    ['Fold', 'Run', 'Status', 'Train', 'Test', ...names.map((k) => esc(metricLabel(k)))],
     d.folds.map((f) => [td(esc(f.label)), td(String(f.runId)), td(esc(f.status)), td(f.trainSamples, true), td(f.testSamples, true), ...names.map((k) => td(f.test?.[k] ?? NaN, true))]),
   );
   const key = d.task === 'classification' ? 'balancedAccuracy' : 'rmse';
   const done = d.folds.filter((f) => f.test);
   const curve = d.learningCurve && done.length
-    ? lineChartSvg({ id: 'learning-curve', title: 'Learning curve', xTitle: 'training spectra', yTitle: METRIC_NAMES[key] ?? key, series: [{ label: METRIC_NAMES[key] ?? key, colour: '#0072b2', x: done.map((f) => f.trainSamples), y: done.map((f) => f.test![key]!) }] })
+    ? lineChartSvg({ id: 'learning-curve', title: 'Learning curve', xTitle: 'training spectra', yTitle: metricLabel(key), series: [{ label: metricLabel(key), colour: '#0072b2', x: done.map((f) => f.trainSamples), y: done.map((f) => f.test![key]!) }] })
     : '';
   return htmlPage(
     title,

@@ -61,6 +61,10 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await app.page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') ?? 0) >= 8, undefined, { timeout: 60_000 });
     expect(await app.main().locator('[data-testid=run-epoch]').textContent()).toMatch(/Epoch \d+ of 30/);
     expect(await app.main().locator('[data-testid=run-eta]').textContent()).toMatch(/about .+ left/);
+    // The status bar lists the run like any other job: epoch, time left and a progress bar.
+    const statusJob = app.page.locator('footer.status [data-testid=status-job][data-kind=train]');
+    expect((await statusJob.textContent())!.trim()).toMatch(/^Training cnn on Strawberry · epoch \d+ of 30 · about .+ left/);
+    expect(Number(await statusJob.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
     expect(await app.main().locator('[data-testid=run-meta]').textContent()).toMatch(/521 training · 92 validation \(early stopping\) · 370 test spectra/);
     expect(await app.main().locator('[data-testid=train-engine]').textContent()).toMatch(/CPU · /);
     expect(await app.main().getByRole('button', { name: /Start training/ }).count()).toBe(0);
@@ -176,6 +180,7 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await app.main().getByRole('button', { name: /Start training/ }).click();
     await app.main().locator('[data-testid=run-fold]', { hasText: 'fold 2 of 5' }).waitFor({ timeout: 120_000 });
     expect((await app.main().locator('[data-testid=run-fold]').textContent())!.trim()).toMatch(/^Cross-validation run #\d+: fold 2 of 5$/);
+    expect((await app.page.locator('footer.status [data-testid=status-job][data-kind=train]').textContent())!.trim()).toMatch(/^Training cnn on Coffee · fold \d of 5 · /);
     await app.page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') ?? 0) >= 3, undefined, { timeout: 60_000 });
     await screenshot(app.page, '55-train-cross-validation-running');
     await app.main().locator('[data-testid=run-metrics]').waitFor({ timeout: 240_000 });

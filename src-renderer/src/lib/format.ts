@@ -2,8 +2,10 @@ import { AXIS_UNIT_LABELS, type AxisUnit } from '@common/domain/spectra';
 import type { DatasetSummary } from '@common/domain/project';
 import type { ErrorInfo } from '@common/errors';
 import { baseName } from '@common/domain/file-names';
+import { num } from '@common/format/numbers';
 
 export { baseName };
+export { count, num, plural } from '@common/format/numbers';
 
 export function unitLabel(unit: AxisUnit): string {
   return AXIS_UNIT_LABELS[unit] ?? unit;
@@ -38,24 +40,6 @@ export function axisTitle(unit: AxisUnit, reversed: boolean): string {
 /** A spectral x axis's title and unit, as LineChart takes them. */
 export function xAxisProps(unit: AxisUnit, reversed: boolean): { xTitle: string; xUnit: string } {
   return { xTitle: axisTitle(unit, reversed), xUnit: unitLabel(unit) };
-}
-
-/** Significant digits that suit the magnitude, without trailing noise. */
-export function num(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-4) return v.toExponential(2);
-  if (Number.isInteger(v)) return v.toLocaleString('en-US').replace(/,/g, '\u2009');
-  return String(Number(v.toPrecision(digits)));
-}
-
-export function count(n: number): string {
-  return n.toLocaleString('en-US').replace(/,/g, '\u2009');
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
 }
 
 export function axisRange(ds: DatasetSummary): string {

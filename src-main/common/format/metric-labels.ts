@@ -1,0 +1,65 @@
+/**
+ * The names of the test metrics, one wording for the Train view, the run page, Compare, the Runs
+ * table, Predict and the exported report. A test-set RMSE is an RMSEP (error of prediction); the
+ * validation curve during training is an RMSE.
+ */
+export type Task = 'classification' | 'regression';
+
+const LABELS: Record<string, string> = {
+  accuracy: 'Accuracy',
+  balancedAccuracy: 'Balanced accuracy',
+  macroF1: 'Macro F1',
+  rocAuc: 'ROC AUC (one-vs-rest, macro)',
+  rocAucMacro: 'ROC AUC (one-vs-rest, macro)',
+  rmse: 'RMSEP',
+  mae: 'MAE',
+  r2: 'R²',
+  bias: 'Bias',
+  sep: 'SEP',
+  rpd: 'RPD',
+  samples: 'Test spectra',
+};
+
+/** For table headers and one-line summaries ("bal. acc. 0.912"). */
+const SHORT: Record<string, string> = { balancedAccuracy: 'bal. acc.' };
+
+/** The three metrics every run shows, headline first. */
+export const MAIN_METRICS: Record<Task, readonly string[]> = {
+  classification: ['balancedAccuracy', 'accuracy', 'macroF1'],
+  regression: ['rmse', 'mae', 'r2'],
+};
+
+/** What the Train view's cards say each metric means. */
+export const METRIC_HINTS: Record<string, string> = {
+  balancedAccuracy: 'Mean recall over classes: a class the model never predicts pulls it down.',
+  accuracy: 'Share of test spectra classified correctly.',
+  macroF1: 'F1 averaged over classes, each class counting equally.',
+  rmse: 'Root mean squared error of prediction on the test spectra, in the target’s units.',
+  mae: 'Mean absolute error, in the target’s units.',
+  r2: 'Share of the test variance explained.',
+};
+
+export function metricLabel(key: string): string {
+  return LABELS[key] ?? key;
+}
+
+/** The short name, or (`long`) the full one: "bal. acc." / "Balanced accuracy". */
+export function metricShort(key: string, form: 'short' | 'long' = 'short'): string {
+  return form === 'long' ? metricLabel(key) : (SHORT[key] ?? metricLabel(key));
+}
+
+/** The metric a run is ranked by: balanced accuracy for classes, RMSEP for values. */
+export function headlineKey(task: Task): 'balancedAccuracy' | 'rmse' {
+  return task === 'classification' ? 'balancedAccuracy' : 'rmse';
+}
+
+/** Errors are better small; scores better large. */
+export function lowerIsBetter(key: string): boolean {
+  return key === 'rmse' || key === 'mae' || key === 'sep';
+}
+
+/** The label inside a sentence: "balanced accuracy", but "RMSEP". */
+export function metricInText(key: string): string {
+  const l = metricLabel(key);
+  return /^[A-Z][a-z]/.test(l) ? `${l[0]!.toLowerCase()}${l.slice(1)}` : l;
+}

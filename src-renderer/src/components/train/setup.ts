@@ -1,0 +1,86 @@
+/**
+ * The Train view's choices and what follows from them alone: the `runs:start` input and the
+ * warnings a careful colleague would give before a run.
+ */
+import type { DatasetSummary } from '@common/domain/project';
+import type { Input } from '@common/ipc/contract';
+import type { PlsDecisionChoice } from '@common/ml/pls-decision';
+import { num, plural } from '../../lib/format';
+import { replicateWarning } from './replicates';
+
+export type ModelChoice = 'cnn' | 'resnet1d' | 'cnn-dense' | 'mlp' | 'pls';
+export type ValidationChoice = 'given' | 'holdout:0.2' | 'kfold:5' | 'mccv:10x0.2' | 'group' | 'learning-curve';
+
+export const MODELS: { id: ModelChoice; label: string }[] = [
+  { id: 'cnn', label: 'CNN (default)' },
+  { id: 'resnet1d', label: 'ResNet 1D' },
+  { id: 'cnn-dense', label: 'CNN + dense (literature layout)' },
+  { id: 'mlp', label: 'MLP' },
+  { id: 'pls', label: 'PLS (PLS-DA / PLS regression)' },
+];
+export const DEFAULT_LR = 0.001;
+
+export interface TrainSettings {
+  datasetId: number | null;
+  target: string;
+  recipeId: number | null;
+  model: ModelChoice;
+  validation: ValidationChoice;
+  /** The column a grouped split keeps together. */
+  groupColumn: string;
+  epochs: number | null;
+  learningRate: number | null;
+  components: number | null;
+  plsDecision: PlsDecisionChoice;
+  seed: number;
+}
+
+export type Column = DatasetSummary['columns'][string];
+
+export function hasGivenSplit(ds: DatasetSummary | null): boolean {
+  return !!ds && ds.splits.train > 0 && ds.splits.test > 0;
+}
+
+/** Columns a model can learn: classes and numbers. */
+export function targetNames(ds: DatasetSummary | null): string[] {
+  return ds ? Object.entries(ds.columns).filter(([, c]) => c.kind === 'class' || c.kind === 'number').map(([n]) => n) : [];
+}
+
+/** Columns a grouped split can keep together (not the target, not numbers). */
+export function groupNames(ds: DatasetSummary | null, target: string): string[] {
+  return ds ? Object.entries(ds.columns).filter(([n, c]) => n !== target && c.kind !== 'number').map(([n]) => n) : [];
+}
+
+export function targetLabel(d: DatasetSummary, name: string): string {
+  const c = d.columns[name]!;
+  return c.kind === 'class' ? `${name} — classes (${c.distinct})` : `${name} — number${c.min !== undefined ? ` (${num(c.min)} – ${num(c.max)})` : ''}`;
+}
+
+export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
+  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: s.validation === 'group' ? `group:${s.groupColumn}` : s.validation, seed: s.seed };
+  if (s.epochs !== null && s.epochs > 0 && s.model !== 'pls') input.epochs = Math.round(s.epochs);
+  if (s.learningRate !== null && s.learningRate > 0 && s.model !== 'pls') input.learningRate = s.learningRate;
+  if (s.model === 'pls' && s.components !== null && s.components > 0) input.components = Math.round(s.components);
+  if (s.model === 'pls' && column?.kind !== 'number' && s.plsDecision !== 'auto') input.plsDecision = s.plsDecision;
+  return input;
+}
+
+/** Warnings, not blocks: what a careful colleague would point out before a run. */
+export function trainWarnings(s: TrainSettings, ds: DatasetSummary | null, column: Column | null): string[] {
+  const w: string[] = [];
+  if (!ds || !column) return w;
+  if (column.missing > 0) w.push(`${plural(column.missing, 'spectrum', 'spectra')} without a “${s.target}” value will be left out.`);
+  if (column.kind === 'class' && column.classes) {
+    const small = column.classes.filter((c) => c.count < 5);
+    if (small.length) w.push(`${small.map((c) => `“${c.value}” (${c.count})`).join(', ')} ${small.length === 1 ? 'has' : 'have'} fewer than 5 spectra: too few to learn or to test reliably.`);
+    const counts = column.classes.map((c) => c.count);
+    const ratio = Math.max(...counts) / Math.max(1, Math.min(...counts));
+    if (ratio > 1.5) w.push(`Classes are imbalanced (largest ${num(ratio, 2)}× the smallest): ${s.model === 'pls' ? 'the components are chosen on balanced accuracy, the headline metric, and the cross-validation also tries the class-centre decision, which does not favour large classes' : 'class weights are on and balanced accuracy is the headline metric'}.`);
+  }
+  const replicates = replicateWarning(ds, s.target, s.validation === 'given');
+  if (replicates) w.push(replicates);
+  if (s.learningRate !== null && (s.learningRate > DEFAULT_LR * 10 || s.learningRate < DEFAULT_LR / 10)) w.push(`A learning rate of ${s.learningRate} is far from the default ${DEFAULT_LR}; training may diverge or barely move.`);
+  if (s.validation === 'given' && !hasGivenSplit(ds)) w.push('This dataset has no train/test split tags: use a hold-out split, or tag spectra under Data.');
+  return w;
+}
+
