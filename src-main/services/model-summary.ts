@@ -8,6 +8,7 @@ import { columnValues, getDataset, listColumns, loadAxis, loadSpectra, sampleIds
 import { UserError } from '../common/errors';
 import type { ModelSummary } from '../common/ipc/contract';
 import { summarizeModel } from '../common/ml/model';
+import { requireTrainable } from '../common/ml/prepare';
 import { templateLayers, type AppModelName } from '../common/ml/templates';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { savedRecipe, targetColumn } from './run-data';
@@ -15,7 +16,7 @@ import { savedRecipe, targetColumn } from './run-data';
 export function modelSummary(db: Db, q: { datasetId: number; target: string; model: AppModelName; recipeId?: number | null }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
   const column = targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
-  if (column.kind === 'text') throw new UserError('BAD_INPUT', `Column "${q.target}" holds text: mark it as class or number to train on it.`, { field: 'target' });
+  requireTrainable(column.kind, q.target);
   const task = column.kind === 'class' ? 'classification' : 'regression';
   const first = loadSpectra(db, q.datasetId, sampleIds(db, q.datasetId).slice(0, 3));
   if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);

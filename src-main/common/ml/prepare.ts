@@ -45,8 +45,13 @@ export interface TargetInfo {
 }
 
 /** Reads a target column: classes sorted naturally ("2" before "10"), or numbers. */
-export function targetFromColumn(kind: 'class' | 'number' | 'text', column: string, raw: (string | number | null)[]): TargetInfo {
+/** A text column cannot be a target: the one rule (and message) for training, cross-validation and the layer summary. */
+export function requireTrainable(kind: 'class' | 'number' | 'text', column: string): void {
   if (kind === 'text') throw new UserError('BAD_INPUT', `Column "${column}" holds free text. Mark it as a class column (or a number column) in the Data view before training on it.`, { field: column });
+}
+
+export function targetFromColumn(kind: 'class' | 'number' | 'text', column: string, raw: (string | number | null)[]): TargetInfo {
+  requireTrainable(kind, column);
   if (kind === 'number') {
     const values = Float64Array.from(raw, (v) => (v === null || v === '' ? NaN : Number(v)));
     return { kind: 'regression', classes: [], values };
