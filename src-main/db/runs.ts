@@ -9,7 +9,8 @@ import { z } from 'zod';
 
 export type { RunStatus };
 
-export interface NewRun {
+/** What a run is, stored once when it is planned. */
+interface RunFields {
   datasetId: number;
   model: string;
   task: 'classification' | 'regression';
@@ -17,6 +18,9 @@ export interface NewRun {
   config: RunConfig;
   pipeline: ResolvedPipeline | null;
   fittedState: (JsonValue | null)[] | null;
+}
+
+export interface NewRun extends RunFields {
   split: RunSplit;
   seed: number;
   versions: Record<string, unknown>;
@@ -24,17 +28,10 @@ export interface NewRun {
   fold?: { parentRunId: number; index: number; label: string };
 }
 
-export interface RunRow {
+export interface RunRow extends RunFields {
   id: number;
-  datasetId: number;
   datasetName: string;
   status: RunStatus;
-  model: string;
-  task: 'classification' | 'regression';
-  targetColumn: string;
-  config: RunConfig;
-  pipeline: ResolvedPipeline | null;
-  fittedState: (JsonValue | null)[] | null;
   split: RunSplit | null;
   seed: number | null;
   backend: string | null;
