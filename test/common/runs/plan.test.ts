@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { defaultEpochs, planRun, TRAIN_DEFAULTS, type RunData } from '../../../src-main/common/runs/plan';
+import { runRequestSchema, type RunRequest } from '../../../src-main/common/runs/schema';
+
+/** 12 spectra of 40 points: 6 train and 6 test, two classes alternating; spectrum r is r + j/40. */
+function data(): RunData {
+  const points = 40;
+  const rows = 12;
+  const values = new Float64Array(rows * points);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) values[r * points + j] = r + j / points;
+  return {
+    block: { axis: Float64Array.from({ length: points }, (_, j) => 1000 + j), values, rows },
+    keys: Array.from({ length: rows }, (_, r) => `s${r}`),
+    splits: Array.from({ length: rows }, (_, r) => (r < 6 ? 'train' : 'test')),
+    sampleIds: Array.from({ length: rows }, (_, r) => 101 + r),
+  };
+}
+const classes = Array.from({ length: 12 }, (_, r) => (r % 2 ? 'b' : 'a'));
+const request = (over: Partial<RunRequest> = {}): RunRequest => ({ datasetId: 1, target: 'class', model: 'cnn', recipe: null, validation: { kind: 'given' }, ...over });
+
+describe('planRun', () => {
+  it('a small classification set: given split, noisy copies in batches of 16 (here all 6 spectra), epochs for 4000 steps, balanced weights off', () => {
+    const plan = planRun({ request: request({ seed: 3 }), data: data(), target: { kind: 'class', values: classes } });
+    expect(plan.task).toBe('classification');
+    expect(plan.split).toEqual({ train: [101, 102, 103, 104, 105, 106], monitor: [], test: [107, 108, 109, 110, 111, 112], unlabelled: [] });
+    expect(plan.config).toMatchObject({ model: 'cnn', input: [40, 1], classes: ['a', 'b'], batchSize: 6, epochs: 2000, learningRate: 1e-3, patience: 0, augmentation: { copies: 16, noise: 0.03 }, classWeights: { balanced: false, weights: [1, 1] }, targetScaling: null, validation: { kind: 'given' }, recipe: null });
+    expect(plan.job).toMatchObject({ input: [40, 1], task: { kind: 'classification', classes: 2 }, batchSize: 6, epochs: 2000, seed: 3, augmentation: { copies: 16, noise: 0.03 }, validation: null, patience: 0 });
+    expect(Array.from(plan.job.train.y)).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(plan.job.evaluate![0]!.n).toBe(6);
+    // Inputs standardised with the training rows' mean and std (rows 0–5, values r + j/40).
+    const mean = 2.5 + 39 / 80;
+    expect(plan.config.inputScaling.mean).toBeCloseTo(mean, 12);
+    expect(plan.job.train.x[0]).toBeCloseTo((0 - mean) / plan.config.inputScaling.std, 6);
+    expect(plan.fittedState).toBeNull();
+  });
+
+  it('regression: targets standardised on the training rows, no augmentation, unscale back to the units', () => {
+    const values = Array.from({ length: 12 }, (_, r) => 10 + 2 * r);
+    const plan = planRun({ request: request({ model: 'mlp', epochs: 5 }), data: data(), target: { kind: 'number', values } });
+    expect(plan.task).toBe('regression');
+    expect(plan.config.targetScaling!.mean).toBe(15);
+    expect(plan.config.targetScaling!.std).toBeCloseTo(Math.sqrt(70 / 6), 12);
+    expect(plan.config.augmentation).toBeNull();
+    expect(plan.job.epochs).toBe(5);
+    expect(plan.unscale(0)).toBe(15);
+    expect(plan.unscale(1)).toBeCloseTo(15 + plan.targetStd, 12);
+  });
+
+  it('PLS keeps every training spectrum and gets no network settings', () => {
+    const plan = planRun({ request: request({ model: 'pls', components: 2, plsDecision: 'centroid' }), data: data(), target: { kind: 'class', values: classes } });
+    expect(plan.job.pls).toEqual({ components: 2, decision: 'centroid' });
+    expect(plan.job.layers).toEqual([]);
+    expect(plan.config.augmentation).toBeNull();
+    expect(plan.params).toBe(0);
+  });
+
+  it('a fold of a cross-validation trains and tests on its own rows', () => {
+    const plan = planRun({ request: request({ validation: { kind: 'kfold', k: 3 } }), data: data(), target: { kind: 'class', values: classes }, fold: { parentRunId: 9, position: { index: 0, count: 3, label: 'fold 1 of 3' }, train: [0, 1, 2, 3, 4, 5, 6, 7], test: [8, 9, 10, 11] } });
+    expect(plan.split.train).toEqual([101, 102, 103, 104, 105, 106, 107, 108]);
+    expect(plan.split.test).toEqual([109, 110, 111, 112]);
+    expect(plan.config.validation).toEqual({ kind: 'kfold', k: 3 });
+  });
+
+  it('default epochs: at least 4000 steps and 100 epochs, at most 2000 epochs', () => {
+    expect(defaultEpochs(28, 16)).toBe(2000);
+    expect(defaultEpochs(521, 32)).toBe(236);
+    expect(defaultEpochs(100_000, 32)).toBe(TRAIN_DEFAULTS.minEpochs);
+  });
+
+  it('the request schema: a custom model needs layers; a class decision is for PLS only', () => {
+    expect(runRequestSchema.safeParse(request({ model: 'custom' })).error?.issues[0]).toMatchObject({ path: ['layers'], message: 'A custom model needs a layer list.' });
+    expect(runRequestSchema.safeParse(request({ plsDecision: 'centroid' })).error?.issues[0]).toMatchObject({ path: ['plsDecision'], message: 'a class decision is for PLS, not cnn' });
+    expect(runRequestSchema.safeParse(request()).success).toBe(true);
+  });
+});
