@@ -175,6 +175,22 @@ export function setScratch(ptr: usize, bytes: usize): void {
 
 const KC: i32 = 256;
 
+/** Stores one 8-float row of a register tile at pr; with beta, adds to what is there (C = A·B + C). */
+@inline function storeRow8(pr: usize, c0: v128, c1: v128, beta: i32): void {
+  if (beta) {
+    c0 = f32x4.add(c0, v128.load(pr));
+    c1 = f32x4.add(c1, v128.load(pr, 16));
+  }
+  v128.store(pr, c0);
+  v128.store(pr, c1, 16);
+}
+
+/** Stores one 4-float row of a register tile at pr; with beta, adds to what is there. */
+@inline function storeRow4(pr: usize, c: v128, beta: i32): void {
+  if (beta) c = f32x4.add(c, v128.load(pr));
+  v128.store(pr, c);
+}
+
 /** 4×8 register tile (mr ≤ 4 rows valid), kc steps of rank-1 updates. */
 @inline function kern4x8(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32): void {
   const p0 = pa;
@@ -205,40 +221,10 @@ const KC: i32 = 256;
     q3 += sAk;
     q += ldb;
   }
-  let pr = pc;
-  if (beta) {
-    c00 = f32x4.add(c00, v128.load(pr));
-    c01 = f32x4.add(c01, v128.load(pr, 16));
-  }
-  v128.store(pr, c00);
-  v128.store(pr, c01, 16);
-  if (mr > 1) {
-    pr += ldc;
-    if (beta) {
-      c10 = f32x4.add(c10, v128.load(pr));
-      c11 = f32x4.add(c11, v128.load(pr, 16));
-    }
-    v128.store(pr, c10);
-    v128.store(pr, c11, 16);
-  }
-  if (mr > 2) {
-    pr += ldc;
-    if (beta) {
-      c20 = f32x4.add(c20, v128.load(pr));
-      c21 = f32x4.add(c21, v128.load(pr, 16));
-    }
-    v128.store(pr, c20);
-    v128.store(pr, c21, 16);
-  }
-  if (mr > 3) {
-    pr += ldc;
-    if (beta) {
-      c30 = f32x4.add(c30, v128.load(pr));
-      c31 = f32x4.add(c31, v128.load(pr, 16));
-    }
-    v128.store(pr, c30);
-    v128.store(pr, c31, 16);
-  }
+  storeRow8(pc, c00, c01, beta);
+  if (mr > 1) storeRow8(pc + ldc, c10, c11, beta);
+  if (mr > 2) storeRow8(pc + 2 * ldc, c20, c21, beta);
+  if (mr > 3) storeRow8(pc + 3 * ldc, c30, c31, beta);
 }
 
 /** 4×4 register tile. */
@@ -261,24 +247,10 @@ const KC: i32 = 256;
     q3 += sAk;
     q += ldb;
   }
-  let pr = pc;
-  if (beta) c0 = f32x4.add(c0, v128.load(pr));
-  v128.store(pr, c0);
-  if (mr > 1) {
-    pr += ldc;
-    if (beta) c1 = f32x4.add(c1, v128.load(pr));
-    v128.store(pr, c1);
-  }
-  if (mr > 2) {
-    pr += ldc;
-    if (beta) c2 = f32x4.add(c2, v128.load(pr));
-    v128.store(pr, c2);
-  }
-  if (mr > 3) {
-    pr += ldc;
-    if (beta) c3 = f32x4.add(c3, v128.load(pr));
-    v128.store(pr, c3);
-  }
+  storeRow4(pc, c0, beta);
+  if (mr > 1) storeRow4(pc + ldc, c1, beta);
+  if (mr > 2) storeRow4(pc + 2 * ldc, c2, beta);
+  if (mr > 3) storeRow4(pc + 3 * ldc, c3, beta);
 }
 
 /** mr × nr tile (nr < 4), scalar. */
