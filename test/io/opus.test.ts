@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src-main/common/errors';
 import { parseOpus } from '../../src-main/io/opus';
 import { fixture, formatFixture } from '../helpers/datasets';
-import { byteStream } from '../helpers/bytes';
+import { randomFiles } from '../helpers/bytes';
 import { userErrorOf as caught } from '../helpers/errors';
 
 /** Expected values below were read independently with a Python `struct` script from the fixture bytes. */
@@ -122,9 +122,7 @@ describe('parseOpus on bad input', () => {
   });
 
   it('random bytes give a UserError, never a crash', () => {
-    const next = byteStream(424242);
-    for (let trial = 0; trial < 200; trial++) {
-      const bytes = new Uint8Array(100 + trial * 17).map(() => next());
+    for (const [trial, bytes] of randomFiles(424242, 200, (t) => 100 + t * 17)) {
       expect(caught(() => parseOpus(bytes, 'random.0')).code).toBe('BAD_INPUT');
       bytes.set([0x0a, 0x0a, 0xfe, 0xfe], 0);
       bytes.set([24, 0, 0, 0, 40, 0, 0, 0, trial % 5, 0, 0, 0], 12);

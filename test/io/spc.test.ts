@@ -4,7 +4,7 @@ import { UserError } from '../../src-main/common/errors';
 import type { ParsedBatch } from '../../src-main/common/domain/spectra';
 import { parseSpc } from '../../src-main/io/spc';
 import { fixture, formatFixture } from '../helpers/datasets';
-import { byteStream } from '../helpers/bytes';
+import { randomFiles } from '../helpers/bytes';
 import { userErrorOf as caught } from '../helpers/errors';
 
 // Expected values below were read independently with a Python `struct` script from the fixture bytes.
@@ -253,9 +253,7 @@ describe('parseSpc on bad input', () => {
   });
 
   it('random bytes give a UserError, never a crash', () => {
-    const next = byteStream(12345);
-    for (let trial = 0; trial < 300; trial++) {
-      const bytes = new Uint8Array(64 + (trial % 7) * 300).map(() => next());
+    for (const [trial, bytes] of randomFiles(12345, 300, (t) => 64 + (t % 7) * 300)) {
       expect(caught(() => parseSpc(bytes, 'random.spc'))).toBeInstanceOf(UserError);
       // with a valid version byte the parser gets further in; it must still fail or succeed cleanly
       bytes[1] = trial % 2 === 0 ? 0x4b : 0x4d;

@@ -4,7 +4,7 @@ import type { ParsedBatch } from '../../src-main/common/domain/spectra';
 import { parseWdf } from '../../src-main/io/wdf';
 import { parseSpc } from '../../src-main/io/spc';
 import { formatFixture } from '../helpers/datasets';
-import { byteStream } from '../helpers/bytes';
+import { randomFiles } from '../helpers/bytes';
 import { userErrorOf as caught } from '../helpers/errors';
 
 // Expected values below were read independently with a Python `struct` script from the fixture bytes.
@@ -159,9 +159,7 @@ describe('parseWdf on bad input', () => {
   });
 
   it('random bytes give a UserError, never a crash', () => {
-    const next = byteStream(987654321);
-    for (let trial = 0; trial < 200; trial++) {
-      const bytes = new Uint8Array(600 + trial * 13).map(() => next());
+    for (const [, bytes] of randomFiles(987654321, 200, (t) => 600 + t * 13)) {
       expect(caught(() => parseWdf(bytes, 'random.wdf')).code).toBe('BAD_INPUT');
       bytes.set([0x57, 0x44, 0x46, 0x31], 0);
       expect(caught(() => parseWdf(bytes, 'random.wdf'))).toBeInstanceOf(UserError);
