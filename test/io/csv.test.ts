@@ -38,8 +38,7 @@ describe('real files', () => {
     const axis = b.axes[0]!;
     expect(axis.values).toHaveLength(235);
     expect([axis.values[0], axis.values[234]]).toEqual([1, 235]);
-    expect(axis.unit).toBe('index');
-    expect(axis.unitFromFile).toBe(false);
+    expect(axis).toMatchObject({ unit: 'index', unitFromFile: false });
     expect(b.warnings.join(' ')).toMatch(/no axis values/);
     expect(b.columnKinds).toEqual({ class: 'class' });
     const s0 = b.samples[0]!;
@@ -88,8 +87,7 @@ describe('real files', () => {
     const axis = b.axes[0]!;
     expect(axis.values).toHaveLength(1047);
     expect([axis.values[0], axis.values[1], axis.values[2], axis.values[1046]]).toEqual([428, 429, 431, 1833]);
-    expect(axis.unit).toBe('cm-1');
-    expect(axis.unitFromFile).toBe(false);
+    expect(axis).toMatchObject({ unit: 'cm-1', unitFromFile: false });
     expect(b.warnings.join(' ')).toMatch(/guessed cm⁻¹.*--axis-unit/);
     expect(b.samples[0]!.id).toBe('train_spectra:1');
     expect(b.samples[0]!.channels[0]![0]).toBe(f32(0.493506));
@@ -114,8 +112,7 @@ describe('real files', () => {
     const axis = b.axes[0]!;
     expect(axis.values).toHaveLength(650);
     expect([axis.values[0], axis.values[649]]).toEqual([600, 1898]);
-    expect(axis.unit).toBe('nm');
-    expect(axis.unitFromFile).toBe(false);
+    expect(axis).toMatchObject({ unit: 'nm', unitFromFile: false });
     // "Validate" maps to test: the app has only train/test.
     expect(count(b.samples.map((s) => s.split))).toEqual(new Map([['train', 155], ['test', 500]]));
     expect(b.samples[155]!.split).toBe('test');
@@ -139,8 +136,7 @@ describe('real files', () => {
     const axis = b.axes[0]!;
     expect(axis.values).toHaveLength(100);
     expect([axis.values[0], axis.values[99]]).toEqual([1, 100]);
-    expect(axis.unit).toBe('index');
-    expect(axis.unitFromFile).toBe(false);
+    expect(axis).toMatchObject({ unit: 'index', unitFromFile: false });
     expect(b.warnings.join(' ')).toMatch(/"absorbance_1"…"absorbance_100"/);
     const s0 = b.samples[0]!;
     expect(Object.keys(s0.meta)).toHaveLength(25);

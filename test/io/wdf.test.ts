@@ -25,13 +25,10 @@ describe('parseWdf on fixtures', () => {
     expect(b.axes[0]).toMatchObject({ unit: 'cm-1', unitFromFile: true });
     const x = b.axes[0].values;
     expect(x).toHaveLength(1015);
-    expect(x[0]).toBe(2787.514404296875);
-    expect(x[1014]).toBe(1226.2752685546875);
+    expect([x[0], x[1014]]).toEqual([2787.514404296875, 1226.2752685546875]);
     expect(b.yUnit).toBe('counts');
     const y = b.samples[0].channels[0];
-    expect(y[0]).toBe(f32(47.092708587646484));
-    expect(y[507]).toBe(f32(39.108062744140625));
-    expect(y[1014]).toBe(f32(21.815458297729492));
+    expect([y[0], y[507], y[1014]]).toEqual([f32(47.092708587646484), f32(39.108062744140625), f32(21.815458297729492)]);
     expect(b.samples[0].mapX).toBeUndefined();
     expect(b.warnings).toEqual([]);
   });
@@ -93,8 +90,7 @@ describe('parseWdf on fixtures', () => {
     expect(b.axes[0].values[0]).toBe(1338.296875);
     expect(b.axes[0].values[1014]).toBe(78.728515625);
     const y = b.samples[0].channels[0];
-    expect(y[0]).toBe(f32(9.806330680847168));
-    expect(y[1014]).toBe(f32(7.1900763511657715));
+    expect([y[0], y[1014]]).toEqual([f32(9.806330680847168), f32(7.1900763511657715)]);
     expect(b.warnings).toEqual([
       'Block WXDA at byte 8816 declares 123 bytes but only 121 remain; it and anything after it were ignored.',
     ]);
@@ -114,8 +110,7 @@ describe('parseWdf on bad input', () => {
     view.setBigUint64(64, 100000000n, true);
     view.setBigUint64(72, 100000000n, true);
     const err = caught(() => parseWdf(bytes, '6x6.wdf'));
-    expect(err.code).toBe('BAD_INPUT');
-    expect(err.field).toBe('npoints');
+    expect(err).toMatchObject({ code: 'BAD_INPUT', field: 'npoints' });
     expect(err.message).toContain('100000000 spectra × 1015 points');
   });
 
@@ -123,9 +118,7 @@ describe('parseWdf on bad input', () => {
     const bytes = formatFixture('wdf', 'sp.wdf');
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(60, 0xffffffff, true);
     const err = caught(() => parseWdf(bytes, 'sp.wdf'));
-    expect(err.code).toBe('BAD_INPUT');
-    expect(err.file).toBe('sp.wdf');
-    expect(err.field).toBe('npoints');
+    expect(err).toMatchObject({ code: 'BAD_INPUT', file: 'sp.wdf', field: 'npoints' });
   });
 
   it('files cut inside the blocks it needs give BAD_INPUT', () => {
