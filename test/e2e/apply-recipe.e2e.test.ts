@@ -3,16 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../helpers/datasets';
 import { screenshot } from './harness';
 import { useAppPage } from './setup';
 import { datasetBlock } from '../../src-main/services/preprocess';
 import { loadSpectra } from '../../src-main/db/datasets';
 import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import type { DatasetSummary } from '../../src-main/common/domain/project';
-
-const COFFEE_TRAIN = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
-const COFFEE_TEST = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 
 describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
   const app = useAppPage('spectra-apply-');
@@ -21,8 +17,7 @@ describe('Apply a recipe to a dataset (Chromium, real Session)', () => {
 
   it('applies “SG1 + SNV” to Coffee (train + test) from the Recipes view', async () => {
     await app.newProject(path.join(app.work, 'Apply.spectra'));
-    await app.importFile(COFFEE_TRAIN, 'Coffee', 'train');
-    await app.importFile(COFFEE_TEST, 'Coffee', 'test');
+    await app.importUcr('Coffee');
 
     await app.goTo('Recipes');
     await app.main().locator('select[name=addStep]').selectOption('savitzkyGolay');

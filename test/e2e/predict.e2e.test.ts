@@ -9,15 +9,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../helpers/datasets';
+import { ucr } from '../helpers/datasets';
 import { screenshot } from './harness';
 import { useAppPage } from './setup';
 import type { RunDetail } from '../../src-main/common/ipc/contract';
 import type { DatasetSummary } from '../../src-main/common/domain/project';
 
-const TRAIN = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
-const TEST = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
-const STRAWBERRY = fixture('ucr_spectro/Strawberry/Strawberry_TEST.tsv');
+const TEST = ucr('Coffee', 'test');
+const STRAWBERRY = ucr('Strawberry', 'test');
 
 describe('Predict view (Chromium, real Session)', () => {
   const app = useAppPage('spectra-predict-');
@@ -27,7 +26,7 @@ describe('Predict view (Chromium, real Session)', () => {
     await app.newProject(path.join(app.work, 'Coffee.spectra'));
     await app.goTo('Predict');
     await app.main().getByText('No trained model yet.').waitFor();
-    for (const [file, tag] of [[TRAIN, 'train'], [TEST, 'test']] as const) expect(await app.importFile(file, 'Coffee', tag)).toBe(28);
+    expect(await app.importUcr('Coffee')).toEqual([28, 28]);
     const datasetId = (await app.value<DatasetSummary[]>('datasets:list', {}))[0]!.id;
     runId = (await app.value<{ runId: number }>('runs:start', { datasetId, target: 'class', model: 'cnn', recipeId: null, validation: 'given', epochs: 150, seed: 1 })).runId;
     await app.bridge.session.runFinished(runId);

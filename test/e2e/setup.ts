@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { ucr } from '../helpers/datasets';
 import { openAppPage, type AppPage, type AppPageOptions, type Bridge } from './harness';
 
 export interface AppSuite {
@@ -29,6 +30,8 @@ export interface AppSuite {
    * without `dataset` the dialog's suggested name is kept. Returns the number of spectra imported.
    */
   importFile(file: string, dataset?: string, split?: 'train' | 'test'): Promise<number>;
+  /** Imports the UCR archive's `name` TRAIN and TEST tables into dataset `name`, tagged train and test; returns both counts. */
+  importUcr(name: string): Promise<[train: number, test: number]>;
   /** The value of a successful Session call; a failed one throws with its error. */
   value<T>(channel: string, input?: unknown): Promise<T>;
 }
@@ -88,6 +91,9 @@ export function useAppPage(prefix: string, options?: AppPageOptions): AppSuite {
       await done.waitFor();
       const count = /Imported ([\d\s]+) spectra/.exec((await done.textContent()) ?? '')?.[1] ?? '';
       return Number(count.replace(/\s/g, ''));
+    },
+    async importUcr(name) {
+      return [await suite.importFile(ucr(name, 'train'), name, 'train'), await suite.importFile(ucr(name, 'test'), name, 'test')];
     },
     async value<T>(channel: string, input: unknown = {}) {
       const result = await suite.bridge.session.invoke(channel, input);

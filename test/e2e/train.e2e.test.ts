@@ -7,15 +7,9 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../helpers/datasets';
 import { canvasInk, screenshot } from './harness';
 import { useAppPage } from './setup';
 import type { RunSummary } from '../../src-main/common/ipc/contract';
-
-const TRAIN = fixture('ucr_spectro/Strawberry/Strawberry_TRAIN.tsv');
-const TEST = fixture('ucr_spectro/Strawberry/Strawberry_TEST.tsv');
-const COFFEE = fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv');
-const COFFEE_TEST = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 
 describe('Train view (Chromium, real Session and trainer)', () => {
   const app = useAppPage('spectra-train-');
@@ -28,8 +22,7 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await app.goTo('Train');
     await app.main().getByText('Import spectra first.').waitFor();
 
-    await app.importFile(TRAIN, 'Strawberry', 'train');
-    await app.importFile(TEST, 'Strawberry', 'test');
+    await app.importUcr('Strawberry');
     await app.goTo('Train');
     await app.main().locator('[data-testid=layer-table]').waitFor();
     expect(await app.main().locator('[data-testid=input-shape]').textContent()).toBe('[235, 1]');
@@ -120,8 +113,7 @@ describe('Train view (Chromium, real Session and trainer)', () => {
 
   it('stops a diverging run with the reason, and the reopened project keeps it failed with its curves', async () => {
     await app.main().getByRole('button', { name: /Close|Back to the current run/ }).click();
-    await app.importFile(COFFEE, 'Coffee', 'train');
-    await app.importFile(COFFEE_TEST, 'Coffee', 'test');
+    await app.importUcr('Coffee');
     await app.goTo('Train');
     await app.main().locator('select[name=dataset]').selectOption({ label: 'Coffee (56 spectra)' });
     await app.main().locator('details.advanced summary').click();

@@ -17,3 +17,8 @@ export function readFixture(...parts: string[]): Uint8Array {
 export function formatFixture(...parts: string[]): Uint8Array {
   return readFixture('format_fixtures', ...parts);
 }
+
+/** A table of the UCR archive's spectroscopy sets: `name`'s TRAIN or TEST split. */
+export function ucr(name: string, split: 'train' | 'test'): string {
+  return fixture('ucr_spectro', name, `${name}_${split.toUpperCase()}.tsv`);
+}
