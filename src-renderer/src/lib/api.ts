@@ -3,8 +3,9 @@
  * `call` unwraps a Result into its value or throws an ApiError carrying the ErrorInfo, so
  * components can `try { await call(...) } catch (e) { show(e) }` and never see a raw Result.
  */
-import type { Api, Channel, EventName, Events, Input, Output, Result } from '@common/ipc/contract';
+import type { Api, Channel, EventName, Events, Input, Output, Result, SpectraPreview } from '@common/ipc/contract';
 import type { ErrorCode, ErrorInfo } from '@common/errors';
+import { trainRowsOf } from './format';
 
 declare global {
   interface Window {
@@ -88,6 +89,12 @@ export function latest<T>(load: Promise<T>, done: (value: T) => void, failed: (m
   return () => {
     stale = true;
   };
+}
+
+/** A view's sample of a dataset's spectra (at most `maxSpectra`, grouped by `colorBy`), with its rows tagged train. */
+export async function loadViewSpectra(datasetId: number, maxSpectra: number, colorBy: string): Promise<{ preview: SpectraPreview; trainRows: number[] }> {
+  const preview = await call('datasets:spectra', { datasetId, maxSpectra, ...(colorBy ? { colorBy } : {}) });
+  return { preview, trainRows: trainRowsOf(preview) };
 }
 
 export function newJobId(prefix: string): string {
