@@ -73,15 +73,7 @@ function expand(paths: string[]): string[] {
 
 async function predictCommand(args: string[], io: Streams): Promise<number> {
   const { values, positionals } = parse(() =>
-    parseArgsWithFiles(args, {
-      json: { type: 'boolean' },
-      project: { type: 'string' },
-      run: { type: 'string' },
-      model: { type: 'string' },
-      out: { type: 'string' },
-      'label-column': { type: 'string' },
-      'axis-unit': { type: 'string' },
-    }),
+    parseArgsWithFiles(args, { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' } }),
   );
   const options: ImportOptions = {};
   const labelColumn = labelColumnOption(values['label-column']);
