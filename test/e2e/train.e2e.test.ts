@@ -109,6 +109,11 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await app.main().locator('[data-testid=runs-table] tbody tr', { hasText: 'cnn' }).filter({ hasText: 'done' }).getByRole('button', { name: 'Curves' }).click();
     await app.main().getByText(`Run #${cnn.id} · cnn on Strawberry → class`).waitFor();
     expect(await app.main().locator('[data-testid=loss-chart]').getAttribute('data-points')).toBe('60');
+    const baseline = app.main().locator('[data-testid=train-pls-baseline]');
+    await baseline.waitFor();
+    const fmt = (v: number) => String(Number(v.toPrecision(3)));
+    expect((await baseline.textContent())!.trim()).toMatch(new RegExp(`^PLS baseline on the same 370 test spectra \\(run #${pls.id}\\): balanced accuracy ${fmt(pls.test!.balancedAccuracy!).replace('.', '\\.')}, this network ${fmt(cnn.test!.balancedAccuracy!).replace('.', '\\.')}\\.`));
+    await screenshot(app.page, '58-train-stored-run-baseline');
   }, 180_000);
 
   it('stops a diverging run with the reason, and the reopened project keeps it failed with its curves', async () => {

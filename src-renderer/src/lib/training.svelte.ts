@@ -55,6 +55,12 @@ class TrainingState {
     this.shown = await call('runs:get', { runId });
   }
 
+  /** Forgets the last run shown, as a new one is about to start. */
+  clear(): void {
+    this.live = null;
+    this.shown = null;
+  }
+
   /** Called when `runs:start` answers, before any event of the run arrives (the main side holds them until then). */
   begin(meta: LiveMeta): void {
     const { runId, ...rest } = meta;

@@ -5,20 +5,15 @@
 import type { DatasetSummary } from '@common/domain/project';
 import type { Input } from '@common/ipc/contract';
 import type { PlsDecisionChoice } from '@common/ml/pls-decision';
+import { APP_MODEL_NAMES, MODEL_LABELS, type AppModelName } from '@common/ml/templates';
+import { TRAIN_DEFAULTS } from '@common/runs/plan';
 import { num, plural } from '../../lib/format';
-import { replicateWarning } from './replicates';
 
-export type ModelChoice = 'cnn' | 'resnet1d' | 'cnn-dense' | 'mlp' | 'pls';
+export type ModelChoice = AppModelName;
 export type ValidationChoice = 'given' | 'holdout:0.2' | 'kfold:5' | 'mccv:10x0.2' | 'group' | 'learning-curve';
 
-export const MODELS: { id: ModelChoice; label: string }[] = [
-  { id: 'cnn', label: 'CNN (default)' },
-  { id: 'resnet1d', label: 'ResNet 1D' },
-  { id: 'cnn-dense', label: 'CNN + dense (literature layout)' },
-  { id: 'mlp', label: 'MLP' },
-  { id: 'pls', label: 'PLS (PLS-DA / PLS regression)' },
-];
-export const DEFAULT_LR = 0.001;
+export const MODELS: { id: ModelChoice; label: string }[] = APP_MODEL_NAMES.map((id) => ({ id, label: MODEL_LABELS[id] }));
+export const DEFAULT_LR = TRAIN_DEFAULTS.learningRate;
 
 export interface TrainSettings {
   datasetId: number | null;
@@ -56,8 +51,13 @@ export function targetLabel(d: DatasetSummary, name: string): string {
   return c.kind === 'class' ? `${name} — classes (${c.distinct})` : `${name} — number${c.min !== undefined ? ` (${num(c.min)} – ${num(c.max)})` : ''}`;
 }
 
+/** The scheme as the main process reads it (given, kfold:5, group:COLUMN, …). */
+export function schemeOf(s: TrainSettings): string {
+  return s.validation === 'group' ? `group:${s.groupColumn}` : s.validation;
+}
+
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
-  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: s.validation === 'group' ? `group:${s.groupColumn}` : s.validation, seed: s.seed };
+  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: schemeOf(s), seed: s.seed };
   if (s.epochs !== null && s.epochs > 0 && s.model !== 'pls') input.epochs = Math.round(s.epochs);
   if (s.learningRate !== null && s.learningRate > 0 && s.model !== 'pls') input.learningRate = s.learningRate;
   if (s.model === 'pls' && s.components !== null && s.components > 0) input.components = Math.round(s.components);
@@ -65,8 +65,12 @@ export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column 
   return input;
 }
 
-/** Warnings, not blocks: what a careful colleague would point out before a run. */
-export function trainWarnings(s: TrainSettings, ds: DatasetSummary | null, column: Column | null): string[] {
+/**
+ * Warnings, not blocks: what a careful colleague would point out before a run. `fromData` are
+ * those only the spectra can tell (replicate-like groups on both sides of the planned split),
+ * from the main process (`runs:check`), which applies the same rule when it cross-validates.
+ */
+export function trainWarnings(s: TrainSettings, ds: DatasetSummary | null, column: Column | null, fromData: string[] = []): string[] {
   const w: string[] = [];
   if (!ds || !column) return w;
   if (column.missing > 0) w.push(`${plural(column.missing, 'spectrum', 'spectra')} without a “${s.target}” value will be left out.`);
@@ -77,8 +81,7 @@ export function trainWarnings(s: TrainSettings, ds: DatasetSummary | null, colum
     const ratio = Math.max(...counts) / Math.max(1, Math.min(...counts));
     if (ratio > 1.5) w.push(`Classes are imbalanced (largest ${num(ratio, 2)}× the smallest): ${s.model === 'pls' ? 'the components are chosen on balanced accuracy, the headline metric, and the cross-validation also tries the class-centre decision, which does not favour large classes' : 'class weights are on and balanced accuracy is the headline metric'}.`);
   }
-  const replicates = replicateWarning(ds, s.target, s.validation === 'given');
-  if (replicates) w.push(replicates);
+  w.push(...fromData);
   if (s.learningRate !== null && (s.learningRate > DEFAULT_LR * 10 || s.learningRate < DEFAULT_LR / 10)) w.push(`A learning rate of ${s.learningRate} is far from the default ${DEFAULT_LR}; training may diverge or barely move.`);
   if (s.validation === 'given' && !hasGivenSplit(ds)) w.push('This dataset has no train/test split tags: use a hold-out split, or tag spectra under Data.');
   return w;
