@@ -9,6 +9,7 @@ import { insertColumn, insertDataset, sampleKeyLookup, sampleWriter } from '../d
 import { UserError } from '../common/errors';
 import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, SplitTag } from '../common/domain/spectra';
 import type { ImportProgress, ImportResult } from '../common/domain/project';
+import type { Input } from '../common/ipc/contract';
 import { parseFile } from '../io';
 import { applyLabels, parseLabelTable } from '../io/labels';
 import type { Parser } from './worker-parser';
@@ -25,6 +26,18 @@ export interface ImportRequest {
   splitColumn?: string;
   labelColumn?: number | null;
   axisUnit?: AxisUnit;
+}
+
+/** The app's `datasets:import` as a request, once the files (and the label table) are chosen. */
+export function importRequestFromApp(input: Omit<Input<'datasets:import'>, 'paths' | 'withLabels' | 'jobId'>, files: string[], labels: string | undefined): ImportRequest {
+  const req: ImportRequest = { files };
+  if (labels) req.labels = labels;
+  if (input.dataset?.trim()) req.dataset = input.dataset.trim();
+  if (input.splitTag) req.splitTag = input.splitTag;
+  if (input.splitColumn?.trim()) req.splitColumn = input.splitColumn.trim();
+  if (input.labelColumn !== undefined) req.labelColumn = input.labelColumn;
+  if (input.axisUnit) req.axisUnit = input.axisUnit;
+  return req;
 }
 
 export interface ImportHooks {

@@ -9,7 +9,7 @@ import type { ProjectInfo } from '../common/domain/project';
 import { runDetail, runList } from './run-views';
 import { inlineViews, type ViewRequest, type ViewResults, type ViewRunner } from './views';
 import { SUPPORTED_FORMATS } from '../io';
-import { importFiles, type ImportRequest } from './import';
+import { importFiles, importRequestFromApp, type ImportRequest } from './import';
 import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
 import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
@@ -226,14 +226,7 @@ export class Session {
         if (!chosen) return null;
         labels = chosen;
       }
-      const req: ImportRequest = { files };
-      if (labels) req.labels = labels;
-      if (input.dataset?.trim()) req.dataset = input.dataset.trim();
-      if (input.splitTag) req.splitTag = input.splitTag;
-      if (input.splitColumn?.trim()) req.splitColumn = input.splitColumn.trim();
-      if (input.labelColumn !== undefined) req.labelColumn = input.labelColumn;
-      if (input.axisUnit) req.axisUnit = input.axisUnit;
-      return this.runImport(req, input.jobId);
+      return this.runImport(importRequestFromApp(input, files, labels), input.jobId);
     },
     'jobs:cancel': async ({ jobId }) => this.cancel(jobId),
     'datasets:rename': async ({ datasetId, name }) => {
