@@ -27,6 +27,12 @@ const KNOWN_UNSUPPORTED: readonly KnownFormat[] = [
     magic: 'PEPE',
     howToExport: 'Export the spectrum from PerkinElmer Spectrum as CSV or JCAMP-DX (.jdx) and import that.',
   },
+  {
+    name: 'WITec Project (.wip)',
+    extensions: ['wip', 'wid'],
+    magic: 'WIT_PR',
+    howToExport: 'Export the spectra or the map from WITec Project as text (Spectral data → ASCII, or Graph → Export → Table) and import that.',
+  },
 ];
 
 /** Throws UNSUPPORTED_FORMAT for a recognised unsupported file (by magic bytes or extension); returns otherwise. */
