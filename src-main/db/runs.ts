@@ -20,10 +20,18 @@ interface RunFields {
   fittedState: (JsonValue | null)[] | null;
 }
 
+/** The process training a run, and its machine (`os.hostname()`). */
+export interface RunTrainer {
+  pid: number;
+  host: string;
+}
+
 export interface NewRun extends RunFields {
   split: RunSplit;
   seed: number;
   versions: Record<string, unknown>;
+  /** Who trains it; its heartbeat starts at the run's creation. */
+  trainer: RunTrainer;
   /** A fold or repeat of a cross-validated run: its parent, position (0-based) and label. */
   fold?: { parentRunId: number; index: number; label: string };
 }
@@ -97,10 +105,11 @@ function toRow(r: Raw): RunRow {
 const SELECT = 'SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id';
 
 export function createRun(db: Db, run: NewRun): number {
+  const now = new Date().toISOString();
   const info = db
     .prepare(
-      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, pipeline_json, fitted_state_json, split_json, seed, versions_json, created_at, parent_run_id, fold_index, fold_label)
-       VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, pipeline_json, fitted_state_json, split_json, seed, versions_json, created_at, parent_run_id, fold_index, fold_label, trainer_pid, trainer_host, heartbeat_at)
+       VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       run.datasetId,
@@ -113,10 +122,13 @@ export function createRun(db: Db, run: NewRun): number {
       JSON.stringify(run.split),
       run.seed,
       JSON.stringify(run.versions),
-      new Date().toISOString(),
+      now,
       run.fold?.parentRunId ?? null,
       run.fold?.index ?? null,
       run.fold?.label ?? null,
+      run.trainer.pid,
+      run.trainer.host,
+      now,
     );
   return Number(info.lastInsertRowid);
 }
@@ -127,8 +139,21 @@ export function setRunBackend(db: Db, id: number, backend: string, versions?: Re
   else db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);
 }
 
+/** Stores an epoch's report; the run's heartbeat says its trainer was alive then. */
 export function addRunEpoch(db: Db, id: number, epoch: number, metrics: EpochMessage, fold = 0): void {
-  db.prepare('INSERT OR REPLACE INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, ?, ?, ?)').run(id, fold, epoch, JSON.stringify(metrics));
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, ?, ?, ?)').run(id, fold, epoch, JSON.stringify(metrics));
+    db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+  })();
+}
+
+/** Refreshes the heartbeat of runs still being trained (a run that has ended keeps its last one). */
+export function touchRuns(db: Db, ids: readonly number[]): void {
+  const touch = db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status IN ('running', 'queued')");
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (const id of ids) touch.run(now, id);
+  })();
 }
 
 export function finishRun(db: Db, id: number, status: RunStatus, metrics: RunMetrics | null, log: string, artifacts: { name: string; mediaType: string; data: Buffer }[] = []): void {
@@ -180,10 +205,26 @@ export function deleteRun(db: Db, id: number): void {
   if (db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes === 0) throw new UserError('NOT_FOUND', `Run ${id} does not exist in this project.`);
 }
 
-/** Runs left 'running' by an app that stopped (crash, power cut) are marked failed when a project opens. */
-export function failInterruptedRuns(db: Db): number {
-  const message = 'The app stopped while this run was training.';
-  return db
-    .prepare(`UPDATE runs SET status = 'failed', log = log || ?, metrics_json = json_set(coalesce(metrics_json, '{}'), '$.message', ?), finished_at = ? WHERE status IN ('running', 'queued')`)
-    .run(`\n${message}`, message, new Date().toISOString()).changes;
+/** A run not yet ended, with who trains it (null on runs stored before trainers were recorded). */
+export interface UnfinishedRun {
+  id: number;
+  trainer: RunTrainer | null;
+  heartbeatAt: string | null;
+}
+
+/**
+ * Marks failed the runs whose trainer is gone, keeping their curves: `gone` says why, or null
+ * for a run still being trained. Nothing is written while every trainer lives; a run that ends,
+ * or beats, between the read and the write keeps what its trainer wrote.
+ */
+export function failInterruptedRuns(db: Db, gone: (run: UnfinishedRun) => string | null): number {
+  const rows = db.prepare("SELECT id, trainer_pid, trainer_host, heartbeat_at FROM runs WHERE status IN ('running', 'queued') ORDER BY id").all() as { id: number; trainer_pid: number | null; trainer_host: string | null; heartbeat_at: string | null }[];
+  const failing = rows.flatMap((r) => {
+    const message = gone({ id: r.id, trainer: r.trainer_pid === null ? null : { pid: r.trainer_pid, host: r.trainer_host ?? '' }, heartbeatAt: r.heartbeat_at });
+    return message === null ? [] : [{ id: r.id, heartbeatAt: r.heartbeat_at, message }];
+  });
+  if (!failing.length) return 0;
+  const fail = db.prepare(`UPDATE runs SET status = 'failed', log = log || ?, metrics_json = json_set(coalesce(metrics_json, '{}'), '$.message', ?), finished_at = ? WHERE id = ? AND status IN ('running', 'queued') AND heartbeat_at IS ?`);
+  const now = new Date().toISOString();
+  return db.transaction(() => failing.reduce((n, f) => n + fail.run(`\n${f.message}`, f.message, now, f.id, f.heartbeatAt).changes, 0))();
 }

@@ -22,7 +22,8 @@ import { checkRun } from './cross-validate';
 import { modelSummary } from './model-summary';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from '../ml/built-files';
-import { deleteRun, failInterruptedRuns, getRun } from '../db/runs';
+import { deleteRun, getRun } from '../db/runs';
+import { failRunsWithoutTrainer } from './run-record';
 import { parsePipelineSpec } from '../common/preprocessing/pipeline';
 import { predictableRun } from './predict';
 
@@ -110,8 +111,9 @@ export class Session {
     const db = openProject(abs, opts);
     this.close();
     this.db = db;
-    // A run still marked running was interrupted (the app stopped mid-training): mark it failed, keeping its curves.
-    failInterruptedRuns(db);
+    // A run still marked running whose trainer is gone (this app or a CLI stopped mid-training) is
+    // marked failed, keeping its curves; one another process still trains is left to it.
+    failRunsWithoutTrainer(db);
     this.info = { path: abs, name: path.basename(abs).replace(/\.[^.]*$/, ''), schemaVersion: schemaVersion(db) };
     this.recent.touch(abs);
     this.host.emit('project:changed', this.info);

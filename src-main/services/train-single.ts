@@ -65,7 +65,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
       const cancelled = o.kind === 'cancelled';
       const message = cancelled ? 'Training was cancelled.' : o.message;
       recordStopped(db, runId, cancelled ? 'cancelled' : 'failed', message, o.kind === 'failed' ? o.log : '');
-      return { ...base, status: cancelled ? 'cancelled' : 'failed', message, epochs: 0, bestEpoch: null, spectraPerSecond: 0, metrics: null };
+      return { ...base, status: cancelled ? 'cancelled' : 'failed', message, epochs: o.epochs, bestEpoch: null, spectraPerSecond: 0, metrics: null };
     }
     const d = o.done;
     const truth = problem.test.map((r) => target.values[r]!);

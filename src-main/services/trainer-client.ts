@@ -56,9 +56,10 @@ export function forkTrainer(trainerScript: string, env: NodeJS.ProcessEnv = proc
 export type Done = Extract<TrainerToParent, { type: 'done' }>;
 export type TrainerOutcome =
   | { kind: 'done'; done: Done; engine: EngineInfo | null }
-  | { kind: 'failed'; message: string; log: string; engine: EngineInfo | null }
+  /** `epochs`: the epoch reports received before it stopped (their curves are kept). */
+  | { kind: 'failed'; message: string; log: string; engine: EngineInfo | null; epochs: number }
   /** Cancelled and stopped by force because the trainer did not finish within the grace period. */
-  | { kind: 'cancelled'; engine: EngineInfo | null };
+  | { kind: 'cancelled'; engine: EngineInfo | null; epochs: number };
 
 export interface TrainerHandle {
   outcome: Promise<TrainerOutcome>;
@@ -69,6 +70,7 @@ export interface TrainerHandle {
 export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: TrainerEvent) => void = () => {}, opts: { cancelGraceMs?: number } = {}): TrainerHandle {
   const proc = spawn();
   let engine: EngineInfo | null = null;
+  let epochs = 0;
   let settled = false;
   let cancelTimer: ReturnType<typeof setTimeout> | null = null;
   let resolveOutcome!: (o: TrainerOutcome) => void;
@@ -87,25 +89,28 @@ export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: Tr
         onEvent(m);
         break;
       case 'progress':
+        onEvent(m);
+        break;
       case 'epoch':
+        epochs++;
         onEvent(m);
         break;
       case 'done':
         settle({ kind: 'done', done: m, engine });
         break;
       case 'failed':
-        settle({ kind: 'failed', message: m.message, log: [m.log, proc.outputTail()].filter(Boolean).join('\n'), engine });
+        settle({ kind: 'failed', message: m.message, log: [m.log, proc.outputTail()].filter(Boolean).join('\n'), engine, epochs });
         break;
     }
   });
   proc.onExit((code, signal) => {
     if (settled) return;
     if (cancelTimer) {
-      settle({ kind: 'cancelled', engine });
+      settle({ kind: 'cancelled', engine, epochs });
       return;
     }
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    settle({ kind: 'failed', message: `The trainer process stopped unexpectedly (${how}). The run is marked failed; the app keeps running.`, log: proc.outputTail(), engine });
+    settle({ kind: 'failed', message: `The trainer process stopped unexpectedly (${how}). The run is marked failed; the app keeps running.`, log: proc.outputTail(), engine, epochs });
   });
   proc.send({ type: 'start', job });
   return {

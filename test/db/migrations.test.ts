@@ -89,6 +89,32 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 4 keeps the runs, with no trainer on the rows from before, and records who trains a run', () => {
+    const db = openProject(path.join(tmpDir(), 'p.spectra'), { create: true, targetVersion: 3 });
+    const dataset = Number(db.prepare('INSERT INTO datasets (name, created_at) VALUES (?, ?)').run('raw', '2026-01-01T00:00:00Z').lastInsertRowid);
+    const addRun = db.prepare(
+      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, seed, created_at)
+         VALUES (?, 'running', 'cnn', 'classification', 'class', '{}', 7, '2026-01-02T00:00:00Z')`,
+    );
+    const old = Number(addRun.run(dataset).lastInsertRowid);
+    db.prepare("INSERT INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, 0, 1, '{\"loss\":0.5}')").run(old);
+    migrate(db, 4);
+    expect(schemaVersion(db)).toBe(4);
+    expect(db.prepare('SELECT id, dataset_id, status, model, seed, parent_run_id, trainer_pid, trainer_host, heartbeat_at FROM runs').all()).toEqual([
+      { id: old, dataset_id: dataset, status: 'running', model: 'cnn', seed: 7, parent_run_id: null, trainer_pid: null, trainer_host: null, heartbeat_at: null },
+    ]);
+    expect(db.prepare('SELECT run_id, fold, epoch, metrics_json FROM run_epochs').all()).toEqual([{ run_id: old, fold: 0, epoch: 1, metrics_json: '{"loss":0.5}' }]);
+    expect(db.prepare("SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('runs') WHERE cid >= 20").all()).toEqual([
+      { name: 'trainer_pid', type: 'INTEGER', notnull: 0, dflt_value: null },
+      { name: 'trainer_host', type: 'TEXT', notnull: 0, dflt_value: null },
+      { name: 'heartbeat_at', type: 'TEXT', notnull: 0, dflt_value: null },
+    ]);
+    const added = Number(addRun.run(dataset).lastInsertRowid);
+    db.prepare("UPDATE runs SET trainer_pid = 1234, trainer_host = 'lab-pc', heartbeat_at = '2026-01-02T00:00:02Z' WHERE id = ?").run(added);
+    expect(db.prepare('SELECT trainer_pid, trainer_host, heartbeat_at FROM runs WHERE id = ?').get(added)).toEqual({ trainer_pid: 1234, trainer_host: 'lab-pc', heartbeat_at: '2026-01-02T00:00:02Z' });
+    db.close();
+  });
+
   it('is idempotent when reopened', () => {
     const file = path.join(tmpDir(), 'p.spectra');
     openProject(file, { create: true }).close();

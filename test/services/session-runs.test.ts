@@ -2,6 +2,7 @@
  * Training through the session: `models:summary`, `runs:start` with events on `runs:progress`
  * ending in `finished`, `runs:cancel`, and `runs:list`.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,15 +84,16 @@ describe('session runs', () => {
     expect(await s.invoke('runs:delete', { runId: id2 })).toEqual({ ok: true, value: true });
     expect(((await s.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value.map((r) => r.id)).toEqual([runId]);
 
-    // A run left 'running' by an app that stopped is marked failed when the project opens, its curves kept.
+    // A run left 'running' by an app that stopped (its process gone) is marked failed when the project opens, its curves kept.
     const file = s.project!.path;
     const db = s.requireDb();
-    db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(runId);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    db.prepare("UPDATE runs SET status = 'running', finished_at = NULL, trainer_pid = ? WHERE id = ?").run(gone, runId);
     s.close();
     const again = makeSession().s;
     expect((await again.invoke('project:openRecent', { path: file })).ok).toBe(true);
     const reopened = ((await again.invoke('runs:list', {})) as { ok: true; value: RunSummary[] }).value;
-    expect(reopened[0]).toMatchObject({ id: runId, status: 'failed', epochs: 20, message: 'The app stopped while this run was training.' });
+    expect(reopened[0]).toMatchObject({ id: runId, status: 'failed', epochs: 20, message: `The process training this run (pid ${gone} on ${os.hostname()}) stopped; the curves so far are kept.` });
     again.close();
   }, 120_000);
 

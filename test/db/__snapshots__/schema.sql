@@ -1,4 +1,4 @@
--- Schema of a new Spectra Desk project: user_version 3, application_id 0x5350444b.
+-- Schema of a new Spectra Desk project: user_version 4, application_id 0x5350444b.
 
 CREATE TABLE axes (
   id INTEGER PRIMARY KEY,
@@ -109,7 +109,7 @@ CREATE TABLE runs (
   log TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
   finished_at TEXT
-, parent_run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE, fold_index INTEGER, fold_label TEXT) STRICT;
+, parent_run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE, fold_index INTEGER, fold_label TEXT, trainer_pid INTEGER, trainer_host TEXT, heartbeat_at TEXT) STRICT;
 
 CREATE INDEX runs_by_parent ON runs(parent_run_id);
 
