@@ -3,7 +3,7 @@
 // only wires them to Electron.
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session as electronSession, type WebContents } from 'electron';
 import { CHANNELS, type Channel, type EventName, type Events, type Result } from '../common/ipc/contract';
 import { toErrorInfo, type ErrorInfo } from '../common/errors';
 import { SUPPORTED_FORMATS } from '../io';
@@ -17,7 +17,8 @@ import { createHostDialogs } from './dialogs';
 import { filesFromArgv, routeOpenedFiles } from './launch-files';
 import { buildMenuTemplate, type MenuHandlers } from './menu';
 import { appLocations } from './paths';
-import { isAllowedRequestUrl, isTrustedSender, secureWebPreferences, withContentSecurityPolicy } from './security';
+import { appResponse } from './app-protocol';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedRequestUrl, isTrustedSender, secureWebPreferences, withContentSecurityPolicy } from './security';
 
 const APP_ID = 'org.spectradesk.app';
 const FORBIDDEN: Result<never> = { ok: false, error: { code: 'BAD_INPUT', message: 'Request refused: it did not come from the Spectra Desk window.' } };
@@ -31,6 +32,8 @@ process.on('unhandledRejection', (reason) => reportCrash('unhandledRejection', r
 
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
+// Privileges can only be given before the app is ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 
 if (!app.requestSingleInstanceLock()) {
   // Another instance is running; it receives our argv through 'second-instance'.
@@ -184,6 +187,7 @@ function start(): void {
     ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
     ses.setDevicePermissionHandler(() => false);
+    protocol.handle(APP_SCHEME, (request) => appResponse(request, locations.rendererDir));
     ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequestUrl(details.url) }));
     ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));
   }
@@ -191,7 +195,7 @@ function start(): void {
   function registerIpc(): void {
     for (const channel of CHANNELS) {
       ipcMain.handle(channel, (event, arg: unknown) => {
-        if (isTrustedSender(event, liveWindow(), locations.rendererIndex)) return session.invoke(channel, arg);
+        if (isTrustedSender(event, liveWindow())) return session.invoke(channel, arg);
         console.warn(`Refused ${channel} from ${event.senderFrame?.url ?? 'a destroyed frame'}`);
         return FORBIDDEN;
       });
@@ -236,8 +240,8 @@ function start(): void {
         win.webContents.reload();
       }
     });
-    win.loadFile(locations.rendererIndex).catch((err: unknown) => {
-      reportCrash('loadFile', new Error(`Could not load the user interface from ${locations.rendererIndex} (${err instanceof Error ? err.message : String(err)}). Run \`npm run build\` and start again.`));
+    win.loadURL(APP_INDEX_URL).catch((err: unknown) => {
+      reportCrash('loadURL', new Error(`Could not load the user interface from ${locations.rendererDir} (${err instanceof Error ? err.message : String(err)}). Run \`npm run build\` and start again.`));
     });
   }
 

@@ -8,8 +8,8 @@ export function electronNativeBindingPath(repoRoot: string): string {
 }
 
 export interface AppLocations {
-  /** `out/renderer/index.html`: the only page the window may show and the only trusted IPC sender. */
-  rendererIndex: string;
+  /** `out/renderer`: the files the app: scheme serves (security.ts, app-protocol.ts), and nothing else. */
+  rendererDir: string;
   preload: string;
   /**
    * The import parser's worker thread. Packaged, it is read from `app.asar.unpacked`
@@ -42,7 +42,7 @@ export interface LocationInputs {
 export function appLocations({ appRoot, isPackaged, resourcesPath, exists }: LocationInputs): AppLocations {
   const binding = electronNativeBindingPath(appRoot);
   return {
-    rendererIndex: path.join(appRoot, 'out', 'renderer', 'index.html'),
+    rendererDir: path.join(appRoot, 'out', 'renderer'),
     preload: path.join(appRoot, 'out', 'preload', 'index.cjs'),
     parseWorker: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'main', 'parse-worker.cjs'),
     viewsWorker: path.join(isPackaged && appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot, 'out', 'main', 'views-worker.cjs'),

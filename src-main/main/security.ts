@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { WebPreferences } from 'electron';
 
 /**
@@ -12,7 +10,9 @@ export const META_CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   // Explore's Web Worker (PCA off the window's thread) is a script file of the app itself.
   "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  // The app's stylesheet only. Svelte's style: directives and Chart.js set styles through
+  // element.style, which the policy allows; a style attribute in markup would be refused.
+  "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "object-src 'none'",
@@ -36,10 +36,39 @@ export function withContentSecurityPolicy(headers: Record<string, string[]> | un
   return out;
 }
 
-/** Schemes the app may request; everything else (http, https, ws, ftp…) is cancelled: the app is offline by design. */
-const ALLOWED_SCHEMES = new Set(['file:', 'data:', 'blob:', 'devtools:', 'chrome-extension:']);
+/**
+ * The renderer is served by the app's own privileged scheme (registered in index.ts, served by
+ * app-protocol.ts), never over `file:`: a `file:` page would share its origin with every local
+ * file, and Electron grants it extra privileges.
+ */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'spectra-desk';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+/** The only page the window shows and the only trusted IPC sender. */
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+/** Standard (an origin of its own, relative URLs), secure (a secure context, like https) and reachable by fetch. */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+
+// Separators or NUL smuggled in percent-encoded form would let a different path decode to ours.
+const SMUGGLED = /%(2f|5c|00)/i;
+
+/** `url` parsed when it is on our origin (no credentials, no port, no encoded separators); null otherwise. */
+export function parseAppUrl(url: string): URL | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.username !== '' || parsed.password !== '') return null;
+  return SMUGGLED.test(parsed.pathname) ? null : parsed;
+}
+
+/** Schemes the app may request besides its own; everything else (file, http, https, ws, ftp…) is cancelled: the app is offline by design. */
+const ALLOWED_SCHEMES = new Set(['data:', 'blob:', 'devtools:', 'chrome-extension:']);
 
 export function isAllowedRequestUrl(url: string): boolean {
+  if (parseAppUrl(url)) return true;
   try {
     return ALLOWED_SCHEMES.has(new URL(url).protocol);
   } catch {
@@ -47,34 +76,9 @@ export function isAllowedRequestUrl(url: string): boolean {
   }
 }
 
-// Separators or NUL smuggled in percent-encoded form would let a different path decode to ours.
-const SMUGGLED = /%(2f|5c|00)/i;
-
-/**
- * Whether `url` is our renderer page: a local `file:` URL (no host, no credentials) whose path is
- * `rendererIndexPath`. Query and fragment are allowed (the UI may route with the hash).
- * On Windows and macOS the file system ignores letter case, so the comparison does too.
- */
-export function isTrustedUrl(url: string, rendererIndexPath: string, platform: NodeJS.Platform = process.platform): boolean {
-  if (!url || !rendererIndexPath) return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'file:' || parsed.host !== '' || parsed.username !== '' || parsed.password !== '') return false;
-  if (SMUGGLED.test(parsed.pathname)) return false;
-  const expected = pathToFileURL(path.resolve(rendererIndexPath)).pathname;
-  let actualPath: string;
-  let expectedPath: string;
-  try {
-    actualPath = decodeURIComponent(parsed.pathname);
-    expectedPath = decodeURIComponent(expected);
-  } catch {
-    return false;
-  }
-  return platform === 'win32' || platform === 'darwin' ? actualPath.toLowerCase() === expectedPath.toLowerCase() : actualPath === expectedPath;
+/** Whether `url` is our renderer page. Query and fragment are allowed (the UI may route with the hash). */
+export function isTrustedUrl(url: string): boolean {
+  return parseAppUrl(url)?.pathname === '/index.html';
 }
 
 /** The parts of an IPC event and of our window that the sender check looks at. */
@@ -90,13 +94,13 @@ export interface WindowContentsLike {
  * An IPC call is trusted only when it comes from the main frame of our one window (not an iframe,
  * not another webContents) and that frame shows our renderer page.
  */
-export function isTrustedSender(event: SenderLike, window: WindowContentsLike | null, rendererIndexPath: string, platform: NodeJS.Platform = process.platform): boolean {
+export function isTrustedSender(event: SenderLike, window: WindowContentsLike | null): boolean {
   const contents = window?.webContents;
   if (!contents || contents.isDestroyed()) return false;
   if (event.sender !== contents) return false;
   const frame = event.senderFrame;
   if (!frame || frame !== contents.mainFrame || frame.parent !== null) return false;
-  return isTrustedUrl(frame.url, rendererIndexPath, platform);
+  return isTrustedUrl(frame.url);
 }
 
 /** The window's webPreferences: isolated, sandboxed, no Node, no webview, no drag-and-drop navigation. */

@@ -16,6 +16,8 @@ import { CHANNELS, type EventName, type Events } from '../../src-main/common/ipc
 import { forkTrainer, probeEngine } from '../../src-main/services/trainer-client';
 import { builtFile } from '../../src-main/ml/built-files';
 import { workerViews } from '../../src-main/services/views';
+import { appResponse } from '../../src-main/main/app-protocol';
+import { APP_INDEX_URL, APP_ORIGIN } from '../../src-main/main/security';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'out/renderer');
@@ -41,38 +43,27 @@ export async function ensureRenderer(): Promise<void> {
   await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
-/** A tiny static server for out/renderer on 127.0.0.1 (same-origin, like file:// in Electron). */
+/**
+ * out/renderer on 127.0.0.1, answered by the app: scheme's own handler (the same files, MIME
+ * types, refusals and CSP header as the window gets); `url` is the page, as the window loads it.
+ */
 export async function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     // Chromium asks for a favicon by itself; Electron windows never do.
-    if (url.pathname === '/favicon.ico') {
+    if (req.url === '/favicon.ico') {
       res.writeHead(204).end();
       return;
     }
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(OUT, `.${rel}`);
-    if (!file.startsWith(OUT + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    fs.createReadStream(file).pipe(res);
+    void appResponse({ url: `${APP_ORIGIN}${req.url ?? '/'}`, method: req.method ?? 'GET' }, OUT).then(async (r) => {
+      const headers: Record<string, string> = { 'cache-control': 'no-store' };
+      r.headers.forEach((value, name) => (headers[name] = value));
+      res.writeHead(r.status, headers);
+      res.end(Buffer.from(await r.arrayBuffer()));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}${new URL(APP_INDEX_URL).pathname}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src-main/common/ipc/contract';
-import { CONTENT_SECURITY_POLICY, secureWebPreferences } from '../../src-main/main/security';
+import { APP_INDEX_URL, CONTENT_SECURITY_POLICY, secureWebPreferences } from '../../src-main/main/security';
 import { NODE_BUNDLE } from './helpers/bundle';
 
 const root = path.resolve(__dirname, '../..');
@@ -27,6 +27,9 @@ describe('main process wiring', () => {
     const userData = path.join(tmp, 'userData');
     const dropped = path.join(tmp, 'spectra.csv');
     fs.writeFileSync(dropped, 'x,1,2\n');
+    const page = '<!doctype html><title>Spectra Desk</title>';
+    fs.mkdirSync(path.join(tmp, 'out', 'renderer'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'out', 'renderer', 'index.html'), page);
     const stdout = execFileSync(process.execPath, [path.join(__dirname, 'helpers', 'fake-electron-run.cjs'), bundle, userData, dropped, path.join(tmp, 'missing.csv')], {
       encoding: 'utf8',
       env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
@@ -37,7 +40,15 @@ describe('main process wiring', () => {
       sandbox: true,
       channels: CHANNELS,
       webPreferences: secureWebPreferences(path.join(appRoot, 'out', 'preload', 'index.cjs')),
-      loaded: path.join('out', 'renderer', 'index.html'),
+      // The scheme is privileged before the app is ready and serves out/renderer only.
+      schemes: [{ beforeReady: true, schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }] }],
+      protocols: ['app'],
+      served: {
+        [APP_INDEX_URL]: [200, 'text/html; charset=utf-8', CONTENT_SECURITY_POLICY, page],
+        'app://spectra-desk/..%2F..%2Fmain%2Findex.cjs': [404, 'text/plain; charset=utf-8', CONTENT_SECURITY_POLICY, 'Not found'],
+        'app://other/index.html': [404, 'text/plain; charset=utf-8', CONTENT_SECURITY_POLICY, 'Not found'],
+      },
+      loaded: APP_INDEX_URL,
       info: { ok: true, version: '0.0.0-test', engine: 'unavailable (out/ml/trainer.cjs was not built)' },
       refused: { ok: false, error: { code: 'BAD_INPUT', message: 'Request refused: it did not come from the Spectra Desk window.' } },
       badInput: 'BAD_INPUT',
@@ -45,7 +56,7 @@ describe('main process wiring', () => {
       windowOpen: { action: 'deny' },
       permission: false,
       permissionCheck: false,
-      cancelled: true,
+      cancelled: { 'https://example.com/x.js': true, 'file:///etc/passwd': true, 'app://spectra-desk/assets/index.js': false },
       csp: [CONTENT_SECURITY_POLICY],
       menu: process.platform === 'darwin' ? ['Spectra Desk', 'File', 'Edit', 'View', undefined, 'Help'] : ['&File', '&Edit', '&View', '&Help'],
       menus: 1,

@@ -7,7 +7,7 @@ describe('appLocations', () => {
 
   it('uses the repository and the Electron rebuild of better-sqlite3 when unpackaged', () => {
     expect(appLocations({ appRoot: '/repo', isPackaged: false, resourcesPath: '/x/resources', exists: (f) => f === binding })).toEqual({
-      rendererIndex: path.join('/repo', 'out', 'renderer', 'index.html'),
+      rendererDir: path.join('/repo', 'out', 'renderer'),
       preload: path.join('/repo', 'out', 'preload', 'index.cjs'),
       parseWorker: path.join('/repo', 'out', 'main', 'parse-worker.cjs'),
       viewsWorker: path.join('/repo', 'out', 'main', 'views-worker.cjs'),
@@ -24,10 +24,10 @@ describe('appLocations', () => {
 
   it('uses the resources folder and the module electron-builder rebuilt when packaged', () => {
     const l = appLocations({ appRoot: '/opt/SD/resources/app.asar', isPackaged: true, resourcesPath: '/opt/SD/resources', exists: () => true });
-    expect([l.demoDir, l.nativeBinding, l.rendererIndex, l.parseWorker, l.viewsWorker, l.trainer]).toEqual([
+    expect([l.demoDir, l.nativeBinding, l.rendererDir, l.parseWorker, l.viewsWorker, l.trainer]).toEqual([
       path.join('/opt/SD/resources', 'demo'),
       undefined,
-      path.join('/opt/SD/resources/app.asar', 'out', 'renderer', 'index.html'),
+      path.join('/opt/SD/resources/app.asar', 'out', 'renderer'),
       path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'main', 'parse-worker.cjs'),
       path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'main', 'views-worker.cjs'),
       path.join('/opt/SD/resources/app.asar.unpacked', 'out', 'ml', 'trainer.cjs'),

@@ -1,79 +1,80 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  APP_INDEX_URL,
   CONTENT_SECURITY_POLICY,
   META_CONTENT_SECURITY_POLICY,
   isAllowedRequestUrl,
   isTrustedSender,
   isTrustedUrl,
+  parseAppUrl,
   secureWebPreferences,
   withContentSecurityPolicy,
 } from '../../src-main/main/security';
 
-const index = '/opt/Spectra Desk/resources/app.asar/out/renderer/index.html';
-const indexUrl = pathToFileURL(index).href;
-
 describe('isTrustedUrl', () => {
-  it('accepts our renderer page, with or without query and hash', () => {
-    expect([indexUrl, `${indexUrl}#/datasets/3`, `${indexUrl}?view=runs`].map((u) => isTrustedUrl(u, index, 'linux'))).toEqual([true, true, true]);
+  it('accepts our renderer page on the app: origin, with or without query and hash', () => {
+    expect(APP_INDEX_URL).toBe('app://spectra-desk/index.html');
+    expect([APP_INDEX_URL, `${APP_INDEX_URL}#/datasets/3`, `${APP_INDEX_URL}?view=runs`].map(isTrustedUrl)).toEqual([true, true, true]);
   });
 
-  it('rejects other pages, schemes, hosts and smuggled separators', () => {
+  it('rejects file: pages, other pages, hosts, ports, credentials and smuggled separators', () => {
     const urls = [
-      'file:///opt/Spectra%20Desk/resources/app.asar/out/renderer/other.html',
-      'file:///tmp/index.html',
-      'file://evil-host/opt/Spectra%20Desk/resources/app.asar/out/renderer/index.html',
-      'https://example.com/out/renderer/index.html',
+      'file:///opt/Spectra%20Desk/resources/app.asar/out/renderer/index.html',
+      'app://spectra-desk/other.html',
+      'app://spectra-desk/',
+      'app://spectra-desk/assets/index.html',
+      'app://evil/index.html',
+      'app://spectra-desk.evil/index.html',
+      'app://spectra-desk:8080/index.html',
+      'app://user:pw@spectra-desk/index.html',
+      'app://spectra-desk/x%2Findex.html',
+      'app://spectra-desk/index.html%00.png',
+      'app://spectra-desk/index%2Ehtml',
+      'https://spectra-desk/index.html',
       'http://localhost:5173/',
       'devtools://devtools/bundled/devtools_app.html',
       'data:text/html,<script>1</script>',
       'about:blank',
       '',
       'not a url',
-      'file:///opt/Spectra%20Desk/resources/app.asar/out/renderer%2Findex.html',
-      'file:///opt/Spectra%20Desk/resources/app.asar/out/renderer/index.html%00.png',
-      'file:///OPT/Spectra%20Desk/resources/app.asar/out/renderer/index.html',
     ];
-    expect(urls.map((u) => isTrustedUrl(u, index, 'linux'))).toEqual(urls.map(() => false));
+    expect(urls.map(isTrustedUrl)).toEqual(urls.map(() => false));
   });
 
   it('treats dot segments as the path they resolve to', () => {
-    expect(isTrustedUrl('file:///opt/Spectra%20Desk/resources/app.asar/out/main/../renderer/index.html', index, 'linux')).toBe(true);
+    expect(['app://spectra-desk/assets/../index.html', 'app://spectra-desk/%2e%2e/index.html'].map(isTrustedUrl)).toEqual([true, true]);
   });
+});
 
-  it('ignores letter case where the file system does', () => {
-    const upper = 'file:///OPT/Spectra%20Desk/resources/app.asar/out/renderer/INDEX.html';
-    expect(['linux', 'darwin', 'win32'].map((p) => isTrustedUrl(upper, index, p as NodeJS.Platform))).toEqual([false, true, true]);
-  });
-
-  it('accepts non-ASCII install folders however the URL encodes them', () => {
-    const unicodeIndex = '/home/zoë/Spectra Desk/out/renderer/index.html';
-    expect(isTrustedUrl('file:///home/zo%C3%AB/Spectra%20Desk/out/renderer/index.html', unicodeIndex, 'linux')).toBe(true);
+describe('parseAppUrl', () => {
+  it('parses URLs on our origin only', () => {
+    expect(parseAppUrl('app://spectra-desk/assets/index-1.js?x=1')?.pathname).toBe('/assets/index-1.js');
+    expect(['app://spectra-desk/a%5Cb.js', 'app://other/a.js', 'file:///a.js', 'nonsense'].map(parseAppUrl)).toEqual([null, null, null, null]);
   });
 });
 
 describe('isTrustedSender', () => {
-  const mainFrame = { url: indexUrl, parent: null };
+  const mainFrame = { url: APP_INDEX_URL, parent: null };
   const contents = { mainFrame, isDestroyed: () => false };
   const win = { webContents: contents };
 
   it('accepts the main frame of our window showing our page', () => {
-    expect(isTrustedSender({ sender: contents, senderFrame: mainFrame }, win, index, 'linux')).toBe(true);
+    expect(isTrustedSender({ sender: contents, senderFrame: mainFrame }, win)).toBe(true);
   });
 
-  it('rejects subframes, other webContents, destroyed frames and a missing window', () => {
-    const child = { url: indexUrl, parent: mainFrame };
-    const other = { mainFrame: { url: indexUrl, parent: null }, isDestroyed: () => false };
+  it('rejects subframes, other webContents, destroyed frames, a missing window and a file: page', () => {
+    const child = { url: APP_INDEX_URL, parent: mainFrame };
+    const other = { mainFrame: { url: APP_INDEX_URL, parent: null }, isDestroyed: () => false };
     const navigated = { url: 'file:///tmp/x.html', parent: null };
     const cases = [
-      isTrustedSender({ sender: contents, senderFrame: child }, win, index, 'linux'),
-      isTrustedSender({ sender: other, senderFrame: other.mainFrame }, win, index, 'linux'),
-      isTrustedSender({ sender: contents, senderFrame: null }, win, index, 'linux'),
-      isTrustedSender({ sender: contents, senderFrame: mainFrame }, null, index, 'linux'),
-      isTrustedSender({ sender: contents, senderFrame: mainFrame }, { webContents: { mainFrame, isDestroyed: () => true } }, index, 'linux'),
-      isTrustedSender({ sender: contents, senderFrame: navigated }, { webContents: { mainFrame: navigated, isDestroyed: () => false } }, index, 'linux'),
+      isTrustedSender({ sender: contents, senderFrame: child }, win),
+      isTrustedSender({ sender: other, senderFrame: other.mainFrame }, win),
+      isTrustedSender({ sender: contents, senderFrame: null }, win),
+      isTrustedSender({ sender: contents, senderFrame: mainFrame }, null),
+      isTrustedSender({ sender: contents, senderFrame: mainFrame }, { webContents: { mainFrame, isDestroyed: () => true } }),
+      isTrustedSender({ sender: contents, senderFrame: navigated }, { webContents: { mainFrame: navigated, isDestroyed: () => false } }),
     ];
     expect(cases).toEqual([false, false, false, false, false, false]);
   });
@@ -86,6 +87,11 @@ describe('content security policy', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(fs.readFileSync(html, 'utf8'));
     expect(meta?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toBe(`${meta?.[1]}; frame-ancestors 'none'`);
+  });
+
+  it('allows no inline styles or scripts', () => {
+    expect(CONTENT_SECURITY_POLICY.split('; ').filter((d) => /^(style|script)-src/.test(d))).toEqual(["script-src 'self'", "style-src 'self'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-/);
   });
 
   it('leaves frame-ancestors out of the meta tag, where Chromium ignores it and logs an error', () => {
@@ -103,9 +109,11 @@ describe('content security policy', () => {
 });
 
 describe('isAllowedRequestUrl', () => {
-  it('allows only local schemes: the app never talks to a network', () => {
-    const urls = ['file:///a/index.html', 'data:image/png;base64,AAAA', 'blob:file:///1234', 'devtools://devtools/x', 'https://example.com/', 'http://127.0.0.1:8080/', 'ws://x/', 'ftp://x/', 'nonsense'];
-    expect(urls.map(isAllowedRequestUrl)).toEqual([true, true, true, true, false, false, false, false, false]);
+  it('allows our origin and in-memory schemes only: the app never talks to a network nor reads file: URLs', () => {
+    const allowed = ['app://spectra-desk/assets/index.js', 'data:image/png;base64,AAAA', 'blob:app://spectra-desk/1234', 'devtools://devtools/x'];
+    const refused = ['file:///a/index.html', 'app://other/x.js', 'app://spectra-desk/a%2F..%2Fb.js', 'https://example.com/', 'http://127.0.0.1:8080/', 'ws://x/', 'ftp://x/', 'nonsense'];
+    expect(allowed.map(isAllowedRequestUrl)).toEqual(allowed.map(() => true));
+    expect(refused.map(isAllowedRequestUrl)).toEqual(refused.map(() => false));
   });
 });
 

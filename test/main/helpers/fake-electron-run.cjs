@@ -4,12 +4,12 @@ const Module = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
 const { EventEmitter } = require('node:events');
-const { pathToFileURL } = require('node:url');
 
 const [, , bundle, userData, ...launchFiles] = process.argv;
 const appRoot = path.resolve(path.dirname(bundle), '..', '..');
-const rendererUrl = pathToFileURL(path.join(appRoot, 'out', 'renderer', 'index.html')).href;
-const log = { handlers: [], windows: [], sessionHooks: [], menus: 0, sent: [] };
+const rendererUrl = 'app://spectra-desk/index.html';
+const log = { handlers: [], windows: [], sessionHooks: [], menus: 0, sent: [], schemes: [], protocols: new Map() };
+let isReady = false;
 
 class FakeContents extends EventEmitter {
   constructor() {
@@ -48,8 +48,12 @@ class BrowserWindow extends EventEmitter {
   show() {}
   focus() {}
   setTitle(t) { log.title = t; }
-  loadFile(file) { log.loaded = file; return Promise.resolve(); }
+  loadURL(url) { log.loaded = url; return Promise.resolve(); }
 }
+const protocol = {
+  registerSchemesAsPrivileged(schemes) { log.schemes.push({ beforeReady: !isReady, schemes }); },
+  handle(scheme, fn) { log.protocols.set(scheme, fn); },
+};
 const ipcMain = { handle(channel, fn) { log.handlers.push([channel, fn]); } };
 const webRequest = {
   onBeforeRequest(fn) { log.beforeRequest = fn; },
@@ -65,6 +69,7 @@ const fake = {
   app,
   BrowserWindow,
   ipcMain,
+  protocol,
   dialog: { showErrorBox: (t, m) => (log.errorBox = `${t}: ${m}`), showMessageBox: async () => ({ response: 0 }) },
   Menu: { buildFromTemplate: (t) => t, setApplicationMenu: (m) => { log.menus += 1; log.menu = m; } },
   session: { defaultSession },
@@ -75,6 +80,7 @@ Module._load = function (request, ...rest) {
 };
 process.argv = ['/usr/bin/electron', appRoot, '--some-chromium-switch', ...launchFiles];
 require(bundle);
+isReady = true;
 readyResolve();
 
 setTimeout(async () => {
@@ -93,8 +99,14 @@ setTimeout(async () => {
   }
   let permission = null;
   log.permissionRequest(contents, 'media', (ok) => (permission = ok));
-  let cancelled = null;
-  log.beforeRequest({ url: 'https://example.com/x.js' }, (r) => (cancelled = r.cancel));
+  const cancelled = {};
+  for (const url of ['https://example.com/x.js', 'file:///etc/passwd', 'app://spectra-desk/assets/index.js']) log.beforeRequest({ url }, (r) => (cancelled[url] = r.cancel));
+  const serve = log.protocols.get('app');
+  const served = {};
+  for (const url of [rendererUrl, 'app://spectra-desk/..%2F..%2Fmain%2Findex.cjs', 'app://other/index.html']) {
+    const r = await serve({ url, method: 'GET' });
+    served[url] = [r.status, r.headers.get('content-type'), r.headers.get('content-security-policy'), await r.text()];
+  }
   let headers = null;
   log.headersReceived({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
   contents.emit('did-finish-load');
@@ -102,7 +114,10 @@ setTimeout(async () => {
     sandbox: log.sandbox === true,
     channels: log.handlers.map(([c]) => c),
     webPreferences: win.options.webPreferences,
-    loaded: path.relative(appRoot, log.loaded),
+    schemes: log.schemes,
+    protocols: [...log.protocols.keys()],
+    served,
+    loaded: log.loaded,
     info: info.ok ? { ok: true, version: info.value.version, engine: info.value.engine } : info,
     refused,
     badInput: badInput.ok ? 'accepted' : badInput.error.code,
