@@ -8,6 +8,7 @@ import { AXIS_UNITS, isAxisUnit, type SplitTag } from '../common/domain/spectra'
 import type { ApplyResult, DatasetSummary } from '../common/domain/project';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from '../services/import';
+import { singleLine } from '../common/format/excerpt';
 import { APP_VERSION } from '../services/version';
 import { preprocessDataset, readPipelineFile } from '../services/preprocess';
 import { applyRecipeToDataset } from '../services/apply-recipe';
@@ -100,7 +101,7 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
 export function fail(io: Streams, info: ErrorInfo, json: boolean): number {
   const where = [info.file, info.line !== undefined ? `line ${info.line}` : undefined, info.field !== undefined ? `field ${info.field}` : undefined].filter(Boolean).join(', ');
   const msg = info.message.includes(info.file ?? '\u0000') || !where ? info.message : `${info.message} (${where})`;
-  io.stderr.write(`spectra-desk: ${msg}\n`);
+  io.stderr.write(`spectra-desk: ${singleLine(msg)}\n`);
   if (json) io.stdout.write(`${JSON.stringify({ error: info })}\n`);
   return info.code === 'INTERNAL' ? 70 : info.code === 'CANCELLED' ? 130 : 1;
 }

@@ -2,6 +2,7 @@ import type { Db } from './connection';
 import type { ColumnSummary, DatasetSummary, SampleRow } from '../common/domain/project';
 import type { AxisUnit, ColumnKind, SplitTag } from '../common/domain/spectra';
 import { UserError } from '../common/errors';
+import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import { blobToF32, blobToF64 } from './sql';
 import { derivedFrom } from './derived';
 
@@ -38,7 +39,7 @@ export function datasetIdByNameOrId(db: Db, nameOrId: string): number {
   if (byName) return byName.id;
   if (/^\d+$/.test(nameOrId)) return getDataset(db, Number(nameOrId)).id;
   const names = (db.prepare('SELECT name FROM datasets ORDER BY id').all() as { name: string }[]).map((r) => r.name);
-  throw new UserError('NOT_FOUND', `No dataset named "${nameOrId}". Datasets in this project: ${names.length ? names.join(', ') : 'none'}.`);
+  throw new UserError('NOT_FOUND', `No dataset named ${quoteExcerpt(nameOrId)}. Datasets in this project: ${names.length ? names.map((n) => excerpt(n)).join(', ') : 'none'}.`);
 }
 
 export function listColumns(db: Db, datasetId: number): ColumnRow[] {
@@ -246,7 +247,7 @@ export function columnValues(db: Db, datasetId: number, column: string): { sampl
 
 function requireColumn(db: Db, datasetId: number, column: string): ColumnRow {
   const col = listColumns(db, datasetId).find((c) => c.name === column);
-  if (!col) throw new UserError('NOT_FOUND', `Dataset has no column "${column}".`, { field: column });
+  if (!col) throw new UserError('NOT_FOUND', `Dataset has no column ${quoteExcerpt(column)}.`, { field: excerpt(column) });
   return col;
 }
 
@@ -266,7 +267,7 @@ export function setLabel(db: Db, datasetId: number, ids: number[], column: strin
     if (value !== null && value !== '') {
       if (col.kind === 'number') {
         num = typeof value === 'number' ? value : Number(String(value).replace(',', '.'));
-        if (!Number.isFinite(num)) throw new UserError('BAD_INPUT', `Column "${column}" holds numbers; "${value}" is not a number.`, { field: column });
+        if (!Number.isFinite(num)) throw new UserError('BAD_INPUT', `Column ${quoteExcerpt(column)} holds numbers; ${quoteExcerpt(String(value))} is not a number.`, { field: excerpt(column) });
       } else text = String(value);
     }
     const inDataset = db.prepare('SELECT 1 FROM samples WHERE id = ? AND dataset_id = ?');
@@ -286,7 +287,7 @@ export function setLabel(db: Db, datasetId: number, ids: number[], column: strin
 /** Renames a class everywhere in one column; merging into an existing class is allowed. */
 export function renameClass(db: Db, datasetId: number, column: string, from: string, to: string): number {
   const col = requireColumn(db, datasetId, column);
-  if (col.kind !== 'class') throw new UserError('BAD_INPUT', `Column "${column}" is not a class column.`, { field: column });
+  if (col.kind !== 'class') throw new UserError('BAD_INPUT', `Column ${quoteExcerpt(column)} is not a class column.`, { field: excerpt(column) });
   if (!to.trim()) throw new UserError('BAD_INPUT', 'The new class name is empty.', { field: 'to' });
   return db.prepare('UPDATE sample_values SET text_value = ? WHERE column_id = ? AND text_value = ?').run(to.trim(), col.id, from).changes;
 }
@@ -309,7 +310,7 @@ export function setColumnKind(db: Db, datasetId: number, column: string, kind: C
       const upd = db.prepare('UPDATE sample_values SET number_value = ?, text_value = NULL WHERE sample_id = ? AND column_id = ?');
       for (const r of rows) {
         const n = r.text_value === null ? NaN : Number(r.text_value.trim().replace(',', '.'));
-        if (!Number.isFinite(n)) throw new UserError('BAD_INPUT', `Column "${column}" cannot become numeric: "${r.text_value}" is not a number.`, { field: column });
+        if (!Number.isFinite(n)) throw new UserError('BAD_INPUT', `Column ${quoteExcerpt(column)} cannot become numeric: ${quoteExcerpt(String(r.text_value))} is not a number.`, { field: excerpt(column) });
         upd.run(n, r.sample_id, col.id);
       }
     } else if (col.kind === 'number') {
@@ -324,7 +325,7 @@ export function setColumnKind(db: Db, datasetId: number, column: string, kind: C
 export function renameDataset(db: Db, datasetId: number, name: string): void {
   if (!name.trim()) throw new UserError('BAD_INPUT', 'A dataset name is required.', { field: 'name' });
   const clash = findDataset(db, name.trim());
-  if (clash && clash.id !== datasetId) throw new UserError('CONFLICT', `A dataset named "${name}" already exists.`, { field: 'name' });
+  if (clash && clash.id !== datasetId) throw new UserError('CONFLICT', `A dataset named ${quoteExcerpt(name)} already exists.`, { field: 'name' });
   db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name.trim(), datasetId);
 }
 

@@ -19,6 +19,7 @@ import type {
 import { AXIS_UNIT_LABELS } from '../common/domain/spectra';
 import { fileStem } from '../common/domain/file-names';
 import { UserError, badInput } from '../common/errors';
+import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import {
   type Dialect,
   FLOAT32_MAX,
@@ -183,7 +184,7 @@ interface TablePlan {
 
 /** Header texts of the first and last columns of a run, for messages. */
 function spanText(names: string[], from: number, to: number): string {
-  return `"${names[from]}"…"${names[to]}"`;
+  return `${quoteExcerpt(names[from]!)}…${quoteExcerpt(names[to]!)}`;
 }
 
 /**
@@ -286,8 +287,8 @@ function planWithHeader(
       if (!axisCells[c]) {
         throw badInput(
           fileName,
-          `${fileName}: column "${names[c]}" sits between the spectral columns "${names[from]}" and "${names[to]}". Move metadata columns before or after the spectrum.`,
-          { field: names[c] },
+          `${fileName}: column ${quoteExcerpt(names[c]!)} sits between the spectral columns ${quoteExcerpt(names[from]!)} and ${quoteExcerpt(names[to]!)}. Move metadata columns before or after the spectrum.`,
+          { field: excerpt(names[c]!) },
         );
       }
     }
@@ -295,7 +296,7 @@ function planWithHeader(
   } else {
     const run = prefixedRun(names);
     if (!run) {
-      const shown = names.slice(0, 6).map((h) => `"${h}"`).join(', ');
+      const shown = names.slice(0, 6).map((h) => quoteExcerpt(h)).join(', ');
       throw badInput(
         fileName,
         `${fileName}: no spectral columns found. A wide table needs column headers that are axis values (e.g. 4000, 3998, … or "1650 cm-1"); this header has ${shown}${n > 6 ? ', …' : ''}.`,
@@ -317,8 +318,8 @@ function planWithHeader(
       if (d === 0 || Math.sign(d) !== Math.sign(dir)) {
         throw badInput(
           fileName,
-          `${fileName}: the axis in the header is not strictly ${dir > 0 ? 'increasing' : 'decreasing'}: column "${names[from + k]}" follows "${names[from + k - 1]}".`,
-          { field: names[from + k] },
+          `${fileName}: the axis in the header is not strictly ${dir > 0 ? 'increasing' : 'decreasing'}: column ${quoteExcerpt(names[from + k]!)} follows ${quoteExcerpt(names[from + k - 1]!)}.`,
+          { field: excerpt(names[from + k]!) },
         );
       }
     }
@@ -344,8 +345,8 @@ function planWithHeader(
       const metaCols = names.filter((_, c) => kinds[c] !== AXIS);
       throw badInput(
         fileName,
-        `${fileName} has no column "${opts.splitColumn}" for the train/test split; its non-spectral columns are ${metaCols.length ? metaCols.map((h) => `"${h}"`).join(', ') : '(none)'}.`,
-        { field: opts.splitColumn },
+        `${fileName} has no column ${quoteExcerpt(opts.splitColumn)} for the train/test split; its non-spectral columns are ${metaCols.length ? metaCols.map((h) => quoteExcerpt(h)).join(', ') : '(none)'}.`,
+        { field: excerpt(opts.splitColumn) },
       );
     }
     kinds[splitCol] = SPLIT;
@@ -367,7 +368,7 @@ function planWithHeader(
     const name = names[c]!;
     const prev = seen.get(name);
     if (prev !== undefined) {
-      throw badInput(fileName, `${fileName}: columns ${prev + 1} and ${c + 1} are both named "${name}".`, { field: name });
+      throw badInput(fileName, `${fileName}: columns ${prev + 1} and ${c + 1} are both named ${quoteExcerpt(name)}.`, { field: excerpt(name) });
     }
     seen.set(name, c);
     slot[c] = metaNames.length;
@@ -561,10 +562,10 @@ function readRows(
         if (!(v <= FLOAT32_MAX && v >= -FLOAT32_MAX)) {
           const text = reader.lastFieldText();
           const problem = numberProblem(text, v);
-          const col = plan.quoteNames ? `column "${names[c]}"` : `column ${c + 1}`;
-          throw badInput(fileName, `${fileName} line ${line}, ${col}: ${problem ?? `value "${text}" is not a number`}.`, {
+          const col = plan.quoteNames ? `column ${quoteExcerpt(names[c]!)}` : `column ${c + 1}`;
+          throw badInput(fileName, `${fileName} line ${line}, ${col}: ${problem ?? `value ${quoteExcerpt(text)} is not a number`}.`, {
             line,
-            field: names[c],
+            field: excerpt(names[c]!),
           });
         }
         spectrum[slot[c]!] = v;
@@ -578,8 +579,8 @@ function readRows(
         if (!tag) {
           throw badInput(
             fileName,
-            `${fileName} line ${line}, column "${names[c]}": "${text}" is not a split. Use train (or training, cal, calibration) or test (or testing, val, validation, validate, pred, prediction).`,
-            { line, field: names[c] },
+            `${fileName} line ${line}, column ${quoteExcerpt(names[c]!)}: ${quoteExcerpt(text)} is not a split. Use train (or training, cal, calibration) or test (or testing, val, validation, validate, pred, prediction).`,
+            { line, field: excerpt(names[c]!) },
           );
         }
         split = tag;
@@ -595,7 +596,7 @@ function readRows(
     else if (id === '') throw badInput(fileName, `${fileName} line ${line}: the sample id is empty.`, { line });
     const dup = idLines.get(id);
     if (dup !== undefined) {
-      throw badInput(fileName, `${fileName}: sample id "${id}" appears on line ${dup} and again on line ${line}.`, { line });
+      throw badInput(fileName, `${fileName}: sample id ${quoteExcerpt(id)} appears on line ${dup} and again on line ${line}.`, { line });
     }
     idLines.set(id, line);
     spectra.push(spectrum);

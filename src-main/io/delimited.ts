@@ -7,6 +7,7 @@
  * and only fields that are text (headers, metadata, ids) are ever decoded.
  */
 import { badInput } from '../common/errors';
+import { quoteExcerpt } from '../common/format/excerpt';
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -260,10 +261,10 @@ export function numberProblem(text: string, value: number): string | null {
   if (value === value && value <= FLOAT32_MAX && value >= -FLOAT32_MAX) return null;
   if (text.trim() === '') return 'is empty; a number is expected';
   if (value !== value) {
-    return isNonFiniteWord(text) ? `value "${text}" is not a finite number` : `value "${text}" is not a number`;
+    return isNonFiniteWord(text) ? `value ${quoteExcerpt(text)} is not a finite number` : `value ${quoteExcerpt(text)} is not a number`;
   }
-  if (value === Infinity || value === -Infinity) return `value "${text}" is not a finite number`;
-  return `value "${text}" is outside the range of 32-bit floats (±3.4e38)`;
+  if (value === Infinity || value === -Infinity) return `value ${quoteExcerpt(text)} is not a finite number`;
+  return `value ${quoteExcerpt(text)} is outside the range of 32-bit floats (±3.4e38)`;
 }
 
 /** Counts unquoted occurrences of each candidate separator per line of a text sample. */

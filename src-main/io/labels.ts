@@ -8,6 +8,7 @@
 import type { MetaValue } from '../common/domain/spectra';
 import { fileStem } from '../common/domain/file-names';
 import { type UserError, badInput } from '../common/errors';
+import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import { FieldReader, parseNumberText, sniffDialect } from './delimited';
 import { checkTextInput } from './csv';
 
@@ -66,7 +67,7 @@ export function parseLabelTable(bytes: Uint8Array, fileName: string): LabelTable
   columns.forEach((c, i) => {
     const prev = seen.get(c.toLowerCase());
     if (prev !== undefined) {
-      throw badInput(fileName, `${fileName}: columns ${prev + 1} and ${i + 1} are both named "${c}".`, { field: c });
+      throw badInput(fileName, `${fileName}: columns ${prev + 1} and ${i + 1} are both named ${quoteExcerpt(c)}.`, { field: excerpt(c) });
     }
     seen.set(c.toLowerCase(), i);
   });
@@ -101,7 +102,7 @@ export function parseLabelTable(bytes: Uint8Array, fileName: string): LabelTable
   const keyLines = new Map<string, number>();
   const rows: LabelRow[] = lines.map((line, r) => {
     const key = cells[keyIndex]![r]!.trim();
-    if (key === '') throw badInput(fileName, `${fileName} line ${line}: the key ("${columns[keyIndex]}") is empty.`, { line });
+    if (key === '') throw badInput(fileName, `${fileName} line ${line}: the key (${quoteExcerpt(columns[keyIndex]!)}) is empty.`, { line });
     const k = matchKey(key);
     const prev = keyLines.get(k);
     if (prev !== undefined && keyColumnNamed) throw duplicateKey(fileName, key, prev, line);
@@ -117,12 +118,12 @@ export function parseLabelTable(bytes: Uint8Array, fileName: string): LabelTable
 
 /** The error for a key that appears twice: naming both lines lets the user fix it in one go. */
 function duplicateKey(fileName: string, key: string, firstLine: number, line: number): UserError {
-  return badInput(fileName, `${fileName}: key "${key}" appears on line ${firstLine} and again on line ${line}.`, { line });
+  return badInput(fileName, `${fileName}: key ${quoteExcerpt(key)} appears on line ${firstLine} and again on line ${line}.`, { line });
 }
 
 /** Quoted examples for messages: `'A01', 'A02'`. */
 function examples(items: string[], max: number): string {
-  const shown = items.slice(0, max).map((s) => `'${s}'`).join(', ');
+  const shown = items.slice(0, max).map((s) => quoteExcerpt(s, { quote: "'" })).join(', ');
   return items.length > max ? `${shown}, …` : shown;
 }
 
@@ -164,7 +165,7 @@ export function applyLabels(
     for (const c of columns) {
       if (c in s.meta && !replaced.has(c)) {
         replaced.add(c);
-        warnings.push(`${labelFileName}: column "${c}" replaces the "${c}" values that came with the spectra.`);
+        warnings.push(`${labelFileName}: column ${quoteExcerpt(c)} replaces the ${quoteExcerpt(c)} values that came with the spectra.`);
       }
       s.meta[c] = row.values[c] ?? null;
     }
@@ -174,7 +175,7 @@ export function applyLabels(
     if (!table.keyColumnNamed && n === samples.length) {
       samples.forEach((s, i) => assign(s, table.rows[i]!, table.columns));
       warnings.push(
-        `${labelFileName} has no file/sample/id column and none of its first-column values matches a file or sample, so its ${n} rows were applied in import order (row 1 → ${samples[0]?.id ?? '?'}). Add a "sample" or "file" column to match by name.`,
+        `${labelFileName} has no file/sample/id column and none of its first-column values matches a file or sample, so its ${n} rows were applied in import order (row 1 → ${excerpt(samples[0]?.id ?? '?')}). Add a "sample" or "file" column to match by name.`,
       );
       return { applied: n, warnings };
     }
@@ -185,7 +186,7 @@ export function applyLabels(
         table.rows.map((r) => r.key),
         2,
       )}, files like ${examples([...new Set(files)], 2)}.`,
-      { field: table.keyColumn },
+      { field: excerpt(table.keyColumn) },
     );
   }
   const dataColumns = table.columns.filter((c) => c !== table.keyColumn);

@@ -14,6 +14,7 @@
  */
 import type { AxisUnit, ImportOptions, ParsedBatch } from '../common/domain/spectra';
 import { fileStem } from '../common/domain/file-names';
+import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import { BinaryReader, linearAxis, requireFinite } from './binary-reader';
 
 const MAGIC = 0xfefe0a0a;
@@ -125,7 +126,7 @@ export function parseOpus(bytes: Uint8Array, fileName: string, opts: ImportOptio
 
   const dxu = params.get('DXU');
   const fileUnit = typeof dxu === 'string' ? X_UNITS[dxu] : undefined;
-  if (typeof dxu === 'string' && fileUnit === undefined) warnings.push(`X axis unit "${dxu}" is not one Spectra Desk knows; imported as arbitrary units.`);
+  if (typeof dxu === 'string' && fileUnit === undefined) warnings.push(`X axis unit ${quoteExcerpt(dxu)} is not one Spectra Desk knows; imported as arbitrary units.`);
   const axis = opts.axisUnit
     ? { values: linearAxis(fxv, lxv, npt), unit: opts.axisUnit, unitFromFile: false }
     : { values: linearAxis(fxv, lxv, npt), unit: fileUnit ?? 'other', unitFromFile: typeof dxu === 'string' };
@@ -213,14 +214,15 @@ function readParams(r: BinaryReader, entry: DirectoryEntry): Map<string, ParamVa
   while (b.remaining >= 4) {
     const key = b.text(4, 'parameter key');
     if (key === 'END' || key === '') break;
-    const kind = b.i16(`parameter ${key} type`);
-    const size = b.i16(`parameter ${key} size`) * 2;
-    b.requireBytes(size, `parameter ${key} value`);
+    const field = `parameter ${excerpt(key, { ascii: true })}`;
+    const kind = b.i16(`${field} type`);
+    const size = b.i16(`${field} size`) * 2;
+    b.requireBytes(size, `${field} value`);
     const start = b.offset;
-    if (kind === 0 && size >= 4) params.set(key, b.i32(`parameter ${key}`));
-    else if (kind === 1 && size >= 8) params.set(key, b.f64(`parameter ${key}`));
-    else if (kind >= 2) params.set(key, b.text(size, `parameter ${key}`));
-    b.seek(start + size, `parameter ${key}`);
+    if (kind === 0 && size >= 4) params.set(key, b.i32(field));
+    else if (kind === 1 && size >= 8) params.set(key, b.f64(field));
+    else if (kind >= 2) params.set(key, b.text(size, field));
+    b.seek(start + size, field);
   }
   return params;
 }

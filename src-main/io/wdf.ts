@@ -11,6 +11,7 @@
  */
 import type { AxisUnit, ImportOptions, ParsedBatch, ParsedSample } from '../common/domain/spectra';
 import { fileStem } from '../common/domain/file-names';
+import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import { BinaryReader, checkCancelled, requireFinite, sampleId } from './binary-reader';
 
 const BLOCK_HEADER_SIZE = 16;
@@ -40,7 +41,7 @@ interface Block {
 export function parseWdf(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): ParsedBatch {
   const r = new BinaryReader(bytes, fileName, true);
   const magic = r.text(4, 'magic');
-  if (magic !== 'WDF1') throw r.fail(`not a Renishaw WDF file: it starts with "${magic}" instead of "WDF1"`, 'magic');
+  if (magic !== 'WDF1') throw r.fail(`not a Renishaw WDF file: it starts with ${quoteExcerpt(magic, { ascii: true })} instead of "WDF1"`, 'magic');
   r.requireRange(0, FILE_HEADER_SIZE, 'WDF1 file header');
   r.seek(60, 'npoints');
   const npoints = r.u32('npoints');
@@ -116,11 +117,12 @@ function scanBlocks(r: BinaryReader, warnings: string[]): { blocks: Map<string, 
     }
     r.seek(offset, 'block header');
     const id = r.text(4, `block id at byte ${offset}`);
-    r.u32(`block ${id} uid`);
-    const size = r.u64(`block ${id} size`);
-    if (size < BLOCK_HEADER_SIZE) throw r.fail(`block ${id} at byte ${offset} declares an impossible size of ${size} bytes`, `block ${id} size`);
+    const shown = excerpt(id, { ascii: true });
+    r.u32(`block ${shown} uid`);
+    const size = r.u64(`block ${shown} size`);
+    if (size < BLOCK_HEADER_SIZE) throw r.fail(`block ${shown} at byte ${offset} declares an impossible size of ${size} bytes`, `block ${shown} size`);
     if (offset + size > r.length) {
-      const truncation = `Block ${id} at byte ${offset} declares ${size} bytes but only ${r.length - offset} remain`;
+      const truncation = `Block ${shown} at byte ${offset} declares ${size} bytes but only ${r.length - offset} remain`;
       warnings.push(`${truncation}; it and anything after it were ignored.`);
       return { blocks, truncation };
     }
@@ -188,15 +190,16 @@ function readOrigins(
     const type = b.u32(`origin list ${i + 1} type`) & 0x7fffffff;
     const unit = b.u32(`origin list ${i + 1} unit`);
     const label = b.text(ORIGIN_LABEL_SIZE, `origin list ${i + 1} label`);
+    const shown = excerpt(label);
     const factor = TO_MICRONS[unit];
     const isPosition = type === ORIGIN_X || type === ORIGIN_Y || type === ORIGIN_Z;
     if (!isPosition || factor === undefined) {
-      if (isPosition) warnings.push(`Stage position list "${label}" has unit code ${unit}, not a length; positions ignored.`);
-      b.skip(nspectra * 8, `origin list ${label} values`);
+      if (isPosition) warnings.push(`Stage position list ${quoteExcerpt(label)} has unit code ${unit}, not a length; positions ignored.`);
+      b.skip(nspectra * 8, `origin list ${shown} values`);
       continue;
     }
     const values = new Float64Array(nspectra);
-    for (let k = 0; k < nspectra; k++) values[k] = b.f64(`origin ${label} value ${k + 1}`) * factor;
+    for (let k = 0; k < nspectra; k++) values[k] = b.f64(`origin ${shown} value ${k + 1}`) * factor;
     if (type === ORIGIN_X) out.x = values;
     else if (type === ORIGIN_Y) out.y = values;
     else out.z = values;

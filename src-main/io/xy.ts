@@ -10,6 +10,7 @@ import type { AxisUnit, ImportOptions, ParsedBatch } from '../common/domain/spec
 import { AXIS_UNIT_LABELS } from '../common/domain/spectra';
 import { fileStem } from '../common/domain/file-names';
 import { badInput } from '../common/errors';
+import { quoteExcerpt } from '../common/format/excerpt';
 import { decodeSpan, numberProblem, parseNumberText } from './delimited';
 import { checkTextInput, guessAxisUnit, unitFromText } from './csv';
 
@@ -87,7 +88,7 @@ export function parseXY(bytes: Uint8Array, fileName: string, opts: ImportOptions
         headerUnit ??= unitFromText(t.split(/[\t;,]|\s{2,}/)[0] ?? '');
         continue;
       }
-      const what = typeof fields === 'number' ? `has ${fields} columns` : `is not two numbers: "${t.length > 60 ? `${t.slice(0, 60)}…` : t}"`;
+      const what = typeof fields === 'number' ? `has ${fields} columns` : `is not two numbers: ${quoteExcerpt(t)}`;
       throw badInput(fileName, `${fileName} line ${line} ${what}; an x,y file has exactly two columns (x, y) on every data line.`, {
         line,
       });
@@ -108,12 +109,12 @@ export function parseXY(bytes: Uint8Array, fileName: string, opts: ImportOptions
       if (rising ? !(x > xs[n - 1]!) : !(x < xs[n - 1]!)) {
         throw badInput(
           fileName,
-          `${fileName} line ${line}: x = ${fields.x} does not continue the ${rising ? 'increasing' : 'decreasing'} order (x = ${xs[n - 1]} on line ${prevLine}); x must be strictly monotonic.`,
+          `${fileName} line ${line}: x = ${quoteExcerpt(fields.x, { quote: '' })} does not continue the ${rising ? 'increasing' : 'decreasing'} order (x = ${xs[n - 1]} on line ${prevLine}); x must be strictly monotonic.`,
           { line, field: 'x' },
         );
       }
     } else if (n === 1 && x === xs[0]) {
-      throw badInput(fileName, `${fileName} line ${line}: x = ${fields.x} repeats the x of line ${prevLine}; x must be strictly monotonic.`, {
+      throw badInput(fileName, `${fileName} line ${line}: x = ${quoteExcerpt(fields.x, { quote: '' })} repeats the x of line ${prevLine}; x must be strictly monotonic.`, {
         line,
         field: 'x',
       });

@@ -7,6 +7,7 @@ import { upsertAxis } from '../db/axes';
 import { findDataset, listColumns, type ColumnRow } from '../db/datasets';
 import { insertColumn, insertDataset, sampleKeyLookup, sampleWriter } from '../db/dataset-rows';
 import { UserError } from '../common/errors';
+import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, SplitTag } from '../common/domain/spectra';
 import type { ImportProgress, ImportResult } from '../common/domain/project';
 import type { Input } from '../common/ipc/contract';
@@ -193,7 +194,7 @@ function checkSampleIds(db: Db, dataset: string, loaded: LoadedFile[]): void {
     for (const s of f.batch.samples) {
       const prev = seen.get(s.id);
       if (prev !== undefined) {
-        throw new UserError('BAD_INPUT', `Sample id "${s.id}" appears in both ${prev} and ${f.name}. Give the files different names or import them into different datasets.`, { file: f.name });
+        throw new UserError('BAD_INPUT', `Sample id ${quoteExcerpt(s.id)} appears in both ${prev} and ${f.name}. Give the files different names or import them into different datasets.`, { file: f.name });
       }
       seen.set(s.id, f.name);
     }
@@ -204,7 +205,7 @@ function checkSampleIds(db: Db, dataset: string, loaded: LoadedFile[]): void {
   for (const f of loaded) {
     for (const s of f.batch.samples) {
       if (taken(s.id)) {
-        throw new UserError('CONFLICT', `Dataset "${dataset}" already has a sample "${s.id}" (from ${f.name}). Was this file imported before? Nothing was imported.`, { file: f.name, line: s.sourceLine });
+        throw new UserError('CONFLICT', `Dataset ${quoteExcerpt(dataset)} already has a sample ${quoteExcerpt(s.id)} (from ${f.name}). Was this file imported before? Nothing was imported.`, { file: f.name, line: s.sourceLine });
       }
     }
   }
@@ -232,7 +233,7 @@ function prepareColumns(db: Db, datasetId: number, loaded: LoadedFile[]): Map<st
       if (prior.kind === 'number') {
         const bad = list.find((v) => typeof v === 'string' && v !== '');
         if (bad !== undefined) {
-          throw new UserError('BAD_INPUT', `Column "${name}" holds numbers in this dataset, but the new file has "${bad}". Fix the value or import into a new dataset.`, { field: name });
+          throw new UserError('BAD_INPUT', `Column ${quoteExcerpt(name)} holds numbers in this dataset, but the new file has ${quoteExcerpt(String(bad))}. Fix the value or import into a new dataset.`, { field: excerpt(name) });
         }
       }
       continue;

@@ -3,7 +3,7 @@
  * in any mix of AFFN, PAC, SQZ, DIF and DUP, and turning the Y tokens into values with
  * the DIF running sum, DUP repeats and the DIF Y-check between lines.
  */
-import { type Ctx, lineError, showToken } from './context';
+import { type Ctx, lineError, quoteJcamp } from './context';
 
 export const TOK_ABS = 0;
 const TOK_DIF = 1;
@@ -242,13 +242,13 @@ export function decodeLineYs(s: YStream, buf: TokenBuffer, lineText: string, lin
       }
       lastKind = TOK_ABS;
     } else if (kind === TOK_DIF) {
-      if (!s.hasY) throw lineError(ctx, lineNo, `DIF value ${showToken(lineText.slice(buf.starts[t], buf.ends[t]))} has no preceding Y value.`);
+      if (!s.hasY) throw lineError(ctx, lineNo, `DIF value ${quoteJcamp(lineText.slice(buf.starts[t], buf.ends[t]))} has no preceding Y value.`);
       pushY(s, s.lastY + v);
       lastKind = TOK_DIF;
       lastDif = v;
     } else {
       if (lastKind < 0 || v < 1) {
-        throw lineError(ctx, lineNo, `DUP count ${showToken(lineText.slice(buf.starts[t], buf.ends[t]))} does not follow a Y value.`);
+        throw lineError(ctx, lineNo, `DUP count ${quoteJcamp(lineText.slice(buf.starts[t], buf.ends[t]))} does not follow a Y value.`);
       }
       repeatY(s, v - 1, lastKind === TOK_DIF ? lastDif : null);
     }

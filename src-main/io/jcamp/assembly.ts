@@ -13,6 +13,7 @@ import type {
 } from '../../common/domain/spectra';
 import { fileStem } from '../../common/domain/file-names';
 import { UserError, badInput } from '../../common/errors';
+import { excerpt, quoteExcerpt } from '../../common/format/excerpt';
 import { type Ctx, checkAbort } from './context';
 import { type Block, type Ldr, buildBlocks, decodeText, flattenBlocks, readLdrs, splitLines, textParam } from './records';
 import { classifyBlock, decodeTable } from './tables';
@@ -83,7 +84,7 @@ export function parseJcamp(bytes: Uint8Array, fileName: string, opts: ImportOpti
 }
 
 function describeBlock(block: Block): string {
-  return `"${block.title}" (line ${block.line})`;
+  return `${quoteExcerpt(block.title)} (line ${block.line})`;
 }
 
 function skippedWarning(skipped: string[]): string {
@@ -171,7 +172,7 @@ function assembleBatch(spectral: Array<{ block: Block; spectrum: DecodedSpectrum
     };
     if (ctx.opts.splitTag !== undefined) sample.split = ctx.opts.splitTag;
     for (const key of Object.keys(spectrum.meta)) columnKinds[key] = 'text';
-    if (spectrum.isPeakTable) ctx.warnings.push(`${ids[k]}: a peak table (sticks), not a continuous spectrum.`);
+    if (spectrum.isPeakTable) ctx.warnings.push(`${excerpt(ids[k]!)}: a peak table (sticks), not a continuous spectrum.`);
     samples.push(sample);
   });
   const batch: ParsedBatch = { format: JCAMP_FORMAT_ID, axes, samples, columnKinds, warnings: ctx.warnings };
@@ -180,7 +181,7 @@ function assembleBatch(spectral: Array<{ block: Block; spectrum: DecodedSpectrum
     const only = [...yUnits][0];
     if (only !== null) batch.yUnit = only;
   } else {
-    ctx.warnings.push(`${fileName}: blocks have different YUNITS (${[...yUnits].map(String).join(', ')}); no common intensity unit set.`);
+    ctx.warnings.push(`${fileName}: blocks have different YUNITS (${[...yUnits].map((u) => excerpt(String(u))).join(', ')}); no common intensity unit set.`);
   }
   if (!spectral.every((s) => s.spectrum.unitFromFile)) {
     ctx.warnings.push(`${fileName}: XUNITS missing or not recognised; axis unit set to '${axes.find((a) => !a.unitFromFile)?.unit}'.`);

@@ -4,6 +4,7 @@
  */
 import type { ImportOptions } from '../../common/domain/spectra';
 import { UserError, badInput } from '../../common/errors';
+import { quoteExcerpt } from '../../common/format/excerpt';
 
 /** Context threaded through the decoders: file name for errors, progress, cancellation. */
 export interface Ctx {
@@ -29,10 +30,9 @@ export function lineError(ctx: Ctx, line: number, message: string): UserError {
   return badInput(ctx.file, `${ctx.file}, line ${line}: ${message}`, { line });
 }
 
-/** Makes control or non-ASCII characters visible in messages. */
-export function showToken(token: string): string {
-  const visible = token.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return `"${visible}"`;
+/** A token or record value quoted for a message; JCAMP-DX is ASCII, so any other byte is shown escaped. */
+export function quoteJcamp(text: string, quote: '"' | '' = '"'): string {
+  return quoteExcerpt(text, { ascii: true, quote });
 }
 
 /** A number as messages show it: eight significant digits, no trailing zeros. */

@@ -4,7 +4,7 @@
  * number or a text.
  */
 import { badInput } from '../../common/errors';
-import type { Ctx } from './context';
+import { type Ctx, quoteJcamp } from './context';
 
 /** Labels whose continuation lines are data, not a multi-line text value. */
 const DATA_LABELS = new Set(['XYDATA', 'XYPOINTS', 'PEAKTABLE', 'DATATABLE', 'RADATA']);
@@ -120,7 +120,7 @@ export function readLdrs(lines: string[], file: string): Ldr[] {
       const value = eq >= 0 ? stripComment(body.slice(eq + 1)).trim() : '';
       if (ldrs.length === 0 && label !== 'TITLE') {
         const shown = (eq >= 0 ? body.slice(0, eq) : body).trim();
-        throw badInput(file, `${file} is not a JCAMP-DX file: the first record is ##${shown}=, expected ##TITLE=.`, {
+        throw badInput(file, `${file} is not a JCAMP-DX file: the first record is ##${quoteJcamp(shown, '')}=, expected ##TITLE=.`, {
           line: i + 1,
         });
       }
@@ -199,7 +199,7 @@ export function numberParam(params: Map<string, Ldr>, label: string, ctx: Ctx): 
   if (ldr === undefined || ldr.value === '') return null;
   const v = parseStrictNumber(ldr.value);
   if (v === null) {
-    throw badInput(ctx.file, `${ctx.file}, line ${ldr.line}: ##${label}= "${ldr.value}" is not a number.`, {
+    throw badInput(ctx.file, `${ctx.file}, line ${ldr.line}: ##${label}= ${quoteJcamp(ldr.value)} is not a number.`, {
       line: ldr.line,
       field: label,
     });

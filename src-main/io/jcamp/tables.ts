@@ -6,7 +6,7 @@
  */
 import { badInput } from '../../common/errors';
 import { TOK_ABS, type TokenBuffer, type YStream, decimalsOf, decodeLineYs, newTokenBuffer, newYStream, scanAsdfLine } from './asdf';
-import { type Ctx, PROGRESS_EVERY_LINES, fmt, lineError, reportProgress, showToken } from './context';
+import { type Ctx, PROGRESS_EVERY_LINES, fmt, lineError, reportProgress, quoteJcamp } from './context';
 import { type Block, type Ldr, factorParam, normalizeLabel, numberParam, parseStrictNumber, requireNumber, stripComment } from './records';
 
 /**
@@ -77,7 +77,7 @@ export function decodeTable(block: Block, lines: string[], ctx: Ctx): DecodedTab
   } else if (['XY..XY', 'XYW..XYW', 'XYM..XYM'].includes(form)) {
     xy = decodePairs(data, params, lines, form.length === 6 ? 2 : 3, ctx);
   } else {
-    throw badInput(ctx.file, `${ctx.file}, line ${data.line}: ##${data.label}=${data.value}: this variable list is not supported.`, {
+    throw badInput(ctx.file, `${ctx.file}, line ${data.line}: ##${data.label}=${quoteJcamp(data.value, '')}: this variable list is not supported.`, {
       line: data.line,
       field: data.label,
     });
@@ -116,13 +116,13 @@ function dataCharCount(lines: string[], ldr: Ldr): number {
 function checkNpoints(n: number, ldr: Ldr, dataChars: number, ctx: Ctx): number {
   const where = { line: ldr.line, field: 'NPOINTS' };
   if (!Number.isInteger(n) || n < 1) {
-    throw badInput(ctx.file, `${ctx.file}, line ${ldr.line}: NPOINTS=${ldr.value} is not a positive whole number.`, where);
+    throw badInput(ctx.file, `${ctx.file}, line ${ldr.line}: NPOINTS=${quoteJcamp(ldr.value, '')} is not a positive whole number.`, where);
   }
   const plausible = Math.min(MAX_POINTS, Math.max(1, dataChars) * MAX_POINTS_PER_DATA_CHAR);
   if (n > plausible) {
     throw badInput(
       ctx.file,
-      `${ctx.file}, line ${ldr.line}: NPOINTS=${ldr.value} is not plausible: the data section has only ${dataChars} characters (at most ${plausible} points).`,
+      `${ctx.file}, line ${ldr.line}: NPOINTS=${quoteJcamp(ldr.value, '')} is not plausible: the data section has only ${dataChars} characters (at most ${plausible} points).`,
       where,
     );
   }
@@ -192,7 +192,7 @@ interface XppState {
 /** Applies one tokenised line: its X, then its Y values in any ASDF mix. */
 function applyXppLine(s: XppState, buf: TokenBuffer, lineText: string, lineNo: number, ctx: Ctx): void {
   if (buf.kinds[0] !== TOK_ABS) {
-    throw lineError(ctx, lineNo, `expected an X value at the start of the line, found ${showToken(lineText.slice(buf.starts[0], buf.ends[0]))}.`);
+    throw lineError(ctx, lineNo, `expected an X value at the start of the line, found ${quoteJcamp(lineText.slice(buf.starts[0], buf.ends[0]))}.`);
   }
   if (buf.count < 2) throw lineError(ctx, lineNo, 'the line has an X value but no Y values.');
   const xToken = lineText.slice(buf.starts[0], buf.ends[0]);
@@ -247,7 +247,7 @@ function decodeXppYY(
     if (buf.kinds.length < text.length + 1) buf = newTokenBuffer(text.length + 1);
     const err = scanAsdfLine(text, buf);
     if (err !== null) {
-      throw lineError(ctx, i + 1, `${showToken(err.token)} at column ${err.column + 1} ${err.reason}.`);
+      throw lineError(ctx, i + 1, `${quoteJcamp(err.token)} at column ${err.column + 1} ${err.reason}.`);
     }
     if (buf.count === 0) continue;
     applyXppLine(s, buf, text, i + 1, ctx);
@@ -348,7 +348,7 @@ function decodePairs(
       const v = parseStrictNumber(token);
       if (v === null) {
         const why = token === '?' ? 'is a missing value ("?")' : 'is not a number';
-        throw lineError(ctx, i + 1, `${showToken(token)} ${why}.`);
+        throw lineError(ctx, i + 1, `${quoteJcamp(token)} ${why}.`);
       }
       if (slot === 0) {
         pendingX = v * xFactor;
