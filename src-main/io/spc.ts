@@ -27,6 +27,12 @@ const NEW_HEADER_SIZE = 512;
 const OLD_HEADER_SIZE = 256;
 const OLD_FIRST_SUBHEADER = 224;
 const SUBHEADER_SIZE = 32;
+/** flogoff: byte offset of the log block that follows the data, 0 for none. */
+const LOG_OFFSET_FIELD = 248;
+/** LOGSTC: logsizd, logsizm, logtxto, logbins, logdsks, 44 spare bytes. */
+const LOG_HEADER_SIZE = 64;
+/** SSFSTC: ssfposn, ssfsize, ssftime. */
+const DIRECTORY_ENTRY_SIZE = 12;
 
 /** Exponent value that marks IEEE float32 Y instead of scaled integers. */
 const FLOAT_EXPONENT = -128;
@@ -136,12 +142,12 @@ export function parseSpc(bytes: Uint8Array, fileName: string, opts: ImportOption
     );
   }
   const warnings: string[] = [];
-  const decoded = version === NEW_LSB ? readNewFormat(r, opts) : readOldFormat(r, opts);
+  const decoded = version === NEW_LSB ? readNewFormat(r, opts, warnings) : readOldFormat(r, opts, warnings);
   return buildBatch(decoded.header, decoded.spectra, fileName, opts, warnings);
 }
 
-/** New format (0x4B): 512-byte header, then optional shared X, then subfiles. */
-function readNewFormat(r: BinaryReader, opts: ImportOptions): { header: SpcHeader; spectra: SubSpectrum[] } {
+/** New format (0x4B): 512-byte header, then optional shared X, then subfiles, then optional log block. */
+function readNewFormat(r: BinaryReader, opts: ImportOptions, warnings: string[]): { header: SpcHeader; spectra: SubSpectrum[] } {
   r.seek(0, 'ftflgs');
   const flags = r.u8('ftflgs');
   r.u8('fversn');
@@ -154,6 +160,8 @@ function readNewFormat(r: BinaryReader, opts: ImportOptions): { header: SpcHeade
   const xType = r.u8('fxtype');
   const yType = r.u8('fytype');
   r.requireRange(0, NEW_HEADER_SIZE, 'SPC header');
+  r.seek(LOG_OFFSET_FIELD, 'flogoff');
+  const flogoff = r.u32('flogoff');
   r.seek(NEW_HEADER_SIZE, 'first subfile');
 
   const header: SpcHeader = { flags, exponent, xType, yType };
@@ -162,47 +170,231 @@ function readNewFormat(r: BinaryReader, opts: ImportOptions): { header: SpcHeade
   const count = multi ? fnsub : 1;
   if (count < 1) throw r.fail('multifile header declares fnsub = 0 subfiles', 'fnsub');
   r.requireBytes(count * SUBHEADER_SIZE, `${plural(count, 'subfile header')} (fnsub)`, 'fnsub');
-
-  let sharedX: Float64Array | null = null;
   const yBytes = (flags & TSPREC) !== 0 ? 2 : 4;
-  if (!xyxy) {
-    // In XYXY files fnpts is the offset of the subfile directory, not a point count.
-    if (fnpts < 1) throw r.fail('header declares fnpts = 0 points', 'fnpts');
-    const xBytes = (flags & TXVALS) !== 0 ? fnpts * 4 : 0;
-    r.requireBytes(xBytes + count * (SUBHEADER_SIZE + fnpts * yBytes), `${plural(count, 'spectrum', 'spectra')} of ${fnpts} points (fnpts)`, 'fnpts');
-    if ((flags & TXVALS) !== 0) {
-      sharedX = Float64Array.from(r.f32Array(fnpts, 'X values'));
-    } else {
-      if (!Number.isFinite(ffirst) || !Number.isFinite(flast)) {
-        throw r.fail(`axis limits ffirst/flast are not finite numbers (${ffirst}, ${flast})`, 'ffirst');
-      }
-      sharedX = linearAxis(ffirst, flast, fnpts);
-    }
-  }
+  const declared: Declared = { count, multi, fnsub, fnpts, flags, yBytes };
+  if (xyxy) return { header, spectra: readXyxySubfiles(r, declared, flogoff, opts, warnings) };
 
-  const spectra: SubSpectrum[] = [];
-  for (let k = 0; k < count; k++) {
-    checkCancelled(opts, r.file);
-    const label = `subfile ${k + 1}`;
-    r.u8(`${label} subflgs`);
-    const subExp = r.i8(`${label} subexp`);
-    r.skip(14, `${label} subheader`);
-    const subnpts = r.u32(`${label} subnpts`);
-    r.skip(12, `${label} subheader`);
-    let x: Float64Array;
-    if (sharedX === null) {
-      if (subnpts < 1) throw r.fail(`${label} declares subnpts = 0 points`, `${label} subnpts`);
-      r.requireBytes(subnpts * (4 + yBytes), `${label} X and Y values (${subnpts} points, subnpts)`, `${label} subnpts`);
-      x = Float64Array.from(r.f32Array(subnpts, `${label} X values`));
-    } else {
-      x = sharedX;
-    }
-    const exp = subExp !== 0 ? subExp : exponent;
-    const y = readY(r, x.length, exp, yBytes === 2, `${label} Y values`);
-    spectra.push({ x, y });
-    opts.onProgress?.((k + 1) / count);
+  // In XYXY files fnpts is the offset of the subfile directory, not a point count.
+  if (fnpts < 1) throw r.fail('header declares fnpts = 0 points', 'fnpts');
+  const end = dataEnd(r, flogoff, null);
+  const xBytes = (flags & TXVALS) !== 0 ? fnpts * 4 : 0;
+  const need = xBytes + count * (SUBHEADER_SIZE + fnpts * yBytes);
+  const declaredEnd = NEW_HEADER_SIZE + need;
+  const extra = declaredEnd < end.at ? extraEvenSubfiles(r, declaredEnd, end, declared) : 0;
+  if (declaredEnd > end.at || (extra === 0 && !restIsAccounted(r, declaredEnd, end, declared, null))) explainEvenMismatch(r, declared, end);
+  r.requireBytes(need, `${plural(count, 'spectrum', 'spectra')} of ${fnpts} points (fnpts)`, 'fnpts');
+  if (declaredEnd > end.at) {
+    throw r.fail(`the header's ${plural(count, 'spectrum', 'spectra')} of ${fnpts} points (fnsub, fnpts) need ${need} bytes from byte ${NEW_HEADER_SIZE}, past ${end.what}; the header is damaged`, 'fnpts');
   }
+  let sharedX: Float64Array;
+  if (xBytes > 0) {
+    sharedX = Float64Array.from(r.f32Array(fnpts, 'X values'));
+  } else {
+    if (!Number.isFinite(ffirst) || !Number.isFinite(flast)) {
+      throw r.fail(`axis limits ffirst/flast are not finite numbers (${ffirst}, ${flast})`, 'ffirst');
+    }
+    sharedX = linearAxis(ffirst, flast, fnpts);
+  }
+  const total = count + extra;
+  const spectra: SubSpectrum[] = [];
+  for (let k = 0; k < total; k++) {
+    checkCancelled(opts, r.file);
+    const sub = readSubheader(r, k);
+    spectra.push({ x: sharedX, y: readY(r, fnpts, sub.exp !== 0 ? sub.exp : exponent, yBytes === 2, `subfile ${k + 1} Y values`) });
+    opts.onProgress?.((k + 1) / total);
+  }
+  if (extra > 0) warnings.push(moreSpectraWarning(count, multi, total));
   return { header, spectra };
+}
+
+/** What the header says about the subfiles; the fields a mismatch message names. */
+interface Declared {
+  count: number;
+  multi: boolean;
+  fnsub: number;
+  /** Points per spectrum, or in XYXY files the subfile directory's offset. */
+  fnpts: number;
+  flags: number;
+  yBytes: number;
+}
+
+/** Where the spectra's bytes must end, and how a message names that place. */
+interface DataEnd {
+  at: number;
+  what: string;
+}
+
+/** XYXY files: each subfile carries its own X array and point count (subnpts). */
+function readXyxySubfiles(r: BinaryReader, d: Declared, flogoff: number, opts: ImportOptions, warnings: string[]): SubSpectrum[] {
+  const directory = readDirectory(r, d);
+  const end = dataEnd(r, flogoff, directory === null ? null : d.fnpts);
+  const spectra: SubSpectrum[] = [];
+  for (let k = 0; k < d.count; k++) {
+    checkCancelled(opts, r.file);
+    spectra.push(readXyxySubfile(r, k, d.yBytes, end));
+    opts.onProgress?.((k + 1) / d.count);
+  }
+  if (restIsAccounted(r, r.offset, end, d, directory)) return spectra;
+  const extra = extraXyxySubfiles(r, r.offset, end, d, directory);
+  if (extra === 0) throw unaccountedRest(r, r.offset, end, d);
+  for (let k = d.count; k < d.count + extra; k++) spectra.push(readXyxySubfile(r, k, d.yBytes, end));
+  warnings.push(moreSpectraWarning(d.count, d.multi, d.count + extra));
+  return spectra;
+}
+
+function readXyxySubfile(r: BinaryReader, k: number, yBytes: number, end: DataEnd): SubSpectrum {
+  const label = `subfile ${k + 1}`;
+  const sub = readSubheader(r, k);
+  if (sub.points < 1) throw r.fail(`${label} declares subnpts = 0 points`, `${label} subnpts`);
+  const size = sub.points * (4 + yBytes);
+  r.requireBytes(size, `${label} X and Y values (${sub.points} points, subnpts)`, `${label} subnpts`);
+  if (r.offset + size > end.at) {
+    throw r.fail(`${label} X and Y values (${sub.points} points, subnpts) run past ${end.what}; the header is damaged`, `${label} subnpts`);
+  }
+  const x = Float64Array.from(r.f32Array(sub.points, `${label} X values`));
+  return { x, y: readY(r, sub.points, sub.exp, yBytes === 2, `${label} Y values`) };
+}
+
+interface Subheader {
+  exp: number;
+  /** subindx: the subfile's 0-based number, as the writer counted it. */
+  index: number;
+  /** subnpts: the point count of an XYXY subfile. */
+  points: number;
+}
+
+/** The 32-byte subheader of subfile `k` (0-based) at the current position. */
+function readSubheader(r: BinaryReader, k: number): Subheader {
+  const label = `subfile ${k + 1}`;
+  r.u8(`${label} subflgs`);
+  const exp = r.i8(`${label} subexp`);
+  const index = r.u16(`${label} subindx`);
+  r.skip(12, `${label} subheader`);
+  const points = r.u32(`${label} subnpts`);
+  r.skip(12, `${label} subheader`);
+  return { exp, index, points };
+}
+
+/** The subheader at `at`, without moving. */
+function subheaderAt(r: BinaryReader, at: number, k: number): Subheader {
+  return readSubheader(r.sub(at, SUBHEADER_SIZE, `subfile ${k + 1} subheader`), k);
+}
+
+/**
+ * The data ends at the log block (flogoff) or, in XYXY files, at the subfile directory, when
+ * the header points inside the file; otherwise at the end of the file.
+ */
+function dataEnd(r: BinaryReader, flogoff: number, directory: number | null): DataEnd {
+  let end: DataEnd = { at: r.length, what: `the end of the file (${r.length} bytes)` };
+  if (flogoff >= NEW_HEADER_SIZE && flogoff < end.at) end = { at: flogoff, what: `the log block at byte ${flogoff} (flogoff)` };
+  if (directory !== null && directory < end.at) end = { at: directory, what: `the subfile directory at byte ${directory} (fnpts)` };
+  return end;
+}
+
+/** The XYXY subfile directory (position and size of each subfile), when fnpts points at one that fits in the file. */
+function readDirectory(r: BinaryReader, d: Declared): { at: number; size: number }[] | null {
+  if (d.fnpts < NEW_HEADER_SIZE || d.fnpts + d.count * DIRECTORY_ENTRY_SIZE > r.length) return null;
+  const dir = r.sub(d.fnpts, d.count * DIRECTORY_ENTRY_SIZE, 'subfile directory (fnpts)');
+  const entries: { at: number; size: number }[] = [];
+  for (let k = 0; k < d.count; k++) {
+    entries.push({ at: dir.i32(`directory entry ${k + 1} ssfposn`), size: dir.i32(`directory entry ${k + 1} ssfsize`) });
+    dir.skip(4, `directory entry ${k + 1} ssftime`);
+  }
+  return entries;
+}
+
+/**
+ * True when nothing lies between `from` and the end of the data, or what lies there is a log
+ * block the header does not point to, or a block the XYXY directory lists.
+ */
+function restIsAccounted(r: BinaryReader, from: number, end: DataEnd, d: Declared, directory: { at: number; size: number }[] | null): boolean {
+  const rest = end.at - from;
+  if (rest === 0) return true;
+  if (rest < LOG_HEADER_SIZE) return false;
+  if (end.at === r.length) {
+    const log = r.sub(from, LOG_HEADER_SIZE, 'log block');
+    const size = log.u32('logsizd');
+    log.skip(4, 'logsizm');
+    if (size === rest && log.u32('logtxto') <= size) return true;
+  }
+  return directory?.some((e) => e.at === from && e.at + e.size === end.at) ?? false;
+}
+
+/**
+ * Whole subfiles after the declared ones, each numbered (subindx) one more than the last:
+ * the header undercounts them (fnsub lowered, or the multifile bit lost). Returns how many.
+ */
+function extraEvenSubfiles(r: BinaryReader, from: number, end: DataEnd, d: Declared): number {
+  const size = SUBHEADER_SIZE + d.fnpts * d.yBytes;
+  const rest = end.at - from;
+  if (rest <= 0 || rest % size !== 0) return 0;
+  const first = subheaderAt(r, NEW_HEADER_SIZE + ((d.flags & TXVALS) !== 0 ? d.fnpts * 4 : 0), 0).index;
+  const extra = rest / size;
+  for (let j = 0; j < extra; j++) {
+    if (subheaderAt(r, from + j * size, d.count + j).index !== ((first + d.count + j) & 0xffff)) return 0;
+  }
+  return extra;
+}
+
+/** Like extraEvenSubfiles for XYXY subfiles, which differ in size: walks them while each is numbered in turn and fits. */
+function extraXyxySubfiles(r: BinaryReader, from: number, end: DataEnd, d: Declared, directory: { at: number; size: number }[] | null): number {
+  const first = subheaderAt(r, NEW_HEADER_SIZE, 0).index;
+  let at = from;
+  let extra = 0;
+  while (at + SUBHEADER_SIZE <= end.at) {
+    const sub = subheaderAt(r, at, d.count + extra);
+    const next = at + SUBHEADER_SIZE + sub.points * (4 + d.yBytes);
+    if (sub.index !== ((first + d.count + extra) & 0xffff) || sub.points < 1 || next > end.at) break;
+    at = next;
+    extra++;
+  }
+  return restIsAccounted(r, at, end, d, directory) ? extra : 0;
+}
+
+function moreSpectraWarning(declared: number, multi: boolean, found: number, flagsField = 'ftflgs'): string {
+  return `The header declares ${plural(declared, 'spectrum', 'spectra')} ${countSource(multi, flagsField)} but the file holds ${found}; all ${found} were imported.`;
+}
+
+/** Which header field a spectrum count comes from. */
+function countSource(multi: boolean, flagsField = 'ftflgs'): string {
+  return multi ? '(fnsub)' : `(${flagsField} has no multifile bit)`;
+}
+
+/**
+ * The header's spectra do not fill the data exactly and the rest is not more subfiles:
+ * names the header field that, changed, would explain the bytes, or refuses in general terms.
+ */
+function explainEvenMismatch(r: BinaryReader, d: Declared, end: DataEnd): void {
+  const available = end.at - NEW_HEADER_SIZE;
+  const hasX = (d.flags & TXVALS) !== 0;
+  const per = d.count > 1 ? ' per spectrum' : '';
+  const size = (points: number, yBytes: number, x: boolean): number => (x ? points * 4 : 0) + d.count * (SUBHEADER_SIZE + points * yBytes);
+  const otherY = 6 - d.yBytes;
+  if (size(d.fnpts, otherY, hasX) === available) {
+    throw r.fail(`ftflgs declares ${d.yBytes * 8}-bit Y values but the data holds ${d.fnpts} points (fnpts) of ${otherY * 8}-bit Y${per}; the header is damaged`, 'ftflgs');
+  }
+  if (size(d.fnpts, d.yBytes, !hasX) === available) {
+    const says = hasX ? 'declares an X array (TXVALS) but the data holds none' : 'declares no X array (TXVALS) but the data holds one';
+    throw r.fail(`ftflgs ${says}; the header is damaged`, 'ftflgs');
+  }
+  const points = (available - d.count * SUBHEADER_SIZE) / ((hasX ? 4 : 0) + d.count * d.yBytes);
+  if (Number.isInteger(points) && points >= 1) {
+    throw r.fail(`the header declares ${d.fnpts} points (fnpts) but the file holds data for ${points}${per}; the header is damaged`, 'fnpts');
+  }
+  const subfiles = (available - (hasX ? d.fnpts * 4 : 0)) / (SUBHEADER_SIZE + d.fnpts * d.yBytes);
+  if (Number.isInteger(subfiles) && subfiles >= 1) {
+    const cause = subfiles < d.count ? 'it is truncated or its header is damaged' : 'the header is damaged';
+    throw r.fail(`the header declares ${plural(d.count, 'spectrum', 'spectra')} ${countSource(d.multi)} but the file holds data for ${subfiles}; ${cause}`, d.multi ? 'fnsub' : 'ftflgs');
+  }
+  const declaredEnd = NEW_HEADER_SIZE + size(d.fnpts, d.yBytes, hasX);
+  if (declaredEnd < end.at) throw unaccountedRest(r, declaredEnd, end, d);
+}
+
+function unaccountedRest(r: BinaryReader, from: number, end: DataEnd, d: Declared): UserError {
+  return r.fail(
+    `the header accounts for the data up to byte ${from} (${plural(d.count, 'spectrum', 'spectra')}), but ${end.at - from} more bytes follow before ${end.what}; the header is damaged`,
+    d.multi ? 'fnsub' : 'ftflgs',
+  );
 }
 
 /** Y of one new-format subfile: float32, or int32/int16 scaled by 2^(exp-32) / 2^(exp-16). */
@@ -217,7 +409,7 @@ function readY(r: BinaryReader, count: number, exp: number, sixteenBit: boolean,
  * the header at byte 224, no subfile count (subfiles run to the end of the file), and
  * 32-bit Y stored high word first.
  */
-function readOldFormat(r: BinaryReader, opts: ImportOptions): { header: SpcHeader; spectra: SubSpectrum[] } {
+function readOldFormat(r: BinaryReader, opts: ImportOptions, warnings: string[]): { header: SpcHeader; spectra: SubSpectrum[] } {
   r.seek(0, 'oftflgs');
   const flags = r.u8('oftflgs');
   r.u8('oversn');
@@ -233,39 +425,70 @@ function readOldFormat(r: BinaryReader, opts: ImportOptions): { header: SpcHeade
     throw r.fail(`axis limits ofirst/olast are not finite numbers (${ofirst}, ${olast})`, 'ofirst');
   }
   const sixteenBit = (flags & TSPREC) !== 0;
-  const dataSize = onpts * (sixteenBit ? 2 : 4);
-  r.requireRange(OLD_HEADER_SIZE, dataSize, `Y values of ${onpts} points (onpts)`, 'onpts');
-
+  const yBytes = sixteenBit ? 2 : 4;
+  const multi = (flags & TMULTI) !== 0;
+  const subfileSize = SUBHEADER_SIZE + onpts * yBytes;
+  const available = r.length - OLD_FIRST_SUBHEADER;
   let count = 1;
-  if ((flags & TMULTI) !== 0) {
-    const rest = r.length - OLD_HEADER_SIZE - dataSize;
-    count += Math.floor(rest / (SUBHEADER_SIZE + dataSize));
-    const trailing = rest % (SUBHEADER_SIZE + dataSize);
-    // Old files have no subfile count: a partial subfile at the end is the only sign of truncation.
-    if (trailing !== 0) {
+  if (available !== subfileSize) {
+    if (!multi && available % subfileSize === 0 && subfilesAreNumbered(r, available / subfileSize, subfileSize)) {
+      count = available / subfileSize;
+      warnings.push(moreSpectraWarning(1, false, count, 'oftflgs'));
+    } else if (!multi || available < subfileSize) {
+      explainOldMismatch(r, onpts, yBytes, available);
+      r.requireRange(OLD_HEADER_SIZE, onpts * yBytes, `Y values of ${onpts} points (onpts)`, 'onpts');
       throw r.fail(
-        `the file ends inside subfile ${count + 1} (${trailing} of its ${SUBHEADER_SIZE + dataSize} bytes present); it is truncated`,
-        'onpts',
+        `${available - subfileSize} bytes after the one spectrum of ${onpts} points (from byte ${OLD_FIRST_SUBHEADER + subfileSize}) are not described by the header; the header is damaged`,
+        'oftflgs',
       );
+    } else {
+      count = Math.floor(available / subfileSize);
+      const trailing = available % subfileSize;
+      // Old files have no subfile count: a partial subfile at the end is the only sign of truncation.
+      if (trailing !== 0) {
+        throw r.fail(
+          `the file ends inside subfile ${count + 1} (${trailing} of its ${subfileSize} bytes present); it is truncated, or its point count (onpts = ${onpts}) is wrong`,
+          'onpts',
+        );
+      }
+      if (!subfilesAreNumbered(r, count, subfileSize)) {
+        throw r.fail(`the subfile headers are not where ${onpts} points (onpts) put them; the header is damaged`, 'onpts');
+      }
     }
   }
 
   const x = linearAxis(ofirst, olast, onpts);
   const spectra: SubSpectrum[] = [];
-  let at = OLD_FIRST_SUBHEADER;
+  r.seek(OLD_FIRST_SUBHEADER, 'subfile 1 subheader');
   for (let k = 0; k < count; k++) {
     checkCancelled(opts, r.file);
-    const label = `subfile ${k + 1}`;
-    r.seek(at, `${label} subheader`);
-    r.u8(`${label} subflgs`);
-    const subExp = r.i8(`${label} subexp`);
-    r.skip(SUBHEADER_SIZE - 2, `${label} subheader`);
-    const exp = subExp !== 0 ? subExp : exponent;
-    spectra.push({ x, y: readOldY(r, onpts, exp, sixteenBit, `${label} Y values`) });
-    at = r.offset;
+    const sub = readSubheader(r, k);
+    spectra.push({ x, y: readOldY(r, onpts, sub.exp !== 0 ? sub.exp : exponent, sixteenBit, `subfile ${k + 1} Y values`) });
     opts.onProgress?.((k + 1) / count);
   }
   return { header: { flags, exponent, xType, yType }, spectra };
+}
+
+/**
+ * True when the `count` old-format subfiles of `size` bytes are numbered (subindx) in turn, or
+ * all alike: a wrong point count puts the subheaders inside Y data, where they are neither.
+ */
+function subfilesAreNumbered(r: BinaryReader, count: number, size: number): boolean {
+  const first = subheaderAt(r, OLD_FIRST_SUBHEADER, 0).index;
+  const indices = Array.from({ length: count }, (_, k) => subheaderAt(r, OLD_FIRST_SUBHEADER + k * size, k).index);
+  return indices.every((v) => v === first) || indices.every((v, k) => v === ((first + k) & 0xffff));
+}
+
+/** Names the old-format header field that would explain a one-spectrum file of `available` bytes after byte 224. */
+function explainOldMismatch(r: BinaryReader, onpts: number, yBytes: number, available: number): void {
+  const otherY = 6 - yBytes;
+  if (available === SUBHEADER_SIZE + onpts * otherY) {
+    throw r.fail(`oftflgs declares ${yBytes * 8}-bit Y values but the data holds ${onpts} points (onpts) of ${otherY * 8}-bit Y; the header is damaged`, 'oftflgs');
+  }
+  const points = (available - SUBHEADER_SIZE) / yBytes;
+  if (Number.isInteger(points) && points >= 1) {
+    throw r.fail(`the header declares ${onpts} points (onpts) but the file holds data for ${points}; the header is damaged`, 'onpts');
+  }
 }
 
 /** Old-format Y: 32-bit integers are stored as (high int16, low uint16), each little-endian. */
