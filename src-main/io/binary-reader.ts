@@ -193,6 +193,15 @@ export class BinaryReader {
   }
 }
 
+/** True when the file starts with the ASCII text `magic`. */
+export function startsWithText(bytes: Uint8Array, magic: string): boolean {
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) {
+    if (bytes[i] !== magic.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** Ids for the spectra of one file: the stem alone for one spectrum, `stem#k` (1-based) for several. */
 export function sampleId(stem: string, index: number, count: number): string {
   return count === 1 ? stem : `${stem}#${index + 1}`;

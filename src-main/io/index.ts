@@ -7,7 +7,10 @@ import { parseJcamp } from './jcamp';
 import { parseSpc } from './spc';
 import { parseWdf } from './wdf';
 import { parseOpus } from './opus';
+import { SPA_MAGIC, parseSpa } from './spa';
+import { SP_MAGIC, parseSp } from './sp';
 import { refuseKnownUnsupported } from './refused';
+import { startsWithText } from './binary-reader';
 import { sniffTextKind } from './text-sniff';
 
 export interface FormatInfo {
@@ -25,6 +28,8 @@ export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
   { id: 'spc', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
   { id: 'wdf', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
   { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+  { id: 'spa', label: 'Thermo OMNIC SPA', extensions: ['spa'] },
+  { id: 'sp', label: 'PerkinElmer Spectrum SP', extensions: ['sp'] },
 ];
 
 const SPC_MAGIC = new Set([0x4b, 0x4c, 0x4d]);
@@ -35,7 +40,11 @@ export function detectFormat(bytes: Uint8Array, fileName: string): string {
   const ext = path.extname(fileName).slice(1).toLowerCase();
   if (bytes.length >= 4 && bytes[0] === 0x57 && bytes[1] === 0x44 && bytes[2] === 0x46 && bytes[3] === 0x31) return 'wdf';
   if (bytes.length >= 4 && bytes[0] === 0x0a && bytes[1] === 0x0a && bytes[2] === 0xfe && bytes[3] === 0xfe) return 'opus';
+  if (startsWithText(bytes, SPA_MAGIC)) return 'spa';
+  if (startsWithText(bytes, SP_MAGIC)) return 'sp';
   refuseKnownUnsupported(bytes, fileName);
+  // A damaged file with these extensions gets the reader's account of what is wrong, not "unknown format".
+  if (ext === 'spa' || ext === 'sp') return ext;
   if (ext === 'spc' && bytes.length >= 2 && SPC_MAGIC.has(bytes[1]!)) return 'spc';
   const kind = sniffTextKind(bytes, fileName);
   if (kind === 'jcamp') return 'jcamp';
@@ -59,6 +68,10 @@ export function parseFile(bytes: Uint8Array, fileName: string, options: ImportOp
       return parseOpus(bytes, fileName, options);
     case 'spc':
       return parseSpc(bytes, fileName, options);
+    case 'spa':
+      return parseSpa(bytes, fileName, options);
+    case 'sp':
+      return parseSp(bytes, fileName, options);
     case 'jcamp':
       return parseJcamp(bytes, fileName, options);
     case 'xy':

@@ -5,6 +5,7 @@
  */
 import { baseName } from '../common/domain/file-names';
 import { UserError } from '../common/errors';
+import { startsWithText } from './binary-reader';
 
 interface KnownFormat {
   name: string;
@@ -15,18 +16,6 @@ interface KnownFormat {
 }
 
 const KNOWN_UNSUPPORTED: readonly KnownFormat[] = [
-  {
-    name: 'Thermo OMNIC SPA',
-    extensions: ['spa'],
-    magic: 'Spectral Data File',
-    howToExport: 'Export the spectrum from OMNIC as CSV or JCAMP-DX (.jdx) and import that.',
-  },
-  {
-    name: 'PerkinElmer SP',
-    extensions: ['sp'],
-    magic: 'PEPE',
-    howToExport: 'Export the spectrum from PerkinElmer Spectrum as CSV or JCAMP-DX (.jdx) and import that.',
-  },
   {
     name: 'WITec Project (.wip)',
     extensions: ['wip', 'wid'],
@@ -39,7 +28,7 @@ const KNOWN_UNSUPPORTED: readonly KnownFormat[] = [
 export function refuseKnownUnsupported(bytes: Uint8Array, fileName: string): void {
   const ext = extensionOf(fileName);
   for (const format of KNOWN_UNSUPPORTED) {
-    if (startsWith(bytes, format.magic) || format.extensions.includes(ext)) {
+    if (startsWithText(bytes, format.magic) || format.extensions.includes(ext)) {
       throw new UserError('UNSUPPORTED_FORMAT', `${fileName}: ${format.name} files are not supported yet. ${format.howToExport}`, {
         file: fileName,
       });
@@ -51,12 +40,4 @@ function extensionOf(fileName: string): string {
   const base = baseName(fileName);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-}
-
-function startsWith(bytes: Uint8Array, text: string): boolean {
-  if (bytes.length < text.length) return false;
-  for (let i = 0; i < text.length; i++) {
-    if (bytes[i] !== text.charCodeAt(i)) return false;
-  }
-  return true;
 }
