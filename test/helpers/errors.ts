@@ -21,3 +21,12 @@ export async function userErrorOfAsync(p: Promise<unknown> | (() => Promise<unkn
   }
   throw new Error('expected a UserError');
 }
+
+/** The BAD_INPUT error `fn` throws, checked to be one line that starts with the file's name. */
+export function oneLineRefusal(fn: () => unknown, file: string): UserError {
+  const err = userErrorOf(fn);
+  if (err.code !== 'BAD_INPUT' || err.file !== file || !err.message.startsWith(`${file}: `) || err.message.includes('\n')) {
+    throw new Error(`expected a one-line BAD_INPUT naming ${file}, got ${err.code}: ${err.message}`);
+  }
+  return err;
+}

@@ -4,7 +4,7 @@ import { detectFormat, parseFile } from '../../src-main/io';
 import { parseSp } from '../../src-main/io/sp';
 import { formatFixture } from '../helpers/datasets';
 import { randomFiles } from '../helpers/bytes';
-import { userErrorOf as caught } from '../helpers/errors';
+import { oneLineRefusal, userErrorOf as caught } from '../helpers/errors';
 
 const NAME = 'single_PE_spectrum.sp';
 const load = (): Uint8Array => formatFixture('other', NAME);
@@ -60,11 +60,7 @@ describe('parseSp on damaged files', () => {
   it('a truncated file is refused with one line naming the file', () => {
     const bytes = load();
     for (const cut of [1, 3, 20, 44, 48, 60, 600, 1250, bytes.length - 1]) {
-      const err = caught(() => parseSp(bytes.subarray(0, cut), NAME));
-      expect(err.code, `cut at ${cut}`).toBe('BAD_INPUT');
-      expect(err.file).toBe(NAME);
-      expect(err.message.startsWith(`${NAME}: `), err.message).toBe(true);
-      expect(err.message).not.toContain('\n');
+      oneLineRefusal(() => parseSp(bytes.subarray(0, cut), NAME), NAME);
     }
     expect(caught(() => parseSp(bytes.subarray(0, bytes.length - 1), NAME)).message).toBe(
       `${NAME}: dataset block 120 (14209 bytes) at byte 50 needs 14209 bytes but only 14208 remain (14258 bytes); the file is truncated or damaged.`,

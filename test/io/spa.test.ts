@@ -4,7 +4,7 @@ import { detectFormat, parseFile } from '../../src-main/io';
 import { parseSpa } from '../../src-main/io/spa';
 import { formatFixture } from '../helpers/datasets';
 import { randomFiles } from '../helpers/bytes';
-import { userErrorOf as caught } from '../helpers/errors';
+import { oneLineRefusal, userErrorOf as caught } from '../helpers/errors';
 
 const NAME = 'sample1.spa';
 const load = (): Uint8Array => formatFixture('other', NAME);
@@ -87,11 +87,7 @@ describe('parseSpa on damaged files', () => {
   it('a truncated file is refused with one line naming the file', () => {
     const bytes = load();
     for (const cut of [1, 17, 100, 295, 300, 350, 580, 2000, bytes.length - 1]) {
-      const err = caught(() => parseSpa(bytes.subarray(0, cut), NAME));
-      expect(err.code, `cut at ${cut}`).toBe('BAD_INPUT');
-      expect(err.file).toBe(NAME);
-      expect(err.message.startsWith(`${NAME}: `), err.message).toBe(true);
-      expect(err.message).not.toContain('\n');
+      oneLineRefusal(() => parseSpa(bytes.subarray(0, cut), NAME), NAME);
     }
     expect(caught(() => parseSpa(bytes.subarray(0, bytes.length - 1), NAME)).message).toBe(
       `${NAME}: record 7 (key 3) at byte 1916 needs 6952 bytes but only 6951 remain (8867 bytes); the file is truncated or damaged.`,
