@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'PROJECT_TOO_NEW'
   | 'PROJECT_DAMAGED'
+  /** The project file (or its folder, or its disk) cannot be written by this user. */
+  | 'PROJECT_READONLY'
   | 'CANCELLED'
   | 'INTERNAL';
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../common/errors';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
+import { damagedProject, projectError, readOnlyProject } from './errors';
 
 export type Db = Database.Database;
 
@@ -22,47 +23,69 @@ export interface OpenOptions {
 }
 
 /**
- * Opens a project file: checks it is ours and not from a newer app, sets the pragmas on
- * every connection, and migrates it. A damaged file is reported and never written to.
+ * Opens a project file: recognises it as ours, of a format this version reads, and sound, on a
+ * read-only connection; only then opens it for writing, sets the pragmas and migrates it. A
+ * file that is not ours, is damaged or is from a newer app is refused with its bytes untouched.
  */
 export function openProject(file: string, options: OpenOptions = {}): Db {
+  try {
+    return open(file, options);
+  } catch (err) {
+    throw projectError(err, file);
+  }
+}
+
+/**
+ * Opens a project to read it: as openProject where the file may be written (so an older format
+ * is brought up to date), on a read-only connection where it may not.
+ */
+export function openProjectToRead(file: string, options: Omit<OpenOptions, 'create' | 'readonly'> = {}): Db {
+  return openProject(file, { ...options, readonly: fs.existsSync(file) && !writable(file) });
+}
+
+function open(file: string, options: OpenOptions): Db {
   const exists = fs.existsSync(file);
   if (!exists && !options.create) {
     throw new UserError('NOT_FOUND', `Project file ${file} does not exist.`, { file });
   }
-  if (exists) checkHeader(file);
-  if (!exists) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-
-  const dbOptions: Database.Options = {};
-  if (options.nativeBinding) dbOptions.nativeBinding = options.nativeBinding;
-  if (options.readonly) dbOptions.readonly = true;
-  const db = new Database(file, dbOptions);
-  try {
-    // Spectra are kB-sized BLOBs: larger pages keep each one on a single page (no overflow chain).
-    if (!exists) db.pragma(`page_size = ${PAGE_SIZE}`);
-    configure(db, options.readonly === true);
-    if (exists) checkIntegrity(db, file);
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (exists && version > 0 && appId !== APPLICATION_ID) {
-      throw new UserError('PROJECT_DAMAGED', `${path.basename(file)} is an SQLite file but not a Spectra Desk project.`, { file });
-    }
-    if (exists && version === 0 && tableCount(db) > 0) {
-      throw new UserError('PROJECT_DAMAGED', `${path.basename(file)} is an SQLite file but not a Spectra Desk project.`, { file });
-    }
-    if (version > SCHEMA_VERSION) {
+  const target = options.targetVersion ?? SCHEMA_VERSION;
+  if (exists) {
+    const version = recognise(file, options.nativeBinding);
+    if (options.readonly && version < target) {
       throw new UserError(
-        'PROJECT_TOO_NEW',
-        `${path.basename(file)} was saved by a newer version of Spectra Desk (project format ${version}; this version reads up to ${SCHEMA_VERSION}). Update Spectra Desk to open it; the file was not changed.`,
+        'PROJECT_READONLY',
+        `${path.basename(file)} is read-only here and in an older project format (${version}; this version uses ${target}): open it once where it can be written, so that Spectra Desk can update it.`,
         { file },
       );
     }
-    if (!options.readonly) migrate(db, options.targetVersion ?? SCHEMA_VERSION);
+    if (!options.readonly && !writable(file)) throw readOnlyProject(file);
+  } else fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+
+  const db = new Database(file, connectionOptions(options.nativeBinding, options.readonly === true));
+  try {
+    if (!exists) {
+      // Spectra are kB-sized BLOBs: larger pages keep each one on a single page (no overflow chain).
+      db.pragma(`page_size = ${PAGE_SIZE}`);
+      // The first write marks the file as ours, so one left by an interrupted creation is still recognised.
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    }
+    configure(db, options.readonly === true);
+    if (!options.readonly) migrate(db, target);
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+function connectionOptions(nativeBinding: string | undefined, readonly: boolean): Database.Options {
+  const o: Database.Options = {};
+  if (nativeBinding) o.nativeBinding = nativeBinding;
+  if (readonly) {
+    o.readonly = true;
+    o.fileMustExist = true;
+  }
+  return o;
 }
 
 function configure(db: Db, readonly: boolean): void {
@@ -73,42 +96,66 @@ function configure(db: Db, readonly: boolean): void {
   db.pragma('busy_timeout = 5000');
 }
 
+/**
+ * Checks on a read-only connection, so nothing of a file that is not ours is changed: the
+ * header, our `application_id`, a `user_version` this app reads, and `quick_check`. Returns the
+ * file's project format.
+ */
+function recognise(file: string, nativeBinding: string | undefined): number {
+  checkHeader(file);
+  const db = new Database(file, connectionOptions(nativeBinding, true));
+  try {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) {
+      throw new UserError('PROJECT_DAMAGED', `${path.basename(file)} is an SQLite file but not a Spectra Desk project. It was left untouched.`, { file });
+    }
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new UserError(
+        'PROJECT_TOO_NEW',
+        `${path.basename(file)} was saved by a newer version of Spectra Desk (project format ${version}; this version reads up to ${SCHEMA_VERSION}). Update Spectra Desk to open it; the file was not changed.`,
+        { file },
+      );
+    }
+    const check = db.pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') throw damagedProject(file, check);
+    return version;
+  } finally {
+    db.close();
+  }
+}
+
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
 function checkHeader(file: string): void {
   const stat = fs.statSync(file);
   if (stat.isDirectory()) throw new UserError('BAD_INPUT', `${file} is a folder, not a project file.`, { file });
-  if (stat.size === 0) return; // an empty file is a fresh database to SQLite
+  const name = path.basename(file);
+  if (stat.size === 0) {
+    throw new UserError('PROJECT_DAMAGED', `${name} is empty, not a Spectra Desk project. It was left untouched; to start a new project, name a file that does not exist yet.`, { file });
+  }
   const fd = fs.openSync(file, 'r');
   try {
     const head = Buffer.alloc(100);
     const n = fs.readSync(fd, head, 0, 100, 0);
     if (n < 100 || head.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-      throw new UserError(
-        'PROJECT_DAMAGED',
-        `${path.basename(file)} is not a Spectra Desk project (not an SQLite database, or its header is damaged). It was left untouched.`,
-        { file },
-      );
+      throw new UserError('PROJECT_DAMAGED', `${name} is not a Spectra Desk project (not an SQLite database, or its header is damaged). It was left untouched.`, { file });
     }
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function checkIntegrity(db: Db, file: string): void {
-  let result: string;
+/** Whether this process may write the file: opening it for writing changes nothing in it. */
+function writable(file: string): boolean {
   try {
-    result = db.pragma('quick_check', { simple: true }) as string;
+    fs.closeSync(fs.openSync(file, 'r+'));
+    return true;
   } catch (err) {
-    throw new UserError('PROJECT_DAMAGED', `${path.basename(file)} is damaged (${(err as Error).message}). It was left untouched; restore it from a backup.`, { file });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return false;
+    throw err;
   }
-  if (result !== 'ok') {
-    throw new UserError('PROJECT_DAMAGED', `${path.basename(file)} is damaged (${result}). It was left untouched; restore it from a backup.`, { file });
-  }
-}
-
-function tableCount(db: Db): number {
-  return (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n;
 }
 
 /** Applies migrations after the file's `user_version` up to `target`, each in its own transaction. */

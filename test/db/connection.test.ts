@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_ID, openProject, schemaVersion } from '../../src-main/db/connection';
+import { APPLICATION_ID, checkpoint, openProject, openProjectToRead, schemaVersion } from '../../src-main/db/connection';
+import { listDatasets } from '../../src-main/db/datasets';
+import { importFiles } from '../../src-main/services/import';
+import { fixture } from '../helpers/datasets';
+import { notOurFiles, sha256, truncateProject, withReadOnlyFile } from '../helpers/project-files';
 import { SCHEMA_VERSION } from '../../src-main/db/migrations';
 import { UserError } from '../../src-main/common/errors';
 import { userErrorOf } from '../helpers/errors';
 import { tmpDir } from '../helpers/tmp';
-
-const sha = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function expectUserError(fn: () => unknown, code: string, text: RegExp): void {
   const err = userErrorOf(fn);
@@ -55,19 +56,9 @@ describe('openProject', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.close();
-    const before = sha(file);
+    const before = sha256(file);
     expectUserError(() => openProject(file), 'PROJECT_TOO_NEW', new RegExp(`newer version of Spectra Desk \\(project format ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}\\)`));
-    expect(sha(file)).toBe(before);
-  });
-
-  it('reports a damaged file and never overwrites it', () => {
-    const dir = tmpDir();
-    const file = path.join(dir, 'damaged.spectra');
-    fs.writeFileSync(file, Buffer.concat([Buffer.from('not a database at all'), crypto.randomBytes(5000)]));
-    const before = sha(file);
-    expectUserError(() => openProject(file), 'PROJECT_DAMAGED', /damaged.spectra is not a Spectra Desk project/);
-    expect(sha(file)).toBe(before);
-    expect(fs.readdirSync(dir)).toEqual(['damaged.spectra']);
+    expect(sha256(file)).toBe(before);
   });
 
   it('reports a project whose pages are corrupted', () => {
@@ -79,17 +70,76 @@ describe('openProject', () => {
     const bytes = fs.readFileSync(file);
     bytes.fill(0xff, 16384, 16384 + 2000); // garble the second page (16 KiB pages)
     fs.writeFileSync(file, bytes);
-    const before = sha(file);
+    const before = sha256(file);
     expect(() => openProject(file)).toThrow(UserError);
-    expect(sha(file)).toBe(before);
+    expect(sha256(file)).toBe(before);
   });
 
-  it('refuses an SQLite file of another application', () => {
-    const file = path.join(tmpDir(), 'other.db');
-    const raw = new Database(file);
-    raw.exec('CREATE TABLE t (x)');
-    raw.close();
-    expectUserError(() => openProject(file), 'PROJECT_DAMAGED', /not a Spectra Desk project/);
+  describe('refuses a file that is not a project, changing none of its bytes', () => {
+    for (const create of [false, true]) {
+      it(`${create ? 'when it could create a project (import)' : 'when opening (list, the app)'}: another application’s database, an empty file, a text file`, () => {
+        const dir = tmpDir();
+        for (const c of notOurFiles(dir)) {
+          const before = sha256(c.file);
+          const listing = fs.readdirSync(dir);
+          const err = userErrorOf(() => openProject(c.file, { create }));
+          expect([c.name, err.code, err.message, err.file]).toEqual([c.name, 'PROJECT_DAMAGED', expect.stringMatching(c.message), c.file]);
+          expect([c.name, sha256(c.file)]).toEqual([c.name, before]);
+          expect(fs.readdirSync(dir)).toEqual(listing);
+        }
+      });
+    }
+  });
+
+  it('recognises a project whose creation stopped before its schema was written, and completes it', () => {
+    const file = path.join(tmpDir(), 'p.spectra');
+    openProject(file, { create: true, targetVersion: 0 }).close();
+    const db = openProject(file);
+    expect([db.pragma('application_id', { simple: true }), schemaVersion(db), db.pragma('page_size', { simple: true })]).toEqual([APPLICATION_ID, SCHEMA_VERSION, 16384]);
+    db.close();
+  });
+
+  it('names a truncated project as damaged, says the file ends early, and leaves it as it is', async () => {
+    const file = path.join(tmpDir(), 'p.spectra');
+    const db = openProject(file, { create: true });
+    await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')] });
+    checkpoint(db, 'TRUNCATE');
+    db.close();
+    const pages = fs.statSync(file).size / 16384;
+    expect(pages).toBe(27);
+    truncateProject(file, 8);
+    const before = sha256(file);
+    for (const open of [() => openProject(file), () => openProject(file, { readonly: true }), () => openProjectToRead(file)]) {
+      const err = userErrorOf(open);
+      expect([err.code, err.message, err.file]).toEqual(['PROJECT_DAMAGED', 'p.spectra is damaged (the file ends early: it holds 8 of the 27 pages its header counts): restore it from a backup. It was left untouched.', file]);
+    }
+    expect(sha256(file)).toBe(before);
+  });
+
+  it('refuses to write a read-only project, naming it, and reads it all the same', async () => {
+    const file = path.join(tmpDir(), 'p.spectra');
+    const db = openProject(file, { create: true });
+    await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TEST.tsv')] });
+    db.close();
+    const before = sha256(file);
+    await withReadOnlyFile(file, async () => {
+      const err = userErrorOf(() => openProject(file));
+      expect([err.code, err.message, err.file]).toEqual([
+        'PROJECT_READONLY',
+        'p.spectra is read-only: make the file and its folder writable (or copy it to a folder you can write to) and try again. Nothing was changed.',
+        file,
+      ]);
+      const reader = openProjectToRead(file);
+      expect(listDatasets(reader).map((d) => [d.name, d.samples])).toEqual([['Coffee', 28]]);
+      reader.close();
+    });
+    expect(sha256(file)).toBe(before);
+  });
+
+  it('does not read an older format on a read-only connection: it needs migrating first', () => {
+    const file = path.join(tmpDir(), 'old.spectra');
+    openProject(file, { create: true, targetVersion: 1 }).close();
+    expectUserError(() => openProject(file, { readonly: true }), 'PROJECT_READONLY', new RegExp(`^old\\.spectra is read-only here and in an older project format \\(1; this version uses ${SCHEMA_VERSION}\\): open it once where it can be written`));
   });
 
   it('enforces foreign keys and STRICT typing', () => {
