@@ -7,6 +7,7 @@ import { openProject } from '../db/connection';
 import { UserError, toErrorInfo } from '../common/errors';
 import { exportRun } from '../services/export';
 import { fail, type Streams } from './run';
+import { keepNegativeValues, parseOptions } from './options';
 
 export const EXPORT_USAGE = 'spectra-desk export --project P --run RUN --out DIR [--json]';
 
@@ -14,12 +15,10 @@ export const EXPORT_USAGE = 'spectra-desk export --project P --run RUN --out DIR
 export async function exportCommand(args: string[], io: Streams): Promise<number> {
   const json = args.includes('--json');
   try {
-    let values: { project?: string; run?: string; out?: string; json?: boolean };
-    try {
-      values = parseArgs({ args, options: { project: { type: 'string' }, run: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } }, strict: true }).values;
-    } catch (err) {
-      throw new UserError('BAD_INPUT', `${(err as Error).message}. Usage: ${EXPORT_USAGE}`);
-    }
+    const { values } = parseOptions(
+      () => parseArgs({ args: keepNegativeValues(args), options: { project: { type: 'string' }, run: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } }, strict: true }),
+      `Usage: ${EXPORT_USAGE}`,
+    );
     if (!values.project) throw new UserError('BAD_INPUT', `Missing --project FILE. Usage: ${EXPORT_USAGE}`, { field: '--project' });
     if (!values.run || !/^\d+$/.test(values.run)) throw new UserError('BAD_INPUT', `--run needs a run number (got ${values.run === undefined ? 'nothing' : `"${values.run}"`}); spectra-desk list --project P --json lists the runs.`, { field: '--run' });
     if (!values.out) throw new UserError('BAD_INPUT', `Missing --out DIR (the folder to write into). Usage: ${EXPORT_USAGE}`, { field: '--out' });

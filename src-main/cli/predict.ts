@@ -12,6 +12,7 @@ import { loadPredictor, predictSpectra, type Predictor } from '../services/predi
 import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
 import { fail, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
+import { keepNegativeValues, parseOptions } from './options';
 
 export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
 
@@ -24,7 +25,7 @@ const USAGE = `Usage:
 
 /** Runs predict or export-model; resolves to the exit code. Never throws for user errors. */
 export async function runModelCli(argv: string[], io: Streams): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = keepNegativeValues(argv);
   try {
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(USAGE);
@@ -38,12 +39,8 @@ export async function runModelCli(argv: string[], io: Streams): Promise<number> 
   }
 }
 
-function parse<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new UserError('BAD_INPUT', `${(err as Error).message}.\n${USAGE}`);
-  }
+function parse<T extends { values: object }>(fn: () => T): T {
+  return parseOptions(fn, 'Run spectra-desk predict --help for usage.');
 }
 
 function runId(value: string | undefined): number {

@@ -23,6 +23,7 @@ import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
 import { PLS_DECISION_CHOICES, type PlsDecisionChoice } from '../common/ml/pls-decision';
 import { stepsCommand } from './steps';
+import { keepNegativeValues, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -60,7 +61,7 @@ Every command takes --project FILE (created by import when missing) and --json
 
 /** Runs one command; resolves to the process exit code. Never throws for user errors. */
 export async function runCli(argv: string[], io: Streams): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = keepNegativeValues(argv);
   try {
     switch (command) {
       case 'import':
@@ -106,13 +107,9 @@ export function fail(io: Streams, info: ErrorInfo, json: boolean): number {
   return info.code === 'INTERNAL' ? 70 : info.code === 'CANCELLED' ? 130 : 1;
 }
 
-/** parseArgs with its errors turned into a usage message. */
-function parse<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new UserError('BAD_INPUT', `${(err as Error).message}. Run spectra-desk --help for usage.`);
-  }
+/** parseArgs with its errors turned into a one-line usage message, and empty text options refused. */
+function parse<T extends { values: object }>(fn: () => T): T {
+  return parseOptions(fn, 'Run spectra-desk --help for usage.');
 }
 
 const JSON_FLAG = { json: { type: 'boolean' } } as const;
@@ -285,7 +282,6 @@ async function preprocessCommand(args: string[], io: Streams): Promise<number> {
   const pipelineFile = requireOption(values.pipeline, '--pipeline');
   const saveAs = values['save-as'];
   if (!values.out && saveAs === undefined) throw new UserError('BAD_INPUT', 'Missing --out OUT.csv (or --save-as NAME to store the result as a new dataset).', { field: '--out' });
-  if (saveAs !== undefined && !saveAs.trim()) throw new UserError('BAD_INPUT', '--save-as needs a dataset name.', { field: '--save-as' });
   // Read before opening the project, so a bad pipeline file is reported without touching it.
   const spec = readPipelineFile(pipelineFile);
   const db = openProject(project);
@@ -330,12 +326,8 @@ function engineOption(value: string | undefined): EngineId | 'auto' {
   return id;
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError('BAD_INPUT', `${flag} must be a whole number ≥ 1 (got "${value}").`, { field: flag.replace(/^--/, '') });
-  return n;
-}
+/** Spectra in the benchmark's synthetic set (1000 points each). */
+const BENCH_SPECTRA = { min: 1, max: 100_000 };
 
 /** Trains the reference CNN on the best engine and compares with PyTorch in the same run. */
 async function benchCommand(args: string[], io: Streams): Promise<number> {
@@ -346,9 +338,9 @@ async function benchCommand(args: string[], io: Streams): Promise<number> {
   const result = await benchTraining({
     spawn: forkTrainer(builtFile('ml/trainer.cjs')),
     engine: engineOption(values.engine),
-    threads: positiveInt(values.threads, '--threads'),
-    epochs: positiveInt(values.epochs, '--epochs'),
-    n: positiveInt(values.n, '--n'),
+    threads: wholeNumberOption(values.threads, '--threads', RUN_RANGES.threads),
+    epochs: wholeNumberOption(values.epochs, '--epochs', RUN_RANGES.epochs),
+    n: wholeNumberOption(values.n, '--n', BENCH_SPECTRA),
     torchScript: torchReferenceScript(),
     log,
   });
@@ -429,17 +421,17 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const pipeline = values.pipeline ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
   const validation = parseScheme(values.validation ?? 'given');
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UserError('BAD_INPUT', `--seed must be a whole number (got "${values.seed}").`, { field: 'seed' });
-  const lrText = values['learning-rate'];
-  const learningRate = lrText === undefined ? undefined : Number(lrText);
-  if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) throw new UserError('BAD_INPUT', `--learning-rate must be a positive number (got "${lrText}").`, { field: 'learning-rate' });
+  const epochs = wholeNumberOption(values.epochs, '--epochs', RUN_RANGES.epochs);
+  const seed = wholeNumberOption(values.seed, '--seed', RUN_RANGES.seed);
+  const threads = wholeNumberOption(values.threads, '--threads', RUN_RANGES.threads);
+  const components = wholeNumberOption(values.components, '--components', RUN_RANGES.components);
+  const learningRate = positiveNumberOption(values['learning-rate'], '--learning-rate', RUN_RANGES.learningRate);
   const plsDecision = values['pls-decision'];
   if (plsDecision !== undefined && !(PLS_DECISION_CHOICES as readonly string[]).includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da, centroid or nearest-neighbour.`, { field: 'pls-decision' });
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
-    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, validation, epochs: positiveInt(values.epochs, '--epochs'), seed, engine: engineOption(values.engine), threads: positiveInt(values.threads, '--threads'), learningRate, components: positiveInt(values.components, '--components'), ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
+    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
     const handle = startTraining(
       db,
       request,

@@ -8,15 +8,12 @@ import { UserError } from '../common/errors';
 import { getStep, STEPS } from '../common/preprocessing/registry';
 import { paramDocs, paramLabel } from '../common/preprocessing/param-info';
 import type { Streams } from './run';
+import { parseOptions } from './options';
 
 export const STEPS_USAGE = 'spectra-desk steps [KIND] [--json]';
 
 function parseStepsArgs(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
-  } catch (err) {
-    throw new UserError('BAD_INPUT', `${(err as Error).message}. Usage: ${STEPS_USAGE}`);
-  }
+  return parseOptions(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }), `Usage: ${STEPS_USAGE}`);
 }
 
 /** Prints every step (or the one named); throws UserError for bad arguments or an unknown kind. */

@@ -39,6 +39,15 @@ export function derivedName(source: string, recipeName: string | null | undefine
   return `${source} · ${recipeName?.trim() || 'processed'}`.slice(0, MAX_NAME);
 }
 
+/** The name of a dataset about to be derived, trimmed; refused when empty, too long or taken. */
+export function newDatasetName(db: Db, requested: string): string {
+  const name = requested.trim();
+  if (!name) throw new UserError('BAD_INPUT', 'The new dataset needs a name.', { field: 'name' });
+  if (name.length > MAX_NAME) throw new UserError('BAD_INPUT', `The dataset name is ${name.length} characters long; use at most ${MAX_NAME}.`, { field: 'name' });
+  if (findDataset(db, name)) throw new UserError('CONFLICT', `A dataset named "${name}" already exists. Choose another name for the processed dataset.`, { field: 'name' });
+  return name;
+}
+
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function checkCancelled(signal: AbortSignal | undefined): void {
@@ -65,10 +74,7 @@ export async function applyRecipeToDataset(db: Db, req: ApplyRecipeRequest, hook
   const started = performance.now();
   const jobId = hooks.jobId ?? 'apply';
   const source = getDataset(db, req.datasetId);
-  const name = (req.name ?? derivedName(source.name, req.recipeName)).trim();
-  if (!name) throw new UserError('BAD_INPUT', 'The new dataset needs a name.', { field: 'name' });
-  if (name.length > MAX_NAME) throw new UserError('BAD_INPUT', `The dataset name is ${name.length} characters long; use at most ${MAX_NAME}.`, { field: 'name' });
-  if (findDataset(db, name)) throw new UserError('CONFLICT', `A dataset named "${name}" already exists. Choose another name for the processed dataset.`, { field: 'name' });
+  const name = newDatasetName(db, req.name ?? derivedName(source.name, req.recipeName));
   if (!req.spec.steps.some((s) => s.enabled)) {
     throw new UserError('BAD_INPUT', 'The recipe has no enabled steps, so applying it would only copy the dataset. Add or enable a step first.');
   }

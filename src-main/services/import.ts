@@ -13,6 +13,7 @@ import type { ImportProgress, ImportResult } from '../common/domain/project';
 import type { Input } from '../common/ipc/contract';
 import { parseFile } from '../io';
 import { applyLabels, parseLabelTable } from '../io/labels';
+import { parseSplitValue } from '../io/csv';
 import type { Parser } from './worker-parser';
 
 const parseInThread: Parser = async (bytes, fileName, options) => parseFile(bytes, fileName, options);
@@ -75,6 +76,7 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
   const started = performance.now();
   if (!req.files.length) throw new UserError('BAD_INPUT', 'No files to import.');
+  if (req.splitTag && req.splitColumn) throw new UserError('BAD_INPUT', `Give either a split tag (${req.splitTag}) for every spectrum or a split column (${quoteExcerpt(req.splitColumn)}), not both.`, { field: 'splitColumn' });
   const jobId = hooks.jobId ?? 'import';
   const emit = (p: Omit<ImportProgress, 'jobId' | 'files'>): void => hooks.onProgress?.({ jobId, files: req.files.length, ...p });
   const options: ImportOptions = {};
@@ -107,6 +109,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     const entries = loaded.flatMap((f) => f.batch.samples.map((s) => ({ id: s.id, fileName: f.name, meta: s.meta })));
     warnings.push(...applyLabels(entries, table, labelName).warnings);
   }
+  if (req.splitColumn) warnings.push(...splitByColumn(loaded, req.splitColumn, req.labels ? path.basename(req.labels) : null));
   const name = (req.dataset ?? defaultDatasetName(req.files[0]!)).trim();
   if (!name) throw new UserError('BAD_INPUT', 'The dataset name is empty.', { field: 'dataset' });
   checkSampleIds(db, name, loaded);
@@ -169,6 +172,42 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     warnings,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Formats whose parser reads the split column itself (and refuses a file without it). */
+const SPLIT_COLUMN_PARSED = new Set(['csv-wide']);
+
+/**
+ * The train/test split from a column of the other files' metadata or of the label table, moved
+ * out of the metadata as wide tables do. A column none of them has is refused, naming the
+ * columns there are; spectra without a value stay untagged, with a warning.
+ */
+function splitByColumn(loaded: LoadedFile[], column: string, labelFile: string | null): string[] {
+  const files = loaded.filter((f) => !SPLIT_COLUMN_PARSED.has(f.batch.format));
+  if (!files.length) return [];
+  const columns = [...new Set(files.flatMap((f) => f.batch.samples.flatMap((s) => Object.keys(s.meta))))];
+  const key = columns.find((c) => c.trim() === column) ?? columns.find((c) => c.trim().toLowerCase() === column.toLowerCase());
+  if (key === undefined) {
+    const where = [...files.map((f) => f.name), ...(labelFile ? [labelFile] : [])];
+    const list = columns.length ? columns.map((c) => quoteExcerpt(c)).join(', ') : '(none)';
+    throw new UserError('BAD_INPUT', `${where.join(', ')} ${where.length === 1 ? 'has' : 'have'} no column ${quoteExcerpt(column)} for the train/test split; the columns there are ${list}.`, { file: where[0]!, field: excerpt(column) });
+  }
+  let untagged = 0;
+  for (const f of files) {
+    for (const s of f.batch.samples) {
+      const value = s.meta[key];
+      delete s.meta[key];
+      const text = value === undefined || value === null ? '' : String(value).trim();
+      if (!text) {
+        untagged++;
+        continue;
+      }
+      const tag = parseSplitValue(text);
+      if (!tag) throw new UserError('BAD_INPUT', `${f.name}, sample ${quoteExcerpt(s.id)}: ${quoteExcerpt(text)} in column ${quoteExcerpt(key)} is not a split; use train or test.`, { file: f.name, field: excerpt(key) });
+      s.split = tag;
+    }
+  }
+  return untagged ? [`${untagged} spectr${untagged === 1 ? 'um has' : 'a have'} no value in column ${quoteExcerpt(key)} and ${untagged === 1 ? 'is' : 'are'} left untagged.`] : [];
 }
 
 export function defaultDatasetName(file: string): string {

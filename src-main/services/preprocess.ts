@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { datasetIdByNameOrId, loadAxis, loadSpectra } from '../db/datasets';
+import { datasetAxisGroups } from '../db/axes';
+import { describeAxes } from '../common/preprocessing/common-axis';
 import { csvField } from '../common/csv';
 import { UserError } from '../common/errors';
 import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../common/preprocessing/pipeline';
@@ -61,7 +63,10 @@ export function datasetBlock(
   if (!spectra.length) throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has no spectra.`);
   const axisIds = new Set(spectra.map((s) => s.axisId));
   if (axisIds.size > 1) {
-    throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has spectra on ${axisIds.size} different axes. Import spectra measured on different axes into separate datasets, or resample them to one axis first.`);
+    throw new UserError(
+      'BAD_INPUT',
+      `Dataset "${datasetName}" has spectra on ${axisIds.size} different axes: ${describeAxes(datasetAxisGroups(db, datasetId))}. Put them on one axis first with "Put on one axis…" in the Data view or spectra-desk harmonise --project P --dataset "${datasetName}" (a resampled copy), or import them into separate datasets.`,
+    );
   }
   const { values: axis, unit: axisUnit } = loadAxis(db, spectra[0]!.axisId);
   const n = axis.length;

@@ -11,6 +11,7 @@ import { inlineViews, type ViewRequest, type ViewResults, type ViewRunner } from
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, importRequestFromApp, type ImportRequest } from './import';
 import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
+import { harmoniseDataset, planHarmonise } from './harmonise';
 import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
 import { createDemoProject } from './demo';
@@ -259,6 +260,8 @@ export class Session {
       if (name !== undefined) req.name = name;
       return this.runApplyRecipe(req, jobId);
     },
+    'datasets:axisPlan': async ({ datasetId, grid }) => planHarmonise(this.requireDb(), datasetId, grid),
+    'datasets:harmonise': async ({ datasetId, grid, name }) => harmoniseDataset(this.requireDb(), { datasetId, ...(grid ? { grid } : {}), ...(name !== undefined ? { name } : {}) }),
     'columns:setKind': async ({ datasetId, column, kind }) => {
       datasets.setColumnKind(this.requireDb(), datasetId, column, kind);
       return datasets.datasetSummary(this.requireDb(), datasetId);

@@ -85,6 +85,8 @@ export interface ImportResult {
   samples: number;
   warnings: string[];
   durationMs: number;
+  /** Set when the import was asked to put spectra on different axes on one: the dataset it made. */
+  harmonised?: HarmoniseResult;
 }
 
 export interface ImportProgress {
@@ -119,6 +121,39 @@ export interface ApplyResult {
   fittedSamples: number;
   pipelineHash: string;
   /** Channels of the source left out (only the first channel is processed). */
+  channelsLeftOut: number;
+  durationMs: number;
+}
+
+/** The axis a dataset's spectra would be put on (`datasets:axisPlan`), before anything is stored. */
+export interface AxisPlanSummary {
+  /** How the grid is chosen, in words: "the overlap 400–4000 cm⁻¹ at the median step 1.93 cm⁻¹, 1866 points". */
+  description: string;
+  unit: AxisUnit;
+  start: number;
+  stop: number;
+  step: number;
+  points: number;
+  /** Spectra that will be interpolated (the others are on the grid already), of `spectra`. */
+  resampled: number;
+  spectra: number;
+  /** Distinct axes the dataset's spectra are on now. */
+  axes: number;
+  /** The new dataset's default name. */
+  name: string;
+}
+
+/** A dataset put on one axis, stored as a new dataset (`datasets:harmonise`, or an import asked to). */
+export interface HarmoniseResult {
+  datasetId: number;
+  dataset: string;
+  sourceDataset: string;
+  samples: number;
+  points: number;
+  /** How the grid was chosen, in words (also the recipe name in its provenance). */
+  grid: string;
+  resampled: number;
+  /** Channels of the source left out (only the first channel is resampled). */
   channelsLeftOut: number;
   durationMs: number;
 }

@@ -30,6 +30,8 @@ export const CHANNELS = [
   'pipelines:save',
   'pipelines:delete',
   'datasets:applyRecipe',
+  'datasets:axisPlan',
+  'datasets:harmonise',
   'columns:setKind',
   'runs:start',
   'runs:cancel',

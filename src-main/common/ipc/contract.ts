@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
-import type { ApplyProgress, ApplyResult, DatasetSummary, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
+import type { ApplyProgress, ApplyResult, AxisPlanSummary, DatasetSummary, HarmoniseResult, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
 import { AXIS_UNITS, type AxisUnit, type ColumnKind, type SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { LayerSummary } from '../../common/ml/model';
@@ -36,6 +36,8 @@ const axisUnit = z.enum(AXIS_UNITS);
 const splitTag = z.enum(['train', 'test']);
 const columnKind = z.enum(['class', 'number', 'text']);
 const empty = z.object({}).strict();
+/** Where a common axis comes from (common/preprocessing/common-axis.ts, GridChoice). */
+const gridChoice = z.union([z.literal('auto'), z.literal('first'), z.object({ start: z.number().finite(), stop: z.number().finite(), step: z.number().positive() }).strict()]);
 
 export interface SpectraPreview {
   datasetId: number;
@@ -239,6 +241,8 @@ export const contract = {
         splitColumn: z.string().max(200).optional(),
         labelColumn: z.number().int().min(0).nullable().optional(),
         axisUnit: axisUnit.optional(),
+        /** Spectra on different axes are also stored on one common axis, as a new dataset. */
+        commonAxis: gridChoice.optional(),
         /** Ask for a label table in a second dialog. */
         withLabels: z.boolean().optional(),
         jobId: z.string().min(1).max(100),
@@ -317,6 +321,10 @@ export const contract = {
       .strict(),
     output: out<ApplyResult>(),
   },
+  /** The axis a dataset on several axes would be put on, or a UserError naming the spectra beyond the tolerance; stores nothing. */
+  'datasets:axisPlan': { input: z.object({ datasetId: id, grid: gridChoice.optional() }).strict(), output: out<AxisPlanSummary>() },
+  /** Puts a dataset's spectra on one axis, stored as a new dataset with its provenance. */
+  'datasets:harmonise': { input: z.object({ datasetId: id, grid: gridChoice.optional(), name: z.string().max(200).optional() }).strict(), output: out<HarmoniseResult>() },
   'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
   /** Starts training in the trainer process; events arrive as `runs:progress`. */
   'runs:start': {

@@ -6,6 +6,7 @@
 import type { ParentToTrainer, TrainerToParent } from '../../common/ml/protocol';
 import { runJob, type Channel } from './run';
 import { selectEngine } from '../engines';
+import { UserError } from '../../common/errors';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ParentToTrainer }) => void): void;
@@ -37,7 +38,8 @@ channel.onMessage((m) => {
     runJob(m.job, channel, () => cancelled)
       .catch((err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));
-        channel.send({ type: 'failed', message: e.message, log: e.stack ?? e.message });
+        // A user error (too many PLS components, …) is the whole story; its stack would only bury it in the run's log.
+        channel.send({ type: 'failed', message: e.message, log: e instanceof UserError ? '' : (e.stack ?? e.message) });
       });
     // The parent stops this process once it has read the last message.
   }
