@@ -6,7 +6,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The renderer: a static bundle loaded from file:// by Electron (hence the relative base).
+ * The renderer: a static bundle served by the app's app:// scheme in Electron (relative base, so the
+ * e2e harness can serve it from another origin).
  * It may import its own files and `src-main/common/**` (types and pure code) only.
  */
 export default defineConfig({

@@ -17,7 +17,7 @@ import { forkTrainer, probeEngine } from '../../src-main/services/trainer-client
 import { builtFile } from '../../src-main/ml/built-files';
 import { workerViews } from '../../src-main/services/views';
 import { appResponse } from '../../src-main/main/app-protocol';
-import { APP_INDEX_URL, APP_ORIGIN } from '../../src-main/main/security';
+import { APP_INDEX_URL, APP_ORIGIN, CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src-main/main/security';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'out/renderer');
@@ -249,7 +249,11 @@ export async function openAppPage(prefix: string, options: AppPageOptions = {}):
     page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
   }
   await bridge.attach(page);
-  await page.goto(server.url);
+  const response = await page.goto(server.url);
+  // Every suite runs under the window's policy, from the response header and the page's meta tag.
+  const header = response?.headers()['content-security-policy'];
+  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  if (header !== CONTENT_SECURITY_POLICY || meta !== META_CONTENT_SECURITY_POLICY) problems.push(`page not under the app's CSP: header ${header}, meta ${meta}`);
   return {
     browser,
     page,
