@@ -7,6 +7,7 @@ import { importFiles } from '../services/import';
 import { runPreprocessingBench } from './preprocessing';
 import { benchTraining } from '../services/bench-training';
 import { runPlsBench } from './pls';
+import { runLoadBench } from './load';
 import { forkTrainer } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
@@ -18,7 +19,8 @@ import { torchReferenceScript } from '../services/built-files';
  * then training the reference 1D CNN on the best available engine against PyTorch
  * (../shared/bench/torch_reference.py) in the same run.
  * then PLS regression (10,000 × 1,000, 10 components) against scikit-learn.
- * BENCH_ONLY=import, preprocessing, pls or training runs one section.
+ * then a generated project of 100,000 spectra and 1,000 runs: open, runs table, sample table, list (./load.ts).
+ * BENCH_ONLY=import, preprocessing, pls, training or load runs one section.
  */
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
     if (!ONLY || ONLY === 'preprocessing') runPreprocessingBench(dir, ROWS, POINTS, REPEATS);
     if (!ONLY || ONLY === 'pls') await runPlsBench((l) => console.log(l));
     if (!ONLY || ONLY === 'training') await trainingBench();
+    if (!ONLY || ONLY === 'load') await runLoadBench(dir, (l) => console.log(l));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
