@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { UserError } from '../common/errors';
+import { quoteExcerpt } from '../common/format/excerpt';
 import { runRequestSchema, runSettingsShape } from '../common/runs/schema';
 
 /**
@@ -101,6 +102,5 @@ export function positiveNumberOption(value: string | undefined, flag: string, ra
 }
 
 function numberError(flag: string, what: string, value: string): UserError {
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  return new UserError('BAD_INPUT', `${flag} must be ${what} (got "${shown}").`, { field: flag.replace(/^--/, '') });
+  return new UserError('BAD_INPUT', `${flag} must be ${what} (got ${quoteExcerpt(value)}).`, { field: flag.replace(/^--/, '') });
 }
