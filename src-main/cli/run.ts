@@ -8,6 +8,7 @@ import { AXIS_UNITS, isAxisUnit, type SplitTag } from '../common/domain/spectra'
 import type { ApplyResult, DatasetSummary } from '../common/domain/project';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, type ImportRequest } from '../services/import';
+import { parseGridChoice } from '../common/preprocessing/common-axis';
 import { singleLine } from '../common/format/excerpt';
 import { APP_VERSION } from '../services/version';
 import { preprocessDataset, readPipelineFile } from '../services/preprocess';
@@ -23,6 +24,7 @@ import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
 import { PLS_DECISION_CHOICES, type PlsDecisionChoice } from '../common/ml/pls-decision';
 import { stepsCommand } from './steps';
+import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
 import { keepNegativeValues, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
 
 export interface Streams {
@@ -35,8 +37,10 @@ const USAGE = `Spectra Desk ${APP_VERSION} — command line
 Usage:
   spectra-desk import FILE... --project P [--dataset NAME] [--labels CSV]
                               [--split-tag train|test] [--split-column COLUMN]
-                              [--label-column N|none] [--axis-unit cm-1|nm|um] [--json]
+                              [--label-column N|none] [--axis-unit cm-1|nm|um]
+                              [--common-axis auto|first|START:STOP:STEP] [--json]
   spectra-desk list --project P [--json]
+  ${HARMONISE_USAGE}
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
@@ -78,6 +82,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return await benchCommand(rest, io);
       case 'engine':
         return await engineCommand(rest, io);
+      case 'harmonise':
+        return harmoniseCommand(rest, io);
       case 'train':
         return await trainCommand(rest, io);
       case '--version':
@@ -143,6 +149,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
       'split-column': { type: 'string' },
       'label-column': { type: 'string' },
       'axis-unit': { type: 'string' },
+      'common-axis': { type: 'string' },
     }),
   );
   const project = requireProject(values.project);
@@ -164,6 +171,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
     if (!isAxisUnit(normalized)) throw new UserError('BAD_INPUT', `--axis-unit must be one of ${AXIS_UNITS.join(', ')}, not "${unit}".`, { field: '--axis-unit' });
     req.axisUnit = normalized;
   }
+  if (values['common-axis'] !== undefined) req.commonAxis = parseGridChoice(values['common-axis']);
 
   const db = openProject(project, { create: true });
   try {
@@ -181,6 +189,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
     for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
     if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else io.stdout.write(`Imported ${result.samples} spectra from ${result.files.length} file(s) into dataset "${result.dataset}" in ${(result.durationMs / 1000).toFixed(2)} s.\n`);
+    if (!values.json && result.harmonised) io.stdout.write(`Put them on one axis as dataset "${result.harmonised.dataset}": ${result.harmonised.grid} (${result.harmonised.resampled} resampled).\n`);
     return 0;
   } finally {
     closeProject(db);

@@ -236,11 +236,11 @@ export function commonAxisRecipe(plan: CommonAxisPlan): FittedPipeline {
   return { spec, states: [null] };
 }
 
-/** `--common-axis`: auto, first, or START:STOP:STEP (e.g. 4000:400:2, descending). */
-export function parseGridChoice(text: string): GridChoice {
+/** A grid option on the command line (`flag`): auto, first, or START:STOP:STEP (e.g. 4000:400:2, descending). */
+export function parseGridChoice(text: string, flag = '--common-axis'): GridChoice {
   const t = text.trim();
   if (t === 'auto' || t === 'first') return t;
   const parts = t.split(':').map((p) => (p.trim() === '' ? NaN : Number(p)));
   if (parts.length === 3 && parts.every(Number.isFinite) && parts[2]! > 0 && parts[0] !== parts[1]) return { start: parts[0]!, stop: parts[1]!, step: parts[2]! };
-  throw new UserError('BAD_INPUT', `--common-axis takes auto, first or START:STOP:STEP (e.g. 400:4000:2), not "${text.slice(0, 40)}".`, { field: '--common-axis' });
+  throw new UserError('BAD_INPUT', `${flag} takes auto, first or START:STOP:STEP (e.g. 400:4000:2), not "${text.slice(0, 40)}".`, { field: flag });
 }
