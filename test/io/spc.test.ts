@@ -183,6 +183,16 @@ function mutated(folder: string, name: string, change: (bytes: Uint8Array, view:
   return bytes;
 }
 
+/** The UserError that parsing a changed fixture throws. */
+function refusal(folder: string, name: string, change: (bytes: Uint8Array, view: DataView) => void): UserError {
+  return caught(() => parseSpc(mutated(folder, name, change), name));
+}
+
+/** The batch a changed fixture imports as. */
+function imported(folder: string, name: string, change: (bytes: Uint8Array, view: DataView) => void): ParsedBatch {
+  return parseSpc(mutated(folder, name, change), name);
+}
+
 /** Counts and warnings of a parse, in one value. */
 function shape(b: ParsedBatch): { spectra: number; points: number[]; warnings: string[] } {
   return { spectra: b.samples.length, points: [...new Set(b.samples.map((s) => s.channels[0].length))], warnings: b.warnings };
@@ -191,44 +201,41 @@ function shape(b: ParsedBatch): { spectra: number; points: number[]; warnings: s
 // Offsets in the new (0x4B) header: ftflgs 0, fnpts 4, fnsub 24, flogoff 248; old (0x4D): oftflgs 0, onpts 4.
 describe('parseSpc when the header does not account for the data', () => {
   it('a lowered point count (fnpts) is refused with the count the data holds', () => {
-    const ftir = mutated('spc', 'Ft-ir.spc', (_, v) => v.setUint32(4, 3, true));
-    expect(caught(() => parseSpc(ftir, 'Ft-ir.spc'))).toMatchObject({
+    expect(refusal('spc', 'Ft-ir.spc', (_, v) => v.setUint32(4, 3, true))).toMatchObject({
       code: 'BAD_INPUT',
       file: 'Ft-ir.spc',
       field: 'fnpts',
       message: 'Ft-ir.spc: the header declares 3 points (fnpts) but the file holds data for 1776; the header is damaged.',
     });
-    const nir = mutated('spc', 'nir.spc', (_, v) => v.setUint32(4, 3, true));
-    expect(caught(() => parseSpc(nir, 'nir.spc')).message).toBe(
+    expect(refusal('spc', 'nir.spc', (_, v) => v.setUint32(4, 3, true)).message).toBe(
       'nir.spc: the header declares 3 points (fnpts) but the file holds data for 700 per spectrum; the header is damaged.',
     );
   });
 
   it('a raised point count that reaches into the log block is refused, not read from the log text', () => {
-    const bytes = mutated('spc', 'Ft-ir.spc', (_, v) => v.setUint32(4, 1800, true));
-    expect(caught(() => parseSpc(bytes, 'Ft-ir.spc')).message).toBe(
+    expect(refusal('spc', 'Ft-ir.spc', (_, v) => v.setUint32(4, 1800, true)).message).toBe(
       'Ft-ir.spc: the header declares 1800 points (fnpts) but the file holds data for 1776; the header is damaged.',
     );
   });
 
   it('a lowered subfile count (fnsub) imports every numbered subfile, with a warning', () => {
-    const nir = parseSpc(mutated('spc', 'nir.spc', (_, v) => v.setUint32(24, 3, true)), 'nir.spc');
+    const nir = imported('spc', 'nir.spc', (_, v) => v.setUint32(24, 3, true));
     expect(shape(nir)).toEqual({ spectra: 20, points: [700], warnings: ['The header declares 3 spectra (fnsub) but the file holds 20; all 20 were imported.'] });
     expect(nir.samples[19].channels[0][350]).toBe(f32(0.10727488249540329));
-    const sixBySix = parseSpc(mutated('wdf', '6x6.spc', (_, v) => v.setUint32(24, 1, true)), '6x6.spc');
+    const sixBySix = imported('wdf', '6x6.spc', (_, v) => v.setUint32(24, 1, true));
     expect(shape(sixBySix)).toEqual({ spectra: 36, points: [1015], warnings: ['The header declares 1 spectrum (fnsub) but the file holds 36; all 36 were imported.'] });
-    const xyxy = parseSpc(mutated('spc', 'm_xyxy.spc', (_, v) => v.setUint32(24, 3, true)), 'm_xyxy.spc');
+    const xyxy = imported('spc', 'm_xyxy.spc', (_, v) => v.setUint32(24, 3, true));
     expect([xyxy.samples.length, xyxy.warnings]).toEqual([512, ['The header declares 3 spectra (fnsub) but the file holds 512; all 512 were imported.']]);
   });
 
   it('a lost multifile flag imports every numbered subfile, with a warning (new and old format)', () => {
-    const sixBySix = parseSpc(mutated('wdf', '6x6.spc', (b) => (b[0] &= ~0x04)), '6x6.spc');
+    const sixBySix = imported('wdf', '6x6.spc', (b) => (b[0] &= ~0x04));
     expect(shape(sixBySix)).toEqual({
       spectra: 36,
       points: [1015],
       warnings: ['The header declares 1 spectrum (ftflgs has no multifile bit) but the file holds 36; all 36 were imported.'],
     });
-    const ordz = parseSpc(mutated('spc', 'm_ordz.spc', (b) => (b[0] &= ~0x04)), 'm_ordz.spc');
+    const ordz = imported('spc', 'm_ordz.spc', (b) => (b[0] &= ~0x04));
     expect(shape(ordz)).toEqual({
       spectra: 10,
       points: [857],
@@ -237,29 +244,24 @@ describe('parseSpc when the header does not account for the data', () => {
   });
 
   it('a raised subfile count is refused with the count the data holds', () => {
-    const bytes = mutated('spc', 'nir.spc', (_, v) => v.setUint32(24, 21, true));
-    expect(caught(() => parseSpc(bytes, 'nir.spc'))).toMatchObject({
+    expect(refusal('spc', 'nir.spc', (_, v) => v.setUint32(24, 21, true))).toMatchObject({
       field: 'fnsub',
       message: 'nir.spc: the header declares 21 spectra (fnsub) but the file holds data for 20; it is truncated or its header is damaged.',
     });
   });
 
   it('a precision or X-array flag that does not fit the data names ftflgs', () => {
-    const sixteenBit = mutated('spc', 'Ft-ir.spc', (b) => (b[0] |= 0x01));
-    expect(caught(() => parseSpc(sixteenBit, 'Ft-ir.spc'))).toMatchObject({
+    expect(refusal('spc', 'Ft-ir.spc', (b) => (b[0] |= 0x01))).toMatchObject({
       field: 'ftflgs',
       message: 'Ft-ir.spc: ftflgs declares 16-bit Y values but the data holds 1776 points (fnpts) of 32-bit Y; the header is damaged.',
     });
-    const noX = mutated('spc', 's_xy.spc', (b) => (b[0] &= ~0x80));
-    expect(caught(() => parseSpc(noX, 's_xy.spc')).message).toBe('s_xy.spc: ftflgs declares no X array (TXVALS) but the data holds one; the header is damaged.');
-    const withX = mutated('spc', 'Ft-ir.spc', (b) => (b[0] |= 0x80));
-    expect(caught(() => parseSpc(withX, 'Ft-ir.spc')).message).toBe('Ft-ir.spc: ftflgs declares an X array (TXVALS) but the data holds none; the header is damaged.');
+    expect(refusal('spc', 's_xy.spc', (b) => (b[0] &= ~0x80)).message).toBe('s_xy.spc: ftflgs declares no X array (TXVALS) but the data holds one; the header is damaged.');
+    expect(refusal('spc', 'Ft-ir.spc', (b) => (b[0] |= 0x80)).message).toBe('Ft-ir.spc: ftflgs declares an X array (TXVALS) but the data holds none; the header is damaged.');
   });
 
   it('old format: a point count that still divides the file is refused, the subheaders being out of place', () => {
     // 34,600 bytes of subfiles are 10 × (32 + 857 × 4) but also 173 × (32 + 42 × 4)
-    const bytes = mutated('spc', 'm_ordz.spc', (_, v) => v.setFloat32(4, 42, true));
-    expect(caught(() => parseSpc(bytes, 'm_ordz.spc'))).toMatchObject({
+    expect(refusal('spc', 'm_ordz.spc', (_, v) => v.setFloat32(4, 42, true))).toMatchObject({
       field: 'onpts',
       message: 'm_ordz.spc: the subfile headers are not where 42 points (onpts) put them; the header is damaged.',
     });
@@ -275,7 +277,7 @@ describe('parseSpc when the header does not account for the data', () => {
   });
 
   it('a log block the header does not point to (flogoff 0) is still recognised as the log', () => {
-    const b = parseSpc(mutated('spc', 'Ft-ir.spc', (_, v) => v.setUint32(248, 0, true)), 'Ft-ir.spc');
+    const b = imported('spc', 'Ft-ir.spc', (_, v) => v.setUint32(248, 0, true));
     expect(shape(b)).toEqual({ spectra: 1, points: [1776], warnings: [] });
   });
 });
