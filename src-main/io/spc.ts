@@ -171,17 +171,16 @@ function readNewFormat(r: BinaryReader, opts: ImportOptions, warnings: string[])
   if (count < 1) throw r.fail('multifile header declares fnsub = 0 subfiles', 'fnsub');
   r.requireBytes(count * SUBHEADER_SIZE, `${plural(count, 'subfile header')} (fnsub)`, 'fnsub');
   const yBytes = (flags & TSPREC) !== 0 ? 2 : 4;
-  const declared: Declared = { count, multi, fnsub, fnpts, flags, yBytes };
-  if (xyxy) return { header, spectra: readXyxySubfiles(r, declared, flogoff, opts, warnings) };
-
+  const declared: Declared = { count, multi, fnpts, flags, yBytes };
   // In XYXY files fnpts is the offset of the subfile directory, not a point count.
+  if (xyxy) return { header, spectra: readXyxySubfiles(r, declared, flogoff, opts, warnings) };
   if (fnpts < 1) throw r.fail('header declares fnpts = 0 points', 'fnpts');
   const end = dataEnd(r, flogoff, null);
   const xBytes = (flags & TXVALS) !== 0 ? fnpts * 4 : 0;
   const need = xBytes + count * (SUBHEADER_SIZE + fnpts * yBytes);
   const declaredEnd = NEW_HEADER_SIZE + need;
   const extra = declaredEnd < end.at ? extraEvenSubfiles(r, declaredEnd, end, declared) : 0;
-  if (declaredEnd > end.at || (extra === 0 && !restIsAccounted(r, declaredEnd, end, declared, null))) explainEvenMismatch(r, declared, end);
+  if (declaredEnd > end.at || (extra === 0 && !restIsAccounted(r, declaredEnd, end, null))) explainEvenMismatch(r, declared, end);
   r.requireBytes(need, `${plural(count, 'spectrum', 'spectra')} of ${fnpts} points (fnpts)`, 'fnpts');
   if (declaredEnd > end.at) {
     throw r.fail(`the header's ${plural(count, 'spectrum', 'spectra')} of ${fnpts} points (fnsub, fnpts) need ${need} bytes from byte ${NEW_HEADER_SIZE}, past ${end.what}; the header is damaged`, 'fnpts');
@@ -211,7 +210,6 @@ function readNewFormat(r: BinaryReader, opts: ImportOptions, warnings: string[])
 interface Declared {
   count: number;
   multi: boolean;
-  fnsub: number;
   /** Points per spectrum, or in XYXY files the subfile directory's offset. */
   fnpts: number;
   flags: number;
@@ -234,7 +232,7 @@ function readXyxySubfiles(r: BinaryReader, d: Declared, flogoff: number, opts: I
     spectra.push(readXyxySubfile(r, k, d.yBytes, end));
     opts.onProgress?.((k + 1) / d.count);
   }
-  if (restIsAccounted(r, r.offset, end, d, directory)) return spectra;
+  if (restIsAccounted(r, r.offset, end, directory)) return spectra;
   const extra = extraXyxySubfiles(r, r.offset, end, d, directory);
   if (extra === 0) throw unaccountedRest(r, r.offset, end, d);
   for (let k = d.count; k < d.count + extra; k++) spectra.push(readXyxySubfile(r, k, d.yBytes, end));
@@ -307,7 +305,7 @@ function readDirectory(r: BinaryReader, d: Declared): { at: number; size: number
  * True when nothing lies between `from` and the end of the data, or what lies there is a log
  * block the header does not point to, or a block the XYXY directory lists.
  */
-function restIsAccounted(r: BinaryReader, from: number, end: DataEnd, d: Declared, directory: { at: number; size: number }[] | null): boolean {
+function restIsAccounted(r: BinaryReader, from: number, end: DataEnd, directory: { at: number; size: number }[] | null): boolean {
   const rest = end.at - from;
   if (rest === 0) return true;
   if (rest < LOG_HEADER_SIZE) return false;
@@ -348,7 +346,7 @@ function extraXyxySubfiles(r: BinaryReader, from: number, end: DataEnd, d: Decla
     at = next;
     extra++;
   }
-  return restIsAccounted(r, at, end, d, directory) ? extra : 0;
+  return restIsAccounted(r, at, end, directory) ? extra : 0;
 }
 
 function moreSpectraWarning(declared: number, multi: boolean, found: number, flagsField = 'ftflgs'): string {
