@@ -19,11 +19,13 @@ export interface ImportOptions {
   /** '' = the importer's default (first column), 'none' = no label column, else a 1-based column number. */
   labelColumn: string;
   axisUnit: AxisUnit | '';
+  /** '' = keep spectra on different axes as they are; else also store them on one axis (the overlap at the median step, or the first file's axis). */
+  commonAxis: '' | 'auto' | 'first';
   withLabels: boolean;
 }
 
 export function defaultImportOptions(): ImportOptions {
-  return { dataset: '', splitTag: '', splitColumn: '', labelColumn: '', axisUnit: '', withLabels: false };
+  return { dataset: '', splitTag: '', splitColumn: '', labelColumn: '', axisUnit: '', commonAxis: '', withLabels: false };
 }
 
 class Importer {
@@ -66,6 +68,7 @@ class Importer {
     if (options.labelColumn === 'none') input.labelColumn = null;
     else if (options.labelColumn.trim() && Number(options.labelColumn) >= 1) input.labelColumn = Math.floor(Number(options.labelColumn)) - 1;
     if (options.axisUnit) input.axisUnit = options.axisUnit;
+    if (options.commonAxis) input.commonAxis = options.commonAxis;
     try {
       const result = await jobs.run({ kind: 'import', title, unit: 'file', stage: 'choosing files', waiting: true, waitingFor: 'files' }, (jobId) => call('datasets:import', { ...input, jobId }), {
         retry: () => (this.form = { ...options }),
@@ -79,7 +82,8 @@ class Importer {
   private async imported(result: ImportResult): Promise<void> {
     await project.refresh();
     const files = result.files.length === 1 ? baseName(result.files[0]!.path) : plural(result.files.length, 'file');
-    notices.notify('success', `Imported ${plural(result.samples, 'spectrum', 'spectra')} from ${files} into “${result.dataset}” in ${duration(result.durationMs)}.`, result.warnings, result.datasetId);
+    const oneAxis = result.harmonised ? ` Put on one axis as “${result.harmonised.dataset}”: ${result.harmonised.grid}.` : '';
+    notices.notify('success', `Imported ${plural(result.samples, 'spectrum', 'spectra')} from ${files} into “${result.dataset}” in ${duration(result.durationMs)}.${oneAxis}`, result.warnings, result.harmonised?.datasetId ?? result.datasetId);
   }
 }
 
