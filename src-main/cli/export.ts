@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
+import { failRunsWithoutTrainer } from '../services/run-record';
 import { UserError, toErrorInfo } from '../common/errors';
 import { exportRun } from '../services/export';
 import { fail, type Streams } from './run';
@@ -24,6 +25,7 @@ export async function exportCommand(args: string[], io: Streams): Promise<number
     if (!values.out) throw new UserError('BAD_INPUT', `Missing --out DIR (the folder to write into). Usage: ${EXPORT_USAGE}`, { field: '--out' });
     const db = openProject(values.project);
     try {
+      failRunsWithoutTrainer(db);
       const result = exportRun(db, Number(values.run), values.out, { onProgress: (done, total, what) => io.stderr.write(`export ${done}/${total}: ${what}\n`) });
       for (const note of result.notes) io.stderr.write(`note: ${note}\n`);
       if (json) io.stdout.write(`${JSON.stringify(result)}\n`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
+import { failRunsWithoutTrainer } from '../services/run-record';
 import { UserError, toErrorInfo } from '../common/errors';
 import { AXIS_UNITS, isAxisUnit, type ImportOptions } from '../common/domain/spectra';
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
@@ -91,6 +92,7 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
     if (!fs.existsSync(values.project!)) throw new UserError('NOT_FOUND', `Project ${values.project} does not exist.`, { file: path.basename(values.project!) });
     const db = openProject(values.project!);
     try {
+      failRunsWithoutTrainer(db);
       predictor = loadPredictor(db, id);
     } finally {
       db.close();
@@ -136,6 +138,7 @@ function exportModelCommand(args: string[], io: Streams): number {
   const db = openProject(values.project);
   let result: ReturnType<typeof writeModelPackage>;
   try {
+    failRunsWithoutTrainer(db);
     result = writeModelPackage(db, id, values.out);
   } finally {
     db.close();

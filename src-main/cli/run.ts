@@ -24,6 +24,8 @@ import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
 import { PLS_DECISION_CHOICES, type PlsDecisionChoice } from '../common/ml/pls-decision';
 import { stepsCommand } from './steps';
+import { runsCommand } from './runs';
+import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
 import { keepNegativeValues, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
 
@@ -40,6 +42,7 @@ Usage:
                               [--label-column N|none] [--axis-unit cm-1|nm|um]
                               [--common-axis auto|first|START:STOP:STEP] [--json]
   spectra-desk list --project P [--json]
+  spectra-desk runs --project P [--json]   (runs: status, model, target, test metric, dates)
   ${HARMONISE_USAGE}
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
@@ -78,6 +81,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return formatsCommand(rest, io);
       case 'steps':
         return stepsCommand(rest, io);
+      case 'runs':
+        return runsCommand(rest, io);
       case 'bench':
         return await benchCommand(rest, io);
       case 'engine':
@@ -175,6 +180,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
 
   const db = openProject(project, { create: true });
   try {
+    failRunsWithoutTrainer(db);
     let lastPct = -1;
     const result = await importFiles(db, req, {
       onProgress: (p) => {
@@ -235,6 +241,7 @@ function listCommand(args: string[], io: Streams): number {
   const db = openProject(requireProject(values.project));
   let datasets: DatasetSummary[];
   try {
+    failRunsWithoutTrainer(db);
     datasets = listDatasets(db);
   } finally {
     db.close();
@@ -295,6 +302,7 @@ async function preprocessCommand(args: string[], io: Streams): Promise<number> {
   const spec = readPipelineFile(pipelineFile);
   const db = openProject(project);
   try {
+    failRunsWithoutTrainer(db);
     const result = values.out ? preprocessDataset(db, { dataset, pipelineFile, out: values.out }) : undefined;
     let saved: ApplyResult | undefined;
     if (saveAs !== undefined) {
@@ -440,6 +448,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
+    failRunsWithoutTrainer(db);
     const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
     const handle = startTraining(
       db,
@@ -462,9 +471,12 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
     process.once('SIGINT', onSigint);
     const o = await handle.outcome;
     process.removeListener('SIGINT', onSigint);
+    // Why a run did not finish is an error, on stderr; a finished run's remark belongs to its summary.
+    const stopped = o.status !== 'done' && o.message !== undefined;
+    if (stopped) io.stderr.write(`spectra-desk: run ${o.runId} ${o.status}: ${o.message}\n`);
     if (values.json) io.stdout.write(`${JSON.stringify(o)}\n`);
     else {
-      io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message ? `: ${o.message}` : ''}\n`);
+      io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message && !stopped ? `: ${o.message}` : ''}\n`);
       if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
       else if (o.metrics) io.stdout.write(`  test: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
       for (const w of o.warnings ?? []) io.stdout.write(`  warning: ${w}\n`);

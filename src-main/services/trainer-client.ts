@@ -83,6 +83,9 @@ export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: Tr
     proc.kill();
   };
   proc.onMessage((m) => {
+    // A report that arrives after the end (the exit can come before the last messages are read)
+    // would be an epoch stored after the run: the outcome counts and keeps what came before.
+    if (settled) return;
     switch (m.type) {
       case 'engine':
         engine = m.engine;
