@@ -14,7 +14,9 @@ import type { Input } from '../common/ipc/contract';
 import { parseFile } from '../io';
 import { applyLabels, parseLabelTable } from '../io/labels';
 import { parseSplitValue } from '../io/csv';
+import type { GridChoice } from '../common/preprocessing/common-axis';
 import type { Parser } from './worker-parser';
+import { harmoniseImported } from './harmonise';
 
 const parseInThread: Parser = async (bytes, fileName, options) => parseFile(bytes, fileName, options);
 
@@ -28,6 +30,8 @@ export interface ImportRequest {
   splitColumn?: string;
   labelColumn?: number | null;
   axisUnit?: AxisUnit;
+  /** Spectra on different axes are also stored on one, as "<dataset> · one axis" (services/harmonise.ts). */
+  commonAxis?: GridChoice;
 }
 
 /** The app's `datasets:import` as a request, once the files (and the label table) are chosen. */
@@ -39,6 +43,7 @@ export function importRequestFromApp(input: Omit<Input<'datasets:import'>, 'path
   if (input.splitColumn?.trim()) req.splitColumn = input.splitColumn.trim();
   if (input.labelColumn !== undefined) req.labelColumn = input.labelColumn;
   if (input.axisUnit) req.axisUnit = input.axisUnit;
+  if (input.commonAxis) req.commonAxis = input.commonAxis;
   return req;
 }
 
@@ -117,7 +122,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
   if (total === 0) throw new UserError('BAD_INPUT', `${loaded.map((f) => f.name).join(', ')}: no spectra found.`, { file: loaded[0]!.name });
 
   checkCancelled(hooks.signal);
-  const datasetId = await asyncTransaction(db, async () => {
+  const { datasetId, harmonised } = await asyncTransaction(db, async () => {
     const existing = findDataset(db, name);
     const datasetId = existing ? existing.id : insertDataset(db, name, new Date().toISOString(), loaded[0]!.batch.yUnit ?? null);
     const columns = prepareColumns(db, datasetId, loaded);
@@ -161,7 +166,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
         }
       }
     }
-    return datasetId;
+    return { datasetId, harmonised: req.commonAxis ? harmoniseImported(db, datasetId, req.commonAxis, warnings) : undefined };
   });
   emit({ file: loaded[loaded.length - 1]!.name, fileIndex: loaded.length - 1, fraction: 1, stage: 'done' });
   return {
@@ -171,6 +176,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     samples: total,
     warnings,
     durationMs: Math.round(performance.now() - started),
+    ...(harmonised ? { harmonised } : {}),
   };
 }
 
