@@ -4,6 +4,20 @@ import { migrate, openProject, schemaVersion } from '../../src-main/db/connectio
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src-main/db/migrations';
 import { tmpDir } from '../helpers/tmp';
 
+/** A project at `version` with a dataset and one run of `status` with an epoch: the rows a runs migration must keep. */
+function projectWithRun(version: number, status: string, config: string) {
+  const db = openProject(path.join(tmpDir(), 'p.spectra'), { create: true, targetVersion: version });
+  const dataset = Number(db.prepare('INSERT INTO datasets (name, created_at) VALUES (?, ?)').run('raw', '2026-01-01T00:00:00Z').lastInsertRowid);
+  const addRun = db.prepare(
+    `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, seed, created_at)
+       VALUES (?, ?, 'plsda', 'classification', 'class', ?, 7, '2026-01-02T00:00:00Z')`,
+  );
+  const add = () => Number(addRun.run(dataset, status, config).lastInsertRowid);
+  const run = add();
+  db.prepare("INSERT INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, 0, 1, '{\"loss\":0.5}')").run(run);
+  return { db, dataset, run, add };
+}
+
 describe('migrations', () => {
   it('are numbered 1..N without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
@@ -58,14 +72,7 @@ describe('migrations', () => {
   });
 
   it('migration 3 keeps the runs and their rows, and adds fold children that go with their parent', () => {
-    const db = openProject(path.join(tmpDir(), 'p.spectra'), { create: true, targetVersion: 2 });
-    const dataset = Number(db.prepare('INSERT INTO datasets (name, created_at) VALUES (?, ?)').run('raw', '2026-01-01T00:00:00Z').lastInsertRowid);
-    const addRun = db.prepare(
-      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, seed, created_at)
-         VALUES (?, 'done', 'plsda', 'classification', 'class', '{"folds":5}', 7, '2026-01-02T00:00:00Z')`,
-    );
-    const parent = Number(addRun.run(dataset).lastInsertRowid);
-    db.prepare("INSERT INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, 0, 1, '{\"loss\":0.5}')").run(parent);
+    const { db, dataset, run: parent, add } = projectWithRun(2, 'done', '{"folds":5}');
     db.prepare("INSERT INTO run_artifacts (run_id, name, media_type, data) VALUES (?, 'model.json', 'application/json', x'7b7d')").run(parent);
     migrate(db, 3);
     expect(schemaVersion(db)).toBe(3);
@@ -81,7 +88,7 @@ describe('migrations', () => {
     ]);
     expect(db.prepare("SELECT name FROM pragma_index_list('runs')").all()).toEqual([{ name: 'runs_by_parent' }]);
 
-    const child = Number(addRun.run(dataset).lastInsertRowid);
+    const child = add();
     db.prepare("UPDATE runs SET parent_run_id = ?, fold_index = 0, fold_label = 'fold 1 of 5' WHERE id = ?").run(parent, child);
     expect(() => db.prepare('UPDATE runs SET parent_run_id = ? WHERE id = ?').run(child + 100, child)).toThrow(/FOREIGN KEY constraint/);
     db.prepare('DELETE FROM runs WHERE id = ?').run(parent);
@@ -90,18 +97,11 @@ describe('migrations', () => {
   });
 
   it('migration 4 keeps the runs, with no trainer on the rows from before, and records who trains a run', () => {
-    const db = openProject(path.join(tmpDir(), 'p.spectra'), { create: true, targetVersion: 3 });
-    const dataset = Number(db.prepare('INSERT INTO datasets (name, created_at) VALUES (?, ?)').run('raw', '2026-01-01T00:00:00Z').lastInsertRowid);
-    const addRun = db.prepare(
-      `INSERT INTO runs (dataset_id, status, model, task, target_column, config_json, seed, created_at)
-         VALUES (?, 'running', 'cnn', 'classification', 'class', '{}', 7, '2026-01-02T00:00:00Z')`,
-    );
-    const old = Number(addRun.run(dataset).lastInsertRowid);
-    db.prepare("INSERT INTO run_epochs (run_id, fold, epoch, metrics_json) VALUES (?, 0, 1, '{\"loss\":0.5}')").run(old);
+    const { db, dataset, run: old, add } = projectWithRun(3, 'running', '{}');
     migrate(db, 4);
     expect(schemaVersion(db)).toBe(4);
     expect(db.prepare('SELECT id, dataset_id, status, model, seed, parent_run_id, trainer_pid, trainer_host, heartbeat_at FROM runs').all()).toEqual([
-      { id: old, dataset_id: dataset, status: 'running', model: 'cnn', seed: 7, parent_run_id: null, trainer_pid: null, trainer_host: null, heartbeat_at: null },
+      { id: old, dataset_id: dataset, status: 'running', model: 'plsda', seed: 7, parent_run_id: null, trainer_pid: null, trainer_host: null, heartbeat_at: null },
     ]);
     expect(db.prepare('SELECT run_id, fold, epoch, metrics_json FROM run_epochs').all()).toEqual([{ run_id: old, fold: 0, epoch: 1, metrics_json: '{"loss":0.5}' }]);
     expect(db.prepare("SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('runs') WHERE cid >= 20").all()).toEqual([
@@ -109,7 +109,7 @@ describe('migrations', () => {
       { name: 'trainer_host', type: 'TEXT', notnull: 0, dflt_value: null },
       { name: 'heartbeat_at', type: 'TEXT', notnull: 0, dflt_value: null },
     ]);
-    const added = Number(addRun.run(dataset).lastInsertRowid);
+    const added = add();
     db.prepare("UPDATE runs SET trainer_pid = 1234, trainer_host = 'lab-pc', heartbeat_at = '2026-01-02T00:00:02Z' WHERE id = ?").run(added);
     expect(db.prepare('SELECT trainer_pid, trainer_host, heartbeat_at FROM runs WHERE id = ?').get(added)).toEqual({ trainer_pid: 1234, trainer_host: 'lab-pc', heartbeat_at: '2026-01-02T00:00:02Z' });
     db.close();
