@@ -224,7 +224,16 @@ export function failInterruptedRuns(db: Db, gone: (run: UnfinishedRun) => string
     return message === null ? [] : [{ id: r.id, heartbeatAt: r.heartbeat_at, message }];
   });
   if (!failing.length) return 0;
-  const fail = db.prepare(`UPDATE runs SET status = 'failed', log = log || ?, metrics_json = json_set(coalesce(metrics_json, '{}'), '$.message', ?), finished_at = ? WHERE id = ? AND status IN ('running', 'queued') AND heartbeat_at IS ?`);
-  const now = new Date().toISOString();
-  return db.transaction(() => failing.reduce((n, f) => n + fail.run(`\n${f.message}`, f.message, now, f.id, f.heartbeatAt).changes, 0))();
+  return db.transaction(() => failing.filter((f) => failRun(db, f.id, f.message, f.heartbeatAt)).length)();
+}
+
+/**
+ * Marks a run that has not ended failed, its curves kept and `message` its reason; with
+ * `heartbeatAt`, only while its heartbeat is still that one. False when it had ended (or beat).
+ */
+export function failRun(db: Db, id: number, message: string, heartbeatAt?: string | null): boolean {
+  const beat = heartbeatAt === undefined ? '' : ' AND heartbeat_at IS ?';
+  const sql = `UPDATE runs SET status = 'failed', log = log || ?, metrics_json = json_set(coalesce(metrics_json, '{}'), '$.message', ?), finished_at = ? WHERE id = ? AND status IN ('running', 'queued')${beat}`;
+  const args = [`\n${message}`, message, new Date().toISOString(), id, ...(heartbeatAt === undefined ? [] : [heartbeatAt])];
+  return db.prepare(sql).run(...args).changes > 0;
 }

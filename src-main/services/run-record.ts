@@ -8,7 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { addRunEpoch, createRun, failInterruptedRuns, finishRun, setRunBackend, touchRuns, type UnfinishedRun } from '../db/runs';
+import { addRunEpoch, createRun, failInterruptedRuns, failRun, finishRun, setRunBackend, touchRuns, type UnfinishedRun } from '../db/runs';
 import type { EngineInfo, EpochMessage } from '../common/ml/protocol';
 import type { PlsCvResult, PlsDecision, PlsModel } from '../common/ml/pls';
 import type { CrossValidationConfig, CrossValidationSplit, FoldSummary, MetricValues, RunMetrics, RunRequest, RunStatus, TestPrediction } from '../common/runs/schema';
@@ -146,6 +146,17 @@ export function recordEpoch(db: Db, runId: number, plan: RunPlan, r: EpochMessag
 /** A run that ended without a model (failed or cancelled before the trainer finished). */
 export function recordStopped(db: Db, runId: number, status: 'failed' | 'cancelled', message: string, log = ''): void {
   recordEnd(db, runId, () => finishRun(db, runId, status, null, log ? `${message}\n${log}` : message));
+}
+
+/**
+ * A run whose training threw after it was stored (the trainer would not start, its model would
+ * not read): failed with the error, unless its end is recorded already. Its heartbeat stops, so
+ * it does not pass for a run this process still trains.
+ */
+export function recordError(db: Db, runId: number, message: string): void {
+  recordEnd(db, runId, () => {
+    if (db.open) failRun(db, runId, message);
+  });
 }
 
 /** The class decision of a fitted PLS-DA model. */

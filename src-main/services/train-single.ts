@@ -11,9 +11,10 @@ import { evaluateOutputs } from '../common/runs/evaluate';
 import type { RunHandle, RunOutcome } from '../common/runs/outcome';
 import { planRun, type FoldRows } from '../common/runs/plan';
 import type { RunRequest } from '../common/runs/schema';
-import { plsDecisionOf, recordEngine, recordEpoch, recordPlannedRun, recordStopped, recordTrained } from './run-record';
+import { plsDecisionOf, recordEngine, recordEpoch, recordError, recordPlannedRun, recordStopped, recordTrained } from './run-record';
 import { readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
-import { startTrainer, type SpawnTrainer } from './trainer-client';
+import { startTrainer, type SpawnTrainer, type TrainerHandle } from './trainer-client';
+import { toErrorInfo } from '../common/errors';
 import type { PlsModel } from '../common/ml/pls';
 
 /** How a training reports: `emit(runId, parentRunId, body)` stamps and sends one event. */
@@ -49,14 +50,24 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
   });
 
   let engine: EngineInfo | null = null;
-  const handle = startTrainer(deps.spawn, plan.job, (e) => {
-    if (e.type === 'engine') {
-      engine = e.engine;
-      recordEngine(db, runId, e.engine);
-      emit(e);
-    } else if (e.type === 'epoch') emit({ ...e, report: recordEpoch(db, runId, plan, e.report) });
-    else emit(e);
-  });
+  // An error once the run is stored ends it as failed, so that it is not left running.
+  const failStored: (err: unknown) => never = (err) => {
+    recordError(db, runId, toErrorInfo(err).message);
+    throw err;
+  };
+  let handle: TrainerHandle;
+  try {
+    handle = startTrainer(deps.spawn, plan.job, (e) => {
+      if (e.type === 'engine') {
+        engine = e.engine;
+        recordEngine(db, runId, e.engine);
+        emit(e);
+      } else if (e.type === 'epoch') emit({ ...e, report: recordEpoch(db, runId, plan, e.report) });
+      else emit(e);
+    });
+  } catch (err) {
+    failStored(err);
+  }
 
   const isClass = plan.task === 'classification';
   const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {
@@ -88,7 +99,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
       ...(d.pls ? { components: (d.pls.model as PlsModel).components, ...(isClass ? { decision: plsDecisionOf(d.pls.model) } : {}) } : {}),
     };
   };
-  const outcome = handle.outcome.then((o) => finished(deps, runId, parentRunId, evaluated(o)));
+  const outcome = handle.outcome.then((o) => finished(deps, runId, parentRunId, evaluated(o))).catch(failStored);
   return { runId, outcome, cancel: () => handle.cancel() };
 }
 

@@ -17,6 +17,7 @@ import { parseScheme } from '../common/ml/splits';
 import { savedRecipe } from './run-data';
 import { isCrossValidation, startCrossValidation } from './cross-validate';
 import { trainSingle } from './train-single';
+import { recordError } from './run-record';
 import type { SpawnTrainer } from './trainer-client';
 
 export { TRAIN_DEFAULTS, defaultEpochs } from '../common/runs/plan';
@@ -52,6 +53,7 @@ export function startTraining(db: Db, req: RunRequest, deps: StartDeps): RunHand
   const outcome = handle.outcome.catch((err: unknown): never => {
     // An error after the run was stored (reading its model, writing its metrics): report it as the run's end.
     const message = toErrorInfo(err).message;
+    recordError(db, handle.runId, message);
     emit(handle.runId, null, { type: 'finished', status: 'failed', message, metrics: null, std: null, bestEpoch: null });
     throw err;
   });

@@ -10,7 +10,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openProject, type Db } from '../../src-main/db/connection';
 import { failRunsWithoutTrainer, recordCrossValidation, recordCrossValidationEnd } from '../../src-main/services/run-record';
 import { parseScheme, schemeLabel } from '../../src-main/common/ml/splits';
+import { requestByName, startTraining } from '../../src-main/services/train';
 import { tmpDir } from '../helpers/tmp';
+import { importUcr } from '../helpers/projects';
 
 const host = os.hostname();
 
@@ -110,4 +112,28 @@ describe('a run this process trains', () => {
     expect(statusOf(db, id)).toEqual({ status: 'done', message: null, log: 'ended' });
     db.close();
   });
+});
+
+describe('a training that throws once its run is stored', () => {
+  const noTrainer = () => {
+    throw new Error('The trainer could not be started.');
+  };
+
+  it('ends its run failed with the error, and the runs of a cross-validation with it, rather than leaving them running', async () => {
+    const { db } = project();
+    await importUcr(db, 'Coffee');
+    // A network: its folds train one after another, so the first fold is the one that throws.
+    const request = (validation: string) => requestByName(db, { dataset: 'Coffee', target: 'class', model: 'mlp', validation: parseScheme(validation), seed: 1 });
+    expect(() => startTraining(db, request('given'), { spawn: noTrainer })).toThrow('The trainer could not be started.');
+    const cv = startTraining(db, request('kfold:3'), { spawn: noTrainer });
+    await expect(cv.outcome).rejects.toThrow('The trainer could not be started.');
+    const failed = { status: 'failed', message: 'The trainer could not be started.', log: '\nThe trainer could not be started.' };
+    expect(db.prepare('SELECT id, parent_run_id AS parent FROM runs ORDER BY id').all()).toEqual([
+      { id: 1, parent: null },
+      { id: 2, parent: null },
+      { id: 3, parent: 2 },
+    ]);
+    expect([1, 2, 3].map((id) => statusOf(db, id))).toEqual([failed, failed, failed]);
+    db.close();
+  }, 30_000);
 });
