@@ -5,9 +5,9 @@
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
 import { failRunsWithoutTrainer } from '../services/run-record';
-import { UserError, toErrorInfo } from '../common/errors';
+import { UserError } from '../common/errors';
 import { exportRun } from '../services/export';
-import { fail, type Streams } from './run';
+import { failed, type Streams } from './run';
 import { keepNegativeValues, parseOptions } from './options';
 
 export const EXPORT_USAGE = 'spectra-desk export --project P --run RUN --out DIR [--json]';
@@ -35,6 +35,6 @@ export async function exportCommand(args: string[], io: Streams): Promise<number
       db.close();
     }
   } catch (err) {
-    return fail(io, toErrorInfo(err), json);
+    return failed(io, err, args);
   }
 }

@@ -7,12 +7,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject } from '../db/connection';
 import { failRunsWithoutTrainer } from '../services/run-record';
-import { UserError, toErrorInfo } from '../common/errors';
+import { UserError } from '../common/errors';
 import { AXIS_UNITS, isAxisUnit, type ImportOptions } from '../common/domain/spectra';
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
 import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
-import { fail, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
+import { failed, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
 import { keepNegativeValues, parseOptions } from './options';
 
 export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
@@ -36,7 +36,7 @@ export async function runModelCli(argv: string[], io: Streams): Promise<number> 
     if (command === 'export-model') return exportModelCommand(rest, io);
     throw new UserError('BAD_INPUT', `Unknown command "${command}".`);
   } catch (err) {
-    return fail(io, toErrorInfo(err), argv.includes('--json'));
+    return failed(io, err, argv);
   }
 }
 

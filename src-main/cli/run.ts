@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { checkpoint, openProject, type Db } from '../db/connection';
+import { checkpoint, openProject, openProjectToRead, type Db } from '../db/connection';
+import { projectError } from '../db/errors';
+import { runList } from '../services/run-views';
+import type { RunSummary } from '../common/ipc/contract';
 import { datasetIdByNameOrId, listDatasets } from '../db/datasets';
 import { UserError, toErrorInfo, type ErrorInfo } from '../common/errors';
 import { AXIS_UNITS, isAxisUnit, type SplitTag } from '../common/domain/spectra';
@@ -24,7 +27,7 @@ import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
 import { PLS_DECISION_CHOICES, type PlsDecisionChoice } from '../common/ml/pls-decision';
 import { stepsCommand } from './steps';
-import { runsCommand } from './runs';
+import { headline, runsCommand } from './runs';
 import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
 import { keepNegativeValues, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
@@ -105,8 +108,15 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         throw new UserError('BAD_INPUT', `Unknown command "${command}". Run spectra-desk --help for the list.`);
     }
   } catch (err) {
-    return fail(io, toErrorInfo(err), argv.includes('--json'));
+    return failed(io, err, argv);
   }
+}
+
+/** The exit code for what a command threw; an SQLite error is told as a problem of its --project file. */
+export function failed(io: Streams, err: unknown, argv: string[]): number {
+  const at = argv.findIndex((a) => a === '--project' || a.startsWith('--project='));
+  const project = at < 0 ? undefined : argv[at] === '--project' ? argv[at + 1] : argv[at]!.slice('--project='.length);
+  return fail(io, toErrorInfo(project ? projectError(err, project) : err), argv.includes('--json'));
 }
 
 /** Prints a user error (with where it happened) to stderr, and as JSON with --json; returns the exit code. */
@@ -238,11 +248,13 @@ export interface ListedDataset {
 
 function listCommand(args: string[], io: Streams): number {
   const { values } = parse(() => parseArgs({ args, strict: true, options: { ...JSON_FLAG, project: { type: 'string' } } }));
-  const db = openProject(requireProject(values.project));
+  const db = openProjectToRead(requireProject(values.project));
   let datasets: DatasetSummary[];
+  let runs: RunSummary[];
   try {
     failRunsWithoutTrainer(db);
     datasets = listDatasets(db);
+    runs = runList(db);
   } finally {
     db.close();
   }
@@ -257,7 +269,7 @@ function listCommand(args: string[], io: Streams): number {
     sourceFiles: d.sourceFiles.length,
   }));
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ datasets: listed })}\n`);
+    io.stdout.write(`${JSON.stringify({ datasets: listed, runs })}\n`);
     return 0;
   }
   if (!listed.length) io.stdout.write('No datasets yet. Import files with: spectra-desk import FILE... --project P\n');
@@ -266,6 +278,9 @@ function listCommand(args: string[], io: Streams): number {
     io.stdout.write(`${d.name}: ${d.samples} spectra × ${d.points ?? 'varying'} points (${axis}); train ${d.splits.train}, test ${d.splits.test}, untagged ${d.splits.none}\n`);
     for (const [name, c] of Object.entries(d.columns)) io.stdout.write(`  ${name}: ${c.kind}, ${c.distinct} distinct${c.missing ? `, ${c.missing} missing` : ''}\n`);
   }
+  if (listed.length && !runs.length) io.stdout.write('No runs yet. Train a model with: spectra-desk train --project P --dataset D --target COLUMN --model NAME\n');
+  if (runs.length) io.stdout.write('Runs, newest first (spectra-desk runs --project P for their details):\n');
+  for (const r of runs) io.stdout.write(`  run ${r.id}: ${r.status}, ${r.model} → ${r.target} on ${r.dataset}; test ${headline(r)}; finished ${r.finishedAt ?? '–'}\n`);
   return 0;
 }
 

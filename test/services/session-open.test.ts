@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openProject } from '../../src-main/db/connection';
+import { importFiles } from '../../src-main/services/import';
 import { Session, type Host } from '../../src-main/services/session';
 import { fixture } from '../helpers/datasets';
 import { userErrorOf } from '../helpers/errors';
 import { notOurFiles, sha256, truncateProject, withReadOnlyFile } from '../helpers/project-files';
 import { tmpDir } from '../helpers/tmp';
-import { openProject } from '../../src-main/db/connection';
-import { importFiles } from '../../src-main/services/import';
 
 function session(dir: string): Session {
   const host: Host = {
