@@ -58,13 +58,16 @@ function summarizeColumn(db: Db, col: ColumnRow, samples: number): ColumnSummary
     }
     return out;
   }
+  if (col.kind === 'text') {
+    // Free text (sample ids, comments): how many values, not each one.
+    const t = db.prepare('SELECT count(DISTINCT text_value) AS d, count(text_value) AS n FROM sample_values WHERE column_id = ?').get(col.id) as { d: number; n: number };
+    return { kind: 'text', distinct: t.d, missing: samples - t.n };
+  }
   const counts = db
     .prepare('SELECT text_value AS value, count(*) AS count FROM sample_values WHERE column_id = ? AND text_value IS NOT NULL GROUP BY text_value ORDER BY count DESC, text_value')
     .all(col.id) as { value: string; count: number }[];
   const present = counts.reduce((a, c) => a + c.count, 0);
-  const out: ColumnSummary = { kind: col.kind, distinct: counts.length, missing: samples - present };
-  if (col.kind === 'class') out.classes = counts.slice(0, 200);
-  return out;
+  return { kind: col.kind, distinct: counts.length, missing: samples - present, classes: counts.slice(0, 200) };
 }
 
 export function listDatasets(db: Db): DatasetSummary[] {
@@ -92,9 +95,11 @@ function summarizeDataset(db: Db, row: DatasetRow): DatasetSummary {
     )
     .all(row.id) as { unit: AxisUnit; points: number; lo: number; hi: number; descending: number }[];
   const points = new Set(axisRows.map((a) => a.points));
-  const channels = db
-    .prepare('SELECT max(channel) + 1 AS c FROM channels WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = ?)')
+  // Every sample has channel 0; only the (indexed) further channels need looking at.
+  const extra = db
+    .prepare('SELECT max(channel) + 1 AS c FROM channels INDEXED BY channels_beyond_first WHERE channel > 0 AND sample_id IN (SELECT id FROM samples WHERE dataset_id = ?)')
     .get(row.id) as { c: number | null };
+  const channels = { c: extra.c ?? (counts.n > 0 ? 1 : null) };
   const columns: Record<string, ColumnSummary> = {};
   for (const col of listColumns(db, row.id)) columns[col.name] = summarizeColumn(db, col, counts.n);
   const files = db

@@ -51,7 +51,7 @@ function sqliteCode(err: unknown): string | null {
  * count is only trusted when SQLite's own test holds: non-zero and written by the same change
  * as the header (bytes 24 and 92 agree).
  */
-function shortfall(file: string): string | null {
+export function shortfall(file: string): string | null {
   let head: Buffer;
   let size: number;
   try {

@@ -106,12 +106,12 @@ describe('openProject', () => {
     checkpoint(db, 'TRUNCATE');
     db.close();
     const pages = fs.statSync(file).size / 16384;
-    expect(pages).toBe(27);
+    expect(pages).toBe(28);
     truncateProject(file, 8);
     const before = sha256(file);
     for (const open of [() => openProject(file), () => openProject(file, { readonly: true }), () => openProjectToRead(file)]) {
       const err = userErrorOf(open);
-      expect([err.code, err.message, err.file]).toEqual(['PROJECT_DAMAGED', 'p.spectra is damaged (the file ends early: it holds 8 of the 27 pages its header counts): restore it from a backup. It was left untouched.', file]);
+      expect([err.code, err.message, err.file]).toEqual(['PROJECT_DAMAGED', 'p.spectra is damaged (the file ends early: it holds 8 of the 28 pages its header counts): restore it from a backup. It was left untouched.', file]);
     }
     expect(sha256(file)).toBe(before);
   });

@@ -115,6 +115,34 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 5 keeps every row and gives the summary queries their indexes', () => {
+    const { db, dataset } = projectWithRun(4, 'done', '{}');
+    const axis = Number(db.prepare("INSERT INTO axes (unit, points, first_value, last_value, values_f64, hash) VALUES ('cm-1', 2, 1, 2, x'', 'h')").run().lastInsertRowid);
+    const addSample = db.prepare("INSERT INTO samples (dataset_id, sample_key, axis_id, split) VALUES (?, ?, ?, 'train')");
+    const column = Number(db.prepare("INSERT INTO columns (dataset_id, name, kind, position) VALUES (?, 'class', 'class', 0)").run(dataset).lastInsertRowid);
+    for (const [key, channels] of [['a', 1], ['b', 2]] as const) {
+      const id = Number(addSample.run(dataset, key, axis).lastInsertRowid);
+      for (let c = 0; c < channels; c++) db.prepare("INSERT INTO channels (sample_id, channel, intensities_f32) VALUES (?, ?, x'0000803f')").run(id, c);
+      db.prepare('INSERT INTO sample_values (sample_id, column_id, text_value) VALUES (?, ?, ?)').run(id, column, key.toUpperCase());
+    }
+    const rows = () => ({
+      samples: db.prepare('SELECT dataset_id, sample_key, split FROM samples ORDER BY id').all(),
+      channels: db.prepare('SELECT sample_id, channel FROM channels ORDER BY sample_id, channel').all(),
+      values: db.prepare('SELECT sample_id, text_value FROM sample_values ORDER BY sample_id').all(),
+    });
+    const before = rows();
+    migrate(db, 5);
+    expect(schemaVersion(db)).toBe(5);
+    expect(rows()).toEqual(before);
+    const indexes = (table: string) => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(table) as { name: string }[]).map((r) => r.name);
+    expect(indexes('samples')).toEqual(['samples_by_dataset_split']);
+    expect(indexes('sample_values')).toEqual(['sample_values_by_column_value']);
+    expect(indexes('channels')).toEqual(['channels_beyond_first']);
+    // The partial index holds only the channels after the first.
+    expect(db.prepare('SELECT sample_id, channel FROM channels INDEXED BY channels_beyond_first WHERE channel > 0').all()).toEqual([{ sample_id: 2, channel: 1 }]);
+    db.close();
+  });
+
   it('is idempotent when reopened', () => {
     const file = path.join(tmpDir(), 'p.spectra');
     openProject(file, { create: true }).close();

@@ -2,6 +2,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-derived-datasets';
 import { migration003 } from './003-fold-runs';
 import { migration004 } from './004-run-liveness';
+import { migration005 } from './005-load-indexes';
 
 export interface Migration {
   readonly version: number;
@@ -10,6 +11,6 @@ export interface Migration {
 }
 
 /** Every migration, in order; `version` equals its position + 1. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

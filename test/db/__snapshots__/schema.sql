@@ -1,4 +1,4 @@
--- Schema of a new Spectra Desk project: user_version 4, application_id 0x5350444b.
+-- Schema of a new Spectra Desk project: user_version 5, application_id 0x5350444b.
 
 CREATE TABLE axes (
   id INTEGER PRIMARY KEY,
@@ -18,6 +18,8 @@ CREATE TABLE channels (
   intensities_f32 BLOB NOT NULL,
   PRIMARY KEY (sample_id, channel)
 ) STRICT;
+
+CREATE INDEX channels_beyond_first ON channels(sample_id, channel) WHERE channel > 0;
 
 -- index sqlite_autoindex_channels_1 on channels (implicit, from a UNIQUE or PRIMARY KEY constraint)
 
@@ -121,7 +123,7 @@ CREATE TABLE sample_values (
   PRIMARY KEY (sample_id, column_id)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX sample_values_by_column ON sample_values(column_id);
+CREATE INDEX sample_values_by_column_value ON sample_values(column_id, text_value, number_value);
 
 CREATE TABLE samples (
   id INTEGER PRIMARY KEY,
@@ -136,7 +138,7 @@ CREATE TABLE samples (
   UNIQUE (dataset_id, sample_key)
 ) STRICT;
 
-CREATE INDEX samples_by_dataset ON samples(dataset_id);
+CREATE INDEX samples_by_dataset_split ON samples(dataset_id, split, axis_id);
 
 -- index sqlite_autoindex_samples_1 on samples (implicit, from a UNIQUE or PRIMARY KEY constraint)
 
