@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openProject, schemaVersion, type Db } from '../db/connection';
+import { projectError } from '../db/errors';
 import * as datasets from '../db/datasets';
 import * as pipelines from '../db/pipelines';
 import { UserError, toErrorInfo } from '../common/errors';
@@ -315,7 +316,8 @@ export class Session {
       const handler = this.handlers[c] as (input: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
-      return { ok: false, error: toErrorInfo(err) };
+      // An SQLite error of the open project (locked, read-only, damaged) names the file.
+      return { ok: false, error: toErrorInfo(this.info ? projectError(err, this.info.path) : err) };
     }
   }
 }

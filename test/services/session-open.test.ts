@@ -72,4 +72,25 @@ describe('Session.open of a file that is not a sound, writable project', () => {
     expect(sha256(locked)).toBe(before);
     expect(s.project).toBeNull();
   });
+
+  it('a write refused by SQLite after the project is open (another program holds the lock) names the file and keeps the data', async () => {
+    const dir = tmpDir();
+    const s = session(dir);
+    const file = await coffeeProject(dir, 'locked.spectra');
+    s.open(file);
+    const datasetId = ((await s.invoke('datasets:list', {})) as { ok: true; value: { id: number }[] }).value[0]!.id;
+    const other = openProject(file);
+    const hold = other.prepare('BEGIN IMMEDIATE');
+    hold.run();
+    try {
+      const r = await s.invoke('datasets:rename', { datasetId, name: 'renamed' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT', file } });
+      expect((r as { ok: false; error: { message: string } }).error.message).toMatch(/^locked\.spectra is busy: another program kept it locked for writing \(.+\)\. Try again once it is done; nothing was changed\.$/);
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(((await s.invoke('datasets:list', {})) as { ok: true; value: { name: string }[] }).value.map((d) => d.name)).toEqual(['Coffee']);
+    s.close();
+  }, 20_000);
 });
