@@ -52,7 +52,7 @@ Usage:
   spectra-desk formats [--json]
   spectra-desk steps [KIND] [--json]   (preprocessing steps and their parameters)
   spectra-desk train --project P --dataset D --target COLUMN --model NAME
-                     [--pipeline PIPE.json] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
+                     [--pipeline PIPE.json|auto] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N]
                      [--pls-decision auto|pls-da|centroid|nearest-neighbour] [--json]
@@ -450,7 +450,9 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const model = requireOption(values.model, '--model');
   if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError('BAD_INPUT', `--model ${model}: use one of ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
   if (model === 'custom' && !values.layers) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
-  const pipeline = values.pipeline ? readPipelineFile(values.pipeline) : null;
+  // auto: the recipe chosen by cross-validation on the training spectra (a file named auto is ./auto).
+  const autoRecipe = values.pipeline === 'auto';
+  const pipeline = values.pipeline && !autoRecipe ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
   const validation = parseScheme(values.validation ?? 'given');
   const epochs = wholeNumberOption(values.epochs, '--epochs', RUN_RANGES.epochs);
@@ -464,7 +466,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const db = openProject(project);
   try {
     failRunsWithoutTrainer(db);
-    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
+    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
     const handle = startTraining(
       db,
       request,
@@ -494,6 +496,8 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
       io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message && !stopped ? `: ${o.message}` : ''}\n`);
       if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
       else if (o.metrics) io.stdout.write(`  test: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
+      if (o.recipeChoice) io.stdout.write(`  recipe: auto chose "${o.recipeChoice.winner}" (${o.recipeChoice.metric} in ${o.recipeChoice.folds}-fold cross-validation of the training spectra: ${o.recipeChoice.candidates.map((c) => `${c.name} ${c.score === null ? 'skipped' : c.score.toFixed(4)}`).join('; ')})\n`);
+      else if (autoRecipe && o.folds) io.stdout.write(`  recipe: auto, chosen inside each fold (see each fold's run)\n`);
       for (const w of o.warnings ?? []) io.stdout.write(`  warning: ${w}\n`);
       io.stdout.write(`  engine: ${o.engine ?? '–'}; ${o.epochs} epochs, ${o.spectraPerSecond.toFixed(0)} spectra/s\n`);
     }

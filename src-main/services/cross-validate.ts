@@ -20,6 +20,9 @@ import { recordCrossValidation, recordCrossValidationEnd } from './run-record';
 import { readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
 import { finished, trainSingle, type TrainDeps } from './train-single';
 
+/** A cross-validation's recipe when each fold chooses its own (see common/runs/recipe-choice.ts). */
+export const AUTO_RECIPE_IN_FOLDS = 'auto (chosen inside each fold)';
+
 export function isCrossValidation(s: Scheme): boolean {
   return s.kind === 'kfold' || s.kind === 'mccv' || s.kind === 'group' || s.kind === 'learning-curve';
 }
@@ -68,7 +71,7 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
     db,
     req,
     task,
-    { model: req.model, classes, validation: req.validation, validationLabel, folds: folds.length, recipe: req.recipe?.name ?? null, epochs: req.epochs ?? null, learningRate: req.learningRate ?? null, warnings },
+    { model: req.model, classes, validation: req.validation, validationLabel, folds: folds.length, recipe: req.autoRecipe ? AUTO_RECIPE_IN_FOLDS : (req.recipe?.name ?? null), epochs: req.epochs ?? null, learningRate: req.learningRate ?? null, warnings },
     { scheme: req.validation, folds: folds.map((f) => ({ label: f.label, train: ids(f.train), test: ids(f.test) })) },
     seed,
   );

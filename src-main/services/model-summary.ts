@@ -13,7 +13,8 @@ import { templateLayers, type AppModelName } from '../common/ml/templates';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { savedRecipe, targetColumn } from './run-data';
 
-export function modelSummary(db: Db, q: { datasetId: number; target: string; model: AppModelName; recipeId?: number | null }): ModelSummary {
+/** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
+export function modelSummary(db: Db, q: { datasetId: number; target: string; model: AppModelName; recipeId?: number | 'auto' | null }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
   const column = targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
   requireTrainable(column.kind, q.target);
@@ -22,7 +23,7 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; mod
   if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
   const axis = loadAxis(db, first[0]!.axisId).values;
   let length = axis.length;
-  if (q.recipeId !== undefined && q.recipeId !== null) {
+  if (typeof q.recipeId === 'number') {
     const recipe = savedRecipe(db, q.recipeId);
     const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
     const values = new Float64Array(same.length * length);

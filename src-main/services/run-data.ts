@@ -29,14 +29,14 @@ export function targetColumn(columns: DatasetForRun['columns'], datasetName: str
 
 /** Reads a dataset for training: spectra, keys, split tags and a reader of its columns. */
 export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
-  const name = getDataset(db, datasetId).name;
+  const { name, y_unit: intensityUnit } = getDataset(db, datasetId);
   const block = datasetBlock(db, datasetId, name);
   const row = new Map(block.sampleIds.map((id, r) => [id, r]));
   return {
     datasetId,
     name,
     columns: listColumns(db, datasetId),
-    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds },
+    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds, axisUnit: block.axisUnit, intensityUnit },
     valuesOf(column) {
       const out: (string | number | null)[] = new Array(block.sampleIds.length).fill(null);
       for (const v of columnValues(db, datasetId, column)) {

@@ -111,7 +111,7 @@ export function recordPlannedRun(db: Db, req: RunRequest, plan: RunPlan, fold?: 
     task: plan.task,
     targetColumn: req.target,
     config: plan.config,
-    pipeline: req.recipe?.spec ?? null,
+    pipeline: plan.recipe?.spec ?? null,
     fittedState: plan.fittedState,
     split: plan.split,
     seed: plan.job.seed,
@@ -176,11 +176,12 @@ export function recordTrained(
   predictions: TestPrediction[],
   engine: EngineInfo | null,
   isClass: boolean,
+  notes: string[] = [],
 ): { status: 'done' | 'failed' | 'cancelled'; metrics: RunMetrics } {
   const pls = d.pls ? { plsComponents: (d.pls.model as PlsModel).components, plsCv: d.pls.cv as PlsCvResult | null, ...(isClass ? { plsDecision: plsDecisionOf(d.pls.model) } : {}) } : {};
   const metrics: RunMetrics = { test: evaluation.summary, ...pls, testDetail: evaluation.detail, trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
   const status = d.stopped === 'diverged' ? 'failed' : d.stopped === 'cancelled' ? 'cancelled' : 'done';
-  const log = [`Engine: ${engine?.label ?? 'unknown'}`, ...(engine?.fallbacks ?? []).map((f) => `Not used: ${f}`), `Stopped: ${d.stopped}${d.bestEpoch ? ` (best epoch ${d.bestEpoch})` : ''}`, d.message ?? ''].filter(Boolean).join('\n');
+  const log = [...notes, `Engine: ${engine?.label ?? 'unknown'}`, ...(engine?.fallbacks ?? []).map((f) => `Not used: ${f}`), `Stopped: ${d.stopped}${d.bestEpoch ? ` (best epoch ${d.bestEpoch})` : ''}`, d.message ?? ''].filter(Boolean).join('\n');
   const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const json = (v: unknown) => Buffer.from(JSON.stringify(v));
   recordEnd(db, runId, () => finishRun(db, runId, status, metrics, log, [

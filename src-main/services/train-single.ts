@@ -71,7 +71,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
 
   const isClass = plan.task === 'classification';
   const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {
-    const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started };
+    const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started, ...(plan.config.recipeChoice ? { recipeChoice: plan.config.recipeChoice } : {}) };
     if (o.kind !== 'done') {
       const cancelled = o.kind === 'cancelled';
       const message = cancelled ? 'Training was cancelled.' : o.message;
@@ -87,7 +87,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
       truth: isClass ? target.classes[truth[i]!]! : truth[i]!,
       predicted: isClass ? target.classes[evaluation.predicted[i]!]! : evaluation.predicted[i]!,
     }));
-    const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass);
+    const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass, plan.notes);
     return {
       ...base,
       status,

@@ -63,6 +63,7 @@ export function startTraining(db: Db, req: RunRequest, deps: StartDeps): RunHand
 /** The app's `runs:start` as a request: the recipe looked up by id, the scheme parsed. */
 export function requestFromApp(db: Db, input: RunStartInput): RunRequest {
   const { recipeId, validation, ...rest } = input;
+  if (recipeId === 'auto') return { ...rest, recipe: null, autoRecipe: true, validation: parseScheme(validation) };
   return { ...rest, recipe: recipeId === null ? null : savedRecipe(db, recipeId), validation: parseScheme(validation) };
 }
 

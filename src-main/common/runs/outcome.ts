@@ -6,6 +6,7 @@
 import type { EngineId } from '../ml/protocol';
 import type { PlsDecision } from '../ml/pls';
 import type { ModelName } from '../ml/templates';
+import type { RecipeChoice } from './recipe-choice';
 import type { FoldSummary, MetricValues } from './schema';
 
 export interface RunOutcome {
@@ -27,6 +28,8 @@ export interface RunOutcome {
   components?: number;
   /** PLS-DA: how classes are decided. */
   decision?: PlsDecision;
+  /** The auto recipe: every recipe's cross-validated score and the one trained with. */
+  recipeChoice?: RecipeChoice;
   /** Cross-validation: each fold's run and test metrics, their mean and standard deviation, and leak warnings. */
   folds?: FoldSummary[];
   spread?: { mean: MetricValues; std: MetricValues };

@@ -10,7 +10,9 @@ import { summarizeModel, type LayerSummary } from '../ml/model';
 import { templateLayers } from '../ml/templates';
 import { augmentationFor, classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
 import type { TaskSpec, TrainJob } from '../ml/protocol';
+import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../preprocessing/types';
+import { chooseRecipe, isRamanAxis, recipeCandidates, type RecipeChoice } from './recipe-choice';
 import type { FoldPosition } from './events';
 import type { RunRequest, SingleRunConfig, SingleRunSplit } from './schema';
 
@@ -36,6 +38,9 @@ export interface RunData {
   keys: string[];
   splits: (SplitTag | null)[];
   sampleIds: number[];
+  /** The axis unit (cm-1, nm, …) and the intensity unit read from the files: the auto recipe offers the Raman recipe by them. */
+  axisUnit?: string;
+  intensityUnit?: string | null;
 }
 
 /** A fold of a cross-validation: its train and test rows (indices into {@link RunData}) and where it belongs. */
@@ -61,6 +66,10 @@ export interface RunPlan {
   config: SingleRunConfig;
   /** Sample ids of each role. */
   split: SingleRunSplit;
+  /** The recipe the model reads through: the request's, or the auto recipe's winner (null: raw spectra). */
+  recipe: { name: string | null; spec: ResolvedPipeline } | null;
+  /** Lines for the run log, before the trainer's own. */
+  notes: string[];
   /** The recipe's fitted state (learned on the training rows), stored with the run. */
   fittedState: (JsonValue | null)[] | null;
   layers: LayerSummary[];
@@ -79,7 +88,10 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const isPls = req.model === 'pls';
   // PLS has no epochs to stop early, so it keeps every training spectrum (and fits the recipe on all of them).
   const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin: isPls ? Infinity : TRAIN_DEFAULTS.monitorMin });
-  const prepared = prepareInputs(data.block, data.keys, problem.train, req.recipe?.spec ?? null);
+  // The auto recipe is chosen on the training rows alone (in a cross-validation, this fold's).
+  const chosen = req.autoRecipe ? chooseRecipe({ block: data.block, rows: problem.train, target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed }) : null;
+  const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
+  const prepared = prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;
   const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : templateLayers(req.model, length);
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
@@ -127,7 +139,8 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     axis: Array.from(prepared.axis),
     params: summary.params,
     engineRequested: req.engine ?? 'auto',
-    recipe: req.recipe?.name ?? null,
+    recipe: recipe?.name ?? null,
+    ...(chosen ? { recipeChoice: chosen.choice } : {}),
   };
   const ids = (rows: number[]) => rows.map((r) => data.sampleIds[r]!);
   const job: TrainJob = {
@@ -157,6 +170,8 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     target,
     problem,
     config,
+    recipe,
+    notes: chosen ? [recipeChoiceNote(chosen.choice, req.model)] : [],
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
     layers: summary.layers,
@@ -165,4 +180,10 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     unscale: (v) => v * yStd + yMean,
     targetStd: yStd,
   };
+}
+
+/** The run log's line on the auto recipe: what won, on what score, and how it was scored. */
+export function recipeChoiceNote(c: RecipeChoice, model: string): string {
+  const won = c.candidates.find((x) => x.name === c.winner)!;
+  return `Recipe: auto chose "${c.winner}" (${c.metric} ${won.score!.toFixed(4)}) among ${c.candidates.length} recipes, each scored with ${c.scoredWith}; ${model === 'pls' ? 'PLS' : `the ${model} network`} was then trained once with it.`;
 }

@@ -13,6 +13,7 @@ import { UserError } from '../errors';
 import type { ClassificationMetrics, RegressionReport, RocAucOvr } from '../ml/metrics';
 import type { PlsCvResult, PlsDecision } from '../ml/pls';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
+import type { RecipeChoice } from './recipe-choice';
 
 const id = z.number().int().positive();
 const count = z.number().int().min(0);
@@ -49,7 +50,8 @@ export const runStartInput = z
     datasetId: id,
     target: z.string().min(1).max(200),
     model: z.enum(APP_MODEL_NAMES),
-    recipeId: id.nullable(),
+    /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra, see recipe-choice.ts) or null for raw spectra. */
+    recipeId: z.union([id, z.literal('auto')]).nullable(),
     /** given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN[:K] or learning-curve. */
     validation: z.string().min(1).max(300),
     ...runSettingsShape,
@@ -69,6 +71,8 @@ export const runRequestSchema = z
     layers: z.array(layerSpec).min(1).optional(),
     /** The recipe and the name it was saved under (null: unnamed); null: raw spectra. */
     recipe: z.object({ name: z.string().nullable(), spec: pipelineSchema }).nullable(),
+    /** Choose the recipe by cross-validation on the training rows (recipe must be null); see recipe-choice.ts. */
+    autoRecipe: z.literal(true).optional(),
     /** given or holdout trains one model; kfold, mccv, group and learning-curve one per fold. */
     validation: schemeSchema,
     batchSize: z.number().int().min(1).optional(),
@@ -80,6 +84,7 @@ export const runRequestSchema = z
   .strict()
   .superRefine((r, ctx) => {
     if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
+    if (r.autoRecipe && r.recipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'a run takes either a recipe or the auto recipe, not both' });
     if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
   });
 export type RunRequest = z.infer<typeof runRequestSchema>;
@@ -90,6 +95,16 @@ const taskSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('regression'), loss: z.enum(['mse', 'huber']), huberDelta: z.number().optional() }),
 ]);
 export const augmentationSchema = z.object({ copies: z.number().int().min(1), noise: z.number().min(0) });
+
+/** The auto recipe's choice as a run stores it: every candidate's cross-validated score and the winner. */
+export const recipeChoiceSchema = z.object({
+  candidates: z.array(z.object({ name: z.string(), score: z.number().nullable(), standardError: z.number().optional(), skipped: z.string().optional() })),
+  winner: z.string(),
+  metric: z.enum(['balanced accuracy', 'RMSECV']),
+  folds: z.number().int().min(2),
+  scoredWith: z.string(),
+  trainSamples: count,
+}) satisfies z.ZodType<RecipeChoice>;
 
 /** The stored configuration of one trained model (a run, or one fold of a cross-validation). */
 export const singleRunConfig = z.object({
@@ -117,6 +132,8 @@ export const singleRunConfig = z.object({
   params: z.number().int(),
   engineRequested: z.string().optional(),
   recipe: z.string().nullable().optional(),
+  /** Present when the recipe was `auto`: the run's recipe (above, and its stored pipeline) is the winner. */
+  recipeChoice: recipeChoiceSchema.optional(),
 });
 export type SingleRunConfig = z.infer<typeof singleRunConfig>;
 
