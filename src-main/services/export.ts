@@ -491,7 +491,7 @@ function reportData(db: Db, run: RunRow, cfg: SingleRunConfig, split: SingleRunS
       ],
       unlabelled: split.unlabelled.length,
     },
-    recipe: { name: cfg.recipe ?? null, steps: (run.pipeline?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: run.pipeline?.hash ?? null, inputScaling: cfg.inputScaling },
+    recipe: { name: cfg.recipe ?? null, steps: (run.pipeline?.steps ?? []).map((s) => ({ kind: s.kind, enabled: s.enabled, params: s.params })), hash: run.pipeline?.hash ?? null, inputScaling: cfg.inputScaling, choice: cfg.recipeChoice ?? null },
     validation: { scheme: cfg.validation, seed: run.seed, train: split.train.length, monitor: split.monitor.length, test: split.test.length, earlyStopping: cfg.earlyStopping ?? null, classWeights: cfg.classWeights ?? null },
     model: { layers, params, plsComponents: stored.plsComponents ?? null, plsDecision: stored.plsDecision ?? null, plsCv: stored.plsCv?.curve ? stored.plsCv : null },
     training: {

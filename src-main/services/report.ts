@@ -14,6 +14,7 @@ import { num } from '../common/format/numbers';
 import type { PlsDecision } from '../common/ml/pls';
 import { paramInfoOf, paramLabel } from '../common/preprocessing/param-info';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
+import { recipeChoiceSummary, recipeScoreText, type RecipeChoice } from '../common/runs/recipe-choice';
 
 export interface ReportData {
   title: string;
@@ -28,7 +29,7 @@ export interface ReportData {
     splits: { name: string; counts: Record<string, number> }[];
     unlabelled: number;
   };
-  recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number } };
+  recipe: { name: string | null; steps: { kind: string; enabled: boolean; params: Record<string, unknown> }[]; hash: string | null; inputScaling: { mean: number; std: number }; choice?: RecipeChoice | null };
   validation: { scheme: unknown; seed: number | null; train: number; monitor: number; test: number; earlyStopping: string | null; classWeights: unknown };
   model: { layers: LayerSummary[]; params: number; plsComponents: number | null; plsDecision?: PlsDecision | null; plsCv: { components: number; rule: string; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
   training: {
@@ -119,11 +120,20 @@ function recipeSection(d: ReportData): string {
         d.recipe.steps.map((s, i) => [td(i + 1, true), td(`${esc(s.kind)}${s.enabled ? '' : ' <span class="note">(disabled)</span>'}`), td(Object.entries(s.params).map(([k, v]) => paramCell(s.kind, k, v, d.data.axisUnit)).join('<br>') || '–')]),
       )
     : '<p>No recipe: the model reads the spectra as imported.</p>';
+  const choice = d.recipe.choice;
   return `<section id="recipe"><h2>Recipe</h2>
-${d.recipe.steps.length ? `<p>${d.recipe.name ? `Saved recipe <strong>${esc(d.recipe.name)}</strong>` : 'Unnamed recipe'}${d.recipe.hash ? ` · <code>${esc(d.recipe.hash)}</code>` : ''}. Fitted steps learned from the training split only.</p>` : ''}
+${choice ? recipeChoiceTable(choice) : ''}
+${d.recipe.steps.length && !choice ? `<p>${d.recipe.name ? `Saved recipe <strong>${esc(d.recipe.name)}</strong>` : 'Unnamed recipe'}${d.recipe.hash ? ` · <code>${esc(d.recipe.hash)}</code>` : ''}. Fitted steps learned from the training split only.</p>` : ''}
 ${steps}
 <p>Input scaling (fitted on the training spectra): (x − ${esc(num(d.recipe.inputScaling.mean, 6))}) / ${esc(num(d.recipe.inputScaling.std, 6))}.</p>
 </section>`;
+}
+
+/** The auto recipe's candidates with their cross-validated scores, the winner marked. */
+function recipeChoiceTable(c: RecipeChoice): string {
+  const rows = c.candidates.map((x) => [td(`${esc(x.name)}${x.name === c.winner ? ' <strong>(chosen)</strong>' : ''}`), td(esc(recipeScoreText(x)), x.score !== null)]);
+  return `<p>${esc(recipeChoiceSummary(c))}</p>
+${table(['recipe', `${esc(c.metric)} (${c.folds}-fold CV, ± standard error)`], rows, 'recipe-choice')}`;
 }
 
 function validationSection(d: ReportData): string {

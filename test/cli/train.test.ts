@@ -41,6 +41,18 @@ describe('spectra-desk train', () => {
     expect(r.stderr).toBe(`run ${o.runId}: pls, 0 parameters; 28 training spectra, 28 test\nengine: CPU · PLS (typed arrays)\n`);
   }, 60_000);
 
+  it('--pipeline auto on Tecator fat: the recipe chosen by cross-validation on the training spectra, in the summary and the JSON', async () => {
+    const args = ['train', '--project', project, '--dataset', 'Tecator', '--target', 'fat', '--model', 'pls', '--seed', '1', '--pipeline', 'auto'];
+    const text = await cli(args);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[2]).toBe(
+      '  recipe: auto chose "SNV (standard normal variate)" (RMSECV in 5-fold cross-validation of the training spectra: None — raw spectra 2.4655; SNV (standard normal variate) 1.9475; First derivative (Savitzky–Golay, 11 points, quadratic) 2.8871; SNV, then first derivative 2.0708; Second derivative (Savitzky–Golay, 15 points, quadratic) 2.7947; MSC (multiplicative scatter correction) 2.1409)',
+    );
+    expect(text.stdout.split('\n')[1]).toMatch(/^ {2}test: rmse 2\.1377, /);
+    const o = JSON.parse((await cli([...args, '--json'])).stdout);
+    expect(o.recipeChoice).toMatchObject({ winner: 'SNV (standard normal variate)', metric: 'RMSECV', folds: 5, trainSamples: 172 });
+  }, 60_000);
+
   it('--pls-decision nearest-neighbour --components 3: the nearest training spectrum in score space decides', async () => {
     const o = JSON.parse((await train('--model', 'pls', '--pls-decision', 'nearest-neighbour', '--components', '3', '--json')).stdout);
     expect(o).toMatchObject({ status: 'done', components: 3, decision: 'nearest-neighbour' });

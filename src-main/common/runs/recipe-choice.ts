@@ -170,3 +170,15 @@ function transformed(spec: ResolvedPipeline | null, fitOn: SpectraBlock, block: 
   if (!out.values.every(Number.isFinite)) throw new UserError('BAD_INPUT', 'The recipe gives missing or infinite values on these spectra.');
   return out;
 }
+
+/** One candidate's cross-validated score as the run page and the report show it: `0.9657 ± 0.0080`, or why it was skipped. */
+export function recipeScoreText(c: RecipeScore): string {
+  if (c.score === null) return `skipped: ${c.skipped ?? 'not scored'}`;
+  return c.standardError === undefined ? c.score.toFixed(4) : `${c.score.toFixed(4)} ± ${c.standardError.toFixed(4)}`;
+}
+
+/** What the run page and the report say above the table of candidates. */
+export function recipeChoiceSummary(c: RecipeChoice): string {
+  const better = c.metric === 'RMSECV' ? 'lowest RMSECV' : 'highest balanced accuracy';
+  return `Recipe chosen automatically: “${c.winner}”, the ${better} of ${c.candidates.length} recipes in ${c.folds}-fold cross-validation of the ${c.trainSamples} training spectra (test spectra take no part). Each recipe was scored with ${c.scoredWith.replace(/, on stratified .*$/, '')}; on a tie the simpler recipe, earlier in the list, wins.`;
+}

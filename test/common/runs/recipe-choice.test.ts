@@ -9,7 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src-main/common/errors';
 import { makeProblem, targetFromColumn } from '../../../src-main/common/ml/prepare';
-import { mulberry32 } from '../../../src-main/common/ml/random';
 import { makeFolds } from '../../../src-main/common/ml/splits';
 import { parsePipelineSpec } from '../../../src-main/common/preprocessing/pipeline';
 import { STARTER_RECIPES } from '../../../src-main/common/preprocessing/starters';
@@ -20,6 +19,7 @@ import { openProject } from '../../../src-main/db/connection';
 import { readDatasetForRun } from '../../../src-main/services/run-data';
 import { fixture } from '../../helpers/datasets';
 import { importUcr } from '../../helpers/projects';
+import { rawLike } from '../../helpers/raw-like';
 
 const [FIRST, SNV_FIRST, SECOND, MSC, RAMAN] = STARTER_RECIPES.map((r) => r.name) as [string, string, string, string, string];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-recipe-choice-'));
@@ -45,19 +45,10 @@ function tecator(): { data: RunData; fat: number[] } {
   };
 }
 
-/** Coffee with what raw absorbance has and the archive's z-normalised spectra lack: a scale, an offset and a tilt per spectrum. */
+/** Coffee with a scale, an offset and a tilt per spectrum, as raw absorbance has. */
 function distorted(data: RunData): RunData {
   const { axis, values, rows } = data.block;
-  const n = axis.length;
-  const rand = mulberry32(7);
-  const out = Float64Array.from(values);
-  for (let r = 0; r < rows; r++) {
-    const offset = (rand() - 0.5) * 20;
-    const tilt = (rand() - 0.5) * 20;
-    const scale = 1 + (rand() - 0.5);
-    for (let j = 0; j < n; j++) out[r * n + j] = scale * values[r * n + j]! + offset + (tilt * j) / n;
-  }
-  return { ...data, block: { axis, values: out, rows } };
+  return { ...data, block: { axis, values: rawLike(values, rows, axis.length), rows } };
 }
 
 function trainRows(data: RunData, kind: 'class' | 'number', values: (string | number | null)[]) {

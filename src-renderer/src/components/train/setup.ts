@@ -18,7 +18,8 @@ export const DEFAULT_LR = TRAIN_DEFAULTS.learningRate;
 export interface TrainSettings {
   datasetId: number | null;
   target: string;
-  recipeId: number | null;
+  /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra) or null for raw spectra. */
+  recipeId: number | 'auto' | null;
   model: ModelChoice;
   validation: ValidationChoice;
   /** The column a grouped split keeps together. */

@@ -1,0 +1,102 @@
+/**
+ * The auto recipe through the training service and the trainer process: on UCR Coffee made
+ * raw-like (a scale, offset and tilt per spectrum) the first derivative wins; the run stores it
+ * as its recipe, so prediction, export and the report use it as any other; in a cross-validation
+ * each fold chooses on its own training spectra.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../src-main/db/connection';
+import { getRun, runArtifact } from '../../src-main/db/runs';
+import { exportRun, type ExportedMetrics } from '../../src-main/services/export';
+import { importFiles } from '../../src-main/services/import';
+import { loadPredictor, predictSpectra, runSpectra } from '../../src-main/services/predict';
+import { AUTO_RECIPE_IN_FOLDS } from '../../src-main/services/cross-validate';
+import { requestByName, startTraining } from '../../src-main/services/train';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
+import { STARTER_RECIPES } from '../../src-main/common/preprocessing/starters';
+import { RAW_RECIPE_NAME } from '../../src-main/common/runs/recipe-choice';
+import { trainedConfig, type SingleRunConfig } from '../../src-main/common/runs/schema';
+import { ucr } from '../helpers/datasets';
+import { rawLike } from '../helpers/raw-like';
+
+const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-auto-recipe-'));
+const project = path.join(dir, 'coffee.spectra');
+const FIRST = STARTER_RECIPES[0]!;
+
+beforeAll(async () => {
+  // Coffee's train and test tables with raw-like distortions, one seed per split.
+  for (const [split, seed] of [['train', 7], ['test', 8]] as const) {
+    const lines = fs.readFileSync(ucr('Coffee', split), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    const values = rawLike(Float64Array.from(lines.flatMap((l) => l.slice(1).map(Number))), lines.length, 286, seed);
+    const text = lines.map((l, r) => [l[0], ...Array.from(values.subarray(r * 286, (r + 1) * 286), (v) => v.toPrecision(9))].join('\t')).join('\n');
+    fs.writeFileSync(path.join(dir, `Coffee_${split}.tsv`), `${text}\n`);
+    const db = openProject(project, { create: true });
+    await importFiles(db, { files: [path.join(dir, `Coffee_${split}.tsv`)], dataset: 'CoffeeRaw', splitTag: split });
+    db.close();
+  }
+}, 60_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the auto recipe in a run', () => {
+  it('PLS: the first derivative wins on the training spectra; stored as the run’s recipe, used by predict and export, shown in the report', async () => {
+    const db = openProject(project);
+    try {
+      const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'pls', autoRecipe: true, validation: { kind: 'given' }, seed: 1 }), { spawn }).outcome;
+      expect(o.status).toBe('done');
+      expect(o.recipeChoice!.winner).toBe(FIRST.name);
+      expect(o.recipeChoice!.trainSamples).toBe(28);
+      expect(o.metrics!.test.accuracy).toBe(1);
+      const run = getRun(db, o.runId);
+      const cfg = trainedConfig(run.config, o.runId);
+      expect(cfg.recipe).toBe(FIRST.name);
+      expect(cfg.recipeChoice).toEqual(o.recipeChoice);
+      expect(run.pipeline).toEqual(parsePipelineSpec(FIRST.spec));
+      expect(run.fittedState).toEqual([null]);
+      expect(run.log.split('\n')[0]).toMatch(/^Recipe: auto chose "First derivative \(Savitzky–Golay, 11 points, quadratic\)" \(balanced accuracy 1\.0000\) among 6 recipes, each scored with PLS-DA .*; PLS was then trained once with it\.$/);
+
+      // Predicting the run's own test spectra through the stored recipe gives the stored predictions.
+      const split = run.split as { test: number[] };
+      const t = runSpectra(db, run, split.test);
+      const spectra = t.keys.map((key, i) => ({ key, axis: t.axis, values: t.rows.subarray(i * 286, (i + 1) * 286) }));
+      const stored = JSON.parse(runArtifact(db, o.runId, 'test-predictions.json')!.toString()) as { key: string; predicted: string }[];
+      expect(predictSpectra(loadPredictor(db, o.runId), spectra).map((p) => [p.key, p.predicted])).toEqual(stored.map((p) => [p.key, p.predicted]));
+
+      const out = path.join(dir, 'export');
+      exportRun(db, o.runId, out);
+      const saved = JSON.parse(fs.readFileSync(path.join(out, 'pipeline.json'), 'utf8')) as { recipe: string; pipeline: { steps: { kind: string }[] } };
+      expect(saved.recipe).toBe(FIRST.name);
+      expect(saved.pipeline.steps.map((s) => s.kind)).toEqual(['savitzkyGolay']);
+      expect((JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as ExportedMetrics).recomputedPredictionsAgree).toBe(true);
+      const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+      expect(html).toContain(`Recipe chosen automatically: “${FIRST.name}”, the highest balanced accuracy of 6 recipes in 5-fold cross-validation of the 28 training spectra (test spectra take no part).`);
+      expect(html).toContain(`<td>${FIRST.name} <strong>(chosen)</strong></td><td class="n">1.0000 ± 0.0000</td>`);
+      expect(html).toContain(`<td>${RAW_RECIPE_NAME}</td>`);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('kfold:5: every fold chooses on its own training spectra and stores its choice; the parent says so', async () => {
+    const db = openProject(project);
+    try {
+      const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'pls', autoRecipe: true, validation: { kind: 'kfold', k: 5 }, seed: 1 }), { spawn }).outcome;
+      expect(o.status).toBe('done');
+      expect(o.recipeChoice).toBeUndefined();
+      expect((getRun(db, o.runId).config as { recipe: string }).recipe).toBe(AUTO_RECIPE_IN_FOLDS);
+      for (const f of o.folds!) {
+        const fold = getRun(db, f.runId);
+        const cfg = fold.config as SingleRunConfig;
+        expect(cfg.recipeChoice!.trainSamples).toBe(f.trainSamples);
+        expect((fold.split as { train: number[] }).train).toHaveLength(f.trainSamples);
+        expect(cfg.recipe).toBe(cfg.recipeChoice!.winner === RAW_RECIPE_NAME ? null : cfg.recipeChoice!.winner);
+      }
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+});
