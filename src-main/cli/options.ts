@@ -82,6 +82,7 @@ export const RUN_RANGES = {
   seed: rangeOf(runSettingsShape.seed),
   components: rangeOf(runSettingsShape.components),
   learningRate: rangeOf(runSettingsShape.learningRate),
+  momentum: rangeOf(runSettingsShape.momentum),
   threads: rangeOf(runRequestSchema.shape.threads),
 };
 
@@ -98,6 +99,14 @@ export function positiveNumberOption(value: string | undefined, flag: string, ra
   if (value === undefined) return undefined;
   const n = value.trim() ? Number(value) : NaN;
   if (!(n > 0 && n <= range.max)) throw numberError(flag, `a number greater than 0 and at most ${range.max}`, value);
+  return n;
+}
+
+/** A number option in [min, max]; undefined when not given. */
+export function numberOption(value: string | undefined, flag: string, range: Range): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() ? Number(value) : NaN;
+  if (!(n >= range.min && n <= range.max)) throw numberError(flag, `a number from ${range.min} to ${range.max}`, value);
   return n;
 }
 

@@ -20,7 +20,7 @@ import { benchTraining } from '../services/bench-training';
 import { forkTrainer, probeEngine } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
-import { ENGINE_IDS, type EngineId } from '../common/ml/protocol';
+import { ENGINE_IDS, OPTIMIZER_NAMES, type EngineId, type OptimizerName } from '../common/ml/protocol';
 import { requestByName, startTraining } from '../services/train';
 import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
 import { parseScheme } from '../common/ml/splits';
@@ -30,7 +30,7 @@ import { stepsCommand } from './steps';
 import { headline, runsCommand } from './runs';
 import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
-import { keepNegativeValues, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
+import { keepNegativeValues, numberOption, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -55,6 +55,7 @@ Usage:
                      [--pipeline PIPE.json|auto] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N]
+                     [--optimizer adam|sgd|rmsprop] [--momentum M]
                      [--pls-decision auto|pls-da|centroid|nearest-neighbour] [--json]
                      (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
   spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
@@ -438,6 +439,8 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         layers: { type: 'string' },
         threads: { type: 'string' },
         'learning-rate': { type: 'string' },
+        optimizer: { type: 'string' },
+        momentum: { type: 'string' },
         components: { type: 'string' },
         'pls-decision': { type: 'string' },
       },
@@ -460,13 +463,16 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const threads = wholeNumberOption(values.threads, '--threads', RUN_RANGES.threads);
   const components = wholeNumberOption(values.components, '--components', RUN_RANGES.components);
   const learningRate = positiveNumberOption(values['learning-rate'], '--learning-rate', RUN_RANGES.learningRate);
+  const optimizer = values.optimizer;
+  if (optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) throw new UserError('BAD_INPUT', `--optimizer ${optimizer}: use ${OPTIMIZER_NAMES.join(', ')}.`, { field: 'optimizer' });
+  const momentum = numberOption(values.momentum, '--momentum', RUN_RANGES.momentum);
   const plsDecision = values['pls-decision'];
   if (plsDecision !== undefined && !(PLS_DECISION_CHOICES as readonly string[]).includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da, centroid or nearest-neighbour.`, { field: 'pls-decision' });
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
     failRunsWithoutTrainer(db);
-    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
+    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
     const handle = startTraining(
       db,
       request,

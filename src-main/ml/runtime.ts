@@ -4,7 +4,7 @@
  */
 import type { LayerSpec } from '../common/ml/model';
 import { Net, type ParamInfo, type Task } from './engine/net';
-import { Adam, type AdamOptions } from './engine/optimizer';
+import { Optimizer, type OptimizerOptions } from './engine/optimizer';
 import { LocalReplica, WorkerReplicas, type Replicas } from './engine/replicas';
 import { createKernelsOf } from './engine/kernels-factory';
 import type { Kernels } from './kernels/types';
@@ -48,7 +48,7 @@ export interface RuntimeOptions {
   task: Task;
   batchSize: number;
   seed: number;
-  optimizer: AdamOptions;
+  optimizer: OptimizerOptions;
   /** Training inputs [n, length·channels] and targets (class indices or standardised values). */
   x: Float32Array;
   y: Int32Array | Float32Array;
@@ -64,7 +64,7 @@ export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelK
   const classes = opts.task.kind === 'classification' ? opts.task.classes : 1;
   const classWeights = opts.classWeights ?? new Float32Array(classes).fill(1);
   master.setClassWeights(classWeights);
-  const adam = new Adam(k, master.weights, master.grads, master.paramCount, opts.optimizer);
+  const optimizer = new Optimizer(k, master.weights, master.grads, master.paramCount, opts.optimizer);
   let replicas: Replicas;
   const threads = Math.max(1, Math.min(opts.threads, opts.batchSize));
   if (threads > 1) {
@@ -96,7 +96,7 @@ export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelK
       if (!Number.isFinite(loss)) return { loss, gradNorm: NaN, applied: false };
       const gradNorm = Math.sqrt(k.sumSquares(master.grads, master.paramCount));
       if (!Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false };
-      adam.apply();
+      optimizer.apply();
       replicas.publishWeights();
       return { loss, gradNorm, applied: true };
     },

@@ -6,11 +6,12 @@
  * the plain-JS CPU backend, the only one installable here).
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import { convGeometry, shortcutStride, type LayerSpec, type Shape } from '../common/ml/model';
+import { convGeometry, poolGeometry, poolWindowCounts, shortcutStride, type ConvPadding, type LayerSpec, type Shape } from '../common/ml/model';
 import { Net, type Task } from './engine/net';
 import { createJsKernels } from './kernels/js';
 import { deriveSeed } from './engine/rng';
 import { scheduledRate } from './engine/optimizer';
+import { defaultMomentum } from '../common/ml/protocol';
 import type { Runtime, RuntimeOptions, Snapshot } from './runtime';
 
 type Tensor = TF.Tensor;
@@ -38,7 +39,14 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   const allLayers: LayerSpec[] = [...opts.layers, { type: 'dense', units: outputs, useBias: true }];
   const [L, C] = opts.input;
   const o = opts.optimizer;
-  const optimizer = tf.train.adam(o.learningRate, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-7);
+  const kind = o.kind ?? 'adam';
+  const momentum = o.momentum ?? defaultMomentum(kind);
+  const optimizer = kind === 'sgd' ? tf.train.momentum(o.learningRate, momentum) : kind === 'rmsprop' ? tf.train.rmsprop(o.learningRate, o.rho ?? 0.9, momentum, o.epsilon ?? 1e-7) : tf.train.adam(o.learningRate, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-7);
+  // SGD and momentum keep the rate as a tensor, renewed by setLearningRate; Adam and RMSprop read the field each step.
+  const setRate = (lr: number) => {
+    if ('setLearningRate' in optimizer) optimizer.setLearningRate(lr);
+    else (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  };
   let step = 0;
   let dropoutSeed = deriveSeed(opts.seed, 'tf-dropout');
   const x = opts.x;
@@ -93,7 +101,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
     return tf.batchNorm(h, mean, variance, beta, gamma, eps);
   }
 
-  function conv(name: string, h: Tensor, shape: [number, number], filters: number, k: number, strides: number, dilation: number, padding: 'same' | 'valid', useBias: boolean): Tensor {
+  function conv(name: string, h: Tensor, shape: [number, number], filters: number, k: number, strides: number, dilation: number, padding: ConvPadding, useBias: boolean): Tensor {
     const w = P(`${name}/kernel`) as TF.Tensor3D;
     // tfjs-core's conv1d 'same' pads like ours (extra padding on the right); do it explicitly so
     // strides and dilations combine freely.
@@ -103,7 +111,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
       const span = (k - 1) * dilation + 1;
       const total = Math.max((g.lOut - 1) * strides + span - shape[0], 0);
       input = tf.pad(input, [[0, 0], [g.padLeft, total - g.padLeft], [0, 0]]);
-    }
+    } else if (typeof padding === 'number' && padding > 0) input = tf.pad(input, [[0, 0], [padding, padding], [0, 0]]);
     let out: Tensor;
     if (dilation > 1) {
       // tfjs has no gradient for dilated convolutions: sum one matMul per tap instead.
@@ -126,6 +134,28 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
     return useBias ? tf.add(out, P(`${name}/bias`)) : out;
   }
 
+  /**
+   * Pooling over [batch, length, channels]. Average pooling with 'same' padding is written as a
+   * zero-padded 'valid' pool rescaled at the edges: tfjs's CPU backend averages an edge window
+   * over the points it covers but its gradient divides by the whole pool size.
+   */
+  function pool(h: Tensor, [len, ch]: [number, number], kind: 'max' | 'avg', size: number, strides: number, padding: 'same' | 'valid'): Tensor {
+    const h4 = tf.reshape(h, [-1, len, 1, ch]) as TF.Tensor4D;
+    if (kind === 'max') {
+      const p = tf.maxPool(h4, [size, 1], [strides, 1], padding);
+      return tf.reshape(p, [-1, p.shape[1]!, ch]);
+    }
+    const g = poolGeometry(len, size, strides, padding);
+    if (!g.padTotal) {
+      const p = tf.avgPool(h4, [size, 1], [strides, 1], 'valid');
+      return tf.reshape(p, [-1, p.shape[1]!, ch]);
+    }
+    const padded = tf.pad(h4, [[0, 0], [g.padLeft, g.padTotal - g.padLeft], [0, 0], [0, 0]]);
+    const p = tf.reshape(tf.avgPool(padded, [size, 1], [strides, 1], 'valid'), [-1, g.lOut, ch]);
+    const factors = poolWindowCounts(len, size, strides, g.padLeft, g.lOut).map((c) => size / c);
+    return tf.mul(p, tf.tensor2d(factors, [g.lOut, 1]));
+  }
+
   function forwardLayers(layers: LayerSpec[], h: Tensor, shape: Shape, prefix: string, training: boolean, updates: Update[]): { h: Tensor; shape: Shape } {
     layers.forEach((l, i) => {
       const name = `${prefix}${i + 1}_${l.type}`;
@@ -144,14 +174,22 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
         case 'relu':
           h = tf.relu(h);
           break;
+        case 'leakyRelu':
+          h = tf.leakyRelu(h, l.alpha);
+          break;
+        case 'elu':
+          h = tf.elu(h);
+          break;
+        case 'tanh':
+          h = tf.tanh(h);
+          break;
+        case 'sigmoid':
+          h = tf.sigmoid(h);
+          break;
         case 'maxPool1d':
         case 'avgPool1d': {
-          const [len, ch] = shape as [number, number];
-          const s = l.strides ?? l.poolSize;
-          const h4 = tf.reshape(h, [-1, len, 1, ch]) as TF.Tensor4D;
-          const p = l.type === 'maxPool1d' ? tf.maxPool(h4, [l.poolSize, 1], [s, 1], 'valid') : tf.avgPool(h4, [l.poolSize, 1], [s, 1], 'valid');
-          h = tf.reshape(p, [-1, p.shape[1]!, ch]);
-          shape = [p.shape[1]!, ch];
+          h = pool(h, shape as [number, number], l.type === 'maxPool1d' ? 'max' : 'avg', l.poolSize, l.strides ?? l.poolSize, l.padding ?? 'valid');
+          shape = [h.shape[1]!, (shape as [number, number])[1]];
           break;
         }
         case 'globalAvgPool1d':
@@ -262,7 +300,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
         const clip = o.clipNorm ?? 0;
         const scale = clip > 0 && norm > clip ? clip / norm : 1;
         const lr = scheduledRate(o, step);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        setRate(lr);
         optimizer.applyGradients(names.map((n) => ({ name: n, tensor: scale === 1 ? grads[n]! : tf.mul(grads[n]!, scale) })));
         if (o.weightDecay) for (const v of trainable) v.assign(tf.mul(v, 1 - lr * o.weightDecay));
         return { loss, norm, applied: true };

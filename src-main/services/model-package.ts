@@ -19,7 +19,7 @@ import type { Db } from '../db/connection';
 import { getRun } from '../db/runs';
 import { UserError } from '../common/errors';
 import type { AxisUnit } from '../common/domain/spectra';
-import { convGeometry, poolGeometry, shortcutStride, type LayerSpec } from '../common/ml/model';
+import { inferShapes, shortcutStride, type LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { PlsModel } from '../common/ml/pls';
 import type { FittedPipeline } from '../common/preprocessing/pipeline';
@@ -74,29 +74,52 @@ export function tfWeightName(ours: string): string {
 }
 
 type KerasLayer = { class_name: string; config: Record<string, unknown>; name?: string; inbound_nodes?: unknown[] };
+type SeqShape = [number, number] | [number];
 
-function kerasLayer(l: LayerSpec, name: string): KerasLayer | null {
+/**
+ * The Keras layers of one of ours, given its input shape: usually one. A convolution with p
+ * zeros of padding on each side becomes Reshape → ZeroPadding2D → Reshape → Conv1D 'valid'
+ * (tfjs-layers has no ZeroPadding1D), named after the convolution, whose weights they carry none of.
+ */
+function kerasLayers(l: LayerSpec, name: string, s: SeqShape): KerasLayer[] {
   const base = { name, trainable: true, dtype: 'float32' };
+  const activation = (fn: string): KerasLayer => ({ class_name: 'Activation', config: { ...base, activation: fn } });
   switch (l.type) {
-    case 'conv1d':
-      return { class_name: 'Conv1D', config: { ...base, filters: l.filters, kernel_size: [l.kernelSize], strides: [l.strides], padding: l.padding, data_format: 'channels_last', dilation_rate: [l.dilation], activation: 'linear', use_bias: l.useBias } };
+    case 'conv1d': {
+      const conv: KerasLayer = { class_name: 'Conv1D', config: { ...base, filters: l.filters, kernel_size: [l.kernelSize], strides: [l.strides], padding: typeof l.padding === 'number' ? 'valid' : l.padding, data_format: 'channels_last', dilation_rate: [l.dilation], activation: 'linear', use_bias: l.useBias } };
+      if (typeof l.padding !== 'number' || l.padding === 0) return [conv];
+      const [L, C] = s as [number, number];
+      const part = (suffix: string) => ({ ...base, name: `${name}_${suffix}` });
+      return [
+        { class_name: 'Reshape', config: { ...part('rows'), target_shape: [L, 1, C] } },
+        { class_name: 'ZeroPadding2D', config: { ...part('pad'), padding: [[l.padding, l.padding], [0, 0]], data_format: 'channels_last' } },
+        { class_name: 'Reshape', config: { ...part('padded'), target_shape: [L + 2 * l.padding, C] } },
+        conv,
+      ];
+    }
     case 'batchNorm':
-      return { class_name: 'BatchNormalization', config: { ...base, axis: -1, momentum: l.momentum, epsilon: l.epsilon, center: true, scale: true } };
+      return [{ class_name: 'BatchNormalization', config: { ...base, axis: -1, momentum: l.momentum, epsilon: l.epsilon, center: true, scale: true } }];
     case 'relu':
-      return { class_name: 'Activation', config: { ...base, activation: 'relu' } };
+    case 'tanh':
+    case 'sigmoid':
+      return [activation(l.type)];
+    case 'leakyRelu':
+      return [{ class_name: 'LeakyReLU', config: { ...base, alpha: l.alpha } }];
+    case 'elu':
+      return [{ class_name: 'ELU', config: { ...base, alpha: 1 } }];
     case 'maxPool1d':
     case 'avgPool1d':
-      return { class_name: l.type === 'maxPool1d' ? 'MaxPooling1D' : 'AveragePooling1D', config: { ...base, pool_size: [l.poolSize], strides: [l.strides ?? l.poolSize], padding: 'valid' } };
+      return [{ class_name: l.type === 'maxPool1d' ? 'MaxPooling1D' : 'AveragePooling1D', config: { ...base, pool_size: [l.poolSize], strides: [l.strides ?? l.poolSize], padding: l.padding ?? 'valid' } }];
     case 'globalAvgPool1d':
-      return { class_name: 'GlobalAveragePooling1D', config: { ...base, data_format: 'channels_last' } };
+      return [{ class_name: 'GlobalAveragePooling1D', config: { ...base, data_format: 'channels_last' } }];
     case 'flatten':
-      return { class_name: 'Flatten', config: base };
+      return [{ class_name: 'Flatten', config: base }];
     case 'dropout':
-      return { class_name: 'Dropout', config: { ...base, rate: l.rate } };
+      return [{ class_name: 'Dropout', config: { ...base, rate: l.rate } }];
     case 'dense':
-      return { class_name: 'Dense', config: { ...base, units: l.units, activation: 'linear', use_bias: l.useBias } };
+      return [{ class_name: 'Dense', config: { ...base, units: l.units, activation: 'linear', use_bias: l.useBias } }];
     case 'residual':
-      return null;
+      return [];
   }
 }
 
@@ -111,7 +134,12 @@ export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, num
   const softmax: KerasLayer | null = network.task.kind === 'classification' ? { class_name: 'Activation', config: { name: 'probabilities', trainable: true, dtype: 'float32', activation: 'softmax' } } : null;
   const keras = { keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
   if (!all.some((l) => l.type === 'residual')) {
-    const layers = all.map((l, i) => kerasLayer(l, tfLayerName(`${i + 1}_${l.type}`))!);
+    let s: SeqShape = network.input;
+    const layers = all.flatMap((l, i) => {
+      const out = kerasLayers(l, tfLayerName(`${i + 1}_${l.type}`), s);
+      s = nextShape(l, s);
+      return out;
+    });
     layers[0]!.config.batch_input_shape = batchInputShape;
     if (softmax) layers.push(softmax);
     return { class_name: 'Sequential', config: { name: 'spectra_desk', layers }, ...keras };
@@ -122,8 +150,9 @@ export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, num
     nodes.push({ ...layer, name, inbound_nodes: [inputs.map((i) => [i, 0, 0, {}])] });
     return name;
   };
+  const chain = (layers: KerasLayer[], input: string): string => layers.reduce((current, layer) => add(layer, [current]), input);
   // Mirrors Net's Residual: a shape-changing body gets a 1×1 convolution + batch norm shortcut.
-  const walk = (layers: LayerSpec[], prefix: string, input: string, shape: [number, number] | [number]): { out: string; shape: [number, number] | [number] } => {
+  const walk = (layers: LayerSpec[], prefix: string, input: string, shape: SeqShape): { out: string; shape: SeqShape } => {
     let current = input;
     let s = shape;
     layers.forEach((l, i) => {
@@ -136,14 +165,14 @@ export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, num
           const [L] = s as [number, number];
           const [lOut, cOut] = body.shape as [number, number];
           const stride = shortcutStride(L, lOut);
-          shortcut = add(kerasLayer({ type: 'conv1d', filters: cOut, kernelSize: 1, strides: stride, dilation: 1, padding: 'same', useBias: false }, tfLayerName(`${ours}/shortcut_conv`))!, [current]);
-          shortcut = add(kerasLayer({ type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 }, tfLayerName(`${ours}/shortcut_bn`))!, [shortcut]);
+          shortcut = chain(kerasLayers({ type: 'conv1d', filters: cOut, kernelSize: 1, strides: stride, dilation: 1, padding: 'same', useBias: false }, tfLayerName(`${ours}/shortcut_conv`), s), shortcut);
+          shortcut = chain(kerasLayers({ type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 }, tfLayerName(`${ours}/shortcut_bn`), body.shape), shortcut);
         }
         current = add({ class_name: 'Add', config: { name: tfLayerName(ours), trainable: true, dtype: 'float32' } }, [body.out, shortcut]);
         s = body.shape;
         return;
       }
-      current = add(kerasLayer(l, tfLayerName(ours))!, [current]);
+      current = chain(kerasLayers(l, tfLayerName(ours), s), current);
       s = nextShape(l, s);
     });
     return { out: current, shape: s };
@@ -153,23 +182,8 @@ export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, num
   return { class_name: 'Model', config: { name: 'spectra_desk', layers: nodes, input_layers: [['input', 0, 0]], output_layers: [[out, 0, 0]] }, ...keras };
 }
 
-function nextShape(l: LayerSpec, s: [number, number] | [number]): [number, number] | [number] {
-  switch (l.type) {
-    case 'conv1d':
-      return [convGeometry(s[0], l.kernelSize, l.strides, l.dilation, l.padding).lOut, l.filters];
-    case 'maxPool1d':
-    case 'avgPool1d':
-      return [poolGeometry(s[0], l.poolSize, l.strides ?? l.poolSize), s[1]!];
-    case 'globalAvgPool1d':
-      return [s[1]!];
-    case 'flatten':
-      return [s.length === 2 ? s[0] * s[1]! : s[0]];
-    case 'dense':
-      return [l.units];
-    default:
-      return s;
-  }
-}
+/** A layer's output shape (the same rule as the layer table's). */
+const nextShape = (l: LayerSpec, s: SeqShape): SeqShape => inferShapes([l], s).output;
 
 /** Parameter and state layout of a network (names, shapes, offsets), from our engine. */
 function layoutOf(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }) {

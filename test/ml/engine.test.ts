@@ -64,6 +64,42 @@ export const CASES: Case[] = [
     task: { kind: 'regression', loss: 'huber', huberDelta: 0.5 },
     batch: 7,
   },
+  {
+    name: 'published Raman layouts: explicit conv padding, leaky ReLU, same max and average pooling, He and Glorot normal kernels',
+    layers: [
+      conv(6, 5, { strides: 2, padding: 2 }),
+      { type: 'leakyRelu', alpha: 0.3 },
+      { type: 'maxPool1d', poolSize: 2, strides: 2, padding: 'same' },
+      conv(4, 5, { strides: 2, padding: 2, kernelInitializer: 'heNormal' }),
+      bn,
+      { type: 'leakyRelu', alpha: 0.01 },
+      { type: 'avgPool1d', poolSize: 3, strides: 2, padding: 'same' },
+      { type: 'flatten' },
+      { type: 'dense', units: 5, useBias: true, kernelInitializer: 'glorotNormal' },
+      bn,
+      { type: 'leakyRelu', alpha: 0.3 },
+    ],
+    input: [45, 2],
+    task: { kind: 'classification', classes: 3 },
+    batch: 6,
+  },
+  {
+    name: 'ELU, tanh and sigmoid; same pooling with padding on both sides; He uniform; regression',
+    layers: [
+      conv(4, 3, { kernelInitializer: 'heUniform' }),
+      { type: 'elu' },
+      { type: 'avgPool1d', poolSize: 3, strides: 1, padding: 'same' },
+      conv(3, 4, { padding: 1 }),
+      { type: 'tanh' },
+      { type: 'maxPool1d', poolSize: 3, strides: 2, padding: 'same' },
+      { type: 'globalAvgPool1d' },
+      { type: 'dense', units: 4, useBias: true },
+      { type: 'sigmoid' },
+    ],
+    input: [31, 1],
+    task: { kind: 'regression', loss: 'mse' },
+    batch: 5,
+  },
 ];
 
 export function dataFor(c: Case, seed = 3) {
@@ -118,6 +154,36 @@ describe.each(KERNELS)('engine on %s matches tfjs autodiff', (_label, make) => {
       }
       expect(relErr(ours.snapshot().weights, ref.snapshot().weights)).toBeLessThan(1e-4);
       expect(relErr(ours.predict(x, n), ref.predict(x, n))).toBeLessThan(1e-4);
+    } finally {
+      await ours.dispose();
+      await ref.dispose();
+    }
+  });
+});
+
+/** SGD with momentum and RMSprop, each in our runtime and in the tfjs runtime (tf.train.momentum, tf.train.rmsprop): the weights after every step. */
+const OPTIMIZERS = [
+  ['sgd with momentum 0.9', { kind: 'sgd' as const, learningRate: 2e-2 }],
+  ['rmsprop', { kind: 'rmsprop' as const, learningRate: 1e-3, epsilon: 1e-2 }],
+  ['rmsprop with momentum 0.5, clipping and warm-up', { kind: 'rmsprop' as const, learningRate: 1e-3, momentum: 0.5, epsilon: 1e-2, clipNorm: 0.5, warmupSteps: 2 }],
+] as const;
+
+describe.each(KERNELS)('optimisers on %s match tfjs step by step', (_label, make) => {
+  it.each(OPTIMIZERS.flatMap(([o, opt]) => [CASES[1]!, CASES[4]!].map((c) => [`${o}: ${c.name}`, c, opt] as const)))('%s', async (_n, c, optimizer) => {
+    const kernels = make();
+    expect(kernels, 'out/ml/kernels.wasm must be built (npm test builds it)').not.toBeNull();
+    const { x, y, index } = dataFor(c);
+    const common = { layers: c.layers, input: c.input, task: c.task, batchSize: c.batch, seed: 11, optimizer, x, y };
+    const ours: Runtime = await createOwnRuntime({ ...common, kernels: 'js', threads: 1, kernelsOverride: kernels! });
+    const ref = createTfjsRuntime(tf, common);
+    try {
+      for (let s = 0; s < 4; s++) {
+        const from = (s % 2) * c.batch;
+        const a = ours.step(index, from, c.batch);
+        const b = ref.step(index, from, c.batch);
+        expect(Math.abs(a.loss - b.loss) / Math.max(Math.abs(b.loss), 1e-3)).toBeLessThan(1e-4);
+        expect(relErr(ours.snapshot().weights, ref.snapshot().weights), `weights after step ${s + 1}`).toBeLessThan(1e-4);
+      }
     } finally {
       await ours.dispose();
       await ref.dispose();

@@ -10,14 +10,32 @@ import { UserError } from '../errors';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * How a layer's kernel starts: Glorot (Xavier) or He (Kaiming), uniform or normal, with Keras's
+ * fans (a convolution's fan-in is kernel size × input channels). Absent: Glorot uniform. The
+ * normal ones draw from a normal truncated at two standard deviations, scaled so the variance is
+ * the nominal one (2 / (fanIn + fanOut) for Glorot, 2 / fanIn for He), as Keras does.
+ */
+export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal'] as const;
+export type KernelInitializer = (typeof KERNEL_INITIALIZERS)[number];
+const kernelInitializer = z.enum(KERNEL_INITIALIZERS).optional();
+
+/**
+ * 'same' and 'valid' as tfjs/Keras; a whole number p pads p zeros on each side (PyTorch's
+ * `padding=p`), so a layer from a PyTorch paper rebuilds exactly.
+ */
+export const convPadding = z.union([z.enum(['same', 'valid']), int(0, 4096)]);
+export type ConvPadding = z.output<typeof convPadding>;
+
 export const conv1dLayer = z.object({
   type: z.literal('conv1d'),
   filters: int(1, 4096),
   kernelSize: int(1, 4096),
   strides: int(1, 1024).default(1),
   dilation: int(1, 1024).default(1),
-  padding: z.enum(['same', 'valid']).default('same'),
+  padding: convPadding.default('same'),
   useBias: z.boolean().default(true),
+  kernelInitializer,
 });
 export const batchNormLayer = z.object({
   type: z.literal('batchNorm'),
@@ -26,12 +44,24 @@ export const batchNormLayer = z.object({
   epsilon: z.number().positive().max(1).default(1e-3),
 });
 export const reluLayer = z.object({ type: z.literal('relu') });
-export const maxPoolLayer = z.object({ type: z.literal('maxPool1d'), poolSize: int(1, 4096), strides: int(1, 4096).optional() });
-export const avgPoolLayer = z.object({ type: z.literal('avgPool1d'), poolSize: int(1, 4096), strides: int(1, 4096).optional() });
+/** max(x, alpha·x): alpha defaults to 0.3 as in tfjs and Keras (PyTorch's default is 0.01: say it when rebuilding a PyTorch model). */
+export const leakyReluLayer = z.object({ type: z.literal('leakyRelu'), alpha: z.number().min(0).max(1).default(0.3) });
+/** x for x ≥ 0, exp(x) − 1 below (alpha 1, the only one tfjs's ELU layer takes). */
+export const eluLayer = z.object({ type: z.literal('elu') });
+export const tanhLayer = z.object({ type: z.literal('tanh') });
+export const sigmoidLayer = z.object({ type: z.literal('sigmoid') });
+/**
+ * Pooling padding as tfjs: 'valid' (the default) keeps only whole windows; 'same' gives
+ * ceil(length / stride) windows, the edge windows reading only the points they cover (the
+ * average divides by how many they are).
+ */
+const poolPadding = z.enum(['same', 'valid']).optional();
+export const maxPoolLayer = z.object({ type: z.literal('maxPool1d'), poolSize: int(1, 4096), strides: int(1, 4096).optional(), padding: poolPadding });
+export const avgPoolLayer = z.object({ type: z.literal('avgPool1d'), poolSize: int(1, 4096), strides: int(1, 4096).optional(), padding: poolPadding });
 export const globalAvgPoolLayer = z.object({ type: z.literal('globalAvgPool1d') });
 export const flattenLayer = z.object({ type: z.literal('flatten') });
 export const dropoutLayer = z.object({ type: z.literal('dropout'), rate: z.number().min(0).max(0.95) });
-export const denseLayer = z.object({ type: z.literal('dense'), units: int(1, 65536), useBias: z.boolean().default(true) });
+export const denseLayer = z.object({ type: z.literal('dense'), units: int(1, 65536), useBias: z.boolean().default(true), kernelInitializer });
 
 export type Conv1dLayer = z.output<typeof conv1dLayer>;
 export type BatchNormLayer = z.output<typeof batchNormLayer>;
@@ -39,11 +69,16 @@ export type MaxPoolLayer = z.output<typeof maxPoolLayer>;
 export type AvgPoolLayer = z.output<typeof avgPoolLayer>;
 export type DropoutLayer = z.output<typeof dropoutLayer>;
 export type DenseLayer = z.output<typeof denseLayer>;
+export type LeakyReluLayer = z.output<typeof leakyReluLayer>;
 
 type PlainLayer =
   | Conv1dLayer
   | BatchNormLayer
   | { type: 'relu' }
+  | LeakyReluLayer
+  | { type: 'elu' }
+  | { type: 'tanh' }
+  | { type: 'sigmoid' }
   | MaxPoolLayer
   | AvgPoolLayer
   | { type: 'globalAvgPool1d' }
@@ -66,6 +101,10 @@ export const layerSpec: z.ZodType<LayerSpec, unknown> = z.lazy(() =>
     conv1dLayer,
     batchNormLayer,
     reluLayer,
+    leakyReluLayer,
+    eluLayer,
+    tanhLayer,
+    sigmoidLayer,
     maxPoolLayer,
     avgPoolLayer,
     globalAvgPoolLayer,
@@ -100,18 +139,38 @@ export interface LayerSummary {
 
 export const fmtShape = (s: Shape): string => `[${s.join(', ')}]`;
 
-/** tfjs/Keras 'same' and 'valid' output lengths and the left padding 'same' uses. */
-export function convGeometry(L: number, kernelSize: number, strides: number, dilation: number, padding: 'same' | 'valid'): { lOut: number; padLeft: number } {
+/**
+ * Output length and left padding of a convolution: tfjs/Keras 'same' and 'valid', or p zeros on
+ * each side (then the right padding a stride leaves unread is never read).
+ */
+export function convGeometry(L: number, kernelSize: number, strides: number, dilation: number, padding: ConvPadding): { lOut: number; padLeft: number } {
   const span = (kernelSize - 1) * dilation + 1;
+  if (typeof padding === 'number') return { lOut: Math.floor((L + 2 * padding - span) / strides) + 1, padLeft: padding };
   if (padding === 'valid') return { lOut: Math.floor((L - span) / strides) + 1, padLeft: 0 };
   const lOut = Math.ceil(L / strides);
   const total = Math.max((lOut - 1) * strides + span - L, 0);
   return { lOut, padLeft: Math.floor(total / 2) };
 }
 
-export function poolGeometry(L: number, poolSize: number, strides: number): number {
-  return Math.floor((L - poolSize) / strides) + 1;
+/** Output length and padding of a pooling layer, as tfjs ('same' pads as a convolution does, the extra point on the right). */
+export function poolGeometry(L: number, poolSize: number, strides: number, padding: 'same' | 'valid' = 'valid'): { lOut: number; padLeft: number; padTotal: number } {
+  if (padding === 'valid') return { lOut: Math.floor((L - poolSize) / strides) + 1, padLeft: 0, padTotal: 0 };
+  const lOut = Math.ceil(L / strides);
+  const padTotal = Math.max((lOut - 1) * strides + poolSize - L, 0);
+  return { lOut, padLeft: Math.floor(padTotal / 2), padTotal };
 }
+
+/** How many of the input's L points each of the lOut pooling windows covers (the pool size except at padded edges). */
+export function poolWindowCounts(L: number, poolSize: number, strides: number, padLeft: number, lOut: number): number[] {
+  return Array.from({ length: lOut }, (_, o) => {
+    const start = o * strides - padLeft;
+    return Math.min(start + poolSize, L) - Math.max(start, 0);
+  });
+}
+
+const paddingText = (p: ConvPadding) => (typeof p === 'number' ? `padding ${p}` : p);
+/** The initializer in a layer's detail, when it is not the default. */
+const initText = (i: KernelInitializer | undefined) => (i && i !== 'glorotUniform' ? `, ${i}` : '');
 
 function fail(path: string, type: string, input: Shape, why: string): never {
   throw new UserError('BAD_INPUT', `Layer ${path} (${type}) cannot take input ${fmtShape(input)}: ${why}`, { field: `layers.${path}` });
@@ -131,10 +190,11 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
       case 'conv1d': {
         const [L, C] = seq();
         const span = (layer.kernelSize - 1) * layer.dilation + 1;
-        if (layer.padding === 'valid' && span > L) fail(path, layer.type, shape, `the kernel spans ${span} points but only ${L} are left. Use fewer pooling steps, a smaller kernel or 'same' padding.`);
+        const padded = typeof layer.padding === 'number' ? L + 2 * layer.padding : L;
+        if (layer.padding !== 'same' && span > padded) fail(path, layer.type, shape, `the kernel spans ${span} points but only ${padded} are left${padded > L ? ' with the padding' : ''}. Use fewer pooling steps, a smaller kernel or 'same' padding.`);
         const { lOut } = convGeometry(L, layer.kernelSize, layer.strides, layer.dilation, layer.padding);
         const params = layer.kernelSize * C * layer.filters + (layer.useBias ? layer.filters : 0);
-        summary.push({ path, type: layer.type, input: shape, output: [lOut, layer.filters], params, detail: `${layer.filters} filters × ${layer.kernelSize}, stride ${layer.strides}${layer.dilation > 1 ? `, dilation ${layer.dilation}` : ''}, ${layer.padding}` });
+        summary.push({ path, type: layer.type, input: shape, output: [lOut, layer.filters], params, detail: `${layer.filters} filters × ${layer.kernelSize}, stride ${layer.strides}${layer.dilation > 1 ? `, dilation ${layer.dilation}` : ''}, ${paddingText(layer.padding)}${initText(layer.kernelInitializer)}` });
         shape = [lOut, layer.filters];
         break;
       }
@@ -144,7 +204,13 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
         break;
       }
       case 'relu':
+      case 'elu':
+      case 'tanh':
+      case 'sigmoid':
         summary.push({ path, type: layer.type, input: shape, output: shape, params: 0, detail: '' });
+        break;
+      case 'leakyRelu':
+        summary.push({ path, type: layer.type, input: shape, output: shape, params: 0, detail: `slope ${layer.alpha} below 0` });
         break;
       case 'dropout':
         summary.push({ path, type: layer.type, input: shape, output: shape, params: 0, detail: `rate ${layer.rate}` });
@@ -153,9 +219,10 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
       case 'avgPool1d': {
         const [L, C] = seq();
         const strides = layer.strides ?? layer.poolSize;
-        if (layer.poolSize > L) fail(path, layer.type, shape, `the pool spans ${layer.poolSize} points but only ${L} are left. Remove a pooling layer or use a smaller pool.`);
-        const lOut = poolGeometry(L, layer.poolSize, strides);
-        summary.push({ path, type: layer.type, input: shape, output: [lOut, C], params: 0, detail: `pool ${layer.poolSize}, stride ${strides}` });
+        const padding = layer.padding ?? 'valid';
+        if (padding === 'valid' && layer.poolSize > L) fail(path, layer.type, shape, `the pool spans ${layer.poolSize} points but only ${L} are left. Remove a pooling layer, use a smaller pool or 'same' padding.`);
+        const { lOut } = poolGeometry(L, layer.poolSize, strides, padding);
+        summary.push({ path, type: layer.type, input: shape, output: [lOut, C], params: 0, detail: `pool ${layer.poolSize}, stride ${strides}${padding === 'same' ? ', same' : ''}` });
         shape = [lOut, C];
         break;
       }
@@ -174,7 +241,7 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
       case 'dense': {
         if (shape.length !== 1) fail(path, layer.type, shape, 'a dense layer needs a vector. Add a flatten or global average pooling layer before it.');
         const n = shape[0];
-        summary.push({ path, type: layer.type, input: shape, output: [layer.units], params: n * layer.units + (layer.useBias ? layer.units : 0), detail: `${n} → ${layer.units}` });
+        summary.push({ path, type: layer.type, input: shape, output: [layer.units], params: n * layer.units + (layer.useBias ? layer.units : 0), detail: `${n} → ${layer.units}${initText(layer.kernelInitializer)}` });
         shape = [layer.units];
         break;
       }

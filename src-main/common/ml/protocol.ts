@@ -24,6 +24,14 @@ export interface EngineInfo {
   versions?: Record<string, string>;
 }
 
+/** The optimisers a network trains with (src-main/ml/engine/optimizer.ts; tfjs's update rules). */
+export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+/** The momentum an optimiser takes when none is given: 0.9 for SGD (plain SGD is too slow to be a default), none for RMSprop and Adam. */
+export function defaultMomentum(kind: OptimizerName): number {
+  return kind === 'sgd' ? 0.9 : 0;
+}
+
 export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
 
 export interface TrainJob {
@@ -44,6 +52,10 @@ export interface TrainJob {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** @default 'adam' */
+  optimizer?: OptimizerName;
+  /** SGD's or RMSprop's momentum (absent: 0.9 for SGD, 0 for RMSprop). */
+  momentum?: number;
   weightDecay?: number;
   clipNorm?: number;
   warmupSteps?: number;

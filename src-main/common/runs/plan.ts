@@ -9,7 +9,7 @@ import type { SplitTag } from '../domain/spectra';
 import { summarizeModel, type LayerSummary } from '../ml/model';
 import { templateLayers } from '../ml/templates';
 import { augmentationFor, classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
-import type { TaskSpec, TrainJob } from '../ml/protocol';
+import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../preprocessing/types';
 import { chooseRecipe, isRamanAxis, recipeCandidates, type RecipeChoice } from './recipe-choice';
@@ -114,6 +114,8 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
   const learningRate = req.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  const optimizer = req.optimizer ?? 'adam';
+  const momentum = optimizer === 'adam' ? {} : { momentum: req.momentum ?? defaultMomentum(optimizer) };
   const patience = problem.monitor.length && !isPls ? (req.patience ?? TRAIN_DEFAULTS.patience) : 0;
   const stepsPerEpoch = Math.ceil(problem.train.length / batchSize);
   const config: SingleRunConfig = {
@@ -125,7 +127,8 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     epochs,
     batchSize,
     learningRate,
-    optimizer: 'adam',
+    optimizer,
+    ...momentum,
     clipNorm: TRAIN_DEFAULTS.clipNorm,
     warmupSteps: stepsPerEpoch * 2,
     learningRateSchedule: 'linear warm-up over 2 epochs, then cosine decay to 1 % by the last epoch',
@@ -157,6 +160,8 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     epochs,
     batchSize,
     learningRate,
+    optimizer,
+    ...momentum,
     clipNorm: TRAIN_DEFAULTS.clipNorm,
     warmupSteps: stepsPerEpoch * 2,
     decaySteps: stepsPerEpoch * (epochs - 2),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { layerSpec } from '../ml/model';
 import { APP_MODEL_NAMES, MODEL_NAMES } from '../ml/templates';
 import { PLS_DECISION_CHOICES } from '../ml/pls-decision';
-import { ENGINE_IDS, type EpochMessage } from '../ml/protocol';
+import { ENGINE_IDS, OPTIMIZER_NAMES, type EpochMessage } from '../ml/protocol';
 import { UserError } from '../errors';
 import type { ClassificationMetrics, RegressionReport, RocAucOvr } from '../ml/metrics';
 import type { PlsCvResult, PlsDecision } from '../ml/pls';
@@ -38,6 +38,10 @@ export const runSettingsShape = {
   epochs: z.number().int().min(1).max(5000).optional(),
   seed: z.number().int().min(0).max(2 ** 31).optional(),
   learningRate: z.number().positive().max(100).optional(),
+  /** Networks: Adam (the default), SGD with momentum or RMSprop. */
+  optimizer: z.enum(OPTIMIZER_NAMES).optional(),
+  /** SGD's or RMSprop's momentum (default 0.9 for SGD, 0 for RMSprop). */
+  momentum: z.number().min(0).max(0.999).optional(),
   /** PLS: number of components (default: chosen by cross-validation on the training split). */
   components: z.number().int().min(1).max(500).optional(),
   /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
@@ -86,6 +90,8 @@ export const runRequestSchema = z
     if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
     if (r.autoRecipe && r.recipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'a run takes either a recipe or the auto recipe, not both' });
     if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
+    if (r.optimizer !== undefined && r.model === 'pls') ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'an optimiser is for networks; PLS has no training steps' });
+    if (r.momentum !== undefined && (r.optimizer ?? 'adam') === 'adam') ctx.addIssue({ code: 'custom', path: ['momentum'], message: 'momentum is for the sgd and rmsprop optimisers (Adam has its own moments)' });
   });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -116,7 +122,9 @@ export const singleRunConfig = z.object({
   epochs: z.number().int(),
   batchSize: z.number().int(),
   learningRate: z.number(),
-  optimizer: z.string().optional(),
+  optimizer: z.enum(OPTIMIZER_NAMES).optional(),
+  /** SGD's or RMSprop's momentum as trained (absent for Adam). */
+  momentum: z.number().optional(),
   clipNorm: z.number().optional(),
   warmupSteps: z.number().optional(),
   learningRateSchedule: z.string().optional(),

@@ -6,7 +6,7 @@
  * [k, cIn, cOut], dense [in, out]) so weights move between this engine and tfjs unchanged.
  */
 import type { Kernels } from '../kernels/types';
-import { convGeometry, poolGeometry, shortcutStride, type LayerSpec, type Shape } from '../../common/ml/model';
+import { convGeometry, poolGeometry, poolWindowCounts, shortcutStride, type ConvPadding, type KernelInitializer, type LayerSpec, type Shape } from '../../common/ml/model';
 import { mulberry32 } from '../../common/ml/random';
 
 export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
@@ -14,7 +14,7 @@ export type Task = { kind: 'classification'; classes: number } | { kind: 'regres
 interface ParamDecl {
   name: string;
   shape: number[];
-  init: 'glorot' | 'zeros' | 'ones';
+  init: KernelInitializer | 'zeros' | 'ones';
   fanIn: number;
   fanOut: number;
   /** Byte offsets into the weights / grads blocks, set by the planner. */
@@ -26,6 +26,17 @@ interface StateDecl {
   size: number;
   init: 'zeros' | 'ones';
   ptr: number;
+}
+
+/** Standard deviation of a standard normal truncated to ±2 (Keras divides by it so the truncated draw keeps the nominal variance). */
+const TRUNCATED_NORMAL_SD = 0.8796256610342398;
+
+/** A standard normal draw (Box–Muller) redrawn until it falls within ±2. */
+function truncatedNormal(rand: () => number): number {
+  for (;;) {
+    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    if (Math.abs(z) <= 2) return z;
+  }
 }
 
 const sizeOf = (s: Shape) => (s.length === 2 ? s[0] * s[1] : s[0]);
@@ -86,16 +97,17 @@ class Conv1d extends Node {
     readonly kernelSize: number,
     readonly strides: number,
     readonly dilation: number,
-    padding: 'same' | 'valid',
+    padding: ConvPadding,
     useBias: boolean,
     plan: Planner,
+    init: KernelInitializer = 'glorotUniform',
   ) {
     const g = convGeometry(inShape[0], kernelSize, strides, dilation, padding);
     super(name, inShape, [g.lOut, filters]);
     this.lOut = g.lOut;
     this.padLeft = g.padLeft;
     const cIn = inShape[1];
-    this.w = plan.param(`${name}/kernel`, [kernelSize, cIn, filters], 'glorot', kernelSize * cIn, kernelSize * filters);
+    this.w = plan.param(`${name}/kernel`, [kernelSize, cIn, filters], init, kernelSize * cIn, kernelSize * filters);
     this.b = useBias ? plan.param(`${name}/bias`, [filters], 'zeros') : null;
     // A 1×1 stride-1 convolution reads its input as the im2col matrix directly.
     this.direct = kernelSize === 1 && strides === 1 && this.padLeft === 0;
@@ -144,9 +156,9 @@ class Dense extends Node {
   w: ParamDecl;
   b: ParamDecl | null;
   x = -1;
-  constructor(name: string, inShape: [number], readonly units: number, useBias: boolean, plan: Planner) {
+  constructor(name: string, inShape: [number], readonly units: number, useBias: boolean, plan: Planner, init: KernelInitializer = 'glorotUniform') {
     super(name, inShape, [units]);
-    this.w = plan.param(`${name}/kernel`, [inShape[0], units], 'glorot', inShape[0], units);
+    this.w = plan.param(`${name}/kernel`, [inShape[0], units], init, inShape[0], units);
     this.b = useBias ? plan.param(`${name}/bias`, [units], 'zeros') : null;
   }
   allocate(ctx: Ctx) {
@@ -188,37 +200,179 @@ class Relu extends Node {
   }
 }
 
+type ActivationKind = 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid';
+
+/**
+ * Element-wise activations other than ReLU, as JS loops over the heap: they cost one pass over
+ * the activations, small beside the convolutions' matrix products. Each derivative is read from
+ * the output (as tfjs's: leaky ReLU's slope where x ≤ 0, ELU's y + 1 where x < 0).
+ */
+class Activation extends Node {
+  constructor(
+    name: string,
+    shape: Shape,
+    readonly kind: ActivationKind,
+    readonly alpha = 0,
+  ) {
+    super(name, shape, shape);
+  }
+  allocate(ctx: Ctx) {
+    this.out = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    const f = ctx.k.f32();
+    const n = batch * sizeOf(this.inShape);
+    const xi = x >> 2, yi = this.out >> 2, a = this.alpha;
+    switch (this.kind) {
+      case 'leakyRelu':
+        for (let i = 0; i < n; i++) {
+          const v = f[xi + i]!;
+          f[yi + i] = v > 0 ? v : a * v;
+        }
+        break;
+      case 'elu':
+        for (let i = 0; i < n; i++) {
+          const v = f[xi + i]!;
+          f[yi + i] = v >= 0 ? v : Math.exp(v) - 1;
+        }
+        break;
+      case 'tanh':
+        for (let i = 0; i < n; i++) f[yi + i] = Math.tanh(f[xi + i]!);
+        break;
+      case 'sigmoid':
+        for (let i = 0; i < n; i++) f[yi + i] = 1 / (1 + Math.exp(-f[xi + i]!));
+        break;
+    }
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    if (!needDx) return -1;
+    const f = ctx.k.f32();
+    const n = batch * sizeOf(this.inShape);
+    const yi = this.out >> 2, gi = dy >> 2, di = this.dx >> 2, a = this.alpha;
+    switch (this.kind) {
+      case 'leakyRelu':
+        for (let i = 0; i < n; i++) f[di + i] = f[yi + i]! > 0 ? f[gi + i]! : a * f[gi + i]!;
+        break;
+      case 'elu':
+        for (let i = 0; i < n; i++) {
+          const y = f[yi + i]!;
+          f[di + i] = y >= 0 ? f[gi + i]! : f[gi + i]! * (y + 1);
+        }
+        break;
+      case 'tanh':
+        for (let i = 0; i < n; i++) {
+          const y = f[yi + i]!;
+          f[di + i] = f[gi + i]! * (1 - y * y);
+        }
+        break;
+      case 'sigmoid':
+        for (let i = 0; i < n; i++) {
+          const y = f[yi + i]!;
+          f[di + i] = f[gi + i]! * y * (1 - y);
+        }
+        break;
+    }
+    return this.dx;
+  }
+}
+
+/**
+ * Max and average pooling. The kernels pool whole windows ('valid'); 'same' padding runs them
+ * over a padded copy of the input — −∞ around it for max, zeros for the average, whose edge
+ * windows are then rescaled from the pool size to the points they cover — and takes the input
+ * gradient back out of the padded copy's.
+ */
 class Pool extends Node {
   argmax = -1;
   lOut: number;
+  readonly padLeft: number;
+  /** Padded length (the input length when nothing is padded). */
+  readonly lPad: number;
+  /** Average pooling with padding: (output position, pool size ÷ points covered) of the edge windows. */
+  readonly edges: [number, number][];
+  xp = -1;
+  dxp = -1;
+  dyScaled = -1;
   constructor(
     name: string,
     inShape: [number, number],
     readonly kind: 'max' | 'avg',
     readonly poolSize: number,
     readonly strides: number,
+    padding: 'same' | 'valid',
   ) {
-    const lOut = poolGeometry(inShape[0], poolSize, strides);
-    super(name, inShape, [lOut, inShape[1]]);
-    this.lOut = lOut;
+    const g = poolGeometry(inShape[0], poolSize, strides, padding);
+    super(name, inShape, [g.lOut, inShape[1]]);
+    this.lOut = g.lOut;
+    this.padLeft = g.padLeft;
+    this.lPad = inShape[0] + g.padTotal;
+    const counts = kind === 'avg' && g.padTotal ? poolWindowCounts(inShape[0], poolSize, strides, g.padLeft, g.lOut) : [];
+    this.edges = counts.flatMap((c, o): [number, number][] => (c < poolSize ? [[o, poolSize / c]] : []));
+  }
+  get padded() {
+    return this.lPad !== this.inShape[0];
   }
   allocate(ctx: Ctx) {
-    const n = ctx.maxBatch * this.lOut * this.inShape[1]!;
+    const C = this.inShape[1]!;
+    const n = ctx.maxBatch * this.lOut * C;
     this.out = ctx.k.alloc(n);
     if (this.kind === 'max') this.argmax = ctx.k.alloc(n);
     this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+    if (!this.padded) return;
+    this.xp = ctx.k.alloc(ctx.maxBatch * this.lPad * C);
+    this.dxp = ctx.k.alloc(ctx.maxBatch * this.lPad * C);
+    if (this.kind === 'avg') this.dyScaled = ctx.k.alloc(n);
+    // Forward passes overwrite only the inner part, so the padding is written once.
+    if (this.kind === 'max') ctx.k.fill(this.xp, -Infinity, ctx.maxBatch * this.lPad * C);
+  }
+  /** Copies each sample between the unpadded [batch, L, C] and the padded [batch, lPad, C] layouts. */
+  private copyInner(f: Float32Array, from: number, to: number, batch: number, toPadded: boolean) {
+    const [L, C] = this.inShape as [number, number];
+    const row = L * C;
+    for (let b = 0; b < batch; b++) {
+      const plain = b * row;
+      const pad = (b * this.lPad + this.padLeft) * C;
+      if (toPadded) f.set(f.subarray((from >> 2) + plain, (from >> 2) + plain + row), (to >> 2) + pad);
+      else f.set(f.subarray((from >> 2) + pad, (from >> 2) + pad + row), (to >> 2) + plain);
+    }
+  }
+  /** Multiplies the edge windows of an [batch, lOut, C] block by their rescaling factor. */
+  private rescaleEdges(f: Float32Array, y: number, batch: number) {
+    const C = this.inShape[1]!;
+    for (let b = 0; b < batch; b++) {
+      for (const [o, factor] of this.edges) {
+        const base = (y >> 2) + (b * this.lOut + o) * C;
+        for (let c = 0; c < C; c++) f[base + c] = f[base + c]! * factor;
+      }
+    }
   }
   forward(ctx: Ctx, x: number, batch: number) {
-    const [L, C] = this.inShape as [number, number];
-    if (this.kind === 'max') ctx.k.maxPool1d(x, batch, L, C, this.poolSize, this.strides, this.lOut, this.out, this.argmax);
-    else ctx.k.avgPool1d(x, batch, L, C, this.poolSize, this.strides, this.lOut, this.out);
+    const C = this.inShape[1]!;
+    let src = x;
+    if (this.padded) {
+      this.copyInner(ctx.k.f32(), x, this.xp, batch, true);
+      src = this.xp;
+    }
+    if (this.kind === 'max') ctx.k.maxPool1d(src, batch, this.lPad, C, this.poolSize, this.strides, this.lOut, this.out, this.argmax);
+    else ctx.k.avgPool1d(src, batch, this.lPad, C, this.poolSize, this.strides, this.lOut, this.out);
+    if (this.edges.length) this.rescaleEdges(ctx.k.f32(), this.out, batch);
     return this.out;
   }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
     if (!needDx) return -1;
-    const [L, C] = this.inShape as [number, number];
-    if (this.kind === 'max') ctx.k.maxPool1dBackward(dy, this.argmax, batch, L, C, this.lOut, this.dx);
-    else ctx.k.avgPool1dBackward(dy, batch, L, C, this.poolSize, this.strides, this.lOut, this.dx);
+    const C = this.inShape[1]!;
+    const dst = this.padded ? this.dxp : this.dx;
+    let g = dy;
+    if (this.edges.length) {
+      ctx.k.copy(dy, this.dyScaled, batch * this.lOut * C);
+      this.rescaleEdges(ctx.k.f32(), this.dyScaled, batch);
+      g = this.dyScaled;
+    }
+    if (this.kind === 'max') ctx.k.maxPool1dBackward(g, this.argmax, batch, this.lPad, C, this.lOut, dst);
+    else ctx.k.avgPool1dBackward(g, batch, this.lPad, C, this.poolSize, this.strides, this.lOut, dst);
+    if (this.padded) this.copyInner(ctx.k.f32(), this.dxp, this.dx, batch, false);
     return this.dx;
   }
 }
@@ -453,19 +607,27 @@ function buildNodes(layers: LayerSpec[], input: Shape, plan: Planner, prefix: st
     let node: Node;
     switch (l.type) {
       case 'conv1d':
-        node = new Conv1d(name, shape as [number, number], l.filters, l.kernelSize, l.strides, l.dilation, l.padding, l.useBias, plan);
+        node = new Conv1d(name, shape as [number, number], l.filters, l.kernelSize, l.strides, l.dilation, l.padding, l.useBias, plan, l.kernelInitializer);
         break;
       case 'dense':
-        node = new Dense(name, shape as [number], l.units, l.useBias, plan);
+        node = new Dense(name, shape as [number], l.units, l.useBias, plan, l.kernelInitializer);
         break;
       case 'relu':
         node = new Relu(name, shape);
         break;
+      case 'leakyRelu':
+        node = new Activation(name, shape, 'leakyRelu', l.alpha);
+        break;
+      case 'elu':
+      case 'tanh':
+      case 'sigmoid':
+        node = new Activation(name, shape, l.type);
+        break;
       case 'maxPool1d':
-        node = new Pool(name, shape as [number, number], 'max', l.poolSize, l.strides ?? l.poolSize);
+        node = new Pool(name, shape as [number, number], 'max', l.poolSize, l.strides ?? l.poolSize, l.padding ?? 'valid');
         break;
       case 'avgPool1d':
-        node = new Pool(name, shape as [number, number], 'avg', l.poolSize, l.strides ?? l.poolSize);
+        node = new Pool(name, shape as [number, number], 'avg', l.poolSize, l.strides ?? l.poolSize, l.padding ?? 'valid');
         break;
       case 'globalAvgPool1d':
         node = new GlobalAvgPool(name, shape as [number, number]);
@@ -592,10 +754,19 @@ export class Net {
     for (const p of plan.params) {
       const size = p.shape.reduce((x, y) => x * y, 1);
       const base = p.ptr >> 2;
-      if (p.init === 'glorot') {
-        const limit = Math.sqrt(6 / (p.fanIn + p.fanOut));
+      if (p.init === 'zeros' || p.init === 'ones') {
+        f.fill(p.init === 'ones' ? 1 : 0, base, base + size);
+        continue;
+      }
+      // Variance 2/fan with fan = fanIn + fanOut (Glorot) or fanIn (He); a uniform on ±√(6/fan) has it.
+      const fan = p.init.startsWith('glorot') ? p.fanIn + p.fanOut : p.fanIn;
+      if (p.init.endsWith('Uniform')) {
+        const limit = Math.sqrt(6 / fan);
         for (let i = 0; i < size; i++) f[base + i] = (rand() * 2 - 1) * limit;
-      } else f.fill(p.init === 'ones' ? 1 : 0, base, base + size);
+      } else {
+        const sd = Math.sqrt(2 / fan) / TRUNCATED_NORMAL_SD;
+        for (let i = 0; i < size; i++) f[base + i] = truncatedNormal(rand) * sd;
+      }
     }
     for (const s of plan.states) f.fill(s.init === 'ones' ? 1 : 0, s.ptr >> 2, (s.ptr >> 2) + s.size);
   }

@@ -86,7 +86,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
     task: job.task,
     batchSize: job.batchSize,
     seed: job.seed,
-    optimizer: { learningRate: job.learningRate, weightDecay: job.weightDecay, clipNorm: job.clipNorm, warmupSteps: job.warmupSteps, decaySteps: job.decaySteps },
+    optimizer: { kind: job.optimizer, momentum: job.momentum, learningRate: job.learningRate, weightDecay: job.weightDecay, clipNorm: job.clipNorm, warmupSteps: job.warmupSteps, decaySteps: job.decaySteps },
     x,
     y,
     classWeights: job.classWeights,
