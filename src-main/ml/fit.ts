@@ -5,7 +5,7 @@
  */
 import { argmaxRows, classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../common/ml/metrics';
 import type { Task } from './engine/net';
-import type { EpochMessage } from '../common/ml/protocol';
+import type { EpochMessage, StopReason } from '../common/ml/protocol';
 import { mulberry32, permutation } from '../common/ml/random';
 import { deriveSeed } from './engine/rng';
 import type { Runtime, Snapshot } from './runtime';
@@ -21,12 +21,10 @@ export interface Split {
 /** One epoch's figures (the protocol's epoch message). */
 export type EpochReport = EpochMessage;
 
-/** 'diverged' also covers a classifier that does not learn at all (see the message). */
-export type StopReason = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
 
 export interface FitResult {
   stopped: StopReason;
-  /** Why the run diverged and what to try (set when stopped = 'diverged'). */
+  /** Why the run diverged and what to try (stopped = 'diverged'), or the rule it met (stopped = 'converged'). */
   message?: string;
   epochs: EpochReport[];
   bestEpoch: number | null;
@@ -43,6 +41,8 @@ export interface FitOptions {
   seed: number;
   /** Early stopping: epochs without validation-loss improvement before stopping (0 = off). */
   patience?: number;
+  /** Stop once the training loss has converged ({@link CONVERGENCE}); for runs whose epochs are only a ceiling. */
+  stopWhenConverged?: boolean;
   /** The runtime holds this many copies of every training row (row c·n + i); each epoch takes one of each, at random. @default 1 */
   copies?: number;
   /** Called between batches (throttle inside); return true to cancel. */
@@ -108,6 +108,32 @@ const STALL_WINDOW = 10;
 const STALL_STEPS = 300;
 
 /**
+ * When a run whose epochs are only a ceiling stops because its training loss has converged: the
+ * mean training loss over the last `window` epochs is below `loss` (cross-entropy or standardised
+ * MSE per spectrum), and the lowest of these means over the last `patience` epochs is less than
+ * `improvement` (relative) below the lowest before them; never before `minSteps` optimiser steps.
+ * Chosen on UCR Coffee and Meat (resnet1d and cnn, seed 1): see docs/architecture.md, Training.
+ */
+export const CONVERGENCE = { window: 20, loss: 1e-3, patience: 50, improvement: 0.1, minSteps: 1000 } as const;
+
+/** Whether the training loss has converged at `epoch`, given the window means of every epoch so far. */
+function converged(means: number[], epoch: number, batches: number): boolean {
+  const { window, loss, patience, improvement, minSteps } = CONVERGENCE;
+  if (epoch < window + patience || epoch * batches < minSteps || !(means[epoch - 1]! < loss)) return false;
+  const before = Math.min(...means.slice(window - 1, epoch - patience));
+  const recent = Math.min(...means.slice(epoch - patience));
+  return recent > (1 - improvement) * before;
+}
+
+function convergedMessage(epoch: number, planned: number, mean: number): string {
+  const { window, loss, patience, improvement, minSteps } = CONVERGENCE;
+  return (
+    `Training stopped at epoch ${epoch} of ${planned}: the training loss has converged. Its mean over the last ${window} epochs (${mean.toPrecision(2)}) is below ${loss} ` +
+    `and fell by less than ${improvement * 100} % over the last ${patience} epochs (checked after at least ${minSteps} optimiser steps, since the epochs were left at their default and no spectra are held back to stop early).`
+  );
+}
+
+/**
  * The training loss of the best constant answer: the (class-weighted) class frequencies of the
  * training rows, whose cross-entropy is their entropy (natural log); ln(classes) with balanced weights.
  */
@@ -135,6 +161,8 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
   // (a learning rate far too large often does this without the loss ever exploding).
   const chance = task.kind === 'classification' ? chanceLoss(train.y, train.n, task.classes, opts.classWeights) : null;
   const stallFrom = Math.max(STALL_WINDOW * 2, Math.ceil(STALL_STEPS / batches));
+  /** Mean training loss of the last CONVERGENCE.window epochs, at each epoch (only when stopping on convergence). */
+  const windowMeans: number[] = [];
 
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const perm = permutation(train.n, rand);
@@ -199,6 +227,14 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
     else if (patience > 0 && epoch - best.epoch >= patience) {
       runtime.restore(best.snap);
       return { stopped: 'early-stopped', epochs, bestEpoch: best.epoch, spectraPerSecond: median(speeds) };
+    }
+    if (opts.stopWhenConverged) {
+      const recent = epochs.slice(-CONVERGENCE.window);
+      windowMeans.push(recent.reduce((s, e) => s + e.trainLoss, 0) / recent.length);
+      if (converged(windowMeans, epoch, batches)) {
+        if (patience > 0) runtime.restore(best.snap);
+        return { stopped: 'converged', message: convergedMessage(epoch, opts.epochs, windowMeans[epoch - 1]!), epochs, bestEpoch: best.epoch, spectraPerSecond: median(speeds) };
+      }
     }
     await yieldTurn();
     lastYield = performance.now();

@@ -32,6 +32,14 @@ export function defaultMomentum(kind: OptimizerName): number {
   return kind === 'sgd' ? 0.9 : 0;
 }
 
+/**
+ * How a training ended: 'early-stopped' on the monitored spectra, 'converged' on the training
+ * loss (epochs left at their default, none held back), 'diverged' also for a classifier that does
+ * not learn.
+ */
+export type StopReason = 'completed' | 'early-stopped' | 'converged' | 'cancelled' | 'diverged';
+export const STOP_REASONS = ['completed', 'early-stopped', 'converged', 'cancelled', 'diverged'] as const satisfies readonly StopReason[];
+
 export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
 
 export interface TrainJob {
@@ -62,6 +70,8 @@ export interface TrainJob {
   /** Cosine learning-rate decay over this many steps after the warm-up (0 or absent: constant). */
   decaySteps?: number;
   patience?: number;
+  /** Stop once the training loss has converged (ml/fit.ts, CONVERGENCE): set when the epochs were left at their default and no spectra are monitored. */
+  stopWhenConverged?: boolean;
   seed: number;
   /** 'auto' (best available) or a forced engine. */
   engine: EngineId | 'auto';
@@ -86,7 +96,7 @@ export type TrainerToParent =
   | TrainerEvent
   | {
       type: 'done';
-      stopped: 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
+      stopped: StopReason;
       message?: string;
       bestEpoch: number | null;
       spectraPerSecond: number;

@@ -113,6 +113,8 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, length);
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
+  // Without spectra to stop early on, default epochs are a ceiling: the run ends once its training loss has converged (ml/fit.ts).
+  const stopWhenConverged = req.epochs === undefined && !problem.monitor.length && !isPls;
   const learningRate = req.learningRate ?? TRAIN_DEFAULTS.learningRate;
   const optimizer = req.optimizer ?? 'adam';
   const momentum = optimizer === 'adam' ? {} : { momentum: req.momentum ?? defaultMomentum(optimizer) };
@@ -134,7 +136,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     learningRateSchedule: 'linear warm-up over 2 epochs, then cosine decay to 1 % by the last epoch',
     patience,
     validation: req.validation,
-    earlyStopping: isPls ? 'not used (PLS: components chosen by cross-validation on the training split)' : problem.monitor.length ? `on ${problem.monitor.length} training samples held back (15 %, stratified)` : `off (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples): fixed epochs`,
+    earlyStopping: isPls ? 'not used (PLS: components chosen by cross-validation on the training split)' : problem.monitor.length ? `on ${problem.monitor.length} training samples held back (15 %, stratified)` : stopWhenConverged ? `on the training loss (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples, none held back): stops once it has converged, at most ${epochs} epochs` : `off (fewer than ${TRAIN_DEFAULTS.monitorMin} training samples): fixed epochs`,
     classWeights: cw ? { balanced: cw.balanced, weights: cw.weights } : null,
     augmentation,
     inputScaling: prepared.scaling,
@@ -166,6 +168,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     warmupSteps: stepsPerEpoch * 2,
     decaySteps: stepsPerEpoch * (epochs - 2),
     patience,
+    ...(stopWhenConverged ? { stopWhenConverged } : {}),
     seed,
     engine: req.engine ?? 'auto',
     threads: req.threads,

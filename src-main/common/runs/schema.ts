@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { layerSpec } from '../ml/model';
 import { APP_MODEL_NAMES, MODEL_NAMES } from '../ml/templates';
 import { PLS_DECISION_CHOICES } from '../ml/pls-decision';
-import { ENGINE_IDS, OPTIMIZER_NAMES, type EpochMessage } from '../ml/protocol';
+import { ENGINE_IDS, OPTIMIZER_NAMES, STOP_REASONS, type EpochMessage } from '../ml/protocol';
 import { UserError } from '../errors';
 import type { ClassificationMetrics, RegressionReport, RocAucOvr } from '../ml/metrics';
 import type { PlsCvResult, PlsDecision } from '../ml/pls';
@@ -207,7 +207,7 @@ export const runMetricsSchema = z.object({
   testDetail: z.custom<TestDetail>((v) => typeof v === 'object' && v !== null).optional(),
   trainedEpochs: count.optional(),
   bestEpoch: z.number().int().nullable().optional(),
-  stopped: z.enum(['completed', 'early-stopped', 'cancelled', 'diverged']).optional(),
+  stopped: z.enum(STOP_REASONS).optional(),
   message: z.string().optional(),
   spectraPerSecond: z.number().nullable().optional(),
   memory: z.object({ tensors: z.number().nullable(), peakRssBytes: z.number() }).optional(),

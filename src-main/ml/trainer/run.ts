@@ -104,6 +104,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
       batchSize: job.batchSize,
       seed: job.seed,
       patience: job.patience,
+      stopWhenConverged: job.stopWhenConverged,
       copies,
       classWeights: job.classWeights,
       learningRate: job.learningRate,
