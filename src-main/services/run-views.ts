@@ -10,6 +10,7 @@ import type { FirstLayer, PlsBaseline, PredictResult, RunDetail, RunInterpretati
 import { isCrossValidationConfig, trainedSplit } from '../common/runs/schema';
 import { camForRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
+import { inferShapes, type Conv1dLayer } from '../common/ml/model';
 import type { Predictor, SpectrumInput } from './predict';
 import { predictExplained, predictionsCsv } from './predict-files';
 import { plsCoefficients, plsVip, plsXLoadings } from '../common/ml/pls/diagnostics';
@@ -130,7 +131,7 @@ export function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer
   const net = runNet(db, run);
   const index = net.layers.findIndex((l) => l.type === 'conv1d');
   if (index < 0) throw new UserError('BAD_INPUT', `Run ${runId} (${run.model}) has no convolution layer at the top level, so there are no first-layer filters to show.`);
-  const layer = net.layers[index] as { filters: number; kernelSize: number; stride?: number; padding?: string };
+  const layer = net.layers[index] as Conv1dLayer;
   const split = trainedSplit(run.split, runId);
   const id = sampleId ?? split.test[0] ?? split.train[0]!;
   const inputs = runInputs(db, run, [id]);
@@ -162,7 +163,8 @@ export function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer
     filterCount: f,
     kernelSize: k,
     maps,
-    detail: `${f} filters × ${k}, stride ${layer.stride ?? 1}, ${layer.padding ?? 'same'}`,
+    // As the layer table words it (stride, padding, initialiser).
+    detail: inferShapes(net.layers.slice(0, index + 1), net.input).summary.at(-1)!.detail,
   };
 }
 

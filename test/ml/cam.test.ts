@@ -103,6 +103,32 @@ describe('class activation maps', () => {
     expect(() => camPlan(randomNet([{ type: 'flatten' }, { type: 'dense', units: 4, useBias: true }], 12, 2))).toThrow('Activation maps need a convolutional network');
   });
 
+  it('Grad-CAM of a published Raman layout (leaky ReLU, same pooling, dropout, flatten, two dense layers) reads the last sequence layer', () => {
+    const layers: LayerSpec[] = [
+      { type: 'conv1d', filters: 4, kernelSize: 5, strides: 2, dilation: 1, padding: 2, useBias: true },
+      { type: 'leakyRelu', alpha: 0.01 },
+      { type: 'maxPool1d', poolSize: 2, strides: 2, padding: 'same' },
+      { type: 'dropout', rate: 0.5 },
+      { type: 'flatten' },
+      { type: 'dense', units: 6, useBias: true },
+      { type: 'tanh' },
+    ];
+    const net = randomNet(layers, 23, 2);
+    expect(camPlan(net)).toEqual({ method: 'grad-cam', layerIndex: 3, reducedLength: 6, channels: 4 });
+    const cam = classActivationMaps(net, inputs(2, 23), 2);
+    expect(cam.maps.length).toBe(2 * 2 * 23);
+    expect(cam.reduced.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(cam.reduced.some((v) => v > 0)).toBe(true);
+    // The output gradient through tanh and the dense layers, by hand: d logit_c / dA_i = Σ_u W1[i,u]·(1 − h_u²)·W2[u,c].
+    net.setInput(inputs(1, 23), 1);
+    const A = net.forwardCapture(1, 3);
+    const w = net.getWeights();
+    const [w1, b1, w2] = ['6_dense/kernel', '6_dense/bias', '8_dense/kernel'].map((name) => net.params.find((q) => q.name === name)!);
+    const h = Array.from({ length: 6 }, (_, u) => Math.tanh(A.reduce((acc, a, i) => acc + a * w[w1!.offset + i * 6 + u]!, w[b1!.offset + u]!)));
+    const g = net.outputGradient(1, 1, 3);
+    for (let i = 0; i < 24; i++) expect(g[i]).toBeCloseTo(h.reduce((acc, hu, u) => acc + w[w1!.offset + i * 6 + u]! * (1 - hu * hu) * w[w2!.offset + u * 2 + 1]!, 0), 5);
+  });
+
   it('upsampling aligns centres: a constant stays constant, a ramp stays a ramp, ends clamp', () => {
     expect(Array.from(upsampleCentres([2, 2, 2], 7))).toEqual([2, 2, 2, 2, 2, 2, 2]);
     expect(Array.from(upsampleCentres([0, 1], 4))).toEqual([0, 0.25, 0.75, 1]);

@@ -1,7 +1,8 @@
 /**
  * Model packages (UCR Coffee): a package written from one project predicts the same numbers
  * from the folder alone and in a fresh project, and its model.json loads in TensorFlow.js
- * (tfjs-layers on the CPU backend) with the same class probabilities.
+ * (tfjs-layers on the CPU backend) with the same class probabilities — for the templates and for a
+ * custom network of the layers published spectral CNNs use.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,12 +21,30 @@ import { readModelPackage, writeModelPackage } from '../../src-main/services/mod
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import { parseFile } from '../../src-main/io';
 import { fixture } from '../helpers/datasets';
+import type { LayerSpec } from '../../src-main/common/ml/model';
+import { getRun } from '../../src-main/db/runs';
+import { firstLayer } from '../../src-main/services/run-views';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const TEST_FILE = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-package-'));
 const project = path.join(dir, 'coffee.spectra');
-const runs: Record<'cnn' | 'resnet1d' | 'cnn-dense' | 'pls' | 'pls-nn', number> = { cnn: 0, resnet1d: 0, 'cnn-dense': 0, pls: 0, 'pls-nn': 0 };
+const runs: Record<'cnn' | 'resnet1d' | 'cnn-dense' | 'custom' | 'pls' | 'pls-nn', number> = { cnn: 0, resnet1d: 0, 'cnn-dense': 0, custom: 0, pls: 0, 'pls-nn': 0 };
+/** The layers published spectral CNNs use, each kind once: explicit conv padding, leaky ReLU, 'same' max and average pooling (with short edge windows on Coffee's 286 points), ELU, tanh, sigmoid. */
+const PUBLISHED_LAYERS: LayerSpec[] = [
+  { type: 'conv1d', filters: 6, kernelSize: 5, strides: 2, dilation: 1, padding: 2, useBias: true, kernelInitializer: 'heNormal' },
+  { type: 'leakyRelu', alpha: 0.2 },
+  { type: 'maxPool1d', poolSize: 2, strides: 2, padding: 'same' },
+  { type: 'conv1d', filters: 4, kernelSize: 3, strides: 1, dilation: 1, padding: 1, useBias: true },
+  { type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 },
+  { type: 'elu' },
+  { type: 'avgPool1d', poolSize: 3, strides: 2, padding: 'same' },
+  { type: 'tanh' },
+  { type: 'flatten' },
+  { type: 'dense', units: 8, useBias: true },
+  { type: 'sigmoid' },
+  { type: 'dropout', rate: 0.3 },
+];
 
 function fileSpectra(file: string): SpectrumInput[] {
   const batch = parseFile(new Uint8Array(fs.readFileSync(file)), path.basename(file));
@@ -56,6 +75,10 @@ beforeAll(async () => {
     expect(o.status).toBe('done');
     runs[model] = o.runId;
   }
+  const custom = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'custom', layers: PUBLISHED_LAYERS, optimizer: 'rmsprop', validation: { kind: 'given' }, seed: 5, epochs: 4, pipeline }), { spawn }).outcome;
+  expect(custom.status).toBe('done');
+  expect(getRun(db, custom.runId).config).toMatchObject({ optimizer: 'rmsprop', momentum: 0, layers: PUBLISHED_LAYERS });
+  runs.custom = custom.runId;
   const nn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 5, pipeline, components: 4, plsDecision: 'nearest-neighbour' }), { spawn }).outcome;
   expect(nn.decision).toBe('nearest-neighbour');
   runs['pls-nn'] = nn.runId;
@@ -64,7 +87,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('model package', () => {
-  for (const model of ['cnn', 'resnet1d', 'pls', 'pls-nn'] as const) {
+  for (const model of ['cnn', 'resnet1d', 'custom', 'pls', 'pls-nn'] as const) {
     it(`${model}: the package alone and a fresh project predict what the project predicts`, async () => {
       const db = openProject(project);
       const out = path.join(dir, `${model}-package`);
@@ -103,7 +126,7 @@ describe('model package', () => {
     }, 60_000);
   }
 
-  for (const model of ['cnn', 'resnet1d', 'cnn-dense'] as const) {
+  for (const model of ['cnn', 'resnet1d', 'cnn-dense', 'custom'] as const) {
     it(`${model}: model.json loads in tfjs-layers and gives our class probabilities`, async () => {
       const db = openProject(project);
       const out = path.join(dir, `${model}-tfjs`);
@@ -130,6 +153,15 @@ describe('model package', () => {
       net.dispose();
     }, 60_000);
   }
+
+  it('custom: the first-layer view words the convolution as the layer table does (stride, explicit padding, initialiser)', () => {
+    const db = openProject(project);
+    const view = firstLayer(db, runs.custom);
+    db.close();
+    expect(view.detail).toBe('6 filters × 5, stride 2, padding 2, heNormal');
+    expect([view.filterCount, view.kernelSize, view.maps.length]).toEqual([6, 5, 6 * 286]);
+    expect(view.maps.every(Number.isFinite)).toBe(true);
+  });
 
   it('mlp regression: the package predicts the project\'s values; tfjs-layers gives the standardised value', async () => {
     const lines = ['sample,set,y,' + Array.from({ length: 286 }, (_, j) => j + 1).join(',')];
