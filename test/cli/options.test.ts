@@ -90,6 +90,15 @@ describe('number options', () => {
     expect(runRows()).toEqual([]);
   });
 
+  it('--optimizer names the choices, --momentum has its range and is for sgd and rmsprop only, and an optimiser is not for PLS', async () => {
+    expect((await train('--optimizer', 'adagrad')).stderr).toBe('spectra-desk: --optimizer adagrad: use adam, sgd, rmsprop. (field optimizer)\n');
+    expect((await train('--optimizer', 'sgd', '--momentum', '1')).stderr).toBe('spectra-desk: --momentum must be a number from 0 to 0.999 (got "1"). (field momentum)\n');
+    expect((await train('--optimizer', 'sgd')).stderr).toBe('spectra-desk: An optimiser is for networks; PLS has no training steps. (field optimizer)\n');
+    const cnn = (...extra: string[]) => cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--model', 'cnn', ...extra]);
+    expect((await cnn('--momentum', '0.5')).stderr).toBe('spectra-desk: Momentum is for the sgd and rmsprop optimisers (Adam has its own moments). (field momentum)\n');
+    expect(runRows()).toEqual([]);
+  });
+
   it('only a negative number after an option is joined to it', () => {
     expect(keepNegativeValues(['train', '--epochs', '-1', '--seed', '-.5', '--json', '-x', 'file.csv'])).toEqual(['train', '--epochs=-1', '--seed=-.5', '--json', '-x', 'file.csv']);
   });
