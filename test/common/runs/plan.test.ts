@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultEpochs, planRun, TRAIN_DEFAULTS, type RunData } from '../../../src-main/common/runs/plan';
+import { defaultEpochs, planRun, TRAIN_DEFAULTS, type PlanInput, type RunData } from '../../../src-main/common/runs/plan';
 import { runRequestSchema, type RunRequest } from '../../../src-main/common/runs/schema';
 
 /** 12 spectra of 40 points: 6 train and 6 test, two classes alternating; spectrum r is r + j/40. */
@@ -59,6 +59,27 @@ describe('planRun', () => {
     expect(plan.split.train).toEqual([101, 102, 103, 104, 105, 106, 107, 108]);
     expect(plan.split.test).toEqual([109, 110, 111, 112]);
     expect(plan.config.validation).toEqual({ kind: 'kfold', k: 3 });
+  });
+
+  it('default epochs of a network with no spectra held back are a ceiling: it stops once converged; given epochs, a monitor or PLS: never', () => {
+    const classSet = { kind: 'class' as const, values: classes };
+    const stops = (over: Partial<RunRequest>, d = data(), target: PlanInput['target'] = classSet) => planRun({ request: request(over), data: d, target }).job.stopWhenConverged ?? false;
+    expect(stops({})).toBe(true);
+    expect(planRun({ request: request(), data: data(), target: classSet }).config.earlyStopping).toBe('on the training loss (fewer than 200 training samples, none held back): stops once it has converged, at most 2000 epochs');
+    expect(stops({ model: 'mlp' }, data(), { kind: 'number', values: classes.map((_, r) => r) })).toBe(true);
+    expect(stops({ epochs: 2000 })).toBe(false);
+    expect(stops({ model: 'pls' })).toBe(false);
+    // 240 training spectra (and 12 test): 36 are held back to stop early on.
+    const rows = 252;
+    const many: RunData = {
+      block: { axis: data().block.axis, values: new Float64Array(rows * 40).map((_, i) => Math.floor(i / 40) + (i % 40) / 40), rows },
+      keys: Array.from({ length: rows }, (_, r) => `s${r}`),
+      splits: Array.from({ length: rows }, (_, r) => (r < 240 ? 'train' : 'test')),
+      sampleIds: Array.from({ length: rows }, (_, r) => r + 1),
+    };
+    const manyClasses = { kind: 'class' as const, values: Array.from({ length: rows }, (_, r) => (r % 2 ? 'b' : 'a')) };
+    expect(planRun({ request: request(), data: many, target: manyClasses }).split.monitor).toHaveLength(36);
+    expect(stops({}, many, manyClasses)).toBe(false);
   });
 
   it('default epochs: at least 4000 steps and 100 epochs, at most 2000 epochs', () => {
