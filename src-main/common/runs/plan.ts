@@ -88,8 +88,9 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const isPls = req.model === 'pls';
   // PLS has no epochs to stop early, so it keeps every training spectrum (and fits the recipe on all of them).
   const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin: isPls ? Infinity : TRAIN_DEFAULTS.monitorMin });
-  // The auto recipe is chosen on the training rows alone (in a cross-validation, this fold's).
-  const chosen = req.autoRecipe ? chooseRecipe({ block: data.block, rows: problem.train, target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed }) : null;
+  // The auto recipe is chosen on the training split alone (in a cross-validation, this fold's),
+  // early-stopping rows included, so that every model on one split gets the same recipe.
+  const chosen = req.autoRecipe ? chooseRecipe({ block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed }) : null;
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
   const prepared = prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;

@@ -191,6 +191,17 @@ describe('planRun with the auto recipe', () => {
     expect(plan.notes[0]).toMatch(/^Recipe: auto chose "None — raw spectra" .*; PLS was then trained once with it\.$/);
   });
 
+  it('a network’s choice reads its early-stopping rows too (training split all the same), so every model on one split gets the same recipe', () => {
+    const { data, fat } = tecator();
+    const req = request({ target: 'fat', validation: { kind: 'holdout', fraction: 0.05 } });
+    const mlp = planRun({ request: { ...req, model: 'mlp' }, data, target: { kind: 'number', values: fat } });
+    expect([mlp.problem.train.length, mlp.problem.monitor.length, mlp.problem.test.length]).toEqual([173, 31, 11]);
+    expect(mlp.config.recipeChoice!.trainSamples).toBe(204);
+    const pls = planRun({ request: { ...req, model: 'pls' }, data, target: { kind: 'number', values: fat } });
+    expect(pls.problem.monitor).toEqual([]);
+    expect(pls.config.recipeChoice).toEqual(mlp.config.recipeChoice);
+  });
+
   it('inside a cross-validation, a fold’s choice reads its training spectra only: altering its test spectra changes nothing, altering one training spectrum changes the scores', () => {
     const { data, fat } = tecator();
     const target = targetFromColumn('number', 'fat', fat);
@@ -205,7 +216,7 @@ describe('planRun with the auto recipe', () => {
     };
     const before = plan(data);
     const testsAltered = plan(change(fold.test));
-    expect(before.config.recipeChoice!.trainSamples).toBe(fold.train.length - before.problem.monitor.length);
+    expect(before.config.recipeChoice!.trainSamples).toBe(fold.train.length);
     expect(testsAltered.config.recipeChoice).toEqual(before.config.recipeChoice);
     expect(testsAltered.fittedState).toEqual(before.fittedState);
     const trainAltered = plan(change([before.problem.train[0]!]));
