@@ -2,22 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src-main/ml/fit';
 import type { Runtime } from '../../src-main/ml/runtime';
+import { stepRuntime } from '../helpers/step-runtime';
 
 /** A runtime whose every step in epoch e (from 1) reports loss(e). */
 function scripted(batches: number, loss: (epoch: number) => number): Runtime {
   let steps = 0;
-  return {
-    description: 'scripted',
-    paramCount: 0,
-    params: [],
-    step: () => ({ loss: loss(Math.floor(steps++ / batches) + 1), gradNorm: 1, applied: true }),
-    gradients: () => ({ loss: 0, grads: new Float32Array(0) }),
-    predict: (_x, n) => new Float32Array(n * 2),
-    snapshot: () => ({ weights: new Float32Array(0), state: new Float32Array(0) }),
-    restore: () => {},
-    tensors: () => null,
-    dispose: async () => {},
-  };
+  return stepRuntime('scripted', () => ({ loss: loss(Math.floor(steps++ / batches) + 1), gradNorm: 1, applied: true }));
 }
 
 describe('fit: converged training loss', () => {

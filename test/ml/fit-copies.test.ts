@@ -2,24 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src-main/ml/fit';
 import type { Runtime } from '../../src-main/ml/runtime';
+import { stepRuntime } from '../helpers/step-runtime';
 
 function recorder(): { runtime: Runtime; seen: number[][] } {
   const seen: number[][] = [];
-  const runtime: Runtime = {
-    description: 'recorder',
-    paramCount: 0,
-    params: [],
-    step(index, from, batch) {
-      seen.push(Array.from(index.subarray(from, from + batch)));
-      return { loss: 1, gradNorm: 1, applied: true };
-    },
-    gradients: () => ({ loss: 1, grads: new Float32Array(0) }),
-    predict: (_x, n) => new Float32Array(n * 2),
-    snapshot: () => ({ weights: new Float32Array(0), state: new Float32Array(0) }),
-    restore: () => {},
-    tensors: () => null,
-    dispose: async () => {},
-  };
+  const runtime = stepRuntime('recorder', (index, from, batch) => {
+    seen.push(Array.from(index.subarray(from, from + batch)));
+    return { loss: 1, gradNorm: 1, applied: true };
+  });
   return { runtime, seen };
 }
 

@@ -2,21 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src-main/ml/fit';
 import type { Runtime } from '../../src-main/ml/runtime';
+import { stepRuntime } from '../helpers/step-runtime';
 
 /** A runtime whose every step reports the same loss. */
 function flat(loss: number): Runtime {
-  return {
-    description: 'flat',
-    paramCount: 0,
-    params: [],
-    step: () => ({ loss, gradNorm: 1, applied: true }),
-    gradients: () => ({ loss, grads: new Float32Array(0) }),
-    predict: (_x, n) => new Float32Array(n * 2),
-    snapshot: () => ({ weights: new Float32Array(0), state: new Float32Array(0) }),
-    restore: () => {},
-    tensors: () => null,
-    dispose: async () => {},
-  };
+  return stepRuntime('flat', () => ({ loss, gradNorm: 1, applied: true }));
 }
 
 describe('fit: not learning', () => {
