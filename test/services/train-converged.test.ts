@@ -31,7 +31,7 @@ describe('training a small set with default epochs', () => {
     const db = openProject(path.join(dir, 'p.spectra'), { create: true });
     await importFiles(db, { files: [writeFile(dir, 'peaks_TRAIN.tsv', peaks(24, 1))], dataset: 'peaks', splitTag: 'train' });
     await importFiles(db, { files: [writeFile(dir, 'peaks_TEST.tsv', peaks(12, 2))], dataset: 'peaks', splitTag: 'test' });
-    const request = { dataset: 'peaks', target: 'class', model: 'mlp', validation: { kind: 'given' as const }, seed: 1 };
+    const request = { dataset: 'peaks', target: 'class', model: 'mlp' as const, validation: { kind: 'given' as const }, seed: 1 };
 
     const o = await startTraining(db, requestByName(db, request), { spawn }).outcome;
     const last20 = runEpochs(db, o.runId).slice(-20);
