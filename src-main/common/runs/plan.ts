@@ -121,19 +121,15 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const momentum = optimizer === 'adam' ? {} : { momentum: req.momentum ?? defaultMomentum(optimizer) };
   const patience = problem.monitor.length && !isPls ? (req.patience ?? TRAIN_DEFAULTS.patience) : 0;
   const stepsPerEpoch = Math.ceil(problem.train.length / batchSize);
+  // The optimiser's settings, the same in the stored config and in the trainer's job.
+  const schedule = { epochs, batchSize, learningRate, optimizer, ...momentum, clipNorm: TRAIN_DEFAULTS.clipNorm, warmupSteps: stepsPerEpoch * 2 };
   const config: SingleRunConfig = {
     model: req.model,
     layers,
     input: [length, 1],
     task,
     classes: target.classes,
-    epochs,
-    batchSize,
-    learningRate,
-    optimizer,
-    ...momentum,
-    clipNorm: TRAIN_DEFAULTS.clipNorm,
-    warmupSteps: stepsPerEpoch * 2,
+    ...schedule,
     learningRateSchedule: 'linear warm-up over 2 epochs, then cosine decay to 1 % by the last epoch',
     patience,
     validation: req.validation,
@@ -160,13 +156,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     evaluate: [{ x: gatherRows(prepared.x, length, problem.test), n: problem.test.length }],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
     augmentation,
-    epochs,
-    batchSize,
-    learningRate,
-    optimizer,
-    ...momentum,
-    clipNorm: TRAIN_DEFAULTS.clipNorm,
-    warmupSteps: stepsPerEpoch * 2,
+    ...schedule,
     decaySteps: stepsPerEpoch * (epochs - 2),
     patience,
     ...(stopWhenConverged ? { stopWhenConverged } : {}),
