@@ -27,6 +27,7 @@ export interface FitResult {
   /** Why the run diverged and what to try (stopped = 'diverged'), or the rule it met (stopped = 'converged'). */
   message?: string;
   epochs: EpochReport[];
+  /** The epoch whose weights were kept when training ended at another (early stopping, or the last good one before a divergence); null when the last epoch's weights are the model. */
   bestEpoch: number | null;
   /** Median training throughput over the epochs (spectra per second, validation excluded). */
   spectraPerSecond: number;
@@ -233,7 +234,7 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
       windowMeans.push(recent.reduce((s, e) => s + e.trainLoss, 0) / recent.length);
       if (converged(windowMeans, epoch, batches)) {
         if (patience > 0) runtime.restore(best.snap);
-        return { stopped: 'converged', message: convergedMessage(epoch, opts.epochs, windowMeans[epoch - 1]!), epochs, bestEpoch: best.epoch, spectraPerSecond: median(speeds) };
+        return { stopped: 'converged', message: convergedMessage(epoch, opts.epochs, windowMeans[epoch - 1]!), epochs, bestEpoch: patience > 0 ? best.epoch : null, spectraPerSecond: median(speeds) };
       }
     }
     await yieldTurn();
@@ -243,7 +244,8 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
     }
   }
   if (best && patience > 0) runtime.restore(best.snap);
-  return { stopped: 'completed', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+  // Without early stopping the last epoch's weights are kept: no other epoch is "the" model.
+  return { stopped: 'completed', epochs, bestEpoch: patience > 0 ? (best?.epoch ?? null) : null, spectraPerSecond: median(speeds) };
 }
 
 function median(v: number[]): number {
