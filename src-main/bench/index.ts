@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openProject } from '../db/connection';
 import { importFiles } from '../services/import';
 import { runPreprocessingBench } from './preprocessing';
-import { benchTraining } from '../services/bench-training';
+import { BENCH_REPEATS, benchMachineLines, benchTraining, repeatLines } from '../services/bench-training';
 import { runPlsBench } from './pls';
 import { runLoadBench } from './load';
 import { forkTrainer } from '../services/trainer-client';
@@ -21,12 +21,20 @@ import { torchReferenceScript } from '../services/built-files';
  * then PLS regression (10,000 × 1,000, 10 components) against scikit-learn.
  * then a generated project of 100,000 spectra and 1,000 runs: open, runs table, sample table, list (./load.ts).
  * BENCH_ONLY=import, preprocessing, pls, training or load runs one section.
+ * BENCH_REPEAT=N trains ours and PyTorch N times, alternately, and prints min / median / max.
  */
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000);
 const REPEATS = 3;
 const ONLY = process.env.BENCH_ONLY ?? '';
+
+function trainingRepeats(): number {
+  const text = process.env.BENCH_REPEAT ?? '1';
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(n >= BENCH_REPEATS.min && n <= BENCH_REPEATS.max)) throw new Error(`BENCH_REPEAT must be a whole number from ${BENCH_REPEATS.min} to ${BENCH_REPEATS.max} (got "${text}")`);
+  return n;
+}
 
 function writeCsv(file: string): number {
   const fd = fs.openSync(file, 'w');
@@ -88,13 +96,16 @@ async function importBench(dir: string): Promise<void> {
 }
 
 async function trainingBench(): Promise<void> {
-  console.log('Training benchmark: reference 1D CNN, 1024 random spectra × 1000 points, 3 classes, batch 32, Adam (1 warm-up + 3 timed epochs)');
-  const r = await benchTraining({ spawn: forkTrainer(builtFile('ml/trainer.cjs')), torchScript: torchReferenceScript(), log: (l) => console.log(`  ${l}`) });
+  const repeat = trainingRepeats();
+  console.log(`Training benchmark: reference 1D CNN, 1024 random spectra × 1000 points, 3 classes, batch 32, Adam (1 warm-up + 3 timed epochs${repeat > 1 ? `; ${repeat} runs, alternating with PyTorch` : ''})`);
+  const r = await benchTraining({ spawn: forkTrainer(builtFile('ml/trainer.cjs')), torchScript: torchReferenceScript(), repeat, log: (l) => console.log(`  ${l}`) });
+  for (const line of benchMachineLines(r.machine)) console.log(line);
   console.log(`Spectra Desk (${r.engineLabel}): ${r.spectraPerSecond.toFixed(0)} spectra/s, peak memory ${(r.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB (target < 2048)`);
   if (r.reference) {
     console.log(`PyTorch ${r.reference.version}, ${r.reference.threads} threads: ${r.reference.spectraPerSecond.toFixed(0)} spectra/s`);
     console.log(`ratio (ours / PyTorch): ${r.ratio!.toFixed(2)} — target ≥ 0.70 ${r.ratio! >= 0.7 ? 'MET' : 'NOT MET'}`);
   } else console.log(`PyTorch reference: not run (${r.referenceNote})`);
+  for (const line of repeatLines(r)) console.log(line);
 }
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ import { singleLine } from '../common/format/excerpt';
 import { APP_VERSION } from '../services/version';
 import { preprocessDataset, readPipelineFile } from '../services/preprocess';
 import { applyRecipeToDataset } from '../services/apply-recipe';
-import { benchTraining } from '../services/bench-training';
+import { BENCH_REPEATS, benchMachineLines, benchTraining, repeatLines } from '../services/bench-training';
 import { forkTrainer, probeEngine } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
@@ -63,7 +63,7 @@ Usage:
   spectra-desk export --project P --run RUN --out DIR [--json]
   spectra-desk export-model --project P --run RUN --out DIR [--json]
   spectra-desk engine [--engine auto|gpu|cpu|wasm|js] [--json]
-  spectra-desk bench [--engine auto|gpu|cpu|wasm|js] [--threads N] [--epochs N] [--json]
+  spectra-desk bench [--engine auto|gpu|cpu|wasm|js] [--threads N] [--epochs N] [--repeat N] [--json]
   spectra-desk --version
 
 Every command takes --project FILE (created by import when missing) and --json
@@ -365,7 +365,7 @@ const BENCH_SPECTRA = { min: 1, max: 100_000 };
 /** Trains the reference CNN on the best engine and compares with PyTorch in the same run. */
 async function benchCommand(args: string[], io: Streams): Promise<number> {
   const { values } = parse(() =>
-    parseArgs({ args, options: { engine: { type: 'string' }, threads: { type: 'string' }, epochs: { type: 'string' }, n: { type: 'string' }, json: { type: 'boolean' } }, strict: true }),
+    parseArgs({ args, options: { engine: { type: 'string' }, threads: { type: 'string' }, epochs: { type: 'string' }, n: { type: 'string' }, repeat: { type: 'string' }, json: { type: 'boolean' } }, strict: true }),
   );
   const log = (line: string) => io.stderr.write(`${line}\n`);
   const result = await benchTraining({
@@ -374,6 +374,7 @@ async function benchCommand(args: string[], io: Streams): Promise<number> {
     threads: wholeNumberOption(values.threads, '--threads', RUN_RANGES.threads),
     epochs: wholeNumberOption(values.epochs, '--epochs', RUN_RANGES.epochs),
     n: wholeNumberOption(values.n, '--n', BENCH_SPECTRA),
+    repeat: wholeNumberOption(values.repeat, '--repeat', BENCH_REPEATS),
     torchScript: torchReferenceScript(),
     log,
   });
@@ -383,11 +384,13 @@ async function benchCommand(args: string[], io: Streams): Promise<number> {
   }
   io.stdout.write(`Training (reference 1D CNN, ${values.n ?? 1024} spectra × 1000 points, batch 32)\n`);
   io.stdout.write(`  engine: ${result.engineLabel}\n`);
+  for (const line of benchMachineLines(result.machine)) io.stdout.write(`  ${line}\n`);
   io.stdout.write(`  Spectra Desk: ${result.spectraPerSecond.toFixed(0)} spectra/s (epochs ${result.epochSeconds.join(', ')} s), peak memory ${(result.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB\n`);
   if (result.reference) {
     io.stdout.write(`  PyTorch ${result.reference.version} (${result.reference.threads} threads): ${result.reference.spectraPerSecond.toFixed(0)} spectra/s\n`);
     io.stdout.write(`  ratio (ours / PyTorch): ${result.ratio!.toFixed(2)} — target ≥ 0.70 ${result.ratio! >= 0.7 ? 'MET' : 'NOT MET'}\n`);
   } else io.stdout.write(`  PyTorch reference: not run (${result.referenceNote})\n`);
+  for (const line of repeatLines(result)) io.stdout.write(`  ${line}\n`);
   return 0;
 }
 

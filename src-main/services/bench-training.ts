@@ -3,27 +3,62 @@
  * 3 classes, batch 32, Adam 1e-3), trained in the trainer process on the best available engine
  * (or a forced one); one warm-up epoch, then the median of the timed epochs — exactly what
  * ../shared/bench/torch_reference.py does, which runs in the same invocation when
- * /usr/bin/python3 has torch, so the ratio compares like with like on this machine.
+ * /usr/bin/python3 has torch, so the ratio compares like with like on this machine. With
+ * `repeat` > 1 the two alternate, so a busy spell on a shared machine hits both rather than one.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import type { EngineId } from '../common/ml/protocol';
+import os from 'node:os';
+import type { EngineId, EngineInfo } from '../common/ml/protocol';
 import { REFERENCE_CNN } from '../common/ml/templates';
+import { wasmFeatures } from '../ml/kernels/features';
+import { median, summariseRepeats, type RepeatSummary, type Spread } from './bench-repeat';
 import { startTrainer, type SpawnTrainer } from './trainer-client';
+
+/** What the bench ran on, so that a ratio can be read against the machine that gave it. */
+export interface BenchMachine {
+  cpuModel: string;
+  /** Logical CPUs of the machine (os.cpus()). */
+  cpus: number;
+  /** Threads the training engine used. */
+  threads: number;
+  /** The kernel set the engine chose, as it records it with each run, e.g. "spectra-desk wasm-simd". */
+  kernels: string;
+  simd128: { available: boolean; used: boolean };
+  relaxedSimd: { available: boolean; used: boolean };
+}
+
+export interface TrainingBenchRun {
+  spectraPerSecond: number;
+  epochSeconds: number[];
+  referenceSpectraPerSecond: number | null;
+  ratio: number | null;
+}
 
 export interface TrainingBench {
   backend: string;
   engine: EngineId | null;
   engineLabel: string;
+  machine: BenchMachine;
+  /** Median over the runs (the one run's figure without `repeat`). */
   spectraPerSecond: number;
+  /** Every timed epoch of every run, in order. */
   epochSeconds: number[];
+  /** The highest over the runs. */
   peakMemoryBytes: number;
+  /** spectraPerSecond is the median over the runs, epochSeconds every timed epoch of every run. */
   reference: { framework: string; version: string; threads: number; spectraPerSecond: number; epochSeconds: number[] } | null;
-  /** ours / reference (higher is better); null without a reference. */
+  /** ours / reference (higher is better), the median of the per-run ratios; null without a reference. */
   ratio: number | null;
   /** Why there is no reference, when there is none. */
   referenceNote?: string;
+  runs: TrainingBenchRun[];
+  /** min / median / max of ours, the reference and the ratio over the runs. */
+  summary: RepeatSummary;
 }
+
+/** How many times `--repeat` / BENCH_REPEAT may run the pair. */
+export const BENCH_REPEATS = { min: 1, max: 100 };
 
 export interface TrainingBenchOptions {
   spawn: SpawnTrainer;
@@ -38,6 +73,8 @@ export interface TrainingBenchOptions {
   /** Path of torch_reference.py; null to skip the reference. */
   torchScript?: string | null;
   python?: string;
+  /** Runs of ours and the reference, alternately (default 1). */
+  repeat?: number;
   log?: (line: string) => void;
 }
 
@@ -55,12 +92,6 @@ function randn(seed: number, n: number): Float32Array {
     if (i + 1 < n) out[i + 1] = r * Math.sin(t);
   }
   return out;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export function runTorchReference(script: string, python: string, args: { n: number; length: number; classes: number; batch: number; epochs: number; threads?: number }): Promise<TrainingBench['reference'] | { note: string }> {
@@ -85,18 +116,61 @@ export function runTorchReference(script: string, python: string, args: { n: num
   });
 }
 
-export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBench> {
-  const n = o.n ?? 1024;
-  const length = o.length ?? 1000;
-  const classes = o.classes ?? 3;
-  const batch = o.batch ?? 32;
-  const epochs = o.epochs ?? 3;
-  const log = o.log ?? (() => {});
+const round = (v: number, places: number): number => Math.round(v * 10 ** places) / 10 ** places;
+const roundSpread = (v: Spread | null, places: number): Spread | null => v && { min: round(v.min, places), median: round(v.median, places), max: round(v.max, places) };
+
+/** The machine line of the bench: SIMD128 is used by the WebAssembly engine; no kernel uses relaxed SIMD yet. */
+export function benchMachine(engine: Pick<EngineInfo, 'id' | 'threads' | 'versions'>): BenchMachine {
+  const cpus = os.cpus();
+  const features = wasmFeatures();
+  return {
+    cpuModel: cpus[0]?.model.trim() || 'unknown',
+    cpus: cpus.length,
+    threads: engine.threads,
+    kernels: engine.versions?.kernels ?? engine.id,
+    simd128: { available: features.simd128, used: engine.id === 'wasm' },
+    relaxedSimd: { available: features.relaxedSimd, used: false },
+  };
+}
+
+function simdState(f: { available: boolean; used: boolean }): string {
+  return f.used ? 'used' : f.available ? 'available, not used' : 'not available';
+}
+
+/** The lines that say what the bench ran on, shared by `npm run bench` and `spectra-desk bench`. */
+export function benchMachineLines(m: BenchMachine): string[] {
+  return [
+    `CPU: ${m.cpuModel}, ${m.threads} training thread${m.threads === 1 ? '' : 's'} of ${m.cpus} logical CPU${m.cpus === 1 ? '' : 's'}`,
+    `SIMD: SIMD128 ${simdState(m.simd128)}; relaxed SIMD ${simdState(m.relaxedSimd)}`,
+    `kernels: ${m.kernels}`,
+  ];
+}
+
+/** min / median / max over the runs of `repeat`; nothing for a single run. */
+export function repeatLines(b: Pick<TrainingBench, 'runs' | 'summary'>): string[] {
+  if (b.runs.length < 2) return [];
+  const three = (v: Spread, digits: number) => `${v.min.toFixed(digits)} / ${v.median.toFixed(digits)} / ${v.max.toFixed(digits)}`;
+  const { ours, reference, ratio } = b.summary;
+  return [
+    `over ${b.runs.length} runs, min / median / max:`,
+    `  Spectra Desk: ${three(ours, 0)} spectra/s`,
+    ...(reference && ratio ? [`  PyTorch: ${three(reference, 0)} spectra/s`, `  ratio (ours / PyTorch, each run against its own reference): ${three(ratio, 2)}`] : []),
+  ];
+}
+
+interface OwnRun {
+  engine: EngineInfo;
+  epochSeconds: number[];
+  spectraPerSecond: number;
+  peakMemoryBytes: number;
+}
+
+async function trainOnce(o: TrainingBenchOptions, shape: { n: number; length: number; classes: number; batch: number; epochs: number }, log: (line: string) => void): Promise<OwnRun> {
+  const { n, length, classes, batch, epochs } = shape;
   const x = randn(1, n * length);
   const y = new Int32Array(n).map((_, i) => (i * 7919) % classes);
   const times: number[] = [];
-  let engineLabel = '';
-  let engineId: EngineId | null = null;
+  let engine = null as EngineInfo | null;
   const handle = startTrainer(
     o.spawn,
     {
@@ -114,8 +188,7 @@ export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBe
     },
     (e) => {
       if (e.type === 'engine') {
-        engineLabel = e.engine.label;
-        engineId = e.engine.id;
+        engine = e.engine;
         log(`training engine: ${e.engine.label}${e.engine.fallbacks.length ? ` (not used: ${e.engine.fallbacks.join('; ')})` : ''}`);
       } else if (e.type === 'epoch') {
         const r = e.report;
@@ -126,24 +199,50 @@ export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBe
   );
   const outcome = await handle.outcome;
   if (outcome.kind !== 'done') throw new Error(outcome.kind === 'failed' ? `${outcome.message}\n${outcome.log}` : 'cancelled');
-  const ours = n / median(times);
-  let reference: TrainingBench['reference'] = null;
-  let referenceNote: string | undefined;
-  if (o.torchScript) {
+  if (!engine) throw new Error('the trainer did not say which engine it used');
+  return { engine, epochSeconds: times, spectraPerSecond: n / median(times), peakMemoryBytes: outcome.done.memory.peakRssBytes };
+}
+
+export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBench> {
+  const shape = { n: o.n ?? 1024, length: o.length ?? 1000, classes: o.classes ?? 3, batch: o.batch ?? 32, epochs: o.epochs ?? 3 };
+  const repeat = o.repeat ?? 1;
+  const log = o.log ?? (() => {});
+  const ours: OwnRun[] = [];
+  const refs: NonNullable<TrainingBench['reference']>[] = [];
+  let referenceNote: string | undefined = o.torchScript ? undefined : 'no reference script given';
+  for (let r = 1; r <= repeat; r++) {
+    if (repeat > 1) log(`run ${r} of ${repeat}`);
+    ours.push(await trainOnce(o, shape, log));
+    if (referenceNote !== undefined) continue;
     log('PyTorch reference (same shapes, same machine)…');
-    const r = await runTorchReference(o.torchScript, o.python ?? '/usr/bin/python3', { n, length, classes, batch, epochs, threads: undefined });
-    if (r && 'note' in r) referenceNote = r.note;
-    else reference = r;
-  } else referenceNote = 'no reference script given';
+    const ref = await runTorchReference(o.torchScript!, o.python ?? '/usr/bin/python3', { ...shape, threads: undefined });
+    if (ref && 'note' in ref) referenceNote = ref.note;
+    else if (ref) {
+      log(`  PyTorch: ${ref.spectraPerSecond.toFixed(0)} spectra/s`);
+      refs.push(ref);
+    }
+  }
+  const withReference = referenceNote === undefined;
+  const summary = summariseRepeats(ours.map((run, i) => ({ ours: run.spectraPerSecond, reference: withReference ? refs[i]!.spectraPerSecond : null })));
+  const last = ours[ours.length - 1]!;
+  const lastRef = refs[refs.length - 1];
   return {
-    backend: engineId ?? 'unknown',
-    engine: engineId,
-    engineLabel,
-    spectraPerSecond: Math.round(ours * 10) / 10,
-    epochSeconds: times.map((t) => Math.round(t * 1000) / 1000),
-    peakMemoryBytes: outcome.done.memory.peakRssBytes,
-    reference,
-    ratio: reference ? Math.round((ours / reference.spectraPerSecond) * 1000) / 1000 : null,
+    backend: last.engine.id,
+    engine: last.engine.id,
+    engineLabel: last.engine.label,
+    machine: benchMachine(last.engine),
+    spectraPerSecond: round(summary.ours.median, 1),
+    epochSeconds: ours.flatMap((run) => run.epochSeconds.map((t) => round(t, 3))),
+    peakMemoryBytes: Math.max(...ours.map((run) => run.peakMemoryBytes)),
+    reference: withReference && lastRef ? { ...lastRef, spectraPerSecond: round(summary.reference!.median, 1), epochSeconds: refs.flatMap((ref) => ref.epochSeconds) } : null,
+    ratio: summary.ratio ? round(summary.ratio.median, 3) : null,
     ...(referenceNote ? { referenceNote } : {}),
+    runs: ours.map((run, i) => ({
+      spectraPerSecond: round(run.spectraPerSecond, 1),
+      epochSeconds: run.epochSeconds.map((t) => round(t, 3)),
+      referenceSpectraPerSecond: withReference ? round(refs[i]!.spectraPerSecond, 1) : null,
+      ratio: withReference ? round(run.spectraPerSecond / refs[i]!.spectraPerSecond, 3) : null,
+    })),
+    summary: { ours: roundSpread(summary.ours, 1)!, reference: roundSpread(summary.reference, 1), ratio: roundSpread(summary.ratio, 3) },
   };
 }
