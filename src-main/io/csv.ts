@@ -38,12 +38,21 @@ const META = 1;
 const ID = 2;
 const SPLIT = 3;
 const SKIP = 4;
+const MAP_X = 5;
+const MAP_Y = 6;
 
 /** Report progress and check for cancellation after every this many bytes. */
 const PROGRESS_STEP = 1 << 20;
 
 /** Header names (lower-cased) that hold the sample id. */
 const ID_NAMES = new Set(['id', 'sample', 'sample_id', 'sampleid', 'sample id', 'sample_name', 'name']);
+
+/**
+ * Map coordinate columns: `x` or `y`, optionally prefixed `map_`/`map `/`map-` (Orange) and
+ * optionally followed by a length unit (`x_um`, `X (µm)`, `y [mm]`, `x px`). Case-insensitive.
+ * Only a pair is a map: a lone `x` column stays metadata.
+ */
+const MAP_COORD = /^(?:map[ _-]?)?([xy])(?:[ _-]?[([]?\s*(?:µm|μm|um|mm|nm|px|pixels?|microns?)\s*[)\]]?)?$/i;
 
 const TRAIN_WORDS = new Set(['train', 'training', 'cal', 'calibration']);
 const TEST_WORDS = new Set(['test', 'testing', 'val', 'validation', 'validate', 'pred', 'prediction']);
@@ -353,6 +362,7 @@ function planWithHeader(
   }
   const idCol = names.findIndex((h, c) => kinds[c] === META && ID_NAMES.has(h.toLowerCase()));
   if (idCol >= 0) kinds[idCol] = ID;
+  markMapColumns(kinds, names, fileName);
   if (n - 1 > to && header[n - 1]!.trim() === '' && kinds[n - 1] === META) kinds[n - 1] = SKIP;
 
   const metaNames: string[] = [];
@@ -396,6 +406,32 @@ function planWithHeader(
     expected: (unit) =>
       extra === 0 ? `${nAxis} ${axisNoun(unit)}` : `${n} columns (${extra} metadata + ${nAxis} ${axisNoun(unit)})`,
   };
+}
+
+/**
+ * Marks the x and y columns (MAP_COORD) as the map coordinates. Two columns for one
+ * coordinate (`x` and `x_um`) would leave the grid ambiguous, so that is refused.
+ */
+function markMapColumns(kinds: Uint8Array, names: string[], fileName: string): void {
+  const found: Record<'x' | 'y', number[]> = { x: [], y: [] };
+  names.forEach((name, c) => {
+    const m = kinds[c] === META ? MAP_COORD.exec(name) : null;
+    if (m) found[m[1]!.toLowerCase() as 'x' | 'y'].push(c);
+  });
+  for (const axis of ['x', 'y'] as const) {
+    const cols = found[axis];
+    if (cols.length > 1) {
+      throw badInput(
+        fileName,
+        `${fileName}: columns ${cols.map((c) => quoteExcerpt(names[c]!)).join(' and ')} both name the map's ${axis} coordinate; rename all but one.`,
+        { field: excerpt(names[cols[1]!]!) },
+      );
+    }
+  }
+  if (found.x.length === 1 && found.y.length === 1) {
+    kinds[found.x[0]!] = MAP_X;
+    kinds[found.y[0]!] = MAP_Y;
+  }
 }
 
 /** Plans a headerless numeric table: one optional label column, the rest is the spectrum. */
@@ -543,6 +579,8 @@ function readRows(
   const lines: number[] = [];
   const ids: string[] = [];
   const splits: (SplitTag | null)[] = [];
+  /** x, y of each row, interleaved; empty when the table has no coordinate columns. */
+  const coords: number[] = [];
   const idLines = new Map<string, number>();
   const stem = fileStem(fileName);
   const total = reader.end;
@@ -554,6 +592,8 @@ function readRows(
     const spectrum = new Float32Array(nAxis);
     let id: string | null = null;
     let split: SplitTag | null = opts.splitTag ?? null;
+    let mapX: number | null = null;
+    let mapY: number | null = null;
     for (let c = 0; c < width; c++) {
       if (reader.atRecordEnd) throw raggedError(fileName, line, c, plan.expected(unit), headerless);
       const kind = kinds[c];
@@ -584,6 +624,18 @@ function readRows(
           );
         }
         split = tag;
+      } else if (kind === MAP_X || kind === MAP_Y) {
+        const v = reader.readNumber();
+        if (!Number.isFinite(v)) {
+          const text = reader.lastFieldText();
+          throw badInput(
+            fileName,
+            `${fileName} line ${line}, column ${quoteExcerpt(names[c]!)}: ${text === '' ? 'the map coordinate is empty' : `map coordinate ${quoteExcerpt(text)} is not a number`}.`,
+            { line, field: excerpt(names[c]!) },
+          );
+        }
+        if (kind === MAP_X) mapX = v;
+        else mapY = v;
       } else {
         reader.readText();
       }
@@ -603,6 +655,7 @@ function readRows(
     lines.push(line);
     ids.push(id);
     splits.push(split);
+    if (mapX !== null) coords.push(mapX, mapY!);
     if (reader.pos >= nextProgress) {
       nextProgress = reader.pos + PROGRESS_STEP;
       opts.onProgress?.(reader.pos / total);
@@ -616,7 +669,12 @@ function readRows(
     plan.metaNames.forEach((name, m) => {
       meta[name] = metaColumns[m]![i]!;
     });
-    return { id: ids[i]!, axis: 0, channels: [spectrum], meta, split: splits[i]!, sourceLine: lines[i]! };
+    const sample: ParsedSample = { id: ids[i]!, axis: 0, channels: [spectrum], meta, split: splits[i]!, sourceLine: lines[i]! };
+    if (coords.length) {
+      sample.mapX = coords[2 * i]!;
+      sample.mapY = coords[2 * i + 1]!;
+    }
+    return sample;
   });
   opts.onProgress?.(1);
   return {
