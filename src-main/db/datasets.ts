@@ -338,6 +338,6 @@ export function deleteDataset(db: Db, datasetId: number): void {
   getDataset(db, datasetId);
   db.transaction(() => {
     db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
-    db.prepare('DELETE FROM axes WHERE id NOT IN (SELECT DISTINCT axis_id FROM samples)').run();
+    db.prepare('DELETE FROM axes WHERE id NOT IN (SELECT axis_id FROM samples UNION SELECT axis_id FROM channel_axes)').run();
   })();
 }

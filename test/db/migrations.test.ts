@@ -143,6 +143,32 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 6 keeps every row and stores a name and an axis per channel that go with their dataset', () => {
+    const { db, dataset } = projectWithRun(5, 'done', '{}');
+    const addAxis = db.prepare("INSERT INTO axes (unit, points, first_value, last_value, values_f64, hash) VALUES ('nm', 2, ?, ?, x'', ?)");
+    const axis0 = Number(addAxis.run(600, 602, 'a0').lastInsertRowid);
+    const axis1 = Number(addAxis.run(700, 702, 'a1').lastInsertRowid);
+    const sample = Number(db.prepare("INSERT INTO samples (dataset_id, sample_key, axis_id, split) VALUES (?, 'a', ?, 'train')").run(dataset, axis0).lastInsertRowid);
+    const before = db.prepare('SELECT id, dataset_id, sample_key, axis_id, split FROM samples').all();
+    migrate(db, 6);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT id, dataset_id, sample_key, axis_id, split FROM samples').all()).toEqual(before);
+    const add = db.prepare('INSERT INTO channel_axes (dataset_id, channel, axis_id, name) VALUES (?, ?, ?, ?)');
+    add.run(dataset, 0, axis0, 'Instrument 1');
+    add.run(dataset, 1, axis1, 'Instrument 2');
+    expect(() => add.run(dataset, 1, axis1, 'again')).toThrow(/UNIQUE constraint/);
+    expect(() => add.run(dataset, -1, axis1, 'negative')).toThrow(/CHECK constraint/);
+    expect(() => add.run(dataset, 2, axis1 + 100, 'no axis')).toThrow(/FOREIGN KEY constraint/);
+    expect(db.prepare('SELECT channel, axis_id, name FROM channel_axes ORDER BY channel').all()).toEqual([
+      { channel: 0, axis_id: axis0, name: 'Instrument 1' },
+      { channel: 1, axis_id: axis1, name: 'Instrument 2' },
+    ]);
+    db.prepare('DELETE FROM samples WHERE id = ?').run(sample);
+    db.prepare('DELETE FROM datasets WHERE id = ?').run(dataset);
+    expect(db.prepare('SELECT count(*) AS n FROM channel_axes').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('is idempotent when reopened', () => {
     const file = path.join(tmpDir(), 'p.spectra');
     openProject(file, { create: true }).close();

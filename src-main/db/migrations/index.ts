@@ -3,6 +3,7 @@ import { migration002 } from './002-derived-datasets';
 import { migration003 } from './003-fold-runs';
 import { migration004 } from './004-run-liveness';
 import { migration005 } from './005-load-indexes';
+import { migration006 } from './006-channel-axes';
 
 export interface Migration {
   readonly version: number;
@@ -11,6 +12,6 @@ export interface Migration {
 }
 
 /** Every migration, in order; `version` equals its position + 1. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
--- Schema of a new Spectra Desk project: user_version 5, application_id 0x5350444b.
+-- Schema of a new Spectra Desk project: user_version 6, application_id 0x5350444b.
 
 CREATE TABLE axes (
   id INTEGER PRIMARY KEY,
@@ -11,6 +11,16 @@ CREATE TABLE axes (
 ) STRICT;
 
 -- index sqlite_autoindex_axes_1 on axes (implicit, from a UNIQUE or PRIMARY KEY constraint)
+
+CREATE TABLE channel_axes (
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  channel INTEGER NOT NULL CHECK (channel >= 0),
+  axis_id INTEGER NOT NULL REFERENCES axes(id),
+  name TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, channel)
+) STRICT;
+
+-- index sqlite_autoindex_channel_axes_1 on channel_axes (implicit, from a UNIQUE or PRIMARY KEY constraint)
 
 CREATE TABLE channels (
   sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
