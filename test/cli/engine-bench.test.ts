@@ -1,6 +1,8 @@
 /** `spectra-desk engine` and `spectra-desk bench --json` through the real trainer process. */
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
+import { wasmFeatures } from '../../src-main/ml/kernels/features';
 import { runCaptured } from '../helpers/cli';
 
 const cli = (args: string[]) => runCaptured(runCli, args);
@@ -34,5 +36,37 @@ describe('spectra-desk engine / bench', () => {
       expect(t.ratio).toBeCloseTo(t.spectraPerSecond / t.reference.spectraPerSecond, 2);
     }
     expect(r.stderr).toContain('training engine: CPU · WebAssembly SIMD');
+    expect(t.machine).toEqual({
+      cpuModel: os.cpus()[0]!.model.trim(),
+      cpus: os.cpus().length,
+      threads: Number(/(\d+) threads?/.exec(t.engineLabel)![1]),
+      kernels: 'spectra-desk wasm-simd',
+      simd128: { available: true, used: true },
+      relaxedSimd: { available: wasmFeatures().relaxedSimd, used: false },
+    });
+    expect(t.runs).toEqual([{ spectraPerSecond: t.spectraPerSecond, epochSeconds: t.epochSeconds, referenceSpectraPerSecond: t.reference?.spectraPerSecond ?? null, ratio: t.ratio }]);
+    const one = { min: t.spectraPerSecond, median: t.spectraPerSecond, max: t.spectraPerSecond };
+    expect(t.summary.ours).toEqual(one);
   }, 120_000);
+
+  it('bench --repeat N trains N times and prints the machine and the min / median / max', async () => {
+    const r = await cli(['bench', '--n', '32', '--epochs', '1', '--repeat', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/^run \d of 2$/gm)).toEqual(['run 1 of 2', 'run 2 of 2']);
+    const lines = r.stdout.split('\n');
+    const threads = /^ {2}engine: CPU · WebAssembly SIMD · (\d+ threads?)$/m.exec(r.stdout)![1]!.replace(' ', ' training ');
+    expect(lines).toContain(`  CPU: ${os.cpus()[0]!.model.trim()}, ${threads} of ${os.cpus().length} logical CPU${os.cpus().length === 1 ? '' : 's'}`);
+    expect(lines).toContain(`  SIMD: SIMD128 used; relaxed SIMD ${wasmFeatures().relaxedSimd ? 'available, not used' : 'not available'}`);
+    expect(lines).toContain('  kernels: spectra-desk wasm-simd');
+    expect(lines).toContain('  over 2 runs, min / median / max:');
+    expect(r.stdout).toMatch(/\n {4}Spectra Desk: \d+ \/ \d+ \/ \d+ spectra\/s\n/);
+  }, 120_000);
+
+  it('--repeat takes a whole number from 1 to 100, checked before anything is trained', async () => {
+    for (const [value, shown] of [['0', '0'], ['101', '101'], ['1.5', '1.5'], ['-2', '-2'], ['two', 'two']]) {
+      const r = await cli(['bench', '--repeat', value!]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`spectra-desk: --repeat must be a whole number from 1 to 100 (got "${shown}"). (field repeat)\n`);
+    }
+  });
 });
