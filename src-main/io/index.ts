@@ -12,6 +12,7 @@ import { SP_MAGIC, parseSp } from './sp';
 import { refuseKnownUnsupported } from './refused';
 import { startsWithText } from './binary-reader';
 import { sniffTextKind } from './text-sniff';
+import { looksLikeWireText, parseWireText } from './wire-text';
 
 export interface FormatInfo {
   id: string;
@@ -27,6 +28,7 @@ export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
   { id: 'jcamp', label: 'JCAMP-DX', extensions: ['jdx', 'dx', 'jcamp', 'jcm'] },
   { id: 'spc', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
   { id: 'wdf', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
+  { id: 'wire-text', label: 'Renishaw WiRE map text export (X Y Wave Intensity rows)', extensions: ['txt', 'tsv', 'csv'] },
   { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
   { id: 'spa', label: 'Thermo OMNIC SPA', extensions: ['spa'] },
   { id: 'sp', label: 'PerkinElmer Spectrum SP', extensions: ['sp'] },
@@ -49,7 +51,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): string {
   const kind = sniffTextKind(bytes, fileName);
   if (kind === 'jcamp') return 'jcamp';
   if (kind === 'xy') return 'xy';
-  if (kind === 'table') return 'table';
+  if (kind === 'table') return looksLikeWireText(bytes) ? 'wire-text' : 'table';
   if (bytes.length >= 2 && SPC_MAGIC.has(bytes[1]!)) return 'spc';
   throw new UserError(
     'UNSUPPORTED_FORMAT',
@@ -76,6 +78,8 @@ export function parseFile(bytes: Uint8Array, fileName: string, options: ImportOp
       return parseJcamp(bytes, fileName, options);
     case 'xy':
       return parseXY(bytes, fileName, options);
+    case 'wire-text':
+      return parseWireText(bytes, fileName, options);
     default:
       return parseDelimited(bytes, fileName, options);
   }
