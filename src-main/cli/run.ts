@@ -30,6 +30,7 @@ import { stepsCommand } from './steps';
 import { headline, runsCommand } from './runs';
 import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
+import { joinCommand, JOIN_USAGE } from './join';
 import { keepNegativeValues, numberOption, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
 
 export interface Streams {
@@ -47,6 +48,7 @@ Usage:
   spectra-desk list --project P [--json]
   spectra-desk runs --project P [--json]   (runs: status, model, target, test metric, dates)
   ${HARMONISE_USAGE}
+  ${JOIN_USAGE}
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
@@ -93,6 +95,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return await engineCommand(rest, io);
       case 'harmonise':
         return harmoniseCommand(rest, io);
+      case 'join':
+        return joinCommand(rest, io);
       case 'train':
         return await trainCommand(rest, io);
       case '--version':

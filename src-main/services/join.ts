@@ -1,0 +1,169 @@
+/**
+ * Joins datasets that measured the same specimens (a tablet on two NIR instruments, Raman and IR
+ * of one sample) into one dataset with a channel per source: channel 0 from the first, channel 1
+ * from the second, and so on. Samples pair by sample id, or, where the files carry no ids (the
+ * IDRC 2002 tablets: the same tablets in the same row order), by position. Labels and split tags
+ * are copied; one that disagrees between the sources stores nothing and names the sample and the
+ * column. Each channel keeps its own axis and takes its source's name (db migration 6,
+ * `channel_axes`), which is also the record of where it came from. The sources are left as they are.
+ */
+import type { Db } from '../db/connection';
+import { datasetAxisGroups } from '../db/axes';
+import { getDataset, listColumns, loadSpectra, type ColumnRow } from '../db/datasets';
+import { insertColumn, insertDataset, sampleWriter } from '../db/dataset-rows';
+import { UserError } from '../common/errors';
+import type { AxisUnit, ColumnKind, SplitTag } from '../common/domain/spectra';
+import { newDatasetName } from './apply-recipe';
+
+export type JoinPairing = 'id' | 'position';
+
+export interface JoinRequest {
+  /** The datasets to join, in channel order (at least two). */
+  datasetIds: number[];
+  name: string;
+  by: JoinPairing;
+  /** One name per channel; default: the source datasets' names. */
+  channelNames?: string[];
+}
+
+export interface JoinResult {
+  datasetId: number;
+  dataset: string;
+  samples: number;
+  by: JoinPairing;
+  channels: { channel: number; name: string; source: string; points: number; unit: AxisUnit; first: number; last: number }[];
+  /** True when every channel is on the same axis (a network reads them as one input of several channels). */
+  sameAxis: boolean;
+  columns: string[];
+  durationMs: number;
+}
+
+interface Source {
+  id: number;
+  name: string;
+  axisId: number;
+  axis: Float64Array;
+  unit: AxisUnit;
+  spectra: ReturnType<typeof loadSpectra>;
+  columns: ColumnRow[];
+  /** Label values by sample id, then column name. */
+  values: Map<number, Map<string, string | number>>;
+}
+
+const LIST = 5;
+const listed = (keys: string[]): string => `${keys.slice(0, LIST).map((k) => `"${k}"`).join(', ')}${keys.length > LIST ? `, … (${keys.length} in all)` : ''}`;
+
+function readSource(db: Db, datasetId: number): Source {
+  const d = getDataset(db, datasetId);
+  const groups = datasetAxisGroups(db, d.id);
+  if (!groups.length) throw new UserError('BAD_INPUT', `Dataset "${d.name}" has no spectra.`);
+  if (groups.length > 1) throw new UserError('BAD_INPUT', `Dataset "${d.name}" has spectra on ${groups.length} different axes; put it on one axis first (spectra-desk harmonise --project P --dataset "${d.name}"), then join the result.`);
+  const spectra = loadSpectra(db, d.id);
+  const several = spectra.find((s) => s.channels.length > 1);
+  if (several) throw new UserError('BAD_INPUT', `Dataset "${d.name}" has samples with several channels already (${several.key}: ${several.channels.length}); join takes datasets of one channel each.`);
+  const values = new Map<number, Map<string, string | number>>();
+  const rows = db
+    .prepare('SELECT v.sample_id, c.name, coalesce(v.number_value, v.text_value) AS value FROM sample_values v JOIN columns c ON c.id = v.column_id WHERE c.dataset_id = ?')
+    .all(d.id) as { sample_id: number; name: string; value: string | number | null }[];
+  for (const r of rows) {
+    if (r.value === null) continue;
+    let m = values.get(r.sample_id);
+    if (!m) values.set(r.sample_id, (m = new Map()));
+    m.set(r.name, r.value);
+  }
+  return { id: d.id, name: d.name, axisId: groups[0]!.axisId, axis: groups[0]!.values, unit: groups[0]!.unit, spectra, columns: listColumns(db, d.id), values };
+}
+
+/** Rows of each source that make one joined sample, in the first source's order. */
+function pairRows(sources: Source[], by: JoinPairing): number[][] {
+  const [first, ...rest] = sources as [Source, ...Source[]];
+  if (by === 'position') {
+    const odd = rest.find((s) => s.spectra.length !== first.spectra.length);
+    if (odd) throw new UserError('BAD_INPUT', `Pairing by position needs the same number of samples in each dataset: "${first.name}" has ${first.spectra.length}, "${odd.name}" has ${odd.spectra.length}. Nothing was stored.`, { field: 'by' });
+    return first.spectra.map((_, i) => sources.map(() => i));
+  }
+  const index = rest.map((s) => new Map(s.spectra.map((x, i) => [x.key, i])));
+  for (const [k, s] of rest.entries()) {
+    const keys = new Set(first.spectra.map((x) => x.key));
+    const onlyFirst = first.spectra.filter((x) => !index[k]!.has(x.key)).map((x) => x.key);
+    const onlyOther = s.spectra.filter((x) => !keys.has(x.key)).map((x) => x.key);
+    if (onlyFirst.length || onlyOther.length) {
+      const parts = [onlyFirst.length ? `${onlyFirst.length} sample id(s) of "${first.name}" are not in "${s.name}" (${listed(onlyFirst)})` : '', onlyOther.length ? `${onlyOther.length} of "${s.name}" are not in "${first.name}" (${listed(onlyOther)})` : ''].filter(Boolean);
+      throw new UserError('BAD_INPUT', `Pairing by sample id: ${parts.join('; ')}. Nothing was stored.${by === 'id' && !first.spectra.some((x) => index[k]!.has(x.key)) ? ' No id matches at all: if the files list the same samples in the same order, pair them by position.' : ''}`, { field: 'by' });
+    }
+  }
+  return first.spectra.map((x, i) => [i, ...index.map((m) => m.get(x.key)!)]);
+}
+
+/** The columns of the joined dataset: every source's, by name, in order of first appearance; a name with two kinds is an error. */
+function joinedColumns(sources: Source[]): { name: string; kind: ColumnKind }[] {
+  const out = new Map<string, { kind: ColumnKind; from: string }>();
+  for (const s of sources) {
+    for (const c of s.columns) {
+      const seen = out.get(c.name);
+      if (!seen) out.set(c.name, { kind: c.kind, from: s.name });
+      else if (seen.kind !== c.kind) throw new UserError('BAD_INPUT', `Column "${c.name}" is ${seen.kind} in "${seen.from}" and ${c.kind} in "${s.name}"; make them the same kind before joining. Nothing was stored.`, { field: c.name });
+    }
+  }
+  return [...out].map(([name, c]) => ({ name, kind: c.kind }));
+}
+
+export function joinDatasets(db: Db, req: JoinRequest): JoinResult {
+  const started = performance.now();
+  if (req.datasetIds.length < 2) throw new UserError('BAD_INPUT', 'Join needs at least two datasets.', { field: 'datasets' });
+  if (new Set(req.datasetIds).size !== req.datasetIds.length) throw new UserError('BAD_INPUT', 'Join names the same dataset twice.', { field: 'datasets' });
+  const name = newDatasetName(db, req.name);
+  const sources = req.datasetIds.map((id) => readSource(db, id));
+  if (req.channelNames && req.channelNames.length !== sources.length) throw new UserError('BAD_INPUT', `${req.channelNames.length} channel names for ${sources.length} datasets; give one per dataset.`, { field: 'channels' });
+  const channelNames = req.channelNames ?? sources.map((s) => s.name);
+  const units = new Set(sources.map((s) => s.unit));
+  if (units.size > 1) throw new UserError('BAD_INPUT', `The datasets' axes are in different units (${sources.map((s) => `"${s.name}": ${s.unit}`).join(', ')}); a joined dataset has one axis unit.`);
+  const pairs = pairRows(sources, req.by);
+  const columns = joinedColumns(sources);
+
+  // Every joined sample's labels and split, checked before anything is written.
+  const joined = pairs.map((rows) => {
+    const parts = rows.map((r, k) => sources[k]!.spectra[r]!);
+    const key = parts[0]!.key;
+    const label = (c: string) => parts.map((p, k) => ({ from: sources[k]!.name, key: p.key, value: sources[k]!.values.get(p.sampleId)?.get(c) }));
+    const values = columns.map((c) => {
+      const given = label(c.name).filter((v) => v.value !== undefined);
+      const clash = given.find((v) => v.value !== given[0]!.value);
+      if (clash) throw new UserError('BAD_INPUT', `Sample "${key}": column "${c.name}" is ${JSON.stringify(given[0]!.value)} in "${given[0]!.from}" but ${JSON.stringify(clash.value)} in "${clash.from}" (sample "${clash.key}"). Nothing was stored.`, { field: c.name });
+      return given[0]?.value;
+    });
+    const splits = parts.map((p) => p.split).filter((s): s is SplitTag => s !== null);
+    if (splits.some((s) => s !== splits[0])) throw new UserError('BAD_INPUT', `Sample "${key}" is tagged ${parts.map((p, k) => `${p.split ?? 'untagged'} in "${sources[k]!.name}"`).join(' and ')}. Nothing was stored.`, { field: 'split' });
+    return { key, split: splits[0] ?? null, channels: parts.map((p) => p.channels[0]!), values, source: parts[0]! };
+  });
+
+  const datasetId = db.transaction(() => {
+    const id = insertDataset(db, name, new Date().toISOString(), null);
+    const columnIds = columns.map((c, i) => insertColumn(db, id, c.name, c.kind, i));
+    const addChannel = db.prepare('INSERT INTO channel_axes (dataset_id, channel, axis_id, name) VALUES (?, ?, ?, ?)');
+    sources.forEach((s, c) => addChannel.run(id, c, s.axisId, channelNames[c]!));
+    const position = db.prepare('SELECT map_x, map_y, source_index FROM samples WHERE id = ?');
+    const write = sampleWriter(db);
+    for (const j of joined) {
+      const at = position.get(j.source.sampleId) as { map_x: number | null; map_y: number | null; source_index: number | null };
+      const sampleId = write.sample({ datasetId: id, key: j.key, axisId: sources[0]!.axisId, split: j.split, mapX: at.map_x, mapY: at.map_y, sourceFileId: null, sourceIndex: at.source_index });
+      j.channels.forEach((values, c) => write.channel(sampleId, c, values));
+      j.values.forEach((v, c) => {
+        if (v === undefined) return;
+        if (columns[c]!.kind === 'number') write.value(sampleId, columnIds[c]!, null, Number(v));
+        else write.value(sampleId, columnIds[c]!, String(v), null);
+      });
+    }
+    return id;
+  })();
+  return {
+    datasetId,
+    dataset: name,
+    samples: joined.length,
+    by: req.by,
+    channels: sources.map((s, c) => ({ channel: c, name: channelNames[c]!, source: s.name, points: s.axis.length, unit: s.unit, first: s.axis[0]!, last: s.axis[s.axis.length - 1]! })),
+    sameAxis: new Set(sources.map((s) => s.axisId)).size === 1,
+    columns: columns.map((c) => c.name),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
