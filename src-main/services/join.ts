@@ -11,6 +11,7 @@ import type { Db } from '../db/connection';
 import { datasetAxisGroups } from '../db/axes';
 import { getDataset, listColumns, loadSpectra, type ColumnRow } from '../db/datasets';
 import { insertColumn, insertDataset, sampleWriter } from '../db/dataset-rows';
+import { insertChannelAxes, labelValuesBySample, samplePlacements } from '../db/channels';
 import { UserError } from '../common/errors';
 import type { AxisUnit, ColumnKind, SplitTag } from '../common/domain/spectra';
 import { newDatasetName } from './apply-recipe';
@@ -61,17 +62,7 @@ function readSource(db: Db, datasetId: number): Source {
   const spectra = loadSpectra(db, d.id);
   const several = spectra.find((s) => s.channels.length > 1);
   if (several) throw new UserError('BAD_INPUT', `Dataset "${d.name}" has samples with several channels already (${several.key}: ${several.channels.length}); join takes datasets of one channel each.`);
-  const values = new Map<number, Map<string, string | number>>();
-  const rows = db
-    .prepare('SELECT v.sample_id, c.name, coalesce(v.number_value, v.text_value) AS value FROM sample_values v JOIN columns c ON c.id = v.column_id WHERE c.dataset_id = ?')
-    .all(d.id) as { sample_id: number; name: string; value: string | number | null }[];
-  for (const r of rows) {
-    if (r.value === null) continue;
-    let m = values.get(r.sample_id);
-    if (!m) values.set(r.sample_id, (m = new Map()));
-    m.set(r.name, r.value);
-  }
-  return { id: d.id, name: d.name, axisId: groups[0]!.axisId, axis: groups[0]!.values, unit: groups[0]!.unit, spectra, columns: listColumns(db, d.id), values };
+  return { id: d.id, name: d.name, axisId: groups[0]!.axisId, axis: groups[0]!.values, unit: groups[0]!.unit, spectra, columns: listColumns(db, d.id), values: labelValuesBySample(db, d.id) };
 }
 
 /** Rows of each source that make one joined sample, in the first source's order. */
@@ -140,13 +131,12 @@ export function joinDatasets(db: Db, req: JoinRequest): JoinResult {
   const datasetId = db.transaction(() => {
     const id = insertDataset(db, name, new Date().toISOString(), null);
     const columnIds = columns.map((c, i) => insertColumn(db, id, c.name, c.kind, i));
-    const addChannel = db.prepare('INSERT INTO channel_axes (dataset_id, channel, axis_id, name) VALUES (?, ?, ?, ?)');
-    sources.forEach((s, c) => addChannel.run(id, c, s.axisId, channelNames[c]!));
-    const position = db.prepare('SELECT map_x, map_y, source_index FROM samples WHERE id = ?');
+    insertChannelAxes(db, id, sources.map((s, c) => ({ name: channelNames[c]!, axisId: s.axisId })));
+    const placements = samplePlacements(db, sources[0]!.id);
     const write = sampleWriter(db);
     for (const j of joined) {
-      const at = position.get(j.source.sampleId) as { map_x: number | null; map_y: number | null; source_index: number | null };
-      const sampleId = write.sample({ datasetId: id, key: j.key, axisId: sources[0]!.axisId, split: j.split, mapX: at.map_x, mapY: at.map_y, sourceFileId: null, sourceIndex: at.source_index });
+      const at = placements.get(j.source.sampleId)!;
+      const sampleId = write.sample({ datasetId: id, key: j.key, axisId: sources[0]!.axisId, split: j.split, ...at, sourceFileId: null });
       j.channels.forEach((values, c) => write.channel(sampleId, c, values));
       j.values.forEach((v, c) => {
         if (v === undefined) return;
