@@ -13,6 +13,7 @@ import { refuseKnownUnsupported } from './refused';
 import { startsWithText } from './binary-reader';
 import { sniffTextKind } from './text-sniff';
 import { looksLikeWireText, parseWireText } from './wire-text';
+import { isEnviHeader, parseEnvi } from './envi';
 
 export interface FormatInfo {
   id: string;
@@ -29,6 +30,7 @@ export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
   { id: 'spc', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
   { id: 'wdf', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
   { id: 'wire-text', label: 'Renishaw WiRE map text export (X Y Wave Intensity rows)', extensions: ['txt', 'tsv', 'csv'] },
+  { id: 'envi', label: 'ENVI image cube (.hdr with its BSQ/BIL/BIP data file beside it)', extensions: ['hdr'] },
   { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
   { id: 'spa', label: 'Thermo OMNIC SPA', extensions: ['spa'] },
   { id: 'sp', label: 'PerkinElmer Spectrum SP', extensions: ['sp'] },
@@ -44,6 +46,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): string {
   if (bytes.length >= 4 && bytes[0] === 0x0a && bytes[1] === 0x0a && bytes[2] === 0xfe && bytes[3] === 0xfe) return 'opus';
   if (startsWithText(bytes, SPA_MAGIC)) return 'spa';
   if (startsWithText(bytes, SP_MAGIC)) return 'sp';
+  if (isEnviHeader(bytes)) return 'envi';
   refuseKnownUnsupported(bytes, fileName);
   // A damaged file with these extensions gets the reader's account of what is wrong, not "unknown format".
   if (ext === 'spa' || ext === 'sp') return ext;
@@ -78,6 +81,8 @@ export function parseFile(bytes: Uint8Array, fileName: string, options: ImportOp
       return parseJcamp(bytes, fileName, options);
     case 'xy':
       return parseXY(bytes, fileName, options);
+    case 'envi':
+      return parseEnvi(bytes, fileName, options);
     case 'wire-text':
       return parseWireText(bytes, fileName, options);
     default:

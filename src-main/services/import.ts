@@ -12,6 +12,7 @@ import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, Split
 import type { ImportProgress, ImportResult } from '../common/domain/project';
 import type { Input } from '../common/ipc/contract';
 import { parseFile } from '../io';
+import { enviDataNames, isEnviHeader } from '../io/envi';
 import { applyLabels, parseLabelTable } from '../io/labels';
 import { parseSplitValue } from '../io/csv';
 import type { GridChoice } from '../common/preprocessing/common-axis';
@@ -97,13 +98,17 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     const name = path.basename(file);
     emit({ file: name, fileIndex: i, fraction: i / req.files.length, stage: 'reading' });
     const bytes = readInput(file);
+    const companion = companionOf(file, bytes);
     await tick();
     const batch = await (hooks.parse ?? parseInThread)(bytes, name, {
       ...options,
+      ...(companion ? { companion } : {}),
       onProgress: (f) => emit({ file: name, fileIndex: i, fraction: (i + f * 0.9) / req.files.length, stage: 'parsing' }),
     });
     if (req.splitTag) for (const s of batch.samples) s.split = req.splitTag;
-    loaded.push({ path: path.resolve(file), name, size: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), batch });
+    const hash = crypto.createHash('sha256').update(bytes);
+    if (companion) hash.update(companion.bytes);
+    loaded.push({ path: path.resolve(file), name, size: bytes.length + (companion?.bytes.length ?? 0), sha256: hash.digest('hex'), batch });
     await tick();
   }
 
@@ -218,6 +223,19 @@ function splitByColumn(loaded: LoadedFile[], column: string, labelFile: string |
 
 export function defaultDatasetName(file: string): string {
   return path.basename(file).replace(/\.[^.]*$/, '').replace(/_(TRAIN|TEST)$/i, '') || 'Dataset';
+}
+
+/**
+ * The data file an ENVI header describes, read from beside it (the first of enviDataNames that
+ * exists). Without one the reader reports the missing file, naming the names it looked for.
+ */
+export function companionOf(file: string, bytes: Uint8Array): { name: string; bytes: Uint8Array } | null {
+  if (!isEnviHeader(bytes)) return null;
+  for (const name of enviDataNames(path.basename(file))) {
+    const candidate = path.join(path.dirname(file), name);
+    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return { name, bytes: readInput(candidate) };
+  }
+  return null;
 }
 
 /** A spectrum file's bytes; a missing file, a folder or a file over 2 GB is a UserError naming it. */

@@ -1,7 +1,7 @@
 /** Spectrum files to predict, and predictions as CSV: shared by `spectra-desk predict` and the app. */
 import path from 'node:path';
 import { parseFile } from '../io';
-import { readInput } from './import';
+import { companionOf, readInput } from './import';
 import type { ImportOptions } from '../common/domain/spectra';
 import { netOf, predictInputs, spectraInputs, type Prediction, type Predictor, type SpectrumInput } from './predict';
 import { classActivationMaps, camPlan } from '../ml/cam';
@@ -12,7 +12,9 @@ export function readSpectraFiles(files: string[], options: ImportOptions = {}): 
   const spectra: SpectrumInput[] = [];
   for (const file of files) {
     const name = path.basename(file);
-    const batch = parseFile(new Uint8Array(readInput(file)), name, options);
+    const bytes = new Uint8Array(readInput(file));
+    const companion = companionOf(file, bytes);
+    const batch = parseFile(bytes, name, companion ? { ...options, companion } : options);
     const many = batch.samples.length > 1;
     batch.samples.forEach((s, i) => {
       const axis = batch.axes[s.axis]!;

@@ -57,7 +57,7 @@ export interface ParsedSample {
 export type ColumnKind = 'class' | 'number' | 'text';
 
 export interface ParsedBatch {
-  /** Format id: 'csv-wide', 'table-headerless', 'xy', 'jcamp', 'spc', 'wdf', 'opus', 'spa', 'sp'. */
+  /** Format id: 'csv-wide', 'table-headerless', 'xy', 'jcamp', 'spc', 'wdf', 'wire-text', 'envi', 'opus', 'spa', 'sp'. */
   format: string;
   axes: ParsedAxis[];
   samples: ParsedSample[];
@@ -83,4 +83,6 @@ export interface ImportOptions {
   onProgress?: (fraction: number) => void;
   /** Checked between chunks; an aborted parse throws UserError('CANCELLED'). */
   signal?: AbortSignal;
+  /** A second file the format needs beside the one imported: the data file of an ENVI header. */
+  companion?: { name: string; bytes: Uint8Array };
 }
