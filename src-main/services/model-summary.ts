@@ -32,7 +32,9 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; mod
     length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
   }
   const units = task === 'classification' ? Math.max(2, new Set(columnValues(db, q.datasetId, q.target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
-  if (q.model === 'pls') return { task, layers: [], params: 0, input: [length, 1], outputs: units };
-  const s = summarizeModel({ schemaVersion: 1, name: q.model, layers: templateLayers(q.model, length) }, [length, 1], { units });
-  return { task, layers: s.layers, params: s.params, input: [length, 1], outputs: units };
+  // Networks read every channel of a sample as an input channel (common/runs/channels.ts).
+  const input: [number, number] = [length, first.reduce((m, sp) => Math.max(m, sp.channels.length), 0)];
+  if (q.model === 'pls') return { task, layers: [], params: 0, input, outputs: units };
+  const s = summarizeModel({ schemaVersion: 1, name: q.model, layers: templateLayers(q.model, length) }, input, { units });
+  return { task, layers: s.layers, params: s.params, input, outputs: units };
 }

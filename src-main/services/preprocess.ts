@@ -3,11 +3,13 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import { datasetIdByNameOrId, loadAxis, loadSpectra } from '../db/datasets';
 import { datasetAxisGroups } from '../db/axes';
+import { channelAxes } from '../db/channels';
 import { describeAxes } from '../common/preprocessing/common-axis';
 import { csvField } from '../common/csv';
 import { UserError } from '../common/errors';
 import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
+import type { ExtraChannels } from '../common/runs/channels';
 import type { AxisUnit, SplitTag } from '../common/domain/spectra';
 
 export interface PreprocessRequest {
@@ -53,12 +55,16 @@ export function readPipelineFile(file: string): ReturnType<typeof parsePipelineS
   }
 }
 
-/** The dataset's spectra (channel 0) as one float64 block; all spectra must share one axis. */
+/**
+ * The dataset's spectra (channel 0) as one float64 block; all spectra must share one axis.
+ * With `allChannels`, also its other channels (`extra`), which every sample must have.
+ */
 export function datasetBlock(
   db: Db,
   datasetId: number,
   datasetName: string,
-): { block: SpectraBlock; keys: string[]; train: number[]; sampleIds: number[]; splits: (SplitTag | null)[]; axisUnit: AxisUnit; channels: number } {
+  opts: { allChannels?: boolean } = {},
+): { block: SpectraBlock; keys: string[]; train: number[]; sampleIds: number[]; splits: (SplitTag | null)[]; axisUnit: AxisUnit; channels: number; extra?: ExtraChannels } {
   const spectra = loadSpectra(db, datasetId);
   if (!spectra.length) throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has no spectra.`);
   const axisIds = new Set(spectra.map((s) => s.axisId));
@@ -73,15 +79,34 @@ export function datasetBlock(
   const values = new Float64Array(spectra.length * n);
   spectra.forEach((s, i) => values.set(s.channels[0]!, i * n));
   const train = spectra.flatMap((s, i) => (s.split === 'train' ? [i] : []));
+  const channels = spectra.reduce((m, s) => Math.max(m, s.channels.length), 0);
   return {
+    ...(opts.allChannels && channels > 1 ? { extra: extraChannels(db, datasetId, datasetName, spectra, axis, channels) } : {}),
     block: { axis, values, rows: spectra.length },
     keys: spectra.map((s) => s.key),
     train,
     sampleIds: spectra.map((s) => s.sampleId),
     splits: spectra.map((s) => s.split),
     axisUnit,
-    channels: spectra.reduce((m, s) => Math.max(m, s.channels.length), 0),
+    channels,
   };
+}
+
+function extraChannels(db: Db, datasetId: number, datasetName: string, spectra: ReturnType<typeof loadSpectra>, axis0: Float64Array, channels: number): ExtraChannels {
+  const stored = channelAxes(db, datasetId);
+  const blocks: SpectraBlock[] = [];
+  for (let c = 1; c < channels; c++) {
+    const axis = stored[c]?.values ?? axis0;
+    const values = new Float64Array(spectra.length * axis.length);
+    for (const [i, s] of spectra.entries()) {
+      const v = s.channels[c];
+      if (!v) throw new UserError('BAD_INPUT', `Sample "${s.key}" of dataset "${datasetName}" has no channel ${c + 1} (of ${channels}); every sample needs every channel to train on them.`);
+      if (v.length !== axis.length) throw new UserError('BAD_INPUT', `Sample "${s.key}" of dataset "${datasetName}" has ${v.length} points in channel ${c + 1}, its axis ${axis.length}.`);
+      values.set(v, i * axis.length);
+    }
+    blocks.push({ axis, values, rows: spectra.length });
+  }
+  return { names: Array.from({ length: channels }, (_, c) => stored[c]?.name ?? `channel ${c + 1}`), blocks };
 }
 
 export function preprocessDataset(db: Db, req: PreprocessRequest): PreprocessResult {

@@ -30,13 +30,13 @@ export function targetColumn(columns: DatasetForRun['columns'], datasetName: str
 /** Reads a dataset for training: spectra, keys, split tags and a reader of its columns. */
 export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
   const { name, y_unit: intensityUnit } = getDataset(db, datasetId);
-  const block = datasetBlock(db, datasetId, name);
+  const block = datasetBlock(db, datasetId, name, { allChannels: true });
   const row = new Map(block.sampleIds.map((id, r) => [id, r]));
   return {
     datasetId,
     name,
     columns: listColumns(db, datasetId),
-    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds, axisUnit: block.axisUnit, intensityUnit },
+    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds, axisUnit: block.axisUnit, intensityUnit, ...(block.extra ? { channels: block.extra } : {}) },
     valuesOf(column) {
       const out: (string | number | null)[] = new Array(block.sampleIds.length).fill(null);
       for (const v of columnValues(db, datasetId, column)) {

@@ -176,7 +176,7 @@ function uniformGrid(start: number, stop: number, step: number, lo: number, hi: 
   return out;
 }
 
-function sameAxis(a: ArrayLike<number>, b: Float64Array): boolean {
+export function sameAxis(a: ArrayLike<number>, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -13,6 +13,7 @@ import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../preprocessing/types';
 import { chooseRecipe, isRamanAxis, recipeCandidates, type RecipeChoice } from './recipe-choice';
+import { prepareChannelInputs, type ExtraChannels } from './channels';
 import type { FoldPosition } from './events';
 import type { RunRequest, SingleRunConfig, SingleRunSplit } from './schema';
 
@@ -32,7 +33,7 @@ export function defaultEpochs(trainSamples: number, batchSize: number): number {
   return Math.min(TRAIN_DEFAULTS.maxEpochs, Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(TRAIN_DEFAULTS.minSteps / steps)));
 }
 
-/** A dataset's spectra as training reads them (one row per sample, channel 0). */
+/** A dataset's spectra as training reads them (one row per sample; `block` is channel 0). */
 export interface RunData {
   block: SpectraBlock;
   keys: string[];
@@ -41,6 +42,8 @@ export interface RunData {
   /** The axis unit (cm-1, nm, …) and the intensity unit read from the files: the auto recipe offers the Raman recipe by them. */
   axisUnit?: string;
   intensityUnit?: string | null;
+  /** The other channels, when samples have several: networks read them as input channels, PLS one after the other (./channels.ts). */
+  channels?: ExtraChannels;
 }
 
 /** A fold of a cross-validation: its train and test rows (indices into {@link RunData}) and where it belongs. */
@@ -92,13 +95,18 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   // early-stopping rows included, so that every model on one split gets the same recipe.
   const chosen = req.autoRecipe ? chooseRecipe({ block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed }) : null;
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
-  const prepared = prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
+  const multi = data.channels ? prepareChannelInputs(data.block, data.channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : 'channels-last') : null;
+  const prepared = multi ? multi.first : prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;
+  // Networks read [points, channels] channels-last; PLS the same values as one row of points × channels.
+  const input: [number, number] = [length, multi?.channels ?? 1];
+  const rowWidth = input[0] * input[1];
+  const x = multi?.x ?? prepared.x;
   const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : templateLayers(req.model, length);
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
   const isClass = target.kind === 'classification';
   const classes = target.classes.length;
-  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, [length, 1], { units: isClass ? classes : 1 });
+  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, input, { units: isClass ? classes : 1 });
 
   // Targets: class indices, or values standardised on the training rows.
   let yMean = 0;
@@ -111,7 +119,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const yOf = (rows: number[]) => (isClass ? Int32Array.from(rows, (r) => target.values[r]!) : Float32Array.from(rows, (r) => (target.values[r]! - yMean) / yStd));
   const cw = isClass ? classWeightsFor(target.values, problem.train, classes) : null;
   const task: TaskSpec = isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse' };
-  const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, length);
+  const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth);
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
   // Without spectra to stop early on, default epochs are a ceiling: the run ends once its training loss has converged (ml/fit.ts).
@@ -126,7 +134,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const config: SingleRunConfig = {
     model: req.model,
     layers,
-    input: [length, 1],
+    input,
     task,
     classes: target.classes,
     ...schedule,
@@ -137,6 +145,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     classWeights: cw ? { balanced: cw.balanced, weights: cw.weights } : null,
     augmentation,
     inputScaling: prepared.scaling,
+    ...(multi ? { channels: multi.record } : {}),
     targetScaling: isClass ? null : { mean: yMean, std: yStd },
     axis: Array.from(prepared.axis),
     params: summary.params,
@@ -148,12 +157,12 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   const job: TrainJob = {
     ...(isPls ? { pls: { components: req.components ?? null, decision: req.plsDecision ?? 'auto' } } : {}),
     layers,
-    input: [length, 1],
+    input,
     task,
     // PLS has no early stopping: it learns from every training row.
-    train: { x: gatherRows(prepared.x, length, problem.train), y: yOf(problem.train), n: problem.train.length },
-    validation: problem.monitor.length && !isPls ? { x: gatherRows(prepared.x, length, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
-    evaluate: [{ x: gatherRows(prepared.x, length, problem.test), n: problem.test.length }],
+    train: { x: gatherRows(x, rowWidth, problem.train), y: yOf(problem.train), n: problem.train.length },
+    validation: problem.monitor.length && !isPls ? { x: gatherRows(x, rowWidth, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
+    evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
     augmentation,
     ...schedule,
@@ -170,7 +179,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     problem,
     config,
     recipe,
-    notes: chosen ? [recipeChoiceNote(chosen.choice, req.model)] : [],
+    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(multi?.notes ?? [])],
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
     layers: summary.layers,

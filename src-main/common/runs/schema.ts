@@ -14,6 +14,7 @@ import type { ClassificationMetrics, RegressionReport, RocAucOvr } from '../ml/m
 import type { PlsCvResult, PlsDecision } from '../ml/pls';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { RecipeChoice } from './recipe-choice';
+import type { ChannelsRecord } from './channels';
 
 const id = z.number().int().positive();
 const count = z.number().int().min(0);
@@ -112,6 +113,21 @@ export const recipeChoiceSchema = z.object({
   trainSamples: count,
 }) satisfies z.ZodType<RecipeChoice>;
 
+export const channelsRecordSchema = z.object({
+  names: z.array(z.string()),
+  layout: z.enum(['channels-last', 'concatenated']),
+  perChannel: z.array(
+    z.object({
+      name: z.string(),
+      mean: z.number(),
+      std: z.number(),
+      blockScale: z.number().optional(),
+      resampledFrom: z.object({ first: z.number(), last: z.number(), points: z.number().int() }).optional(),
+      fittedState: z.array(z.json()).nullable(),
+    }),
+  ),
+}) satisfies z.ZodType<ChannelsRecord>;
+
 /** The stored configuration of one trained model (a run, or one fold of a cross-validation). */
 export const singleRunConfig = z.object({
   model: z.enum(MODEL_NAMES),
@@ -135,6 +151,8 @@ export const singleRunConfig = z.object({
   /** Noisy copies of small training sets, decided once by the plan; the trainer follows it. */
   augmentation: augmentationSchema.nullable().optional(),
   inputScaling: scaling,
+  /** Present when the samples have several channels: how each was scaled and laid out (channels.ts). */
+  channels: channelsRecordSchema.optional(),
   targetScaling: scaling.nullable(),
   axis: z.array(z.number()),
   params: z.number().int(),

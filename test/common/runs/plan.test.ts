@@ -94,3 +94,65 @@ describe('planRun', () => {
     expect(runRequestSchema.safeParse(request()).success).toBe(true);
   });
 });
+
+describe('planRun on samples with two channels', () => {
+  /** data() with a second channel: 1000 × the first + 7 on `axis` (default the first's), so both standardise to the same values. */
+  function twoChannels(axis?: Float64Array): RunData {
+    const d = data();
+    const on = axis ?? d.block.axis;
+    const values = new Float64Array(d.block.rows * on.length);
+    for (let r = 0; r < d.block.rows; r++) for (let j = 0; j < on.length; j++) values[r * on.length + j] = 1000 * (r + (on[j]! - 1000) / 40) + 7;
+    return { ...d, channels: { names: ['Instrument 1', 'Instrument 2'], blocks: [{ axis: on, values, rows: d.block.rows }] } };
+  }
+  const values = Array.from({ length: 12 }, (_, r) => 10 + 2 * r);
+  // Channel 0 on the 6 training rows: r + j/40, r = 0..5, j = 0..39.
+  const mean0 = 2.5 + 39 / 80;
+  const var0 = 35 / 12 + (40 * 40 - 1) / 12 / 1600;
+
+  it('a network reads [points, 2] channels-last, each channel standardised by its own training mean and std', () => {
+    const plan = planRun({ request: request({ model: 'cnn', epochs: 3 }), data: twoChannels(), target: { kind: 'number', values } });
+    expect(plan.config.input).toEqual([40, 2]);
+    expect(plan.job.input).toEqual([40, 2]);
+    expect(plan.layers[0]!.input).toEqual([40, 2]);
+    expect(plan.params).toBe(plan.config.params);
+    const [c0, c1] = plan.config.channels!.perChannel;
+    expect(plan.config.channels!.layout).toBe('channels-last');
+    expect(plan.config.channels!.names).toEqual(['Instrument 1', 'Instrument 2']);
+    expect(c0!.mean).toBeCloseTo(mean0, 12);
+    expect(c0!.std).toBeCloseTo(Math.sqrt(var0), 12);
+    expect(c1!.mean).toBeCloseTo(1000 * mean0 + 7, 8);
+    expect(c1!.std).toBeCloseTo(1000 * Math.sqrt(var0), 8);
+    expect(plan.config.inputScaling).toEqual({ mean: c0!.mean, std: c0!.std });
+    expect(plan.job.train.x.length).toBe(6 * 40 * 2);
+    expect(plan.job.evaluate![0]!.x.length).toBe(6 * 40 * 2);
+    // Point j of row r: channel 0 at 2·(40r + j), channel 1 next to it, both (r + j/40 − mean) / std.
+    const x = plan.job.train.x;
+    expect(x[0]).toBeCloseTo(-mean0 / Math.sqrt(var0), 5);
+    expect(x[1]).toBeCloseTo(-mean0 / Math.sqrt(var0), 4);
+    expect(x[2 * (40 * 5 + 39)]).toBeCloseTo((5 + 39 / 40 - mean0) / Math.sqrt(var0), 5);
+    expect(x[2 * (40 * 5 + 39) + 1]).toBeCloseTo((5 + 39 / 40 - mean0) / Math.sqrt(var0), 4);
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('PLS reads the channels one after the other, each divided by the square root of its total variance on the training rows', () => {
+    const plan = planRun({ request: request({ model: 'pls', components: 2 }), data: twoChannels(), target: { kind: 'number', values } });
+    expect(plan.job.input).toEqual([40, 2]);
+    expect(plan.config.channels!.layout).toBe('concatenated');
+    // Standardised, each point varies over the training rows as r does (35/12), over 40 points.
+    const block = Math.sqrt((40 * 35) / 12 / var0);
+    for (const c of plan.config.channels!.perChannel) expect(c.blockScale).toBeCloseTo(block, 5);
+    const x = plan.job.train.x;
+    expect(x.length).toBe(6 * 80);
+    expect(x[0]).toBeCloseTo(-mean0 / Math.sqrt(var0) / block, 5);
+    expect(x[39]).toBeCloseTo((39 / 40 - mean0) / Math.sqrt(var0) / block, 5);
+    expect(x[40]).toBeCloseTo(-mean0 / Math.sqrt(var0) / block, 4);
+  });
+
+  it('a channel on another axis is resampled onto channel 0 axis first, and the run log says so', () => {
+    const plan = planRun({ request: request({ model: 'cnn', epochs: 3 }), data: twoChannels(Float64Array.from({ length: 42 }, (_, j) => 999 + j)), target: { kind: 'number', values } });
+    expect(plan.config.input).toEqual([40, 2]);
+    expect(plan.config.channels!.perChannel[1]!.resampledFrom).toEqual({ first: 999, last: 1040, points: 42 });
+    expect(plan.config.channels!.perChannel[1]!.mean).toBeCloseTo(1000 * mean0 + 7, 6);
+    expect(plan.notes).toEqual(['Channel "Instrument 2" (42 points, 999–1040) was resampled onto the axis of channel "Instrument 1" (40 points) before the recipe.']);
+  });
+});

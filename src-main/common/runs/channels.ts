@@ -1,0 +1,92 @@
+/**
+ * Model inputs from a dataset whose samples have several channels (a tablet on two NIR
+ * instruments, Raman and IR of one sample). Each channel goes through the same recipe, fitted on
+ * the training rows of that channel alone, then is standardised by its own mean and standard
+ * deviation on the training rows, so that no channel's units set the scale of another's.
+ * Networks read the channels side by side, channels-last (`[points, channels]`, as tfjs); PLS
+ * reads them one after the other, each block divided by the square root of its total variance on
+ * the training rows (block scaling), so that a channel with more points or more variance does not
+ * dominate the latent variables. A channel on another axis than channel 0 is first resampled onto
+ * channel 0's axis (the resample step, linear interpolation, no extrapolation).
+ */
+import { UserError } from '../errors';
+import { prepareInputs, type PreparedInputs } from '../ml/prepare';
+import { sameAxis } from '../preprocessing/common-axis';
+import { applyPipeline, fitPipeline, parsePipelineSpec, type ResolvedPipeline } from '../preprocessing/pipeline';
+import type { JsonValue, SpectraBlock } from '../preprocessing/types';
+
+/** The channels after the first, each a block on its own axis with the rows of channel 0. */
+export interface ExtraChannels {
+  /** Names of every channel, channel 0 first. */
+  names: string[];
+  blocks: SpectraBlock[];
+}
+
+/** How a run read its channels, stored in its configuration. */
+export interface ChannelsRecord {
+  names: string[];
+  layout: 'channels-last' | 'concatenated';
+  /** Per channel: its standardisation, its block scale (PLS), whether it was resampled onto channel 0's axis, and its recipe's fitted state. */
+  perChannel: { name: string; mean: number; std: number; blockScale?: number; resampledFrom?: { first: number; last: number; points: number }; fittedState: (JsonValue | null)[] | null }[];
+}
+
+export interface ChannelInputs {
+  /** Rows of `points × channels` values, in `layout` order. */
+  x: Float32Array;
+  points: number;
+  channels: number;
+  /** Channel 0's preparation: its axis, fitted recipe and scaling are the run's. */
+  first: PreparedInputs;
+  record: ChannelsRecord;
+  notes: string[];
+}
+
+function onAxis(block: SpectraBlock, axis: Float64Array): SpectraBlock {
+  const spec = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'resample', params: { axis: Array.from(axis), maxExtrapolation: 0 } }] });
+  return applyPipeline(fitPipeline(spec, block), block);
+}
+
+/** The sum over points of each point's variance across the training rows. */
+function totalVariance(x: Float32Array, points: number, rows: number[]): number {
+  let total = 0;
+  for (let j = 0; j < points; j++) {
+    let s = 0;
+    for (const r of rows) s += x[r * points + j]!;
+    const m = s / rows.length;
+    let ss = 0;
+    for (const r of rows) ss += (x[r * points + j]! - m) ** 2;
+    total += ss / rows.length;
+  }
+  return total;
+}
+
+export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, keys: string[], trainRows: number[], spec: ResolvedPipeline | null, layout: ChannelsRecord['layout']): ChannelInputs {
+  const notes: string[] = [];
+  const perChannel: ChannelsRecord['perChannel'] = [];
+  const prepared = [block, ...extra.blocks].map((b, c) => {
+    const name = extra.names[c]!;
+    const resample = c > 0 && !sameAxis(b.axis, block.axis);
+    if (resample) notes.push(`Channel "${name}" (${b.axis.length} points, ${b.axis[0]}–${b.axis[b.axis.length - 1]}) was resampled onto the axis of channel "${extra.names[0]}" (${block.axis.length} points) before the recipe.`);
+    const p = prepareInputs(resample ? onAxis(b, block.axis) : b, keys, trainRows, spec);
+    perChannel.push({ name, ...p.scaling, ...(resample ? { resampledFrom: { first: b.axis[0]!, last: b.axis[b.axis.length - 1]!, points: b.axis.length } } : {}), fittedState: p.fitted ? p.fitted.states : null });
+    return p;
+  });
+  const points = prepared[0]!.points;
+  const odd = prepared.findIndex((p) => p.points !== points);
+  if (odd >= 0) throw new UserError('BAD_INPUT', `After the recipe, channel "${extra.names[odd]}" has ${prepared[odd]!.points} points and channel "${extra.names[0]}" ${points}; the channels must come out the same length.`);
+  const C = prepared.length;
+  const rows = block.rows;
+  const x = new Float32Array(rows * points * C);
+  if (layout === 'channels-last') {
+    prepared.forEach((p, c) => {
+      for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) x[(r * points + j) * C + c] = p.x[r * points + j]!;
+    });
+  } else {
+    prepared.forEach((p, c) => {
+      const scale = Math.sqrt(totalVariance(p.x, points, trainRows)) || 1;
+      perChannel[c]!.blockScale = scale;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) x[r * points * C + c * points + j] = p.x[r * points + j]! / scale;
+    });
+  }
+  return { x, points, channels: C, first: prepared[0]!, record: { names: extra.names, layout, perChannel }, notes };
+}
