@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseFile } from '../../src-main/io';
 import { parseDelimited } from '../../src-main/io/csv';
 import { readFixture } from '../helpers/datasets';
+import { userErrorOf } from '../helpers/errors';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-function refusal(text: string, name = 'map.csv'): string {
-  try {
-    parseDelimited(enc(text), name);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (text: string): string => userErrorOf(() => parseDelimited(enc(text), 'map.csv')).message;
 
 describe('wide table map coordinates', () => {
   it('imports chondro as a 35 × 25 map with its cluster as a label', () => {

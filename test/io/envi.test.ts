@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../../src-main/io';
 import { enviDataNames } from '../../src-main/io/envi';
+import { userErrorOf } from '../helpers/errors';
 
 const DIR = path.resolve(__dirname, '../fixtures/envi');
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(DIR, name)));
@@ -21,14 +22,8 @@ interface Expected {
 }
 const expected = JSON.parse(readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as Expected;
 
-function refusal(header: string, data: Uint8Array | null, name = 'cube.hdr'): string {
-  try {
-    parseFile(enc(header), name, data ? { companion: { name: 'cube.img', bytes: data } } : {});
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (header: string, data: Uint8Array | null): string =>
+  userErrorOf(() => parseFile(enc(header), 'cube.hdr', data ? { companion: { name: 'cube.img', bytes: data } } : {})).message;
 
 const HEADER = ['ENVI', 'samples = 2', 'lines = 1', 'bands = 3', 'header offset = 0', 'data type = 4', 'interleave = bip', 'byte order = 0'];
 const header = (...replace: [number, string | null][]): string => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../../src-main/io';
 import { readFixture } from '../helpers/datasets';
+import { userErrorOf } from '../helpers/errors';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -23,14 +24,7 @@ function rows(pixels: Pixel[], sep: string): string[] {
   return pixels.flatMap((p) => p.waves.map((w, k) => [p.x, p.y, w, p.values[k]].join(sep)));
 }
 
-function refusal(text: string, name = 'map.txt'): string {
-  try {
-    parseFile(enc(text), name);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (text: string): string => userErrorOf(() => parseFile(enc(text), 'map.txt')).message;
 
 describe('WiRE map text export', () => {
   const pixels = chondroPixels(3);
