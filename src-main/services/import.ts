@@ -82,6 +82,7 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
   const started = performance.now();
   if (!req.files.length) throw new UserError('BAD_INPUT', 'No files to import.');
+  req = { ...req, files: withoutEnviData(req.files) };
   if (req.splitTag && req.splitColumn) throw new UserError('BAD_INPUT', `Give either a split tag (${req.splitTag}) for every spectrum or a split column (${quoteExcerpt(req.splitColumn)}), not both.`, { field: 'splitColumn' });
   const jobId = hooks.jobId ?? 'import';
   const emit = (p: Omit<ImportProgress, 'jobId' | 'files'>): void => hooks.onProgress?.({ jobId, files: req.files.length, ...p });
@@ -231,11 +232,23 @@ export function defaultDatasetName(file: string): string {
  */
 export function companionOf(file: string, bytes: Uint8Array): { name: string; bytes: Uint8Array } | null {
   if (!isEnviHeader(bytes)) return null;
-  for (const name of enviDataNames(path.basename(file))) {
-    const candidate = path.join(path.dirname(file), name);
-    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return { name, bytes: readInput(candidate) };
+  const data = enviDataPath(file);
+  return data ? { name: path.basename(data), bytes: readInput(data) } : null;
+}
+
+/** The first of enviDataNames that exists beside the header, or null. */
+function enviDataPath(hdr: string): string | null {
+  for (const name of enviDataNames(path.basename(hdr))) {
+    const candidate = path.join(path.dirname(hdr), name);
+    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
   }
   return null;
+}
+
+/** Users pick an ENVI cube's header and data file together; the data file is read with its header, not as a file of its own. */
+function withoutEnviData(files: string[]): string[] {
+  const data = new Set(files.filter((f) => /\.hdr$/i.test(f)).map((f) => enviDataPath(f)).filter((p) => p !== null).map((p) => path.resolve(p)));
+  return files.filter((f) => !data.has(path.resolve(f)));
 }
 
 /** A spectrum file's bytes; a missing file, a folder or a file over 2 GB is a UserError naming it. */

@@ -54,6 +54,15 @@ describe('importing maps', () => {
     db.close();
   });
 
+  it('reads an ENVI data file picked together with its header once, with the header', async () => {
+    const { db, dir } = newProject();
+    for (const name of ['bil-int16-le.hdr', 'bil-int16-le.raw']) fs.copyFileSync(path.join(ENVI, name), path.join(dir, name));
+    const result = await importFiles(db, { files: [path.join(dir, 'bil-int16-le.raw'), path.join(dir, 'bil-int16-le.hdr')] });
+    expect(result.files).toEqual([{ path: path.join(dir, 'bil-int16-le.hdr'), format: 'envi', samples: 12 }]);
+    expect(result.dataset).toBe('bil-int16-le');
+    db.close();
+  });
+
   it('refuses an ENVI header without its data file, naming both, and stores nothing', async () => {
     const { db, dir } = newProject();
     fs.copyFileSync(path.join(ENVI, 'bsq-float32-le.hdr'), path.join(dir, 'bsq-float32-le.hdr'));
