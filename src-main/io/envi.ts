@@ -82,6 +82,11 @@ function headerFields(text: string, fileName: string): Map<string, { value: stri
 export function parseEnviHeader(bytes: Uint8Array, fileName: string): EnviHeader {
   if (findNul(bytes) >= 0 || !isEnviHeader(bytes)) throw badInput(fileName, `${fileName} is not an ENVI header: its first line is not "ENVI".`);
   const fields = headerFields(decodeSpan(bytes, 0, bytes.length), fileName);
+  // In a spectral library "samples" counts points and "lines" spectra: read as an image it would be garbage.
+  const fileType = fields.get('file type');
+  if (fileType && /spectral library/i.test(fileType.value)) {
+    throw badInput(fileName, `${fileName} line ${fileType.line}: ${quoteExcerpt(fileType.value)} files are not read; only ENVI image cubes (ENVI Standard) are.`, { field: 'file type' });
+  }
   const integer = (key: string, fallback: number | null, min: number): number => {
     const f = fields.get(key);
     if (!f) {

@@ -89,6 +89,7 @@ describe('ENVI reader', () => {
     expect(refusal(header() + 'wavelength = { 1, 2 }\n', data)).toBe('cube.hdr line 9: the wavelength list has 2 values for 3 bands.');
     expect(refusal(header() + 'wavelength = { 1, x, 3 }\n', data)).toBe('cube.hdr line 9: wavelength 2 ("x") is not a number.');
     expect(refusal(header() + 'wavelength = { 1, 2, 3\n', data)).toBe('cube.hdr line 9: the value of "wavelength" opens "{" but never closes it.');
+    expect(refusal(header() + 'file type = ENVI Spectral Library\n', data)).toBe('cube.hdr line 9: "ENVI Spectral Library" files are not read; only ENVI image cubes (ENVI Standard) are.');
     expect(refusal(header() + 'just text\n', data)).toBe('cube.hdr line 9: "just text" is not a "key = value" header line.');
   });
 
