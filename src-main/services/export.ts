@@ -23,6 +23,7 @@ import { plsVip } from '../common/ml/pls/diagnostics';
 import { applyPipeline } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { evaluateClasses, evaluateValues } from '../common/runs/evaluate';
+import { requireOneChannel } from '../common/runs/channels';
 import { isCrossValidationConfig, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
@@ -79,6 +80,7 @@ export interface RunInputs {
  */
 export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs {
   const cfg = configOf(run);
+  requireOneChannel(run.id, cfg);
   const { block, keys, sampleIds: ids, axisUnit } = datasetBlock(db, run.datasetId, run.datasetName);
   const rowOf = new Map(ids.map((id, r) => [id, r]));
   const wanted = sampleIds ?? ids;

@@ -10,6 +10,7 @@ import type { Db } from '../db/connection';
 import { loadAxis, loadSpectra } from '../db/datasets';
 import { getRun, runArtifact, type RunRow } from '../db/runs';
 import { UserError } from '../common/errors';
+import { requireOneChannel, type ChannelsRecord } from '../common/runs/channels';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
@@ -346,7 +347,9 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     inputScaling: Scaling;
     targetScaling: { mean: number; std: number } | null;
     axis: number[];
+    channels?: ChannelsRecord;
   };
+  requireOneChannel(runId, c);
   const split = run.split as RunSplit;
   const isPls = run.model === 'pls';
   const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : split.train;

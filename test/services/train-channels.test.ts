@@ -12,7 +12,9 @@ import { joinDatasets } from '../../src-main/services/join';
 import { modelSummary } from '../../src-main/services/model-summary';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
+import { loadPredictor } from '../../src-main/services/predict';
 import { tmpDir } from '../helpers/tmp';
+import { userErrorOf } from '../helpers/errors';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const ROWS = 40;
@@ -58,6 +60,10 @@ describe('training on two channels', () => {
     // The band's height is 0 to 0.9 in steps of 0.1 over noise of ±0.01: two components find it in channel 1.
     expect(pls.metrics!.test.rmse).toBeCloseTo(0.2617, 4);
     expect(pls.metrics!.test.r2).toBeCloseTo(0.9917, 4);
+    // Predicting from files reads one channel so far: refused, not read from channel 0 alone.
+    expect(userErrorOf(() => loadPredictor(db, cnn.runId)).message).toBe(
+      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); rebuilding its inputs for this view, an export or a prediction reads one channel so far. Its stored test metrics and predictions are on the run page.`,
+    );
     db.close();
   }, 60_000);
 });

@@ -90,3 +90,13 @@ export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, 
   }
   return { x, points, channels: C, first: prepared[0]!, record: { names: extra.names, layout, perChannel }, notes };
 }
+
+/**
+ * Refuses what rebuilds a run's inputs from its dataset or from files (views of its inputs,
+ * exports, predictions), which read channel 0 only, for a run trained on several channels.
+ */
+export function requireOneChannel(runId: number, config: { channels?: ChannelsRecord | undefined }): void {
+  const c = config.channels;
+  if (!c) return;
+  throw new UserError('BAD_INPUT', `Run ${runId} was trained on ${c.names.length} channels per sample (${c.names.map((n) => `"${n}"`).join(', ')}); rebuilding its inputs for this view, an export or a prediction reads one channel so far. Its stored test metrics and predictions are on the run page.`);
+}
