@@ -23,7 +23,7 @@ import { plsVip } from '../common/ml/pls/diagnostics';
 import { applyPipeline } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { evaluateClasses, evaluateValues } from '../common/runs/evaluate';
-import { requireOneChannel } from '../common/runs/channels';
+import { applyChannelInputs, requireOneChannel } from '../common/runs/channels';
 import { isCrossValidationConfig, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
@@ -65,9 +65,9 @@ export interface RunInputs {
   /** The model's axis (after the recipe) and the dataset's axis unit. */
   axis: Float64Array;
   axisUnit: AxisUnit;
-  /** After the recipe, before the global input scaling: [rows, points]. */
+  /** After the recipe, before the global input scaling: [rows, points] (several channels: channel 0's). */
   processed: Float64Array;
-  /** What the model reads: (processed − mean) / std as float32. */
+  /** What the model reads: (processed − mean) / std as float32 (several channels: per channel, in the run's layout). */
   x: Float32Array;
   /** The dataset's raw axis range. */
   rawAxis: Float64Array;
@@ -80,8 +80,7 @@ export interface RunInputs {
  */
 export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs {
   const cfg = configOf(run);
-  requireOneChannel(run.id, cfg);
-  const { block, keys, sampleIds: ids, axisUnit } = datasetBlock(db, run.datasetId, run.datasetName);
+  const { block, keys, sampleIds: ids, axisUnit, extra } = datasetBlock(db, run.datasetId, run.datasetName, { allChannels: !!cfg.channels });
   const rowOf = new Map(ids.map((id, r) => [id, r]));
   const wanted = sampleIds ?? ids;
   const rows = wanted.map((id) => {
@@ -89,18 +88,27 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
     if (r === undefined) throw new UserError('NOT_FOUND', `Sample ${id} of run ${run.id} is no longer in dataset "${run.datasetName}"; the run's test set cannot be rebuilt.`);
     return r;
   });
-  const points = block.axis.length;
-  const sub = new Float64Array(rows.length * points);
-  rows.forEach((r, i) => sub.set(block.values.subarray(r * points, (r + 1) * points), i * points));
-  let out: SpectraBlock = { axis: block.axis, values: sub, rows: rows.length };
+  const subset = (b: SpectraBlock): SpectraBlock => {
+    const points = b.axis.length;
+    const sub = new Float64Array(rows.length * points);
+    rows.forEach((r, i) => sub.set(b.values.subarray(r * points, (r + 1) * points), i * points));
+    return { axis: b.axis, values: sub, rows: rows.length };
+  };
   const pipeline = run.pipeline;
+  const [length, channels] = cfg.input;
+  const labelById = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
+  const common = { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axisUnit, rawAxis: block.axis };
+  if (cfg.channels) {
+    const built = applyChannelInputs([block, ...(extra?.blocks ?? [])].map(subset), pipeline, cfg.channels, run.id);
+    if (built.points !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${built.points} points, but the model reads ${length} × ${channels} channels.`);
+    return { ...common, axis: built.axis, processed: built.processed[0]!, x: built.x };
+  }
+  let out = subset(block);
   if (pipeline && pipeline.steps.some((s) => s.enabled) && rows.length) out = applyPipeline({ spec: pipeline, states: run.fittedState ?? [] }, out);
-  const length = cfg.input[0];
   if (out.axis.length !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${out.axis.length} points, but the model reads ${length}.`);
   const { mean, std } = cfg.inputScaling;
   const x = Float32Array.from(out.values, (v) => (v - mean) / std);
-  const labelById = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
-  return { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axis: out.axis, axisUnit, processed: out.values, x, rawAxis: block.axis };
+  return { ...common, axis: out.axis, processed: out.values, x };
 }
 
 /** Scores of the stored model on model inputs: softmax probabilities, PLS-DA values, or values in the target's units. */
@@ -152,6 +160,7 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
   requireFinished(run);
   if (!isNet(run)) throw new UserError('BAD_INPUT', `Run ${runId} is a PLS model: it has VIP scores and coefficients instead of activation maps.`);
   const cfg = configOf(run);
+  requireOneChannel(runId, cfg, 'computing its activation maps');
   const split = trainedSplit(run.split, run.id);
   const trainIds = [...split.train, ...split.monitor];
   const inputs = runInputs(db, run, trainIds);
@@ -432,6 +441,7 @@ function exportSingle(db: Db, run: RunRow, dir: string, opts: ExportOptions): Ex
   let vip: number[] | null = null;
   if (!isNet(run)) {
     try {
+      requireOneChannel(runId, cfg, 'drawing its VIP scores over the axis');
       vip = Array.from(plsVip(plsModel(db, run)));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

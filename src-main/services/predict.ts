@@ -349,7 +349,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     axis: number[];
     channels?: ChannelsRecord;
   };
-  requireOneChannel(runId, c);
+  requireOneChannel(runId, c, 'predicting with it (from files or from a dataset)');
   const split = run.split as RunSplit;
   const isPls = run.model === 'pls';
   const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : split.train;

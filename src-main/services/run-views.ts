@@ -7,7 +7,8 @@ import type { Db } from '../db/connection';
 import { UserError } from '../common/errors';
 import { getRun, listRuns, runArtifact, runEpochCounts, runEpochs, runTestPredictions, type RunRow } from '../db/runs';
 import type { FirstLayer, PlsBaseline, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
-import { isCrossValidationConfig, trainedSplit } from '../common/runs/schema';
+import { isCrossValidationConfig, trainedConfig, trainedSplit } from '../common/runs/schema';
+import { requireOneChannel } from '../common/runs/channels';
 import { camForRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
 import { inferShapes, type Conv1dLayer } from '../common/ml/model';
@@ -110,6 +111,7 @@ export function interpretRun(db: Db, runId: number): RunInterpretation {
   if (!stored) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
   const model = JSON.parse(stored.toString('utf8')) as PlsModel;
   const split = trainedSplit(run.split, runId);
+  requireOneChannel(runId, trainedConfig(run.config, runId), 'drawing its coefficients over the axis');
   const inputs = runInputs(db, run, [...split.train, ...split.monitor]);
   const L = inputs.axis.length;
   const names = run.task === 'classification' ? run.config.classes : [run.targetColumn];
@@ -134,6 +136,7 @@ export function firstLayer(db: Db, runId: number, sampleId?: number): FirstLayer
   const layer = net.layers[index] as Conv1dLayer;
   const split = trainedSplit(run.split, runId);
   const id = sampleId ?? split.test[0] ?? split.train[0]!;
+  requireOneChannel(runId, trainedConfig(run.config, runId), 'showing its first layer');
   const inputs = runInputs(db, run, [id]);
   net.setInput(inputs.x, 1);
   const out = net.forwardCapture(1, index);

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject, type Db } from '../../src-main/db/connection';
-import { getRun, runEpochs } from '../../src-main/db/runs';
+import { getRun, runArtifact, runEpochs, runTestPredictions } from '../../src-main/db/runs';
+import { predictPls, type PlsModel } from '../../src-main/common/ml/pls';
+import { camForRun, exportRun, runInputs, runNet } from '../../src-main/services/export';
 import { importFiles } from '../../src-main/services/import';
 import { joinDatasets } from '../../src-main/services/join';
 import { modelSummary } from '../../src-main/services/model-summary';
@@ -60,9 +62,25 @@ describe('training on two channels', () => {
     // The band's height is 0 to 0.9 in steps of 0.1 over noise of ±0.01: two components find it in channel 1.
     expect(pls.metrics!.test.rmse).toBeCloseTo(0.2617, 4);
     expect(pls.metrics!.test.r2).toBeCloseTo(0.9917, 4);
-    // Predicting from files reads one channel so far: refused, not read from channel 0 alone.
+    // The stored model on the inputs rebuilt from both channels gives the stored test predictions.
+    for (const runId of [cnn.runId, pls.runId]) {
+      const run = getRun(db, runId);
+      const stored = runTestPredictions(db, runId);
+      const inputs = runInputs(db, run, stored.map((p) => p.sampleId));
+      expect(inputs.x).toHaveLength(10 * POINTS * 2);
+      const raw = run.model === 'pls' ? predictPls(JSON.parse(runArtifact(db, runId, 'pls-model.json')!.toString()) as PlsModel, Float64Array.from(inputs.x), 10) : runNet(db, run).predict(inputs.x, 10);
+      const { mean, std } = (run.config as { targetScaling: { mean: number; std: number } }).targetScaling;
+      const worst = Math.max(...stored.map((p, i) => Math.abs(raw[i]! * std + mean - Number(p.predicted)) / Math.max(1, Math.abs(Number(p.predicted)))));
+      expect(worst).toBeLessThanOrEqual(1e-5);
+      const out = exportRun(db, runId, path.join(tmpDir(), 'export'));
+      expect(JSON.parse(fs.readFileSync(path.join(out.dir, 'metrics.json'), 'utf8')).recomputedPredictionsAgree).toBe(true);
+    }
+    // Predicting and activation maps read one channel so far: refused, not read from channel 0 alone.
     expect(userErrorOf(() => loadPredictor(db, cnn.runId)).message).toBe(
-      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); rebuilding its inputs for this view, an export or a prediction reads one channel so far. Its stored test metrics and predictions are on the run page.`,
+      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); predicting with it (from files or from a dataset) reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`,
+    );
+    expect(userErrorOf(() => camForRun(db, cnn.runId)).message).toBe(
+      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); computing its activation maps reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`,
     );
     db.close();
   }, 60_000);

@@ -74,29 +74,66 @@ export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, 
   const points = prepared[0]!.points;
   const odd = prepared.findIndex((p) => p.points !== points);
   if (odd >= 0) throw new UserError('BAD_INPUT', `After the recipe, channel "${extra.names[odd]}" has ${prepared[odd]!.points} points and channel "${extra.names[0]}" ${points}; the channels must come out the same length.`);
+  const x = layoutChannels(prepared.map((p) => p.x), block.rows, points, layout, trainRows, perChannel);
   const C = prepared.length;
-  const rows = block.rows;
-  const x = new Float32Array(rows * points * C);
-  if (layout === 'channels-last') {
-    prepared.forEach((p, c) => {
-      for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) x[(r * points + j) * C + c] = p.x[r * points + j]!;
-    });
-  } else {
-    prepared.forEach((p, c) => {
-      const scale = Math.sqrt(totalVariance(p.x, points, trainRows)) || 1;
-      perChannel[c]!.blockScale = scale;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) x[r * points * C + c * points + j] = p.x[r * points + j]! / scale;
-    });
-  }
   return { x, points, channels: C, first: prepared[0]!, record: { names: extra.names, layout, perChannel }, notes };
 }
 
 /**
- * Refuses what rebuilds a run's inputs from its dataset or from files (views of its inputs,
- * exports, predictions), which read channel 0 only, for a run trained on several channels.
+ * Lays the standardised channels out as the model reads them. Concatenated (PLS): each block is
+ * divided by its scale, taken from `perChannel` when stored, else computed on `trainRows` and
+ * stored there.
  */
-export function requireOneChannel(runId: number, config: { channels?: ChannelsRecord | undefined }): void {
+function layoutChannels(xs: Float32Array[], rows: number, points: number, layout: ChannelsRecord['layout'], trainRows: number[], perChannel: ChannelsRecord['perChannel']): Float32Array {
+  const C = xs.length;
+  const x = new Float32Array(rows * points * C);
+  if (layout === 'channels-last') {
+    xs.forEach((p, c) => {
+      for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) x[(r * points + j) * C + c] = p[r * points + j]!;
+    });
+  } else {
+    xs.forEach((p, c) => {
+      const scale = perChannel[c]!.blockScale ?? (Math.sqrt(totalVariance(p, points, trainRows)) || 1);
+      perChannel[c]!.blockScale = scale;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < points; j++) x[r * points * C + c * points + j] = p[r * points + j]! / scale;
+    });
+  }
+  return x;
+}
+
+/**
+ * A trained run's inputs rebuilt from the same channels of other rows (or the same rows), never
+ * refitted: per channel the resampling onto channel 0's axis where training did it, the recipe
+ * with that channel's stored fitted state, its stored standardisation, then the stored layout
+ * (and block scales). `blocks` are every channel, channel 0 first, with the same rows.
+ * @throws UserError when the dataset's channels no longer match the run's
+ */
+export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipeline | null, record: ChannelsRecord, runId: number): { x: Float32Array; points: number; axis: Float64Array; processed: Float64Array[] } {
+  if (blocks.length !== record.perChannel.length) throw new UserError('BAD_INPUT', `Run ${runId} was trained on ${record.perChannel.length} channels per sample; its dataset now has ${blocks.length}.`);
+  const axis0 = blocks[0]!.axis;
+  const outs = blocks.map((b, c) => {
+    const ch = record.perChannel[c]!;
+    let out = ch.resampledFrom ? onAxis(b, axis0) : b;
+    if (spec && spec.steps.some((s) => s.enabled) && out.rows) out = applyPipeline({ spec, states: ch.fittedState ?? [] }, out);
+    return out;
+  });
+  const points = outs[0]!.axis.length;
+  const odd = outs.findIndex((o) => o.axis.length !== points);
+  if (odd >= 0) throw new UserError('BAD_INPUT', `Run ${runId}: after the recipe, channel "${record.names[odd]}" now has ${outs[odd]!.axis.length} points and channel "${record.names[0]}" ${points}.`);
+  const xs = outs.map((o, c) => {
+    const { mean, std } = record.perChannel[c]!;
+    return Float32Array.from(o.values, (v) => (v - mean) / std);
+  });
+  const perChannel = record.perChannel.map((ch) => ({ ...ch }));
+  return { x: layoutChannels(xs, blocks[0]!.rows, points, record.layout, [], perChannel), points, axis: outs[0]!.axis, processed: outs.map((o) => o.values) };
+}
+
+/**
+ * Refuses, for a run trained on several channels, what still reads channel 0 only (`what`: the
+ * activation maps, the views of its inputs, predictions).
+ */
+export function requireOneChannel(runId: number, config: { channels?: ChannelsRecord | undefined }, what: string): void {
   const c = config.channels;
   if (!c) return;
-  throw new UserError('BAD_INPUT', `Run ${runId} was trained on ${c.names.length} channels per sample (${c.names.map((n) => `"${n}"`).join(', ')}); rebuilding its inputs for this view, an export or a prediction reads one channel so far. Its stored test metrics and predictions are on the run page.`);
+  throw new UserError('BAD_INPUT', `Run ${runId} was trained on ${c.names.length} channels per sample (${c.names.map((n) => `"${n}"`).join(', ')}); ${what} reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`);
 }
