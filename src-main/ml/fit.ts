@@ -7,6 +7,7 @@ import { argmaxRows, classificationMetrics, regressionMetrics, type Classificati
 import type { Task } from './engine/net';
 import type { EpochMessage, StopReason } from '../common/ml/protocol';
 import { mulberry32, permutation } from '../common/ml/random';
+import { median } from '../common/ml/median';
 import { deriveSeed } from './engine/rng';
 import type { Runtime, Snapshot } from './runtime';
 
@@ -179,7 +180,7 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
       const exploded = firstLoss !== null && Number.isFinite(r.loss) && r.loss > Math.max(1e4 * firstLoss, 1e6);
       if (!r.applied || exploded) {
         if (best) runtime.restore(best.snap);
-        return { stopped: 'diverged', message: divergenceMessage(epoch, b + 1, r.loss, opts.learningRate), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+        return { stopped: 'diverged', message: divergenceMessage(epoch, b + 1, r.loss, opts.learningRate), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: medianSpeed(speeds) };
       }
       if (firstLoss === null) firstLoss = Math.max(r.loss, 1e-6);
       sum += r.loss * size;
@@ -191,7 +192,7 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
         lastYield = performance.now();
         if (opts.shouldStop?.()) {
           if (best) runtime.restore(best.snap);
-          return { stopped: 'cancelled', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+          return { stopped: 'cancelled', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: medianSpeed(speeds) };
         }
       }
     }
@@ -220,37 +221,35 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
       const recent = epochs.slice(-STALL_WINDOW).reduce((s, e) => s + e.trainLoss, 0) / STALL_WINDOW;
       if (!(recent < chance)) {
         if (best) runtime.restore(best.snap);
-        return { stopped: 'diverged', message: stalledMessage(epoch, recent, chance, opts.learningRate), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+        return { stopped: 'diverged', message: stalledMessage(epoch, recent, chance, opts.learningRate), epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: medianSpeed(speeds) };
       }
     }
     const monitored = validationLoss ?? report.trainLoss;
     if (!best || monitored < best.loss) best = { loss: monitored, epoch, snap: runtime.snapshot() };
     else if (patience > 0 && epoch - best.epoch >= patience) {
       runtime.restore(best.snap);
-      return { stopped: 'early-stopped', epochs, bestEpoch: best.epoch, spectraPerSecond: median(speeds) };
+      return { stopped: 'early-stopped', epochs, bestEpoch: best.epoch, spectraPerSecond: medianSpeed(speeds) };
     }
     if (opts.stopWhenConverged) {
       const recent = epochs.slice(-CONVERGENCE.window);
       windowMeans.push(recent.reduce((s, e) => s + e.trainLoss, 0) / recent.length);
       if (converged(windowMeans, epoch, batches)) {
         if (patience > 0) runtime.restore(best.snap);
-        return { stopped: 'converged', message: convergedMessage(epoch, opts.epochs, windowMeans[epoch - 1]!), epochs, bestEpoch: patience > 0 ? best.epoch : null, spectraPerSecond: median(speeds) };
+        return { stopped: 'converged', message: convergedMessage(epoch, opts.epochs, windowMeans[epoch - 1]!), epochs, bestEpoch: patience > 0 ? best.epoch : null, spectraPerSecond: medianSpeed(speeds) };
       }
     }
     await yieldTurn();
     lastYield = performance.now();
     if (opts.shouldStop?.()) {
-      return { stopped: 'cancelled', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: median(speeds) };
+      return { stopped: 'cancelled', epochs, bestEpoch: best?.epoch ?? null, spectraPerSecond: medianSpeed(speeds) };
     }
   }
   if (best && patience > 0) runtime.restore(best.snap);
   // Without early stopping the last epoch's weights are kept: no other epoch is "the" model.
-  return { stopped: 'completed', epochs, bestEpoch: patience > 0 ? (best?.epoch ?? null) : null, spectraPerSecond: median(speeds) };
+  return { stopped: 'completed', epochs, bestEpoch: patience > 0 ? (best?.epoch ?? null) : null, spectraPerSecond: medianSpeed(speeds) };
 }
 
-function median(v: number[]): number {
-  if (!v.length) return 0;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+/** Median throughput; 0 when no epoch ran. */
+function medianSpeed(v: number[]): number {
+  return v.length ? median(v) : 0;
 }

@@ -2,6 +2,7 @@
  * The spread of a benchmark repeated N times (`spectra-desk bench --repeat N`): one quiet run
  * says little on a shared machine, so the bench reports the least, middle and greatest figure.
  */
+import { median as middle } from '../common/ml/median';
 
 export interface Spread {
   min: number;
@@ -9,12 +10,10 @@ export interface Spread {
   max: number;
 }
 
-/** The middle value; the mean of the two middle ones for an even count. */
+/** The middle value (one rule for the project: common/ml/stats.ts); no runs is a caller's error. */
 export function median(values: readonly number[]): number {
   if (!values.length) throw new RangeError('median of no values');
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return middle(values);
 }
 
 export function spread(values: readonly number[]): Spread {

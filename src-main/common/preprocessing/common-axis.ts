@@ -6,6 +6,7 @@
  * derived dataset's recipe.
  */
 import { UserError } from '../errors';
+import { median } from '../ml/median';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../domain/spectra';
 import { parsePipelineSpec, type FittedPipeline } from './pipeline';
 
@@ -64,11 +65,6 @@ function num(x: number, digits = 6): string {
 
 function unitText(unit: AxisUnit): string {
   return unit === 'other' ? '' : ` ${AXIS_UNIT_LABELS[unit]}`;
-}
-
-function median(sorted: readonly number[]): number {
-  const m = sorted.length;
-  return m % 2 ? sorted[(m - 1) / 2]! : (sorted[m / 2 - 1]! + sorted[m / 2]!) / 2;
 }
 
 function stats(group: AxisGroup): AxisStats {
