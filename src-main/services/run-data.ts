@@ -16,7 +16,7 @@ export interface DatasetForRun {
   name: string;
   columns: { name: string; kind: 'class' | 'number' | 'text' }[];
   data: RunData;
-  /** A column's value for every row of `data` (null where a sample has none). */
+  /** A column's value for every row of `data` (null where a sample has none); the same array on every call — do not change it. */
   valuesOf(column: string): (string | number | null)[];
 }
 
@@ -32,17 +32,22 @@ export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
   const { name, y_unit: intensityUnit } = getDataset(db, datasetId);
   const block = datasetBlock(db, datasetId, name, { allChannels: true });
   const row = new Map(block.sampleIds.map((id, r) => [id, r]));
+  // Read once per column: a cross-validation asks for the target in planning and in every fold.
+  const read = new Map<string, (string | number | null)[]>();
   return {
     datasetId,
     name,
     columns: listColumns(db, datasetId),
     data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds, axisUnit: block.axisUnit, intensityUnit, ...(block.extra ? { channels: block.extra } : {}) },
     valuesOf(column) {
+      const known = read.get(column);
+      if (known) return known;
       const out: (string | number | null)[] = new Array(block.sampleIds.length).fill(null);
       for (const v of columnValues(db, datasetId, column)) {
         const r = row.get(v.sampleId);
         if (r !== undefined) out[r] = v.value;
       }
+      read.set(column, out);
       return out;
     },
   };
