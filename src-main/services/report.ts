@@ -9,7 +9,7 @@ import { fmtShape } from '../common/ml/model';
 import type { ExportedMetrics, RunCam } from './export';
 import { classColour, esc, fmtNumber, lineChartSvg, paritySvg } from './report-svg';
 import { PLS_DECISIONS, plsDecisionEvidence } from '../common/ml/pls-decision';
-import { metricLabel } from '../common/format/metric-labels';
+import { headlineKey, metricLabel } from '../common/format/metric-labels';
 import { num } from '../common/format/numbers';
 import type { PlsDecision } from '../common/ml/pls';
 import { paramInfoOf, paramLabel } from '../common/preprocessing/param-info';
@@ -391,7 +391,7 @@ export function renderCrossValidationReport(d: CrossValidationReport): string {
     ['Fold', 'Run', 'Status', 'Train', 'Test', ...names.map((k) => esc(metricLabel(k)))],
     d.folds.map((f) => [td(esc(f.label)), td(String(f.runId)), td(esc(f.status)), td(f.trainSamples, true), td(f.testSamples, true), ...names.map((k) => td(f.test?.[k] ?? NaN, true))]),
   );
-  const key = d.task === 'classification' ? 'balancedAccuracy' : 'rmse';
+  const key = headlineKey(d.task);
   const done = d.folds.filter((f) => f.test);
   const curve = d.learningCurve && done.length
     ? lineChartSvg({ id: 'learning-curve', title: 'Learning curve', xTitle: 'training spectra', yTitle: metricLabel(key), series: [{ label: metricLabel(key), colour: '#0072b2', x: done.map((f) => f.trainSamples), y: done.map((f) => f.test![key]!) }] })

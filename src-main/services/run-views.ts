@@ -7,6 +7,7 @@ import type { Db } from '../db/connection';
 import { UserError } from '../common/errors';
 import { getRun, listRuns, runArtifact, runEpochCounts, runEpochs, runTestPredictions, type RunRow } from '../db/runs';
 import type { FirstLayer, PlsBaseline, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
+import { headlineKey, lowerIsBetter } from '../common/format/metric-labels';
 import { isCrossValidationConfig, trainedConfig, trainedSplit } from '../common/runs/schema';
 import { requireOneChannel } from '../common/runs/channels';
 import { camForRun, runInputs, runNet } from './export';
@@ -42,7 +43,7 @@ export function runDetail(db: Db, runId: number): RunDetail {
  */
 export function plsBaseline(db: Db, run: RunSummary, predictions: TestPrediction[]): PlsBaseline | null {
   if (run.model === 'pls' || run.status !== 'done' || run.folds !== null || !run.test || !predictions.length) return null;
-  const metric = run.task === 'classification' ? 'balancedAccuracy' : 'rmse';
+  const metric = headlineKey(run.task);
   const ours = run.test[metric];
   if (ours === undefined) return null;
   const ids = new Set(predictions.map((p) => p.sampleId));
@@ -52,7 +53,7 @@ export function plsBaseline(db: Db, run: RunSummary, predictions: TestPrediction
     if (theirs === undefined) continue;
     const p = runTestPredictions(db, c.id);
     if (p.length !== ids.size || !p.every((x) => ids.has(x.sampleId))) continue;
-    const better = metric === 'balancedAccuracy' ? ours > theirs : ours < theirs;
+    const better = lowerIsBetter(metric) ? ours < theirs : ours > theirs;
     return { runId: c.id, metric, value: theirs, ours, testSamples: p.length, verdict: ours === theirs ? 'ties' : better ? 'better' : 'worse' };
   }
   return null;
