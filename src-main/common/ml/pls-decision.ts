@@ -5,13 +5,14 @@
 import type { PlsDecision } from './pls';
 
 /** What a user may ask for: a decision, or 'auto' (the cross-validation chooses). */
-export const PLS_DECISION_CHOICES = ['auto', 'pls-da', 'centroid', 'nearest-neighbour'] as const satisfies readonly ('auto' | PlsDecision)[];
+export const PLS_DECISION_CHOICES = ['auto', 'pls-da', 'centroid', 'nearest-neighbour', 'lda'] as const satisfies readonly ('auto' | PlsDecision)[];
 export type PlsDecisionChoice = (typeof PLS_DECISION_CHOICES)[number];
 
 export const PLS_DECISIONS: Record<PlsDecision, { label: string; short: string }> = {
   'pls-da': { label: 'PLS-DA: the largest predicted class value', short: 'PLS-DA (largest value)' },
   centroid: { label: 'the nearest class centre of the predicted values', short: 'nearest class centre' },
   'nearest-neighbour': { label: 'the class of the nearest training spectrum in the score space', short: 'nearest training spectrum' },
+  lda: { label: 'linear discriminant analysis on the PLS scores (PLS-LDA)', short: 'PLS-LDA' },
 };
 
 interface CvCurves {

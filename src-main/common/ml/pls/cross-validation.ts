@@ -3,10 +3,11 @@
  * for PLS-DA, the class decision (see decisions.ts), scored on shuffled k-fold splits.
  */
 import { UserError } from '../../errors';
-import { classificationMetrics, regressionMetrics } from '../metrics';
+import { argmaxRows, classificationMetrics, regressionMetrics } from '../metrics';
 import { mulberry32, permutation } from '../random';
 import { checkInteger, checkLabels, checkShape, componentLimit, fail } from './checks';
 import { classCentroids, nearestCentre, type PlsDecision } from './decisions';
+import { fitLda, ldaProbabilities } from './lda';
 import { fitCore, leadingInverse, oneHot, type PlsCore, type PlsOptions } from './nipals';
 
 /**
@@ -47,6 +48,12 @@ export interface PlsCvOptions {
   seed?: number;
   /** Classification: number of classes. @default largest label + 1 */
   classes?: number;
+  /**
+   * Regression: targets per sample (PLS2 when more than one; `y` is then rows × targets, row-major).
+   * The score is the RMSECV pooled over every target, so give targets on comparable scales
+   * (standardised, as training does). @default 1
+   */
+  targets?: number;
   /** As {@link PlsOptions.scale}. @default true */
   scale?: boolean;
   /**
@@ -102,6 +109,8 @@ export interface PlsCvResult {
   nearestNeighbourCurve?: PlsCvPoint[];
   /** Classification, 'auto': why the nearest-neighbour decision was not scored (too much work). */
   nearestNeighbourSkipped?: string;
+  /** Classification, decision 'lda': the curve of LDA on the scores, on the same folds. */
+  ldaCurve?: PlsCvPoint[];
 }
 
 /**
@@ -120,9 +129,13 @@ function balancedAccuracy(truth: ArrayLike<number>, predicted: ArrayLike<number>
   return classificationMetrics(rowsOf(truth, index), rowsOf(predicted, index), classes).balancedAccuracy;
 }
 
-/** Root-mean-square error of predicted values over the rows `index` (all when null). */
-function rmse(truth: ArrayLike<number>, predicted: ArrayLike<number>, index: Int32Array | null): number {
-  return regressionMetrics(rowsOf(truth, index), rowsOf(predicted, index)).rmse;
+/** Root-mean-square error of predicted values over the rows `index` (all when null), pooled over `width` targets per row. */
+function rmse(truth: ArrayLike<number>, predicted: ArrayLike<number>, index: Int32Array | null, width: number): number {
+  if (width === 1) return regressionMetrics(rowsOf(truth, index), rowsOf(predicted, index)).rmse;
+  const rows = index ?? Int32Array.from({ length: truth.length / width }, (_, i) => i);
+  let se = 0;
+  for (const r of rows) for (let c = 0; c < width; c++) se += (predicted[r * width + c] - truth[r * width + c]) ** 2;
+  return Math.sqrt(se / (rows.length * width));
 }
 
 /**
@@ -151,8 +164,9 @@ export function choosePlsComponents(
   checkInteger('the number of samples', rows, 2);
   checkInteger('the number of variables', cols, 1);
   checkShape('X', X, rows, cols);
-  if (y.length !== rows) fail(`PLS cross-validation: ${y.length} target values for ${rows} samples.`);
   const classification = opts.kind === 'classification';
+  const width = classification ? 1 : (opts.targets ?? 1);
+  if (y.length !== rows * width) fail(`PLS cross-validation: ${y.length} target values for ${rows} samples${width > 1 ? ` × ${width} targets` : ''}.`);
   let classes = 0;
   if (classification) {
     let top = 0;
@@ -174,12 +188,12 @@ export function choosePlsComponents(
   if (maxComponents > limit.max) {
     fail(`PLS cross-validation: ${maxComponents} components asked for, but the smallest training fold of ${smallestTrain} samples allows at most ${limit.max} (${limit.why}).`);
   }
-  const targets = classification ? classes : 1;
+  const targets = classification ? classes : width;
   const Y = classification ? oneHot(y, rows, classes) : Float64Array.from(y);
   const fitOpts: PlsOptions = { scale: opts.scale ?? true };
 
   // Out-of-fold predictions per number of components: class index or value per sample.
-  const predicted = Array.from({ length: maxComponents }, () => new Float64Array(rows));
+  const predicted = Array.from({ length: maxComponents }, () => new Float64Array(rows * width));
   const squaredError = new Float64Array(maxComponents);
   const foldScores = Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats));
   const repeatScores = new Float64Array(maxComponents);
@@ -194,6 +208,11 @@ export function choosePlsComponents(
   const nnPredicted = nn ? Array.from({ length: maxComponents }, () => new Float64Array(rows)) : [];
   const nnFoldScores = nn ? Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats)) : [];
   const nnRepeatScores = new Float64Array(maxComponents);
+  // LDA on the scores is scored only when asked for: 'auto' keeps the decisions it has always compared.
+  const lda = classification && decision === 'lda';
+  const ldaPredicted = lda ? Array.from({ length: maxComponents }, () => new Float64Array(rows)) : [];
+  const ldaFoldScores = lda ? Array.from({ length: maxComponents }, () => new Float64Array(folds * repeats)) : [];
+  const ldaRepeatScores = new Float64Array(maxComponents);
   for (let repeat = 0; repeat < repeats; repeat++) {
     const assignment = shuffledKFold(rows, folds, seed + repeat);
     for (let f = 0; f < folds; f++) {
@@ -250,28 +269,34 @@ export function choosePlsComponents(
             for (let l = 0; l < a; l++) s += z[l] * core.Q[c * K + l];
             value = s * core.yScales[c] + core.yMeans[c];
             values[c] = s * core.yScales[c];
+            if (!classification) out[test[r] * width + c] = value;
             if (classification) squaredError[m - 1] += (value - (c === y[test[r]] ? 1 : 0)) ** 2;
             if (value > bestValue) {
               bestValue = value;
               bestClass = c;
             }
           }
-          out[test[r]] = classification ? bestClass : value;
+          if (classification) out[test[r]] = bestClass;
           // Both sides without yMeans: the centres are of centred fitted values.
           if (centres) cePredicted[m - 1][test[r]] = nearestCentre(values, 0, centres, targets, distances);
         }
         if (centres) ceFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, cePredicted[m - 1], test, classes);
-        foldScores[m - 1][repeat * folds + f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test);
+        foldScores[m - 1][repeat * folds + f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test, width);
       }
       if (nn) nearestNeighbourFold(core, S, y, train, test, maxComponents, (m, out) => {
         for (let r = 0; r < n; r++) nnPredicted[m - 1][test[r]] = out[r];
         nnFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, nnPredicted[m - 1], test, classes);
       });
+      if (lda) ldaFold(core, S, y, train, test, maxComponents, classes, (m, out) => {
+        for (let r = 0; r < n; r++) ldaPredicted[m - 1][test[r]] = out[r];
+        ldaFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, ldaPredicted[m - 1], test, classes);
+      });
       opts.onProgress?.(repeat * folds + f + 1, folds * repeats);
     }
-    predicted.forEach((out, m) => (repeatScores[m] += classification ? balancedAccuracy(y, out, null, classes) : rmse(y, out, null)));
+    predicted.forEach((out, m) => (repeatScores[m] += classification ? balancedAccuracy(y, out, null, classes) : rmse(y, out, null, width)));
     nnPredicted.forEach((out, m) => (nnRepeatScores[m] += balancedAccuracy(y, out, null, classes)));
     cePredicted.forEach((out, m) => (ceRepeatScores[m] += balancedAccuracy(y, out, null, classes)));
+    ldaPredicted.forEach((out, m) => (ldaRepeatScores[m] += balancedAccuracy(y, out, null, classes)));
   }
 
   const spread = (scores: Float64Array) => {
@@ -304,6 +329,7 @@ export function choosePlsComponents(
     foldScores.map((scores, m) => ({ components: m + 1, score: repeatScores[m] / repeats, standardError: spread(scores) }));
   const centroidCurve = centroid ? curveOf(ceFoldScores, ceRepeatScores) : null;
   const nearestNeighbourCurve = nn ? curveOf(nnFoldScores, nnRepeatScores) : null;
+  const ldaCurve = lda ? curveOf(ldaFoldScores, ldaRepeatScores) : null;
   // The best balanced accuracy, the fewest components on ties; with the one-standard-error rule, the fewest within one SE of it.
   const top = (c: PlsCvPoint[]) => c.reduce((b, p, m) => (p.score > c[b].score ? m : b), 0);
   const pick = (c: PlsCvPoint[]) => (rule === 'one-standard-error' ? c.findIndex((p) => p.score >= c[top(c)].score - c[top(c)].standardError) : top(c));
@@ -318,7 +344,7 @@ export function choosePlsComponents(
     }
     if (nearestNeighbourCurve && nearestNeighbourCurve[top(nearestNeighbourCurve)].score > bar) choice = 'nearest-neighbour';
   }
-  const components = choice === 'pls-da' ? chosen + 1 : pick(choice === 'centroid' ? centroidCurve! : nearestNeighbourCurve!) + 1;
+  const components = choice === 'pls-da' ? chosen + 1 : pick(choice === 'centroid' ? centroidCurve! : choice === 'lda' ? ldaCurve! : nearestNeighbourCurve!) + 1;
   const skipped = decision === 'auto' && !nn ? `${rows} training spectra make the nearest-neighbour decision too slow to cross-validate; choose it explicitly to use it.` : null;
   return {
     components,
@@ -327,6 +353,7 @@ export function choosePlsComponents(
     curve,
     ...(centroidCurve ? { centroidCurve } : {}),
     ...(nearestNeighbourCurve ? { nearestNeighbourCurve } : {}),
+    ...(ldaCurve ? { ldaCurve } : {}),
     ...(skipped ? { nearestNeighbourSkipped: skipped } : {}),
   };
 }
@@ -351,15 +378,7 @@ function nearestNeighbourFold(
   const A = core.components;
   const n = test.length;
   const m = train.length;
-  const Rinv = leadingInverse(core, A);
-  const Z = new Float64Array(n * A);
-  for (let r = 0; r < n; r++) {
-    for (let l = 0; l < A; l++) {
-      let s = 0;
-      for (let h = 0; h <= l; h++) s += S[r * K + h] * Rinv[h * A + l];
-      Z[r * A + l] = s;
-    }
-  }
+  const Z = foldTestScores(core, S, n);
   const D = new Float64Array(n * m);
   const out = new Float64Array(n);
   for (let c = 1; c <= maxComponents; c++) {
@@ -387,5 +406,48 @@ function nearestNeighbourFold(
       out[r] = bestClass;
     }
     report(c, out);
+  }
+}
+
+/** The test rows' scores on the rotations of all the fold's components, n × components: z = S·(PᵀW)⁻¹ (upper triangular, so the first l do not depend on the rest). */
+function foldTestScores(core: PlsCore, S: Float64Array, n: number): Float64Array {
+  const K = core.stride;
+  const A = core.components;
+  const Rinv = leadingInverse(core, A);
+  const Z = new Float64Array(n * A);
+  for (let r = 0; r < n; r++) {
+    for (let l = 0; l < A; l++) {
+      let s = 0;
+      for (let h = 0; h <= l; h++) s += S[r * K + h] * Rinv[h * A + l];
+      Z[r * A + l] = s;
+    }
+  }
+  return Z;
+}
+
+/** LDA on the first 1 … maxComponents training scores of one fold (./lda.ts), reporting the test rows' classes for each count. */
+function ldaFold(
+  core: PlsCore,
+  S: Float64Array,
+  y: ArrayLike<number>,
+  train: Int32Array,
+  test: Int32Array,
+  maxComponents: number,
+  classes: number,
+  report: (components: number, classes: Float64Array) => void,
+): void {
+  const K = core.stride;
+  const A = core.components;
+  const n = test.length;
+  const Z = foldTestScores(core, S, n);
+  const labels = Array.from(train, (i) => y[i]);
+  for (let c = 1; c <= maxComponents; c++) {
+    const a = Math.min(c, A);
+    const t = new Float64Array(train.length * a);
+    for (let i = 0; i < train.length; i++) for (let l = 0; l < a; l++) t[i * a + l] = core.T[i * K + l];
+    const z = new Float64Array(n * a);
+    for (let r = 0; r < n; r++) for (let l = 0; l < a; l++) z[r * a + l] = Z[r * A + l];
+    const predicted = argmaxRows(ldaProbabilities(fitLda(t, labels, train.length, a, classes), z, n), n, classes);
+    report(c, Float64Array.from(predicted));
   }
 }

@@ -9,7 +9,7 @@ import { plsRotations } from './diagnostics';
 import type { PlsCore, PlsModel } from './nipals';
 
 /** The class decisions of PLS-DA. */
-export type PlsDecision = 'pls-da' | 'centroid' | 'nearest-neighbour';
+export type PlsDecision = 'pls-da' | 'centroid' | 'nearest-neighbour' | 'lda';
 
 /**
  * The class-centre decision of a PLS-DA model: a spectrum takes the class whose centre — the mean
@@ -95,12 +95,17 @@ export function centroidDecision(fitted: Float64Array, labels: ArrayLike<number>
   return { rule: 'centroid', centroids: Array.from(classCentroids(fitted, labels, null, rows, classes, classes)) };
 }
 
-/** The nearest-neighbour decision of a fit on all its rows: their X scores and labels. */
-export function nearestNeighbourDecision(core: PlsCore, labels: ArrayLike<number>): PlsNearestNeighbour {
+/** The X scores of a fit's own rows, rows × components row-major (scikit-learn `x_scores_`). */
+export function trainingScores(core: PlsCore): number[] {
   const { rows, components: a, stride, T } = core;
   const scores: number[] = new Array<number>(rows * a);
   for (let i = 0; i < rows; i++) for (let l = 0; l < a; l++) scores[i * a + l] = T[i * stride + l];
-  return { rule: 'nearest-neighbour', scores, labels: Array.from(labels) };
+  return scores;
+}
+
+/** The nearest-neighbour decision of a fit on all its rows: their X scores and labels. */
+export function nearestNeighbourDecision(core: PlsCore, labels: ArrayLike<number>): PlsNearestNeighbour {
+  return { rule: 'nearest-neighbour', scores: trainingScores(core), labels: Array.from(labels) };
 }
 
 /** Inverse-distance shares of the nearest training spectrum of each class (see {@link PlsNearestNeighbour}). */

@@ -6,4 +6,5 @@
  */
 export { fitPls, fitPlsDa, fitPlsRegression, predictPls, predictPlsDa, type PlsDaOptions, type PlsModel, type PlsOptions } from './nipals';
 export type { PlsCentroid, PlsDecision, PlsNearestNeighbour } from './decisions';
+export { fitLda, ldaProbabilities, type PlsLda } from './lda';
 export { choosePlsComponents, NEAREST_NEIGHBOUR_WORK, shuffledKFold, type PlsCvOptions, type PlsCvPoint, type PlsCvResult } from './cross-validation';

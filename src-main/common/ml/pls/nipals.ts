@@ -1,7 +1,9 @@
 import { argmaxRows } from '../metrics';
 import { checkComponents, checkInteger, checkLabels, checkShape, fail, findNonFinite } from './checks';
 import { loadingsWeightsInverse } from './rotation';
-import { centroidDecision, centroidShares, nearestNeighbourDecision, nearestNeighbourShares, type PlsCentroid, type PlsDecision, type PlsNearestNeighbour } from './decisions';
+import { centroidDecision, centroidShares, nearestNeighbourDecision, nearestNeighbourShares, trainingScores, type PlsCentroid, type PlsDecision, type PlsNearestNeighbour } from './decisions';
+import { plsScores } from './diagnostics';
+import { fitLda, ldaProbabilities, type PlsLda } from './lda';
 
 /**
  * Partial least squares (PLS2 / PLS1 regression and PLS-DA), pure TypeScript on Float64Array.
@@ -77,12 +79,12 @@ export interface PlsModel {
    * ({@link PlsCentroid}) or the class of the nearest training spectrum in the space of the
    * model's X scores ({@link PlsNearestNeighbour}).
    */
-  decision?: PlsNearestNeighbour | PlsCentroid;
+  decision?: PlsNearestNeighbour | PlsCentroid | PlsLda;
 }
 
 /** Options of {@link fitPlsDa}. */
 export interface PlsDaOptions extends PlsOptions {
-  /** 'pls-da': argmax of the predicted one-hot row; 'centroid': see {@link PlsCentroid}; 'nearest-neighbour': see {@link PlsNearestNeighbour}. @default 'pls-da' */
+  /** 'pls-da': argmax of the predicted one-hot row; 'centroid': see {@link PlsCentroid}; 'nearest-neighbour': see {@link PlsNearestNeighbour}; 'lda': LDA on the X scores, see {@link PlsLda}. @default 'pls-da' */
   decision?: PlsDecision;
 }
 
@@ -602,6 +604,7 @@ export function predictPls(model: PlsModel, X: ArrayLike<number>, rows: number):
   checkInteger('the number of samples', rows, 0);
   checkShape('X', X, rows, cols);
   if (model.task === 'classification' && model.decision?.rule === 'nearest-neighbour') return nearestNeighbourShares(model, model.decision, X, rows);
+  if (model.task === 'classification' && model.decision?.rule === 'lda') return ldaProbabilities(model.decision, plsScores(model, X, rows), rows);
   const out = linearPredict(model, X, rows);
   if (model.task === 'classification' && model.decision?.rule === 'centroid') return centroidShares(out, model.decision.centroids, rows, model.targets);
   return out;
@@ -658,7 +661,8 @@ export function oneHot(labels: ArrayLike<number>, rows: number, classes: number)
  * PLS-DA: PLS2 on the one-hot (0/1) coding of `labels`; a sample's class is the argmax of its
  * predicted row (see {@link predictPlsDa}). With `decision: 'nearest-neighbour'` the model also
  * keeps its training scores and labels, and a sample takes the class of the nearest training
- * spectrum in the score space (see {@link PlsNearestNeighbour}).
+ * spectrum in the score space (see {@link PlsNearestNeighbour}); with `decision: 'lda'` it keeps
+ * an LDA fitted on those scores, and a sample takes the most probable class (PLS-LDA, see {@link PlsLda}).
  *
  * @param labels class index 0 … classes − 1 per sample
  * @param classes number of classes (≥ 2); classes absent from `labels` get a constant column
@@ -680,6 +684,7 @@ export function fitPlsDa(
   const model = toModel(core, 'classification', opts.scale ?? true);
   if (opts.decision === 'centroid') model.decision = centroidDecision(linearPredict(model, X, rows), labels, rows, classes);
   if (opts.decision === 'nearest-neighbour') model.decision = nearestNeighbourDecision(core, labels);
+  if (opts.decision === 'lda') model.decision = fitLda(trainingScores(core), labels, rows, core.components, classes);
   return model;
 }
 

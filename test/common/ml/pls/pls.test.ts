@@ -230,7 +230,7 @@ describe('fitPls: contract', () => {
   });
 
   it('exports exactly this API', () => {
-    expect(Object.keys(pls).sort()).toEqual(['NEAREST_NEIGHBOUR_WORK', 'choosePlsComponents', 'fitPls', 'fitPlsDa', 'fitPlsRegression', 'predictPls', 'predictPlsDa', 'shuffledKFold']);
+    expect(Object.keys(pls).sort()).toEqual(['NEAREST_NEIGHBOUR_WORK', 'choosePlsComponents', 'fitLda', 'fitPls', 'fitPlsDa', 'fitPlsRegression', 'ldaProbabilities', 'predictPls', 'predictPlsDa', 'shuffledKFold']);
   });
 });
 
