@@ -595,5 +595,6 @@ function exportCrossValidation(db: Db, run: RunRow, cfg: CrossValidationConfig, 
 function rocSourceOfPls(decision: PlsDecision | undefined): string {
   if (decision === 'nearest-neighbour') return 'inverse-distance shares of each class’s nearest training spectrum in the PLS score space, on the test spectra';
   if (decision === 'centroid') return 'inverse-distance shares of the class centres of the predicted PLS-DA values, on the test spectra';
+  if (decision === 'lda') return 'LDA class probabilities on the PLS scores of the stored model, on the test spectra';
   return 'PLS-DA class values of the stored model on the test spectra';
 }

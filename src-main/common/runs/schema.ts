@@ -29,7 +29,7 @@ export const schemeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('learning-curve'), sizes: z.array(z.number().gt(0).max(1)).min(1) }),
 ]);
 
-export const plsDecisionSchema = z.enum(['pls-da', 'centroid', 'nearest-neighbour']) satisfies z.ZodType<PlsDecision>;
+export const plsDecisionSchema = z.enum(['pls-da', 'centroid', 'nearest-neighbour', 'lda']) satisfies z.ZodType<PlsDecision>;
 
 /**
  * The settings a person chooses for a run, shared by the app's `runs:start` and the CLI's
