@@ -46,6 +46,11 @@ export interface StepDefinition<P, S extends JsonValue | null = null> {
   /** True for steps whose `fit` learns state from training data. */
   fitted: boolean;
   /**
+   * Set on a fitted step whose state comes from elsewhere than one dataset's training rows (the
+   * command that fits it): its `fit` refuses, and the recipe editor does not offer it.
+   */
+  fittedBy?: string;
+  /**
    * Checks params against the data before running (window longer than the spectrum, crop
    * outside the axis, …) and throws a UserError naming the step and parameter.
    */

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyTransfer, choosePdsWindow, fitDs, fitPds, kennardStone, RCOND, type Spectra } from '../../../src-main/common/ml/transfer';
 import { UserError } from '../../../src-main/common/errors';
+import { applyPipeline, fitPipeline, parsePipelineSpec } from '../../../src-main/common/preprocessing/pipeline';
+import type { JsonValue } from '../../../src-main/common/preprocessing/types';
 
 /** scripts/golden/transfer.py */
 const golden = JSON.parse(readFileSync(new URL('../../fixtures/transfer/transfer.json', import.meta.url), 'utf8')) as {
@@ -86,5 +88,24 @@ describe('calibration transfer refuses', () => {
 
   it('a Kennard–Stone set larger than the spectra to choose from', () => {
     expect(message(() => kennardStone(four, 5))).toBe('A transfer set of 5 needs 5 spectra to choose from; there are 4.');
+  });
+});
+
+describe('the calibrationTransfer recipe step', () => {
+  const axis = [1, 2, 3];
+  const block = { axis: Float64Array.from(axis), values: Float64Array.from([1, 2, 3, 2, 3, 5, 0, 1, 1]), rows: 3 };
+  const a = { values: block.values, rows: 3, points: 3 };
+  const state = fitPds(a, { ...a, values: block.values.map((v) => 2 * v + 1) }, 1);
+  const spec = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'calibrationTransfer' }] });
+
+  it('applies its stored state in a fitted pipeline, as prediction does', () => {
+    const onB = { ...block, values: block.values.map((v) => 2 * v + 1) };
+    expectClose(applyPipeline({ spec, states: [state as unknown as JsonValue] }, onB).values, Array.from(block.values), 1e-12);
+  });
+
+  it('is not fitted from one dataset, and refuses spectra of another length', () => {
+    expect(() => fitPipeline(spec, block)).toThrow('calibrationTransfer: this step is fitted from the same samples measured on two instruments (spectra-desk transfer), not from one dataset; remove it from the recipe.');
+    const short = { axis: Float64Array.from([1, 2]), values: Float64Array.from([1, 2]), rows: 1 };
+    expect(() => applyPipeline({ spec, states: [state as unknown as JsonValue] }, short)).toThrow('calibrationTransfer: the transfer was fitted on spectra of 3 points but these have 2; measure them on the axis the transfer was fitted on.');
   });
 });

@@ -1,5 +1,6 @@
 import type { StepDefinition } from '../types';
 import { autoscale } from './autoscale';
+import { calibrationTransfer } from './calibrationTransfer';
 import { crop } from './crop';
 import { despike } from './despike';
 import { detrend } from './detrend';
@@ -29,4 +30,5 @@ export const CORE_STEPS: StepDefinition<any, any>[] = [
   detrend,
   meanCenter,
   autoscale,
+  calibrationTransfer,
 ];

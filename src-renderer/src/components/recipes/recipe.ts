@@ -30,11 +30,11 @@ export const STEP_GROUPS: { label: string; kinds: string[] }[] = [
   { label: 'Scaling', kinds: ['meanCenter', 'autoscale'] },
 ];
 
-/** Groups with their step definitions; registry steps not named above go to "Other". */
+/** Groups with their step definitions; registry steps not named above go to "Other", except those fitted by a command of their own. */
 export function groupedSteps(): { label: string; steps: AnyStep[] }[] {
   const named = new Set(STEP_GROUPS.flatMap((g) => g.kinds));
   const out = STEP_GROUPS.map((g) => ({ label: g.label, steps: g.kinds.map((k) => STEPS.find((s) => s.kind === k)).filter((s): s is AnyStep => !!s) }));
-  const other = STEPS.filter((s) => !named.has(s.kind));
+  const other = STEPS.filter((s) => !named.has(s.kind) && !s.fittedBy);
   if (other.length) out.push({ label: 'Other', steps: other });
   return out.filter((g) => g.steps.length);
 }
