@@ -11,20 +11,23 @@ import os from 'node:os';
 import type { Db } from '../db/connection';
 import { UserError } from '../common/errors';
 import { summarize } from '../common/ml/metrics';
-import { targetFromColumn } from '../common/ml/prepare';
-import { makeFolds, parseScheme, replicateColumns, replicateLeaks, schemeLabel, type Fold, type Scheme } from '../common/ml/splits';
+import { labelledRows, targetFromColumn } from '../common/ml/prepare';
+import { makeFolds, mapSplitWarning, parseScheme, replicateColumns, replicateLeaks, schemeLabel, type Fold, type Scheme } from '../common/ml/splits';
 import type { RunHandle, RunOutcome } from '../common/runs/outcome';
 import { TRAIN_DEFAULTS } from '../common/runs/plan';
 import type { FoldSummary, RunRequest } from '../common/runs/schema';
 import { recordCrossValidation, recordCrossValidationEnd } from './run-record';
 import { readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
 import { finished, trainSingle, type TrainDeps } from './train-single';
+import { chooseRunRecipe } from './auto-recipe';
+import type { RecipeChoiceHandle } from './trainer-client';
+import type { ChosenRecipe } from '../common/runs/recipe-choice';
 
 /** A cross-validation's recipe when each fold chooses its own (see common/runs/recipe-choice.ts). */
 export const AUTO_RECIPE_IN_FOLDS = 'auto (chosen inside each fold)';
 
 export function isCrossValidation(s: Scheme): boolean {
-  return s.kind === 'kfold' || s.kind === 'mccv' || s.kind === 'group' || s.kind === 'learning-curve';
+  return s.kind === 'kfold' || s.kind === 'mccv' || s.kind === 'group' || s.kind === 'learning-curve' || s.kind === 'blocked';
 }
 
 /**
@@ -47,15 +50,17 @@ export function replicateWarnings(dataset: DatasetForRun, target: string, folds:
 export function plannedFolds(db: Db, req: RunRequest, dataset: DatasetForRun = readDatasetForRun(db, req.datasetId)): { task: 'classification' | 'regression'; folds: Fold[]; classes: string[]; warnings: string[] } {
   const column = targetColumn(dataset.columns, dataset.name, req.target);
   const target = targetFromColumn(column.kind, req.target, dataset.valuesOf(req.target));
-  const rows = dataset.data.sampleIds.map((_, r) => r).filter((r) => (target.kind === 'classification' ? target.values[r]! >= 0 : Number.isFinite(target.values[r]!)));
+  const rows = labelledRows(target);
   const scheme = req.validation;
   let groups: (string | number | null)[] | undefined;
   if (scheme.kind === 'group') {
     if (!dataset.columns.some((c) => c.name === scheme.column)) throw new UserError('NOT_FOUND', `Validation "group:${scheme.column}": dataset "${dataset.name}" has no column "${scheme.column}". Columns: ${dataset.columns.map((c) => c.name).join(', ')}.`, { field: 'validation' });
     groups = dataset.valuesOf(scheme.column);
   }
-  const folds = makeFolds(scheme, { rows, target: target.values, kind: target.kind, splits: dataset.data.splits, ...(groups ? { groups } : {}), seed: req.seed ?? TRAIN_DEFAULTS.seed });
-  return { task: target.kind, folds, classes: target.classes, warnings: replicateWarnings(dataset, req.target, folds, scheme) };
+  const { map } = dataset.data;
+  const folds = makeFolds(scheme, { rows, target: target.values, kind: target.kind, splits: dataset.data.splits, ...(groups ? { groups } : {}), ...(map ? { map } : {}), seed: req.seed ?? TRAIN_DEFAULTS.seed });
+  const onMap = mapSplitWarning(scheme, map, folds, req.neighbourhood);
+  return { task: target.kind, folds, classes: target.classes, warnings: [...(onMap ? [onMap] : []), ...replicateWarnings(dataset, req.target, folds, scheme)] };
 }
 
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
@@ -77,6 +82,7 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
   );
   deps.emit(parentId, null, { type: 'started', datasetId: req.datasetId, dataset: dataset.name, model: req.model, target: req.target, task, summary: [], params: 0, trainSamples: 0, monitorSamples: 0, testSamples: 0, fold: null, folds: folds.length });
   const running = new Set<RunHandle>();
+  const choices = new Set<RecipeChoiceHandle>();
   let cancelled = false;
   // PLS fits are single-threaded: run as many folds at once as there are cores. Networks already
   // use every core inside one fold, so their folds run one after another.
@@ -91,7 +97,23 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
       while (!cancelled && !stop && next < folds.length) {
         const index = next++;
         const fold = folds[index]!;
-        const handle = trainSingle(db, req, deps, { rows: { parentRunId: parentId, position: { index, count: folds.length, label: fold.label }, train: fold.train, test: fold.test }, dataset });
+        const rows = { parentRunId: parentId, position: { index, count: folds.length, label: fold.label }, train: fold.train, test: fold.test };
+        // The auto recipe is chosen on this fold's training rows, in a trainer process of its own.
+        let chosen: ChosenRecipe | undefined;
+        if (req.autoRecipe) {
+          const choosing = chooseRunRecipe(deps.spawn, req, dataset, rows, deps.onRecipeProgress);
+          choices.add(choosing);
+          try {
+            chosen = await choosing.chosen;
+          } catch (err) {
+            if (cancelled) break;
+            throw err;
+          } finally {
+            choices.delete(choosing);
+          }
+        }
+        if (cancelled) break;
+        const handle = trainSingle(db, req, deps, { rows, dataset, ...(chosen ? { chosen } : {}) });
         running.add(handle);
         const o = await handle.outcome;
         running.delete(handle);
@@ -149,13 +171,14 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
     cancel: () => {
       cancelled = true;
       for (const h of running) h.cancel();
+      for (const c of choices) c.cancel();
     },
   };
 }
 
 /** The Train view's check before a run: replicate-like groups that the planned split would put on both sides. */
-export function checkRun(db: Db, q: { datasetId: number; target: string; validation: string; seed?: number }): { warnings: string[] } {
-  const req: RunRequest = { datasetId: q.datasetId, target: q.target, model: 'pls', recipe: null, validation: parseScheme(q.validation), ...(q.seed !== undefined ? { seed: q.seed } : {}) };
+export function checkRun(db: Db, q: { datasetId: number; target: string; validation: string; seed?: number; neighbourhood?: RunRequest['neighbourhood'] }): { warnings: string[] } {
+  const req: RunRequest = { datasetId: q.datasetId, target: q.target, model: 'pls', recipe: null, validation: parseScheme(q.validation), ...(q.seed !== undefined ? { seed: q.seed } : {}), ...(q.neighbourhood ? { neighbourhood: q.neighbourhood } : {}) };
   try {
     return { warnings: plannedFolds(db, req).warnings };
   } catch (err) {

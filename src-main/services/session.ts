@@ -17,7 +17,7 @@ import { RecentProjects } from './recent';
 import { classStats, spectraPreview } from './spectra';
 import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
-import { requestFromApp, startTraining } from './train';
+import { beginTraining, requestFromApp } from './train';
 import type { RunHandle } from '../common/runs/outcome';
 import type { RunRequest } from '../common/runs/schema';
 import { checkRun } from './cross-validate';
@@ -169,12 +169,13 @@ export class Session {
 
   /**
    * Starts a training run. Its events (`runs:progress`, ending with `finished`) are held until
-   * this call has returned the run's id, so the window knows the run before it hears of it.
+   * this call has returned the run's id, so the window knows the run before it hears of it. A run
+   * with the auto recipe answers once its recipe is chosen, in a trainer process, not here.
    */
-  startRun(req: RunRequest): { runId: number } {
+  async startRun(req: RunRequest): Promise<{ runId: number }> {
     const db = this.requireDb();
     const spawn = this.host.spawnTrainer ?? forkTrainer(builtFile('ml/trainer.cjs'));
-    const handle = startTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e), deferEvents: true });
+    const handle = await beginTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e), deferEvents: true });
     this.runs.set(handle.runId, handle);
     handle.outcome.catch(() => undefined).finally(() => this.runs.delete(handle.runId));
     return { runId: handle.runId };

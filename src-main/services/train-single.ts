@@ -7,12 +7,14 @@
 import type { Db } from '../db/connection';
 import type { EngineInfo } from '../common/ml/protocol';
 import type { RunEventBody } from '../common/runs/events';
-import { evaluateOutputs } from '../common/runs/evaluate';
+import { evaluateOutputs, evaluateTargets } from '../common/runs/evaluate';
 import type { RunHandle, RunOutcome } from '../common/runs/outcome';
 import { planRun, type FoldRows } from '../common/runs/plan';
 import type { RunRequest } from '../common/runs/schema';
+import type { ChosenRecipe } from '../common/runs/recipe-choice';
+import type { RecipeChoiceReport } from './auto-recipe';
 import { plsDecisionOf, recordEngine, recordEpoch, recordError, recordPlannedRun, recordStopped, recordTrained } from './run-record';
-import { readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
+import { readDatasetForRun, targetColumnsOf, type DatasetForRun } from './run-data';
 import { startTrainer, type SpawnTrainer, type TrainerHandle } from './trainer-client';
 import { toErrorInfo } from '../common/errors';
 import type { PlsModel } from '../common/ml/pls';
@@ -21,16 +23,23 @@ import type { PlsModel } from '../common/ml/pls';
 export interface TrainDeps {
   spawn: SpawnTrainer;
   emit: (runId: number, parentRunId: number | null, body: RunEventBody) => void;
+  /** How far the auto recipe's choice has come, where it is made before a run (./auto-recipe.ts). */
+  onRecipeProgress?: (r: RecipeChoiceReport) => void;
 }
 
 /** Plans, records and starts one model; the handle resolves when it has been evaluated and stored. */
-export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { rows: FoldRows; dataset: DatasetForRun }): RunHandle {
+/**
+ * `given`: the spectra already read, a fold's rows, and the auto recipe's choice when it was made
+ * beforehand in a trainer process (./auto-recipe.ts; absent, the plan makes it here).
+ */
+export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { dataset: DatasetForRun; rows?: FoldRows; chosen?: ChosenRecipe }): RunHandle {
   const started = performance.now();
-  const dataset = fold?.dataset ?? readDatasetForRun(db, req.datasetId);
-  const column = targetColumn(dataset.columns, dataset.name, req.target);
-  const plan = planRun({ request: req, data: dataset.data, target: { kind: column.kind, values: dataset.valuesOf(req.target) }, ...(fold ? { fold: fold.rows } : {}) });
-  const runId = recordPlannedRun(db, req, plan, fold?.rows);
-  const parentRunId = fold?.rows.parentRunId ?? null;
+  const dataset = given?.dataset ?? readDatasetForRun(db, req.datasetId);
+  const fold = given?.rows;
+  const chosen = given?.chosen;
+  const plan = planRun({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}) });
+  const runId = recordPlannedRun(db, req, plan, fold);
+  const parentRunId = fold?.parentRunId ?? null;
   const emit = (body: RunEventBody) => deps.emit(runId, parentRunId, body);
   const { problem, target } = plan;
   emit({
@@ -45,7 +54,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
     trainSamples: problem.train.length,
     monitorSamples: problem.monitor.length,
     testSamples: problem.test.length,
-    fold: fold?.rows.position ?? null,
+    fold: fold?.position ?? null,
     folds: null,
   });
 
@@ -70,6 +79,25 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
   }
 
   const isClass = plan.task === 'classification';
+  const row = (r: number) => ({ sampleId: dataset.data.sampleIds[r]!, key: dataset.data.keys[r]! });
+  const scoreTarget = (outputs: Float32Array) => {
+    const truth = problem.test.map((r) => target.values[r]!);
+    const evaluation = evaluateOutputs(plan.task, truth, outputs, target.classes.length, { unscale: plan.unscale, pls: req.model === 'pls' });
+    const predictions = problem.test.map((r, i) => ({
+      ...row(r),
+      truth: isClass ? target.classes[truth[i]!]! : truth[i]!,
+      predicted: isClass ? target.classes[evaluation.predicted[i]!]! : evaluation.predicted[i]!,
+    }));
+    return { evaluation, predictions };
+  };
+  // Several targets: every target's truth read again from its column, in the config's order.
+  const scoreTargets = (outputs: Float32Array) => {
+    const columns = plan.scales.map((s) => dataset.valuesOf(s.name));
+    const truth = problem.test.map((r) => columns.map((c) => Number(c[r])));
+    const e = evaluateTargets(truth, outputs, plan.scales);
+    const predictions = problem.test.map((r, i) => ({ ...row(r), truth: truth[i]![0]!, predicted: e.predicted[i]![0]!, targets: truth[i]!.map((t, j) => ({ truth: t, predicted: e.predicted[i]![j]! })) }));
+    return { evaluation: { summary: e.summary, detail: e.targets[0]!.detail, targets: e.targets }, predictions };
+  };
   const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {
     const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started, ...(plan.config.recipeChoice ? { recipeChoice: plan.config.recipeChoice } : {}) };
     if (o.kind !== 'done') {
@@ -79,14 +107,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, fold?: { r
       return { ...base, status: cancelled ? 'cancelled' : 'failed', message, epochs: o.epochs, bestEpoch: null, spectraPerSecond: 0, metrics: null };
     }
     const d = o.done;
-    const truth = problem.test.map((r) => target.values[r]!);
-    const evaluation = evaluateOutputs(plan.task, truth, d.evaluations[0]!, target.classes.length, { unscale: plan.unscale, pls: req.model === 'pls' });
-    const predictions = problem.test.map((r, i) => ({
-      sampleId: dataset.data.sampleIds[r]!,
-      key: dataset.data.keys[r]!,
-      truth: isClass ? target.classes[truth[i]!]! : truth[i]!,
-      predicted: isClass ? target.classes[evaluation.predicted[i]!]! : evaluation.predicted[i]!,
-    }));
+    const { evaluation, predictions } = plan.scales.length > 1 ? scoreTargets(d.evaluations[0]!) : scoreTarget(d.evaluations[0]!);
     const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass, plan.notes);
     return {
       ...base,

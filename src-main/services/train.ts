@@ -14,7 +14,9 @@ import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { UserError } from '../common/errors';
 import { datasetIdByNameOrId } from '../db/datasets';
 import { parseScheme } from '../common/ml/splits';
-import { savedRecipe } from './run-data';
+import { readDatasetForRun, savedRecipe, type DatasetForRun } from './run-data';
+import { chooseRunRecipe, type RecipeChoiceReport } from './auto-recipe';
+import type { ChosenRecipe } from '../common/runs/recipe-choice';
 import { isCrossValidation, startCrossValidation } from './cross-validate';
 import { trainSingle } from './train-single';
 import { recordError } from './run-record';
@@ -31,18 +33,20 @@ export interface StartDeps {
    * `runs:start` first); by default they are delivered as they happen.
    */
   deferEvents?: boolean;
+  /** How far the auto recipe's choice has come (./auto-recipe.ts). */
+  onRecipeProgress?: (r: RecipeChoiceReport) => void;
 }
 
 /**
  * Validates nothing (the request was parsed where it came in), stores the run and starts
  * training; the handle resolves when it ends, after its `finished` event.
  */
-export function startTraining(db: Db, req: RunRequest, deps: StartDeps): RunHandle {
+export function startTraining(db: Db, req: RunRequest, deps: StartDeps, given?: { dataset: DatasetForRun; chosen: ChosenRecipe }): RunHandle {
   const deliver = deps.onEvent ?? (() => {});
   let held: RunEvent[] | null = deps.deferEvents ? [] : null;
   const emit = eventStamper((e) => (held ? held.push(e) : deliver(e)));
-  const trainDeps = { spawn: deps.spawn, emit };
-  const handle = isCrossValidation(req.validation) ? startCrossValidation(db, req, trainDeps) : trainSingle(db, req, trainDeps);
+  const trainDeps = { spawn: deps.spawn, emit, ...(deps.onRecipeProgress ? { onRecipeProgress: deps.onRecipeProgress } : {}) };
+  const handle = isCrossValidation(req.validation) ? startCrossValidation(db, req, trainDeps) : trainSingle(db, req, trainDeps, given);
   if (held) {
     setImmediate(() => {
       const pending = held ?? [];
@@ -58,6 +62,19 @@ export function startTraining(db: Db, req: RunRequest, deps: StartDeps): RunHand
     throw err;
   });
   return { runId: handle.runId, outcome, cancel: () => handle.cancel() };
+}
+
+/**
+ * {@link startTraining} for the app and the CLI, which must not wait on the auto recipe's choice:
+ * a run of its own with the auto recipe has it chosen in a trainer process first (progress to
+ * `onRecipeProgress`), and is recorded and started once it is known; a cross-validation chooses
+ * inside each fold in the same way. Other requests start at once.
+ */
+export async function beginTraining(db: Db, req: RunRequest, deps: StartDeps): Promise<RunHandle> {
+  if (!req.autoRecipe || isCrossValidation(req.validation)) return startTraining(db, req, deps);
+  const dataset = readDatasetForRun(db, req.datasetId);
+  const chosen = await chooseRunRecipe(deps.spawn, req, dataset, undefined, deps.onRecipeProgress).chosen;
+  return startTraining(db, req, deps, { dataset, chosen });
 }
 
 /** The app's `runs:start` as a request: the recipe looked up by id, the scheme parsed. */

@@ -8,6 +8,8 @@
 import { fork } from 'node:child_process';
 import type { EngineId, EngineInfo, ParentToTrainer, TrainJob, TrainerToParent } from '../common/ml/protocol';
 import type { TrainerEvent } from '../common/runs/events';
+import { trainingRowsOnly, type ChosenRecipe, type RecipeChoiceInput, type RecipeChoiceProgress } from '../common/runs/recipe-choice';
+import { UserError } from '../common/errors';
 
 export interface TrainerProcess {
   send(m: ParentToTrainer): void;
@@ -146,4 +148,41 @@ export function probeEngine(spawn: SpawnTrainer, engine: EngineId | 'auto' = 'au
     proc.onExit((code, signal) => finish(() => reject(new Error(`The trainer process stopped (${signal ?? `exit code ${code}`}) before naming its engine.\n${proc.outputTail()}`))));
     proc.send({ type: 'probe', engine });
   });
+}
+
+/** The auto recipe's choice in progress: it resolves with the winner, or rejects (a user error stays one; cancelled: CANCELLED). */
+export interface RecipeChoiceHandle {
+  chosen: Promise<ChosenRecipe>;
+  cancel(): void;
+}
+
+/**
+ * Makes the auto recipe's choice in a fresh trainer process, so that the PLS cross-validations
+ * (seconds to minutes) never hold up the process that asks: the app's main process stays free.
+ * Only the training rows cross; the result is the one `chooseRecipe` gives here.
+ */
+export function chooseRecipeInTrainer(spawn: SpawnTrainer, input: RecipeChoiceInput, onProgress?: RecipeChoiceProgress): RecipeChoiceHandle {
+  const proc = spawn();
+  let settled = false;
+  let resolveChosen!: (c: ChosenRecipe) => void;
+  let rejectChosen!: (err: Error) => void;
+  const chosen = new Promise<ChosenRecipe>((resolve, reject) => {
+    resolveChosen = resolve;
+    rejectChosen = reject;
+  });
+  const finish = (fn: () => void) => {
+    if (settled) return;
+    settled = true;
+    proc.kill();
+    fn();
+  };
+  proc.onMessage((m) => {
+    if (settled) return;
+    if (m.type === 'recipeProgress') onProgress?.(m.done, m.total, m.candidate);
+    else if (m.type === 'recipeChosen') finish(() => resolveChosen(m.chosen));
+    else if (m.type === 'recipeFailed') finish(() => rejectChosen(new UserError(m.error.code, m.error.message, m.error)));
+  });
+  proc.onExit((code, signal) => finish(() => rejectChosen(new Error(`The trainer process stopped (${signal ?? `exit code ${code}`}) while choosing the recipe.\n${proc.outputTail()}`))));
+  proc.send({ type: 'chooseRecipe', input: trainingRowsOnly(input) });
+  return { chosen, cancel: () => finish(() => rejectChosen(new UserError('CANCELLED', 'Training was cancelled while the recipe was being chosen.'))) };
 }

@@ -9,6 +9,8 @@ import type { PlsDecision } from './pls';
 import type { PlsDecisionChoice } from './pls-decision';
 import type { Augmentation } from './prepare';
 import type { TrainerEvent } from '../runs/events';
+import type { ChosenRecipe, RecipeChoiceInput } from '../runs/recipe-choice';
+import type { ErrorInfo } from '../errors';
 
 export type EngineId = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'js';
 export const ENGINE_IDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'js'] as const satisfies readonly EngineId[];
@@ -40,7 +42,14 @@ export function defaultMomentum(kind: OptimizerName): number {
 export type StopReason = 'completed' | 'early-stopped' | 'converged' | 'cancelled' | 'diverged';
 export const STOP_REASONS = ['completed', 'early-stopped', 'converged', 'cancelled', 'diverged'] as const satisfies readonly StopReason[];
 
-export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
+/** Regression `outputs`: several targets, each standardised, one output each (absent: one). */
+export type TaskSpec = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number; outputs?: number } | { kind: 'reconstruction' };
+
+/** The network's outputs per sample: one logit per class, or one value per target. */
+export function taskOutputs(task: TaskSpec): number {
+  if (task.kind === 'reconstruction') throw new Error('An autoencoder has one output per input value, not a count of its own.');
+  return task.kind === 'classification' ? task.classes : (task.outputs ?? 1);
+}
 
 export interface TrainJob {
   /** A PLS model instead of a network (then `layers` is empty): components, or null to choose by cross-validation. */
@@ -49,6 +58,7 @@ export interface TrainJob {
   /** Per-sample input [length, channels]. */
   input: [number, number];
   task: TaskSpec;
+  /** `y`: class indices, or standardised values [n, outputs] row-major. */
   train: { x: Float32Array; y: Int32Array | Float32Array; n: number };
   /** Monitored each epoch (early stopping); never the test set. */
   validation: { x: Float32Array; y: Int32Array | Float32Array; n: number } | null;
@@ -114,7 +124,14 @@ export type TrainerToParent =
       /** PLS runs: the fitted model (JSON) and the cross-validation curve, when components were chosen. */
       pls?: { model: unknown; cv: { components: number; rule: string; decision: PlsDecision; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
     }
-  | { type: 'failed'; message: string; log: string };
+  | { type: 'failed'; message: string; log: string }
+  /** The auto recipe's choice (`chooseRecipe`): one `recipeProgress` per candidate scored, then `recipeChosen` or `recipeFailed` (the error as thrown, so a user error stays one). */
+  | { type: 'recipeProgress'; done: number; total: number; candidate: string }
+  | { type: 'recipeChosen'; chosen: ChosenRecipe }
+  | { type: 'recipeFailed'; error: ErrorInfo };
 
-/** `probe` asks only which engine a job would get (answered with one `engine` message). */
-export type ParentToTrainer = { type: 'start'; job: TrainJob } | { type: 'cancel' } | { type: 'probe'; engine: EngineId | 'auto'; threads?: number };
+/**
+ * `probe` asks only which engine a job would get (answered with one `engine` message);
+ * `chooseRecipe` only for the auto recipe's choice on the training rows it carries.
+ */
+export type ParentToTrainer = { type: 'start'; job: TrainJob } | { type: 'cancel' } | { type: 'probe'; engine: EngineId | 'auto'; threads?: number } | { type: 'chooseRecipe'; input: RecipeChoiceInput };

@@ -5,17 +5,21 @@
  * epochs, class weights, augmentation — is made here, once; the trainer follows the job.
  */
 import { UserError } from '../errors';
+import { quoteExcerpt } from '../format/excerpt';
 import type { SplitTag } from '../domain/spectra';
 import { summarizeModel, type LayerSummary } from '../ml/model';
 import { templateLayers } from '../ml/templates';
-import { augmentationFor, classWeightsFor, gatherRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
+import { augmentationFor, classWeightsFor, gatherRows, labelledRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
 import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../preprocessing/types';
-import { chooseRecipe, isRamanAxis, recipeCandidates, type RecipeChoice } from './recipe-choice';
+import { chooseRecipe, isRamanAxis, recipeCandidates, type ChosenRecipe, type RecipeChoice, type RecipeChoiceInput } from './recipe-choice';
 import { prepareChannelInputs, type ExtraChannels } from './channels';
+import { neighbourhoodChannels } from './neighbourhood';
+import { makeFolds, mapSplitWarning } from '../ml/splits';
+import type { MapGrid } from '../maps/grid';
 import type { FoldPosition } from './events';
-import type { RunRequest, SingleRunConfig, SingleRunSplit } from './schema';
+import type { RunRequest, SingleRunConfig, SingleRunSplit, TargetScaling } from './schema';
 
 /**
  * Defaults chosen to reach the published scores on the UCR spectro sets without tuning. Small
@@ -44,6 +48,10 @@ export interface RunData {
   intensityUnit?: string | null;
   /** The other channels, when samples have several: networks read them as input channels, PLS one after the other (./channels.ts). */
   channels?: ExtraChannels;
+  /** The dataset's map grid (row r is the sample at `pixelOfSample[r]`), when its samples are the pixels of a map. */
+  map?: MapGrid;
+  /** The dataset's name, for messages. */
+  name?: string;
 }
 
 /** A fold of a cross-validation: its train and test rows (indices into {@link RunData}) and where it belongs. */
@@ -54,12 +62,24 @@ export interface FoldRows {
   test: number[];
 }
 
+export interface TargetColumnData {
+  kind: 'class' | 'number' | 'text';
+  values: (string | number | null)[];
+}
+
 export interface PlanInput {
   request: RunRequest;
   data: RunData;
   /** The target column: its kind and its value for every row of `data`. */
-  target: { kind: 'class' | 'number' | 'text'; values: (string | number | null)[] };
+  target: TargetColumnData;
+  /** The request's other targets (`targets` after the first), in order, when it names several. */
+  moreTargets?: TargetColumnData[];
   fold?: FoldRows;
+  /**
+   * The auto recipe's choice when it was made elsewhere (the services make it in a trainer
+   * process, on {@link recipeChoiceInput}); absent, an auto request chooses here.
+   */
+  chosen?: ChosenRecipe;
 }
 
 export interface RunPlan {
@@ -82,20 +102,41 @@ export interface RunPlan {
   unscale: (v: number) => number;
   /** The target's scale: validation errors reported standardised are multiplied by it. */
   targetStd: number;
+  /** Regression: every target in output order with its training-row scaling (one for a one-target run). */
+  scales: TargetScaling[];
 }
 
-export function planRun({ request: req, data, target: column, fold }: PlanInput): RunPlan {
+/** The target and the rows of each role, as the plan reads them. */
+function problemOf({ request: req, data, target: column, fold }: PlanInput): { seed: number; target: TargetInfo; problem: Problem } {
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const target = targetFromColumn(column.kind, req.target, column.values);
-  const single = req.validation.kind === 'holdout' ? req.validation : { kind: 'given' as const };
-  const isPls = req.model === 'pls';
+  const single = req.validation.kind === 'holdout' ? req.validation : req.validation.kind === 'blocked-holdout' ? { kind: 'rows' as const, ...makeFolds(req.validation, { rows: labelledRows(target), target: target.values, kind: target.kind, splits: data.splits, ...(data.map ? { map: data.map } : {}), seed })[0]! } : { kind: 'given' as const };
   // PLS has no epochs to stop early, so it keeps every training spectrum (and fits the recipe on all of them).
-  const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin: isPls ? Infinity : TRAIN_DEFAULTS.monitorMin });
-  // The auto recipe is chosen on the training split alone (in a cross-validation, this fold's),
-  // early-stopping rows included, so that every model on one split gets the same recipe.
-  const chosen = req.autoRecipe ? chooseRecipe({ block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed }) : null;
+  const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin: req.model === 'pls' ? Infinity : TRAIN_DEFAULTS.monitorMin });
+  return { seed, target, problem };
+}
+
+/**
+ * What the auto recipe chooses on: the training split alone (in a cross-validation, this fold's),
+ * early-stopping rows included, so that every model on one split gets the same recipe.
+ */
+export function recipeChoiceInput(input: PlanInput): RecipeChoiceInput {
+  const { seed, target, problem } = problemOf(input);
+  const { data } = input;
+  return { block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed };
+}
+
+export function planRun(given: PlanInput): RunPlan {
+  const { request: req, data, target: column, moreTargets = [] } = given;
+  const { seed, target, problem } = problemOf(given);
+  const names = req.targets ?? [req.target];
+  if (moreTargets.length !== names.length - 1) throw new Error(`planRun: ${names.length} targets named, ${moreTargets.length + 1} columns given.`);
+  const targetValues = names.length > 1 ? severalTargets(names, [column, ...moreTargets], data.keys) : [target.values];
+  const isPls = req.model === 'pls';
+  const chosen = req.autoRecipe ? (given.chosen ?? chooseRecipe(recipeChoiceInput(given))) : null;
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
-  const multi = data.channels ? prepareChannelInputs(data.block, data.channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : 'channels-last') : null;
+  const channels = inputChannels(req, data);
+  const multi = channels ? prepareChannelInputs(data.block, channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : 'channels-last') : null;
   const prepared = multi ? multi.first : prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;
   // Networks read [points, channels] channels-last; PLS the same values as one row of points × channels.
@@ -106,19 +147,28 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
   const isClass = target.kind === 'classification';
   const classes = target.classes.length;
-  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, input, { units: isClass ? classes : 1 });
+  const k = targetValues.length;
+  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, input, { units: isClass ? classes : k });
 
-  // Targets: class indices, or values standardised on the training rows.
-  let yMean = 0;
-  let yStd = 1;
-  if (!isClass) {
-    const v = problem.train.map((r) => target.values[r]!);
-    yMean = v.reduce((a, b) => a + b, 0) / v.length;
-    yStd = Math.sqrt(v.reduce((a, b) => a + (b - yMean) ** 2, 0) / v.length) || 1;
-  }
-  const yOf = (rows: number[]) => (isClass ? Int32Array.from(rows, (r) => target.values[r]!) : Float32Array.from(rows, (r) => (target.values[r]! - yMean) / yStd));
+  // Targets: class indices, or values standardised on the training rows, each target in its own units.
+  const scales: TargetScaling[] = isClass
+    ? []
+    : targetValues.map((values, t) => {
+        const v = problem.train.map((r) => values[r]!);
+        const mean = v.reduce((a, b) => a + b, 0) / v.length;
+        return { name: names[t]!, mean, std: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) || 1 };
+      });
+  const yMean = scales[0]?.mean ?? 0;
+  const yStd = scales[0]?.std ?? 1;
+  const yOf = (rows: number[]) => {
+    if (isClass) return Int32Array.from(rows, (r) => target.values[r]!);
+    const y = new Float32Array(rows.length * k);
+    rows.forEach((r, i) => scales.forEach((s, t) => (y[i * k + t] = (targetValues[t]![r]! - s.mean) / s.std)));
+    return y;
+  };
   const cw = isClass ? classWeightsFor(target.values, problem.train, classes) : null;
-  const task: TaskSpec = isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse' };
+  // Several targets: one output each, the loss the MSE over all of them, standardised.
+  const task: TaskSpec = isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse', ...(k > 1 ? { outputs: k } : {}) };
   const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth);
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
@@ -146,7 +196,9 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     augmentation,
     inputScaling: prepared.scaling,
     ...(multi ? { channels: multi.record } : {}),
+    ...(req.neighbourhood ? { neighbourhood: req.neighbourhood } : {}),
     targetScaling: isClass ? null : { mean: yMean, std: yStd },
+    ...(k > 1 ? { targets: scales } : {}),
     axis: Array.from(prepared.axis),
     params: summary.params,
     engineRequested: req.engine ?? 'auto',
@@ -179,7 +231,7 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     problem,
     config,
     recipe,
-    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(multi?.notes ?? [])],
+    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(multi?.notes ?? []), ...[mapSplitWarning(req.validation, data.map, [{ train: [...problem.train, ...problem.monitor], test: problem.test }], req.neighbourhood)].filter((w) => w !== null)],
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
     layers: summary.layers,
@@ -187,7 +239,40 @@ export function planRun({ request: req, data, target: column, fold }: PlanInput)
     job,
     unscale: (v) => v * yStd + yMean,
     targetStd: yStd,
+    scales,
   };
+}
+
+/**
+ * The values of a run's several targets, one array per target: number columns only, and every
+ * labelled sample (one with any of them) has all of them, else the sample and column are named.
+ * A sample with none is left out, as for one target.
+ */
+function severalTargets(names: string[], columns: TargetColumnData[], keys: string[]): Float64Array[] {
+  columns.forEach((c, t) => {
+    if (c.kind !== 'number') throw new UserError('BAD_INPUT', `Column ${quoteExcerpt(names[t]!)} is a ${c.kind} column; several targets must all be number columns (train one class target at a time).`, { field: 'targets' });
+  });
+  const values = columns.map((c, t) => targetFromColumn(c.kind, names[t]!, c.values).values);
+  for (let r = 0; r < keys.length; r++) {
+    if (values.some((v) => !Number.isFinite(v[r]!)) && values.some((v) => Number.isFinite(v[r]!))) {
+      const without = names.filter((_, t) => !Number.isFinite(values[t]![r]!));
+      throw new UserError('BAD_INPUT', `Sample ${quoteExcerpt(keys[r]!)} has no value for ${without.map((n) => quoteExcerpt(n)).join(', ')} but has the other targets; give it every target, or clear them all to leave it out.`, { field: 'targets' });
+    }
+  }
+  return values;
+}
+
+/**
+ * The channels after channel 0 that the model reads: the dataset's own, or each pixel's
+ * neighbourhood on its map (./neighbourhood.ts) — not both.
+ */
+function inputChannels(req: RunRequest, data: RunData): ExtraChannels | undefined {
+  const n = req.neighbourhood;
+  if (!n) return data.channels;
+  const what = data.name ? `map "${data.name}"` : 'map';
+  if (!data.map) throw new UserError('BAD_INPUT', `A neighbourhood reads the pixels around each pixel of a map; dataset${data.name ? ` "${data.name}"` : ''} is not a map (its samples have no x/y positions on a grid).`, { field: 'neighbourhood' });
+  if (data.channels) throw new UserError('BAD_INPUT', `A neighbourhood is built from one channel per pixel; the samples of ${what} have ${data.channels.names.length}.`, { field: 'neighbourhood' });
+  return neighbourhoodChannels(data.block, data.map, n, what);
 }
 
 /** The run log's line on the auto recipe: what won, on what score, and how it was scored. */

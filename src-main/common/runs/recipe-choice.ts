@@ -92,13 +92,31 @@ export interface RecipeChoiceInput {
   seed: number;
 }
 
+/** The choice and the candidate that won, as a plan takes it (common/runs/plan.ts). */
+export interface ChosenRecipe {
+  choice: RecipeChoice;
+  recipe: RecipeCandidate;
+}
+
+/** After each candidate is scored: how many of how many, and which one. */
+export type RecipeChoiceProgress = (done: number, total: number, candidate: string) => void;
+
+/**
+ * The same choice with only the rows it reads, renumbered from 0 (in order), so that it can cross
+ * to another process without the test spectra: {@link chooseRecipe} gives the same result on it.
+ */
+export function trainingRowsOnly(input: RecipeChoiceInput): RecipeChoiceInput {
+  const { block, rows, target } = input;
+  return { ...input, block: selectRows(block, rows), rows: rows.map((_, i) => i), target: { ...target, values: Float64Array.from(rows, (r) => target.values[r]!) } };
+}
+
 /**
  * Scores every candidate by stratified 5-fold cross-validation of `rows`: the recipe fitted on
  * each fold's training part, PLS with components and decision chosen by 5-fold cross-validation
  * of that part, predictions for the held-out part. The score is over all out-of-fold predictions;
  * the best one wins, the earlier candidate on a tie.
  */
-export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeChoiceInput): { choice: RecipeChoice; recipe: RecipeCandidate } {
+export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeChoiceInput, onProgress?: RecipeChoiceProgress): ChosenRecipe {
   if (rows.length < RECIPE_CHOICE_MIN_ROWS) {
     throw new UserError('BAD_INPUT', `The auto recipe needs at least ${RECIPE_CHOICE_MIN_ROWS} training spectra to compare recipes by cross-validation; there are ${rows.length}. Choose a recipe instead.`, { field: 'recipe' });
   }
@@ -108,13 +126,17 @@ export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeCh
   const y = Float64Array.from(rows, (r) => target.values[r]!);
   const local = rows.map((_, i) => i);
   const folds = makeFolds({ kind: 'kfold', k: RECIPE_CHOICE_FOLDS }, { rows: local, target: y, kind: target.kind, splits: [], seed });
-  const scores = candidates.map((c): RecipeScore => {
-    try {
-      return { name: c.name, ...scoreRecipe(c.spec, train, y, folds, isClass, classes, seed) };
-    } catch (err) {
-      if (err instanceof UserError && err.code !== 'CANCELLED') return { name: c.name, score: null, skipped: err.message };
-      throw err;
-    }
+  const scores = candidates.map((c, i): RecipeScore => {
+    const scored = ((): RecipeScore => {
+      try {
+        return { name: c.name, ...scoreRecipe(c.spec, train, y, folds, isClass, classes, seed) };
+      } catch (err) {
+        if (err instanceof UserError && err.code !== 'CANCELLED') return { name: c.name, score: null, skipped: err.message };
+        throw err;
+      }
+    })();
+    onProgress?.(i + 1, candidates.length, c.name);
+    return scored;
   });
   let best = -1;
   scores.forEach((s, i) => {

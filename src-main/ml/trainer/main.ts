@@ -6,7 +6,8 @@
 import type { ParentToTrainer, TrainerToParent } from '../../common/ml/protocol';
 import { runJob, type Channel } from './run';
 import { selectEngine } from '../engines';
-import { UserError } from '../../common/errors';
+import { toErrorInfo, UserError } from '../../common/errors';
+import { chooseRecipe } from '../../common/runs/recipe-choice';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ParentToTrainer }) => void): void;
@@ -31,6 +32,15 @@ channel.onMessage((m) => {
       channel.send({ type: 'engine', engine: selectEngine(m.engine, { threads: m.threads }).info });
     } catch (err) {
       channel.send({ type: 'failed', message: err instanceof Error ? err.message : String(err), log: '' });
+    }
+  }
+  else if (m.type === 'chooseRecipe') {
+    // PLS on one thread, off the app's main process; the parent stops this process after the answer.
+    try {
+      const chosen = chooseRecipe(m.input, (done, total, candidate) => channel.send({ type: 'recipeProgress', done, total, candidate }));
+      channel.send({ type: 'recipeChosen', chosen });
+    } catch (err) {
+      channel.send({ type: 'recipeFailed', error: toErrorInfo(err) });
     }
   }
   else if (m.type === 'start' && !started) {
