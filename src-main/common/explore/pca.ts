@@ -83,7 +83,7 @@ export function symmetricEigen(matrix: Float64Array, n: number): { values: Float
 }
 
 /** Orthonormalises the q columns of a [len × q] row-major matrix in place (modified Gram–Schmidt, twice). */
-function orthonormalise(m: Float64Array, len: number, q: number): void {
+export function orthonormalise(m: Float64Array, len: number, q: number): void {
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < q; j++) {
       for (let i = 0; i < j; i++) {

@@ -1,0 +1,129 @@
+/**
+ * PCA of spectra read page by page: the mean in one pass, the covariance matrix (points ×
+ * points) in a second, its top eigenvectors by subspace iteration, and the scores in a third.
+ * Memory is the covariance matrix, not the spectra. Same conventions as `explore/pca.ts`
+ * (mean-centred, no scaling, variance with divisor rows − 1, each loading flipped so that its
+ * largest-|value| element is positive), so both give the same scores.
+ */
+import { orthonormalise, symmetricEigen } from '../explore/pca';
+import { mulberry32, normal } from '../ml/random';
+import type { RowPages } from './rows';
+
+export interface PagedPca {
+  k: number;
+  mean: Float64Array;
+  /** Row-major [k × points]. */
+  loadings: Float64Array;
+  /** Row-major [rows × k]. */
+  scores: Float64Array;
+  explainedVariance: Float64Array;
+  explainedVarianceRatio: Float64Array;
+}
+
+/** C · Q for the symmetric p × p `c` and the p × q `qm`. */
+function multiply(c: Float64Array, qm: Float64Array, p: number, q: number): Float64Array {
+  const out = new Float64Array(p * q);
+  for (let r = 0; r < p; r++)
+    for (let s = 0; s < p; s++) {
+      const v = c[r * p + s]!;
+      if (v === 0) continue;
+      for (let j = 0; j < q; j++) out[r * q + j]! += v * qm[s * q + j]!;
+    }
+  return out;
+}
+
+export function pagedPca(source: RowPages, k: number): PagedPca {
+  const n = source.rows;
+  const p = source.points;
+  if (n < 2) throw new Error(`PCA needs at least 2 spectra; got ${n}.`);
+  k = Math.max(1, Math.min(k, n - 1, p));
+  const mean = new Float64Array(p);
+  source.forEachPage((block, _first, count) => {
+    for (let r = 0; r < count; r++) for (let c = 0; c < p; c++) mean[c]! += block[r * p + c]!;
+  });
+  for (let c = 0; c < p; c++) mean[c]! /= n;
+  const cov = new Float64Array(p * p);
+  const row = new Float64Array(p);
+  source.forEachPage((block, _first, count) => {
+    for (let r = 0; r < count; r++) {
+      for (let c = 0; c < p; c++) row[c] = block[r * p + c]! - mean[c]!;
+      for (let i = 0; i < p; i++) {
+        const v = row[i]!;
+        for (let j = i; j < p; j++) cov[i * p + j]! += v * row[j]!;
+      }
+    }
+  });
+  let total = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = i; j < p; j++) cov[j * p + i] = cov[i * p + j] = cov[i * p + j]! / (n - 1);
+    total += cov[i * p + i]!;
+  }
+  const vectors = topEigenvectors(cov, p, k);
+  const loadings = new Float64Array(k * p);
+  const variance = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let big = 0;
+    for (let c = 0; c < p; c++) if (Math.abs(vectors.v[c * vectors.q + j]!) > Math.abs(vectors.v[big * vectors.q + j]!)) big = c;
+    const sign = vectors.v[big * vectors.q + j]! < 0 ? -1 : 1;
+    for (let c = 0; c < p; c++) loadings[j * p + c] = sign * vectors.v[c * vectors.q + j]!;
+    variance[j] = vectors.values[j]!;
+  }
+  const scores = new Float64Array(n * k);
+  source.forEachPage((block, first, count) => {
+    for (let r = 0; r < count; r++)
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let c = 0; c < p; c++) s += (block[r * p + c]! - mean[c]!) * loadings[j * p + c]!;
+        scores[(first + r) * k + j] = s;
+      }
+  });
+  return { k, mean, loadings, scores, explainedVariance: variance, explainedVarianceRatio: variance.map((v) => (total > 0 ? v / total : 0)) };
+}
+
+/**
+ * The top k eigenpairs of a symmetric positive semi-definite matrix: directly when it is small,
+ * otherwise by subspace iteration with a Rayleigh–Ritz step until each pair's residual
+ * ‖Cv − λv‖ is at most 1e-10 · λ₁. Columns of `v` (p × q, row-major) are the eigenvectors.
+ */
+function topEigenvectors(c: Float64Array, p: number, k: number): { v: Float64Array; q: number; values: Float64Array } {
+  if (p <= 64) {
+    const e = symmetricEigen(c, p);
+    return { v: e.vectors, q: p, values: e.values };
+  }
+  const q = Math.min(p, k + 8);
+  const rand = mulberry32(1);
+  let qm: Float64Array = Float64Array.from({ length: p * q }, () => normal(rand));
+  orthonormalise(qm, p, q);
+  let values: Float64Array = new Float64Array(q);
+  for (let iteration = 0; iteration < 1000; iteration++) {
+    const z = multiply(c, qm, p, q);
+    const t = new Float64Array(q * q);
+    for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) for (let r = 0; r < p; r++) t[i * q + j]! += qm[r * q + i]! * z[r * q + j]!;
+    const e = symmetricEigen(t, q);
+    values = e.values;
+    const rotated = new Float64Array(p * q);
+    const rotatedZ = new Float64Array(p * q);
+    for (let r = 0; r < p; r++)
+      for (let j = 0; j < q; j++) {
+        let s = 0;
+        let sz = 0;
+        for (let i = 0; i < q; i++) {
+          s += qm[r * q + i]! * e.vectors[i * q + j]!;
+          sz += z[r * q + i]! * e.vectors[i * q + j]!;
+        }
+        rotated[r * q + j] = s;
+        rotatedZ[r * q + j] = sz;
+      }
+    let worst = 0;
+    for (let j = 0; j < k; j++) {
+      let res = 0;
+      for (let r = 0; r < p; r++) res += (rotatedZ[r * q + j]! - values[j]! * rotated[r * q + j]!) ** 2;
+      worst = Math.max(worst, Math.sqrt(res));
+    }
+    qm = rotated;
+    if (worst <= 1e-10 * Math.max(values[0]!, 1e-300)) break;
+    qm = rotatedZ;
+    orthonormalise(qm, p, q);
+  }
+  return { v: qm, q, values };
+}
