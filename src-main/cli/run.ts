@@ -21,7 +21,7 @@ import { forkTrainer, probeEngine } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
 import { ENGINE_IDS, OPTIMIZER_NAMES, type EngineId, type OptimizerName } from '../common/ml/protocol';
-import { requestByName, startTraining } from '../services/train';
+import { beginTraining, requestByName } from '../services/train';
 import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
 import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
@@ -31,7 +31,11 @@ import { headline, runsCommand } from './runs';
 import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
 import { joinCommand, JOIN_USAGE } from './join';
-import { keepNegativeValues, numberOption, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
+import { transferCommand, TRANSFER_USAGE } from './transfer';
+import { optimizeCommand, OPTIMIZE_USAGE } from './optimize';
+import { mapCommand, MAP_USAGE } from './map';
+import { keepNegativeValues, NEIGHBOURHOOD_FLAGS, neighbourhoodOption, numberOption, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
+import { defaultValidation } from '../services/run-data';
 
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -49,17 +53,22 @@ Usage:
   spectra-desk runs --project P [--json]   (runs: status, model, target, test metric, dates)
   ${HARMONISE_USAGE}
   ${JOIN_USAGE}
+  ${MAP_USAGE}
+  ${TRANSFER_USAGE}
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
   spectra-desk steps [KIND] [--json]   (preprocessing steps and their parameters)
   spectra-desk train --project P --dataset D --target COLUMN --model NAME
-                     [--pipeline PIPE.json|auto] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve]
+                     [--pipeline auto|none|PIPE.json] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve
+                                   |blocked:K[:BUFFER]|blocked-holdout:F[:BUFFER]]
+                     [--neighbourhood R] [--neighbourhood-mode channels|mean]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N]
                      [--optimizer adam|sgd|rmsprop] [--momentum M]
-                     [--pls-decision auto|pls-da|centroid|nearest-neighbour] [--json]
+                     [--pls-decision ${PLS_DECISION_CHOICES.join('|')}] [--json]
                      (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
+  ${OPTIMIZE_USAGE}
   spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
   spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
   spectra-desk export --project P --run RUN --out DIR [--json]
@@ -97,8 +106,14 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return harmoniseCommand(rest, io);
       case 'join':
         return joinCommand(rest, io);
+      case 'transfer':
+        return await transferCommand(rest, io);
+      case 'map':
+        return mapCommand(rest, io);
       case 'train':
         return await trainCommand(rest, io);
+      case 'optimize':
+        return await optimizeCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${APP_VERSION}\n`);
@@ -249,6 +264,7 @@ export interface ListedDataset {
   axis: DatasetSummary['axis'];
   channels: number;
   sourceFiles: number;
+  map?: DatasetSummary['map'];
 }
 
 function listCommand(args: string[], io: Streams): number {
@@ -272,6 +288,7 @@ function listCommand(args: string[], io: Streams): number {
     axis: d.axis,
     channels: d.channels,
     sourceFiles: d.sourceFiles.length,
+    ...(d.map ? { map: d.map } : {}),
   }));
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ datasets: listed, runs })}\n`);
@@ -281,12 +298,20 @@ function listCommand(args: string[], io: Streams): number {
   for (const d of listed) {
     const axis = d.axis ? `${fmt(d.axis.descending ? d.axis.max : d.axis.min)}→${fmt(d.axis.descending ? d.axis.min : d.axis.max)} ${d.axis.unit}` : 'no axis';
     io.stdout.write(`${d.name}: ${d.samples} spectra × ${d.points ?? 'varying'} points (${axis}); train ${d.splits.train}, test ${d.splits.test}, untagged ${d.splits.none}\n`);
+    if (d.map) io.stdout.write(`  map: ${mapLine(d.map)}\n`);
     for (const [name, c] of Object.entries(d.columns)) io.stdout.write(`  ${name}: ${c.kind}, ${c.distinct} distinct${c.missing ? `, ${c.missing} missing` : ''}\n`);
   }
   if (listed.length && !runs.length) io.stdout.write('No runs yet. Train a model with: spectra-desk train --project P --dataset D --target COLUMN --model NAME\n');
   if (runs.length) io.stdout.write('Runs, newest first (spectra-desk runs --project P for their details):\n');
   for (const r of runs) io.stdout.write(`  run ${r.id}: ${r.status}, ${r.model} → ${r.target} on ${r.dataset}; test ${headline(r)}; finished ${r.finishedAt ?? '–'}\n`);
   return 0;
+}
+
+/** "35 × 25 pixels, step 1 µm, 3 missing". */
+export function mapLine(m: NonNullable<DatasetSummary['map']>): string {
+  const unit = m.unit ? ` ${m.unit}` : '';
+  const step = m.step !== null ? `step ${fmt(m.step)}${unit}` : `steps ${fmt(m.stepX)} × ${fmt(m.stepY)}${unit}`;
+  return `${m.width} × ${m.height} pixels, ${step}${m.missing ? `, ${m.missing} missing` : ''}`;
 }
 
 function fmt(x: number): string {
@@ -427,6 +452,31 @@ function readLayers(file: string): LayerSpec[] {
   });
 }
 
+/** `--target NAME`, or `--targets A,B,C` for several number columns at once (the first is the run's target). */
+function targetsOption(one: string | undefined, several: string | undefined): { target: string; targets?: string[] } {
+  if (several === undefined) return { target: requireOption(one, '--target') };
+  if (one !== undefined) throw new UserError('BAD_INPUT', 'Give --target NAME or --targets A,B,C, not both.', { field: 'targets' });
+  const names = several.split(',').map((n) => n.trim());
+  if (names.some((n) => !n)) throw new UserError('BAD_INPUT', `--targets ${several}: a column name is empty; separate the names with commas.`, { field: 'targets' });
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError('BAD_INPUT', `--targets names "${twice}" twice.`, { field: 'targets' });
+  return names.length === 1 ? { target: names[0]! } : { target: names[0]!, targets: names };
+}
+
+/** A trained run's test metrics: one line, or for several targets the headline and then a line per target (keys `rmse:NAME`). */
+function testLines(test: Record<string, number>): string[] {
+  const fmt = (entries: [string, number][]) => entries.map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+  const own = Object.entries(test).filter(([k]) => !k.includes(':'));
+  const perTarget = new Map<string, [string, number][]>();
+  for (const [k, v] of Object.entries(test)) {
+    const at = k.indexOf(':');
+    if (at < 0) continue;
+    const name = k.slice(at + 1);
+    perTarget.set(name, [...(perTarget.get(name) ?? []), [k.slice(0, at), v]]);
+  }
+  return [`test: ${fmt(own)}`, ...[...perTarget].map(([name, entries]) => `test ${name}: ${fmt(entries)}`)];
+}
+
 /** Trains one model; progress on stderr, the outcome on stdout. Ctrl-C cancels the run. */
 async function trainCommand(args: string[], io: Streams): Promise<number> {
   const { values } = parse(() =>
@@ -437,6 +487,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         project: { type: 'string' },
         dataset: { type: 'string' },
         target: { type: 'string' },
+        targets: { type: 'string' },
         model: { type: 'string' },
         pipeline: { type: 'string' },
         validation: { type: 'string' },
@@ -450,21 +501,25 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         momentum: { type: 'string' },
         components: { type: 'string' },
         'pls-decision': { type: 'string' },
+        ...NEIGHBOURHOOD_FLAGS,
       },
       strict: true,
     }),
   );
   const project = requireProject(values.project);
   const dataset = requireOption(values.dataset, '--dataset');
-  const target = requireOption(values.target, '--target');
+  const neighbourhood = neighbourhoodOption(values.neighbourhood, values['neighbourhood-mode']);
+  const { target, targets } = targetsOption(values.target, values.targets);
   const model = requireOption(values.model, '--model');
   if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError('BAD_INPUT', `--model ${model}: use one of ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
   if (model === 'custom' && !values.layers) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
-  // auto: the recipe chosen by cross-validation on the training spectra (a file named auto is ./auto).
-  const autoRecipe = values.pipeline === 'auto';
-  const pipeline = values.pipeline && !autoRecipe ? readPipelineFile(values.pipeline) : null;
+  // auto (the default): the recipe chosen by cross-validation on the training spectra; none: raw
+  // spectra (files named auto or none are ./auto and ./none).
+  const autoRecipe = (values.pipeline ?? 'auto') === 'auto';
+  const pipeline = values.pipeline && !autoRecipe && values.pipeline !== 'none' ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
-  const validation = parseScheme(values.validation ?? 'given');
+  // None named: decided once the dataset is known (a blocked hold-out on a map, else the given tags).
+  const named = values.validation !== undefined ? parseScheme(values.validation) : undefined;
   const epochs = wholeNumberOption(values.epochs, '--epochs', RUN_RANGES.epochs);
   const seed = wholeNumberOption(values.seed, '--seed', RUN_RANGES.seed);
   const threads = wholeNumberOption(values.threads, '--threads', RUN_RANGES.threads);
@@ -474,17 +529,19 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   if (optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) throw new UserError('BAD_INPUT', `--optimizer ${optimizer}: use ${OPTIMIZER_NAMES.join(', ')}.`, { field: 'optimizer' });
   const momentum = numberOption(values.momentum, '--momentum', RUN_RANGES.momentum);
   const plsDecision = values['pls-decision'];
-  if (plsDecision !== undefined && !(PLS_DECISION_CHOICES as readonly string[]).includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use auto, pls-da, centroid or nearest-neighbour.`, { field: 'pls-decision' });
+  if (plsDecision !== undefined && !(PLS_DECISION_CHOICES as readonly string[]).includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use ${PLS_DECISION_CHOICES.join(', ')}.`, { field: 'pls-decision' });
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
   const db = openProject(project);
   try {
     failRunsWithoutTrainer(db);
-    const request = requestByName(db, { dataset, target, model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}) });
-    const handle = startTraining(
+    const validation = named ?? defaultValidation(db, datasetIdByNameOrId(db, dataset), neighbourhood?.radius);
+    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}) });
+    const handle = await beginTraining(
       db,
       request,
       {
         spawn: forkTrainer(builtFile('ml/trainer.cjs')),
+        onRecipeProgress: (p) => io.stderr.write(`${p.fold ? `${p.fold.label}: ` : ''}recipe ${p.done}/${p.total} scored: ${p.candidate}\n`),
         onEvent: (e) => {
           if (e.type === 'started' && e.folds !== null) io.stderr.write(`cross-validation run ${e.runId}: ${e.folds} folds\n`);
           else if (e.type === 'started') io.stderr.write(`${e.fold ? `${e.fold.label} of cross-validation run ${e.parentRunId}: ` : ''}run ${e.runId}: ${model}, ${e.params} parameters; ${e.trainSamples} training spectra${e.monitorSamples ? ` (+${e.monitorSamples} held back for early stopping)` : ''}, ${e.testSamples} test\n`);
@@ -508,7 +565,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
     else {
       io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message && !stopped ? `: ${o.message}` : ''}\n`);
       if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
-      else if (o.metrics) io.stdout.write(`  test: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
+      else if (o.metrics) for (const line of testLines(o.metrics.test)) io.stdout.write(`  ${line}\n`);
       if (o.recipeChoice) io.stdout.write(`  recipe: auto chose "${o.recipeChoice.winner}" (${o.recipeChoice.metric} in ${o.recipeChoice.folds}-fold cross-validation of the training spectra: ${o.recipeChoice.candidates.map((c) => `${c.name} ${c.score === null ? 'skipped' : c.score.toFixed(4)}`).join('; ')})\n`);
       else if (autoRecipe && o.folds) io.stdout.write(`  recipe: auto, chosen inside each fold (see each fold's run)\n`);
       for (const w of o.warnings ?? []) io.stdout.write(`  warning: ${w}\n`);

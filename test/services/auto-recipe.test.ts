@@ -2,7 +2,7 @@
  * The auto recipe through the training service and the trainer process: on UCR Coffee made
  * raw-like (a scale, offset and tilt per spectrum) the first derivative wins; the run stores it
  * as its recipe, so prediction, export and the report use it as any other; in a cross-validation
- * each fold chooses on its own training spectra.
+ * each fold chooses on its own training spectra; the choice is made in a trainer process.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,12 @@ import { exportRun, type ExportedMetrics } from '../../src-main/services/export'
 import { importFiles } from '../../src-main/services/import';
 import { loadPredictor, predictSpectra, runSpectra } from '../../src-main/services/predict';
 import { AUTO_RECIPE_IN_FOLDS } from '../../src-main/services/cross-validate';
-import { requestByName, startTraining } from '../../src-main/services/train';
+import { beginTraining, requestByName, startTraining } from '../../src-main/services/train';
+import { chooseRunRecipe, type RecipeChoiceReport } from '../../src-main/services/auto-recipe';
+import { readDatasetForRun, targetColumnsOf } from '../../src-main/services/run-data';
+import { recipeChoiceInput } from '../../src-main/common/runs/plan';
+import { chooseRecipe } from '../../src-main/common/runs/recipe-choice';
+import { UserError } from '../../src-main/common/errors';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import { STARTER_RECIPES } from '../../src-main/common/preprocessing/starters';
@@ -43,10 +48,36 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the auto recipe in a run', () => {
+  it('is chosen in a trainer process, from the training rows alone, exactly as here; a user error stays one', async () => {
+    const db = openProject(project);
+    try {
+      const req = requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'cnn', autoRecipe: true, validation: { kind: 'given' }, seed: 1 });
+      const dataset = readDatasetForRun(db, req.datasetId);
+      const reports: RecipeChoiceReport[] = [];
+      const there = await chooseRunRecipe(spawn, req, dataset, undefined, (r) => reports.push(r)).chosen;
+      const here = chooseRecipe(recipeChoiceInput({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req) }));
+      expect(there).toEqual(here);
+      expect(there.recipe.name).toBe(FIRST.name);
+      expect(reports.map((r) => [r.done, r.total, r.fold])).toEqual([1, 2, 3, 4, 5, 6].map((d) => [d, 6, null]));
+      expect(reports.map((r) => r.candidate)).toEqual(there.choice.candidates.map((c) => c.name));
+
+      // Nine training spectra are too few to compare recipes: the trainer's refusal arrives as the same user error.
+      const trainRows = dataset.data.splits.flatMap((t, r) => (t === 'train' ? [r] : []));
+      const fold = { parentRunId: 0, position: { index: 0, count: 1, label: 'fold 1' }, train: [...trainRows.slice(0, 5), ...trainRows.slice(-4)], test: [40] };
+      const refused = await chooseRunRecipe(spawn, req, dataset, fold).chosen.catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(UserError);
+      expect(refused).toMatchObject({ code: 'BAD_INPUT', field: 'recipe', message: 'The auto recipe needs at least 10 training spectra to compare recipes by cross-validation; there are 9. Choose a recipe instead.' });
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
   it('PLS: the first derivative wins on the training spectra; stored as the run’s recipe, used by predict and export, shown in the report', async () => {
     const db = openProject(project);
     try {
-      const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'pls', autoRecipe: true, validation: { kind: 'given' }, seed: 1 }), { spawn }).outcome;
+      const reports: RecipeChoiceReport[] = [];
+      const o = await (await beginTraining(db, requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'pls', autoRecipe: true, validation: { kind: 'given' }, seed: 1 }), { spawn, onRecipeProgress: (r) => reports.push(r) })).outcome;
+      expect(reports).toHaveLength(6);
       expect(o.status).toBe('done');
       expect(o.recipeChoice!.winner).toBe(FIRST.name);
       expect(o.recipeChoice!.trainSamples).toBe(28);
@@ -84,8 +115,11 @@ describe('the auto recipe in a run', () => {
   it('kfold:5: every fold chooses on its own training spectra and stores its choice; the parent says so', async () => {
     const db = openProject(project);
     try {
-      const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'pls', autoRecipe: true, validation: { kind: 'kfold', k: 5 }, seed: 1 }), { spawn }).outcome;
+      const reports: RecipeChoiceReport[] = [];
+      const o = await startTraining(db, requestByName(db, { dataset: 'CoffeeRaw', target: 'class', model: 'pls', autoRecipe: true, validation: { kind: 'kfold', k: 5 }, seed: 1 }), { spawn, onRecipeProgress: (r) => reports.push(r) }).outcome;
       expect(o.status).toBe('done');
+      // Each fold's choice, in a trainer process before the fold's run: six candidates scored per fold.
+      expect(reports.filter((r) => r.done === r.total).map((r) => r.fold!.index).sort()).toEqual([0, 1, 2, 3, 4]);
       expect(o.recipeChoice).toBeUndefined();
       expect((getRun(db, o.runId).config as { recipe: string }).recipe).toBe(AUTO_RECIPE_IN_FOLDS);
       for (const f of o.folds!) {
