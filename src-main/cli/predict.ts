@@ -10,7 +10,7 @@ import { failRunsWithoutTrainer } from '../services/run-record';
 import { UserError } from '../common/errors';
 import { AXIS_UNITS, isAxisUnit, type ImportOptions } from '../common/domain/spectra';
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
-import { predictionsCsv, readSpectraFiles } from '../services/predict-files';
+import { pairChannels, predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
 import { failed, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
 import { keepNegativeValues, parseOptions } from './options';
@@ -18,7 +18,7 @@ import { keepNegativeValues, parseOptions } from './options';
 export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
 
 const USAGE = `Usage:
-  spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
+  spectra-desk predict --project P --run RUN FILE... [--channel NAME=FILE]... [--out OUT.csv] [--json]
   spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
                        [--label-column N|none] [--axis-unit cm-1|nm|um]
   spectra-desk export-model --project P --run RUN --out DIR [--json]
@@ -71,7 +71,7 @@ function expand(paths: string[]): string[] {
 
 async function predictCommand(args: string[], io: Streams): Promise<number> {
   const { values, positionals } = parse(() =>
-    parseArgsWithFiles(args, { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' } }),
+    parseArgsWithFiles(args, { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' }, channel: { type: 'string', multiple: true } }),
   );
   const options: ImportOptions = {};
   const labelColumn = labelColumnOption(values['label-column']);
@@ -98,7 +98,15 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
       db.close();
     }
   }
-  const rows = predictSpectra(predictor, spectra);
+  // A run on several channels: each --channel NAME=FILE gives a channel's spectra, paired in order with those of the files named first.
+  const channels = (values.channel ?? []).map((v) => {
+    const eq = v.indexOf('=');
+    if (eq < 1 || eq === v.length - 1) throw new UserError('BAD_INPUT', `--channel must be NAME=FILE (a channel of the run and a file or folder of its spectra), not "${v}".`, { field: '--channel' });
+    return { name: v.slice(0, eq), files: v.slice(eq + 1) };
+  });
+  const names = [...new Set(channels.map((c) => c.name))];
+  const paired = predictor.channels || channels.length ? pairChannels(predictor, spectra, names.map((name) => ({ name, spectra: readSpectraFiles(expand(channels.filter((c) => c.name === name).map((c) => c.files)), options) }))) : spectra;
+  const rows = predictSpectra(predictor, paired);
   const flagged = rows.filter((r) => r.outOfModel).length;
   const csv = predictionsCsv(predictor, rows);
   if (values.out) {

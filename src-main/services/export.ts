@@ -69,6 +69,8 @@ export interface RunInputs {
   processed: Float64Array;
   /** What the model reads: (processed − mean) / std as float32 (several channels: per channel, in the run's layout). */
   x: Float32Array;
+  /** Several channels: each channel after the recipe, before its scaling ([rows, points], on `axis`), channel 0 first. */
+  channels?: { name: string; processed: Float64Array }[];
   /** The dataset's raw axis range. */
   rawAxis: Float64Array;
 }
@@ -99,9 +101,9 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
   const labelById = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
   const common = { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axisUnit, rawAxis: block.axis };
   if (cfg.channels) {
-    const built = applyChannelInputs([block, ...(extra?.blocks ?? [])].map(subset), pipeline, cfg.channels, run.id);
+    const built = applyChannelInputs([block, ...(extra?.blocks ?? [])].map(subset), pipeline, cfg.channels, `Run ${run.id}`);
     if (built.points !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${built.points} points, but the model reads ${length} × ${channels} channels.`);
-    return { ...common, axis: built.axis, processed: built.processed[0]!, x: built.x };
+    return { ...common, axis: built.axis, processed: built.processed[0]!, x: built.x, channels: cfg.channels.names.map((name, c) => ({ name, processed: built.processed[c]! })) };
   }
   let out = subset(block);
   if (pipeline && pipeline.steps.some((s) => s.enabled) && rows.length) out = applyPipeline({ spec: pipeline, states: run.fittedState ?? [] }, out);
@@ -148,6 +150,12 @@ export interface RunCam {
   classMeans: { className: string; samples: number; spectrum: number[]; cam: number[] }[];
   /** Per requested sample: the map of every class (classes × points) and the model's output. */
   samples?: { sampleId: number; key: string; predicted: string | number; cams: number[][] }[];
+  /**
+   * A network on several channels: per channel (the model's order), per class as in `classMeans`,
+   * the class's mean spectrum in that channel and the channel's share of the map: the map minus
+   * the map with that channel replaced by its mean training spectrum (see {@link channelMaps}).
+   */
+  channels?: { name: string; classMeans: { className: string; spectrum: number[]; cam: number[] }[] }[];
 }
 
 /**
@@ -160,7 +168,6 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
   requireFinished(run);
   if (!isNet(run)) throw new UserError('BAD_INPUT', `Run ${runId} is a PLS model: it has VIP scores and coefficients instead of activation maps.`);
   const cfg = configOf(run);
-  requireOneChannel(runId, cfg, 'computing its activation maps');
   const split = trainedSplit(run.split, run.id);
   const trainIds = [...split.train, ...split.monitor];
   const inputs = runInputs(db, run, trainIds);
@@ -169,6 +176,7 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
   const classes = classification ? cfg.classes : [run.targetColumn];
   const K = classes.length;
   const L = cfg.input[0];
+  const W = L * cfg.input[1];
   const n = inputs.sampleIds.length;
   const camSum = Array.from({ length: K }, () => new Float64Array(L));
   const specSum = Array.from({ length: K }, () => new Float64Array(L));
@@ -177,7 +185,7 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
   const chunk = 256;
   for (let from = 0; from < n; from += chunk) {
     const b = Math.min(chunk, n - from);
-    const maps = classActivationMaps(net, inputs.x.subarray(from * L, (from + b) * L), b);
+    const maps = classActivationMaps(net, inputs.x.subarray(from * W, (from + b) * W), b);
     method = maps.method;
     for (let s = 0; s < b; s++) {
       const label = inputs.labels[from + s];
@@ -199,6 +207,7 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
     classes,
     classMeans: classes.map((className, c) => ({ className, samples: counts[c]!, spectrum: Array.from(specSum[c]!, (v) => v / (counts[c]! || 1)), cam: Array.from(camSum[c]!, (v) => v / (counts[c]! || 1)) })),
   };
+  if (inputs.channels) result.channels = channelMaps(net, inputs, classes, classification ? (label) => classes.indexOf(String(label)) : () => 0);
   if (opts.sampleIds?.length) {
     const req = runInputs(db, run, opts.sampleIds);
     const maps = classActivationMaps(net, req.x, req.sampleIds.length);
@@ -216,6 +225,49 @@ export function camForRun(db: Db, runId: number, opts: { sampleIds?: number[] } 
     });
   }
   return result;
+}
+
+/**
+ * Each channel's share of the activation maps of a network on several channels (channels-last
+ * inputs): per training spectrum, the map of its class minus the map of the same spectrum with
+ * that channel replaced by the channel's mean training input (occlusion against the mean
+ * spectrum). For a CAM network the mean over the axis of that difference is exactly the change in
+ * the class score, so a channel the model ignores gets a flat zero curve. Averaged per class, with
+ * the class's mean spectrum of the channel (after the recipe, before scaling).
+ */
+function channelMaps(net: Net, inputs: RunInputs, classes: string[], classOf: (label: string | number | null) => number): NonNullable<RunCam['channels']> {
+  const channels = inputs.channels!;
+  const C = channels.length;
+  const L = inputs.axis.length;
+  const W = L * C;
+  const K = classes.length;
+  const n = inputs.sampleIds.length;
+  const meanInput = new Float64Array(W);
+  for (let r = 0; r < n; r++) for (let i = 0; i < W; i++) meanInput[i]! += inputs.x[r * W + i]! / n;
+  const counts = new Array<number>(K).fill(0);
+  for (const label of inputs.labels) if (classOf(label) >= 0) counts[classOf(label)]!++;
+  return channels.map(({ name, processed }, ch) => {
+    const camSum = Array.from({ length: K }, () => new Float64Array(L));
+    const specSum = Array.from({ length: K }, () => new Float64Array(L));
+    const chunk = 256;
+    for (let from = 0; from < n; from += chunk) {
+      const b = Math.min(chunk, n - from);
+      const x = inputs.x.slice(from * W, (from + b) * W);
+      const full = classActivationMaps(net, x, b).maps;
+      for (let s = 0; s < b; s++) for (let t = 0; t < L; t++) x[s * W + t * C + ch] = meanInput[t * C + ch]!;
+      const occluded = classActivationMaps(net, x, b).maps;
+      for (let s = 0; s < b; s++) {
+        const c = classOf(inputs.labels[from + s] ?? null);
+        if (c < 0) continue;
+        const at = (s * K + c) * L;
+        for (let t = 0; t < L; t++) {
+          camSum[c]![t]! += full[at + t]! - occluded[at + t]!;
+          specSum[c]![t]! += processed[(from + s) * L + t]!;
+        }
+      }
+    }
+    return { name, classMeans: classes.map((className, c) => ({ className, spectrum: Array.from(specSum[c]!, (v) => v / (counts[c]! || 1)), cam: Array.from(camSum[c]!, (v) => v / (counts[c]! || 1)) })) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,8 +482,9 @@ function exportSingle(db: Db, run: RunRow, dir: string, opts: ExportOptions): Ex
     try {
       cam = camForRun(db, runId);
       const unit = cam.axisUnit;
-      const lines = [[`axis_${unit}`, ...cam.classes].map(csvField).join(',')];
-      cam.axis.forEach((x, t) => lines.push([String(x), ...cam!.classMeans.map((m) => String(m.cam[t]!))].join(',')));
+      const perChannel = (cam.channels ?? []).flatMap((ch) => ch.classMeans.map((m) => ({ label: `${m.className} [${ch.name}]`, cam: m.cam })));
+      const lines = [[`axis_${unit}`, ...cam.classes, ...perChannel.map((p) => p.label)].map(csvField).join(',')];
+      cam.axis.forEach((x, t) => lines.push([String(x), ...cam!.classMeans.map((m) => String(m.cam[t]!)), ...perChannel.map((p) => String(p.cam[t]!))].join(',')));
       write('cam.csv', `${lines.join('\n')}\n`);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

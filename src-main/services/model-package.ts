@@ -26,6 +26,7 @@ import type { FittedPipeline } from '../common/preprocessing/pipeline';
 import { Net } from '../ml/engine/net';
 import { createJsKernels } from '../ml/kernels/js';
 import { loadPredictor, type NetworkModel, type OutlierModel, type Predictor } from './predict';
+import { requireOneChannel, type ChannelsRecord } from '../common/runs/channels';
 import { APP_VERSION } from './version';
 
 export const PACKAGE_FORMAT = 'spectra-desk-model';
@@ -249,6 +250,8 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
  * @returns the files written, relative to `dir`
  */
 export function writeModelPackage(db: Db, runId: number, dir: string): { files: string[]; manifest: PackageManifest } {
+  // The package's manifest and TF.js model describe one channel; a run on several predicts from the project.
+  requireOneChannel(runId, getRun(db, runId).config as { channels?: ChannelsRecord }, 'writing a model package');
   const p = loadPredictor(db, runId);
   const run = getRun(db, runId);
   if (fs.existsSync(dir)) {

@@ -6,6 +6,8 @@ import type { ImportOptions } from '../common/domain/spectra';
 import { netOf, predictInputs, spectraInputs, type Prediction, type Predictor, type SpectrumInput } from './predict';
 import { classActivationMaps, camPlan } from '../ml/cam';
 import { csvField } from '../common/csv';
+import { UserError } from '../common/errors';
+import { firstChannelOf } from '../common/runs/channels';
 
 /** Every spectrum of the files: sample id = file name, plus #index when a file holds several. */
 export function readSpectraFiles(files: string[], options: ImportOptions = {}): SpectrumInput[] {
@@ -18,10 +20,39 @@ export function readSpectraFiles(files: string[], options: ImportOptions = {}): 
     const many = batch.samples.length > 1;
     batch.samples.forEach((s, i) => {
       const axis = batch.axes[s.axis]!;
-      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name });
+      const more = s.channels.slice(1).map((values) => ({ axis: axis.values, unit: axis.unit, values }));
+      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name, ...(more.length ? { more } : {}) });
     });
   }
   return spectra;
+}
+
+/**
+ * Spectra of a model on several channels, from files per channel: `channels` names a channel of
+ * the model after the first and gives its spectra (files read in order), paired by position with
+ * `spectra` (channel 0). A name the model lacks, a channel given twice or counts that differ are
+ * refused naming them.
+ */
+export function pairChannels(p: Predictor, spectra: SpectrumInput[], channels: { name: string; spectra: SpectrumInput[] }[]): SpectrumInput[] {
+  const names = p.channels?.record.names ?? [];
+  const list = names.length ? names.map((n) => `"${n}"`).join(', ') : 'one channel';
+  const given = new Map<string, SpectrumInput[]>();
+  for (const ch of channels) {
+    const c = names.indexOf(ch.name);
+    if (c < 1) throw new UserError('BAD_INPUT', `${p.source} has no channel "${ch.name}" after its first; it was trained on ${list}.`);
+    if (given.has(ch.name)) throw new UserError('BAD_INPUT', `Channel "${ch.name}" is given twice; give its files once, in the order of the spectra of channel "${names[0]}".`);
+    if (ch.spectra.length !== spectra.length) throw new UserError('BAD_INPUT', `Channel "${ch.name}" has ${ch.spectra.length} spectra and channel "${names[0]}" ${spectra.length}; their spectra are paired in order, so the counts must match.`);
+    given.set(ch.name, ch.spectra);
+  }
+  return spectra.map((s, i) => {
+    const more: NonNullable<SpectrumInput['more']> = [];
+    for (const name of names.slice(1)) {
+      const other = given.get(name)?.[i];
+      if (!other) break;
+      more.push({ axis: other.axis, values: other.values, ...(other.unit ? { unit: other.unit } : {}) });
+    }
+    return { ...s, more };
+  });
 }
 
 const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'Inf' : '');
@@ -37,7 +68,7 @@ export interface ExplainedPredictions {
   rows: Prediction[];
   /** The model's input axis (after the recipe). */
   axis: Float64Array;
-  /** Per spectrum, after the recipe and before the input scaling: [n, points]. */
+  /** Per spectrum, after the recipe and before the input scaling: [n, points] (several channels: channel 0's). */
   processed: Float32Array;
   /** Per spectrum, the activation map of its predicted class (regression: the one map) on `axis`; null for PLS and networks without convolutions. */
   maps: Float32Array | null;
@@ -65,14 +96,15 @@ export function predictExplained(p: Predictor, spectra: SpectrumInput[], onProgr
   // The recipe runs once for all spectra; the network and the out-of-model check go chunk by chunk.
   const x = spectraInputs(p, spectra);
   const points = p.modelAxis.length;
+  const width = points * (p.channels?.rawAxes.length ?? 1);
   const rows: Prediction[] = [];
   for (let from = 0; from < n; from += PROGRESS_CHUNK) {
     const to = Math.min(n, from + PROGRESS_CHUNK);
-    rows.push(...predictInputs(p, spectra.slice(from, to), x.subarray(from * points, to * points)));
+    rows.push(...predictInputs(p, spectra.slice(from, to), x.subarray(from * width, to * width)));
     onProgress?.(to, total, 'predicting');
   }
   const { mean, std } = p.inputScaling;
-  const processed = Float32Array.from(x, (v) => v * std + mean);
+  const processed = p.channels ? firstChannelOf(x, n, points, p.channels.record) : Float32Array.from(x, (v) => v * std + mean);
   let maps: Float32Array | null = null;
   if (plan) {
     const net = netOf(p);
@@ -80,7 +112,7 @@ export function predictExplained(p: Predictor, spectra: SpectrumInput[], onProgr
     const K = p.task === 'classification' ? p.classes.length : 1;
     for (let from = 0; from < n; from += 64) {
       const b = Math.min(64, n - from);
-      const cam = classActivationMaps(net, x.subarray(from * points, (from + b) * points), b);
+      const cam = classActivationMaps(net, x.subarray(from * width, (from + b) * width), b);
       for (let i = 0; i < b; i++) {
         const r = rows[from + i]!;
         const c = p.task === 'classification' ? p.classes.indexOf(String(r.predicted)) : 0;

@@ -10,7 +10,7 @@ import type { Db } from '../db/connection';
 import { loadAxis, loadSpectra } from '../db/datasets';
 import { getRun, runArtifact, type RunRow } from '../db/runs';
 import { UserError } from '../common/errors';
-import { requireOneChannel, type ChannelsRecord } from '../common/runs/channels';
+import { applyChannelInputs, type ChannelsRecord } from '../common/runs/channels';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
@@ -27,6 +27,7 @@ import type { Kernels } from '../ml/kernels/types';
 import { createKernelsOf } from '../ml/engine/kernels-factory';
 import type { KernelKind } from '../ml/engine/kernel-choice';
 import { findBuilt } from '../ml/built-files';
+import { datasetBlock } from './preprocess';
 
 /** A network's layers and trained values, in our engine's layout (see Net). */
 export interface NetworkModel {
@@ -69,6 +70,18 @@ export interface Predictor {
   outlier: OutlierModel | null;
   /** Kernels to run a network on: 'js' for runs trained on the plain-JS engine, else WebAssembly where built. */
   kernels: KernelKind;
+  /**
+   * A model trained on several channels per sample: how it read them (names, stored scaling,
+   * resampling and fitted recipe per channel) and each channel's raw axis (channel 0's is `rawAxis`).
+   */
+  channels?: { record: ChannelsRecord; rawAxes: Float64Array[]; spec: ResolvedPipeline | null };
+}
+
+/** One channel of a spectrum to predict (its axis, values and, when known, axis unit). */
+export interface ChannelInput {
+  axis: Float64Array;
+  values: ArrayLike<number>;
+  unit?: AxisUnit;
 }
 
 export interface SpectrumInput {
@@ -80,6 +93,8 @@ export interface SpectrumInput {
   unit?: AxisUnit;
   /** File the spectrum came from, for error messages. */
   file?: string;
+  /** For a model on several channels: the sample's channels after the first, in the model's order. */
+  more?: ChannelInput[];
 }
 
 export interface Prediction {
@@ -125,20 +140,26 @@ function range(axis: ArrayLike<number>): [number, number] {
  * spectra, so an imported file and the same file given here give the same numbers.
  */
 export function onModelAxis(p: Predictor, s: SpectrumInput): Float64Array {
-  const where = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
-  if (s.axis.length !== s.values.length) throw new UserError('BAD_INPUT', `${where} has ${s.values.length} values for ${s.axis.length} axis points.`, { file: s.file });
+  return onRawAxis(p, s, s, 0);
+}
+
+/** Channel `c` of a spectrum (`ch`: its axis and values) on the raw axis of the model's channel `c`. */
+function onRawAxis(p: Predictor, s: SpectrumInput, ch: ChannelInput, c: number): Float64Array {
+  const spectrum = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
+  const where = c > 0 ? `${spectrum}, channel "${p.channels!.record.names[c]}",` : spectrum;
+  if (ch.axis.length !== ch.values.length) throw new UserError('BAD_INPUT', `${where} has ${ch.values.length} values for ${ch.axis.length} axis points.`, { file: s.file });
   const comparable = (u: AxisUnit) => u !== 'index' && u !== 'other';
-  if (s.unit && s.unit !== p.axisUnit && comparable(s.unit) && comparable(p.axisUnit)) {
-    throw new UserError('BAD_INPUT', `${where} is on a ${AXIS_UNIT_LABELS[s.unit]} axis, but ${p.source} was trained on ${AXIS_UNIT_LABELS[p.axisUnit]}. Export the spectrum in ${AXIS_UNIT_LABELS[p.axisUnit]}.`, { file: s.file });
+  if (ch.unit && ch.unit !== p.axisUnit && comparable(ch.unit) && comparable(p.axisUnit)) {
+    throw new UserError('BAD_INPUT', `${where} is on a ${AXIS_UNIT_LABELS[ch.unit]} axis, but ${p.source} was trained on ${AXIS_UNIT_LABELS[p.axisUnit]}. Export the spectrum in ${AXIS_UNIT_LABELS[p.axisUnit]}.`, { file: s.file });
   }
-  for (let i = 0; i < s.values.length; i++) {
-    if (!Number.isFinite(s.values[i]!)) throw new UserError('BAD_INPUT', `${where} has a missing or infinite value at point ${i + 1}.`, { file: s.file });
+  for (let i = 0; i < ch.values.length; i++) {
+    if (!Number.isFinite(ch.values[i]!)) throw new UserError('BAD_INPUT', `${where} has a missing or infinite value at point ${i + 1}.`, { file: s.file });
   }
-  const target = p.rawAxis;
-  if (s.axis.length === target.length && s.axis.every((v, i) => v === target[i])) return Float64Array.from(s.values, Math.fround);
+  const target = c > 0 ? p.channels!.rawAxes[c]! : p.rawAxis;
+  if (ch.axis.length === target.length && ch.axis.every((v, i) => v === target[i])) return Float64Array.from(ch.values, Math.fround);
   const [lo, hi] = range(target);
-  const [slo, shi] = range(s.axis);
-  const n = s.axis.length;
+  const [slo, shi] = range(ch.axis);
+  const n = ch.axis.length;
   const tol = n > 1 ? (shi - slo) / (n - 1) / 2 : 0;
   if (n < 2 || slo > lo + tol || shi < hi - tol) {
     const u = unitText(p.axisUnit);
@@ -148,7 +169,7 @@ export function onModelAxis(p: Predictor, s: SpectrumInput): Float64Array {
       { file: s.file },
     );
   }
-  const block: SpectraBlock = { axis: s.axis, values: Float64Array.from(s.values), rows: 1 };
+  const block: SpectraBlock = { axis: ch.axis, values: Float64Array.from(ch.values), rows: 1 };
   let out: SpectraBlock;
   try {
     out = getStep('resample').transform({ axis: Array.from(target), step: null, maxExtrapolation: tol }, block, null);
@@ -174,6 +195,25 @@ export function modelInputs(p: Predictor, rows: Float64Array, n: number, keys: s
     }
   }
   return x;
+}
+
+/**
+ * Spectra of a model on several channels, already on each channel's raw axis (`rows[c]`: [n,
+ * points of channel c]) → per channel the stored resampling, recipe state and scaling → the stored
+ * layout: model inputs [n, points × channels] as float32.
+ */
+function channelModelInputs(p: Predictor, rows: Float64Array[], n: number, keys: string[]): Float32Array {
+  const { record, rawAxes, spec } = p.channels!;
+  const who = p.source.charAt(0).toUpperCase() + p.source.slice(1);
+  const built = applyChannelInputs(rows.map((values, c) => ({ axis: rawAxes[c]!, values, rows: n })), spec, record, who);
+  if (built.points !== p.modelAxis.length) throw new UserError('INTERNAL', `The recipe gives ${built.points} points; ${p.source} expects ${p.modelAxis.length}.`);
+  const width = built.points * rows.length;
+  for (let r = 0; r < n; r++) {
+    for (let j = r * width; j < (r + 1) * width; j++) {
+      if (!Number.isFinite(built.x[j]!)) throw new UserError('BAD_INPUT', `Spectrum "${keys[r]}" has missing or infinite values after the recipe of ${p.source}.`);
+    }
+  }
+  return built.x;
 }
 
 /** A network with its stored weights and batch-norm state, ready for inference. */
@@ -248,13 +288,35 @@ export function fitOutlierModel(p: Predictor, x: Float32Array, n: number): Outli
   return { kind: 'pca', model: fitFeatureOutlier(net.features(x, n), n, net.featureSize) };
 }
 
-/** The model inputs [n, points] of spectra: each resampled onto the model's axis, then the run's recipe and scaling. */
+/**
+ * The model inputs [n, points × channels] of spectra: each channel resampled onto the model's raw
+ * axis of that channel, then the run's recipe and scaling.
+ * @throws UserError naming the spectrum and the channel when a spectrum lacks one the model reads
+ */
 export function spectraInputs(p: Predictor, spectra: SpectrumInput[]): Float32Array {
   const n = spectra.length;
-  const L = p.rawAxis.length;
-  const rows = new Float64Array(n * L);
-  spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
-  return modelInputs(p, rows, n, spectra.map((s) => s.key));
+  const keys = spectra.map((s) => s.key);
+  if (!p.channels) {
+    const L = p.rawAxis.length;
+    const rows = new Float64Array(n * L);
+    spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
+    return modelInputs(p, rows, n, keys);
+  }
+  const { names } = p.channels.record;
+  const axes = p.channels.rawAxes;
+  const rows = axes.map((a) => new Float64Array(n * a.length));
+  spectra.forEach((s, i) => {
+    const spectrum = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
+    const given = 1 + (s.more?.length ?? 0);
+    const trained = `${p.source} was trained on ${names.length} channels (${names.map((c) => `"${c}"`).join(', ')})`;
+    if (given > names.length) throw new UserError('BAD_INPUT', `${spectrum} has ${given} channels; ${trained}.`, { file: s.file });
+    axes.forEach((a, c) => {
+      const ch = c === 0 ? s : s.more?.[c - 1];
+      if (!ch) throw new UserError('BAD_INPUT', `${spectrum} has no channel "${names[c]}" (channel ${c + 1}); ${trained}, and each spectrum needs every one of them.`, { file: s.file });
+      rows[c]!.set(onRawAxis(p, s, ch, c), i * a.length);
+    });
+  });
+  return channelModelInputs(p, rows, n, keys);
 }
 
 /** Predicts each spectrum (classes with probabilities, or values in the target's units) with its out-of-model check. */
@@ -324,6 +386,25 @@ export function runSpectra(db: Db, run: RunRow, ids: number[]): { axis: Float64A
   return { axis, unit, rows, keys: present.map((id) => byId.get(id)!.key), sampleIds: present };
 }
 
+/**
+ * The dataset spectra of the given samples with every channel, in the order of `ids` (those still
+ * there): channel 0 as {@link runSpectra} gives it, the others in `more` on their own axes.
+ */
+function runChannelSpectra(db: Db, run: RunRow, ids: number[]): ReturnType<typeof runSpectra> & { more: { axis: Float64Array; rows: Float64Array }[] } {
+  const data = datasetBlock(db, run.datasetId, run.datasetName, { allChannels: true });
+  const rowOf = new Map(data.sampleIds.map((id, r) => [id, r]));
+  const present = ids.filter((id) => rowOf.has(id));
+  if (!present.length) throw new UserError('NOT_FOUND', `The training spectra of run ${run.id} are no longer in dataset "${run.datasetName}".`);
+  const pick = (b: SpectraBlock) => {
+    const L = b.axis.length;
+    const rows = new Float64Array(present.length * L);
+    present.forEach((id, i) => rows.set(b.values.subarray(rowOf.get(id)! * L, (rowOf.get(id)! + 1) * L), i * L));
+    return { axis: b.axis, rows };
+  };
+  const first = pick(data.block);
+  return { ...first, unit: data.axisUnit, keys: present.map((id) => data.keys[rowOf.get(id)!]!), sampleIds: present, more: (data.extra?.blocks ?? []).map(pick) };
+}
+
 /** The run, when it can predict (it finished); otherwise a UserError that says why. */
 export function predictableRun(db: Db, runId: number): RunRow {
   const run = getRun(db, runId);
@@ -349,12 +430,11 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     axis: number[];
     channels?: ChannelsRecord;
   };
-  requireOneChannel(runId, c, 'predicting with it (from files or from a dataset)');
   const split = run.split as RunSplit;
   const isPls = run.model === 'pls';
   const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : split.train;
-  const train = runSpectra(db, run, trainIds);
   const pipeline = run.pipeline as ResolvedPipeline | null;
+  const train = c.channels ? runChannelSpectra(db, run, trainIds) : { ...runSpectra(db, run, trainIds), more: [] };
   const states = run.fittedState as (JsonValue | null)[] | null;
   const p: Predictor = {
     source: `run ${runId}`,
@@ -372,6 +452,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     pls: null,
     outlier: null,
     kernels: run.backend === 'js' ? 'js' : 'wasm-simd',
+    ...(c.channels ? { channels: { record: c.channels, rawAxes: [train.axis, ...train.more.map((m) => m.axis)], spec: pipeline } } : {}),
   };
   if (isPls) {
     const buf = runArtifact(db, runId, 'pls-model.json');
@@ -381,7 +462,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     p.network = runNetwork(db, run);
   }
   const n = train.sampleIds.length;
-  const x = modelInputs(p, train.rows, n, train.keys);
+  const x = p.channels ? channelModelInputs(p, [train.rows, ...train.more.map((m) => m.rows)], n, train.keys) : modelInputs(p, train.rows, n, train.keys);
   try {
     p.outlier = fitOutlierModel(p, x, n);
   } catch (err) {

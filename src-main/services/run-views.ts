@@ -106,24 +106,29 @@ export function interpretRun(db: Db, runId: number): RunInterpretation {
       classes: cam.classMeans.map((c) => ({ name: c.className, samples: c.samples, spectrum: Float32Array.from(c.spectrum), importance: Float32Array.from(c.cam) })),
       vip: null,
       loadings: null,
+      channels: cam.channels?.map((ch) => ({ name: ch.name, classes: ch.classMeans.map((c) => ({ name: c.className, spectrum: Float32Array.from(c.spectrum), importance: Float32Array.from(c.cam) })), vip: null })) ?? null,
     };
   }
   const stored = runArtifact(db, runId, 'pls-model.json');
   if (!stored) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
   const model = JSON.parse(stored.toString('utf8')) as PlsModel;
   const split = trainedSplit(run.split, runId);
-  requireOneChannel(runId, trainedConfig(run.config, runId), 'drawing its coefficients over the axis');
   const inputs = runInputs(db, run, [...split.train, ...split.monitor]);
   const L = inputs.axis.length;
   const names = run.task === 'classification' ? run.config.classes : [run.targetColumn];
-  const classes = names.map((name, t) => {
-    const rows = inputs.labels.flatMap((v, i) => (run.task === 'regression' || String(v) === name ? [i] : []));
-    const mean = new Float32Array(L);
-    for (const r of rows) for (let j = 0; j < L; j++) mean[j]! += inputs.processed[r * L + j]! / rows.length;
-    return { name, samples: rows.length, spectrum: mean, importance: Float32Array.from(plsCoefficients(model, t)) };
-  });
-  const loadings = Array.from({ length: Math.min(3, model.components) }, (_, c) => Float32Array.from(plsXLoadings(model, c)));
-  return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes, vip: Float32Array.from(plsVip(model)), loadings };
+  // Several channels: the model reads them one after the other, so channel c's block is points [c·L, (c+1)·L).
+  const block = (v: ArrayLike<number>, c: number) => Float32Array.from({ length: L }, (_, j) => v[c * L + j]!);
+  const perClass = (processed: Float64Array, c: number) =>
+    names.map((name, t) => {
+      const rows = inputs.labels.flatMap((v, i) => (run.task === 'regression' || String(v) === name ? [i] : []));
+      const mean = new Float32Array(L);
+      for (const r of rows) for (let j = 0; j < L; j++) mean[j]! += processed[r * L + j]! / rows.length;
+      return { name, samples: rows.length, spectrum: mean, importance: block(plsCoefficients(model, t), c) };
+    });
+  const vip = plsVip(model);
+  const loadings = Array.from({ length: Math.min(3, model.components) }, (_, k) => block(plsXLoadings(model, k), 0));
+  const channels = inputs.channels?.map((ch, c) => ({ name: ch.name, classes: perClass(ch.processed, c), vip: block(vip, c) })) ?? null;
+  return { kind: 'pls', axis: inputs.axis, axisUnit: inputs.axisUnit, classes: perClass(inputs.processed, 0), vip: block(vip, 0), loadings, channels };
 }
 
 /** The first conv1d layer of a network run: its filters and its feature maps for one spectrum. */

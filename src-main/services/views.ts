@@ -15,6 +15,7 @@ import { discardPartialExport, exportRun, type ExportResult } from './export';
 import { loadPredictor } from './predict';
 import { readSpectraFiles } from './predict-files';
 import { datasetBlock } from './preprocess';
+import type { SpectraBlock } from '../common/preprocessing/types';
 import { firstLayer, interpretRun, predictionResult } from './run-views';
 
 export type ViewRequest =
@@ -61,9 +62,9 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
     case 'predictDataset': {
       const predictor = loadPredictor(db, req.runId);
       const ds = getDataset(db, req.datasetId);
-      const { block, keys, axisUnit } = datasetBlock(db, ds.id, ds.name);
-      const n = block.axis.length;
-      const spectra = keys.map((key, i) => ({ key, axis: block.axis, values: block.values.subarray(i * n, (i + 1) * n), unit: axisUnit, file: ds.name }));
+      const { block, keys, axisUnit, extra } = datasetBlock(db, ds.id, ds.name, { allChannels: !!predictor.channels });
+      const row = (b: SpectraBlock, i: number) => ({ axis: b.axis, values: b.values.subarray(i * b.axis.length, (i + 1) * b.axis.length), unit: axisUnit });
+      const spectra = keys.map((key, i) => ({ key, ...row(block, i), file: ds.name, more: (extra?.blocks ?? []).map((b) => row(b, i)) }));
       return predictionResult(req.runId, predictor, spectra, [ds.name], onProgress);
     }
     case 'export': {

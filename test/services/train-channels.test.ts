@@ -1,6 +1,7 @@
 /**
  * Training on samples with two channels (two datasets joined by position) through the trainer
- * process: the network reads [points, 2], PLS both channels one after the other.
+ * process: the network reads [points, 2], PLS both channels one after the other; prediction,
+ * activation maps and PLS coefficients / VIP per channel.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,12 @@ import { joinDatasets } from '../../src-main/services/join';
 import { modelSummary } from '../../src-main/services/model-summary';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
-import { loadPredictor } from '../../src-main/services/predict';
+import { computeView } from '../../src-main/services/views';
+import { loadPredictor, predictSpectra } from '../../src-main/services/predict';
+import { pairChannels, readSpectraFiles } from '../../src-main/services/predict-files';
+import { writeModelPackage } from '../../src-main/services/model-package';
+import { plsCoefficients, plsVip } from '../../src-main/common/ml/pls/diagnostics';
+import { interpretRun } from '../../src-main/services/run-views';
 import { tmpDir } from '../helpers/tmp';
 import { userErrorOf } from '../helpers/errors';
 
@@ -26,7 +32,7 @@ const POINTS = 30;
  * Two instruments on the same 40 samples (30 train, 10 test): the first sees noise only, the
  * second a band whose height is the target; so only a model that reads channel 1 predicts it.
  */
-async function joined(): Promise<Db> {
+async function joined(): Promise<{ db: Db; files: string[] }> {
   const dir = tmpDir();
   let seed = 12345;
   const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.02;
@@ -40,12 +46,12 @@ async function joined(): Promise<Db> {
   const db = openProject(path.join(dir, 'p.spectra'), { create: true });
   for (const [i, file] of files.entries()) await importFiles(db, { files: [file], dataset: `Instrument ${i + 1}`, axisUnit: 'cm-1', splitColumn: 'split' });
   joinDatasets(db, { datasetIds: [1, 2], name: 'both', by: 'position' });
-  return db;
+  return { db, files };
 }
 
 describe('training on two channels', () => {
   it('a CNN reads [30 points, 2 channels] and PLS both channels, block-scaled; PLS predicts the target channel 1 carries', async () => {
-    const db = await joined();
+    const { db, files } = await joined();
     expect(modelSummary(db, { datasetId: 3, target: 'conc', model: 'cnn' })).toMatchObject({ task: 'regression', input: [POINTS, 2], outputs: 1 });
     expect(modelSummary(db, { datasetId: 3, target: 'conc', model: 'cnn' }).layers[0]).toMatchObject({ input: [POINTS, 2] });
 
@@ -75,12 +81,76 @@ describe('training on two channels', () => {
       const out = exportRun(db, runId, path.join(tmpDir(), 'export'));
       expect(JSON.parse(fs.readFileSync(path.join(out.dir, 'metrics.json'), 'utf8')).recomputedPredictionsAgree).toBe(true);
     }
-    // Predicting and activation maps read one channel so far: refused, not read from channel 0 alone.
-    expect(userErrorOf(() => loadPredictor(db, cnn.runId)).message).toBe(
-      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); predicting with it (from files or from a dataset) reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`,
-    );
-    expect(userErrorOf(() => camForRun(db, cnn.runId)).message).toBe(
-      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); computing its activation maps reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`,
+    // Predicting with both channels reproduces the stored test predictions, from the joined dataset and from the two files paired in order.
+    for (const runId of [cnn.runId, pls.runId]) {
+      const stored = runTestPredictions(db, runId);
+      const worstOf = (rows: { key: string; predicted: string | number }[]) => {
+        const byKey = new Map(rows.map((r) => [r.key, Number(r.predicted)]));
+        return Math.max(...stored.map((p) => Math.abs(byKey.get(p.key)! - Number(p.predicted)) / Math.max(1, Math.abs(Number(p.predicted)))));
+      };
+      const fromDataset = computeView(db, { op: 'predictDataset', runId, datasetId: 3 });
+      expect(fromDataset.rows).toHaveLength(ROWS);
+      expect(worstOf(fromDataset.rows)).toBeLessThanOrEqual(1e-5);
+      const predictor = loadPredictor(db, runId);
+      const [first, second] = files.map((f) => readSpectraFiles([f], { axisUnit: 'cm-1' }));
+      const fromFiles = predictSpectra(predictor, pairChannels(predictor, first!, [{ name: 'Instrument 2', spectra: second! }]));
+      // Files name their spectra by row ("inst1.csv#31"), the dataset by key ("inst1:31"): the same rows in the same order.
+      expect(worstOf(fromFiles.map((r, i) => ({ key: fromDataset.rows[i]!.key, predicted: r.predicted })))).toBeLessThanOrEqual(1e-5);
+      // A dataset or files without the second channel: refused, naming the spectrum and the channel.
+      expect(userErrorOf(() => computeView(db, { op: 'predictDataset', runId, datasetId: 1 })).message).toBe(
+        `Instrument 1: spectrum "inst1:1" has no channel "Instrument 2" (channel 2); run ${runId} was trained on 2 channels ("Instrument 1", "Instrument 2"), and each spectrum needs every one of them.`,
+      );
+      expect(userErrorOf(() => predictSpectra(predictor, first!)).message).toBe(`inst1.csv: spectrum "inst1.csv#1" has no channel "Instrument 2" (channel 2); run ${runId} was trained on 2 channels ("Instrument 1", "Instrument 2"), and each spectrum needs every one of them.`);
+      expect(userErrorOf(() => pairChannels(predictor, first!, [{ name: 'Instrument 2', spectra: second!.slice(1) }])).message).toBe('Channel "Instrument 2" has 39 spectra and channel "Instrument 1" 40; their spectra are paired in order, so the counts must match.');
+      expect(userErrorOf(() => pairChannels(predictor, first!, [{ name: 'Raman', spectra: second! }])).message).toBe(`run ${runId} has no channel "Raman" after its first; it was trained on "Instrument 1", "Instrument 2".`);
+    }
+
+    // Activation maps per channel: each channel's share is the map minus the map with that channel set to its mean
+    // training input; the CAM network averages its map into the score, so each share's mean over the axis is the
+    // mean change of the (standardised) output when that channel is replaced.
+    const cam = camForRun(db, cnn.runId);
+    expect(cam.method).toBe('cam');
+    expect(cam.channels!.map((c) => [c.name, c.classMeans.length, c.classMeans[0]!.cam.length, c.classMeans[0]!.spectrum.length])).toEqual([
+      ['Instrument 1', 1, POINTS, POINTS],
+      ['Instrument 2', 1, POINTS, POINTS],
+    ]);
+    const cnnRun = getRun(db, cnn.runId);
+    const split = cnnRun.split as { train: number[]; monitor: number[] };
+    const train = runInputs(db, cnnRun, [...split.train, ...split.monitor]);
+    const n = train.sampleIds.length;
+    const net = runNet(db, cnnRun);
+    const full = net.predict(train.x, n);
+    for (let ch = 0; ch < 2; ch++) {
+      const mean = new Float64Array(POINTS);
+      for (let r = 0; r < n; r++) for (let j = 0; j < POINTS; j++) mean[j]! += train.x[(r * POINTS + j) * 2 + ch]! / n;
+      const occluded = Float32Array.from(train.x, (v, i) => (i % 2 === ch ? mean[Math.floor(i / 2) % POINTS]! : v));
+      const out = net.predict(occluded, n);
+      const change = Array.from(full, (v, r) => v - out[r]!).reduce((a, b) => a + b, 0) / n;
+      const share = cam.channels![ch]!.classMeans[0]!.cam.reduce((a, b) => a + b, 0) / POINTS;
+      expect(Math.abs(share - change)).toBeLessThan(1e-5);
+      // The channel's mean spectrum after the recipe (raw here), over the training rows.
+      const spectrum = Array.from({ length: POINTS }, (_, j) => train.channels![ch]!.processed.filter((_, i) => i % POINTS === j).reduce((a, b) => a + b, 0) / n);
+      cam.channels![ch]!.classMeans[0]!.spectrum.forEach((v, j) => expect(v).toBeCloseTo(spectrum[j]!, 6));
+    }
+    expect(interpretRun(db, cnn.runId).channels!.map((c) => c.name)).toEqual(['Instrument 1', 'Instrument 2']);
+
+    // PLS coefficients and VIP per channel block: the band (centre at point 15 of channel 2) is where VIP exceeds 1; channel 1, noise, stays below.
+    const interp = interpretRun(db, pls.runId);
+    const model = JSON.parse(runArtifact(db, pls.runId, 'pls-model.json')!.toString()) as PlsModel;
+    const coef = plsCoefficients(model, 0);
+    const vip = plsVip(model);
+    interp.channels!.forEach((c, ch) => {
+      expect(Array.from(c.classes[0]!.importance)).toEqual(Array.from(coef.slice(ch * POINTS, (ch + 1) * POINTS), Math.fround));
+      expect(Array.from(c.vip!)).toEqual(Array.from(vip.slice(ch * POINTS, (ch + 1) * POINTS), Math.fround));
+    });
+    expect(interp.channels!.map((c) => [c.name, Math.max(...c.vip!), c.vip!.indexOf(Math.max(...c.vip!))])).toEqual([
+      ['Instrument 1', expect.closeTo(0.7287, 4), 12],
+      ['Instrument 2', expect.closeTo(1.8837, 4), 16],
+    ]);
+    expect(Array.from(interp.vip!)).toEqual(Array.from(interp.channels![0]!.vip!));
+    // A model package describes one channel: refused for this run, which predicts from the project.
+    expect(userErrorOf(() => writeModelPackage(db, cnn.runId, path.join(tmpDir(), 'pkg'))).message).toBe(
+      `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); writing a model package reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`,
     );
     db.close();
   }, 60_000);

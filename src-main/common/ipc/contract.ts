@@ -161,6 +161,13 @@ export interface RunInterpretation {
   vip: Float32Array | null;
   /** PLS only: X loadings of the first components (at most 3). */
   loadings: Float32Array[] | null;
+  /**
+   * A model on several channels (else null): per channel, in the model's order, on `axis`: per
+   * class as in `classes`, the class's mean spectrum of that channel and its importance there
+   * (networks: the channel's share of the activation map; PLS: the coefficients of the channel's
+   * block), and for PLS the VIP of that block. `classes`, `vip` and `loadings` then hold channel 0's.
+   */
+  channels: { name: string; classes: { name: string; spectrum: Float32Array; importance: Float32Array }[]; vip: Float32Array | null }[] | null;
 }
 
 /** New spectra through a stored run: predictions, what the model saw, where it looked, and the CSV. */

@@ -105,11 +105,12 @@ function layoutChannels(xs: Float32Array[], rows: number, points: number, layout
  * A trained run's inputs rebuilt from the same channels of other rows (or the same rows), never
  * refitted: per channel the resampling onto channel 0's axis where training did it, the recipe
  * with that channel's stored fitted state, its stored standardisation, then the stored layout
- * (and block scales). `blocks` are every channel, channel 0 first, with the same rows.
+ * (and block scales). `blocks` are every channel, channel 0 first, with the same rows; `who`
+ * names the model in messages ("Run 3", "Package ./tablets").
  * @throws UserError when the dataset's channels no longer match the run's
  */
-export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipeline | null, record: ChannelsRecord, runId: number): { x: Float32Array; points: number; axis: Float64Array; processed: Float64Array[] } {
-  if (blocks.length !== record.perChannel.length) throw new UserError('BAD_INPUT', `Run ${runId} was trained on ${record.perChannel.length} channels per sample; its dataset now has ${blocks.length}.`);
+export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipeline | null, record: ChannelsRecord, who: string): { x: Float32Array; points: number; axis: Float64Array; processed: Float64Array[] } {
+  if (blocks.length !== record.perChannel.length) throw new UserError('BAD_INPUT', `${who} was trained on ${record.perChannel.length} channels per sample; its dataset now has ${blocks.length}.`);
   const axis0 = blocks[0]!.axis;
   const outs = blocks.map((b, c) => {
     const ch = record.perChannel[c]!;
@@ -119,13 +120,29 @@ export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipelin
   });
   const points = outs[0]!.axis.length;
   const odd = outs.findIndex((o) => o.axis.length !== points);
-  if (odd >= 0) throw new UserError('BAD_INPUT', `Run ${runId}: after the recipe, channel "${record.names[odd]}" now has ${outs[odd]!.axis.length} points and channel "${record.names[0]}" ${points}.`);
+  if (odd >= 0) throw new UserError('BAD_INPUT', `${who}: after the recipe, channel "${record.names[odd]}" now has ${outs[odd]!.axis.length} points and channel "${record.names[0]}" ${points}.`);
   const xs = outs.map((o, c) => {
     const { mean, std } = record.perChannel[c]!;
     return Float32Array.from(o.values, (v) => (v - mean) / std);
   });
   const perChannel = record.perChannel.map((ch) => ({ ...ch }));
   return { x: layoutChannels(xs, blocks[0]!.rows, points, record.layout, [], perChannel), points, axis: outs[0]!.axis, processed: outs.map((o) => o.values) };
+}
+
+/**
+ * Channel 0 of model inputs laid out as `record` says ([rows, points × channels]), back in the
+ * recipe's units (before its standardisation and block scale): [rows, points].
+ */
+export function firstChannelOf(x: Float32Array, rows: number, points: number, record: ChannelsRecord): Float32Array {
+  const C = record.perChannel.length;
+  const { mean, std, blockScale } = record.perChannel[0]!;
+  const out = new Float32Array(rows * points);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < points; j++) {
+      out[r * points + j] = record.layout === 'channels-last' ? x[(r * points + j) * C]! * std + mean : x[r * points * C + j]! * (blockScale ?? 1) * std + mean;
+    }
+  }
+  return out;
 }
 
 /**
