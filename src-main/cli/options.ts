@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { UserError } from '../common/errors';
 import { quoteExcerpt } from '../common/format/excerpt';
 import { runRequestSchema, runSettingsShape } from '../common/runs/schema';
+import { NEIGHBOURHOOD_MODES, type Neighbourhood, type NeighbourhoodMode } from '../common/runs/neighbourhood';
 
 /**
  * node's parseArgs reads `--epochs -1` as a second option; joining such a pair into
@@ -84,7 +85,22 @@ export const RUN_RANGES = {
   learningRate: rangeOf(runSettingsShape.learningRate),
   momentum: rangeOf(runSettingsShape.momentum),
   threads: rangeOf(runRequestSchema.shape.threads),
+  neighbourhood: rangeOf(runSettingsShape.neighbourhood.unwrap().shape.radius.optional()),
 };
+
+/** Options for the flags of a pixel's neighbourhood, as `train` and `predict` take them. */
+export const NEIGHBOURHOOD_FLAGS = { neighbourhood: { type: 'string' }, 'neighbourhood-mode': { type: 'string' } } as const;
+
+/** `--neighbourhood R [--neighbourhood-mode channels|mean]` (channels by default); undefined when not given. */
+export function neighbourhoodOption(radius: string | undefined, mode: string | undefined): Neighbourhood | undefined {
+  if (mode !== undefined && !(NEIGHBOURHOOD_MODES as readonly string[]).includes(mode)) throw new UserError('BAD_INPUT', `--neighbourhood-mode ${quoteExcerpt(mode)}: use ${NEIGHBOURHOOD_MODES.join(' or ')}.`, { field: 'neighbourhood-mode' });
+  const r = wholeNumberOption(radius, '--neighbourhood', RUN_RANGES.neighbourhood);
+  if (r === undefined) {
+    if (mode !== undefined) throw new UserError('BAD_INPUT', '--neighbourhood-mode needs --neighbourhood R (the radius in pixels).', { field: 'neighbourhood-mode' });
+    return undefined;
+  }
+  return { radius: r, mode: (mode ?? 'channels') as NeighbourhoodMode };
+}
 
 /** A whole-number option in [min, max]; undefined when not given. */
 export function wholeNumberOption(value: string | undefined, flag: string, range: Range): number | undefined {

@@ -4,12 +4,15 @@
  * cross-validation and the layer summary.
  */
 import type { Db } from '../db/connection';
-import { columnValues, getDataset, listColumns } from '../db/datasets';
+import { columnValues, getDataset, listColumns, sampleIds } from '../db/datasets';
 import { listPipelines } from '../db/pipelines';
 import { UserError } from '../common/errors';
 import type { RunData } from '../common/runs/plan';
 import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { datasetBlock } from './preprocess';
+import { samplePlacements } from '../db/channels';
+import { mapGrid, type MapGrid } from '../common/maps/grid';
+import { defaultScheme, type Scheme } from '../common/ml/splits';
 
 export interface DatasetForRun {
   datasetId: number;
@@ -38,7 +41,7 @@ export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
     datasetId,
     name,
     columns: listColumns(db, datasetId),
-    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds, axisUnit: block.axisUnit, intensityUnit, ...(block.extra ? { channels: block.extra } : {}) },
+    data: { block: block.block, keys: block.keys, splits: block.splits, sampleIds: block.sampleIds, axisUnit: block.axisUnit, intensityUnit, ...(block.extra ? { channels: block.extra } : {}), ...withMap(runMap(db, datasetId, block.sampleIds)), name },
     valuesOf(column) {
       const known = read.get(column);
       if (known) return known;
@@ -51,6 +54,35 @@ export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
       return out;
     },
   };
+}
+
+/**
+ * The map grid of a dataset's samples (in the order of `sampleIds`), when every one has x/y
+ * positions on a regular grid; otherwise the dataset is not a map and the grid is undefined.
+ */
+export function runMap(db: Db, datasetId: number, sampleIds: number[]): MapGrid | undefined {
+  const at = samplePlacements(db, datasetId);
+  const x = new Float64Array(sampleIds.length);
+  const y = new Float64Array(sampleIds.length);
+  for (const [i, id] of sampleIds.entries()) {
+    const p = at.get(id);
+    if (!p || p.mapX === null || p.mapY === null) return undefined;
+    x[i] = p.mapX;
+    y[i] = p.mapY;
+  }
+  try {
+    return mapGrid(x, y);
+  } catch (err) {
+    if (err instanceof UserError) return undefined;
+    throw err;
+  }
+}
+
+const withMap = (map: MapGrid | undefined) => (map ? { map } : {});
+
+/** The validation of a run that names none, for this dataset (see `defaultScheme`). */
+export function defaultValidation(db: Db, datasetId: number, radius = 0): Scheme {
+  return defaultScheme(runMap(db, datasetId, sampleIds(db, datasetId)) !== undefined, radius);
 }
 
 /** A saved recipe by id, with the name it was saved under. */

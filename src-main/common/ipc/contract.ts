@@ -6,7 +6,7 @@ import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { LayerSummary } from '../../common/ml/model';
 import type { EpochMessage } from '../../common/ml/protocol';
 import { APP_MODEL_NAMES } from '../ml/templates';
-import { runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
+import { neighbourhoodSchema, runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
 import type { RunEvent } from '../runs/events';
 
 export type { RunEvent, TestPrediction };
@@ -340,7 +340,7 @@ export const contract = {
   },
   'runs:cancel': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   /** What a careful colleague would point out before a run that only the data shows: replicate-like groups on both sides of the planned split. */
-  'runs:check': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), validation: z.string().min(1).max(300), seed: z.number().int().min(0).max(2 ** 31).optional() }).strict(), output: out<{ warnings: string[] }>() },
+  'runs:check': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), validation: z.string().min(1).max(300), seed: z.number().int().min(0).max(2 ** 31).optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<{ warnings: string[] }>() },
   'runs:list': { input: empty, output: out<RunSummary[]>() },
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },

@@ -9,7 +9,8 @@ import { mulberry32, shuffleInPlace } from './random';
 import { applyPipeline, fitOnTraining, type FittedPipeline, type ResolvedPipeline } from '../preprocessing/pipeline';
 import type { SpectraBlock } from '../preprocessing/types';
 
-export type Validation = { kind: 'given' } | { kind: 'holdout'; fraction: number };
+/** The given tags, a stratified hold-out, or rows chosen by the caller (a spatially blocked hold-out, ./splits.ts). */
+export type Validation = { kind: 'given' } | { kind: 'holdout'; fraction: number } | { kind: 'rows'; train: number[]; test: number[] };
 
 /**
  * Splits `rows` into two parts with `fraction` in the second, stratified by `strata` when
@@ -89,21 +90,22 @@ export function makeProblem(opts: { target: TargetInfo; splits: ('train' | 'test
   const strata = target.kind === 'classification' ? target.values : undefined;
   let train: number[];
   let test: number[];
-  if (opts.rows) {
+  const chosen = opts.rows ?? (opts.validation.kind === 'rows' ? opts.validation : null);
+  if (chosen) {
     const has = new Set(labelled);
-    train = opts.rows.train.filter((i) => has.has(i));
-    test = opts.rows.test.filter((i) => has.has(i));
+    train = chosen.train.filter((i) => has.has(i));
+    test = chosen.test.filter((i) => has.has(i));
   } else if (opts.validation.kind === 'given') {
     train = labelled.filter((i) => splits[i] === 'train');
     test = labelled.filter((i) => splits[i] === 'test');
     if (!train.length || !test.length) {
       throw new UserError('BAD_INPUT', `Validation "given" needs samples tagged train and test, but this dataset has ${train.length} train and ${test.length} test samples with a target. Tag them in the Data view, or use holdout:0.2.`, { field: 'validation' });
     }
-  } else {
+  } else if (opts.validation.kind === 'holdout') {
     const s = stratifiedSplit(labelled, opts.validation.fraction, opts.seed, strata);
     train = s.keep;
     test = s.out;
-  }
+  } else throw new Error('makeProblem: rows validation without rows');
   if (target.kind === 'classification') {
     const present = new Set(train.map((i) => target.values[i]!));
     const missing = target.classes.filter((_, c) => !present.has(c));
@@ -117,6 +119,13 @@ export function makeProblem(opts: { target: TargetInfo; splits: ('train' | 'test
     monitor = s.out;
   }
   return { train, monitor, test, unlabelled };
+}
+
+/** Rows with a target value: a class, or a finite number. */
+export function labelledRows(target: TargetInfo): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < target.values.length; r++) if (target.kind === 'classification' ? target.values[r]! >= 0 : Number.isFinite(target.values[r]!)) out.push(r);
+  return out;
 }
 
 /** Balanced class weights n / (K · n_c) when the largest class is more than 1.5× the smallest; else all 1. */

@@ -9,9 +9,12 @@
  *   mccv:10x0.2        Monte-Carlo cross-validation: 10 stratified 20 % hold-outs
  *   group:COLUMN[:5]   grouped k-fold: all spectra of one group (sample, patient, batch) on one side
  *   learning-curve     score against training-set size on one fixed test set
+ *   blocked:5[:B]      maps: 5 contiguous regions, B pixels of buffer left out (./spatial-splits.ts)
+ *   blocked-holdout:0.2[:B]  maps: one contiguous 20 % region held out
  */
 import { UserError } from '../errors';
 import { mulberry32, shuffleInPlace } from './random';
+import { blockedHoldout, blockedKFold, testPixelsTouchingTraining, type BlockedFold, type MapPixels } from './spatial-splits';
 
 export type Scheme =
   | { kind: 'given' }
@@ -19,11 +22,13 @@ export type Scheme =
   | { kind: 'kfold'; k: number }
   | { kind: 'mccv'; repeats: number; fraction: number }
   | { kind: 'group'; column: string; k: number }
-  | { kind: 'learning-curve'; sizes: number[] };
+  | { kind: 'learning-curve'; sizes: number[] }
+  | { kind: 'blocked'; k: number; buffer: number }
+  | { kind: 'blocked-holdout'; fraction: number; buffer: number };
 
 export const LEARNING_CURVE_SIZES = [0.1, 0.25, 0.5, 0.75, 1];
 
-const HELP = 'Use given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN (or group:COLUMN:5) or learning-curve.';
+const HELP = 'Use given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN (or group:COLUMN:5) or learning-curve. For a map: blocked:5 (or blocked:5:BUFFER) or blocked-holdout:0.2 (or blocked-holdout:0.2:BUFFER).';
 
 function fraction(text: string, scheme: string): number {
   const f = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
@@ -47,6 +52,10 @@ export function parseScheme(text: string): Scheme {
   if (m) return { kind: 'kfold', k: integer(m[1]!, t, 'the number of folds', 2, 100) };
   m = /^mccv:([^x]+)x(.+)$/.exec(t);
   if (m) return { kind: 'mccv', repeats: integer(m[1]!, t, 'the number of repeats', 1, 1000), fraction: fraction(m[2]!, t) };
+  m = /^blocked:([^:]+)(?::(.+))?$/.exec(t);
+  if (m) return { kind: 'blocked', k: integer(m[1]!, t, 'the number of regions', 2, 100), buffer: m[2] ? integer(m[2], t, 'the buffer (pixels)', 0, 1000) : 0 };
+  m = /^blocked-holdout:([^:]+)(?::(.+))?$/.exec(t);
+  if (m) return { kind: 'blocked-holdout', fraction: fraction(m[1]!, t), buffer: m[2] ? integer(m[2], t, 'the buffer (pixels)', 0, 1000) : 0 };
   m = /^group:(.+?)(?::(\d+))?$/.exec(t);
   if (m) return { kind: 'group', column: m[1]!, k: m[2] ? integer(m[2], t, 'the number of folds', 2, 100) : 5 };
   throw new UserError('BAD_INPUT', `Validation "${text}" is not a scheme Spectra Desk knows. ${HELP}`, { field: 'validation' });
@@ -66,6 +75,10 @@ export function schemeText(s: Scheme): string {
       return `group:${s.column}:${s.k}`;
     case 'learning-curve':
       return 'learning-curve';
+    case 'blocked':
+      return `blocked:${s.k}${s.buffer ? `:${s.buffer}` : ''}`;
+    case 'blocked-holdout':
+      return `blocked-holdout:${s.fraction}${s.buffer ? `:${s.buffer}` : ''}`;
   }
 }
 
@@ -84,7 +97,18 @@ export function schemeLabel(s: Scheme): string {
       return `grouped ${s.k}-fold cross-validation by “${s.column}”`;
     case 'learning-curve':
       return 'learning curve (score against training-set size)';
+    case 'blocked':
+      return `spatially blocked ${s.k}-fold cross-validation (contiguous regions of the map${bufferText(s.buffer)})`;
+    case 'blocked-holdout':
+      return `spatially blocked hold-out ${Math.round(s.fraction * 100)} % (a contiguous region of the map${bufferText(s.buffer)})`;
   }
+}
+
+const bufferText = (b: number) => (b ? `, ${b}-pixel buffer left out` : '');
+
+/** A scheme that holds out regions of a map rather than spectra drawn at random. */
+export function isBlocked(s: Scheme): s is Extract<Scheme, { kind: 'blocked' | 'blocked-holdout' }> {
+  return s.kind === 'blocked' || s.kind === 'blocked-holdout';
 }
 
 export interface Fold {
@@ -105,6 +129,8 @@ export interface FoldInput {
   splits: ('train' | 'test' | null)[];
   /** Per row: the group value, for `group:COLUMN`. */
   groups?: (string | number | null)[];
+  /** Per row: its pixel on the dataset's map, for the blocked schemes. */
+  map?: MapPixels;
   seed: number;
 }
 
@@ -232,6 +258,12 @@ export function makeFolds(scheme: Scheme, input: FoldInput): Fold[] {
       }
       return parts.map((test, i) => ({ label: `fold ${i + 1} of ${scheme.k}`, train: sorted(parts.filter((_, j) => j !== i).flat()), test: sorted(test) }));
     }
+    case 'blocked':
+      return blockedKFold(rows, input.map, scheme.k, scheme.buffer, schemeText(scheme)).map((f, i) => ({ label: blockLabel(`region ${i + 1} of ${scheme.k}`, f), train: f.train, test: f.test }));
+    case 'blocked-holdout': {
+      const f = blockedHoldout(rows, input.map, scheme.fraction, scheme.buffer, schemeText(scheme));
+      return [{ label: blockLabel(`blocked hold-out ${Math.round(scheme.fraction * 100)} %`, f), train: f.train, test: f.test }];
+    }
     case 'learning-curve': {
       const tagged = rows.some((r) => input.splits[r] === 'train') && rows.some((r) => input.splits[r] === 'test');
       const base = tagged ? { train: rows.filter((r) => input.splits[r] === 'train'), test: rows.filter((r) => input.splits[r] === 'test') } : holdout(rows, input, 0.2, rand);
@@ -243,6 +275,26 @@ export function makeFolds(scheme: Scheme, input: FoldInput): Fold[] {
       });
     }
   }
+}
+
+const blockLabel = (name: string, f: BlockedFold) => (f.buffer.length ? `${name} (${f.buffer.length} buffer pixel${f.buffer.length === 1 ? '' : 's'} left out)` : name);
+
+/**
+ * The warning for a split of a map's pixels that is not spatially blocked, when most of its test
+ * pixels have a training pixel next to them (within the neighbourhood's radius, when the model
+ * reads one): neighbouring pixels have nearly the same spectrum, so the score is optimistic.
+ * Null for a blocked scheme, a dataset that is not a map, or a split that keeps regions apart
+ * (hand-drawn train and test regions given as tags).
+ */
+export function mapSplitWarning(s: Scheme, map: MapPixels | undefined, folds: { train: number[]; test: number[] }[], neighbourhood?: { radius: number }): string | null {
+  if (!map || isBlocked(s)) return null;
+  const r = neighbourhood?.radius ?? 0;
+  const distance = Math.max(1, r);
+  const { touching, tested } = testPixelsTouchingTraining(map, folds, distance);
+  if (!tested || touching * 2 <= tested) return null;
+  const single = s.kind === 'given' || s.kind === 'holdout';
+  const better = single ? schemeText({ kind: 'blocked-holdout', fraction: 0.2, buffer: r }) : schemeText({ kind: 'blocked', k: 5, buffer: r });
+  return `This dataset is a map, and ${touching} of its ${tested} test pixels (${Math.round((100 * touching) / tested)} %) have a training pixel ${distance === 1 ? 'next to them' : `within ${distance} pixels`}: neighbouring pixels have nearly the same spectrum, so this split tests the model on pixels it has in effect trained on and its score is optimistic. Use ${better} to hold out contiguous regions of the map.`;
 }
 
 /**
@@ -276,4 +328,13 @@ export function replicateColumns(columns: { name: string; values: (string | numb
     if (counts.size >= 4 && counts.size * 10 >= c.values.length && repeated >= counts.size * 0.5 && Math.max(...sizes) <= 10) out.push(c.name);
   }
   return out;
+}
+
+/**
+ * The scheme a run gets when none is named: on a map, a spatially blocked hold-out of 20 % with a
+ * buffer of the neighbourhood's radius (so that no test pixel's neighbourhood reads a training
+ * spectrum); otherwise the samples' train/test tags.
+ */
+export function defaultScheme(isMap: boolean, radius = 0): Scheme {
+  return isMap ? { kind: 'blocked-holdout', fraction: 0.2, buffer: radius } : { kind: 'given' };
 }

@@ -15,6 +15,8 @@ import type { PlsCvResult, PlsDecision } from '../ml/pls';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { RecipeChoice } from './recipe-choice';
 import type { ChannelsRecord } from './channels';
+import { MAX_NEIGHBOURHOOD_RADIUS, NEIGHBOURHOOD_MODES } from './neighbourhood';
+import { isBlocked, schemeText } from '../ml/splits';
 
 const id = z.number().int().positive();
 const count = z.number().int().min(0);
@@ -27,7 +29,12 @@ export const schemeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mccv'), repeats: z.number().int().min(1), fraction: z.number().gt(0).lt(1) }),
   z.object({ kind: z.literal('group'), column: z.string().min(1), k: z.number().int().min(2) }),
   z.object({ kind: z.literal('learning-curve'), sizes: z.array(z.number().gt(0).max(1)).min(1) }),
+  z.object({ kind: z.literal('blocked'), k: z.number().int().min(2), buffer: z.number().int().min(0) }),
+  z.object({ kind: z.literal('blocked-holdout'), fraction: z.number().gt(0).lt(1), buffer: z.number().int().min(0) }),
 ]);
+
+/** A pixel's neighbourhood as input (./neighbourhood.ts): its radius in pixels, and the spectra as channels or their mean. */
+export const neighbourhoodSchema = z.object({ radius: z.number().int().min(1).max(MAX_NEIGHBOURHOOD_RADIUS), mode: z.enum(NEIGHBOURHOOD_MODES) });
 
 export const plsDecisionSchema = z.enum(['pls-da', 'centroid', 'nearest-neighbour', 'lda']) satisfies z.ZodType<PlsDecision>;
 
@@ -47,6 +54,8 @@ export const runSettingsShape = {
   components: z.number().int().min(1).max(500).optional(),
   /** PLS-DA: how a class is decided (default 'auto': chosen by cross-validation). */
   plsDecision: z.enum(PLS_DECISION_CHOICES).optional(),
+  /** Maps: each pixel read with its neighbourhood. */
+  neighbourhood: neighbourhoodSchema.optional(),
 };
 
 /** `runs:start` from the app: the dataset and recipe by id, the scheme as text (given, kfold:5, …). */
@@ -88,6 +97,10 @@ export const runRequestSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.neighbourhood && isBlocked(r.validation) && r.validation.buffer < r.neighbourhood.radius) {
+      const n = r.neighbourhood.radius;
+      ctx.addIssue({ code: 'custom', path: ['validation'], message: `a neighbourhood of radius ${n} needs a buffer of at least ${n} pixel${n === 1 ? '' : 's'} between train and test, so that no test pixel's neighbourhood holds a training spectrum: use ${schemeText({ ...r.validation, buffer: n })}` });
+    }
     if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
     if (r.autoRecipe && r.recipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'a run takes either a recipe or the auto recipe, not both' });
     if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
@@ -153,6 +166,8 @@ export const singleRunConfig = z.object({
   inputScaling: scaling,
   /** Present when the samples have several channels: how each was scaled and laid out (channels.ts). */
   channels: channelsRecordSchema.optional(),
+  /** Present when each pixel was read with its neighbourhood; `channels` then names its channels. */
+  neighbourhood: neighbourhoodSchema.optional(),
   targetScaling: scaling.nullable(),
   axis: z.array(z.number()),
   params: z.number().int(),
