@@ -18,9 +18,6 @@ import { prepareChannelInputs, type ExtraChannels } from './channels';
 import { neighbourhoodChannels } from './neighbourhood';
 import { makeFolds, mapSplitWarning } from '../ml/splits';
 import type { MapGrid } from '../maps/grid';
-import { neighbourhoodChannels } from './neighbourhood';
-import { makeFolds, mapSplitWarning } from '../ml/splits';
-import type { MapGrid } from '../maps/grid';
 import type { FoldPosition } from './events';
 import type { RunRequest, SingleRunConfig, SingleRunSplit, TargetScaling } from './schema';
 
@@ -200,7 +197,6 @@ export function planRun(given: PlanInput): RunPlan {
     inputScaling: prepared.scaling,
     ...(multi ? { channels: multi.record } : {}),
     ...(req.neighbourhood ? { neighbourhood: req.neighbourhood } : {}),
-    ...(req.neighbourhood ? { neighbourhood: req.neighbourhood } : {}),
     targetScaling: isClass ? null : { mean: yMean, std: yStd },
     ...(k > 1 ? { targets: scales } : {}),
     axis: Array.from(prepared.axis),
@@ -264,19 +260,6 @@ function severalTargets(names: string[], columns: TargetColumnData[], keys: stri
     }
   }
   return values;
-}
-
-/**
- * The channels after channel 0 that the model reads: the dataset's own, or each pixel's
- * neighbourhood on its map (./neighbourhood.ts) — not both.
- */
-function inputChannels(req: RunRequest, data: RunData): ExtraChannels | undefined {
-  const n = req.neighbourhood;
-  if (!n) return data.channels;
-  const what = data.name ? `map "${data.name}"` : 'map';
-  if (!data.map) throw new UserError('BAD_INPUT', `A neighbourhood reads the pixels around each pixel of a map; dataset${data.name ? ` "${data.name}"` : ''} is not a map (its samples have no x/y positions on a grid).`, { field: 'neighbourhood' });
-  if (data.channels) throw new UserError('BAD_INPUT', `A neighbourhood is built from one channel per pixel; the samples of ${what} have ${data.channels.names.length}.`, { field: 'neighbourhood' });
-  return neighbourhoodChannels(data.block, data.map, n, what);
 }
 
 /**
