@@ -31,7 +31,7 @@ export interface Spectra {
  * `x_A ≈ offset + Σ_k (x_B · basis_k) loadings_k`, i.e. `x_B F + offset` with
  * `F = pinv(B − mean B)(A − mean A)` stored as its `rank` factors (a full F is points² numbers).
  */
-export interface DsState {
+export type DsState = {
   method: 'ds';
   points: number;
   rank: number;
@@ -40,10 +40,10 @@ export interface DsState {
   /** `rank × points`: `S⁻¹ Uᵀ (A − mean A)`. */
   loadings: number[];
   offset: number[];
-}
+};
 
 /** Point j of A: `offset[j] + Σ_i x_B[start[j] + i] · coefficients[at[j] + i]` over the window. */
-export interface PdsState {
+export type PdsState = {
   method: 'pds';
   points: number;
   halfWidth: number;
@@ -51,7 +51,7 @@ export interface PdsState {
   widths: number[];
   coefficients: number[];
   offset: number[];
-}
+};
 
 export type TransferState = DsState | PdsState;
 

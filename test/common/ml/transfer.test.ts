@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { applyTransfer, choosePdsWindow, fitDs, fitPds, kennardStone, RCOND, type Spectra } from '../../../src-main/common/ml/transfer';
 import { UserError } from '../../../src-main/common/errors';
 import { applyPipeline, fitPipeline, parsePipelineSpec } from '../../../src-main/common/preprocessing/pipeline';
-import type { JsonValue } from '../../../src-main/common/preprocessing/types';
 
 /** scripts/golden/transfer.py */
 const golden = JSON.parse(readFileSync(new URL('../../fixtures/transfer/transfer.json', import.meta.url), 'utf8')) as {
@@ -100,12 +99,12 @@ describe('the calibrationTransfer recipe step', () => {
 
   it('applies its stored state in a fitted pipeline, as prediction does', () => {
     const onB = { ...block, values: block.values.map((v) => 2 * v + 1) };
-    expectClose(applyPipeline({ spec, states: [state as unknown as JsonValue] }, onB).values, Array.from(block.values), 1e-12);
+    expectClose(applyPipeline({ spec, states: [state] }, onB).values, Array.from(block.values), 1e-12);
   });
 
   it('is not fitted from one dataset, and refuses spectra of another length', () => {
     expect(() => fitPipeline(spec, block)).toThrow('calibrationTransfer: this step is fitted from the same samples measured on two instruments (spectra-desk transfer), not from one dataset; remove it from the recipe.');
     const short = { axis: Float64Array.from([1, 2]), values: Float64Array.from([1, 2]), rows: 1 };
-    expect(() => applyPipeline({ spec, states: [state as unknown as JsonValue] }, short)).toThrow('calibrationTransfer: the transfer was fitted on spectra of 3 points but these have 2; measure them on the axis the transfer was fitted on.');
+    expect(() => applyPipeline({ spec, states: [state] }, short)).toThrow('calibrationTransfer: the transfer was fitted on spectra of 3 points but these have 2; measure them on the axis the transfer was fitted on.');
   });
 });
