@@ -15,6 +15,7 @@ import type { PlsCvResult, PlsDecision } from '../ml/pls';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { RecipeChoice } from './recipe-choice';
 import type { ChannelsRecord } from './channels';
+import { transferRecordSchema } from './transfer';
 import { MAX_NEIGHBOURHOOD_RADIUS, NEIGHBOURHOOD_MODES } from './neighbourhood';
 import { isBlocked, schemeText } from '../ml/splits';
 
@@ -175,6 +176,8 @@ export const singleRunConfig = z.object({
   recipe: z.string().nullable().optional(),
   /** Present when the recipe was `auto`: the run's recipe (above, and its stored pipeline) is the winner. */
   recipeChoice: recipeChoiceSchema.optional(),
+  /** Present on a model transferred from another instrument's run (transfer.ts). */
+  transfer: transferRecordSchema.optional(),
 });
 export type SingleRunConfig = z.infer<typeof singleRunConfig>;
 
