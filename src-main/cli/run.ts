@@ -32,7 +32,6 @@ import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
 import { joinCommand, JOIN_USAGE } from './join';
 import { transferCommand, TRANSFER_USAGE } from './transfer';
-import { transferCommand, TRANSFER_USAGE } from './transfer';
 import { optimizeCommand, OPTIMIZE_USAGE } from './optimize';
 import { mapCommand, MAP_USAGE } from './map';
 import { keepNegativeValues, NEIGHBOURHOOD_FLAGS, neighbourhoodOption, numberOption, parseOptions, positiveNumberOption, RUN_RANGES, wholeNumberOption } from './options';
@@ -54,7 +53,6 @@ Usage:
   spectra-desk runs --project P [--json]   (runs: status, model, target, test metric, dates)
   ${HARMONISE_USAGE}
   ${JOIN_USAGE}
-  ${TRANSFER_USAGE}
   ${MAP_USAGE}
   ${TRANSFER_USAGE}
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
@@ -108,8 +106,6 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return harmoniseCommand(rest, io);
       case 'join':
         return joinCommand(rest, io);
-      case 'transfer':
-        return await transferCommand(rest, io);
       case 'transfer':
         return await transferCommand(rest, io);
       case 'map':
