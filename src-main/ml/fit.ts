@@ -61,8 +61,15 @@ export interface FitOptions {
 
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
-/** Mean cross-entropy (unweighted) or MSE of outputs against targets. */
-export function evaluateOutputs(task: Task, outputs: Float32Array, y: Int32Array | Float32Array, n: number): { loss: number; metrics: Record<string, number>; detail: ClassificationMetrics | RegressionMetrics } {
+/** Mean cross-entropy (unweighted) or MSE of outputs against targets; an autoencoder's MSE against its inputs `x`. */
+export function evaluateOutputs(task: Task, outputs: Float32Array, y: Int32Array | Float32Array, n: number, x?: Float32Array): { loss: number; metrics: Record<string, number>; detail: ClassificationMetrics | RegressionMetrics | null } {
+  if (task.kind === 'reconstruction') {
+    const values = outputs.length;
+    let se = 0;
+    for (let i = 0; i < values; i++) se += (outputs[i]! - x![i]!) ** 2;
+    const mse = se / (values || 1);
+    return { loss: mse, metrics: { rmse: Math.sqrt(mse) }, detail: null };
+  }
   if (task.kind === 'classification') {
     const k = task.classes;
     let loss = 0;
@@ -203,7 +210,7 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
     if (opts.validation && opts.validation.n > 0) {
       const v = opts.validation;
       const out = runtime.predict(v.x, v.n);
-      const ev = evaluateOutputs(task, out, v.y, v.n);
+      const ev = evaluateOutputs(task, out, v.y, v.n, v.x);
       validationLoss = ev.loss;
       validation = ev.metrics;
     }

@@ -35,9 +35,10 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   for (const s of ref.stateInfo) states.set(s.name, tf.variable(tf.tensor(s0.slice(s.offset, s.offset + s.size), s.shape), false, `${uid}/s_${s.name}`));
   const trainable = ref.params.map((p) => vars.get(p.name)!);
   const task: Task = opts.task;
-  const outputs = task.kind === 'classification' ? task.classes : 1;
-  const allLayers: LayerSpec[] = [...opts.layers, { type: 'dense', units: outputs, useBias: true }];
   const [L, C] = opts.input;
+  const reconstruction = task.kind === 'reconstruction';
+  const outputs = task.kind === 'classification' ? task.classes : reconstruction ? L * C : 1;
+  const allLayers: LayerSpec[] = reconstruction ? opts.layers : [...opts.layers, { type: 'dense', units: outputs, useBias: true }];
   const o = opts.optimizer;
   const kind = o.kind ?? 'adam';
   const momentum = o.momentum ?? defaultMomentum(kind);
@@ -208,6 +209,23 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
         case 'batchNorm':
           h = batchNorm(name, h, training, l.momentum, l.epsilon, updates);
           break;
+        case 'upsample1d': {
+          const [len, ch] = shape as [number, number];
+          h = tf.reshape(tf.tile(tf.reshape(h, [-1, len, 1, ch]), [1, 1, l.size, 1]), [-1, len * l.size, ch]);
+          shape = [len * l.size, ch];
+          break;
+        }
+        case 'crop1d': {
+          const [len, ch] = shape as [number, number];
+          const lOut = len - l.cropping[0] - l.cropping[1];
+          h = tf.slice(h, [0, l.cropping[0], 0], [-1, lOut, ch]);
+          shape = [lOut, ch];
+          break;
+        }
+        case 'reshape':
+          h = tf.reshape(h, [-1, ...l.targetShape]);
+          shape = l.targetShape;
+          break;
         case 'residual': {
           const inShape = shape;
           const body = forwardLayers(l.layers, h, shape, `${name}/`, training, updates);
@@ -230,7 +248,8 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
 
   const forward = (xb: Tensor, training: boolean, updates: Update[]) => forwardLayers(allLayers, xb, [L, C], '', training, updates).h;
 
-  function lossOf(logits: Tensor, yb: Tensor): TF.Scalar {
+  function lossOf(logits: Tensor, yb: Tensor, xb: Tensor): TF.Scalar {
+    if (task.kind === 'reconstruction') return tf.mean(tf.square(tf.sub(logits, xb))) as TF.Scalar;
     if (task.kind === 'classification') {
       const labels = yb as TF.Tensor1D;
       const logp = tf.logSoftmax(logits as TF.Tensor2D);
@@ -292,7 +311,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
       const out = tf.tidy(() => {
         const xb = tf.tensor3d(xs, [batch, L, C]);
         const yb = task.kind === 'classification' ? tf.tensor1d(ys as Int32Array, 'int32') : tf.tensor1d(ys as Float32Array);
-        const { value, grads } = tf.variableGrads(() => lossOf(forward(xb, true, updates), yb), trainable);
+        const { value, grads } = tf.variableGrads(() => lossOf(forward(xb, true, updates), yb, xb), trainable);
         const names = Object.keys(grads);
         const norm = Math.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))).dataSync()[0]!);
         const loss = value.dataSync()[0]!;
@@ -318,7 +337,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
         const xb = tf.tensor3d(xs, [batch, L, C]);
         const yb = task.kind === 'classification' ? tf.tensor1d(ys as Int32Array, 'int32') : tf.tensor1d(ys as Float32Array);
         const updates: Update[] = [];
-        const { value, grads } = tf.variableGrads(() => lossOf(forward(xb, true, updates), yb), trainable);
+        const { value, grads } = tf.variableGrads(() => lossOf(forward(xb, true, updates), yb, xb), trainable);
         for (const u of updates) u.drop();
         const flat = new Float32Array(ref.paramCount);
         for (const p of ref.params) flat.set(grads[`${uid}/p_${p.name}`]!.dataSync() as Float32Array, p.offset);

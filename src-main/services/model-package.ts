@@ -119,6 +119,20 @@ function kerasLayers(l: LayerSpec, name: string, s: SeqShape): KerasLayer[] {
       return [{ class_name: 'Dropout', config: { ...base, rate: l.rate } }];
     case 'dense':
       return [{ class_name: 'Dense', config: { ...base, units: l.units, activation: 'linear', use_bias: l.useBias } }];
+    case 'reshape':
+      return [{ class_name: 'Reshape', config: { ...base, target_shape: l.targetShape } }];
+    case 'upsample1d':
+    case 'crop1d': {
+      // tfjs-layers has neither UpSampling1D nor Cropping1D: their 2D forms over [length, 1, channels].
+      const [L, C] = s as [number, number];
+      const part = (suffix: string) => ({ ...base, name: `${name}_${suffix}` });
+      const lOut = l.type === 'upsample1d' ? L * l.size : L - l.cropping[0] - l.cropping[1];
+      const inner: KerasLayer =
+        l.type === 'upsample1d'
+          ? { class_name: 'UpSampling2D', config: { ...base, size: [l.size, 1], data_format: 'channels_last', interpolation: 'nearest' } }
+          : { class_name: 'Cropping2D', config: { ...base, cropping: [l.cropping, [0, 0]], data_format: 'channels_last' } };
+      return [{ class_name: 'Reshape', config: { ...part('rows'), target_shape: [L, 1, C] } }, inner, { class_name: 'Reshape', config: { ...part('seq'), target_shape: [lOut, C] } }];
+    }
     case 'residual':
       return [];
   }
@@ -129,8 +143,8 @@ function kerasLayers(l: LayerSpec, name: string, s: SeqShape): KerasLayer[] {
  * functional format (blocks become an Add of the body and the shortcut, as Net computes them).
  */
 export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }): Record<string, unknown> {
-  const outputs = network.task.kind === 'classification' ? network.task.classes : 1;
-  const all: LayerSpec[] = [...network.layers, { type: 'dense', units: outputs, useBias: true }];
+  // An autoencoder's last layer is its output (the reconstruction); other networks get their output layer.
+  const all: LayerSpec[] = network.task.kind === 'reconstruction' ? network.layers : [...network.layers, { type: 'dense', units: network.task.kind === 'classification' ? network.task.classes : 1, useBias: true }];
   const batchInputShape = [null, ...network.input];
   const softmax: KerasLayer | null = network.task.kind === 'classification' ? { class_name: 'Activation', config: { name: 'probabilities', trainable: true, dtype: 'float32', activation: 'softmax' } } : null;
   const keras = { keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
@@ -190,6 +204,26 @@ const nextShape = (l: LayerSpec, s: SeqShape): SeqShape => inferShapes([l], s).o
 function layoutOf(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }) {
   const net = new Net(createJsKernels(), { layers: network.layers, input: network.input, task: network.task, maxBatch: 1, seed: 0 });
   return { params: net.params, state: net.stateInfo };
+}
+
+/** A network as TF.js layers files: `model.json`'s contents and the float32 weights of `weights.bin`, in manifest order. */
+export function tfjsModelFiles(network: NetworkModel): { modelJson: Record<string, unknown>; bin: Float32Array } {
+  const { params, state } = layoutOf(network);
+  const entries = [...params.map((x) => ({ info: x, from: network.weights })), ...state.map((x) => ({ info: x, from: network.state }))];
+  const bin = new Float32Array(entries.reduce((a, e) => a + e.info.size, 0));
+  let at = 0;
+  for (const e of entries) {
+    bin.set(e.from.subarray(e.info.offset, e.info.offset + e.info.size), at);
+    at += e.info.size;
+  }
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `Spectra Desk ${APP_VERSION}`,
+    convertedBy: null,
+    modelTopology: tfjsTopology(network),
+    weightsManifest: [{ paths: ['weights.bin'], weights: entries.map((e) => ({ name: tfWeightName(e.info.name), shape: e.info.shape, dtype: 'float32' })) }],
+  };
+  return { modelJson, bin };
 }
 
 /** How a PLS-DA model's output columns and class are read, per class decision. */
@@ -262,22 +296,9 @@ export function writeModelPackage(db: Db, runId: number, dir: string): { files: 
   const manifest = manifestOf(p, run);
   const files = ['model.json', 'spectra-desk.json', 'pipeline.json'];
   if (p.network) {
-    const { params, state } = layoutOf(p.network);
-    const entries = [...params.map((x) => ({ info: x, from: p.network!.weights })), ...state.map((x) => ({ info: x, from: p.network!.state }))];
-    const bin = new Float32Array(entries.reduce((a, e) => a + e.info.size, 0));
-    let at = 0;
-    for (const e of entries) {
-      bin.set(e.from.subarray(e.info.offset, e.info.offset + e.info.size), at);
-      at += e.info.size;
-    }
+    const { modelJson, bin } = tfjsModelFiles(p.network);
     fs.writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(bin.buffer));
-    writeJson(path.join(dir, 'model.json'), {
-      format: 'layers-model',
-      generatedBy: `Spectra Desk ${APP_VERSION}`,
-      convertedBy: null,
-      modelTopology: tfjsTopology(p.network),
-      weightsManifest: [{ paths: ['weights.bin'], weights: entries.map((e) => ({ name: tfWeightName(e.info.name), shape: e.info.shape, dtype: 'float32' })) }],
-    });
+    writeJson(path.join(dir, 'model.json'), modelJson);
     files.push('weights.bin');
   } else {
     writeJson(path.join(dir, 'model.json'), p.pls);

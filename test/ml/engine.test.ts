@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { LayerSpec } from '../../src-main/common/ml/model';
+import { autoencoderLayers } from '../../src-main/common/ml/templates';
 import { createOwnRuntime, type Runtime } from '../../src-main/ml/runtime';
 import { createTfjsRuntime } from '../../src-main/ml/tfjs-runtime';
 import { fit } from '../../src-main/ml/fit';
@@ -99,6 +100,20 @@ export const CASES: Case[] = [
     input: [31, 1],
     task: { kind: 'regression', loss: 'mse' },
     batch: 5,
+  },
+  {
+    name: 'the autoencoder template on 2 channels (strided convs, latent dense, reshape, upsampling, crop), reconstruction loss',
+    layers: autoencoderLayers(37, 2, 3),
+    input: [37, 2],
+    task: { kind: 'reconstruction' },
+    batch: 4,
+  },
+  {
+    name: 'upsampling by 3 and an uneven crop after a reshape, then pooling, reconstruction loss',
+    layers: [conv(2, 3, { strides: 2 }), { type: 'flatten' }, { type: 'dense', units: 27, useBias: true }, { type: 'tanh' }, { type: 'reshape', targetShape: [9, 3] }, { type: 'upsample1d', size: 3 }, { type: 'crop1d', cropping: [1, 4] }, conv(3, 3), { type: 'avgPool1d', poolSize: 1 }, conv(1, 1)],
+    input: [22, 1],
+    task: { kind: 'reconstruction' },
+    batch: 3,
   },
 ];
 

@@ -62,6 +62,12 @@ export const globalAvgPoolLayer = z.object({ type: z.literal('globalAvgPool1d') 
 export const flattenLayer = z.object({ type: z.literal('flatten') });
 export const dropoutLayer = z.object({ type: z.literal('dropout'), rate: z.number().min(0).max(0.95) });
 export const denseLayer = z.object({ type: z.literal('dense'), units: int(1, 65536), useBias: z.boolean().default(true), kernelInitializer });
+/** Decoders: each point repeated `size` times along the axis (Keras UpSampling1D, nearest neighbour). */
+export const upsampleLayer = z.object({ type: z.literal('upsample1d'), size: int(2, 64) });
+/** Decoders: drops `cropping[0]` points at the start of the axis and `cropping[1]` at the end (Keras Cropping1D). */
+export const cropLayer = z.object({ type: z.literal('crop1d'), cropping: z.tuple([int(0, 65536), int(0, 65536)]) });
+/** Decoders: a vector read back as a sequence [length, channels] (the same values, channels-last). */
+export const reshapeLayer = z.object({ type: z.literal('reshape'), targetShape: z.tuple([int(1, 65536), int(1, 4096)]) });
 
 export type Conv1dLayer = z.output<typeof conv1dLayer>;
 export type BatchNormLayer = z.output<typeof batchNormLayer>;
@@ -70,6 +76,9 @@ export type AvgPoolLayer = z.output<typeof avgPoolLayer>;
 export type DropoutLayer = z.output<typeof dropoutLayer>;
 export type DenseLayer = z.output<typeof denseLayer>;
 export type LeakyReluLayer = z.output<typeof leakyReluLayer>;
+export type UpsampleLayer = z.output<typeof upsampleLayer>;
+export type CropLayer = z.output<typeof cropLayer>;
+export type ReshapeLayer = z.output<typeof reshapeLayer>;
 
 type PlainLayer =
   | Conv1dLayer
@@ -84,7 +93,10 @@ type PlainLayer =
   | { type: 'globalAvgPool1d' }
   | { type: 'flatten' }
   | DropoutLayer
-  | DenseLayer;
+  | DenseLayer
+  | UpsampleLayer
+  | CropLayer
+  | ReshapeLayer;
 
 /**
  * A residual block: output = body(x) + shortcut(x). The shortcut is the identity when the body
@@ -111,6 +123,9 @@ export const layerSpec: z.ZodType<LayerSpec, unknown> = z.lazy(() =>
     flattenLayer,
     dropoutLayer,
     denseLayer,
+    upsampleLayer,
+    cropLayer,
+    reshapeLayer,
     z.object({ type: z.literal('residual'), layers: z.array(layerSpec).min(1) }),
   ]),
 ) as z.ZodType<LayerSpec, unknown>;
@@ -245,6 +260,28 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
         shape = [layer.units];
         break;
       }
+      case 'upsample1d': {
+        const [L, C] = seq();
+        summary.push({ path, type: layer.type, input: shape, output: [L * layer.size, C], params: 0, detail: `each point × ${layer.size}` });
+        shape = [L * layer.size, C];
+        break;
+      }
+      case 'crop1d': {
+        const [L, C] = seq();
+        const [a, b] = layer.cropping;
+        if (a + b >= L) fail(path, layer.type, shape, `cropping ${a} + ${b} points leaves nothing of ${L}.`);
+        summary.push({ path, type: layer.type, input: shape, output: [L - a - b, C], params: 0, detail: `${a} dropped at the start, ${b} at the end` });
+        shape = [L - a - b, C];
+        break;
+      }
+      case 'reshape': {
+        const [L, C] = layer.targetShape;
+        const n = shape.reduce((a, b) => a * b, 1);
+        if (shape.length !== 1 || n !== L * C) fail(path, layer.type, shape, `a reshape to [${L}, ${C}] needs a vector of ${L * C} values.`);
+        summary.push({ path, type: layer.type, input: shape, output: [L, C], params: 0, detail: `${n} = ${L} × ${C}` });
+        shape = [L, C];
+        break;
+      }
       case 'residual': {
         const inner = inferShapes(layer.layers, shape, `${path}.`);
         const out = inner.output;
@@ -287,9 +324,15 @@ export interface Head {
   units: number;
 }
 
-/** Summary including the output layer the trainer adds; total parameters. */
-export function summarizeModel(spec: ModelSpec, input: [number, number], head: Head): { layers: LayerSummary[]; output: Shape; params: number } {
-  const all: LayerSpec[] = [...spec.layers, { type: 'dense', units: head.units, useBias: true }];
+/**
+ * Summary including the output layer the trainer adds; total parameters. An autoencoder
+ * (`head` null) has no output layer added: its last layer must give back the input's shape.
+ */
+export function summarizeModel(spec: ModelSpec, input: [number, number], head: Head | null): { layers: LayerSummary[]; output: Shape; params: number } {
+  const all: LayerSpec[] = head ? [...spec.layers, { type: 'dense', units: head.units, useBias: true }] : spec.layers;
   const { summary, output } = inferShapes(all, input);
+  if (!head && (output.length !== 2 || output[0] !== input[0] || output[1] !== input[1])) {
+    throw new UserError('BAD_INPUT', `An autoencoder must give back its input ${fmtShape(input)}, but its last layer gives ${fmtShape(output)}.`, { field: 'layers' });
+  }
   return { layers: summary, output, params: summary.reduce((a, l) => a + l.params, 0) };
 }

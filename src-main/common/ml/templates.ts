@@ -24,8 +24,8 @@ const relu: LayerSpec = { type: 'relu' };
 
 /** The models the training view offers (the one list: contract, CLI, Train view and report read it). */
 export const APP_MODEL_NAMES = ['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls'] as const;
-/** Everything the CLI trains: the app's models and your own layer list. */
-export const MODEL_NAMES = [...APP_MODEL_NAMES, 'custom'] as const;
+/** Everything the CLI trains: the app's models, your own layer list and the autoencoder. */
+export const MODEL_NAMES = [...APP_MODEL_NAMES, 'custom', 'ae'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 export type AppModelName = (typeof APP_MODEL_NAMES)[number];
 
@@ -45,6 +45,7 @@ export const MODEL_DESCRIPTIONS: Record<ModelName, string> = {
   mlp: 'A multilayer perceptron on the whole spectrum (two dense layers with dropout).',
   pls: 'PLS-DA for classes, PLS regression for values; components chosen by cross-validation on the training split.',
   custom: 'Your own layer list (JSON): conv1d, pooling, batch norm, dropout, dense, global pooling, residual.',
+  ae: 'Convolutional autoencoder (no target): strided convolutions down to a small latent vector, upsampling and convolutions back to the spectrum; its reconstruction error flags spectra unlike the training set.',
 };
 
 /**
@@ -52,7 +53,7 @@ export const MODEL_DESCRIPTIONS: Record<ModelName, string> = {
  * the data; a pooling step is skipped when the sequence is already short, so every template fits
  * spectra from a few dozen to tens of thousands of points.
  */
-export function templateLayers(name: Exclude<ModelName, 'pls' | 'custom'>, length: number): LayerSpec[] {
+export function templateLayers(name: Exclude<ModelName, 'pls' | 'custom' | 'ae'>, length: number): LayerSpec[] {
   const pool = (len: number): LayerSpec[] => (len >= 16 ? [{ type: 'maxPool1d', poolSize: 2 }] : []);
   switch (name) {
     case 'cnn': {
@@ -77,4 +78,53 @@ export function templateLayers(name: Exclude<ModelName, 'pls' | 'custom'>, lengt
     case 'mlp':
       return [{ type: 'flatten' }, { type: 'dense', units: 128, useBias: true }, relu, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 64, useBias: true }, relu];
   }
+}
+
+/** The autoencoder's latent size when none is asked for. */
+export const AE_LATENT = 8;
+
+/**
+ * The `ae` template for spectra of `length` points × `channels`: an encoder of up to three
+ * stride-2 convolutions (16 × 9, 32 × 7, 32 × 5, each with ReLU; a stage is left out once fewer
+ * than 16 points remain) flattened into a dense latent vector of `latent` values (linear), and a
+ * decoder that mirrors it: dense back to the last encoder shape, then per stage a ×2 upsampling
+ * and a convolution, the last one linear with one filter per channel, cropped to `length`. Its
+ * layer table reads encoder → latent → decoder; {@link latentLayerIndex} finds the latent layer.
+ */
+export function autoencoderLayers(length: number, channels: number, latent: number = AE_LATENT): LayerSpec[] {
+  const stages: { filters: number; kernel: number }[] = [];
+  let len = length;
+  for (const s of [{ filters: 16, kernel: 9 }, { filters: 32, kernel: 7 }, { filters: 32, kernel: 5 }]) {
+    if (len < 16) break;
+    stages.push(s);
+    len = Math.ceil(len / 2);
+  }
+  const width = stages.length ? stages[stages.length - 1]!.filters : channels;
+  const encoder: LayerSpec[] = stages.flatMap((s) => [conv(s.filters, s.kernel, 2), relu]);
+  const decoder: LayerSpec[] = [];
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const last = i === 0;
+    decoder.push({ type: 'upsample1d', size: 2 }, conv(last ? channels : stages[i - 1]!.filters, stages[i]!.kernel), ...(last ? [] : [relu]));
+  }
+  const excess = len * 2 ** stages.length - length;
+  return [
+    ...encoder,
+    { type: 'flatten' },
+    { type: 'dense', units: latent, useBias: true },
+    { type: 'dense', units: len * width, useBias: true },
+    relu,
+    { type: 'reshape', targetShape: [len, width] },
+    ...decoder,
+    ...(stages.length ? [] : [conv(channels, 1)]),
+    ...(excess ? [{ type: 'crop1d', cropping: [Math.floor(excess / 2), excess - Math.floor(excess / 2)] } satisfies LayerSpec] : []),
+  ];
+}
+
+/** The latent layer of an autoencoder's top-level layers: the dense layer with the fewest units (0-based), or -1 when it has none. */
+export function latentLayerIndex(layers: LayerSpec[]): number {
+  let best = -1;
+  layers.forEach((l, i) => {
+    if (l.type === 'dense' && (best < 0 || l.units < (layers[best] as { units: number }).units)) best = i;
+  });
+  return best;
 }

@@ -8,8 +8,10 @@
 import type { Kernels } from '../kernels/types';
 import { convGeometry, poolGeometry, poolWindowCounts, shortcutStride, type ConvPadding, type KernelInitializer, type LayerSpec, type Shape } from '../../common/ml/model';
 import { mulberry32 } from '../../common/ml/random';
+import { crop1d, crop1dBackward, upsample1d, upsample1dBackward } from '../kernels/resize';
 
-export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number };
+/** 'reconstruction': an autoencoder, no output layer added, its loss the MSE of its output against its own input. */
+export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number } | { kind: 'reconstruction' };
 
 interface ParamDecl {
   name: string;
@@ -413,6 +415,54 @@ class Flatten extends Node {
   }
 }
 
+/** A vector read as a sequence: channels-last memory is the same, so pointers pass through (as Flatten). */
+class Reshape extends Node {
+  constructor(name: string, inShape: Shape, target: [number, number]) {
+    super(name, inShape, target);
+  }
+  allocate() {}
+  forward(_ctx: Ctx, x: number) {
+    this.out = x;
+    return x;
+  }
+  backward(_ctx: Ctx, dy: number, _batch: number, needDx: boolean) {
+    return needDx ? dy : -1;
+  }
+}
+
+/** Nearest-neighbour upsampling and cropping along the axis (kernels/resize.ts). */
+class Resize extends Node {
+  constructor(
+    name: string,
+    inShape: [number, number],
+    readonly kind: 'upsample' | 'crop',
+    /** The repeat (upsample) or the points dropped at the start (crop). */
+    readonly amount: number,
+    lOut: number,
+  ) {
+    super(name, inShape, [lOut, inShape[1]]);
+  }
+  allocate(ctx: Ctx) {
+    this.out = ctx.k.alloc(ctx.maxBatch * sizeOf(this.outShape));
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number) {
+    const [L, C] = this.inShape as [number, number];
+    const f = ctx.k.f32();
+    if (this.kind === 'upsample') upsample1d(f, x >> 2, batch, L, C, this.amount, this.out >> 2);
+    else crop1d(f, x >> 2, batch, L, C, this.amount, this.outShape[0], this.out >> 2);
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    if (!needDx) return -1;
+    const [L, C] = this.inShape as [number, number];
+    const f = ctx.k.f32();
+    if (this.kind === 'upsample') upsample1dBackward(f, dy >> 2, batch, L, C, this.amount, this.dx >> 2);
+    else crop1dBackward(f, dy >> 2, batch, L, C, this.amount, this.outShape[0], this.dx >> 2);
+    return this.dx;
+  }
+}
+
 class Dropout extends Node {
   mask = -1;
   active = false;
@@ -644,6 +694,15 @@ function buildNodes(layers: LayerSpec[], input: Shape, plan: Planner, prefix: st
       case 'residual':
         node = new Residual(name, shape, buildNodes(l.layers, shape, plan, `${name}/`), plan);
         break;
+      case 'upsample1d':
+        node = new Resize(name, shape as [number, number], 'upsample', l.size, shape[0] * l.size);
+        break;
+      case 'crop1d':
+        node = new Resize(name, shape as [number, number], 'crop', l.cropping[0], shape[0] - l.cropping[0] - l.cropping[1]);
+        break;
+      case 'reshape':
+        node = new Reshape(name, shape, l.targetShape);
+        break;
     }
     nodes.push(node);
     shape = node.outShape;
@@ -706,12 +765,13 @@ export class Net {
     this.input = opts.input;
     this.layers = opts.layers;
     this.maxBatch = opts.maxBatch;
-    this.outputs = opts.task.kind === 'classification' ? opts.task.classes : 1;
+    const reconstruction = opts.task.kind === 'reconstruction';
+    this.outputs = opts.task.kind === 'classification' ? opts.task.classes : opts.task.kind === 'reconstruction' ? opts.input[0] * opts.input[1] : 1;
     const plan = new Planner();
-    const layers: LayerSpec[] = [...opts.layers, { type: 'dense', units: this.outputs, useBias: true }];
+    const layers: LayerSpec[] = reconstruction ? opts.layers : [...opts.layers, { type: 'dense', units: this.outputs, useBias: true }];
     this.nodes = buildNodes(layers, opts.input, plan, '');
     const last = this.nodes[this.nodes.length - 1]!;
-    if (last.outShape.length !== 1) throw new Error('The output layer must produce a vector.');
+    if (reconstruction ? last.outShape[0] !== opts.input[0] || last.outShape[1] !== opts.input[1] : last.outShape.length !== 1) throw new Error(reconstruction ? 'An autoencoder must give back its input shape.' : 'The output layer must produce a vector.');
 
     // One block each for weights, grads and state, so optimisers and exchanges are single calls.
     this.paramCount = plan.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
@@ -795,6 +855,8 @@ export class Net {
   }
   /** Class indices (classification) or standardised values (regression) for the current batch. */
   setTargets(y: ArrayLike<number>, index: ArrayLike<number> | null, from: number, batch: number) {
+    // An autoencoder's target is its input, already on the heap.
+    if (this.task.kind === 'reconstruction') return;
     if (this.task.kind === 'classification') {
       const t = this.k.i32();
       const base = this.labels >> 2;
@@ -833,6 +895,7 @@ export class Net {
       for (let i = 0; i < batch; i++) w += f[(this.classWeights >> 2) + t[(this.labels >> 2) + i]!]!;
       return { loss, weight: w };
     }
+    if (this.task.kind === 'reconstruction') return { loss: k.regressionLoss(0, this.logits, this.x, batch * this.outputs, 1, this.dOut), weight: batch };
     const loss = k.regressionLoss(this.task.loss === 'huber' ? 1 : 0, this.logits, this.targets, batch, this.task.huberDelta ?? 1, this.dOut);
     return { loss, weight: batch };
   }
