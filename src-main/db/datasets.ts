@@ -5,6 +5,7 @@ import { UserError } from '../common/errors';
 import { excerpt, quoteExcerpt } from '../common/format/excerpt';
 import { blobToF32, blobToF64 } from './sql';
 import { derivedFrom } from './derived';
+import { mapSummary } from './maps';
 
 interface DatasetRow {
   id: number;
@@ -108,6 +109,7 @@ function summarizeDataset(db: Db, row: DatasetRow): DatasetSummary {
   const train = counts.train ?? 0;
   const test = counts.test ?? 0;
   const derived = derivedFrom(db, row.id);
+  const map = mapSummary(db, row.id);
   return {
     id: row.id,
     name: row.name,
@@ -129,6 +131,7 @@ function summarizeDataset(db: Db, row: DatasetRow): DatasetSummary {
     yUnit: row.y_unit,
     createdAt: row.created_at,
     ...(derived ? { derivedFrom: derived } : {}),
+    ...(map ? { map } : {}),
   };
 }
 

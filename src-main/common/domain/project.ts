@@ -38,6 +38,25 @@ export interface DatasetSummary {
   createdAt: string;
   /** Set when the dataset was made by applying a recipe to another dataset. */
   derivedFrom?: DerivedFrom;
+  /** Set when every sample has map coordinates on one grid (`common/maps/grid.ts`). */
+  map?: MapSummary;
+}
+
+/** A map dataset's grid: pixel (col, row) sits at (x0 + col·stepX, y0 + row·stepY). */
+export interface MapSummary {
+  width: number;
+  height: number;
+  /** Pixels holding a spectrum; the other width × height − pixels are missing. */
+  pixels: number;
+  missing: number;
+  /** The common step when columns and rows are equally spaced, otherwise null. */
+  step: number | null;
+  stepX: number;
+  stepY: number;
+  x0: number;
+  y0: number;
+  /** Unit of the coordinates where the source format fixes it (µm for Renishaw, px for ENVI). */
+  unit: string | null;
 }
 
 /** Where a derived dataset came from (the fitted state is stored too, but not listed). */
