@@ -78,7 +78,7 @@ function axisText(axis: Float64Array, unit: keyof typeof AXIS_UNIT_LABELS): stri
 }
 
 /** B's spectra must be on A's axis point for point: the transfer maps point j of B onto point j of A. */
-function checkAxes(predictor: Predictor, b: SpectrumData[], names: [string, string], db: Db): void {
+function checkAxes(predictor: Predictor, b: SpectrumData[], names: [string, string], db: Db, runId: number): void {
   const axisIds = new Set(b.map((s) => s.axisId));
   if (axisIds.size > 1) throw new UserError('BAD_INPUT', `Dataset "${names[1]}" holds spectra on ${axisIds.size} different axes; put it on one axis first (spectra-desk harmonise). Nothing was stored.`, { field: 'axis' });
   const several = b.find((s) => s.channels.length > 1);
@@ -88,7 +88,7 @@ function checkAxes(predictor: Predictor, b: SpectrumData[], names: [string, stri
   const span = Math.abs(a[a.length - 1]! - a[0]!) || 1;
   const same = unit === predictor.axisUnit && values.length === a.length && values.every((v, i) => Math.abs(v - a[i]!) <= 1e-9 * span);
   if (!same) {
-    throw new UserError('BAD_INPUT', `Dataset "${names[1]}" is on another axis (${axisText(values, unit)}) than the spectra run's model was trained on ("${names[0]}": ${axisText(a, predictor.axisUnit)}); calibration transfer maps spectra point for point, so resample them onto one axis first. Nothing was stored.`, { field: 'axis' });
+    throw new UserError('BAD_INPUT', `Dataset "${names[1]}" is on another axis (${axisText(values, unit)}) than run ${runId}'s training spectra ("${names[0]}": ${axisText(a, predictor.axisUnit)}); calibration transfer maps spectra point for point, so resample them onto one axis first. Nothing was stored.`, { field: 'axis' });
   }
 }
 
@@ -180,7 +180,7 @@ export async function transferCalibration(db: Db, req: TransferRequest, deps: Pi
   const b = loadSpectra(db, target.id);
   if (!b.length) throw new UserError('BAD_INPUT', `Dataset "${target.name}" has no spectra.`);
   const pairs = pairSamples(a, b, req.by, names, [...learned, ...split.test]);
-  checkAxes(p, b, names, db);
+  checkAxes(p, b, names, db, run.id);
   const points = p.rawAxis.length;
   const rowOfA = new Map(a.map((s, i) => [s.sampleId, i]));
 
