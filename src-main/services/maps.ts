@@ -94,7 +94,6 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
   }
 
   const axis = singleAxis(db, req.datasetId);
-  const intensity = yUnit ?? 'intensity';
   if (spec.kind === 'band' || spec.kind === 'ratio') {
     const at = spec.kind === 'band' ? [spec.at] : [spec.numerator, spec.denominator];
     const points = at.map((x) => onAxis(() => nearestPoint(axis.values, x, axis.unit)));
@@ -104,7 +103,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
       values[p] = spec.kind === 'band' ? bands[0]![i]! : bands[1]![i]! === 0 ? Number.NaN : bands[0]![i]! / bands[1]![i]!;
     }
     const label = (k: number) => `${position(axis.values[points[k]!]!)} ${axis.unit}`;
-    return spec.kind === 'band' ? finish(`Intensity at ${label(0)}`, intensity) : finish(`Ratio of the intensities at ${label(0)} and ${label(1)}`, null);
+    return spec.kind === 'band' ? finish(`Intensity at ${label(0)}`, yUnit) : finish(`Ratio of the intensities at ${label(0)} and ${label(1)}`, null);
   }
   if (spec.kind === 'area') {
     const [first, last] = onAxis(() => pointRange(axis.values, spec.from, spec.to, axis.unit));
@@ -113,7 +112,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
     for (const i of kept) values[g.pixelOfSample[i]!] = bandArea(axis.values, slice.subarray(i * count, (i + 1) * count), first);
     const lo = Math.min(axis.values[first]!, axis.values[last]!);
     const hi = Math.max(axis.values[first]!, axis.values[last]!);
-    return finish(`Band area ${position(lo)}–${position(hi)} ${axis.unit}`, `${intensity}·${axis.unit}`);
+    return finish(`Band area ${position(lo)}–${position(hi)} ${axis.unit}`, `${yUnit ?? 'intensity'}·${axis.unit}`);
   }
 
   const pages = spectrumPages(
