@@ -45,6 +45,16 @@ export type RunEventBody =
       folds: number | null;
     }
   | TrainerEvent
+  /** Find the best model (../runs/optimize.ts): candidate folds scored so far, the best candidate yet, the time left. */
+  | {
+      type: 'search';
+      done: number;
+      total: number;
+      current: string | null;
+      best: { name: string; mean: number; std: number } | null;
+      elapsedSeconds: number;
+      etaSeconds: number | null;
+    }
   | {
       type: 'finished';
       status: 'done' | 'failed' | 'cancelled';

@@ -7,6 +7,9 @@
 import type { LayerSummary } from '../ml/model';
 import type { EngineInfo, EpochMessage } from '../ml/protocol';
 import type { FoldPosition, RunEvent } from './events';
+
+/** The body of a `search` event: candidate folds scored, the best candidate so far, the time left. */
+export type SearchProgress = Omit<Extract<RunEvent, { type: 'search' }>, 'type' | 'runId' | 'parentRunId' | 'seq'>;
 import type { MetricValues } from './schema';
 
 export type LiveState = 'starting' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
@@ -44,6 +47,8 @@ export interface LiveRun {
   bestEpoch: number | null;
   /** Cross-validation: the fold being trained. */
   fold: FoldPosition | null;
+  /** Find the best model: how far the search is (its last `search` event). */
+  search: SearchProgress | null;
   /** The sequence number of the last event applied. */
   seq: number;
 }
@@ -78,6 +83,7 @@ export function startingRun(controlId: number, now: number, meta: Partial<Pick<L
     std: null,
     bestEpoch: null,
     fold: null,
+    search: null,
     seq: 0,
   };
 }
@@ -119,6 +125,10 @@ export function reduceLiveRun(run: LiveRun | null, e: RunEvent, now: number): Li
     case 'epoch':
       if (e.runId !== next.runId) return next;
       return { ...next, state: running(next.state), epochs: e.epochs, epoch: e.report.epoch, curves: [...next.curves, e.report] };
+    case 'search': {
+      const { type: _type, runId: _run, parentRunId: _parent, seq: _seq, ...search } = e;
+      return { ...next, state: running(next.state), search };
+    }
     case 'finished':
       // A fold's end is followed by the next fold's `started` or by the parent's `finished`.
       if (e.runId !== next.controlId) return next;
