@@ -13,6 +13,7 @@ import type { EngineInfo, EpochMessage } from '../common/ml/protocol';
 import type { PlsCvResult, PlsDecision, PlsModel } from '../common/ml/pls';
 import type { CrossValidationConfig, CrossValidationSplit, FoldSummary, MetricValues, RunMetrics, RunRequest, RunStatus, TestPrediction } from '../common/runs/schema';
 import type { FoldRows, RunPlan } from '../common/runs/plan';
+import type { Leaderboard } from '../common/runs/optimize';
 import type { Done } from './trainer-client';
 import { APP_VERSION } from './version';
 
@@ -202,9 +203,9 @@ export function recordCrossValidation(db: Db, req: RunRequest, task: 'classifica
 }
 
 /** A cross-validation's end: the mean and spread of the folds' test metrics, each fold, the warnings. */
-export function recordCrossValidationEnd(db: Db, runId: number, o: { status: RunStatus; mean: MetricValues; std: MetricValues; folds: FoldSummary[]; warnings: string[]; message?: string; backend: string | null; log: string }): void {
+export function recordCrossValidationEnd(db: Db, runId: number, o: { status: RunStatus; mean: MetricValues; std: MetricValues; folds: FoldSummary[]; warnings: string[]; message?: string; backend: string | null; log: string; leaderboard?: Leaderboard }): void {
   recordEnd(db, runId, () => {
     if (o.backend) setRunBackend(db, runId, o.backend);
-    finishRun(db, runId, o.status, { test: o.mean, mean: o.mean, std: o.std, folds: o.folds, warnings: o.warnings, ...(o.message ? { message: o.message } : {}) }, o.log);
+    finishRun(db, runId, o.status, { test: o.mean, mean: o.mean, std: o.std, folds: o.folds, warnings: o.warnings, ...(o.message ? { message: o.message } : {}), ...(o.leaderboard ? { leaderboard: o.leaderboard } : {}) }, o.log);
   });
 }

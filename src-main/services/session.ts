@@ -21,6 +21,9 @@ import { beginTraining, requestFromApp } from './train';
 import type { RunHandle } from '../common/runs/outcome';
 import type { RunRequest } from '../common/runs/schema';
 import { checkRun } from './cross-validate';
+import { startOptimize } from './optimize';
+import { DEFAULT_OPTIMIZE_MODELS, OPTIMIZE_DEFAULTS, type OptimizeStartInput } from '../common/runs/optimize';
+import { parseScheme } from '../common/ml/splits';
 import { modelSummary } from './model-summary';
 import { forkTrainer, type SpawnTrainer } from './trainer-client';
 import { builtFile } from '../ml/built-files';
@@ -181,6 +184,17 @@ export class Session {
     return { runId: handle.runId };
   }
 
+  /** Starts a search for the best recipe and model (./optimize.ts); its events are held as a run's are. */
+  startSearch(input: OptimizeStartInput): { runId: number } {
+    const db = this.requireDb();
+    const spawn = this.host.spawnTrainer ?? forkTrainer(builtFile('ml/trainer.cjs'));
+    const { models, budgetSeconds, validation, ...rest } = input;
+    const handle = startOptimize(db, { ...rest, models: models ?? [...DEFAULT_OPTIMIZE_MODELS], budgetSeconds: budgetSeconds ?? OPTIMIZE_DEFAULTS.budgetSeconds, ...(validation ? { validation: parseScheme(validation) } : {}) }, { spawn, onEvent: (e) => this.host.emit('runs:progress', e), deferEvents: true });
+    this.runs.set(handle.runId, handle);
+    handle.outcome.catch(() => undefined).finally(() => this.runs.delete(handle.runId));
+    return { runId: handle.runId };
+  }
+
   /** Waits for a running run (tests); resolves at once when it is not running. */
   async runFinished(runId: number): Promise<void> {
     await this.runs.get(runId)?.outcome.catch(() => undefined);
@@ -274,6 +288,7 @@ export class Session {
       run?.cancel();
       return run !== undefined;
     },
+    'runs:optimize': async (input) => this.startSearch(input),
     'runs:check': async (q) => checkRun(this.requireDb(), q),
     'runs:list': async () => runList(this.requireDb()),
     'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),

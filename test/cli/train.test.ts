@@ -92,7 +92,7 @@ describe('spectra-desk train', () => {
   it('bad options are refused with the option named', async () => {
     const bad = await train('--model', 'pls', '--pls-decision', 'nearest');
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toBe('spectra-desk: --pls-decision nearest: use auto, pls-da, centroid or nearest-neighbour. (field pls-decision)\n');
+    expect(bad.stderr).toBe('spectra-desk: --pls-decision nearest: use auto, pls-da, centroid, nearest-neighbour, lda. (field pls-decision)\n');
     const wrongModel = await train('--model', 'cnn', '--pls-decision', 'pls-da');
     expect(wrongModel.stderr).toBe('spectra-desk: --pls-decision is for --model pls, not cnn. (field pls-decision)\n');
     const model = await train('--model', 'svm');

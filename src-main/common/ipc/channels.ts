@@ -35,6 +35,7 @@ export const CHANNELS = [
   'columns:setKind',
   'runs:start',
   'runs:cancel',
+  'runs:optimize',
   'runs:check',
   'runs:list',
   'runs:get',

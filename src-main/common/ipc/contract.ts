@@ -8,6 +8,7 @@ import type { EpochMessage } from '../../common/ml/protocol';
 import { APP_MODEL_NAMES } from '../ml/templates';
 import { neighbourhoodSchema, runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
 import type { RunEvent } from '../runs/events';
+import { optimizeStartInput } from '../runs/optimize';
 
 export type { RunEvent, TestPrediction };
 
@@ -339,6 +340,8 @@ export const contract = {
     output: out<{ runId: number }>(),
   },
   'runs:cancel': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
+  /** Find the best model (runs/optimize.ts): a search of recipes × models, a parent run; events arrive as `runs:progress`, `runs:cancel` stops it. */
+  'runs:optimize': { input: optimizeStartInput, output: out<{ runId: number }>() },
   /** What a careful colleague would point out before a run that only the data shows: replicate-like groups on both sides of the planned split. */
   'runs:check': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), validation: z.string().min(1).max(300), seed: z.number().int().min(0).max(2 ** 31).optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<{ warnings: string[] }>() },
   'runs:list': { input: empty, output: out<RunSummary[]>() },

@@ -14,6 +14,7 @@ import type { ClassificationMetrics, RegressionReport, RocAucOvr } from '../ml/m
 import type { PlsCvResult, PlsDecision } from '../ml/pls';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { RecipeChoice } from './recipe-choice';
+import { leaderboardSchema } from './optimize';
 import type { ChannelsRecord } from './channels';
 import { transferRecordSchema } from './transfer';
 import { MAX_NEIGHBOURHOOD_RADIUS, NEIGHBOURHOOD_MODES } from './neighbourhood';
@@ -254,6 +255,8 @@ export const runMetricsSchema = z.object({
   std: metricValues.optional(),
   folds: z.array(foldSummary).optional(),
   warnings: z.array(z.string()).optional(),
+  /** Find the best model: every candidate's cross-validated score and the winner (its one child run). */
+  leaderboard: leaderboardSchema.optional(),
 });
 export type RunMetrics = z.infer<typeof runMetricsSchema>;
 
