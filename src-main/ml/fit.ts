@@ -84,10 +84,12 @@ export function evaluateOutputs(task: Task, outputs: Float32Array, y: Int32Array
     const cm = classificationMetrics(y, pred, k);
     return { loss: loss / (n || 1), metrics: { accuracy: cm.accuracy, balancedAccuracy: cm.balancedAccuracy, macroF1: cm.macroF1 }, detail: cm };
   }
+  // Several targets: pooled over every target of every row (all standardised), as the training loss.
+  const values = n * (task.outputs ?? 1);
   let se = 0;
-  for (let i = 0; i < n; i++) se += (outputs[i]! - y[i]!) ** 2;
-  const rm = regressionMetrics(y, outputs.subarray(0, n));
-  return { loss: se / (n || 1), metrics: { rmse: rm.rmse, mae: rm.mae, r2: rm.r2 }, detail: rm };
+  for (let i = 0; i < values; i++) se += (outputs[i]! - y[i]!) ** 2;
+  const rm = regressionMetrics(y.subarray(0, values), outputs.subarray(0, values));
+  return { loss: se / (values || 1), metrics: { rmse: rm.rmse, mae: rm.mae, r2: rm.r2 }, detail: rm };
 }
 
 function divergenceMessage(epoch: number, batch: number, loss: number, lr: number | undefined): string {

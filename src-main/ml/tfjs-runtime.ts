@@ -37,7 +37,7 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   const task: Task = opts.task;
   const [L, C] = opts.input;
   const reconstruction = task.kind === 'reconstruction';
-  const outputs = task.kind === 'classification' ? task.classes : reconstruction ? L * C : 1;
+  const outputs = task.kind === 'classification' ? task.classes : reconstruction ? L * C : (task.outputs ?? 1);
   const allLayers: LayerSpec[] = reconstruction ? opts.layers : [...opts.layers, { type: 'dense', units: outputs, useBias: true }];
   const o = opts.optimizer;
   const kind = o.kind ?? 'adam';
@@ -293,11 +293,13 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
   }
   function gather(index: Int32Array, from: number, batch: number) {
     const xs = new Float32Array(batch * size);
-    const ys = task.kind === 'classification' ? new Int32Array(batch) : new Float32Array(batch);
+    // Regression targets are `outputs` per row; the loss reads them flat, in the order of the flattened predictions.
+    const width = task.kind === 'regression' ? outputs : 1;
+    const ys = task.kind === 'classification' ? new Int32Array(batch) : new Float32Array(batch * width);
     for (let i = 0; i < batch; i++) {
       const r = index[from + i]!;
       xs.set(x.subarray(r * size, r * size + size), i * size);
-      ys[i] = y[r]!;
+      for (let j = 0; j < width; j++) ys[i * width + j] = y[r * width + j]!;
     }
     return { xs, ys };
   }

@@ -6,7 +6,7 @@
  * values); values: RMSE, MAE, R², bias, SEP and RPD in the target's units.
  */
 import { argmaxRows, classificationMetrics, regressionReport, rocAucOvr, softmaxRows, type RegressionReport } from '../ml/metrics';
-import type { ClassificationDetail, MetricValues } from './schema';
+import type { ClassificationDetail, MetricValues, TargetScaling } from './schema';
 
 export interface ClassificationEvaluation {
   summary: MetricValues;
@@ -31,6 +31,42 @@ export function evaluateClasses(truth: ArrayLike<number>, predicted: ArrayLike<n
 export function evaluateValues(truth: ArrayLike<number>, predicted: ArrayLike<number>): RegressionEvaluation {
   const m = regressionReport(truth, predicted);
   return { summary: { rmse: m.rmse, mae: m.mae, r2: m.r2, bias: m.bias, sep: m.sep, rpd: m.rpd }, detail: m };
+}
+
+/** A run with several targets, scored on its test rows: each target in its own units, and the headline over them. */
+export interface TargetsEvaluation {
+  summary: MetricValues;
+  targets: { name: string; detail: RegressionReport }[];
+  /** Per test row, every target's prediction in its units (the config's order). */
+  predicted: number[][];
+}
+
+/** The metric keys each target of a several-target run stores in `test`, as `rmse:NAME`, …. */
+export const PER_TARGET_METRICS = ['rmse', 'mae', 'r2', 'bias', 'sep', 'rpd'] as const;
+
+/**
+ * Several targets: standardised outputs [rows × targets] back to each target's units, each scored
+ * against its truth (RMSEP, MAE, R², bias, SEP, RPD, stored in `test` as `rmse:NAME`, …). Their
+ * units differ, so no RMSEP is averaged: the headline is `relativeRmse`, the mean over targets of
+ * RMSEP / SD of the test reference values (ddof 1, as RPD; RMSEP rather than SEP, so a bias
+ * counts) — 0 is perfect, 1 is no better than predicting each target's test mean.
+ *
+ * @param truth per test row, every target's true value (the config's order)
+ */
+export function evaluateTargets(truth: number[][], outputs: Float32Array, scales: readonly TargetScaling[]): TargetsEvaluation {
+  const k = scales.length;
+  const predicted = truth.map((_, i) => scales.map((s, t) => outputs[i * k + t]! * s.std + s.mean));
+  const summary: MetricValues = {};
+  let relative = 0;
+  const targets = scales.map((s, t) => {
+    const y = truth.map((row) => row[t]!);
+    const detail = regressionReport(y, predicted.map((row) => row[t]!));
+    for (const key of PER_TARGET_METRICS) summary[`${key}:${s.name}`] = detail[key];
+    const mean = y.reduce((a, v) => a + v, 0) / y.length;
+    relative += detail.rmse / Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / (y.length - 1));
+    return { name: s.name, detail };
+  });
+  return { summary: { relativeRmse: relative / k, ...summary }, targets, predicted };
 }
 
 /**

@@ -60,11 +60,22 @@ export const runSettingsShape = {
   neighbourhood: neighbourhoodSchema.optional(),
 };
 
+/**
+ * Several number columns predicted at once (one network with an output per target, or one PLS2
+ * model); the first is also the run's `target`. Absent: the one `target`.
+ */
+const targetsList = z
+  .array(z.string().min(1).max(200))
+  .min(2)
+  .max(50)
+  .refine((t) => new Set(t).size === t.length, 'a target is named twice');
+
 /** `runs:start` from the app: the dataset and recipe by id, the scheme as text (given, kfold:5, …). */
 export const runStartInput = z
   .object({
     datasetId: id,
     target: z.string().min(1).max(200),
+    targets: targetsList.optional(),
     model: z.enum(APP_MODEL_NAMES),
     /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra, see recipe-choice.ts) or null for raw spectra. */
     recipeId: z.union([id, z.literal('auto')]).nullable(),
@@ -82,6 +93,7 @@ export const runRequestSchema = z
   .object({
     datasetId: id,
     target: z.string().min(1).max(200),
+    targets: targetsList.optional(),
     model: z.enum(MODEL_NAMES),
     /** Hidden layers for `custom`. */
     layers: z.array(layerSpec).min(1).optional(),
@@ -99,6 +111,7 @@ export const runRequestSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.targets && r.targets[0] !== r.target) ctx.addIssue({ code: 'custom', path: ['targets'], message: `the first of several targets is the run's target ("${r.target}")` });
     if (r.neighbourhood && isBlocked(r.validation) && r.validation.buffer < r.neighbourhood.radius) {
       const n = r.neighbourhood.radius;
       ctx.addIssue({ code: 'custom', path: ['validation'], message: `a neighbourhood of radius ${n} needs a buffer of at least ${n} pixel${n === 1 ? '' : 's'} between train and test, so that no test pixel's neighbourhood holds a training spectrum: use ${schemeText({ ...r.validation, buffer: n })}` });
@@ -114,8 +127,11 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 const scaling = z.object({ mean: z.number(), std: z.number() });
 const taskSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('classification'), classes: z.number().int().min(1) }),
-  z.object({ kind: z.literal('regression'), loss: z.enum(['mse', 'huber']), huberDelta: z.number().optional() }),
+  z.object({ kind: z.literal('regression'), loss: z.enum(['mse', 'huber']), huberDelta: z.number().optional(), outputs: z.number().int().min(2).optional() }),
 ]);
+/** One target of a run with several: its column and the scaling fitted on the training rows (its own units). */
+export const targetScalingSchema = z.object({ name: z.string(), mean: z.number(), std: z.number() });
+export type TargetScaling = z.infer<typeof targetScalingSchema>;
 export const augmentationSchema = z.object({ copies: z.number().int().min(1), noise: z.number().min(0) });
 
 /** The auto recipe's choice as a run stores it: every candidate's cross-validated score and the winner. */
@@ -170,7 +186,10 @@ export const singleRunConfig = z.object({
   channels: channelsRecordSchema.optional(),
   /** Present when each pixel was read with its neighbourhood; `channels` then names its channels. */
   neighbourhood: neighbourhoodSchema.optional(),
+  /** Regression: the first target's scaling (the only one of a one-target run). */
   targetScaling: scaling.nullable(),
+  /** Present when the run predicts several targets: each one, in output order (the first is the run's target). */
+  targets: z.array(targetScalingSchema).min(2).optional(),
   axis: z.array(z.number()),
   params: z.number().int(),
   engineRequested: z.string().optional(),
@@ -257,11 +276,20 @@ export const runMetricsSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Find the best model: every candidate's cross-validated score and the winner (its one child run). */
   leaderboard: leaderboardSchema.optional(),
+  /** A run with several targets: each target's test report in its own units (`test` holds the same figures as `rmse:NAME`, …). */
+  targets: z.array(z.object({ name: z.string(), detail: z.custom<RegressionReport>((v) => typeof v === 'object' && v !== null) })).optional(),
 });
 export type RunMetrics = z.infer<typeof runMetricsSchema>;
 
 /** The test spectra of a run with truth and prediction (class name, or value in the target's units). */
-export const testPrediction = z.object({ sampleId: z.number().int(), key: z.string(), truth: z.union([z.string(), z.number()]), predicted: z.union([z.string(), z.number()]) });
+export const testPrediction = z.object({
+  sampleId: z.number().int(),
+  key: z.string(),
+  truth: z.union([z.string(), z.number()]),
+  predicted: z.union([z.string(), z.number()]),
+  /** A run with several targets: every target's truth and prediction in the config's order (`truth` and `predicted` are the first's). */
+  targets: z.array(z.object({ truth: z.number(), predicted: z.number() })).optional(),
+});
 export type TestPrediction = z.infer<typeof testPrediction>;
 
 /** One epoch's report as stored (run_epochs) and sent (`epoch` events). */
@@ -288,6 +316,12 @@ export function parseStored<T>(schema: z.ZodType<T, unknown>, value: unknown, wh
 export function trainedConfig(config: RunConfig, runId: number): SingleRunConfig {
   if (isCrossValidationConfig(config)) throw new UserError('BAD_INPUT', `Run ${runId} is a cross-validation: it has no model of its own. Open one of its folds (or export the cross-validation for every fold).`);
   return config;
+}
+
+/** The values a trained regression model predicts, in output order, each with its scaling (its column, in its units); none for classes. */
+export function targetScalings(config: SingleRunConfig, target: string): TargetScaling[] {
+  if (config.targets) return config.targets;
+  return config.targetScaling ? [{ name: target, ...config.targetScaling }] : [];
 }
 
 /** The split of a run that trained a model (not a cross-validation's parent). */

@@ -11,7 +11,7 @@ import { mulberry32 } from '../../common/ml/random';
 import { crop1d, crop1dBackward, upsample1d, upsample1dBackward } from '../kernels/resize';
 
 /** 'reconstruction': an autoencoder, no output layer added, its loss the MSE of its output against its own input. */
-export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number } | { kind: 'reconstruction' };
+export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number; outputs?: number } | { kind: 'reconstruction' };
 
 interface ParamDecl {
   name: string;
@@ -766,7 +766,7 @@ export class Net {
     this.layers = opts.layers;
     this.maxBatch = opts.maxBatch;
     const reconstruction = opts.task.kind === 'reconstruction';
-    this.outputs = opts.task.kind === 'classification' ? opts.task.classes : opts.task.kind === 'reconstruction' ? opts.input[0] * opts.input[1] : 1;
+    this.outputs = opts.task.kind === 'classification' ? opts.task.classes : opts.task.kind === 'reconstruction' ? opts.input[0] * opts.input[1] : (opts.task.outputs ?? 1);
     const plan = new Planner();
     const layers: LayerSpec[] = reconstruction ? opts.layers : [...opts.layers, { type: 'dense', units: this.outputs, useBias: true }];
     this.nodes = buildNodes(layers, opts.input, plan, '');
@@ -801,7 +801,7 @@ export class Net {
     for (const n of this.nodes) n.allocate(this.ctx);
     if (this.ctx.scratch.dcolsSize) this.ctx.scratch.dcols = k.alloc(this.ctx.scratch.dcolsSize);
     this.labels = k.alloc(opts.maxBatch);
-    this.targets = k.alloc(opts.maxBatch);
+    this.targets = k.alloc(opts.maxBatch * this.outputs);
     this.classWeights = k.alloc(this.outputs);
     this.probs = k.alloc(opts.maxBatch * this.outputs);
     this.dOut = k.alloc(opts.maxBatch * this.outputs);
@@ -853,7 +853,7 @@ export class Net {
   setClassWeights(w: Float32Array) {
     this.k.f32().set(w, this.classWeights >> 2);
   }
-  /** Class indices (classification) or standardised values (regression) for the current batch. */
+  /** Class indices (classification) or standardised values (regression, `outputs` per row) for the current batch. */
   setTargets(y: ArrayLike<number>, index: ArrayLike<number> | null, from: number, batch: number) {
     // An autoencoder's target is its input, already on the heap.
     if (this.task.kind === 'reconstruction') return;
@@ -864,7 +864,11 @@ export class Net {
     } else {
       const t = this.k.f32();
       const base = this.targets >> 2;
-      for (let i = 0; i < batch; i++) t[base + i] = y[index ? index[from + i]! : from + i]!;
+      const k = this.outputs;
+      for (let i = 0; i < batch; i++) {
+        const r = (index ? index[from + i]! : from + i) * k;
+        for (let j = 0; j < k; j++) t[base + i * k + j] = y[r + j]!;
+      }
     }
   }
 
@@ -896,7 +900,8 @@ export class Net {
       return { loss, weight: w };
     }
     if (this.task.kind === 'reconstruction') return { loss: k.regressionLoss(0, this.logits, this.x, batch * this.outputs, 1, this.dOut), weight: batch };
-    const loss = k.regressionLoss(this.task.loss === 'huber' ? 1 : 0, this.logits, this.targets, batch, this.task.huberDelta ?? 1, this.dOut);
+    // Several targets: the mean over every target of every row, all standardised alike.
+    const loss = k.regressionLoss(this.task.loss === 'huber' ? 1 : 0, this.logits, this.targets, batch * this.outputs, this.task.huberDelta ?? 1, this.dOut);
     return { loss, weight: batch };
   }
 

@@ -8,7 +8,8 @@ import { fit } from '../fit';
 import { createOwnRuntime, type Runtime } from '../runtime';
 import { createTfjsRuntime } from '../tfjs-runtime';
 import { augmentedCopies, repeatedTargets } from '../engine/augment';
-import { choosePlsComponents, fitPlsDa, fitPlsRegression, predictPls } from '../../common/ml/pls';
+import { choosePlsComponents, fitPls, fitPlsDa, predictPls } from '../../common/ml/pls';
+import { taskOutputs } from '../../common/ml/protocol';
 
 export interface Channel {
   send(m: TrainerToParent): void;
@@ -28,14 +29,17 @@ function runPls(job: TrainJob, channel: Channel): void {
   const L = job.input[0] * job.input[1];
   const n = job.train.n;
   const X = Float64Array.from(job.train.x.subarray(0, n * L));
-  const y = Float64Array.from(job.train.y.subarray(0, n));
   const classes = job.task.kind === 'classification' ? job.task.classes : 0;
+  // Several targets: one PLS2 model on the Y matrix (n × targets, each standardised by the plan).
+  const targets = taskOutputs(job.task);
+  const y = Float64Array.from(job.train.y.subarray(0, classes ? n : n * targets));
   let cv: ReturnType<typeof choosePlsComponents> | null = null;
   let components = job.pls!.components;
   if (components === null) {
     cv = choosePlsComponents(X, y, n, L, {
       kind: job.task.kind,
       classes: classes || undefined,
+      ...(classes ? {} : { targets }),
       folds: job.pls!.folds ?? 5,
       rule: 'best',
       repeats: PLS_CV_REPEATS,
@@ -47,7 +51,7 @@ function runPls(job: TrainJob, channel: Channel): void {
   }
   const asked = job.pls!.decision ?? 'auto';
   const decision = cv?.decision ?? (asked === 'auto' ? 'pls-da' : asked);
-  const model = classes ? fitPlsDa(X, Int32Array.from(y), n, L, classes, components, { decision }) : fitPlsRegression(X, y, n, L, components);
+  const model = classes ? fitPlsDa(X, Int32Array.from(y), n, L, classes, components, { decision }) : fitPls(X, y, n, L, targets, components);
   const predict = (x: Float32Array, rows: number) => Float32Array.from(predictPls(model, Float64Array.from(x.subarray(0, rows * L)), rows));
   const seconds = (performance.now() - t0) / 1000;
   channel.send({
