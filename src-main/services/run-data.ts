@@ -7,7 +7,7 @@ import type { Db } from '../db/connection';
 import { columnValues, getDataset, listColumns, sampleIds } from '../db/datasets';
 import { listPipelines } from '../db/pipelines';
 import { UserError } from '../common/errors';
-import type { RunData } from '../common/runs/plan';
+import type { PlanInput, RunData } from '../common/runs/plan';
 import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { datasetBlock } from './preprocess';
 import { samplePlacements } from '../db/channels';
@@ -28,6 +28,13 @@ export function targetColumn(columns: DatasetForRun['columns'], datasetName: str
   const column = columns.find((c) => c.name === target);
   if (!column) throw new UserError('NOT_FOUND', `Dataset "${datasetName}" has no column "${target}". Columns: ${columns.length ? columns.map((c) => c.name).join(', ') : 'none'}.`, { field: 'target' });
   return column;
+}
+
+/** The request's target columns as planning takes them (each checked to exist): the first, and the others of a several-target run. */
+export function targetColumnsOf(dataset: DatasetForRun, req: { target: string; targets?: string[] }): Pick<PlanInput, 'target' | 'moreTargets'> {
+  const read = (name: string) => ({ kind: targetColumn(dataset.columns, dataset.name, name).kind, values: dataset.valuesOf(name) });
+  const more = (req.targets ?? []).slice(1);
+  return { target: read(req.target), ...(more.length ? { moreTargets: more.map(read) } : {}) };
 }
 
 /** Reads a dataset for training: spectra, keys, split tags and a reader of its columns. */
