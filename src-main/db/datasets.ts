@@ -170,7 +170,7 @@ export function samplePage(db: Db, q: SamplePageQuery): { total: number; rows: S
   }
   const total = (db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${where}`).get(...params) as { n: number }).n;
   const rows = db
-    .prepare(`SELECT s.id, s.sample_key AS key, s.split, s.map_x AS mapX, s.map_y AS mapY FROM samples s WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .prepare(`SELECT s.id, s.sample_key AS key, s.split, s.map_x AS mapX, s.map_y AS mapY, (SELECT count(*) FROM channels c WHERE c.sample_id = s.id) AS channels FROM samples s WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, ...sortParams, q.limit, q.offset) as Omit<SampleRow, 'values'>[];
   return { total, rows: attachValues(db, cols, rows) };
 }

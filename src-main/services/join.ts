@@ -13,6 +13,7 @@ import { getDataset, listColumns, loadSpectra, type ColumnRow } from '../db/data
 import { insertColumn, insertDataset, sampleWriter } from '../db/dataset-rows';
 import { insertChannelAxes, labelValuesBySample, samplePlacements } from '../db/channels';
 import { UserError } from '../common/errors';
+import type { JoinResult } from '../common/domain/project';
 import type { AxisUnit, ColumnKind, SplitTag } from '../common/domain/spectra';
 import { newDatasetName } from './apply-recipe';
 
@@ -27,17 +28,7 @@ export interface JoinRequest {
   channelNames?: string[];
 }
 
-export interface JoinResult {
-  datasetId: number;
-  dataset: string;
-  samples: number;
-  by: JoinPairing;
-  channels: { channel: number; name: string; source: string; points: number; unit: AxisUnit; first: number; last: number }[];
-  /** True when every channel is on the same axis (a network reads them as one input of several channels). */
-  sameAxis: boolean;
-  columns: string[];
-  durationMs: number;
-}
+export type { JoinResult };
 
 interface Source {
   id: number;

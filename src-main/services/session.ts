@@ -14,7 +14,8 @@ import { importFiles, importRequestFromApp, type ImportRequest } from './import'
 import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
 import { harmoniseDataset, planHarmonise } from './harmonise';
 import { RecentProjects } from './recent';
-import { classStats, spectraPreview } from './spectra';
+import { classStats, sampleChannels, spectraPreview } from './spectra';
+import { joinDatasets } from './join';
 import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
 import { beginTraining, requestFromApp } from './train';
@@ -262,6 +263,8 @@ export class Session {
       return spectraPreview(this.requireDb(), datasetId, opts);
     },
     'datasets:classStats': async ({ datasetId, column }) => classStats(this.requireDb(), datasetId, column),
+    'datasets:channels': async ({ datasetId, sampleIds }) => sampleChannels(this.requireDb(), datasetId, sampleIds),
+    'datasets:join': async ({ datasetIds, name, by, channelNames }) => joinDatasets(this.requireDb(), { datasetIds, name, by, ...(channelNames ? { channelNames } : {}) }),
     'labels:set': async ({ datasetId, sampleIds, column, value }) => datasets.setLabel(this.requireDb(), datasetId, sampleIds, column, value),
     'labels:renameClass': async ({ datasetId, column, from, to }) => datasets.renameClass(this.requireDb(), datasetId, column, from, to),
     'labels:setSplit': async ({ datasetId, sampleIds, split }) => datasets.setSplit(this.requireDb(), datasetId, sampleIds, split),

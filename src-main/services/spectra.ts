@@ -1,6 +1,8 @@
 import type { Db } from '../db/connection';
 import { columnValues, loadAxis, loadSpectra, sampleIds as allSampleIds } from '../db/datasets';
+import { channelAxes } from '../db/channels';
 import type { ClassStats, SpectraPreview } from '../common/ipc/contract';
+import type { SampleChannels } from '../common/domain/project';
 import { UserError } from '../common/errors';
 
 /** Evenly spaced subsample of at most `max` items, keeping the first and last. */
@@ -75,6 +77,23 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
     intensities,
     total: all.length,
   };
+}
+
+/**
+ * Every channel of the given samples (in the order given), each on its own axis: channel 0 on the sample's axis, the
+ * others on the axes the dataset stores for them (a joined dataset), else on channel 0's.
+ * @throws UserError when a sample is not in the dataset
+ */
+export function sampleChannels(db: Db, datasetId: number, sampleIds: number[]): SampleChannels {
+  const byId = new Map(loadSpectra(db, datasetId, sampleIds).map((s) => [s.sampleId, s]));
+  const missing = sampleIds.find((id) => !byId.has(id));
+  if (missing !== undefined) throw new UserError('NOT_FOUND', `Sample ${missing} is not in this dataset.`);
+  const spectra = sampleIds.map((id) => byId.get(id)!);
+  const stored = channelAxes(db, datasetId);
+  const first = loadAxis(db, spectra[0]!.axisId);
+  const count = Math.max(...spectra.map((s) => s.channels.length));
+  const channels = Array.from({ length: count }, (_, c) => ({ name: stored[c]?.name ?? (count > 1 ? `channel ${c + 1}` : 'spectrum'), axis: c > 0 && stored[c] ? stored[c]!.values : first.values }));
+  return { datasetId, axisUnit: first.unit, channels, samples: spectra.map((s) => ({ sampleId: s.sampleId, key: s.key, values: s.channels })) };
 }
 
 /** Mean and standard deviation (population) per class, on the first sample's axis. */

@@ -95,6 +95,31 @@ export interface SampleRow {
   values: Record<string, string | number | null>;
   mapX: number | null;
   mapY: number | null;
+  /** How many channels the sample has (1 for most; one per source in a joined dataset). */
+  channels: number;
+}
+
+/** A dataset made by joining datasets into channels (`datasets:join`, `spectra-desk join`). */
+export interface JoinResult {
+  datasetId: number;
+  dataset: string;
+  samples: number;
+  by: 'id' | 'position';
+  channels: { channel: number; name: string; source: string; points: number; unit: AxisUnit; first: number; last: number }[];
+  /** True when every channel is on the same axis (a network reads them as one input of several channels). */
+  sameAxis: boolean;
+  columns: string[];
+  durationMs: number;
+}
+
+/** Every channel of a few samples, each channel on its own axis (`datasets:channels`). */
+export interface SampleChannels {
+  datasetId: number;
+  axisUnit: AxisUnit;
+  /** Per channel, in order: its name and axis. */
+  channels: { name: string; axis: Float64Array }[];
+  /** Per sample: its key and one array per channel (on that channel's axis). */
+  samples: { sampleId: number; key: string; values: Float32Array[] }[];
 }
 
 export interface ImportResult {

@@ -23,6 +23,8 @@ export const CHANNELS = [
   'datasets:samples',
   'datasets:spectra',
   'datasets:classStats',
+  'datasets:channels',
+  'datasets:join',
   'labels:set',
   'labels:renameClass',
   'labels:setSplit',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
-import type { ApplyProgress, ApplyResult, AxisPlanSummary, DatasetSummary, HarmoniseResult, ImportProgress, ImportResult, ProjectInfo, RecentProject, SampleRow } from '../domain/project';
+import type { ApplyProgress, ApplyResult, AxisPlanSummary, DatasetSummary, HarmoniseResult, ImportProgress, ImportResult, JoinResult, ProjectInfo, RecentProject, SampleChannels, SampleRow } from '../domain/project';
 import { AXIS_UNITS, type AxisUnit, type ColumnKind, type SplitTag } from '../domain/spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { LayerSummary } from '../../common/ml/model';
@@ -287,6 +287,13 @@ export const contract = {
     output: out<SpectraPreview>(),
   },
   'datasets:classStats': { input: z.object({ datasetId: id, column: z.string().min(1).max(200) }).strict(), output: out<ClassStats>() },
+  /** Every channel of a few samples, each on its own axis (the Data view's channels tab). */
+  'datasets:channels': { input: z.object({ datasetId: id, sampleIds: z.array(id).min(1).max(50) }).strict(), output: out<SampleChannels>() },
+  /** One dataset with a channel per source dataset (in the order given), samples paired by id or by position; nothing is stored on any disagreement. */
+  'datasets:join': {
+    input: z.object({ datasetIds: z.array(id).min(2).max(16), name: z.string().min(1).max(200), by: z.enum(['id', 'position']), channelNames: z.array(z.string().min(1).max(200)).max(16).optional() }).strict(),
+    output: out<JoinResult>(),
+  },
   'labels:set': {
     input: z
       .object({
