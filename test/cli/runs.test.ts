@@ -36,7 +36,7 @@ interface Training {
 
 /** `spectra-desk train` of a small CNN on Coffee in a child process (one thread, to spare the CPU). */
 function trainInChild(project: string, epochs: number): Training {
-  const child = spawn(process.execPath, [bin, 'train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--model', 'cnn', '--epochs', String(epochs), '--seed', '1', '--threads', '1']);
+  const child = spawn(process.execPath, [bin, 'train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--model', 'cnn', '--pipeline', 'none', '--epochs', String(epochs), '--seed', '1', '--threads', '1']);
   let out = '';
   let err = '';
   let sawEpoch!: () => void;

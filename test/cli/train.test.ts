@@ -15,7 +15,8 @@ const cli = (args: string[]) => runCaptured(runCli, args);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-cli-train-'));
 const project = path.join(dir, 'p.spectra');
-const train = (...extra: string[]) => cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--seed', '1', ...extra]);
+// Raw spectra (--pipeline none): the auto recipe, the default, has a test of its own.
+const train = (...extra: string[]) => cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--seed', '1', '--pipeline', 'none', ...extra]);
 
 beforeAll(async () => {
   for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
@@ -39,6 +40,15 @@ describe('spectra-desk train', () => {
     expect(o.spectraPerSecond).toBeGreaterThan(0);
     expect(o.metrics.test).toEqual({ accuracy: 1, balancedAccuracy: 1, macroF1: 1, rocAuc: 1 });
     expect(r.stderr).toBe(`run ${o.runId}: pls, 0 parameters; 28 training spectra, 28 test\nengine: CPU · PLS (typed arrays)\n`);
+  }, 60_000);
+
+  it('without --pipeline the recipe is auto: its progress on stderr, chosen before the run starts', async () => {
+    const r = await cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--model', 'pls', '--seed', '1', '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.recipeChoice.winner).toBe('None — raw spectra');
+    const names = ['None — raw spectra', 'SNV (standard normal variate)', 'First derivative (Savitzky–Golay, 11 points, quadratic)', 'SNV, then first derivative', 'Second derivative (Savitzky–Golay, 15 points, quadratic)', 'MSC (multiplicative scatter correction)'];
+    expect(r.stderr.split('\n').slice(0, 7)).toEqual([...names.map((n, i) => `recipe ${i + 1}/6 scored: ${n}`), `run ${o.runId}: pls, 0 parameters; 28 training spectra, 28 test`]);
   }, 60_000);
 
   it('--pipeline auto on Tecator fat: the recipe chosen by cross-validation on the training spectra, in the summary and the JSON', async () => {
@@ -79,7 +89,7 @@ describe('spectra-desk train', () => {
   }, 60_000);
 
   it('pls regression on Tecator fat: RMSE, MAE and R² in percent fat', async () => {
-    const r = await cli(['train', '--project', project, '--dataset', 'Tecator', '--target', 'fat', '--model', 'pls', '--seed', '1', '--json']);
+    const r = await cli(['train', '--project', project, '--dataset', 'Tecator', '--target', 'fat', '--model', 'pls', '--seed', '1', '--pipeline', 'none', '--json']);
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ task: 'regression', status: 'done', components: 14 });
