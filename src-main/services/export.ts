@@ -31,6 +31,7 @@ import { buildNet, runNetwork } from './predict';
 import { createJsKernels } from '../ml/kernels/js';
 import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
+import { runExtraChannels } from './run-data';
 import { renderCrossValidationReport, renderReport, type ReportData } from './report';
 import { writeModelPackage } from './model-package';
 
@@ -101,7 +102,7 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
   const labelById = new Map(columnValues(db, run.datasetId, run.targetColumn).map((v) => [v.sampleId, v.value]));
   const common = { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axisUnit, rawAxis: block.axis };
   if (cfg.channels) {
-    const built = applyChannelInputs([block, ...(extra?.blocks ?? [])].map(subset), pipeline, cfg.channels, `Run ${run.id}`);
+    const built = applyChannelInputs([block, ...(runExtraChannels(db, run, block, ids, extra)?.blocks ?? [])].map(subset), pipeline, cfg.channels, `Run ${run.id}`);
     if (built.points !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${built.points} points, but the model reads ${length} × ${channels} channels.`);
     return { ...common, axis: built.axis, processed: built.processed[0]!, x: built.x, channels: cfg.channels.names.map((name, c) => ({ name, processed: built.processed[c]! })) };
   }

@@ -13,6 +13,11 @@ import { datasetBlock } from './preprocess';
 import { samplePlacements } from '../db/channels';
 import { mapGrid, type MapGrid } from '../common/maps/grid';
 import { defaultScheme, type Scheme } from '../common/ml/splits';
+import { neighbourhoodChannels } from '../common/runs/neighbourhood';
+import { isCrossValidationConfig } from '../common/runs/schema';
+import type { RunRow } from '../db/runs';
+import type { ExtraChannels } from '../common/runs/channels';
+import type { SpectraBlock } from '../common/preprocessing/types';
 
 export interface DatasetForRun {
   datasetId: number;
@@ -86,6 +91,19 @@ export function runMap(db: Db, datasetId: number, sampleIds: number[]): MapGrid 
 }
 
 const withMap = (map: MapGrid | undefined) => (map ? { map } : {});
+
+/**
+ * The channels after channel 0 that a trained run reads from its dataset's rows (`block`, in the
+ * order of `sampleIds`): the dataset's own (`extra`), or, for a run on neighbourhoods, each
+ * pixel's neighbourhood on the dataset's map.
+ */
+export function runExtraChannels(db: Db, run: Pick<RunRow, 'id' | 'datasetId' | 'datasetName' | 'config'>, block: SpectraBlock, sampleIds: number[], extra: ExtraChannels | undefined): ExtraChannels | undefined {
+  const n = isCrossValidationConfig(run.config) ? undefined : run.config.neighbourhood;
+  if (!n) return extra;
+  const map = runMap(db, run.datasetId, sampleIds);
+  if (!map) throw new UserError('BAD_INPUT', `Run ${run.id} read each pixel with its neighbourhood, and dataset "${run.datasetName}" is no longer a map (its samples have no x/y positions on a grid).`);
+  return neighbourhoodChannels(block, map, n, `map "${run.datasetName}"`);
+}
 
 /** The validation of a run that names none, for this dataset (see `defaultScheme`). */
 export function defaultValidation(db: Db, datasetId: number, radius = 0): Scheme {

@@ -99,7 +99,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     return { evaluation: { summary: e.summary, detail: e.targets[0]!.detail, targets: e.targets }, predictions };
   };
   const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {
-    const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started, ...(plan.config.recipeChoice ? { recipeChoice: plan.config.recipeChoice } : {}) };
+    const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started, ...(plan.config.recipeChoice ? { recipeChoice: plan.config.recipeChoice } : {}), ...(plan.warnings.length ? { warnings: plan.warnings } : {}) };
     if (o.kind !== 'done') {
       const cancelled = o.kind === 'cancelled';
       const message = cancelled ? 'Training was cancelled.' : o.message;

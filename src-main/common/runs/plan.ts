@@ -93,6 +93,8 @@ export interface RunPlan {
   recipe: { name: string | null; spec: ResolvedPipeline } | null;
   /** Lines for the run log, before the trainer's own. */
   notes: string[];
+  /** Of the notes, those that question the score (a random split of a map's pixels), also shown with the outcome. */
+  warnings: string[];
   /** The recipe's fitted state (learned on the training rows), stored with the run. */
   fittedState: (JsonValue | null)[] | null;
   layers: LayerSummary[];
@@ -206,6 +208,7 @@ export function planRun(given: PlanInput): RunPlan {
     ...(chosen ? { recipeChoice: chosen.choice } : {}),
   };
   const ids = (rows: number[]) => rows.map((r) => data.sampleIds[r]!);
+  const warnings = [mapSplitWarning(req.validation, data.map, [{ train: [...problem.train, ...problem.monitor], test: problem.test }], req.neighbourhood)].filter((w) => w !== null);
   const job: TrainJob = {
     ...(isPls ? { pls: { components: req.components ?? null, decision: req.plsDecision ?? 'auto' } } : {}),
     layers,
@@ -231,7 +234,8 @@ export function planRun(given: PlanInput): RunPlan {
     problem,
     config,
     recipe,
-    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(multi?.notes ?? []), ...[mapSplitWarning(req.validation, data.map, [{ train: [...problem.train, ...problem.monitor], test: problem.test }], req.neighbourhood)].filter((w) => w !== null)],
+    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(multi?.notes ?? []), ...warnings],
+    warnings,
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
     layers: summary.layers,

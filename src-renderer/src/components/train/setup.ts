@@ -7,10 +7,14 @@ import type { Input } from '@common/ipc/contract';
 import type { PlsDecisionChoice } from '@common/ml/pls-decision';
 import { APP_MODEL_NAMES, MODEL_LABELS, type AppModelName } from '@common/ml/templates';
 import { TRAIN_DEFAULTS } from '@common/runs/plan';
+import type { NeighbourhoodMode } from '@common/runs/neighbourhood';
 import { num, plural } from '../../lib/format';
 
 export type ModelChoice = AppModelName;
-export type ValidationChoice = 'given' | 'holdout:0.2' | 'kfold:5' | 'mccv:10x0.2' | 'group' | 'learning-curve';
+export type ValidationChoice = 'given' | 'holdout:0.2' | 'kfold:5' | 'mccv:10x0.2' | 'group' | 'learning-curve' | 'blocked-holdout:0.2' | 'blocked:5';
+
+/** Choices that hold out contiguous regions of a map (common/ml/spatial-splits.ts). */
+export const isBlockedChoice = (v: ValidationChoice) => v === 'blocked-holdout:0.2' || v === 'blocked:5';
 
 export const MODELS: { id: ModelChoice; label: string }[] = APP_MODEL_NAMES.map((id) => ({ id, label: MODEL_LABELS[id] }));
 export const DEFAULT_LR = TRAIN_DEFAULTS.learningRate;
@@ -29,6 +33,9 @@ export interface TrainSettings {
   components: number | null;
   plsDecision: PlsDecisionChoice;
   seed: number;
+  /** Maps: the radius of each pixel's neighbourhood read with it (0: the pixel alone), and how it is read. */
+  neighbourhood: number;
+  neighbourhoodMode: NeighbourhoodMode;
 }
 
 export type Column = DatasetSummary['columns'][string];
@@ -52,13 +59,25 @@ export function targetLabel(d: DatasetSummary, name: string): string {
   return c.kind === 'class' ? `${name} — classes (${c.distinct})` : `${name} — number${c.min !== undefined ? ` (${num(c.min)} – ${num(c.max)})` : ''}`;
 }
 
-/** The scheme as the main process reads it (given, kfold:5, group:COLUMN, …). */
+/**
+ * The scheme as the main process reads it (given, kfold:5, group:COLUMN, …). A blocked split
+ * keeps a buffer of the neighbourhood's radius between train and test, so that no test pixel's
+ * neighbourhood holds a training spectrum.
+ */
 export function schemeOf(s: TrainSettings): string {
-  return s.validation === 'group' ? `group:${s.groupColumn}` : s.validation;
+  if (s.validation === 'group') return `group:${s.groupColumn}`;
+  return isBlockedChoice(s.validation) && s.neighbourhood > 0 ? `${s.validation}:${s.neighbourhood}` : s.validation;
+}
+
+/** The neighbourhood a run reads, on a map only. */
+export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { radius: number; mode: NeighbourhoodMode } | undefined {
+  return ds?.map && s.neighbourhood > 0 ? { radius: s.neighbourhood, mode: s.neighbourhoodMode } : undefined;
 }
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
   const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: schemeOf(s), seed: s.seed };
+  const neighbourhood = neighbourhoodOf(s, ds);
+  if (neighbourhood) input.neighbourhood = neighbourhood;
   if (s.epochs !== null && s.epochs > 0 && s.model !== 'pls') input.epochs = Math.round(s.epochs);
   if (s.learningRate !== null && s.learningRate > 0 && s.model !== 'pls') input.learningRate = s.learningRate;
   if (s.model === 'pls' && s.components !== null && s.components > 0) input.components = Math.round(s.components);
@@ -87,4 +106,3 @@ export function trainWarnings(s: TrainSettings, ds: DatasetSummary | null, colum
   if (s.validation === 'given' && !hasGivenSplit(ds)) w.push('This dataset has no train/test split tags: use a hold-out split, or tag spectra under Data.');
   return w;
 }
-
