@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser and use DOM types.
 /**
- * The auto recipe in Chromium over a real Session and trainer: chosen in the Train view (raw
- * spectra stay the default), a PLS run on the demo project's Tecator fat, and the run page's
+ * The auto recipe in Chromium over a real Session and trainer: the Train view's default (its
+ * choice made in a trainer process), a PLS run on the demo project's Tecator fat, and the run page's
  * table of recipes with their cross-validated scores and the winner.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,14 +15,13 @@ import type { SingleRunConfig } from '../../src-main/common/runs/schema';
 describe('Auto recipe (Chromium, real Session and trainer)', () => {
   const app = useAppPage('spectra-auto-recipe-');
 
-  it('trains PLS on Tecator fat with the auto recipe; the run page shows every recipe’s score and the winner', async () => {
+  it('trains PLS on Tecator fat with the auto recipe, the default; the run page shows every recipe’s score and the winner', async () => {
     await app.openDemoProject();
     await app.goTo('Train');
     await app.selectByText('dataset', 'Tecator');
     await app.main().locator('select[name=target]').selectOption('fat');
     const recipe = app.main().locator('select[name=recipe]');
-    expect(await recipe.evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('None — raw spectra');
-    await recipe.selectOption({ label: 'Auto — chosen by cross-validation on the training spectra' });
+    expect(await recipe.evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('Auto — chosen by cross-validation on the training spectra');
     await app.main().getByText(/are each scored by 5-fold cross-validation of the training spectra with PLS/).waitFor();
     await app.main().locator('select[name=model]').selectOption('pls');
     await app.main().getByRole('button', { name: /Start training/ }).click();
