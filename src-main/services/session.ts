@@ -8,6 +8,7 @@ import { UserError, toErrorInfo } from '../common/errors';
 import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
 import type { ProjectInfo } from '../common/domain/project';
 import { runDetail, runList } from './run-views';
+import { runTransfers } from './transfer';
 import { inlineViews, type ViewRequest, type ViewResults, type ViewRunner } from './views';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, importRequestFromApp, type ImportRequest } from './import';
@@ -295,6 +296,7 @@ export class Session {
     'runs:check': async (q) => checkRun(this.requireDb(), q),
     'runs:list': async () => runList(this.requireDb()),
     'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),
+    'runs:transfers': async ({ runId }) => runTransfers(this.requireDb(), runId),
     'runs:firstLayer': async ({ runId, sampleId }) => this.view({ op: 'firstLayer', runId, ...(sampleId !== undefined ? { sampleId } : {}) }),
     'runs:interpret': async ({ runId }) => this.view({ op: 'interpret', runId }),
     'predict:files': async ({ runId, paths, jobId }) => {

@@ -41,6 +41,7 @@ export const CHANNELS = [
   'runs:check',
   'runs:list',
   'runs:get',
+  'runs:transfers',
   'runs:delete',
   'runs:export',
   'predict:files',

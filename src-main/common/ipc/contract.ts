@@ -8,6 +8,7 @@ import type { EpochMessage } from '../../common/ml/protocol';
 import { APP_MODEL_NAMES } from '../ml/templates';
 import { neighbourhoodSchema, runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
 import type { RunEvent } from '../runs/events';
+import type { TransferSummary } from '../runs/transfer';
 import { optimizeStartInput } from '../runs/optimize';
 
 export type { RunEvent, TestPrediction };
@@ -353,6 +354,8 @@ export const contract = {
   'runs:check': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), validation: z.string().min(1).max(300), seed: z.number().int().min(0).max(2 ** 31).optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<{ warnings: string[] }>() },
   'runs:list': { input: empty, output: out<RunSummary[]>() },
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
+  /** Calibration transfers made from a run (or from the run a transferred model came from), newest first (services/transfer.ts). */
+  'runs:transfers': { input: z.object({ runId: id }).strict(), output: out<TransferSummary[]>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   /** Exports a run into a folder the user chooses (null when cancelled): pipeline, metrics, predictions, report, activation maps, model package. */
   'runs:export': { input: z.object({ runId: id, jobId: z.string().min(1).max(100).optional() }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
