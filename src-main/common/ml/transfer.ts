@@ -8,8 +8,9 @@
  * at or below `RCOND` (1 %) of the largest are dropped. A transfer set has a handful of spectra
  * for hundreds of points, so the block is far from full rank; the components it drops are
  * instrument noise that an exact pseudo-inverse would amplify into the transformed spectra.
- * On IDRC 2002 (10 Kennard–Stone tablets) 1 % gave lower prediction errors than an exact
- * pseudo-inverse for both DS and PDS, and it is one rule for both.
+ * On IDRC 2002 (10 Kennard–Stone tablets, a 5-component PLS model of assay, numpy) 1 % lowered
+ * PDS's RMSEP from 5.64 (exact pseudo-inverse) to 5.49 at a 3-point window and left DS's about
+ * where it was (6.27 against 6.24); it is one rule for both.
  */
 import { UserError } from '../errors';
 
