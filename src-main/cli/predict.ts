@@ -13,7 +13,7 @@ import { loadPredictor, predictSpectra, type Predictor } from '../services/predi
 import { pairChannels, predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
 import { failed, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
-import { keepNegativeValues, parseOptions } from './options';
+import { keepNegativeValues, NEIGHBOURHOOD_FLAGS, neighbourhoodOption, parseOptions } from './options';
 
 export const MODEL_COMMANDS = ['predict', 'export-model'] as const;
 
@@ -21,6 +21,8 @@ const USAGE = `Usage:
   spectra-desk predict --project P --run RUN FILE... [--channel NAME=FILE]... [--out OUT.csv] [--json]
   spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
                        [--label-column N|none] [--axis-unit cm-1|nm|um]
+                       [--neighbourhood R [--neighbourhood-mode channels|mean]]
+                       (a run on neighbourhoods predicts the pixels of a map; R states its radius)
   spectra-desk export-model --project P --run RUN --out DIR [--json]
 `;
 
@@ -50,6 +52,16 @@ function runId(value: string | undefined): number {
   return Number(value);
 }
 
+/**
+ * `--neighbourhood R [--neighbourhood-mode M]` on predict states the neighbourhood the model
+ * reads; a model reads the one it was trained on, so another is refused rather than changed.
+ */
+function sameNeighbourhood(p: Predictor, radius: number, mode: string | undefined): void {
+  const has = p.neighbourhood;
+  if (has && has.radius === radius && (mode === undefined || mode === has.mode)) return;
+  throw new UserError('BAD_INPUT', `--neighbourhood ${radius}${mode ? ` (${mode})` : ''}: ${p.source} was trained ${has ? `on neighbourhoods of radius ${has.radius} (${has.mode})` : 'on each spectrum alone'} and reads what it was trained on; leave --neighbourhood out to use that.`, { field: 'neighbourhood' });
+}
+
 /** Files given on the command line; a folder stands for the (non-hidden) files in it. */
 function expand(paths: string[]): string[] {
   const out: string[] = [];
@@ -71,8 +83,9 @@ function expand(paths: string[]): string[] {
 
 async function predictCommand(args: string[], io: Streams): Promise<number> {
   const { values, positionals } = parse(() =>
-    parseArgsWithFiles(args, { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' }, channel: { type: 'string', multiple: true } }),
+    parseArgsWithFiles(args, { json: { type: 'boolean' }, project: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, 'label-column': { type: 'string' }, 'axis-unit': { type: 'string' }, channel: { type: 'string', multiple: true }, ...NEIGHBOURHOOD_FLAGS }),
   );
+  const neighbourhood = neighbourhoodOption(values.neighbourhood, values['neighbourhood-mode']);
   const options: ImportOptions = {};
   const labelColumn = labelColumnOption(values['label-column']);
   if (labelColumn !== undefined) options.labelColumn = labelColumn;
@@ -98,6 +111,7 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
       db.close();
     }
   }
+  if (neighbourhood) sameNeighbourhood(predictor, neighbourhood.radius, values['neighbourhood-mode']);
   // A run on several channels: each --channel NAME=FILE gives a channel's spectra, paired in order with those of the files named first.
   const channels = (values.channel ?? []).map((v) => {
     const eq = v.indexOf('=');

@@ -21,7 +21,8 @@ export function readSpectraFiles(files: string[], options: ImportOptions = {}): 
     batch.samples.forEach((s, i) => {
       const axis = batch.axes[s.axis]!;
       const more = s.channels.slice(1).map((values) => ({ axis: axis.values, unit: axis.unit, values }));
-      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name, ...(more.length ? { more } : {}) });
+      const placed = typeof s.mapX === 'number' && typeof s.mapY === 'number' ? { mapX: s.mapX, mapY: s.mapY } : {};
+      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name, ...(more.length ? { more } : {}), ...placed });
     });
   }
   return spectra;

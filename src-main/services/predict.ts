@@ -28,6 +28,9 @@ import { createKernelsOf } from '../ml/engine/kernels-factory';
 import type { KernelKind } from '../ml/engine/kernel-choice';
 import { findBuilt } from '../ml/built-files';
 import { datasetBlock } from './preprocess';
+import { runExtraChannels } from './run-data';
+import { mapGrid } from '../common/maps/grid';
+import { neighbourhoodChannels, type Neighbourhood } from '../common/runs/neighbourhood';
 
 /** A network's layers and trained values, in our engine's layout (see Net). */
 export interface NetworkModel {
@@ -75,6 +78,8 @@ export interface Predictor {
    * resampling and fitted recipe per channel) and each channel's raw axis (channel 0's is `rawAxis`).
    */
   channels?: { record: ChannelsRecord; rawAxes: Float64Array[]; spec: ResolvedPipeline | null };
+  /** A model that read each pixel of a map with its neighbourhood (its channels are the neighbours' spectra). */
+  neighbourhood?: Neighbourhood;
 }
 
 /** One channel of a spectrum to predict (its axis, values and, when known, axis unit). */
@@ -95,6 +100,9 @@ export interface SpectrumInput {
   file?: string;
   /** For a model on several channels: the sample's channels after the first, in the model's order. */
   more?: ChannelInput[];
+  /** The spectrum's position on a map, for a model that reads neighbourhoods. */
+  mapX?: number;
+  mapY?: number;
 }
 
 export interface Prediction {
@@ -296,6 +304,7 @@ export function fitOutlierModel(p: Predictor, x: Float32Array, n: number): Outli
 export function spectraInputs(p: Predictor, spectra: SpectrumInput[]): Float32Array {
   const n = spectra.length;
   const keys = spectra.map((s) => s.key);
+  if (p.neighbourhood) return neighbourhoodInputs(p, spectra, p.neighbourhood);
   if (!p.channels) {
     const L = p.rawAxis.length;
     const rows = new Float64Array(n * L);
@@ -317,6 +326,25 @@ export function spectraInputs(p: Predictor, spectra: SpectrumInput[]): Float32Ar
     });
   });
   return channelModelInputs(p, rows, n, keys);
+}
+
+/**
+ * The model inputs of a model on neighbourhoods: the spectra must be the pixels of a map; each
+ * is resampled onto the model's raw axis, and its neighbourhood read on their grid.
+ * @throws UserError when a spectrum has no map position, the positions are not a grid, or the radius does not fit
+ */
+function neighbourhoodInputs(p: Predictor, spectra: SpectrumInput[], n: Neighbourhood): Float32Array {
+  const unplaced = spectra.find((s) => s.mapX === undefined || s.mapY === undefined);
+  if (unplaced) throw new UserError('BAD_INPUT', `${p.source} reads each pixel with its neighbourhood of radius ${n.radius}; spectrum "${unplaced.key}" has no map position. Predict the pixels of a map (a WDF map, an ENVI cube, a table with x/y columns).`, { ...(unplaced.file ? { file: unplaced.file } : {}), field: 'neighbourhood' });
+  const grid = mapGrid(
+    spectra.map((s) => s.mapX!),
+    spectra.map((s) => s.mapY!),
+  );
+  const L = p.rawAxis.length;
+  const rows = new Float64Array(spectra.length * L);
+  spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
+  const around = neighbourhoodChannels({ axis: p.rawAxis, values: rows, rows: spectra.length }, grid, n, 'map of the spectra to predict');
+  return channelModelInputs(p, [rows, ...around.blocks.map((b) => b.values)], spectra.length, spectra.map((s) => s.key));
 }
 
 /** Predicts each spectrum (classes with probabilities, or values in the target's units) with its out-of-model check. */
@@ -402,7 +430,7 @@ function runChannelSpectra(db: Db, run: RunRow, ids: number[]): ReturnType<typeo
     return { axis: b.axis, rows };
   };
   const first = pick(data.block);
-  return { ...first, unit: data.axisUnit, keys: present.map((id) => data.keys[rowOf.get(id)!]!), sampleIds: present, more: (data.extra?.blocks ?? []).map(pick) };
+  return { ...first, unit: data.axisUnit, keys: present.map((id) => data.keys[rowOf.get(id)!]!), sampleIds: present, more: (runExtraChannels(db, run, data.block, data.sampleIds, data.extra)?.blocks ?? []).map(pick) };
 }
 
 /** The run, when it can predict (it finished); otherwise a UserError that says why. */
@@ -429,6 +457,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     targetScaling: { mean: number; std: number } | null;
     axis: number[];
     channels?: ChannelsRecord;
+    neighbourhood?: Neighbourhood;
   };
   const split = run.split as RunSplit;
   const isPls = run.model === 'pls';
@@ -453,6 +482,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     outlier: null,
     kernels: run.backend === 'js' ? 'js' : 'wasm-simd',
     ...(c.channels ? { channels: { record: c.channels, rawAxes: [train.axis, ...train.more.map((m) => m.axis)], spec: pipeline } } : {}),
+    ...(c.neighbourhood ? { neighbourhood: c.neighbourhood } : {}),
   };
   if (isPls) {
     const buf = runArtifact(db, runId, 'pls-model.json');
