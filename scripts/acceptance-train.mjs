@@ -10,8 +10,12 @@
 // Strawberry 0.97 (test accuracy), and a PLS model (the better of the two PLS runs) reaches the
 // published 1-NN accuracy (Coffee 1.000, Meat 0.933, Strawberry 0.946); exits 1 when one is
 // missed. Takes several minutes (resnet1d on Strawberry and on Meat ≈ 4 min each on 2 cores).
-// Usage: node scripts/acceptance-train.mjs [--quick]  (--quick: no resnet1d on Meat and
-// Strawberry, so those targets are judged on cnn alone)
+// Every dataset also gets an `auto` row (cnn and pls with the auto recipe, chosen by
+// cross-validation of the training spectra) and an `optimize` row (spectra-desk optimize with
+// a 10-minute budget: its winner, the winner's cross-validated score and its one test score);
+// the other rows name their recipe (--pipeline none: raw spectra), as auto is train's default.
+// Usage: node scripts/acceptance-train.mjs [--quick] [--budget 10m]  (--quick: no resnet1d on
+// Meat and Strawberry, so those targets are judged on cnn alone; --budget: the optimize rows')
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +27,8 @@ const data = path.resolve(root, '..', 'shared', 'datasets');
 const cli = path.join(root, 'out', 'cli', 'index.cjs');
 const derivative = path.join(root, 'scripts', 'recipes', 'first-derivative.json');
 const quick = process.argv.includes('--quick');
+const budgetAt = process.argv.indexOf('--budget');
+const budget = budgetAt > 0 ? process.argv[budgetAt + 1] : '10m';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-acceptance-'));
 const project = path.join(dir, 'acceptance.spectra');
 const run = (args) => execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -42,24 +48,35 @@ try {
   const nearestNeighbour = { Coffee: 1, Meat: 0.933, Strawberry: 0.946 };
   const accuracy = {};
   const plan = [
-    ['Coffee', 'class', ['cnn', 'resnet1d', 'pls', 'pls+d1']],
-    ['Meat', 'class', quick ? ['cnn', 'pls', 'pls+d1'] : ['cnn', 'resnet1d', 'pls', 'pls+d1']],
-    ['Strawberry', 'class', quick ? ['cnn', 'pls', 'pls+d1'] : ['cnn', 'resnet1d', 'pls', 'pls+d1']],
-    ['Tecator', 'fat', ['pls', 'cnn']],
+    ['Coffee', 'class', ['cnn', 'resnet1d', 'pls', 'pls+d1', 'cnn+auto', 'pls+auto', 'optimize']],
+    ['Meat', 'class', quick ? ['cnn', 'pls', 'pls+d1', 'cnn+auto', 'pls+auto', 'optimize'] : ['cnn', 'resnet1d', 'pls', 'pls+d1', 'cnn+auto', 'pls+auto', 'optimize']],
+    ['Strawberry', 'class', quick ? ['cnn', 'pls', 'pls+d1', 'cnn+auto', 'pls+auto', 'optimize'] : ['cnn', 'resnet1d', 'pls', 'pls+d1', 'cnn+auto', 'pls+auto', 'optimize']],
+    ['Tecator', 'fat', ['pls', 'cnn', 'pls+auto', 'cnn+auto', 'optimize']],
   ];
+  const scoreText = (m) => ('accuracy' in m ? `accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}` : `RMSEP ${m.rmse?.toFixed(3)}, R² ${m.r2?.toFixed(3)}`);
   for (const [dataset, target, models] of plan) {
     for (const name of models) {
-      const model = name.replace('+d1', '');
-      const recipe = name.endsWith('+d1') ? ['--pipeline', derivative] : [];
+      if (name === 'optimize') {
+        const o = JSON.parse(run(['optimize', '--project', project, '--dataset', dataset, '--target', target, '--budget', budget, '--seed', '1', '--json']));
+        const b = o.leaderboard;
+        const top = b.candidates[0];
+        const cv = top?.status === 'done' ? `CV ${b.metric === 'rmse' ? 'RMSECV' : 'balanced accuracy'} ${top.mean.toFixed(3)} ± ${top.std.toFixed(3)}` : 'no candidate scored';
+        const winner = b.winner ? `${b.winner.model} · ${b.winner.recipe}` : 'none';
+        const tried = b.candidates.filter((c) => c.status === 'done').length;
+        console.log(`${dataset.padEnd(10)} ${'optimize'.padEnd(9)} ${o.status.padEnd(6)} ${o.metrics ? scoreText(o.metrics.test) : '–'} · winner ${winner} (${cv}; ${tried} of ${b.candidates.length} candidates scored in ${b.searchSeconds.toFixed(0)} s of ${b.budgetSeconds.toFixed(0)} s) · ${(o.durationMs / 1000).toFixed(0)} s · published: ${published[dataset]}`);
+        continue;
+      }
+      const model = name.replace(/\+(d1|auto)$/, '');
+      const recipe = name.endsWith('+d1') ? ['--pipeline', derivative] : name.endsWith('+auto') ? ['--pipeline', 'auto'] : ['--pipeline', 'none'];
       const o = JSON.parse(run(['train', '--project', project, '--dataset', dataset, '--target', target, '--model', model, ...recipe, '--seed', '1', '--json']));
       const m = o.metrics?.test ?? {};
       if ('accuracy' in m) (accuracy[dataset] ??= {})[name] = m.accuracy;
-      const score = 'accuracy' in m ? `accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}` : `RMSEP ${m.rmse?.toFixed(3)}, R² ${m.r2?.toFixed(3)}`;
+      const score = scoreText(m) + (o.recipeChoice ? ` (auto: ${o.recipeChoice.winner})` : '');
       const pls = o.components ? ` (${o.components} components${o.decision ? `, ${{ 'pls-da': 'PLS-DA', centroid: 'nearest class centre', 'nearest-neighbour': 'nearest spectrum in score space' }[o.decision]}` : ''})` : '';
       console.log(`${dataset.padEnd(10)} ${name.padEnd(9)} ${o.status.padEnd(6)} ${score}${pls} · ${o.epochs} epochs · ${(o.durationMs / 1000).toFixed(0)} s · published: ${published[dataset]}`);
     }
   }
-  console.log('pls+d1: pls on the first-derivative recipe (Savitzky–Golay 11 points, quadratic).');
+  console.log('pls+d1: pls on the first-derivative recipe (Savitzky–Golay 11 points, quadratic); +auto: the auto recipe; optimize: spectra-desk optimize --budget ' + budget + ' (the winner retrained on the training split, scored once on the test split).');
   const misses = [];
   for (const [dataset, target] of Object.entries(networkTarget)) {
     const best = Math.max(accuracy[dataset]?.cnn ?? 0, accuracy[dataset]?.resnet1d ?? 0);

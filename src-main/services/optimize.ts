@@ -104,7 +104,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
     { scheme: { kind: 'kfold', k }, folds: outer.map((f) => ({ label: f.label, train: ids(f.train), test: ids(f.test) })) },
     seed,
   );
-  emit(parentId, null, { type: 'started', datasetId: req.datasetId, dataset: dataset.name, model: 'search', target: req.target, task, summary: [], params: 0, trainSamples: train.length, monitorSamples: 0, testSamples: test.length, fold: null, folds: 1 });
+  emit(parentId, null, { type: 'started', datasetId: req.datasetId, dataset: dataset.name, model: 'search for the best model', target: req.target, task, summary: [], params: 0, trainSamples: train.length, monitorSamples: 0, testSamples: test.length, fold: null, folds: null });
   if (held) {
     setImmediate(() => {
       const pending = held ?? [];
