@@ -1,56 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openProject, type Db } from '../../src-main/db/connection';
+import type { Db } from '../../src-main/db/connection';
 import { getRun, listRuns, runTestPredictions } from '../../src-main/db/runs';
-import { importFiles } from '../../src-main/services/import';
-import { forkTrainer } from '../../src-main/services/trainer-client';
-import { startTraining } from '../../src-main/services/train';
 import { loadPredictor, predictSpectra } from '../../src-main/services/predict';
 import { runTransfers, transferCalibration } from '../../src-main/services/transfer';
 import { kennardStone } from '../../src-main/common/ml/transfer';
 import { evaluateValues } from '../../src-main/common/runs/evaluate';
-import { tmpDir } from '../helpers/tmp';
 import { userErrorOfAsync } from '../helpers/errors';
-
-const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
-const POINTS = 30;
-const SAMPLES = 40;
-const AXIS = Array.from({ length: POINTS }, (_, j) => 1000 + 4 * j);
-
-/** Tablet i: an assay between 150 and 250 carried by a band at point 12, on a sloping baseline that varies by tablet. */
-function tablet(i: number): { assay: number; a: number[]; b: number[] } {
-  const assay = 150 + ((i * 37) % 101);
-  const c = assay / 200;
-  const base = 0.2 + 0.05 * Math.sin(i * 1.7);
-  const band = (j: number, centre: number, width: number) => Math.exp(-0.5 * ((j - centre) / width) ** 2);
-  const a = AXIS.map((_, j) => base + 0.3 * c * band(j, 12, 3) + 0.1 * band(j, 22, 2) + 0.001 * Math.sin(7 * i + 3 * j));
-  // The second instrument: its band half a point to the right, a gain, a slope and its own noise.
-  const b = AXIS.map((_, j) => 1.1 * (base + 0.3 * c * band(j, 12.5, 3.3) + 0.1 * band(j, 22.5, 2.2)) + 0.05 + 0.002 * j + 0.001 * Math.cos(5 * i + 2 * j));
-  return { assay, a, b };
-}
-
-function writeCsv(dir: string, name: string, rows: { id: string; split: string; assay: number; values: number[] }[], axis = AXIS): string {
-  const file = path.join(dir, `${name}.csv`);
-  fs.writeFileSync(file, `sample,split,assay,${axis.join(',')}\n${rows.map((r) => [r.id, r.split, r.assay, ...r.values].join(',')).join('\n')}\n`);
-  return file;
-}
-
-const TABLETS = Array.from({ length: SAMPLES }, (_, i) => ({ id: `tab${i + 1}`, split: i < 28 ? 'train' : 'test', ...tablet(i) }));
-
-async function project(second = TABLETS.map((t) => ({ ...t, values: t.b })), axis = AXIS): Promise<{ db: Db; a: number; b: number; dir: string }> {
-  const dir = tmpDir();
-  const db = openProject(path.join(dir, 'p.spectra'), { create: true });
-  const a = (await importFiles(db, { files: [writeCsv(dir, 'inst1', TABLETS.map((t) => ({ ...t, values: t.a })))], dataset: 'Instrument 1', axisUnit: 'nm', splitColumn: 'split' })).datasetId;
-  const b = (await importFiles(db, { files: [writeCsv(dir, 'inst2', second, axis)], dataset: 'Instrument 2', axisUnit: 'nm', splitColumn: 'split' })).datasetId;
-  return { db, a, b, dir };
-}
-
-async function trainPls(db: Db, datasetId: number): Promise<number> {
-  const h = startTraining(db, { datasetId, target: 'assay', model: 'pls', recipe: null, validation: { kind: 'given' }, seed: 1 }, { spawn });
-  expect((await h.outcome).status).toBe('done');
-  return h.runId;
-}
+import { AXIS, onSecond, POINTS, spawn, TABLETS, trainPls, twoInstruments } from '../helpers/two-instruments';
 
 describe('transferCalibration', () => {
   let db: Db;
@@ -59,7 +15,7 @@ describe('transferCalibration', () => {
   let result: Awaited<ReturnType<typeof transferCalibration>>;
 
   beforeAll(async () => {
-    const p = await project();
+    const p = await twoInstruments();
     db = p.db;
     b = p.b;
     runA = await trainPls(db, p.a);
@@ -104,15 +60,15 @@ describe('transferCalibration', () => {
 });
 
 describe('transferCalibration refuses, storing nothing', () => {
-  async function refusal(second: Parameters<typeof project>[0], axis: number[] | undefined, req: { n?: number; by?: 'id' | 'position'; methods?: ('ds' | 'pds')[] }): Promise<string> {
-    const p = await project(second, axis);
+  async function refusal(second: Parameters<typeof twoInstruments>[0], axis: number[] | undefined, req: { n?: number; by?: 'id' | 'position'; methods?: ('ds' | 'pds')[] }): Promise<string> {
+    const p = await twoInstruments(second, axis);
     const runA = await trainPls(p.db, p.a);
     const before = listRuns(p.db).length;
     const err = await userErrorOfAsync(transferCalibration(p.db, { runId: runA, targetDatasetId: p.b, n: req.n ?? 6, methods: req.methods ?? ['ds', 'pds'], by: req.by ?? 'id' }, { spawn }));
     expect(listRuns(p.db).length).toBe(before);
     return err.message;
   }
-  const onB = TABLETS.map((t) => ({ ...t, values: t.b }));
+  const onB = onSecond();
 
   it('a transfer set smaller than PDS needs', async () => {
     expect(await refusal(onB, undefined, { n: 2 })).toBe('PDS needs a transfer set of at least 3 samples (its window is chosen by leave-one-out, which fits on all but one); this one has 2.');
