@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyTransfer, choosePdsWindow, fitDs, fitPds, kennardStone, RCOND, type Spectra } from '../../../src-main/common/ml/transfer';
-import { UserError } from '../../../src-main/common/errors';
+import { userErrorOf } from '../../helpers/errors';
 import { applyPipeline, fitPipeline, parsePipelineSpec } from '../../../src-main/common/preprocessing/pipeline';
 
 /** scripts/golden/transfer.py */
@@ -64,15 +64,7 @@ describe('calibration transfer against numpy (scripts/golden/transfer.py)', () =
 
 describe('calibration transfer refuses', () => {
   const four = spectra([[1, 2, 3], [2, 3, 5], [0, 1, 1], [4, 4, 4]]);
-  const message = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (err) {
-      expect(err).toBeInstanceOf(UserError);
-      return (err as Error).message;
-    }
-    throw new Error('did not throw');
-  };
+  const message = (fn: () => unknown) => userErrorOf(fn).message;
 
   it('a PDS transfer set of fewer than 3 samples', () => {
     const two = spectra([[1, 2, 3], [2, 3, 5]]);
