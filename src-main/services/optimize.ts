@@ -241,7 +241,8 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
       searchSeconds,
       parallel,
       candidates: board,
-      winner: top ? { recipe: top.recipe, model: top.model } : null,
+      // A cancelled search retrains nothing, so it names no winner.
+      winner: top && !cancelled ? { recipe: top.recipe, model: top.model } : null,
       notes,
     };
     current = top ? `retraining the winner: ${candidateName(top)}` : null;

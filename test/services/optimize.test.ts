@@ -94,6 +94,24 @@ describe('find the best model', () => {
     expect(foldRuns(s.requireDb(), runId)).toEqual([]);
   }, 120_000);
 
+  it('Cancel stops the search: no winner is trained and the search ends cancelled', async () => {
+    const { runId } = ok<{ runId: number }>(await s.invoke('runs:optimize', { datasetId, target: 'class', models: ['pls'], folds: 2 }));
+    const deadline = Date.now() + 60_000;
+    while (!events.some((e) => e.type === 'search' && e.runId === runId && e.done > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(ok<boolean>(await s.invoke('runs:cancel', { runId }))).toBe(true);
+    await s.runFinished(runId);
+    const parent = getRun(s.requireDb(), runId);
+    expect(parent.status).toBe('cancelled');
+    expect(parent.metrics!.message).toBe('The search was cancelled.');
+    const board = parent.metrics!.leaderboard as Leaderboard;
+    expect(board.winner).toBeNull();
+    // The folds under way were stopped; the candidates after them were not started.
+    expect(board.candidates.filter((c) => c.status === 'cancelled').length).toBeGreaterThan(0);
+    expect(board.candidates).toHaveLength(recipeCandidates({ raman: false }).length);
+    expect(foldRuns(s.requireDb(), runId)).toEqual([]);
+    expect(events.filter((e) => e.runId === runId).at(-1)).toMatchObject({ type: 'finished', status: 'cancelled' });
+  }, 120_000);
+
   it('refuses a cross-validation as the split the winner is scored on', async () => {
     const r = await s.invoke('runs:optimize', { datasetId, target: 'class', validation: 'kfold:5' });
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'validation' } });

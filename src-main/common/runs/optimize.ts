@@ -182,25 +182,28 @@ export function candidateScoreText(c: CandidateResult): string {
 export function leaderboardSummary(b: Leaderboard): string {
   const scored = b.candidates.filter((c) => c.status === 'done').length;
   const metric = b.metric === 'rmse' ? 'RMSECV (lowest wins)' : 'cross-validated balanced accuracy (highest wins)';
-  const winner = b.winner ? `Winner: ${candidateName(b.winner)}, retrained on all ${b.trainSamples} training spectra and scored once on the test split.` : 'No candidate was scored.';
+  const winner = b.winner ? `Winner: ${candidateName(b.winner)}, retrained on all ${b.trainSamples} training spectra and scored once on the test split.` : scored ? 'The search was cancelled before its winner was retrained.' : 'No candidate was scored.';
   return `${scored} of ${b.candidates.length} candidates scored by ${b.folds}-fold cross-validation of the ${b.trainSamples} training spectra (recipe and PLS components fitted inside each fold; test spectra take no part), ranked by ${metric}, in ${Math.round(b.searchSeconds)} s of a ${Math.round(b.budgetSeconds)} s budget. ${winner}`;
 }
 
 /**
  * Seconds the search still needs: the queued candidate folds at the mean time per fold measured
- * so far for their kind (PLS or each network; a network not yet measured counts as the slowest
- * one measured, or is left out while none is), PLS spread over `parallel` cores; never more than
- * the budget left.
+ * so far for their model (a PLS model not yet measured at the other PLS model's time), PLS spread
+ * over `parallel` cores; never more than the budget left, and the budget left while a queued
+ * network has not been measured (networks take minutes, and use what the budget leaves them).
+ * Null before any fold has been timed.
  */
 export function searchEta(queued: readonly { model: OptimizeModel; folds: number }[], secondsPerFold: ReadonlyMap<OptimizeModel, number>, parallel: number, budgetLeft: number): number | null {
   if (!secondsPerFold.size) return null;
-  const slowest = Math.max(...secondsPerFold.values());
+  const plsPerFold = Math.max(...[...secondsPerFold].filter(([m]) => !isNetwork(m)).map(([, s]) => s), 0);
   let pls = 0;
   let networks = 0;
   for (const q of queued) {
-    const per = secondsPerFold.get(q.model) ?? (isNetwork(q.model) ? slowest : (secondsPerFold.get('pls') ?? slowest));
-    if (isNetwork(q.model)) networks += per * q.folds;
-    else pls += per * q.folds;
+    const per = secondsPerFold.get(q.model);
+    if (isNetwork(q.model)) {
+      if (per === undefined) return budgetLeft;
+      networks += per * q.folds;
+    } else pls += (per ?? plsPerFold) * q.folds;
   }
   return Math.max(0, Math.min(budgetLeft, pls / parallel + networks));
 }
