@@ -75,10 +75,11 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
   const values = new Float32Array(total).fill(Number.NaN);
   const yUnit = getDataset(db, req.datasetId).y_unit;
   const base = { width: g.width, height: g.height, x0: g.x0, y0: g.y0, stepX: g.stepX, stepY: g.stepY, unit: m.unit, values, state, sampleIds };
-  const finish = (title: string, valueUnit: string | null, extra: Partial<MapImage> = {}): MapImage => {
+  const finish = (title: string, valueUnit: string | null, scaleLabel: string, extra: Partial<MapImage> = {}): MapImage => {
     for (let p = 0; p < total; p++) if (state[p] === PIXEL.value && !Number.isFinite(values[p]!)) state[p] = PIXEL.none;
-    return { ...base, title, valueUnit, ...valueRange(values), ...extra };
+    return { ...base, title, valueUnit, scaleLabel, ...valueRange(values), ...extra };
   };
+  const intensityLabel = `Intensity (${yUnit ?? 'unit not given by the file'})`;
 
   if (spec.kind === 'class') {
     const byId = new Map(columnValues(db, req.datasetId, spec.column).map((v) => [v.sampleId, v.value]));
@@ -89,8 +90,8 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
       const v = target.values[i]!;
       values[g.pixelOfSample[i]!] = classes && v < 0 ? Number.NaN : v;
     }
-    if (!classes) return finish(spec.column, null);
-    return { ...finish(spec.column, null, { classes }), min: 0, max: Math.max(0, classes.length - 1) };
+    if (!classes) return finish(spec.column, null, spec.column);
+    return { ...finish(spec.column, null, spec.column, { classes }), min: 0, max: Math.max(0, classes.length - 1) };
   }
 
   const axis = singleAxis(db, req.datasetId);
@@ -103,7 +104,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
       values[p] = spec.kind === 'band' ? bands[0]![i]! : bands[1]![i]! === 0 ? Number.NaN : bands[0]![i]! / bands[1]![i]!;
     }
     const label = (k: number) => `${position(axis.values[points[k]!]!)} ${axis.unit}`;
-    return spec.kind === 'band' ? finish(`Intensity at ${label(0)}`, yUnit) : finish(`Ratio of the intensities at ${label(0)} and ${label(1)}`, null);
+    return spec.kind === 'band' ? finish(`Intensity at ${label(0)}`, yUnit, intensityLabel) : finish(`Ratio of the intensities at ${label(0)} and ${label(1)}`, null, 'Ratio (no unit)');
   }
   if (spec.kind === 'area') {
     const [first, last] = onAxis(() => pointRange(axis.values, spec.from, spec.to, axis.unit));
@@ -112,7 +113,8 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
     for (const i of kept) values[g.pixelOfSample[i]!] = bandArea(axis.values, slice.subarray(i * count, (i + 1) * count), first);
     const lo = Math.min(axis.values[first]!, axis.values[last]!);
     const hi = Math.max(axis.values[first]!, axis.values[last]!);
-    return finish(`Band area ${position(lo)}–${position(hi)} ${axis.unit}`, `${yUnit ?? 'intensity'}·${axis.unit}`);
+    const areaUnit = `${yUnit ?? 'intensity'}·${axis.unit}`;
+    return finish(`Band area ${position(lo)}–${position(hi)} ${axis.unit}`, areaUnit, `Band area (${areaUnit})`);
   }
 
   const pages = spectrumPages(
@@ -128,7 +130,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
       values[g.pixelOfSample[i]!] = result.scores[r * result.k + spec.component - 1]!;
     });
     const share = result.explainedVarianceRatio[spec.component - 1]!;
-    return finish(`PCA score ${spec.component} (${(100 * share).toFixed(1)} % of the variance)`, 'score');
+    return finish(`PCA score ${spec.component} (${(100 * share).toFixed(1)} % of the variance)`, null, `Score on PC${spec.component} (mean-centred spectra)`);
   }
   if (kept.length < spec.k) throw new UserError('BAD_INPUT', `${spec.k} clusters need at least ${spec.k} spectra; the map has ${kept.length} outside the mask.`);
   if (spec.kind === 'ward' && kept.length > WARD_MAX_ROWS) {
@@ -140,7 +142,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
   });
   const classes = clusters.counts.map((_, c) => `cluster ${c + 1}`);
   const title = spec.kind === 'kmeans' ? `k-means, ${spec.k} clusters (seed ${spec.seed ?? 1})` : `Ward clustering, ${spec.k} clusters`;
-  const image = finish(title, null, {
+  const image = finish(title, null, 'Cluster', {
     classes,
     axis: axis.values,
     means: clusters.means.map((mean, c) => ({ name: classes[c]!, count: clusters.counts[c]!, mean: Float32Array.from(mean) })),

@@ -16,6 +16,7 @@ import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
 import { harmoniseDataset, planHarmonise } from './harmonise';
 import { RecentProjects } from './recent';
 import { classStats, sampleChannels, spectraPreview } from './spectra';
+import { mapImage } from './maps';
 import { joinDatasets } from './join';
 import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
@@ -264,6 +265,7 @@ export class Session {
       return spectraPreview(this.requireDb(), datasetId, opts);
     },
     'datasets:classStats': async ({ datasetId, column }) => classStats(this.requireDb(), datasetId, column),
+    'maps:image': async (input) => mapImage(this.requireDb(), input),
     'datasets:channels': async ({ datasetId, sampleIds }) => sampleChannels(this.requireDb(), datasetId, sampleIds),
     'datasets:join': async ({ datasetIds, name, by, channelNames }) => joinDatasets(this.requireDb(), { datasetIds, name, by, ...(channelNames ? { channelNames } : {}) }),
     'labels:set': async ({ datasetId, sampleIds, column, value }) => datasets.setLabel(this.requireDb(), datasetId, sampleIds, column, value),

@@ -73,11 +73,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Typed arrays do not survive the binding's JSON: they cross as base64 and are rebuilt in the page. */
-type Encoded = { __typed: 'f32' | 'f64'; base64: string };
+type Encoded = { __typed: 'f32' | 'f64' | 'u8'; base64: string };
 
 export function encodeTyped(v: unknown): unknown {
-  if (v instanceof Float32Array || v instanceof Float64Array) {
-    return { __typed: v instanceof Float32Array ? 'f32' : 'f64', base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } satisfies Encoded;
+  if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Uint8Array) {
+    const type = v instanceof Float32Array ? 'f32' : v instanceof Float64Array ? 'f64' : 'u8';
+    return { __typed: type, base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } satisfies Encoded;
   }
   if (Array.isArray(v)) return v.map(encodeTyped);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeTyped(x)]));
@@ -95,7 +96,7 @@ function initScript(channels: readonly string[]): string {
         const bin = atob(v.base64);
         const bytes = new Uint8Array(bin.length);
         for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        return v.__typed === 'f32' ? new Float32Array(bytes.buffer) : new Float64Array(bytes.buffer);
+        return v.__typed === 'f32' ? new Float32Array(bytes.buffer) : v.__typed === 'f64' ? new Float64Array(bytes.buffer) : bytes;
       }
       const out = {};
       for (const k of Object.keys(v)) out[k] = decode(v[k]);

@@ -49,6 +49,7 @@ export const CHANNELS = [
   'runs:firstLayer',
   'runs:interpret',
   'models:summary',
+  'maps:image',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress'] as const satisfies readonly EventName[];

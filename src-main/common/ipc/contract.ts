@@ -8,6 +8,7 @@ import type { EpochMessage } from '../../common/ml/protocol';
 import { APP_MODEL_NAMES } from '../ml/templates';
 import { neighbourhoodSchema, runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
 import type { RunEvent } from '../runs/events';
+import { mapImageSpec, type MapImage } from '../maps/image';
 import type { TransferSummary } from '../runs/transfer';
 import { optimizeStartInput } from '../runs/optimize';
 
@@ -369,6 +370,8 @@ export const contract = {
   'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional() }).strict(), output: out<ModelSummary>() },
+  /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
+  'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
 } as const;
 
 export type Contract = typeof contract;

@@ -14,11 +14,11 @@ export const mapImageSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('area'), from: finite, to: finite }).strict(),
   z.object({ kind: z.literal('ratio'), numerator: finite, denominator: finite }).strict(),
   z.object({ kind: z.literal('pca'), component: z.number().int().min(1).max(20) }).strict(),
-  z.object({ kind: z.literal('kmeans'), k: z.number().int().min(2).max(20), seed: z.number().int().min(0).max(2 ** 31 - 1).default(1) }).strict(),
+  z.object({ kind: z.literal('kmeans'), k: z.number().int().min(2).max(20), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }).strict(),
   z.object({ kind: z.literal('ward'), k: z.number().int().min(2).max(20) }).strict(),
   z.object({ kind: z.literal('class'), column: z.string().min(1).max(200) }).strict(),
 ]);
-export type MapImageSpec = z.input<typeof mapImageSpec>;
+export type MapImageSpec = z.infer<typeof mapImageSpec>;
 
 /** What a pixel holds: a value, no spectrum (a missing pixel of the grid), masked out, or a spectrum without a value. */
 export const PIXEL = { value: 0, missing: 1, masked: 2, none: 3 } as const;
@@ -34,8 +34,10 @@ export interface MapImage {
   unit: string | null;
   /** What is shown, in words ("Intensity at 1004 cm⁻¹"). */
   title: string;
-  /** Unit of the values (counts, counts·cm⁻¹, score), null for ratios and classes. */
+  /** Unit of the values (counts, counts·cm⁻¹, score), null for ratios, classes and intensities of unknown unit. */
   valueUnit: string | null;
+  /** What the colour scale measures, with its unit ("Intensity (counts)", "Ratio"). */
+  scaleLabel: string;
   /** Per pixel (row-major): the value, or the class index for class images; NaN where there is none. */
   values: Float32Array;
   /** Per pixel: a PIXEL state. */
@@ -105,7 +107,7 @@ export function valueRange(values: ArrayLike<number>): { min: number; max: numbe
  * `min` to `max` (the image's range unless given), classes in the class palette, a pixel without
  * a value grey, a masked one dark grey, a missing one transparent.
  */
-export function imageRgba(image: MapImage, scale = 1, range: { min: number; max: number } = image): Uint8ClampedArray {
+export function imageRgba(image: MapImage, scale = 1, range: { min: number; max: number } = image): Uint8ClampedArray<ArrayBuffer> {
   const w = image.width * scale;
   const out = new Uint8ClampedArray(w * image.height * scale * 4);
   const none = hexBytes(MISSING_COLOUR);

@@ -2,7 +2,7 @@
  * Where the user is: the section shown and, under Data, the open dataset. The Runs section's own
  * page (list, run, comparison) is kept with the runs in `training.svelte.ts`.
  */
-export type Section = 'data' | 'recipes' | 'explore' | 'train' | 'runs' | 'predict';
+export type Section = 'data' | 'recipes' | 'explore' | 'maps' | 'train' | 'runs' | 'predict';
 
 class Navigation {
   section = $state<Section>('data');
