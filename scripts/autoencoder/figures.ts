@@ -1,15 +1,16 @@
 /**
  * The autoencoder's figures for the closing note of issue 13: the `ae` template trained on IDRC
  * 2002 instrument 1 (rows tagged Train and Validate, 195 spectra; raw spectra, standardised on
- * them), then, on the 460 Test rows: the reconstruction RMSE, and the share flagged out of model
+ * them; with `--recipe center`, mean-centred first, as a PCA would be), then, on the 460 Test rows: the reconstruction RMSE, and the share flagged out of model
  * (reconstruction Q above the limit learned on the training spectra, common/ml/reconstruction.ts)
  * among those spectra as measured, with a cosmic-ray spike, with a baseline tilt, and measured
  * on instrument 2 (the same tablets, through the instrument-1 autoencoder).
- * Run with `node scripts/autoencoder-figures.mjs [--epochs N] [--seed S] [--threads T]`.
+ * Run with `node scripts/autoencoder-figures.mjs [--epochs N] [--seed S] [--threads T] [--recipe raw|center]`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareInputs } from '../../src-main/common/ml/prepare';
+import { applyPipeline, parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import { autoencoderLayers, AE_LATENT } from '../../src-main/common/ml/templates';
 import { fmtShape, summarizeModel } from '../../src-main/common/ml/model';
 import { mulberry32 } from '../../src-main/common/ml/random';
@@ -25,6 +26,7 @@ const arg = (name: string, fallback: number) => {
 const EPOCHS = arg('epochs', 300);
 const SEED = arg('seed', 1);
 const THREADS = arg('threads', 1);
+const RECIPE = process.argv.includes('center') ? parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }) : null;
 /** The artefacts, in the spectra's own units (absorbance-like, values 2.35–6.59). */
 const SPIKE = 1.0;
 const TILT = 0.2;
@@ -55,8 +57,12 @@ async function main() {
     for (let j = 0; j < P; j++) tilted[r * P + j] += (TILT * j) / (P - 1);
   }
   const keys = a.sets.map((_, i) => `row${i + 1}`);
-  const prepared = prepareInputs({ axis: a.axis, values: a.values, rows: a.rows }, keys, train, null);
-  const scale = (raw: Float64Array) => Float32Array.from(raw, (v) => (v - prepared.scaling.mean) / prepared.scaling.std);
+  const prepared = prepareInputs({ axis: a.axis, values: a.values, rows: a.rows }, keys, train, RECIPE);
+  // New spectra through the recipe fitted on the training rows, then the same standardisation.
+  const scale = (raw: Float64Array) => {
+    const out = prepared.fitted ? applyPipeline(prepared.fitted, { axis: a.axis, values: raw, rows: a.rows }).values : raw;
+    return Float32Array.from(out, (v) => (v - prepared.scaling.mean) / prepared.scaling.std);
+  };
   const rowsOf = (x: Float32Array, rows: number[]) => {
     const out = new Float32Array(rows.length * P);
     rows.forEach((r, i) => out.set(x.subarray(r * P, (r + 1) * P), i * P));
@@ -64,7 +70,7 @@ async function main() {
   };
   const layers = autoencoderLayers(P, 1, AE_LATENT);
   const summary = summarizeModel({ schemaVersion: 1, name: 'ae', layers }, [P, 1], null);
-  console.log(`ae on [${P}, 1]: ${summary.params} parameters`);
+  console.log(`ae on [${P}, 1], recipe ${RECIPE ? 'mean centring' : 'none (raw spectra)'}, input standardised by mean ${prepared.scaling.mean.toPrecision(4)} and sd ${prepared.scaling.std.toPrecision(4)}: ${summary.params} parameters, seed ${SEED}, ${EPOCHS} epochs`);
   for (const l of summary.layers) console.log(`  ${l.path.padStart(2)} ${l.type.padEnd(10)} ${fmtShape(l.input).padEnd(11)} → ${fmtShape(l.output).padEnd(11)} ${l.detail}`);
   const xTrain = rowsOf(prepared.x, train);
   const kernels = findBuilt('ml/kernels.wasm') ? 'wasm-simd' : 'js';

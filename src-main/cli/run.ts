@@ -463,6 +463,12 @@ function targetsOption(one: string | undefined, several: string | undefined): { 
   return names.length === 1 ? { target: names[0]! } : { target: names[0]!, targets: names };
 }
 
+/** `--model ae` learns the spectra themselves: a target given is a mistake worth saying. */
+function noTargetOption(one: string | undefined, several: string | undefined): { target: string; targets?: string[] } {
+  if (one !== undefined || several !== undefined) throw new UserError('BAD_INPUT', '--model ae has no target: an autoencoder learns the spectra themselves. Leave out --target.', { field: 'target' });
+  return { target: '' };
+}
+
 /** A trained run's test metrics: one line, or for several targets the headline and then a line per target (keys `rmse:NAME`). */
 function testLines(test: Record<string, number>): string[] {
   const fmt = (entries: [string, number][]) => entries.map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
@@ -509,13 +515,14 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const project = requireProject(values.project);
   const dataset = requireOption(values.dataset, '--dataset');
   const neighbourhood = neighbourhoodOption(values.neighbourhood, values['neighbourhood-mode']);
-  const { target, targets } = targetsOption(values.target, values.targets);
   const model = requireOption(values.model, '--model');
+  const { target, targets } = model === 'ae' ? noTargetOption(values.target, values.targets) : targetsOption(values.target, values.targets);
   if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError('BAD_INPUT', `--model ${model}: use one of ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
   if (model === 'custom' && !values.layers) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
   // auto (the default): the recipe chosen by cross-validation on the training spectra; none: raw
   // spectra (files named auto or none are ./auto and ./none).
-  const autoRecipe = (values.pipeline ?? 'auto') === 'auto';
+  // An autoencoder has no target to choose a recipe by: raw spectra unless one is given.
+  const autoRecipe = (values.pipeline ?? (model === 'ae' ? 'none' : 'auto')) === 'auto';
   const pipeline = values.pipeline && !autoRecipe && values.pipeline !== 'none' ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
   // None named: decided once the dataset is known (a blocked hold-out on a map, else the given tags).

@@ -11,6 +11,7 @@ import type { Db } from '../db/connection';
 import { addRunEpoch, createRun, failInterruptedRuns, failRun, finishRun, setRunBackend, touchRuns, type UnfinishedRun } from '../db/runs';
 import type { EngineInfo, EpochMessage } from '../common/ml/protocol';
 import type { PlsCvResult, PlsDecision, PlsModel } from '../common/ml/pls';
+import type { ReconstructionMetrics } from '../common/runs/autoencoder';
 import type { CrossValidationConfig, CrossValidationSplit, FoldSummary, MetricValues, RunMetrics, RunRequest, RunStatus, TestPrediction } from '../common/runs/schema';
 import type { FoldRows, RunPlan } from '../common/runs/plan';
 import type { Leaderboard } from '../common/runs/optimize';
@@ -139,7 +140,7 @@ export function recordEngine(db: Db, runId: number, engine: EngineInfo): void {
 
 /** Stores an epoch; a one-target regression's validation errors are stored in the target's units too (several targets have no one unit). */
 export function recordEpoch(db: Db, runId: number, plan: RunPlan, r: EpochMessage): EpochMessage {
-  const stored = plan.task === 'classification' || r.validationLoss === null || plan.scales.length > 1 ? r : { ...r, validationUnits: r.validation ? { rmse: r.validation.rmse! * plan.targetStd, mae: r.validation.mae! * plan.targetStd } : null };
+  const stored = plan.task === 'classification' || r.validationLoss === null || plan.scales.length !== 1 ? r : { ...r, validationUnits: r.validation ? { rmse: r.validation.rmse! * plan.targetStd, mae: r.validation.mae! * plan.targetStd } : null };
   addRunEpoch(db, runId, r.epoch, stored);
   return stored;
 }
@@ -173,14 +174,14 @@ export function recordTrained(
   db: Db,
   runId: number,
   d: Done,
-  evaluation: { summary: MetricValues; detail: NonNullable<RunMetrics['testDetail']>; targets?: RunMetrics['targets'] },
+  evaluation: { summary: MetricValues; detail: NonNullable<RunMetrics['testDetail']>; targets?: RunMetrics['targets']; reconstruction?: ReconstructionMetrics },
   predictions: TestPrediction[],
   engine: EngineInfo | null,
   isClass: boolean,
   notes: string[] = [],
 ): { status: 'done' | 'failed' | 'cancelled'; metrics: RunMetrics } {
   const pls = d.pls ? { plsComponents: (d.pls.model as PlsModel).components, plsCv: d.pls.cv as PlsCvResult | null, ...(isClass ? { plsDecision: plsDecisionOf(d.pls.model) } : {}) } : {};
-  const metrics: RunMetrics = { test: evaluation.summary, ...pls, testDetail: evaluation.detail, ...(evaluation.targets ? { targets: evaluation.targets } : {}), trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
+  const metrics: RunMetrics = { test: evaluation.summary, ...pls, testDetail: evaluation.detail, ...(evaluation.reconstruction ? { reconstruction: evaluation.reconstruction } : {}), ...(evaluation.targets ? { targets: evaluation.targets } : {}), trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
   const status = d.stopped === 'diverged' ? 'failed' : d.stopped === 'cancelled' ? 'cancelled' : 'done';
   const log = [...notes, `Engine: ${engine?.label ?? 'unknown'}`, ...(engine?.fallbacks ?? []).map((f) => `Not used: ${f}`), `Stopped: ${d.stopped}${d.bestEpoch ? ` (best epoch ${d.bestEpoch})` : ''}`, d.message ?? ''].filter(Boolean).join('\n');
   const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

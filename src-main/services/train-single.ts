@@ -8,6 +8,7 @@ import type { Db } from '../db/connection';
 import type { EngineInfo } from '../common/ml/protocol';
 import type { RunEventBody } from '../common/runs/events';
 import { evaluateOutputs, evaluateTargets } from '../common/runs/evaluate';
+import { evaluateReconstruction, noTargetColumn } from '../common/runs/autoencoder';
 import type { RunHandle, RunOutcome } from '../common/runs/outcome';
 import { planRun, type FoldRows } from '../common/runs/plan';
 import type { RunRequest } from '../common/runs/schema';
@@ -37,7 +38,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
   const dataset = given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const fold = given?.rows;
   const chosen = given?.chosen;
-  const plan = planRun({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}) });
+  const plan = planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}) });
   const runId = recordPlannedRun(db, req, plan, fold);
   const parentRunId = fold?.parentRunId ?? null;
   const emit = (body: RunEventBody) => deps.emit(runId, parentRunId, body);
@@ -98,6 +99,13 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     const predictions = problem.test.map((r, i) => ({ ...row(r), truth: truth[i]![0]!, predicted: e.predicted[i]![0]!, targets: truth[i]!.map((t, j) => ({ truth: t, predicted: e.predicted[i]![j]! })) }));
     return { evaluation: { summary: e.summary, detail: e.targets[0]!.detail, targets: e.targets }, predictions };
   };
+  // An autoencoder: its reconstructions of the test spectra, and of the training spectra for the limit.
+  const scoreReconstruction = (test: Float32Array, train: Float32Array) => {
+    const [testSet, trainSet] = plan.job.evaluate!;
+    const e = evaluateReconstruction({ x: testSet!.x, out: test, n: testSet!.n }, { x: trainSet!.x, out: train, n: trainSet!.n }, plan.job.input[0] * plan.job.input[1]);
+    const predictions = problem.test.map((r, i) => ({ ...row(r), truth: 0, predicted: e.spectra[i]!.rmse, reconstruction: { q: e.spectra[i]!.q, outOfModel: e.spectra[i]!.outOfModel } }));
+    return { evaluation: { summary: e.summary, detail: e.detail, reconstruction: e.detail }, predictions };
+  };
   const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {
     const base = { runId, model: req.model, task: plan.task, backend: engine?.id ?? null, engine: engine?.label ?? null, classes: target.classes, durationMs: performance.now() - started, ...(plan.config.recipeChoice ? { recipeChoice: plan.config.recipeChoice } : {}), ...(plan.warnings.length ? { warnings: plan.warnings } : {}) };
     if (o.kind !== 'done') {
@@ -107,7 +115,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
       return { ...base, status: cancelled ? 'cancelled' : 'failed', message, epochs: o.epochs, bestEpoch: null, spectraPerSecond: 0, metrics: null };
     }
     const d = o.done;
-    const { evaluation, predictions } = plan.scales.length > 1 ? scoreTargets(d.evaluations[0]!) : scoreTarget(d.evaluations[0]!);
+    const { evaluation, predictions } = req.model === 'ae' ? scoreReconstruction(d.evaluations[0]!, d.evaluations[1]!) : plan.scales.length > 1 ? scoreTargets(d.evaluations[0]!) : scoreTarget(d.evaluations[0]!);
     const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass, plan.notes);
     return {
       ...base,

@@ -8,7 +8,7 @@ import { UserError } from '../errors';
 import { quoteExcerpt } from '../format/excerpt';
 import type { SplitTag } from '../domain/spectra';
 import { summarizeModel, type LayerSummary } from '../ml/model';
-import { templateLayers } from '../ml/templates';
+import { autoencoderLayers, templateLayers } from '../ml/templates';
 import { augmentationFor, classWeightsFor, gatherRows, labelledRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
 import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
@@ -135,6 +135,8 @@ export function planRun(given: PlanInput): RunPlan {
   if (moreTargets.length !== names.length - 1) throw new Error(`planRun: ${names.length} targets named, ${moreTargets.length + 1} columns given.`);
   const targetValues = names.length > 1 ? severalTargets(names, [column, ...moreTargets], data.keys) : [target.values];
   const isPls = req.model === 'pls';
+  // An autoencoder (./autoencoder.ts) learns the spectra themselves: no target, no output layer added.
+  const isAe = req.model === 'ae';
   const chosen = req.autoRecipe ? (given.chosen ?? chooseRecipe(recipeChoiceInput(given))) : null;
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
   const channels = inputChannels(req, data);
@@ -145,15 +147,15 @@ export function planRun(given: PlanInput): RunPlan {
   const input: [number, number] = [length, multi?.channels ?? 1];
   const rowWidth = input[0] * input[1];
   const x = multi?.x ?? prepared.x;
-  const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : templateLayers(req.model, length);
+  const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : req.model === 'ae' ? autoencoderLayers(length, input[1]) : templateLayers(req.model, length);
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
   const isClass = target.kind === 'classification';
   const classes = target.classes.length;
   const k = targetValues.length;
-  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, input, { units: isClass ? classes : k });
+  const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, input, isAe ? null : { units: isClass ? classes : k });
 
   // Targets: class indices, or values standardised on the training rows, each target in its own units.
-  const scales: TargetScaling[] = isClass
+  const scales: TargetScaling[] = isClass || isAe
     ? []
     : targetValues.map((values, t) => {
         const v = problem.train.map((r) => values[r]!);
@@ -164,13 +166,14 @@ export function planRun(given: PlanInput): RunPlan {
   const yStd = scales[0]?.std ?? 1;
   const yOf = (rows: number[]) => {
     if (isClass) return Int32Array.from(rows, (r) => target.values[r]!);
+    if (isAe) return new Float32Array(rows.length);
     const y = new Float32Array(rows.length * k);
     rows.forEach((r, i) => scales.forEach((s, t) => (y[i * k + t] = (targetValues[t]![r]! - s.mean) / s.std)));
     return y;
   };
   const cw = isClass ? classWeightsFor(target.values, problem.train, classes) : null;
   // Several targets: one output each, the loss the MSE over all of them, standardised.
-  const task: TaskSpec = isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse', ...(k > 1 ? { outputs: k } : {}) };
+  const task: TaskSpec = isAe ? { kind: 'reconstruction' } : isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse', ...(k > 1 ? { outputs: k } : {}) };
   const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth);
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
@@ -199,7 +202,7 @@ export function planRun(given: PlanInput): RunPlan {
     inputScaling: prepared.scaling,
     ...(multi ? { channels: multi.record } : {}),
     ...(req.neighbourhood ? { neighbourhood: req.neighbourhood } : {}),
-    targetScaling: isClass ? null : { mean: yMean, std: yStd },
+    targetScaling: isClass || isAe ? null : { mean: yMean, std: yStd },
     ...(k > 1 ? { targets: scales } : {}),
     axis: Array.from(prepared.axis),
     params: summary.params,
@@ -217,7 +220,8 @@ export function planRun(given: PlanInput): RunPlan {
     // PLS has no early stopping: it learns from every training row.
     train: { x: gatherRows(x, rowWidth, problem.train), y: yOf(problem.train), n: problem.train.length },
     validation: problem.monitor.length && !isPls ? { x: gatherRows(x, rowWidth, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
-    evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }],
+    // An autoencoder's training reconstructions come back too: its out-of-model limit is learned on them.
+    evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }, ...(isAe ? [{ x: gatherRows(x, rowWidth, problem.train), n: problem.train.length }] : [])],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
     augmentation,
     ...schedule,

@@ -16,6 +16,7 @@ import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { RecipeChoice } from './recipe-choice';
 import { leaderboardSchema } from './optimize';
 import type { ChannelsRecord } from './channels';
+import { reconstructionMetricsSchema, type ReconstructionMetrics } from './autoencoder';
 import { transferRecordSchema } from './transfer';
 import { MAX_NEIGHBOURHOOD_RADIUS, NEIGHBOURHOOD_MODES } from './neighbourhood';
 import { isBlocked, schemeText } from '../ml/splits';
@@ -92,7 +93,8 @@ const pipelineSchema = z.custom<ResolvedPipeline>((v) => typeof v === 'object' &
 export const runRequestSchema = z
   .object({
     datasetId: id,
-    target: z.string().min(1).max(200),
+    /** Empty for the autoencoder (`ae`), which has none. */
+    target: z.string().max(200),
     targets: targetsList.optional(),
     model: z.enum(MODEL_NAMES),
     /** Hidden layers for `custom`. */
@@ -116,6 +118,11 @@ export const runRequestSchema = z
       const n = r.neighbourhood.radius;
       ctx.addIssue({ code: 'custom', path: ['validation'], message: `a neighbourhood of radius ${n} needs a buffer of at least ${n} pixel${n === 1 ? '' : 's'} between train and test, so that no test pixel's neighbourhood holds a training spectrum: use ${schemeText({ ...r.validation, buffer: n })}` });
     }
+    if (r.model === 'ae') {
+      if (r.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'an autoencoder has no target: it learns the spectra themselves' });
+      if (r.autoRecipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'the auto recipe is chosen by how well PLS predicts a target, and an autoencoder has none: give a recipe, or none' });
+      if (r.validation.kind !== 'given' && r.validation.kind !== 'holdout') ctx.addIssue({ code: 'custom', path: ['validation'], message: 'an autoencoder trains on one split: given or holdout' });
+    } else if (!r.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a target column is needed' });
     if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
     if (r.autoRecipe && r.recipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'a run takes either a recipe or the auto recipe, not both' });
     if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
@@ -127,6 +134,7 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 const scaling = z.object({ mean: z.number(), std: z.number() });
 const taskSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('classification'), classes: z.number().int().min(1) }),
+  z.object({ kind: z.literal('reconstruction') }),
   z.object({ kind: z.literal('regression'), loss: z.enum(['mse', 'huber']), huberDelta: z.number().optional(), outputs: z.number().int().min(2).optional() }),
 ]);
 /** One target of a run with several: its column and the scaling fitted on the training rows (its own units). */
@@ -251,7 +259,7 @@ export type FoldSummary = z.infer<typeof foldSummary>;
 
 /** The test detail of a classification run: counts, per-class scores, ROC AUC. */
 export type ClassificationDetail = ClassificationMetrics & { rocAuc: RocAucOvr | null };
-export type TestDetail = ClassificationDetail | RegressionReport;
+export type TestDetail = ClassificationDetail | RegressionReport | ReconstructionMetrics;
 
 /**
  * Everything a run stores when it ends. Which parts are present depends on how it ended: a
@@ -274,6 +282,8 @@ export const runMetricsSchema = z.object({
   std: metricValues.optional(),
   folds: z.array(foldSummary).optional(),
   warnings: z.array(z.string()).optional(),
+  /** An autoencoder's out-of-model limit and how many test spectra it flags (./autoencoder.ts). */
+  reconstruction: reconstructionMetricsSchema.optional(),
   /** Find the best model: every candidate's cross-validated score and the winner (its one child run). */
   leaderboard: leaderboardSchema.optional(),
   /** A run with several targets: each target's test report in its own units (`test` holds the same figures as `rmse:NAME`, …). */
@@ -287,6 +297,8 @@ export const testPrediction = z.object({
   key: z.string(),
   truth: z.union([z.string(), z.number()]),
   predicted: z.union([z.string(), z.number()]),
+  /** An autoencoder's: its Q and whether the limit flags it (`predicted` is its reconstruction RMSE, `truth` 0, a perfect reconstruction). */
+  reconstruction: z.object({ q: z.number(), outOfModel: z.boolean() }).optional(),
   /** A run with several targets: every target's truth and prediction in the config's order (`truth` and `predicted` are the first's). */
   targets: z.array(z.object({ truth: z.number(), predicted: z.number() })).optional(),
 });

@@ -37,7 +37,7 @@ function runPls(job: TrainJob, channel: Channel): void {
   let components = job.pls!.components;
   if (components === null) {
     cv = choosePlsComponents(X, y, n, L, {
-      kind: job.task.kind,
+      kind: classes ? 'classification' : 'regression',
       classes: classes || undefined,
       ...(classes ? {} : { targets }),
       folds: job.pls!.folds ?? 5,

@@ -1,0 +1,56 @@
+/**
+ * What a run of the `ae` model (an autoencoder, ../ml/templates.ts) does differently: it has no
+ * target — it learns to give back the spectra as the model reads them (recipe applied,
+ * standardised) — and its test figures are the reconstruction RMSE and how many test spectra its
+ * out-of-model limit flags (../ml/reconstruction.ts: Q of the reconstruction residual, the
+ * limit learned on the training spectra). The stored run's task is 'regression' (the spectrum
+ * regressed on itself); its config's task, `{ kind: 'reconstruction' }`, says it is an
+ * autoencoder, and so does its model name.
+ */
+import { z } from 'zod';
+import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ } from '../ml/reconstruction';
+
+/**
+ * The target column an autoencoder is planned with: a number column of zeros, so that every
+ * sample counts as labelled and the split tags alone decide the rows of each role.
+ */
+export function noTargetColumn(rows: number): { kind: 'number'; values: number[] } {
+  return { kind: 'number', values: new Array<number>(rows).fill(0) };
+}
+
+export const reconstructionMetricsSchema = z.object({
+  /** Q beyond which a spectrum is out of model, and the same as an RMSE per point (standardised units). */
+  limit: z.number(),
+  limitRmse: z.number(),
+  confidence: z.number(),
+  trainingSpectra: z.number().int(),
+  /** Test spectra beyond the limit. */
+  testOutOfModel: z.number().int(),
+  testSpectra: z.number().int(),
+});
+export type ReconstructionMetrics = z.infer<typeof reconstructionMetricsSchema>;
+
+export interface ReconstructionEvaluation {
+  /** `rmse`: over every point of every test spectrum; `outOfModel`: the share of test spectra flagged. */
+  summary: { rmse: number; outOfModel: number };
+  detail: ReconstructionMetrics;
+  /** Per test spectrum, in order. */
+  spectra: { rmse: number; q: number; outOfModel: boolean }[];
+}
+
+/**
+ * Scores an autoencoder: its reconstructions of the test spectra against them, and the limit
+ * learned from its reconstructions of the training spectra. `x` and `out` are [n, width] flat.
+ */
+export function evaluateReconstruction(test: { x: Float32Array; out: Float32Array; n: number }, train: { x: Float32Array; out: Float32Array; n: number }, width: number): ReconstructionEvaluation {
+  const check = fitReconstructionCheck(reconstructionQ(train.x, train.out, train.n, width));
+  const q = reconstructionQ(test.x, test.out, test.n, width);
+  const flags = outOfModel(check, q);
+  const flagged = flags.filter(Boolean).length;
+  const rmse = rmseOfQ(q.reduce((s, v) => s + v, 0), test.n * width);
+  return {
+    summary: { rmse, outOfModel: test.n ? flagged / test.n : 0 },
+    detail: { limit: check.limit, limitRmse: rmseOfQ(check.limit, width), confidence: check.confidence, trainingSpectra: check.trainingSpectra, testOutOfModel: flagged, testSpectra: test.n },
+    spectra: Array.from(q, (v, i) => ({ rmse: rmseOfQ(v, width), q: v, outOfModel: flags[i]! })),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `spectra-desk train --model ae` through the real trainer process: an autoencoder needs no
+ * target, stores its reconstruction RMSE, its out-of-model limit (learned on the training
+ * spectra) and the test spectra it flags; a target given, or the auto recipe, is refused.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/run';
+import { runCaptured } from '../helpers/cli';
+import { openProjectToRead } from '../../src-main/db/connection';
+import { getRun, runTestPredictions } from '../../src-main/db/runs';
+import { mulberry32 } from '../../src-main/common/ml/random';
+
+const cli = (args: string[]) => runCaptured(runCli, args);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-cli-ae-'));
+const project = path.join(dir, 'p.spectra');
+
+// 40 training and 12 test spectra of 48 points: two Gaussian bands of varying height; the last
+// two test spectra carry a spike the training spectra never show.
+beforeAll(async () => {
+  const rand = mulberry32(5);
+  const P = 48;
+  const lines = [`sample,set,${Array.from({ length: P }, (_, j) => 1000 + 2 * j).join(',')}`];
+  for (let i = 0; i < 52; i++) {
+    const a = 1 + rand();
+    const b = 0.5 + rand();
+    const v = Array.from({ length: P }, (_, j) => a * Math.exp(-(((j - 15) / 4) ** 2)) + b * Math.exp(-(((j - 32) / 5) ** 2)) + 0.01 * rand());
+    if (i >= 50) v[40] = (v[40] ?? 0) + 3;
+    lines.push(`s${i + 1},${i < 40 ? 'train' : 'test'},${v.map((x) => x.toFixed(5)).join(',')}`);
+  }
+  const csv = path.join(dir, 'bands.csv');
+  fs.writeFileSync(csv, `${lines.join('\n')}\n`);
+  expect((await cli(['import', csv, '--project', project, '--dataset', 'Bands', '--split-column', 'set'])).code).toBe(0);
+}, 60_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('spectra-desk train --model ae', () => {
+  it('trains without a target and stores the reconstruction RMSE, the limit and the flagged test spectra', async () => {
+    const r = await cli(['train', '--project', project, '--dataset', 'Bands', '--model', 'ae', '--epochs', '60', '--seed', '1', '--engine', 'js', '--json']);
+    expect(r.stderr).toContain('; 40 training spectra, 12 test');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ model: 'ae', task: 'regression', status: 'done', epochs: 60 });
+    expect(Object.keys(o.metrics.test).sort()).toEqual(['outOfModel', 'rmse']);
+    const db = openProjectToRead(project);
+    const run = getRun(db, o.runId);
+    const predictions = runTestPredictions(db, o.runId);
+    db.close();
+    expect(run.targetColumn).toBe('');
+    expect(run.config).toMatchObject({ model: 'ae', task: { kind: 'reconstruction' }, input: [48, 1], targetScaling: null });
+    const rec = run.metrics!.reconstruction!;
+    expect(rec).toMatchObject({ confidence: 0.99, trainingSpectra: 40, testSpectra: 12 });
+    expect(rec.limitRmse).toBeCloseTo(Math.sqrt(rec.limit / 48), 12);
+    expect(predictions.map((p) => p.key)).toEqual(Array.from({ length: 12 }, (_, i) => `s${41 + i}`));
+    // The spiked spectra are the ones flagged; the count stored is the count of flags.
+    expect(predictions.slice(10).every((p) => p.reconstruction!.outOfModel)).toBe(true);
+    expect(predictions.filter((p) => p.reconstruction!.outOfModel).length).toBe(rec.testOutOfModel);
+    expect(o.metrics.test.outOfModel).toBeCloseTo(rec.testOutOfModel / 12, 12);
+    const q = predictions.map((p) => p.reconstruction!.q);
+    expect(o.metrics.test.rmse).toBeCloseTo(Math.sqrt(q.reduce((s, v) => s + v, 0) / (12 * 48)), 6);
+  }, 120_000);
+
+  it('refuses a target and the auto recipe, each with what to do', async () => {
+    const withTarget = await cli(['train', '--project', project, '--dataset', 'Bands', '--model', 'ae', '--target', 'set']);
+    expect(withTarget.code).not.toBe(0);
+    expect(withTarget.stderr).toContain('--model ae has no target: an autoencoder learns the spectra themselves. Leave out --target.');
+    const auto = await cli(['train', '--project', project, '--dataset', 'Bands', '--model', 'ae', '--pipeline', 'auto']);
+    expect(auto.code).not.toBe(0);
+    expect(auto.stderr).toContain('The auto recipe is chosen by how well PLS predicts a target, and an autoencoder has none: give a recipe, or none.');
+  }, 60_000);
+});
