@@ -283,11 +283,12 @@ export function choosePlsComponents(
         if (centres) ceFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, cePredicted[m - 1], test, classes);
         foldScores[m - 1][repeat * folds + f] = classification ? balancedAccuracy(y, out, test, classes) : rmse(y, out, test, width);
       }
-      if (nn) nearestNeighbourFold(core, S, y, train, test, maxComponents, (m, out) => {
+      const Z = nn || lda ? foldTestScores(core, S, n) : null;
+      if (nn) nearestNeighbourFold(core, Z!, y, train, n, maxComponents, (m, out) => {
         for (let r = 0; r < n; r++) nnPredicted[m - 1][test[r]] = out[r];
         nnFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, nnPredicted[m - 1], test, classes);
       });
-      if (lda) ldaFold(core, S, y, train, test, maxComponents, classes, (m, out) => {
+      if (lda) ldaFold(core, Z!, Array.from(train, (i) => y[i]), n, maxComponents, classes, (m, out) => {
         for (let r = 0; r < n; r++) ldaPredicted[m - 1][test[r]] = out[r];
         ldaFoldScores[m - 1][repeat * folds + f] = balancedAccuracy(y, ldaPredicted[m - 1], test, classes);
       });
@@ -363,22 +364,20 @@ export function choosePlsComponents(
  * NIPALS scores are nested (the first a columns of the full scores are the a-component scores,
  * PᵀW being upper triangular), so squared distances grow one component at a time.
  *
- * @param S the test rows' scores on the weights, n × core.stride (before the (PᵀW)⁻¹ rotation)
+ * @param Z the n test rows' scores ({@link foldTestScores})
  */
 function nearestNeighbourFold(
   core: PlsCore,
-  S: Float64Array,
+  Z: Float64Array,
   y: ArrayLike<number>,
   train: Int32Array,
-  test: Int32Array,
+  n: number,
   maxComponents: number,
   report: (components: number, classes: Float64Array) => void,
 ): void {
   const K = core.stride;
   const A = core.components;
-  const n = test.length;
   const m = train.length;
-  const Z = foldTestScores(core, S, n);
   const D = new Float64Array(n * m);
   const out = new Float64Array(n);
   for (let c = 1; c <= maxComponents; c++) {
@@ -425,29 +424,17 @@ function foldTestScores(core: PlsCore, S: Float64Array, n: number): Float64Array
   return Z;
 }
 
-/** LDA on the first 1 … maxComponents training scores of one fold (./lda.ts), reporting the test rows' classes for each count. */
-function ldaFold(
-  core: PlsCore,
-  S: Float64Array,
-  y: ArrayLike<number>,
-  train: Int32Array,
-  test: Int32Array,
-  maxComponents: number,
-  classes: number,
-  report: (components: number, classes: Float64Array) => void,
-): void {
+/** LDA (./lda.ts) on the first 1 … maxComponents training scores of one fold, given their labels; reports the n test rows' classes (scores `Z`) for each count. */
+function ldaFold(core: PlsCore, Z: Float64Array, labels: number[], n: number, maxComponents: number, classes: number, report: (components: number, classes: Float64Array) => void): void {
   const K = core.stride;
   const A = core.components;
-  const n = test.length;
-  const Z = foldTestScores(core, S, n);
-  const labels = Array.from(train, (i) => y[i]);
   for (let c = 1; c <= maxComponents; c++) {
     const a = Math.min(c, A);
-    const t = new Float64Array(train.length * a);
-    for (let i = 0; i < train.length; i++) for (let l = 0; l < a; l++) t[i * a + l] = core.T[i * K + l];
+    const t = new Float64Array(labels.length * a);
+    for (let i = 0; i < labels.length; i++) for (let l = 0; l < a; l++) t[i * a + l] = core.T[i * K + l];
     const z = new Float64Array(n * a);
     for (let r = 0; r < n; r++) for (let l = 0; l < a; l++) z[r * a + l] = Z[r * A + l];
-    const predicted = argmaxRows(ldaProbabilities(fitLda(t, labels, train.length, a, classes), z, n), n, classes);
+    const predicted = argmaxRows(ldaProbabilities(fitLda(t, labels, labels.length, a, classes), z, n), n, classes);
     report(c, Float64Array.from(predicted));
   }
 }
