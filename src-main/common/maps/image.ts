@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CLASS_PALETTE, hexBytes, MISSING_COLOUR, viridis } from '../format/colours';
+import type { MapGrid } from './grid';
 
 const finite = z.number().finite();
 
@@ -23,13 +24,8 @@ export type MapImageSpec = z.infer<typeof mapImageSpec>;
 /** What a pixel holds: a value, no spectrum (a missing pixel of the grid), masked out, or a spectrum without a value. */
 export const PIXEL = { value: 0, missing: 1, masked: 2, none: 3 } as const;
 
-export interface MapImage {
-  width: number;
-  height: number;
-  x0: number;
-  y0: number;
-  stepX: number;
-  stepY: number;
+/** Grid size and placement as in `MapGrid`: pixel (col, row) sits at (x0 + col·stepX, y0 + row·stepY). */
+export interface MapImage extends Pick<MapGrid, 'width' | 'height' | 'x0' | 'y0' | 'stepX' | 'stepY'> {
   /** Unit of the map coordinates, when the file said. */
   unit: string | null;
   /** What is shown, in words ("Intensity at 1004 cm⁻¹"). */

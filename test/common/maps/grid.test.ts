@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapGrid } from '../../../src-main/common/maps/grid';
+import { fixture } from '../../helpers/datasets';
 
-const chondro = path.join(__dirname, '../../../../shared/datasets/raman_map_chondro/chondro.csv');
+const chondro = fixture('raman_map_chondro', 'chondro.csv');
 
 describe('map grid from coordinates', () => {
   it('recovers chondro: 35 × 25 pixels, 1 µm steps, no pixel missing', () => {
