@@ -369,7 +369,7 @@ export const contract = {
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
   'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
-  'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional() }).strict(), output: out<ModelSummary>() },
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
   'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
 } as const;

@@ -1,0 +1,58 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use DOM types.
+/**
+ * The Train view on a map (chondro, 35 × 25 pixels): a region of the map held out by default,
+ * the warning a random split gets, the neighbourhood setting, and a PLS run on neighbourhoods.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../helpers/datasets';
+import { screenshot } from './harness';
+import { useAppPage } from './setup';
+import type { RunSummary } from '../../src-main/common/ipc/contract';
+
+describe('Train view on a map (Chromium, real Session and trainer)', () => {
+  const app = useAppPage('spectra-train-map-');
+
+  it('holds out a region by default, warns about a random split, and trains PLS on 3 × 3 neighbourhoods', async () => {
+    await app.newProject(path.join(app.work, 'map.spectra'));
+    const { page, bridge } = app;
+    await page.keyboard.press('Control+i');
+    const form = page.getByRole('dialog', { name: 'Import spectra' });
+    await form.locator('input[name=dataset]').fill('chondro');
+    await form.getByText('More options').click();
+    await form.locator('select[name=axisUnit]').selectOption('cm-1');
+    bridge.answers.importFiles.push([fixture('raman_map_chondro', 'chondro.csv')]);
+    await form.getByRole('button', { name: 'Choose files…' }).click();
+    await page.getByText(/Imported 875 spectra from chondro\.csv/).first().waitFor();
+
+    await app.goTo('Train');
+    const main = app.main();
+    await main.locator('[data-testid=layer-table]').waitFor();
+    expect(await main.locator('input[name=validation][value="blocked-holdout:0.2"]').isChecked()).toBe(true);
+    const warnings = () => main.locator('[data-testid=train-warning]').allTextContents();
+
+    await main.locator('input[name=validation][value="holdout:0.2"]').check();
+    await main.locator('[data-testid=train-warning]', { hasText: 'This dataset is a map' }).waitFor();
+    expect((await warnings()).find((w) => w.startsWith('This dataset is a map'))).toMatch(/^This dataset is a map, and \d+ of its 174 test pixels \(100 %\) have a training pixel next to them: neighbouring pixels have nearly the same spectrum, so this split tests the model on pixels it has in effect trained on and its score is optimistic\. Use blocked-holdout:0\.2 to hold out contiguous regions of the map\.$/);
+
+    await main.locator('input[name=validation][value="blocked-holdout:0.2"]').check();
+    await main.locator('select[name=model]').selectOption('pls');
+    await main.locator('select[name=neighbourhood]').selectOption('1');
+    await main.getByText(/A buffer of 1 pixel between the regions is left out/).waitFor();
+    expect(await main.locator('select[name=neighbourhoodMode] option').allTextContents()).toEqual(['Each spectrum a channel (9 channels)', 'The pixel and the mean of its neighbourhood (2 channels)']);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=train-warning]')?.textContent?.startsWith('This dataset is a map'));
+    expect((await warnings()).some((w) => w.startsWith('This dataset is a map'))).toBe(false);
+    // The model reads the pixel and its 8 neighbours as 9 channels.
+    await main.getByText('[300, 9]').first().waitFor();
+    await screenshot(page, '59-train-map-setup');
+
+    await main.locator('select[name=recipe]').selectOption({ label: 'None — raw spectra' });
+    await page.keyboard.press('Control+Enter');
+    await main.locator('[data-testid=run-metrics]').waitFor({ timeout: 120_000 });
+    const [run] = await app.value<RunSummary[]>('runs:list', {});
+    expect(run).toMatchObject({ model: 'pls', status: 'done', dataset: 'chondro', target: 'cluster' });
+    expect(run!.test!.balancedAccuracy).toBeCloseTo(0.8197, 4);
+    await screenshot(page, '59-train-map-done');
+  }, 240_000);
+});
