@@ -133,6 +133,7 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
       model: predictor.model,
       task: predictor.task,
       target: predictor.targetColumn,
+      ...(predictor.targets ? { targets: predictor.targets.map((t) => t.name) } : {}),
       classes: predictor.classes,
       limits: rows.length ? { t2: rows[0]!.t2Limit, q: rows[0]!.qLimit } : null,
       outOfModel: flagged,
@@ -140,6 +141,7 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
       predictions: rows.map((r) => ({
         sample: r.key,
         prediction: r.predicted,
+        ...(r.values ? { values: Object.fromEntries(predictor.targets!.map((t, i) => [t.name, r.values![i]!])) } : {}),
         ...(r.probabilities ? { probabilities: Object.fromEntries(predictor.classes.map((c, i) => [c, r.probabilities![i]!])) } : {}),
         t2: Number.isFinite(r.t2) ? r.t2 : null,
         q: Number.isFinite(r.q) ? r.q : null,

@@ -25,7 +25,7 @@ export function runsWithFolds(db: Db): RunSummary[] {
 
 /** The headline test metric in words: "Balanced accuracy 0.9643", "RMSEP 2.0134 ± 0.1200"; "–" before there is one. */
 export function headline(r: RunSummary): string {
-  const key = headlineKey(r.task);
+  const key = headlineKey(r.task, r.test);
   const value = r.test?.[key];
   if (value === undefined) return '–';
   const std = r.std?.[key];

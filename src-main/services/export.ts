@@ -22,9 +22,9 @@ import { predictPls, type PlsDecision } from '../common/ml/pls';
 import { plsVip } from '../common/ml/pls/diagnostics';
 import { applyPipeline } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
-import { evaluateClasses, evaluateValues } from '../common/runs/evaluate';
+import { evaluateClasses, evaluateValues, scoreTargets } from '../common/runs/evaluate';
 import { applyChannelInputs, requireOneChannel } from '../common/runs/channels';
-import { isCrossValidationConfig, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
+import { isCrossValidationConfig, targetScalings, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
 import { buildNet, runNetwork } from './predict';
@@ -117,7 +117,9 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
 /** Scores of the stored model on model inputs: softmax probabilities, PLS-DA values, or values in the target's units. */
 function modelScores(db: Db, run: RunRow, x: Float32Array, rows: number): Float64Array {
   const cfg = configOf(run);
-  const unscale = (v: number) => (cfg.targetScaling ? v * cfg.targetScaling.std + cfg.targetScaling.mean : v);
+  // Rows × targets: output i is target i % k, each back in its own units.
+  const scales = targetScalings(cfg, run.targetColumn);
+  const unscale = (v: number, i: number) => (scales.length ? v * scales[i % scales.length]!.std + scales[i % scales.length]!.mean : v);
   if (!isNet(run)) {
     const model = plsModel(db, run);
     const out = predictPls(model, Float64Array.from(x), rows);
@@ -361,6 +363,14 @@ function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsB
     } else base.rocAuc = null;
     return { metrics: base, predictions, scores, classification: m, regression: null, auc };
   }
+  if (cfg.targets) {
+    // Several targets: each scored in its own units; the rerun must give every one of them.
+    const truth = predictions.map((p) => p.targets!.map((t) => t.truth));
+    const pred = predictions.map((p) => p.targets!.map((t) => t.predicted));
+    base.test = { ...scoreTargets(truth, pred, cfg.targets.map((t) => t.name)).summary, samples: predictions.length };
+    if (scores) base.recomputedPredictionsAgree = pred.flat().every((v, i) => Math.abs(v - scores![i]!) <= 1e-4 * (1 + Math.abs(v)));
+    return { metrics: base, predictions, scores, classification: null, regression: null, auc: null };
+  }
   const truth = predictions.map((p) => Number(p.truth));
   const pred = predictions.map((p) => Number(p.predicted));
   const ev = evaluateValues(truth, pred);
@@ -465,14 +475,17 @@ function exportSingle(db: Db, run: RunRow, dir: string, opts: ExportOptions): Ex
   const bundle = computeMetrics(db, run, inputs);
   const { metrics } = bundle;
 
-  write('pipeline.json', `${JSON.stringify({ recipe: cfg.recipe ?? null, pipeline: run.pipeline, fittedState: run.fittedState, inputScaling: cfg.inputScaling, targetScaling: cfg.targetScaling, axis: { values: cfg.axis, unit: inputs?.axisUnit ?? null }, classes: cfg.classes }, null, 2)}\n`);
+  write('pipeline.json', `${JSON.stringify({ recipe: cfg.recipe ?? null, pipeline: run.pipeline, fittedState: run.fittedState, inputScaling: cfg.inputScaling, targetScaling: cfg.targetScaling, ...(cfg.targets ? { targets: cfg.targets } : {}), axis: { values: cfg.axis, unit: inputs?.axisUnit ?? null }, classes: cfg.classes }, null, 2)}\n`);
   write('metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
   write('metrics.csv', metricsCsv(metrics));
 
   const K = cfg.classes.length;
   const probColumns = run.task === 'classification' && bundle.scores ? cfg.classes.map((c) => (isNet(run) ? `p(${c})` : `score(${c})`)) : [];
-  const predLines = [['sample_id', 'key', 'truth', 'predicted', ...probColumns].map(csvField).join(',')];
-  bundle.predictions.forEach((p, r) => {
+  // Several targets: a truth and a prediction column for each, named after it.
+  const several = cfg.targets?.map((t) => t.name);
+  const predLines = [['sample_id', 'key', ...(several ? several.flatMap((n) => [`truth(${n})`, `predicted(${n})`]) : ['truth', 'predicted']), ...probColumns].map(csvField).join(',')];
+  if (several) bundle.predictions.forEach((p) => predLines.push([String(p.sampleId), csvField(p.key), ...p.targets!.flatMap((t) => [String(t.truth), String(t.predicted)])].join(',')));
+  else bundle.predictions.forEach((p, r) => {
     const extra = probColumns.length ? cfg.classes.map((_, c) => String(bundle.scores![r * K + c]!)) : [];
     predLines.push([String(p.sampleId), csvField(p.key), csvField(String(p.truth)), csvField(String(p.predicted)), ...extra].join(','));
   });

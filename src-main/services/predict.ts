@@ -14,6 +14,7 @@ import { applyChannelInputs, type ChannelsRecord } from '../common/runs/channels
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
+import type { TargetScaling } from '../common/runs/schema';
 import type { Scaling } from '../common/ml/prepare';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
@@ -68,6 +69,8 @@ export interface Predictor {
   inputScaling: Scaling;
   /** Regression: the model predicts (value − mean) / std. */
   targetScaling: { mean: number; std: number } | null;
+  /** A model of several targets: each one's column and scaling, in output order (`targetScaling` is the first's). */
+  targets?: TargetScaling[];
   network: NetworkModel | null;
   pls: PlsModel | null;
   outlier: OutlierModel | null;
@@ -107,8 +110,10 @@ export interface SpectrumInput {
 
 export interface Prediction {
   key: string;
-  /** Class name, or the value in the target's units. */
+  /** Class name, or the value in the target's units (a model of several targets: the first's). */
   predicted: string | number;
+  /** A model of several targets: every target's value in its units, in the predictor's order. */
+  values?: number[];
   /**
    * Classification: one probability per class. Networks: the softmax of the logits. PLS-DA: the
    * predicted one-hot row clipped to [0, 1] and divided by its sum (uniform when every entry
@@ -357,12 +362,13 @@ export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32
   const n = spectra.length;
   const out = rawOutputs(p, x, n);
   const stats = outlierStats(p, x, n);
-  const K = p.task === 'classification' ? p.classes.length : 1;
+  const K = p.task === 'classification' ? p.classes.length : (p.targets?.length ?? 1);
   const winners = p.task === 'classification' ? argmaxRows(out, n, K) : null;
   return spectra.map((s, i) => {
     const o = Array.from(out.subarray(i * K, (i + 1) * K));
     let predicted: string | number;
     let probabilities: number[] | null = null;
+    let values: number[] | undefined;
     if (winners) {
       predicted = p.classes[winners[i]!]!;
       if (p.pls) {
@@ -370,6 +376,9 @@ export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32
         const sum = clipped.reduce((a, b) => a + b, 0);
         probabilities = sum > 0 ? clipped.map((v) => v / sum) : clipped.map(() => 1 / K);
       } else probabilities = Array.from(softmaxRows(o, 1, K));
+    } else if (p.targets) {
+      values = p.targets.map((t, j) => o[j]! * t.std + t.mean);
+      predicted = values[0]!;
     } else {
       const t = p.targetScaling ?? { mean: 0, std: 1 };
       predicted = o[0]! * t.std + t.mean;
@@ -377,6 +386,7 @@ export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32
     return {
       key: s.key,
       predicted,
+      ...(values ? { values } : {}),
       probabilities,
       t2: stats ? stats.t2[i]! : NaN,
       q: stats ? stats.q[i]! : NaN,
@@ -455,6 +465,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     classes: string[];
     inputScaling: Scaling;
     targetScaling: { mean: number; std: number } | null;
+    targets?: TargetScaling[];
     axis: number[];
     channels?: ChannelsRecord;
     neighbourhood?: Neighbourhood;
@@ -477,6 +488,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     recipe: pipeline && states ? { spec: pipeline, states } : null,
     inputScaling: c.inputScaling,
     targetScaling: c.targetScaling ?? null,
+    ...(c.targets ? { targets: c.targets } : {}),
     network: null,
     pls: null,
     outlier: null,

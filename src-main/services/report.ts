@@ -44,7 +44,7 @@ export interface ReportData {
     curve: { epoch: number; trainLoss: number | null; validationLoss: number | null }[];
   };
   metrics: ExportedMetrics;
-  predictions: { sampleId: number; key: string; truth: string | number; predicted: string | number }[];
+  predictions: { sampleId: number; key: string; truth: string | number; predicted: string | number; targets?: { truth: number; predicted: number }[] }[];
   cam: RunCam | null;
   vip: { axis: number[]; values: number[] } | null;
 }
@@ -96,7 +96,7 @@ function dataSection(d: ReportData): string {
   return `<section id="data"><h2>Data</h2>
 <table><tbody>
 <tr><th>Dataset</th><td>${esc(d.data.dataset)}</td></tr>
-<tr><th>Target</th><td>${esc(d.run.target)} (${d.run.task})</td></tr>
+<tr><th>Target</th><td>${esc(targetsText(d))} (${d.run.task})</td></tr>
 <tr><th>Axis</th><td>${esc(axisTitle(d.data.axisUnit))}: ${range(d.data.rawAxisRange)}, ${d.data.rawPoints ?? '–'} points</td></tr>
 <tr><th>Model axis (after the recipe)</th><td>${range(d.data.modelAxisRange)}, ${d.data.modelPoints} points</td></tr>
 ${d.data.unlabelled ? `<tr><th>Left out (no target value)</th><td>${d.data.unlabelled}</td></tr>` : ''}
@@ -218,7 +218,11 @@ function metricsSection(d: ReportData): string {
   const m = d.metrics;
   const spread = m.summary;
   const inTargetUnits = new Set(['rmse', 'mae', 'bias', 'sep']);
-  const label = (k: string) => `${metricLabel(k)}${d.run.task === 'regression' && inTargetUnits.has(k) ? ` (${d.run.target} units)` : ''}`;
+  // A run of several targets names each one's metrics `rmse:NAME`, …, each in that target's units.
+  const label = (k: string) => {
+    const [metric, target = d.run.target] = k.split(/:(.*)/);
+    return `${metricLabel(k)}${d.run.task === 'regression' && inTargetUnits.has(metric!) ? ` (${target} units)` : ''}`;
+  };
   const rows = Object.entries(m.test).map(([k, v]) => {
     const s = spread && spread.mean[k] !== undefined ? `${num(spread.mean[k])} ± ${num(spread.std[k])}` : '';
     return [td(esc(label(k))), td(v, true), ...(spread ? [td(esc(s), true)] : [])];
@@ -250,11 +254,21 @@ function errorsTable(d: ReportData): string {
       wrong.map((p) => [td(esc(p.key)), td(esc(String(p.truth))), td(esc(String(p.predicted)))]),
     )}`;
   }
-  const worst = [...d.predictions].sort((a, b) => Math.abs(Number(b.predicted) - Number(b.truth)) - Math.abs(Number(a.predicted) - Number(a.truth))).slice(0, 10);
-  return `<h3>Largest errors</h3>${table(
-    ['sample', 'true', 'predicted', 'error'],
-    worst.map((p) => [td(esc(p.key)), td(Number(p.truth), true), td(Number(p.predicted), true), td(Number(p.predicted) - Number(p.truth), true)]),
-  )}`;
+  const several = d.metrics.stored?.targets;
+  const largest = (title: string, rows: { key: string; truth: number; predicted: number }[], n: number) => {
+    const worst = [...rows].sort((a, b) => Math.abs(b.predicted - b.truth) - Math.abs(a.predicted - a.truth)).slice(0, n);
+    return `<h3>${esc(title)}</h3>${table(
+      ['sample', 'true', 'predicted', 'error'],
+      worst.map((p) => [td(esc(p.key)), td(p.truth, true), td(p.predicted, true), td(p.predicted - p.truth, true)]),
+    )}`;
+  };
+  if (several) return several.map((t, j) => largest(`Largest errors in ${t.name}`, d.predictions.map((p) => ({ key: p.key, ...p.targets![j]! })), 5)).join('\n');
+  return largest('Largest errors', d.predictions.map((p) => ({ key: p.key, truth: Number(p.truth), predicted: Number(p.predicted) })), 10);
+}
+
+/** The run's target, or its several targets ("moisture, fat, protein"). */
+function targetsText(d: ReportData): string {
+  return d.metrics.stored?.targets?.map((t) => t.name).join(', ') ?? d.run.target;
 }
 
 function confusionOrParity(d: ReportData): string {
@@ -274,9 +288,17 @@ function confusionOrParity(d: ReportData): string {
 <p class="note">Rows: true class; columns: predicted class. Counts, and the share of each true class (shading).</p>
 <table class="confusion"><thead><tr><th>true \\ predicted</th>${m.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
   }
+  const names = d.predictions.map((p) => p.key);
+  const several = d.metrics.stored?.targets;
+  if (several) {
+    // One parity plot per target, each in its own units.
+    return `<h3>Parity plots</h3>${several
+      .map((t, j) => paritySvg({ id: `parity-${j}`, title: `Predicted against true ${t.name}`, unitTitle: t.name, truth: d.predictions.map((p) => p.targets![j]!.truth), predicted: d.predictions.map((p) => p.targets![j]!.predicted), names }))
+      .join('\n')}`;
+  }
   const truth = d.predictions.map((p) => Number(p.truth));
   const pred = d.predictions.map((p) => Number(p.predicted));
-  return `<h3>Parity plot</h3>${paritySvg({ id: 'parity', title: `Predicted against true ${d.run.target}`, unitTitle: d.run.target, truth, predicted: pred, names: d.predictions.map((p) => p.key) })}`;
+  return `<h3>Parity plot</h3>${paritySvg({ id: 'parity', title: `Predicted against true ${d.run.target}`, unitTitle: d.run.target, truth, predicted: pred, names })}`;
 }
 
 function interpretationSection(d: ReportData): string {
@@ -350,7 +372,7 @@ ${body}
 /** The whole report as one HTML document. */
 export function renderReport(d: ReportData): string {
   const sections = [dataSection(d), recipeSection(d), validationSection(d), modelSection(d), trainingSection(d), metricsSection(d), interpretationSection(d)];
-  return htmlPage(d.title, `${esc(d.run.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.run.target)}</strong> · run ${d.run.id} · ${esc(d.run.status)} · finished ${esc(d.run.finishedAt ?? '–')}`, sections.filter(Boolean).join('\n'));
+  return htmlPage(d.title, `${esc(d.run.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(targetsText(d))}</strong> · run ${d.run.id} · ${esc(d.run.status)} · finished ${esc(d.run.finishedAt ?? '–')}`, sections.filter(Boolean).join('\n'));
 }
 
 export interface CrossValidationReport {

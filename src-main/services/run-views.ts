@@ -41,13 +41,19 @@ export function runDetail(db: Db, runId: number): RunDetail {
  * and test sample ids; the most recent of the last five such PLS runs): the baseline a network
  * has to beat. Null for PLS runs, cross-validations and runs without test metrics.
  */
+/** Whether a run predicts these targets (a one-target run has no list). */
+function sameTargets(c: RunRow['config'], targets: string[] | undefined): boolean {
+  const names = isCrossValidationConfig(c) ? undefined : c.targets?.map((t) => t.name);
+  return names?.join('\n') === targets?.join('\n');
+}
+
 export function plsBaseline(db: Db, run: RunSummary, predictions: TestPrediction[]): PlsBaseline | null {
   if (run.model === 'pls' || run.status !== 'done' || run.folds !== null || !run.test || !predictions.length) return null;
-  const metric = headlineKey(run.task);
+  const metric = headlineKey(run.task, run.test);
   const ours = run.test[metric];
   if (ours === undefined) return null;
   const ids = new Set(predictions.map((p) => p.sampleId));
-  const candidates = listRuns(db).filter((c) => c.model === 'pls' && c.datasetId === run.datasetId && c.targetColumn === run.target && c.status === 'done' && !isCrossValidationConfig(c.config)).slice(0, 5);
+  const candidates = listRuns(db).filter((c) => c.model === 'pls' && c.datasetId === run.datasetId && c.targetColumn === run.target && sameTargets(c.config, run.targets) && c.status === 'done' && !isCrossValidationConfig(c.config)).slice(0, 5);
   for (const c of candidates) {
     const theirs = c.metrics?.test?.[metric];
     if (theirs === undefined) continue;
@@ -77,6 +83,7 @@ export function runSummary(r: RunRow, epochs: number): RunSummary {
     model: r.model,
     task: r.task,
     target: r.targetColumn,
+    ...(!isCrossValidationConfig(r.config) && r.config.targets ? { targets: r.config.targets.map((t) => t.name) } : {}),
     status: r.status,
     test: m?.test ?? null,
     engine: r.backend,
@@ -186,9 +193,10 @@ export function predictionResult(runId: number, predictor: Predictor, spectra: S
     model: predictor.model,
     task: predictor.task,
     target: predictor.targetColumn,
+    ...(predictor.targets ? { targets: predictor.targets.map((t) => t.name) } : {}),
     classes: predictor.classes,
     files: sources,
-    rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),
+    rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, ...(p.values ? { values: p.values } : {}), probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),
     limits: r.rows.length && Number.isFinite(r.rows[0]!.t2Limit) ? { t2: r.rows[0]!.t2Limit, q: r.rows[0]!.qLimit } : null,
     axis: r.axis,
     axisUnit: predictor.axisUnit,

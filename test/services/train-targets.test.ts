@@ -14,6 +14,11 @@ import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { trainedConfig } from '../../src-main/common/runs/schema';
 import { regressionReport } from '../../src-main/common/ml/metrics';
+import { exportRun } from '../../src-main/services/export';
+import { loadPredictor, predictSpectra } from '../../src-main/services/predict';
+import { predictionsCsv } from '../../src-main/services/predict-files';
+import { readModelPackage } from '../../src-main/services/model-package';
+import { computeView } from '../../src-main/services/views';
 import { readGolden } from '../helpers/golden';
 import { tmpDir } from '../helpers/tmp';
 
@@ -45,6 +50,39 @@ async function project(edit: (row: string[], r: number) => string[] = (row) => r
 function train(db: Db, model: 'pls' | 'mlp', extra: { epochs?: number; targets?: string[] } = {}) {
   const targets = extra.targets ?? g.targets;
   return startTraining(db, requestByName(db, { dataset: 'meat', target: targets[0]!, targets, model, pipeline: null, validation: { kind: 'given' }, seed: 1, ...(extra.epochs ? { epochs: extra.epochs } : {}) }), { spawn }).outcome;
+}
+
+/**
+ * The export (metrics recomputed by rerunning the stored model, a truth and a prediction column
+ * per target, a parity plot per target in the report) and prediction (every target, CSV columns
+ * named after them) of a finished run give its stored test predictions.
+ */
+function exportAndPredict(db: Db, runId: number): void {
+  const stored = runTestPredictions(db, runId);
+  const out = exportRun(db, runId, path.join(tmpDir(), 'export'));
+  const metrics = JSON.parse(fs.readFileSync(path.join(out.dir, 'metrics.json'), 'utf8'));
+  expect(metrics.recomputedPredictionsAgree).toBe(true);
+  expect(metrics.test['rmse:fat']).toBe(getRun(db, runId).metrics!.test!['rmse:fat']);
+  const csv = fs.readFileSync(path.join(out.dir, 'predictions.csv'), 'utf8').split('\n');
+  expect(csv[0]).toBe('sample_id,key,truth(moisture),predicted(moisture),truth(fat),predicted(fat),truth(protein),predicted(protein)');
+  expect(csv[1]!.split(',').slice(2).map(Number)).toEqual(stored[0]!.targets!.flatMap((t) => [t.truth, t.predicted]));
+  const html = fs.readFileSync(path.join(out.dir, 'report.html'), 'utf8');
+  for (const name of g.targets) expect(html).toContain(`Predicted against true ${name}`);
+  expect(html).toContain('RMSEP / SD, mean over targets');
+
+  const predictor = loadPredictor(db, runId);
+  const rows = computeView(db, { op: 'predictDataset', runId, datasetId: 1 }).rows;
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  let worst = 0;
+  for (const p of stored) p.targets!.forEach((t, j) => (worst = Math.max(worst, Math.abs(byKey.get(p.key)!.values![j]! - t.predicted) / Math.max(1, Math.abs(t.predicted)))));
+  expect(worst).toBeLessThanOrEqual(1e-5);
+  const predicted = predictSpectra(predictor, [{ key: 's1', axis: Float64Array.from({ length: g.points }, (_, j) => 1000 + 2 * j), values: g.x[40]!, unit: 'nm' }]);
+  const header = predictionsCsv(predictor, predicted).split('\n')[0];
+  expect(header).toBe('sample,moisture,fat,protein,t2,q,outOfModel');
+  predicted[0]!.values!.forEach((v, j) => expect(v).toBeCloseTo(stored[0]!.targets![j]!.predicted, 4));
+  // The model package predicts the same, every target, without the project.
+  const fromPackage = predictSpectra(readModelPackage(path.join(out.dir, 'model')), [{ key: 's1', axis: Float64Array.from({ length: g.points }, (_, j) => 1000 + 2 * j), values: g.x[40]!, unit: 'nm' }]);
+  expect(fromPackage[0]!.values).toEqual(predicted[0]!.values);
 }
 
 describe('a run with several targets', () => {
@@ -80,6 +118,7 @@ describe('a run with several targets', () => {
     });
     expect(test.relativeRmse).toBeCloseTo(relative.reduce((a, v) => a + v, 0) / 3, 12);
     expect(run.metrics!.targets!.map((t) => [t.name, t.detail.rmse])).toEqual(g.targets.map((n) => [n, test[`rmse:${n}`]]));
+    exportAndPredict(db, o.runId);
     db.close();
   }, 60_000);
 
@@ -102,6 +141,7 @@ describe('a run with several targets', () => {
     const mean = fat.reduce((a, v) => a + v, 0) / 40;
     expect(config.targets![1]!.mean).toBeCloseTo(mean, 12);
     expect(config.targets![1]!.std).toBeCloseTo(Math.sqrt(fat.reduce((a, v) => a + (v - mean) ** 2, 0) / 40), 12);
+    exportAndPredict(db, o.runId);
     db.close();
   }, 120_000);
 

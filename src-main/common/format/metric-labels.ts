@@ -17,6 +17,7 @@ const LABELS: Record<string, string> = {
   bias: 'Bias',
   sep: 'SEP',
   rpd: 'RPD',
+  relativeRmse: 'RMSEP / SD, mean over targets',
   samples: 'Test spectra',
 };
 
@@ -37,10 +38,20 @@ export const METRIC_HINTS: Record<string, string> = {
   rmse: 'Root mean squared error of prediction on the test spectra, in the target’s units.',
   mae: 'Mean absolute error, in the target’s units.',
   r2: 'Share of the test variance explained.',
+  relativeRmse: 'Each target’s RMSEP over the SD of its test values, averaged over the targets: 0 is perfect, 1 no better than each target’s mean.',
 };
 
+/** A run of several targets stores each target's metrics as `rmse:NAME`, …: the metric and the target. */
+function splitKey(key: string): { metric: string; target: string | null } {
+  const at = key.indexOf(':');
+  return at < 0 ? { metric: key, target: null } : { metric: key.slice(0, at), target: key.slice(at + 1) };
+}
+
+/** "RMSEP", or for one target of several "RMSEP fat". */
 export function metricLabel(key: string): string {
-  return LABELS[key] ?? key;
+  const { metric, target } = splitKey(key);
+  const label = LABELS[metric] ?? metric;
+  return target === null ? label : `${label} ${target}`;
 }
 
 /** The short name, or (`long`) the full one: "bal. acc." / "Balanced accuracy". */
@@ -48,14 +59,21 @@ export function metricShort(key: string, form: 'short' | 'long' = 'short'): stri
   return form === 'long' ? metricLabel(key) : (SHORT[key] ?? metricLabel(key));
 }
 
-/** The metric a run is ranked by: balanced accuracy for classes, RMSEP for values. */
-export function headlineKey(task: Task): 'balancedAccuracy' | 'rmse' {
-  return task === 'classification' ? 'balancedAccuracy' : 'rmse';
+/**
+ * The metric a run is ranked by: balanced accuracy for classes, RMSEP for values; a run of several
+ * targets (its `test` metrics has `relativeRmse`): their mean RMSEP / SD, as their units differ.
+ */
+export function headlineKey(task: Task): 'balancedAccuracy' | 'rmse';
+export function headlineKey(task: Task, test: Record<string, number> | null | undefined): 'balancedAccuracy' | 'rmse' | 'relativeRmse';
+export function headlineKey(task: Task, test?: Record<string, number> | null): 'balancedAccuracy' | 'rmse' | 'relativeRmse' {
+  if (task === 'classification') return 'balancedAccuracy';
+  return test && test.relativeRmse !== undefined ? 'relativeRmse' : 'rmse';
 }
 
 /** Errors are better small; scores better large. */
 export function lowerIsBetter(key: string): boolean {
-  return key === 'rmse' || key === 'mae' || key === 'sep';
+  const { metric } = splitKey(key);
+  return metric === 'rmse' || metric === 'mae' || metric === 'sep' || metric === 'relativeRmse';
 }
 
 /** The label inside a sentence: "balanced accuracy", but "RMSEP". */

@@ -80,8 +80,10 @@ export interface RunSummary {
   model: string;
   task: 'classification' | 'regression';
   target: string;
+  /** A run of several targets: all of them, `target` first. */
+  targets?: string[];
   status: RunStatus;
-  /** Test metrics (accuracy, balancedAccuracy, macroF1 or rmse, mae, r2); null until done. */
+  /** Test metrics (accuracy, balancedAccuracy, macroF1 or rmse, mae, r2; several targets: relativeRmse and rmse:NAME, …); null until done. */
   test: MetricValues | null;
   engine: string | null;
   createdAt: string;
@@ -120,8 +122,8 @@ export interface FoldRun {
  */
 export interface PlsBaseline {
   runId: number;
-  /** balancedAccuracy for classes, rmse for values. */
-  metric: 'balancedAccuracy' | 'rmse';
+  /** balancedAccuracy for classes, rmse for values, relativeRmse for several targets. */
+  metric: 'balancedAccuracy' | 'rmse' | 'relativeRmse';
   value: number;
   /** The network's value of the same metric. */
   ours: number;
@@ -179,9 +181,12 @@ export interface PredictResult {
   model: string;
   task: 'classification' | 'regression';
   target: string;
+  /** A model of several targets: all of them, `target` first. */
+  targets?: string[];
   classes: string[];
   files: string[];
-  rows: { key: string; file: string; predicted: string | number; probabilities: number[] | null; t2: number | null; q: number | null; outOfModel: boolean }[];
+  /** `values`: a model of several targets, each one's prediction (in the order of `targets`); `predicted` is the first's. */
+  rows: { key: string; file: string; predicted: string | number; values?: number[]; probabilities: number[] | null; t2: number | null; q: number | null; outOfModel: boolean }[];
   /** 95 % limits of the out-of-model check (null when the run has none). */
   limits: { t2: number; q: number } | null;
   axis: Float64Array;

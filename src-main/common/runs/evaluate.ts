@@ -56,17 +56,22 @@ export const PER_TARGET_METRICS = ['rmse', 'mae', 'r2', 'bias', 'sep', 'rpd'] as
 export function evaluateTargets(truth: number[][], outputs: Float32Array, scales: readonly TargetScaling[]): TargetsEvaluation {
   const k = scales.length;
   const predicted = truth.map((_, i) => scales.map((s, t) => outputs[i * k + t]! * s.std + s.mean));
+  return { ...scoreTargets(truth, predicted, scales.map((s) => s.name)), predicted };
+}
+
+/** {@link evaluateTargets} on predictions already in each target's units (per row, in the order of `names`). */
+export function scoreTargets(truth: number[][], predicted: number[][], names: readonly string[]): Omit<TargetsEvaluation, 'predicted'> {
   const summary: MetricValues = {};
   let relative = 0;
-  const targets = scales.map((s, t) => {
+  const targets = names.map((name, t) => {
     const y = truth.map((row) => row[t]!);
     const detail = regressionReport(y, predicted.map((row) => row[t]!));
-    for (const key of PER_TARGET_METRICS) summary[`${key}:${s.name}`] = detail[key];
+    for (const key of PER_TARGET_METRICS) summary[`${key}:${name}`] = detail[key];
     const mean = y.reduce((a, v) => a + v, 0) / y.length;
     relative += detail.rmse / Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / (y.length - 1));
-    return { name: s.name, detail };
+    return { name, detail };
   });
-  return { summary: { relativeRmse: relative / k, ...summary }, targets, predicted };
+  return { summary: { relativeRmse: relative / names.length, ...summary }, targets };
 }
 
 /**
