@@ -9,20 +9,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-main/services/session';
 import type { RunDetail, RunEvent } from '../../src-main/common/ipc/contract';
-import type { DatasetSummary } from '../../src-main/common/domain/project';
-import { trainingSession } from '../helpers/training-session';
+import { importCoffee, ok, trainingSession } from '../helpers/training-session';
 import { foldRuns, getRun } from '../../src-main/db/runs';
 import { recipeCandidates } from '../../src-main/common/runs/recipe-choice';
 import type { Leaderboard } from '../../src-main/common/runs/optimize';
-import { fixture } from '../helpers/datasets';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-optimize-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-const ok = <T>(r: unknown): T => {
-  expect(r).toMatchObject({ ok: true });
-  return (r as { ok: true; value: T }).value;
-};
 
 describe('find the best model', () => {
   let events: RunEvent[] = [];
@@ -31,11 +24,7 @@ describe('find the best model', () => {
 
   beforeAll(async () => {
     ({ s, events } = trainingSession(dir, 'optimize.spectra'));
-    ok(await s.invoke('project:create', {}));
-    for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
-      ok(await s.invoke('datasets:import', { paths: [fixture(`ucr_spectro/Coffee/${file}`)], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` }));
-    }
-    datasetId = ok<DatasetSummary[]>(await s.invoke('datasets:list', {}))[0]!.id;
+    datasetId = await importCoffee(s);
   }, 60_000);
   afterAll(() => s?.close());
 
