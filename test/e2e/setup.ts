@@ -27,9 +27,10 @@ export interface AppSuite {
   newProject(file: string): Promise<void>;
   /**
    * Imports one file through the Import dialog (Ctrl+I) and waits for the confirmation;
-   * without `dataset` the dialog's suggested name is kept. Returns the number of spectra imported.
+   * without `dataset` the dialog's suggested name is kept; `axisUnit` is set under More options.
+   * Returns the number of spectra imported.
    */
-  importFile(file: string, dataset?: string, split?: 'train' | 'test'): Promise<number>;
+  importFile(file: string, dataset?: string, split?: 'train' | 'test', axisUnit?: string): Promise<number>;
   /** Imports the UCR archive's `name` TRAIN and TEST tables into dataset `name`, tagged train and test; returns both counts. */
   importUcr(name: string): Promise<[train: number, test: number]>;
   /** The value of a successful Session call; a failed one throws with its error. */
@@ -79,12 +80,16 @@ export function useAppPage(prefix: string, options?: AppPageOptions): AppSuite {
       await suite.page.getByRole('button', { name: /New project/ }).click();
       await suite.main().getByText('No datasets yet').first().waitFor();
     },
-    async importFile(file, dataset, split) {
+    async importFile(file, dataset, split, axisUnit) {
       const { page, bridge } = suite;
       await page.keyboard.press('Control+i');
       const form = page.getByRole('dialog', { name: 'Import spectra' });
       if (dataset !== undefined) await form.locator('input[name=dataset]').fill(dataset);
       if (split) await form.getByLabel(split).check();
+      if (axisUnit) {
+        await form.getByText('More options').click();
+        await form.locator('select[name=axisUnit]').selectOption(axisUnit);
+      }
       bridge.answers.importFiles.push([file]);
       await form.getByRole('button', { name: 'Choose files…' }).click();
       const done = page.getByText(new RegExp(`Imported [\\d\\s]+ spectra from ${path.basename(file).replace('.', '\\.')}`)).first();

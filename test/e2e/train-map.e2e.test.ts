@@ -16,15 +16,8 @@ describe('Train view on a map (Chromium, real Session and trainer)', () => {
 
   it('holds out a region by default, warns about a random split, and trains PLS on 3 × 3 neighbourhoods', async () => {
     await app.newProject(path.join(app.work, 'map.spectra'));
-    const { page, bridge } = app;
-    await page.keyboard.press('Control+i');
-    const form = page.getByRole('dialog', { name: 'Import spectra' });
-    await form.locator('input[name=dataset]').fill('chondro');
-    await form.getByText('More options').click();
-    await form.locator('select[name=axisUnit]').selectOption('cm-1');
-    bridge.answers.importFiles.push([fixture('raman_map_chondro', 'chondro.csv')]);
-    await form.getByRole('button', { name: 'Choose files…' }).click();
-    await page.getByText(/Imported 875 spectra from chondro\.csv/).first().waitFor();
+    expect(await app.importFile(fixture('raman_map_chondro', 'chondro.csv'), 'chondro', undefined, 'cm-1')).toBe(875);
+    const { page } = app;
 
     await app.goTo('Train');
     const main = app.main();
