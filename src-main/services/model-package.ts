@@ -257,7 +257,9 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
       ? p.task === 'classification'
         ? plsClassOutput(p.pls)
         : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
-      : p.task === 'classification'
+      : p.network?.task.kind === 'reconstruction'
+        ? 'tfjs layers model: the reconstruction [points, channels] of its standardised input; Q = Σ (input − output)² is the out-of-model check'
+        : p.task === 'classification'
         ? 'tfjs layers model: class probabilities (softmax), one column per class'
         : 'tfjs layers model: one standardised value; value = output·targetScaling.std + targetScaling.mean',
     axis: { unit: p.axisUnit, values: Array.from(p.rawAxis) },
@@ -270,7 +272,9 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
       ? {
           ...p.outlier,
           note:
-            p.outlier.kind === 'pls'
+            p.outlier.kind === 'reconstruction'
+              ? `Q of the reconstruction residual (Σ (input − output)² of the standardised input); out of model above check.limit, learned on the training spectra by Box's χ² approximation at ${p.outlier.check.confidence * 100} %`
+              : p.outlier.kind === 'pls'
               ? 'Hotelling T² and Q of the PLS X scores of the scaled recipe output (see PLS model); out of model when either exceeds its 95 % limit'
               : 'Hotelling T² and Q of a PCA of the penultimate-layer features (the input of the last dense layer); out of model when either exceeds its 95 % limit',
         }

@@ -60,7 +60,7 @@ const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'I
 
 /** One row per spectrum: sample, prediction, one probability column per class, t2, q, outOfModel. */
 export function predictionsCsv(p: Predictor, rows: Prediction[]): string {
-  const header = ['sample', 'prediction', ...p.classes.map((c) => `p_${c}`), 't2', 'q', 'outOfModel'];
+  const header = ['sample', p.network?.task.kind === 'reconstruction' ? 'reconstructionRmse' : 'prediction', ...p.classes.map((c) => `p_${c}`), 't2', 'q', 'outOfModel'];
   const lines = rows.map((r) => [csvField(r.key), csvField(typeof r.predicted === 'number' ? num(r.predicted) : r.predicted), ...(r.probabilities ?? []).map(num), num(r.t2), num(r.q), String(r.outOfModel)].join(','));
   return `${[header.map(csvField).join(','), ...lines].join('\n')}\n`;
 }

@@ -16,6 +16,7 @@ import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { TargetScaling } from '../common/runs/schema';
 import type { Scaling } from '../common/ml/prepare';
+import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ, type ReconstructionCheck } from '../common/ml/reconstruction';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
 import { fitPcaOutlier, pcaOutlierStats, qResidualLimit, type OutlierStats, type PcaOutlierModel } from '../common/ml/outlier';
@@ -45,7 +46,8 @@ export interface NetworkModel {
   state: Float32Array;
 }
 
-export type OutlierModel = { kind: 'pls'; limits: PlsOutlierModel } | { kind: 'pca'; model: PcaOutlierModel };
+/** An autoencoder's check is its own reconstruction error (common/ml/reconstruction.ts). */
+export type OutlierModel = { kind: 'pls'; limits: PlsOutlierModel } | { kind: 'pca'; model: PcaOutlierModel } | { kind: 'reconstruction'; check: ReconstructionCheck };
 
 /**
  * Everything a prediction needs, as plain data: what a model package stores. Built from a run by
@@ -263,6 +265,10 @@ function rawOutputs(p: Predictor, x: Float32Array, n: number): Float32Array {
 function outlierStats(p: Predictor, x: Float32Array, n: number): OutlierStats | null {
   if (!p.outlier) return null;
   if (p.outlier.kind === 'pls') return plsOutlierStats(p.pls!, p.outlier.limits, Float64Array.from(x), n);
+  if (p.outlier.kind === 'reconstruction') {
+    const q = reconstructionQ(x, netOf(p).predict(x, n), n, x.length / n);
+    return { t2: new Float64Array(n).fill(NaN), q, t2Limit: NaN, qLimit: p.outlier.check.limit, outOfModel: outOfModel(p.outlier.check, q) };
+  }
   return pcaOutlierStats(p.outlier.model, netOf(p).features(x, n), n);
 }
 
@@ -297,6 +303,7 @@ export function fitFeatureOutlier(features: Float32Array, n: number, cols: numbe
 /** Fits the out-of-model check on the scaled inputs of the training spectra. */
 export function fitOutlierModel(p: Predictor, x: Float32Array, n: number): OutlierModel {
   if (p.pls) return { kind: 'pls', limits: fitPlsOutlier(p.pls, Float64Array.from(x), n) };
+  if (p.network!.task.kind === 'reconstruction') return { kind: 'reconstruction', check: fitReconstructionCheck(reconstructionQ(x, netOf(p).predict(x, n), n, x.length / n)) };
   const net = netOf(p);
   return { kind: 'pca', model: fitFeatureOutlier(net.features(x, n), n, net.featureSize) };
 }
@@ -360,6 +367,7 @@ export function predictSpectra(p: Predictor, spectra: SpectrumInput[]): Predicti
 /** {@link predictSpectra} on model inputs already made by {@link spectraInputs} ([n, points] for the n spectra). */
 export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32Array): Prediction[] {
   const n = spectra.length;
+  if (p.network?.task.kind === 'reconstruction') return reconstructionPredictions(p, spectra, x);
   const out = rawOutputs(p, x, n);
   const stats = outlierStats(p, x, n);
   const K = p.task === 'classification' ? p.classes.length : (p.targets?.length ?? 1);
@@ -395,6 +403,13 @@ export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32
       outOfModel: stats ? stats.outOfModel[i]! : false,
     };
   });
+}
+
+/** An autoencoder's predictions: each spectrum's reconstruction RMSE (standardised units), its Q and whether the limit flags it. */
+function reconstructionPredictions(p: Predictor, spectra: SpectrumInput[], x: Float32Array): Prediction[] {
+  const stats = outlierStats(p, x, spectra.length)!;
+  const width = x.length / (spectra.length || 1);
+  return spectra.map((s, i) => ({ key: s.key, predicted: rmseOfQ(stats.q[i]!, width), probabilities: null, t2: NaN, q: stats.q[i]!, t2Limit: NaN, qLimit: stats.qLimit, outOfModel: stats.outOfModel[i]! }));
 }
 
 interface RunSplit {

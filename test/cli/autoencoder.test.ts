@@ -8,14 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
+import { runModelCli } from '../../src-main/cli/predict';
 import { runCaptured } from '../helpers/cli';
 import { openProjectToRead } from '../../src-main/db/connection';
 import { getRun, runTestPredictions } from '../../src-main/db/runs';
 import { mulberry32 } from '../../src-main/common/ml/random';
 
 const cli = (args: string[]) => runCaptured(runCli, args);
+const modelCli = (args: string[]) => runCaptured(runModelCli, args);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-cli-ae-'));
 const project = path.join(dir, 'p.spectra');
+const csv = path.join(dir, 'bands.csv');
+let runId = 0;
 
 // 40 training and 12 test spectra of 48 points: two Gaussian bands of varying height; the last
 // two test spectra carry a spike the training spectra never show.
@@ -30,7 +34,6 @@ beforeAll(async () => {
     if (i >= 50) v[40] = (v[40] ?? 0) + 3;
     lines.push(`s${i + 1},${i < 40 ? 'train' : 'test'},${v.map((x) => x.toFixed(5)).join(',')}`);
   }
-  const csv = path.join(dir, 'bands.csv');
   fs.writeFileSync(csv, `${lines.join('\n')}\n`);
   expect((await cli(['import', csv, '--project', project, '--dataset', 'Bands', '--split-column', 'set'])).code).toBe(0);
 }, 60_000);
@@ -42,6 +45,7 @@ describe('spectra-desk train --model ae', () => {
     expect(r.stderr).toContain('; 40 training spectra, 12 test');
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
+    runId = o.runId;
     expect(o).toMatchObject({ model: 'ae', task: 'regression', status: 'done', epochs: 60 });
     expect(Object.keys(o.metrics.test).sort()).toEqual(['outOfModel', 'rmse']);
     const db = openProjectToRead(project);
@@ -61,6 +65,31 @@ describe('spectra-desk train --model ae', () => {
     const q = predictions.map((p) => p.reconstruction!.q);
     expect(o.metrics.test.rmse).toBeCloseTo(Math.sqrt(q.reduce((s, v) => s + v, 0) / (12 * 48)), 6);
   }, 120_000);
+
+  it('predict: each spectrum\'s reconstruction RMSE, Q and flag against the limit learned at training, as the run stored them for its test spectra', async () => {
+    const db = openProjectToRead(project);
+    const stored = runTestPredictions(db, runId);
+    const limit = getRun(db, runId).metrics!.reconstruction!.limit;
+    db.close();
+    const r = await modelCli(['predict', '--project', project, '--run', String(runId), csv, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.limits.t2).toBeNull();
+    expect(o.limits.q).toBeCloseTo(limit, 6);
+    // Rows of the table in file order: sample sN is row N.
+    const byKey = new Map(o.predictions.map((p: { sample: string }) => [p.sample.replace(/^bands\.csv#/, 's'), p]));
+    expect(byKey.size).toBe(52);
+    for (const s of stored) {
+      const p = byKey.get(s.key) as { prediction: number; q: number; outOfModel: boolean; t2: null };
+      expect(p.q).toBeCloseTo(s.reconstruction!.q, 6);
+      expect(p.prediction).toBeCloseTo(s.predicted as number, 6);
+      expect(p.outOfModel).toBe(s.reconstruction!.outOfModel);
+      expect(p.t2).toBeNull();
+    }
+    const text = await modelCli(['predict', '--project', project, '--run', String(runId), csv]);
+    expect(text.stdout.split('\n')[0]).toBe('sample,reconstructionRmse,t2,q,outOfModel');
+  }, 60_000);
 
   it('refuses a target and the auto recipe, each with what to do', async () => {
     const withTarget = await cli(['train', '--project', project, '--dataset', 'Bands', '--model', 'ae', '--target', 'set']);
