@@ -22,6 +22,8 @@ export const DEFAULT_LR = TRAIN_DEFAULTS.learningRate;
 export interface TrainSettings {
   datasetId: number | null;
   target: string;
+  /** A number target's companions: other number columns the same model predicts at once (one output each, or PLS2). */
+  alsoTargets: string[];
   /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra) or null for raw spectra. */
   recipeId: number | 'auto' | null;
   model: ModelChoice;
@@ -47,6 +49,11 @@ export function hasGivenSplit(ds: DatasetSummary | null): boolean {
 /** Columns a model can learn: classes and numbers. */
 export function targetNames(ds: DatasetSummary | null): string[] {
   return ds ? Object.entries(ds.columns).filter(([, c]) => c.kind === 'class' || c.kind === 'number').map(([n]) => n) : [];
+}
+
+/** The number columns a regression on `target` can predict with it (none for a class target). */
+export function companionTargets(ds: DatasetSummary | null, target: string): string[] {
+  return ds && ds.columns[target]?.kind === 'number' ? Object.entries(ds.columns).filter(([n, c]) => n !== target && c.kind === 'number').map(([n]) => n) : [];
 }
 
 /** Columns a grouped split can keep together (not the target, not numbers). */
@@ -76,6 +83,8 @@ export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { 
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
   const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: schemeOf(s), seed: s.seed };
+  const also = s.alsoTargets.filter((n) => companionTargets(ds, s.target).includes(n));
+  if (also.length) input.targets = [s.target, ...also];
   const neighbourhood = neighbourhoodOf(s, ds);
   if (neighbourhood) input.neighbourhood = neighbourhood;
   if (s.epochs !== null && s.epochs > 0 && s.model !== 'pls') input.epochs = Math.round(s.epochs);
@@ -106,3 +115,4 @@ export function trainWarnings(s: TrainSettings, ds: DatasetSummary | null, colum
   if (s.validation === 'given' && !hasGivenSplit(ds)) w.push('This dataset has no train/test split tags: use a hold-out split, or tag spectra under Data.');
   return w;
 }
+
