@@ -59,6 +59,8 @@ export interface PackageManifest {
   recipe: FittedPipeline | null;
   inputScaling: { mean: number; std: number; note: string };
   targetScaling: { mean: number; std: number } | null;
+  /** A model of several targets: each one's column and scaling, in output order (`targetScaling` is the first's). */
+  targets?: { name: string; mean: number; std: number }[];
   network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec; kernels: string } | null;
   outOfModel: (OutlierModel & { note: string }) | null;
 }
@@ -256,17 +258,22 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
     output: p.pls
       ? p.task === 'classification'
         ? plsClassOutput(p.pls)
-        : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
+        : p.targets
+          ? 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per target; value of target k = ŷₖ·targets[k].std + targets[k].mean'
+          : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
       : p.network?.task.kind === 'reconstruction'
         ? 'tfjs layers model: the reconstruction [points, channels] of its standardised input; Q = Σ (input − output)² is the out-of-model check'
         : p.task === 'classification'
         ? 'tfjs layers model: class probabilities (softmax), one column per class'
-        : 'tfjs layers model: one standardised value; value = output·targetScaling.std + targetScaling.mean',
+        : p.targets
+          ? 'tfjs layers model: one standardised value per target; value of target k = output[k]·targets[k].std + targets[k].mean'
+          : 'tfjs layers model: one standardised value; value = output·targetScaling.std + targetScaling.mean',
     axis: { unit: p.axisUnit, values: Array.from(p.rawAxis) },
     modelAxis: Array.from(p.modelAxis),
     recipe: p.recipe,
     inputScaling: { ...p.inputScaling, note: 'model input = (recipe output − mean) / std, every point alike' },
     targetScaling: p.targetScaling,
+    ...(p.targets ? { targets: p.targets } : {}),
     network: p.network ? { layers: p.network.layers, input: p.network.input, task: p.network.task, kernels: p.kernels } : null,
     outOfModel: p.outlier
       ? {
@@ -383,6 +390,7 @@ export function readModelPackage(dir: string): Predictor {
     recipe: m.recipe,
     inputScaling: { mean: m.inputScaling.mean, std: m.inputScaling.std },
     targetScaling: m.targetScaling,
+    ...(m.targets ? { targets: m.targets } : {}),
     network,
     pls,
     outlier,
