@@ -90,9 +90,10 @@ export async function optimizeCommand(args: string[], io: Streams): Promise<numb
     else {
       const b = o.leaderboard;
       io.stdout.write(`Search ${o.runId} ${o.status}. ${leaderboardSummary(b)}\n`);
+      const width = Math.max(...b.candidates.map((c) => candidateName(c).length)) + 2;
       b.candidates.forEach((c, i) => {
         const pls = c.components ? ` (components ${c.components.join('/')}${c.decisions ? `; ${[...new Set(c.decisions)].map((d) => decisionWord(d as PlsDecision)).join('/')}` : ''})` : '';
-        io.stdout.write(`  ${String(i + 1).padStart(2)}. ${candidateName(c).padEnd(60)} ${candidateScoreText(c).padEnd(18)} ${c.seconds.toFixed(1).padStart(7)} s${pls}\n`);
+        io.stdout.write(`  ${String(i + 1).padStart(2)}. ${candidateName(c).padEnd(width)}${candidateScoreText(c).padEnd(18)} ${c.seconds.toFixed(1).padStart(7)} s${pls}\n`);
       });
       if (o.metrics) io.stdout.write(`  winner on the test split (run ${o.folds?.[0]?.runId ?? '–'}): ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
       for (const n of b.notes) io.stdout.write(`  note: ${n}\n`);
