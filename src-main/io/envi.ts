@@ -171,10 +171,33 @@ function enviAxis(h: EnviHeader, fileName: string, opts: ImportOptions, warnings
   return { values, unit: guess.unit, unitFromFile: false };
 }
 
-/** Parses an ENVI header and its data file (opts.companion) into one sample per pixel, row by row. */
-export function parseEnvi(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): ParsedBatch {
+/** Bytes a streamed read takes at a time, at most (whole lines, at least one). */
+const READ_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A cube's pixels as samples, and how to read their intensities a few lines at a time, so a
+ * cube larger than memory reaches the project file in chunks: services/import.ts reads the byte
+ * ranges of `ranges` from the data file and hands them to `decodeLines`. `parseEnvi` decodes the
+ * whole data file through the same functions.
+ */
+export interface EnviCube {
+  header: EnviHeader;
+  /** One sample per pixel, row by row, with its map position; its intensities (`channels`) are empty until `decodeLines` fills them. */
+  batch: ParsedBatch;
+  /** Lines per read so that one read is about 16 MiB. */
+  linesPerRead: number;
+  /** Where lines first … first + count − 1 lie in the data file: one range for BIL and BIP, one per band for BSQ. */
+  ranges(first: number, count: number): { position: number; length: number }[];
+  /**
+   * Fills the intensities of the samples of lines first … first + count − 1 from `view`, where
+   * the byte ranges of `ranges(first, count)` start at `starts`; refuses a non-finite value.
+   */
+  decodeLines(view: DataView, starts: number[], first: number, count: number): void;
+}
+
+/** Reads an ENVI header and checks it against the size of its data file (`data`, null when none was found beside it). */
+export function enviCube(bytes: Uint8Array, fileName: string, data: { name: string; size: number } | null, opts: ImportOptions = {}): EnviCube {
   const h = parseEnviHeader(bytes, fileName);
-  const data = opts.companion;
   if (!data) {
     const names = enviDataNames(fileName);
     throw badInput(fileName, `${fileName} is an ENVI header, but its data file is not beside it (looked for ${names.join(', ')}).`);
@@ -182,37 +205,69 @@ export function parseEnvi(bytes: Uint8Array, fileName: string, opts: ImportOptio
   const type = DATA_TYPES[h.dataType]!;
   const pixels = h.samples * h.lines;
   const needed = h.headerOffset + pixels * h.bands * type.bytes;
-  if (data.bytes.length !== needed) {
+  if (data.size !== needed) {
     throw badInput(
       fileName,
-      `${data.name} holds ${data.bytes.length} bytes, but ${fileName} declares ${h.samples} samples × ${h.lines} lines × ${h.bands} bands of ${type.name} after a ${h.headerOffset}-byte header offset = ${needed} bytes.`,
+      `${data.name} holds ${data.size} bytes, but ${fileName} declares ${h.samples} samples × ${h.lines} lines × ${h.bands} bands of ${type.name} after a ${h.headerOffset}-byte header offset = ${needed} bytes.`,
       { field: 'samples' },
     );
   }
   const warnings: string[] = [];
   const axis = enviAxis(h, fileName, opts, warnings);
-  const view = new DataView(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength);
   const { samples: width, lines: height, bands } = h;
-  // Element strides of (sample, line, band) in each interleave.
-  const stride =
-    h.interleave === 'bsq' ? { s: 1, l: width, b: width * height } : h.interleave === 'bil' ? { s: 1, l: width * bands, b: width } : { s: bands, l: width * bands, b: 1 };
+  const lineBytes = width * bands * type.bytes;
   const stem = fileStem(fileName);
-  const out: ParsedSample[] = [];
-  for (let l = 0; l < height; l++) {
-    for (let s = 0; s < width; s++) {
-      const k = l * width + s;
-      if (k % CANCEL_PIXELS === 0) {
-        opts.onProgress?.(k / pixels);
-        checkCancelled(opts, fileName);
+  const samples: ParsedSample[] = new Array(pixels);
+  for (let l = 0, k = 0; l < height; l++) {
+    for (let s = 0; s < width; s++, k++) samples[k] = { id: sampleId(stem, k, pixels), axis: 0, channels: [], meta: {}, mapX: s, mapY: l, sourceIndex: k };
+  }
+  return {
+    header: h,
+    batch: { format: 'envi', axes: [axis], samples, warnings },
+    linesPerRead: Math.max(1, Math.floor(READ_BYTES / lineBytes)),
+    ranges(first, count) {
+      if (h.interleave !== 'bsq') return [{ position: h.headerOffset + first * lineBytes, length: count * lineBytes }];
+      const bandBytes = width * type.bytes;
+      return Array.from({ length: bands }, (_, b) => ({ position: h.headerOffset + (b * height + first) * bandBytes, length: count * bandBytes }));
+    },
+    decodeLines(view, starts, first, count) {
+      const values = new Float32Array(count * width * bands);
+      // Byte steps between neighbouring values of one pixel, and from one pixel to the next within a line, past starts[0].
+      const bandStep = (h.interleave === 'bil' ? width : 1) * type.bytes;
+      for (let ll = 0; ll < count; ll++) {
+        for (let s = 0; s < width; s++) {
+          const local = ll * width + s;
+          const k = (first + ll) * width + s;
+          const v = values.subarray(local * bands, (local + 1) * bands);
+          if (h.interleave === 'bsq') {
+            const at = local * type.bytes;
+            for (let b = 0; b < bands; b++) v[b] = type.read(view, starts[b]! + at, h.littleEndian);
+          } else {
+            const at = starts[0]! + (h.interleave === 'bil' ? ll * bands * width + s : local * bands) * type.bytes;
+            for (let b = 0; b < bands; b++) v[b] = type.read(view, at + b * bandStep, h.littleEndian);
+          }
+          const sample = samples[k]!;
+          requireFinite(v, data.name, `${sample.id} (sample ${s}, line ${first + ll})`);
+          sample.channels = [v];
+        }
       }
-      const values = new Float32Array(bands);
-      const first = l * stride.l + s * stride.s;
-      for (let b = 0; b < bands; b++) values[b] = type.read(view, h.headerOffset + (first + b * stride.b) * type.bytes, h.littleEndian);
-      const id = sampleId(stem, k, pixels);
-      requireFinite(values, data.name, `${id} (sample ${s}, line ${l})`);
-      out.push({ id, axis: 0, channels: [values], meta: {}, mapX: s, mapY: l, sourceIndex: k });
-    }
+    },
+  };
+}
+
+/** Parses an ENVI header and its data file (opts.companion) into one sample per pixel, row by row. */
+export function parseEnvi(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): ParsedBatch {
+  const data = opts.companion;
+  const cube = enviCube(bytes, fileName, data ? { name: data.name, size: data.bytes.length } : null, opts);
+  const view = new DataView(data!.bytes.buffer, data!.bytes.byteOffset, data!.bytes.byteLength);
+  const { samples: width, lines: height } = cube.header;
+  const step = Math.max(1, Math.floor(CANCEL_PIXELS / width));
+  for (let first = 0; first < height; first += step) {
+    opts.onProgress?.((first * width) / (width * height));
+    checkCancelled(opts, fileName);
+    const count = Math.min(step, height - first);
+    cube.decodeLines(view, cube.ranges(first, count).map((r) => r.position), first, count);
   }
   opts.onProgress?.(1);
-  return { format: 'envi', axes: [axis], samples: out, warnings };
+  return cube.batch;
 }

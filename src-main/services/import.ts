@@ -12,7 +12,7 @@ import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, Split
 import type { ImportProgress, ImportResult } from '../common/domain/project';
 import type { Input } from '../common/ipc/contract';
 import { parseFile } from '../io';
-import { enviDataNames, isEnviHeader } from '../io/envi';
+import { enviCube, enviDataNames, isEnviHeader, type EnviCube } from '../io/envi';
 import { applyLabels, parseLabelTable } from '../io/labels';
 import { parseSplitValue } from '../io/csv';
 import type { GridChoice } from '../common/preprocessing/common-axis';
@@ -67,6 +67,8 @@ interface LoadedFile {
   size: number;
   sha256: string;
   batch: ParsedBatch;
+  /** An ENVI cube whose intensities are read from its data file while the samples are stored. */
+  cube?: { cube: EnviCube; dataPath: string };
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {
@@ -99,6 +101,10 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     const name = path.basename(file);
     emit({ file: name, fileIndex: i, fraction: i / req.files.length, stage: 'reading' });
     const bytes = readInput(file);
+    if (isEnviHeader(bytes)) {
+      loaded.push(await enviLoaded(file, bytes, options));
+      continue;
+    }
     const companion = companionOf(file, bytes);
     await tick();
     const batch = await (hooks.parse ?? parseInThread)(bytes, name, {
@@ -135,6 +141,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     const write = sampleWriter(db);
     let done = 0;
     for (const [i, f] of loaded.entries()) {
+      const readCube = f.cube ? cubeLines(f.cube.cube, f.cube.dataPath) : null;
       const axisIds = f.batch.axes.map((a) => upsertAxis(db, a.values, a.unit));
       const sourceFileId = write.sourceFile({
         datasetId,
@@ -146,6 +153,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
         importedAt: new Date().toISOString(),
       });
       for (const [k, s] of f.batch.samples.entries()) {
+        readCube?.(k);
         const axisId = axisIds[s.axis];
         if (axisId === undefined) throw new UserError('INTERNAL', `${f.name}: sample ${s.id} refers to a missing axis.`, { file: f.name });
         const sampleId = write.sample({
@@ -159,6 +167,8 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
           sourceIndex: s.sourceIndex ?? s.sourceLine ?? k,
         });
         s.channels.forEach((ch, c) => write.channel(sampleId, c, ch));
+        // A streamed cube's intensities are stored now; holding them would hold the whole cube.
+        if (readCube) s.channels = [];
         for (const [key, value] of Object.entries(s.meta)) {
           if (value === null || value === '') continue;
           const col = columns.get(key)!;
@@ -234,6 +244,75 @@ export function companionOf(file: string, bytes: Uint8Array): { name: string; by
   if (!isEnviHeader(bytes)) return null;
   const data = enviDataPath(file);
   return data ? { name: path.basename(data), bytes: readInput(data) } : null;
+}
+
+/** Bytes hashed per read of a streamed data file. */
+const HASH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An ENVI cube to import: its header read and checked against the data file's size, the data
+ * file hashed in chunks and never read whole (it may be larger than memory).
+ */
+async function enviLoaded(file: string, bytes: Uint8Array, options: ImportOptions): Promise<LoadedFile> {
+  const name = path.basename(file);
+  const dataPath = enviDataPath(file);
+  const size = dataPath ? fs.statSync(dataPath).size : 0;
+  const cube = enviCube(bytes, name, dataPath ? { name: path.basename(dataPath), size } : null, options);
+  if (options.splitTag) for (const s of cube.batch.samples) s.split = options.splitTag;
+  const hash = crypto.createHash('sha256').update(bytes);
+  const chunk = Buffer.allocUnsafe(Math.min(HASH_BYTES, Math.max(1, size)));
+  const fd = fs.openSync(dataPath!, 'r');
+  try {
+    for (let at = 0; at < size; ) {
+      const n = fs.readSync(fd, chunk, 0, Math.min(chunk.length, size - at), at);
+      if (n === 0) throw new UserError('BAD_INPUT', `${path.basename(dataPath!)} ended after ${at} of its ${size} bytes while it was read.`, { file: name });
+      hash.update(chunk.subarray(0, n));
+      at += n;
+      if (at % (16 * HASH_BYTES) === 0) {
+        await tick();
+        checkCancelled(options.signal);
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { path: path.resolve(file), name, size: bytes.length + size, sha256: hash.digest('hex'), batch: cube.batch, cube: { cube, dataPath: dataPath! } };
+}
+
+/**
+ * Fills the intensities of a cube's samples a few lines at a time, as the store loop reaches
+ * them (`k`: the index of the next sample to store, in row order).
+ */
+function cubeLines(cube: EnviCube, dataPath: string): (k: number) => void {
+  const { samples: width, lines: height } = cube.header;
+  let end = 0;
+  let buffer = Buffer.alloc(0);
+  return (k) => {
+    if (k < end) return;
+    const first = k / width;
+    const count = Math.min(cube.linesPerRead, height - first);
+    const ranges = cube.ranges(first, count);
+    const total = ranges.reduce((a, r) => a + r.length, 0);
+    if (buffer.length < total) buffer = Buffer.alloc(total);
+    const starts: number[] = [];
+    const fd = fs.openSync(dataPath, 'r');
+    try {
+      let at = 0;
+      for (const r of ranges) {
+        starts.push(at);
+        for (let got = 0; got < r.length; ) {
+          const n = fs.readSync(fd, buffer, at + got, r.length - got, r.position + got);
+          if (n === 0) throw new UserError('BAD_INPUT', `${path.basename(dataPath)} ended before byte ${r.position + got} while it was read; was it changed during the import?`, { file: path.basename(dataPath) });
+          got += n;
+        }
+        at += r.length;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    cube.decodeLines(new DataView(buffer.buffer, buffer.byteOffset, total), starts, first, count);
+    end = (first + count) * width;
+  };
 }
 
 /** The first of enviDataNames that exists beside the header, or null. */
