@@ -12,6 +12,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // test/ml/kernels-relaxed.test.ts sets this to run the relaxed SIMD kernels' tests on Node 20,
+    // which has relaxed SIMD only behind this flag.
+    execArgv: process.env.SPECTRA_WASM_RELAXED_TESTS ? ['--experimental-wasm-relaxed-simd'] : [],
     reporters: ['default'],
   },
 });

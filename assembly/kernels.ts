@@ -1,5 +1,7 @@
 // Compute kernels of the CPU training engine, WebAssembly SIMD (AssemblyScript).
-// Built by scripts/build-wasm.mjs into out/ml/kernels.wasm (-O3 --enable simd --runtime stub).
+// Built by scripts/build-wasm.mjs twice from this one source: out/ml/kernels.wasm (SIMD128) and
+// out/ml/kernels-relaxed.wasm (SIMD128 + relaxed SIMD, whose fused multiply-add the inner loops
+// use through `madd`); the loader picks the relaxed build where the runtime validates it.
 // Every tensor is addressed by its BYTE offset in the exported memory; see
 // src-main/ml/kernels/types.ts for the contract of each kernel. No allocation happens here: the
 // bump allocator lives in JS (src-main/ml/kernels/wasm.ts), which also reserves, right after
@@ -18,6 +20,16 @@ export function heapBase(): usize {
 export function setScratch(ptr: usize, bytes: usize): void {
   scratchPtr = ptr;
   scratchCap = bytes;
+}
+
+/**
+ * a·b + c. The relaxed build emits f32x4.relaxed_madd (one FMA instruction where the CPU has
+ * one, rounding once); the plain build a multiply and an add. ASC_FEATURE_RELAXED_SIMD is a
+ * compile-time constant, so each build keeps one branch.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,24 +187,35 @@ export function setScratch(ptr: usize, bytes: usize): void {
 
 const KC: i32 = 256;
 
-/** Stores one 8-float row of a register tile at pr; with beta, adds to what is there (C = A·B + C). */
-@inline function storeRow8(pr: usize, c0: v128, c1: v128, beta: i32): void {
-  if (beta) {
-    c0 = f32x4.add(c0, v128.load(pr));
-    c1 = f32x4.add(c1, v128.load(pr, 16));
-  }
-  v128.store(pr, c0);
-  v128.store(pr, c1, 16);
+/**
+ * The epilogue of a register tile row: with beta, adds what C holds (C = A·B + C); on the last
+ * K block, adds the bias (pbias ≠ 0: the bias of the row's first column) and applies ReLU.
+ */
+@inline function epilogue(c: v128, pr: usize, off: usize, beta: i32, pbias: usize, relu: i32): v128 {
+  if (beta) c = f32x4.add(c, v128.load(pr + off));
+  if (pbias) c = f32x4.add(c, v128.load(pbias + off));
+  if (relu) c = f32x4.max(c, f32x4.splat(0));
+  return c;
 }
 
-/** Stores one 4-float row of a register tile at pr; with beta, adds to what is there. */
-@inline function storeRow4(pr: usize, c: v128, beta: i32): void {
-  if (beta) c = f32x4.add(c, v128.load(pr));
-  v128.store(pr, c);
+/** Stores one 8-float row of a register tile at pr through the epilogue. */
+@inline function storeRow8(pr: usize, c0: v128, c1: v128, beta: i32, pbias: usize, relu: i32): void {
+  v128.store(pr, epilogue(c0, pr, 0, beta, pbias, relu));
+  v128.store(pr, epilogue(c1, pr, 16, beta, pbias, relu), 16);
 }
 
-/** 4×8 register tile (mr ≤ 4 rows valid), kc steps of rank-1 updates. */
-@inline function kern4x8(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32): void {
+/** Stores one 4-float row of a register tile at pr through the epilogue. */
+@inline function storeRow4(pr: usize, c: v128, beta: i32, pbias: usize, relu: i32): void {
+  v128.store(pr, epilogue(c, pr, 0, beta, pbias, relu));
+}
+
+/**
+ * 4×8 register tile (mr ≤ 4 rows valid), kc steps of rank-1 updates. Eight accumulators, two B
+ * vectors and four broadcast A values: V8 keeps 15 SIMD registers on x86-64 and hoists the four
+ * broadcasts, so a taller tile (6×8) spills accumulators to the stack on every step.
+ */
+@inline function kern4x8(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32, pbias: usize, relu: i32): void {
+  // Rows past mr re-read the last valid row, so the loop has no branches; their sums are dropped.
   const p0 = pa;
   const p1 = mr > 1 ? p0 + sAi : p0;
   const p2 = mr > 2 ? p1 + sAi : p1;
@@ -204,31 +227,31 @@ const KC: i32 = 256;
     const b0 = v128.load(q);
     const b1 = v128.load(q, 16);
     let a = v128.load32_splat(q0);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(q1);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(q2);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(q3);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     q0 += sAk;
     q1 += sAk;
     q2 += sAk;
     q3 += sAk;
     q += ldb;
   }
-  storeRow8(pc, c00, c01, beta);
-  if (mr > 1) storeRow8(pc + ldc, c10, c11, beta);
-  if (mr > 2) storeRow8(pc + 2 * ldc, c20, c21, beta);
-  if (mr > 3) storeRow8(pc + 3 * ldc, c30, c31, beta);
+  storeRow8(pc, c00, c01, beta, pbias, relu);
+  if (mr > 1) storeRow8(pc + ldc, c10, c11, beta, pbias, relu);
+  if (mr > 2) storeRow8(pc + 2 * ldc, c20, c21, beta, pbias, relu);
+  if (mr > 3) storeRow8(pc + 3 * ldc, c30, c31, beta, pbias, relu);
 }
 
 /** 4×4 register tile. */
-@inline function kern4x4(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32): void {
+@inline function kern4x4(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, beta: i32, pbias: usize, relu: i32): void {
   const p0 = pa;
   const p1 = mr > 1 ? p0 + sAi : p0;
   const p2 = mr > 2 ? p1 + sAi : p1;
@@ -237,24 +260,24 @@ const KC: i32 = 256;
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(q);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(q0), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(q1), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(q2), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(q3), b0));
+    c0 = madd(v128.load32_splat(q0), b0, c0);
+    c1 = madd(v128.load32_splat(q1), b0, c1);
+    c2 = madd(v128.load32_splat(q2), b0, c2);
+    c3 = madd(v128.load32_splat(q3), b0, c3);
     q0 += sAk;
     q1 += sAk;
     q2 += sAk;
     q3 += sAk;
     q += ldb;
   }
-  storeRow4(pc, c0, beta);
-  if (mr > 1) storeRow4(pc + ldc, c1, beta);
-  if (mr > 2) storeRow4(pc + 2 * ldc, c2, beta);
-  if (mr > 3) storeRow4(pc + 3 * ldc, c3, beta);
+  storeRow4(pc, c0, beta, pbias, relu);
+  if (mr > 1) storeRow4(pc + ldc, c1, beta, pbias, relu);
+  if (mr > 2) storeRow4(pc + 2 * ldc, c2, beta, pbias, relu);
+  if (mr > 3) storeRow4(pc + 3 * ldc, c3, beta, pbias, relu);
 }
 
-/** mr × nr tile (nr < 4), scalar. */
-function kernTail(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, nr: i32, beta: i32): void {
+/** mr × nr tile (nr < 4), scalar, with the same epilogue. */
+function kernTail(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, kc: i32, mr: i32, nr: i32, beta: i32, pbias: usize, relu: i32): void {
   for (let r = 0; r < mr; r++) {
     const par = pa + <usize>r * sAi;
     const pcr = pc + <usize>r * ldc;
@@ -269,6 +292,8 @@ function kernTail(pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: 
       }
       const d = pcr + (<usize>j << 2);
       if (beta) s += load<f32>(d);
+      if (pbias) s += load<f32>(pbias + (<usize>j << 2));
+      if (relu) s = max<f32>(s, 0);
       store<f32>(d, s);
     }
   }
@@ -322,11 +347,36 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
   transposeStrided(src, rows, cols, <usize>cols << 2, dst, <usize>rows << 2);
 }
 
-export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, beta: i32): void {
+/**
+ * One K block of C[M,N] (ldc bytes per row) = A·B (+ C with beta) through the register tiles, the
+ * epilogue's bias and ReLU included. op(A)(i,k) is at pa + i·sAi + k·sAk, B row-major [kc, N]
+ * with ldb bytes per row: gemm passes its operands, the 1-channel convolution its input read
+ * through strides (the im2col matrix without writing it).
+ */
+function panel(M: i32, N: i32, kc: i32, pa: usize, sAi: usize, sAk: usize, pb: usize, ldb: usize, pc: usize, ldc: usize, beta: i32, pbias: usize, relu: i32): void {
+  for (let i0 = 0; i0 < M; i0 += 4) {
+    const mr = min(4, M - i0);
+    const a = pa + <usize>i0 * sAi;
+    const c = pc + <usize>i0 * ldc;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) kern4x8(a, sAi, sAk, pb + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc, kc, mr, beta, pbias ? pbias + (<usize>j << 2) : 0, relu);
+    if (j + 4 <= N) {
+      kern4x4(a, sAi, sAk, pb + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc, kc, mr, beta, pbias ? pbias + (<usize>j << 2) : 0, relu);
+      j += 4;
+    }
+    if (j < N) kernTail(a, sAi, sAk, pb + (<usize>j << 2), ldb, c + (<usize>j << 2), ldc, kc, mr, N - j, beta, pbias ? pbias + (<usize>j << 2) : 0, relu);
+  }
+}
+
+/** C = op(A)·op(B) (+ C with beta); bias (0 for none) and ReLU applied once, on the last K block. */
+function gemmCore(transA: i32, transB: i32, M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, beta: i32, bias: usize, relu: i32): void {
   if (M <= 0 || N <= 0) return;
   const ldc: usize = <usize>N << 2;
   if (K <= 0) {
     if (!beta) memory.fill(c, 0, <usize>M * ldc);
+    if (bias || relu) {
+      for (let i = 0; i < M; i++) kernTail(a, 0, 0, b, 0, c + <usize>i * ldc, ldc, 0, 1, N, 1, bias, relu);
+    }
     return;
   }
   const sAi: usize = transA ? 4 : <usize>K << 2;
@@ -342,6 +392,9 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, a: usize,
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const be = k0 > 0 ? 1 : beta;
+      const last = k0 + kc >= K;
+      const pbias: usize = last && bias ? bias + (<usize>jc << 2) : 0;
+      const re = last ? relu : 0;
       let pb: usize;
       let ldb: usize;
       if (transB) {
@@ -353,21 +406,17 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, a: usize,
         pb = b + ((<usize>k0 * N + jc) << 2);
         ldb = <usize>N << 2;
       }
-      const pcBase = c + (<usize>jc << 2);
-      for (let i0 = 0; i0 < M; i0 += 4) {
-        const mr = min(4, M - i0);
-        const pa = a + <usize>i0 * sAi + <usize>k0 * sAk;
-        const pc = pcBase + <usize>i0 * ldc;
-        let j = 0;
-        for (; j + 8 <= nc; j += 8) kern4x8(pa, sAi, sAk, pb + (<usize>j << 2), ldb, pc + (<usize>j << 2), ldc, kc, mr, be);
-        if (j + 4 <= nc) {
-          kern4x4(pa, sAi, sAk, pb + (<usize>j << 2), ldb, pc + (<usize>j << 2), ldc, kc, mr, be);
-          j += 4;
-        }
-        if (j < nc) kernTail(pa, sAi, sAk, pb + (<usize>j << 2), ldb, pc + (<usize>j << 2), ldc, kc, mr, nc - j, be);
-      }
+      panel(M, nc, kc, a + <usize>k0 * sAk, sAi, sAk, pb, ldb, c + (<usize>jc << 2), ldc, be, pbias, re);
     }
   }
+}
+
+export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, beta: i32): void {
+  gemmCore(transA, transB, M, N, K, a, b, c, beta, 0, 0);
+}
+
+export function gemmBias(M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, bias: usize, relu: i32): void {
+  gemmCore(0, 0, M, N, K, a, b, c, 0, bias, relu);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +471,82 @@ export function col2im1d(cols: usize, batch: i32, L: i32, C: i32, K: i32, stride
           l += dilation;
         }
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution of a 1-channel input (the first layer) without an im2col matrix: its rows are K
+// consecutive input points, so the register tiles read them from the input itself with strides,
+// and writing and re-reading a K-times larger copy of the input is saved.
+
+/** Output positions whose taps all fall inside [0, L) are [lo, hi); the others need bounds checks. */
+@inline function innerLo(stride: i32, padLeft: i32, lOut: i32): i32 {
+  return min(lOut, (padLeft + stride - 1) / stride);
+}
+@inline function innerHi(L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, lo: i32): i32 {
+  const last = L - 1 - (K - 1) * dilation + padLeft;
+  return last < 0 ? lo : max(lo, min(lOut, last / stride + 1));
+}
+
+/** Filters [f0, F) of output position o, scalar, taps outside [0, L) read as 0. */
+function conv1dC1Point(xb: usize, L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, o: i32, w: usize, F: i32, f0: i32, bias: usize, relu: i32, yo: usize): void {
+  for (let f = f0; f < F; f++) {
+    let s: f32 = bias ? load<f32>(bias + (<usize>f << 2)) : 0;
+    let l = o * stride - padLeft;
+    for (let k = 0; k < K; k++) {
+      if (<u32>l < <u32>L) s += load<f32>(xb + (<usize>l << 2)) * load<f32>(w + ((<usize>k * F + f) << 2));
+      l += dilation;
+    }
+    if (relu) s = max<f32>(s, 0);
+    store<f32>(yo + (<usize>f << 2), s);
+  }
+}
+
+export function conv1dC1(x: usize, batch: i32, L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, w: usize, F: i32, bias: usize, relu: i32, y: usize): void {
+  const fb = <usize>F << 2;
+  const lo = innerLo(stride, padLeft, lOut);
+  const hi = innerHi(L, K, stride, dilation, padLeft, lOut, lo);
+  for (let b = 0; b < batch; b++) {
+    const xb = x + ((<usize>b * L) << 2);
+    const yb = y + <usize>b * <usize>lOut * fb;
+    for (let o = 0; o < lo; o++) conv1dC1Point(xb, L, K, stride, dilation, padLeft, o, w, F, 0, bias, relu, yb + <usize>o * fb);
+    for (let o = hi; o < lOut; o++) conv1dC1Point(xb, L, K, stride, dilation, padLeft, o, w, F, 0, bias, relu, yb + <usize>o * fb);
+    if (hi <= lo) continue;
+    // Inner positions: y[o, f] = Σ_k x[o·stride + k·dilation − padLeft]·w[k, f], a product whose
+    // A is the input read with strides (stride, dilation).
+    const pa = xb + (<usize>(lo * stride - padLeft) << 2);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      const last = k0 + kc >= K;
+      panel(hi - lo, F, kc, pa + (<usize>(k0 * dilation) << 2), <usize>stride << 2, <usize>dilation << 2, w + <usize>k0 * fb, fb, yb + <usize>lo * fb, fb, k0 > 0 ? 1 : 0, last ? bias : 0, last ? relu : 0);
+    }
+  }
+}
+
+export function conv1dC1WeightGrad(x: usize, dy: usize, batch: i32, L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, F: i32, dw: usize): void {
+  const fb = <usize>F << 2;
+  memory.fill(dw, 0, <usize>K * fb);
+  const lo = innerLo(stride, padLeft, lOut);
+  const hi = innerHi(L, K, stride, dilation, padLeft, lOut, lo);
+  for (let b = 0; b < batch; b++) {
+    const xb = x + ((<usize>b * L) << 2);
+    const gb = dy + <usize>b * <usize>lOut * fb;
+    // Edge positions (taps outside the input read as 0).
+    for (let o = 0; o < lOut; o++) {
+      if (o == lo) o = hi;
+      if (o >= lOut) break;
+      let l = o * stride - padLeft;
+      for (let k = 0; k < K; k++) {
+        if (<u32>l < <u32>L) axpyF(dw + <usize>k * fb, gb + <usize>o * fb, load<f32>(xb + (<usize>l << 2)), F);
+        l += dilation;
+      }
+    }
+    // Inner positions: dw[k, f] += Σ_o x[o·stride + k·dilation − padLeft]·dy[o, f], the same
+    // strided product with the roles of the two strides swapped.
+    for (let o0 = lo; o0 < hi; o0 += KC) {
+      const kc = min(KC, hi - o0);
+      panel(K, F, kc, xb + (<usize>(o0 * stride - padLeft) << 2), <usize>dilation << 2, <usize>stride << 2, gb + <usize>o0 * fb, fb, dw, fb, 1, 0, 0);
     }
   }
 }

@@ -10,8 +10,8 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { EngineId, EngineInfo } from '../common/ml/protocol';
-import { findBuilt } from './built-files';
 import { wasmSimdSupported } from './kernels/wasm';
+import { chooseWasmBuild } from './kernels/index';
 
 const ALIASES: Record<string, EngineId> = { gpu: 'tfjs-node-gpu', cpu: 'tfjs-node', 'tfjs-node-gpu': 'tfjs-node-gpu', 'tfjs-node': 'tfjs-node', wasm: 'wasm', js: 'js' };
 
@@ -83,11 +83,12 @@ export function selectEngine(prefer: EngineId | 'auto' = parseEngine(process.env
         fallbacks.push('WebAssembly SIMD is not supported by this runtime');
         continue;
       }
-      if (!findBuilt('ml/kernels.wasm')) {
+      const build = chooseWasmBuild();
+      if (!build) {
         fallbacks.push('the WebAssembly kernels (out/ml/kernels.wasm) were not built');
         continue;
       }
-      return { info: { id, label: `CPU · WebAssembly SIMD · ${threads} thread${threads > 1 ? 's' : ''}`, fallbacks, threads, versions: { kernels: 'spectra-desk wasm-simd', runtime: `node ${process.versions.node}` } }, tf: null };
+      return { info: { id, label: `CPU · WebAssembly SIMD · ${threads} thread${threads > 1 ? 's' : ''}`, fallbacks, threads, versions: { kernels: build.relaxed ? 'spectra-desk wasm-relaxed-simd' : 'spectra-desk wasm-simd', runtime: `node ${process.versions.node}` } }, tf: null };
     }
     if (id === 'js') {
       return { info: { id, label: `CPU · plain JavaScript · ${threads} thread${threads > 1 ? 's' : ''} (slow)`, fallbacks, threads, versions: { kernels: 'spectra-desk js', runtime: `node ${process.versions.node}` } }, tf: null };

@@ -10,6 +10,7 @@ import { createKernelsOf } from './engine/kernels-factory';
 import type { Kernels } from './kernels/types';
 import type { KernelKind } from './engine/kernel-choice';
 import { findBuilt } from './built-files';
+import { chooseWasmBuild } from './kernels/index';
 
 export interface Snapshot {
   weights: Float32Array;
@@ -57,7 +58,7 @@ export interface RuntimeOptions {
 
 /** Our own engine: WebAssembly SIMD (or plain JS) kernels, data-parallel over `threads` worker threads. */
 export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelKind; threads: number; kernelsOverride?: Kernels }): Promise<Runtime> {
-  const wasmPath = opts.kernels === 'wasm-simd' ? findBuilt('ml/kernels.wasm') : null;
+  const wasmPath = opts.kernels === 'wasm-simd' ? (chooseWasmBuild()?.file ?? null) : null;
   const k = opts.kernelsOverride ?? createKernelsOf(opts.kernels, wasmPath);
   const evalBatch = Math.max(opts.batchSize, 64);
   const master = new Net(k, { layers: opts.layers, input: opts.input, task: opts.task, maxBatch: evalBatch, seed: opts.seed });

@@ -119,7 +119,7 @@ export function runTorchReference(script: string, python: string, args: { n: num
 const round = (v: number, places: number): number => Math.round(v * 10 ** places) / 10 ** places;
 const roundSpread = (v: Spread | null, places: number): Spread | null => v && { min: round(v.min, places), median: round(v.median, places), max: round(v.max, places) };
 
-/** The machine line of the bench: SIMD128 is used by the WebAssembly engine; no kernel uses relaxed SIMD yet. */
+/** The machine line of the bench: SIMD128 is used by the WebAssembly engine, relaxed SIMD when it loaded the relaxed build. */
 export function benchMachine(engine: Pick<EngineInfo, 'id' | 'threads' | 'versions'>): BenchMachine {
   const cpus = os.cpus();
   const features = wasmFeatures();
@@ -129,7 +129,7 @@ export function benchMachine(engine: Pick<EngineInfo, 'id' | 'threads' | 'versio
     threads: engine.threads,
     kernels: engine.versions?.kernels ?? engine.id,
     simd128: { available: features.simd128, used: engine.id === 'wasm' },
-    relaxedSimd: { available: features.relaxedSimd, used: false },
+    relaxedSimd: { available: features.relaxedSimd, used: engine.id === 'wasm' && (engine.versions?.kernels ?? '').includes('relaxed') },
   };
 }
 

@@ -2,7 +2,8 @@
  * Our engine's networks against TensorFlow.js's autodiff (tfjs-core on its plain-JS CPU backend,
  * the reference): the same weights and batch must give the same loss and the same gradient for
  * every layer kind, stride, padding and dilation the models use — on the naive reference kernels,
- * the plain-JS kernels and the WebAssembly SIMD kernels.
+ * the plain-JS kernels and the WebAssembly SIMD kernels (SIMD128, and the relaxed SIMD build where
+ * this node has relaxed SIMD; kernels-relaxed.test.ts runs those on Node 20).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +21,7 @@ import { createJsKernels } from '../../src-main/ml/kernels/js';
 import { createKernelsOf } from '../../src-main/ml/engine/kernels-factory';
 import { findBuilt } from '../../src-main/ml/built-files';
 import type { Kernels } from '../../src-main/ml/kernels/types';
+import { wasmRelaxedSimdSupported } from '../../src-main/ml/kernels/features';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -139,6 +141,7 @@ const KERNELS: [string, () => Kernels | null][] = [
   ['naive reference kernels', () => createNaiveKernels()],
   ['plain-JS kernels', () => createJsKernels()],
   ['WebAssembly SIMD kernels', () => (findBuilt('ml/kernels.wasm') ? createKernelsOf('wasm-simd', findBuilt('ml/kernels.wasm')) : null)],
+  ...(wasmRelaxedSimdSupported() ? [['WebAssembly relaxed SIMD kernels', () => (findBuilt('ml/kernels-relaxed.wasm') ? createKernelsOf('wasm-simd', findBuilt('ml/kernels-relaxed.wasm')) : null)] as [string, () => Kernels | null]] : []),
 ];
 
 describe.each(KERNELS)('engine on %s matches tfjs autodiff', (_label, make) => {

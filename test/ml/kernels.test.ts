@@ -1,8 +1,11 @@
 import path from 'node:path';
 /**
- * Both kernel implementations (WebAssembly SIMD and plain JS) against straightforward float64
- * references written here, on seeded random data with awkward sizes (SIMD tails, sizes of 1).
- * Needs out/ml/kernels.wasm: `node scripts/build-wasm.mjs` (npm test builds it first).
+ * The kernel implementations (WebAssembly SIMD, its relaxed SIMD build where this runtime has
+ * relaxed SIMD, and plain JS) against straightforward float64 references written here, on seeded
+ * random data with awkward sizes (SIMD tails, sizes of 1). Needs out/ml/kernels.wasm and
+ * out/ml/kernels-relaxed.wasm: `node scripts/build-wasm.mjs` (npm test builds them first). On
+ * Node 20, which has relaxed SIMD only behind a flag, kernels-relaxed.test.ts runs the relaxed
+ * cases of this file in a node that has the flag.
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +13,7 @@ import { createKernels } from '../../src-main/ml/kernels/index';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
 import type { Kernels } from '../../src-main/ml/kernels/types';
 import { createWasmKernels, wasmSimdSupported } from '../../src-main/ml/kernels/wasm';
+import { wasmRelaxedSimdSupported } from '../../src-main/ml/kernels/features';
 import { builtFile, findBuilt } from '../../src-main/ml/built-files';
 import { mulberry32 } from '../../src-main/common/ml/random';
 
@@ -152,6 +156,18 @@ function wasmKernels(): Kernels {
   return createWasmKernels(wasmBytes);
 }
 
+/** The relaxed build, where this runtime validates relaxed SIMD (required when SPECTRA_WASM_RELAXED_TESTS is set). */
+function relaxedKernels(): Kernels | null {
+  const file = findBuilt('ml/kernels-relaxed.wasm');
+  if (!file) throw new Error('out/ml/kernels-relaxed.wasm is missing: run `node scripts/build-wasm.mjs` first');
+  if (!wasmRelaxedSimdSupported()) {
+    if (process.env.SPECTRA_WASM_RELAXED_TESTS) throw new Error('SPECTRA_WASM_RELAXED_TESTS is set but this node has no relaxed SIMD');
+    return null;
+  }
+  return createWasmKernels(new Uint8Array(fs.readFileSync(file)));
+}
+const RELAXED = wasmRelaxedSimdSupported();
+
 describe('kernel selection', () => {
   it('finds the built kernels.wasm and this Node has WebAssembly SIMD', () => {
     expect(wasmFile, 'run `node scripts/build-wasm.mjs` first').not.toBeNull();
@@ -190,9 +206,10 @@ describe('kernel selection', () => {
 });
 
 describe.each([
-  ['wasm-simd', wasmKernels],
-  ['js', createJsKernels],
-] as const)('%s kernels', (name, create) => {
+  ['wasm-simd', 'wasm-simd', wasmKernels],
+  ...(RELAXED ? [['wasm-simd relaxed', 'wasm-simd', () => relaxedKernels()!] as const] : []),
+  ['js', 'js', createJsKernels],
+] as const)('%s kernels', (_label, name, create) => {
   it('name', () => {
     expect(create().name).toBe(name);
   });
@@ -326,6 +343,76 @@ describe.each([
                   const lhs = dot(get(k, cols, colsRef.length), G);
                   const rhs = dot(X, dxK);
                   expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(lhs)));
+                });
+              }
+            }
+    expect(cases).toBeGreaterThan(500);
+  });
+
+  it('gemmBias: with and without bias, with and without ReLU, awkward sizes', () => {
+    const k = create();
+    const rand = mulberry32(21);
+    const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 4], [13, 17, 19], [6, 21, 1], [33, 9, 300], [130, 40, 520], [9, 300, 260], [4, 3, 0]];
+    for (const [M, N, K] of shapes)
+      for (const withBias of [false, true])
+        for (const relu of [0, 1] as const)
+          scoped(k, () => {
+            const A = randomArray(rand, M * K);
+            const B = randomArray(rand, K * N);
+            const Bias = randomArray(rand, N);
+            const a = put(k, A);
+            const b = put(k, B);
+            const bias = withBias ? put(k, Bias) : 0;
+            const c = put(k, new Float64Array(M * N).fill(Number.NaN)); // never read
+            k.gemmBias(M, N, K, a, b, c, bias, relu);
+            const ref = refGemm(0, 0, M, N, K, A, B, null).map((v, i) => {
+              const z = v + (withBias ? Bias[i % N] : 0);
+              return relu ? Math.max(z, 0) : z;
+            });
+            expectClose(get(k, c, M * N), ref, REL, `gemmBias ${M}×${N}×${K} bias=${withBias} relu=${relu}`);
+          });
+  });
+
+  it('conv1dC1 and conv1dC1WeightGrad against im2col and the float64 products: strides 1–3, dilations 1–2, paddings, 1–20 filters', () => {
+    const k = create();
+    const rand = mulberry32(22);
+    let cases = 0;
+    for (const L of [1, 6, 40, 301])
+      for (const K of [1, 3, 7])
+        for (const stride of [1, 2, 3])
+          for (const dil of [1, 2])
+            for (const F of [1, 5, 8, 16, 20]) {
+              const span = (K - 1) * dil + 1;
+              const lSame = Math.ceil(L / stride);
+              const total = Math.max((lSame - 1) * stride + span - L, 0);
+              for (const [pl, pr] of [[0, 0], [Math.floor(total / 2), total - Math.floor(total / 2)], [K, 1]] as [number, number][]) {
+                const lOut = Math.floor((L + pl + pr - span) / stride) + 1;
+                if (lOut < 1) continue;
+                const batch = 3;
+                const relu = (cases % 2) as 0 | 1;
+                const withBias = cases % 3 !== 0;
+                cases++;
+                scoped(k, () => {
+                  const X = randomArray(rand, batch * L);
+                  const W = randomArray(rand, K * F);
+                  const Bias = randomArray(rand, F);
+                  const G = randomArray(rand, batch * lOut * F);
+                  const x = put(k, X);
+                  const w = put(k, W);
+                  const bias = withBias ? put(k, Bias) : 0;
+                  const g = put(k, G);
+                  const y = put(k, new Float64Array(batch * lOut * F).fill(Number.NaN));
+                  const dw = put(k, new Float64Array(K * F).fill(Number.NaN)); // overwritten, not accumulated
+                  const what = `L=${L} K=${K} s=${stride} d=${dil} pad=${pl}/${pr} F=${F} bias=${withBias} relu=${relu}`;
+                  k.conv1dC1(x, batch, L, K, stride, dil, pl, lOut, w, F, bias, relu, y);
+                  const cols = refIm2col(X, batch, L, 1, K, stride, dil, pl, lOut);
+                  const ref = refGemm(0, 0, batch * lOut, F, K, cols, W, null).map((v, i) => {
+                    const z = v + (withBias ? Bias[i % F] : 0);
+                    return relu ? Math.max(z, 0) : z;
+                  });
+                  expectClose(get(k, y, ref.length), ref, REL, `conv1dC1 ${what}`);
+                  k.conv1dC1WeightGrad(x, g, batch, L, K, stride, dil, pl, lOut, F, dw);
+                  expectClose(get(k, dw, K * F), refGemm(1, 0, K, F, batch * lOut, cols, G, null), REL, `conv1dC1WeightGrad ${what}`);
                 });
               }
             }

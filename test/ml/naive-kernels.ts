@@ -42,6 +42,26 @@ export function createNaiveKernels(): Kernels {
           f[F(c) + i * N + j] = s + (beta ? f[F(c) + i * N + j]! : 0);
         }
     },
+    gemmBias(M, N, K, a, b, c, bias, relu) {
+      k.gemm(0, 0, M, N, K, a, b, c, 0);
+      if (bias) k.addBias(c, M, N, bias);
+      if (relu) k.relu(c, c, M * N);
+    },
+    // The 1-channel convolution by its definition: the im2col matrix, then the products.
+    conv1dC1(x, B, L, K, stride, dil, pad, lOut, w, F, bias, relu, y) {
+      const mark = k.used();
+      const cols = k.alloc(B * lOut * K);
+      k.im2col1d(x, B, L, 1, K, stride, dil, pad, lOut, cols);
+      k.gemmBias(B * lOut, F, K, cols, w, y, bias, relu);
+      k.release(mark);
+    },
+    conv1dC1WeightGrad(x, dy, B, L, K, stride, dil, pad, lOut, F, dw) {
+      const mark = k.used();
+      const cols = k.alloc(B * lOut * K);
+      k.im2col1d(x, B, L, 1, K, stride, dil, pad, lOut, cols);
+      k.gemm(1, 0, K, F, B * lOut, cols, dy, dw, 0);
+      k.release(mark);
+    },
     transpose(src, rows, cols, dst) {
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) f[F(dst) + c * rows + r] = f[F(src) + r * cols + c]!;
     },

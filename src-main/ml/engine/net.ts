@@ -92,6 +92,10 @@ class Conv1d extends Node {
   cols = -1;
   x = -1;
   direct: boolean;
+  /** A 1-channel input (the first layer) runs the strided kernels, without an im2col matrix. */
+  readonly oneChannel: boolean;
+  /** Set when the next layer is a ReLU that this layer applies as it stores its output (training passes). */
+  fuseRelu = false;
   constructor(
     name: string,
     inShape: [number, number],
@@ -113,35 +117,40 @@ class Conv1d extends Node {
     this.b = useBias ? plan.param(`${name}/bias`, [filters], 'zeros') : null;
     // A 1×1 stride-1 convolution reads its input as the im2col matrix directly.
     this.direct = kernelSize === 1 && strides === 1 && this.padLeft === 0;
+    this.oneChannel = cIn === 1 && !this.direct;
   }
   get colWidth() {
     return this.kernelSize * this.inShape[1]!;
   }
   allocate(ctx: Ctx) {
     const rows = ctx.maxBatch * this.lOut;
-    if (!this.direct) this.cols = ctx.k.alloc(rows * this.colWidth);
+    if (!this.direct && !this.oneChannel) this.cols = ctx.k.alloc(rows * this.colWidth);
     this.out = ctx.k.alloc(rows * this.filters);
     this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
     const need = rows * this.colWidth;
     if (!this.direct && need > ctx.scratch.dcolsSize) ctx.scratch.dcolsSize = need;
   }
-  forward(ctx: Ctx, x: number, batch: number) {
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
     const { k } = ctx;
     const [L, C] = this.inShape as [number, number];
     this.x = x;
+    const bias = this.b ? this.b.ptr : 0;
+    const relu = training && this.fuseRelu ? 1 : 0;
+    if (this.oneChannel) {
+      k.conv1dC1(x, batch, L, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.w.ptr, this.filters, bias, relu, this.out);
+      return this.out;
+    }
     const cols = this.direct ? x : this.cols;
     if (!this.direct) k.im2col1d(x, batch, L, C, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, cols);
-    const rows = batch * this.lOut;
-    k.gemm(0, 0, rows, this.filters, this.colWidth, cols, this.w.ptr, this.out, 0);
-    if (this.b) k.addBias(this.out, rows, this.filters, this.b.ptr);
+    k.gemmBias(batch * this.lOut, this.filters, this.colWidth, cols, this.w.ptr, this.out, bias, relu);
     return this.out;
   }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
     const { k } = ctx;
     const [L, C] = this.inShape as [number, number];
     const rows = batch * this.lOut;
-    const cols = this.direct ? this.x : this.cols;
-    k.gemm(1, 0, this.colWidth, this.filters, rows, cols, dy, this.w.grad, 0);
+    if (this.oneChannel) k.conv1dC1WeightGrad(this.x, dy, batch, L, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.filters, this.w.grad);
+    else k.gemm(1, 0, this.colWidth, this.filters, rows, this.direct ? this.x : this.cols, dy, this.w.grad, 0);
     if (this.b) k.sumRows(dy, rows, this.filters, this.b.grad, 0);
     if (!needDx) return -1;
     if (this.direct) {
@@ -158,6 +167,8 @@ class Dense extends Node {
   w: ParamDecl;
   b: ParamDecl | null;
   x = -1;
+  /** As Conv1d's. */
+  fuseRelu = false;
   constructor(name: string, inShape: [number], readonly units: number, useBias: boolean, plan: Planner, init: KernelInitializer = 'glorotUniform') {
     super(name, inShape, [units]);
     this.w = plan.param(`${name}/kernel`, [inShape[0], units], init, inShape[0], units);
@@ -167,10 +178,9 @@ class Dense extends Node {
     this.out = ctx.k.alloc(ctx.maxBatch * this.units);
     this.dx = ctx.k.alloc(ctx.maxBatch * this.inShape[0]!);
   }
-  forward(ctx: Ctx, x: number, batch: number) {
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
     this.x = x;
-    ctx.k.gemm(0, 0, batch, this.units, this.inShape[0]!, x, this.w.ptr, this.out, 0);
-    if (this.b) ctx.k.addBias(this.out, batch, this.units, this.b.ptr);
+    ctx.k.gemmBias(batch, this.units, this.inShape[0]!, x, this.w.ptr, this.out, this.b ? this.b.ptr : 0, training && this.fuseRelu ? 1 : 0);
     return this.out;
   }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
@@ -184,6 +194,10 @@ class Dense extends Node {
 }
 
 class Relu extends Node {
+  /** Set when the conv or dense layer before this one applies the ReLU itself in training passes. */
+  fused = false;
+  /** The activated output the backward pass reads: this layer's own, or the fused layer's. */
+  private y = -1;
   constructor(name: string, shape: Shape) {
     super(name, shape, shape);
   }
@@ -191,15 +205,36 @@ class Relu extends Node {
     this.out = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
     this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
   }
-  forward(ctx: Ctx, x: number, batch: number) {
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
+    if (training && this.fused) {
+      this.y = x;
+      return x;
+    }
     ctx.k.relu(x, this.out, batch * sizeOf(this.inShape));
+    this.y = this.out;
     return this.out;
   }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
     if (!needDx) return -1;
-    ctx.k.reluBackward(this.out, dy, this.dx, batch * sizeOf(this.inShape));
+    ctx.k.reluBackward(this.y, dy, this.dx, batch * sizeOf(this.inShape));
     return this.dx;
   }
+}
+
+/**
+ * Marks each conv or dense layer followed by a ReLU to apply it as its product is stored (one
+ * pass over the activations fewer). Training passes only: in inference every layer keeps its own
+ * output, which forwardCapture hands out layer by layer.
+ */
+function fuseRelus(nodes: Node[]): void {
+  nodes.forEach((n, i) => {
+    const next = nodes[i + 1];
+    if ((n instanceof Conv1d || n instanceof Dense) && next instanceof Relu) {
+      n.fuseRelu = true;
+      next.fused = true;
+    }
+    if (n instanceof Residual) fuseRelus(n.body);
+  });
 }
 
 type ActivationKind = 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid';
@@ -770,6 +805,7 @@ export class Net {
     const plan = new Planner();
     const layers: LayerSpec[] = reconstruction ? opts.layers : [...opts.layers, { type: 'dense', units: this.outputs, useBias: true }];
     this.nodes = buildNodes(layers, opts.input, plan, '');
+    fuseRelus(this.nodes);
     const last = this.nodes[this.nodes.length - 1]!;
     if (reconstruction ? last.outShape[0] !== opts.input[0] || last.outShape[1] !== opts.input[1] : last.outShape.length !== 1) throw new Error(reconstruction ? 'An autoencoder must give back its input shape.' : 'The output layer must produce a vector.');
 

@@ -224,6 +224,49 @@ export function createJsKernels(): Kernels {
       }
     },
 
+    gemmBias(M, N, K, a, b, c, bias, relu) {
+      k.gemm(0, 0, M, N, K, a, b, c, 0);
+      if (bias) k.addBias(c, M, N, bias);
+      if (relu) k.relu(c, c, M * N);
+    },
+    conv1dC1(x, batch, L, K, stride, dilation, padLeft, lOut, w, F, bias, relu, y) {
+      const X = f;
+      const acc = new Float64Array(F);
+      const wo = w >> 2;
+      let yo = y >> 2;
+      for (let b = 0; b < batch; b++) {
+        const xo = (x >> 2) + b * L;
+        for (let o = 0; o < lOut; o++, yo += F) {
+          if (bias) for (let j = 0; j < F; j++) acc[j] = X[(bias >> 2) + j];
+          else acc.fill(0);
+          for (let t = 0; t < K; t++) {
+            const l = o * stride + t * dilation - padLeft;
+            if (l < 0 || l >= L) continue;
+            const v = X[xo + l];
+            const wt = wo + t * F;
+            for (let j = 0; j < F; j++) acc[j] += v * X[wt + j];
+          }
+          for (let j = 0; j < F; j++) X[yo + j] = relu && acc[j] < 0 ? 0 : acc[j];
+        }
+      }
+    },
+    conv1dC1WeightGrad(x, dy, batch, L, K, stride, dilation, padLeft, lOut, F, dw) {
+      const X = f;
+      const acc = new Float64Array(K * F);
+      let go = dy >> 2;
+      for (let b = 0; b < batch; b++) {
+        const xo = (x >> 2) + b * L;
+        for (let o = 0; o < lOut; o++, go += F) {
+          for (let t = 0; t < K; t++) {
+            const l = o * stride + t * dilation - padLeft;
+            if (l < 0 || l >= L) continue;
+            const v = X[xo + l];
+            for (let j = 0; j < F; j++) acc[t * F + j] += v * X[go + j];
+          }
+        }
+      }
+      X.set(acc, dw >> 2);
+    },
     addBias(y, rows, N, bias) {
       const F = f;
       const bo = bias >> 2;

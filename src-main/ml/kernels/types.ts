@@ -27,6 +27,12 @@ export interface Kernels {
    * op(A) is [M,K]: A is [M,K], or [K,M] when transA. op(B) is [K,N]: B is [K,N], or [N,K] when transB.
    */
   gemm(transA: 0 | 1, transB: 0 | 1, M: number, N: number, K: number, a: number, b: number, c: number, beta: 0 | 1): void;
+  /**
+   * C[M,N] = act(A·B + bias) with A [M,K] and B [K,N] as given, bias [N] (byte offset 0: none),
+   * act ReLU when relu = 1 and the identity otherwise: the forward product of a conv or dense
+   * layer with its bias and activation applied as C is stored, not in passes of their own.
+   */
+  gemmBias(M: number, N: number, K: number, a: number, b: number, c: number, bias: number, relu: 0 | 1): void;
   /** out[cols,rows] = in[rows,cols]ᵀ */
   transpose(src: number, rows: number, cols: number, dst: number): void;
 
@@ -34,6 +40,15 @@ export interface Kernels {
   im2col1d(x: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, cols: number): void;
   /** dx[b,l,c] = Σ of cols entries that im2col1d read from x[b,l,c] (dx is overwritten). */
   col2im1d(cols: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, dx: number): void;
+
+  /**
+   * Convolution of a 1-channel input x [batch, L] with kernel w [K, F] into y [batch, lOut, F]:
+   * what im2col1d (C = 1) and gemmBias give, bias [F] (0: none) and ReLU (relu = 1) included,
+   * without the im2col matrix.
+   */
+  conv1dC1(x: number, batch: number, L: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, w: number, F: number, bias: number, relu: 0 | 1, y: number): void;
+  /** dw [K, F] (overwritten) = colsᵀ·dy for that convolution, dy [batch, lOut, F], without the im2col matrix. */
+  conv1dC1WeightGrad(x: number, dy: number, batch: number, L: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, F: number, dw: number): void;
 
   /** y[r,n] += bias[n] for r < rows */
   addBias(y: number, rows: number, N: number, bias: number): void;

@@ -1,6 +1,7 @@
 /**
  * The WebAssembly SIMD kernels (assembly/kernels.ts, built by scripts/build-wasm.mjs into
- * out/ml/kernels.wasm) behind the Kernels interface. The module exports its memory and one
+ * out/ml/kernels.wasm, and with relaxed SIMD into out/ml/kernels-relaxed.wasm; either loads
+ * here) behind the Kernels interface. The module exports its memory and one
  * function per kernel taking byte offsets; the bump allocator lives here, on top of that memory,
  * starting after the module's static data (`heapBase()`) and a scratch region the kernels own
  * (packed Bᵀ panels for gemm, float64 accumulators for the row reductions). Kernels never grow
@@ -18,9 +19,12 @@ type KernelName = Exclude<keyof Kernels, 'name' | 'f32' | 'i32' | 'alloc' | 'use
 /** One entry per kernel: the type check fails here when Kernels gains a kernel this list lacks. */
 const KERNEL_NAMES: Record<KernelName, true> = {
   gemm: true,
+  gemmBias: true,
   transpose: true,
   im2col1d: true,
   col2im1d: true,
+  conv1dC1: true,
+  conv1dC1WeightGrad: true,
   addBias: true,
   sumRows: true,
   relu: true,
