@@ -238,6 +238,26 @@ export function loadSpectra(db: Db, datasetId: number, sampleIds?: number[]): Sp
   return out;
 }
 
+/** A sample without its spectra: what a reader needs to plan reading them page by page. */
+export interface SampleHead {
+  sampleId: number;
+  key: string;
+  axisId: number;
+  split: SplitTag | null;
+  /** 1 + its highest channel number. */
+  channels: number;
+}
+
+/** The dataset's samples in id order, without their spectra. */
+export function sampleHeads(db: Db, datasetId: number): SampleHead[] {
+  return db
+    .prepare(
+      `SELECT s.id AS sampleId, s.sample_key AS key, s.axis_id AS axisId, s.split, (SELECT coalesce(max(c.channel), -1) + 1 FROM channels c WHERE c.sample_id = s.id) AS channels
+         FROM samples s WHERE s.dataset_id = ? ORDER BY s.id`,
+    )
+    .all(datasetId) as SampleHead[];
+}
+
 export function sampleIds(db: Db, datasetId: number): number[] {
   return (db.prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id').all(datasetId) as { id: number }[]).map((r) => r.id);
 }

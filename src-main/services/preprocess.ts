@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { datasetIdByNameOrId, loadAxis, loadSpectra } from '../db/datasets';
+import { datasetIdByNameOrId, loadAxis, loadSpectra, sampleHeads, type SampleHead, type SpectrumData } from '../db/datasets';
+import { spectrumPages } from '../db/maps';
+import type { RowPages } from '../common/maps/rows';
 import { datasetAxisGroups } from '../db/axes';
 import { channelAxes } from '../db/channels';
 import { describeAxes } from '../common/preprocessing/common-axis';
@@ -55,9 +57,40 @@ export function readPipelineFile(file: string): ReturnType<typeof parsePipelineS
   }
 }
 
+/** Spectra per read of a dataset: a page of 2,048 spectra of 1,000 points is 8 MB of float32. */
+export const PAGE_SPECTRA = 2048;
+
+/** The dataset's samples (id order) and their one axis; a dataset with none, or on several axes, is refused. */
+function singleAxisSamples(db: Db, datasetId: number, datasetName: string): { heads: SampleHead[]; axis: Float64Array; axisUnit: AxisUnit } {
+  const heads = sampleHeads(db, datasetId);
+  if (!heads.length) throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has no spectra.`);
+  const axisIds = new Set(heads.map((s) => s.axisId));
+  if (axisIds.size > 1) {
+    throw new UserError(
+      'BAD_INPUT',
+      `Dataset "${datasetName}" has spectra on ${axisIds.size} different axes: ${describeAxes(datasetAxisGroups(db, datasetId))}. Put them on one axis first with "Put on one axis…" in the Data view or spectra-desk harmonise --project P --dataset "${datasetName}" (a resampled copy), or import them into separate datasets.`,
+    );
+  }
+  const { values: axis, unit: axisUnit } = loadAxis(db, heads[0]!.axisId);
+  return { heads, axis, axisUnit };
+}
+
+/**
+ * The dataset's spectra (channel 0) streamed from the project file as float32 pages of
+ * `pageRows` spectra, in sample id order, never the whole dataset at once; all spectra must
+ * share one axis.
+ */
+export function datasetPages(db: Db, datasetId: number, datasetName: string, pageRows = PAGE_SPECTRA): { pages: RowPages; keys: string[]; sampleIds: number[]; splits: (SplitTag | null)[]; axis: Float64Array; axisUnit: AxisUnit } {
+  const { heads, axis, axisUnit } = singleAxisSamples(db, datasetId, datasetName);
+  const ids = heads.map((s) => s.sampleId);
+  return { pages: spectrumPages(db, ids, axis.length, pageRows), keys: heads.map((s) => s.key), sampleIds: ids, splits: heads.map((s) => s.split), axis, axisUnit };
+}
+
 /**
  * The dataset's spectra (channel 0) as one float64 block; all spectra must share one axis.
- * With `allChannels`, also its other channels (`extra`), which every sample must have.
+ * With `allChannels`, also its other channels (`extra`), which every sample must have. The
+ * spectra are read a page at a time straight into the block, so the float32 rows are never all
+ * held beside it.
  */
 export function datasetBlock(
   db: Db,
@@ -65,48 +98,50 @@ export function datasetBlock(
   datasetName: string,
   opts: { allChannels?: boolean } = {},
 ): { block: SpectraBlock; keys: string[]; train: number[]; sampleIds: number[]; splits: (SplitTag | null)[]; axisUnit: AxisUnit; channels: number; extra?: ExtraChannels } {
-  const spectra = loadSpectra(db, datasetId);
-  if (!spectra.length) throw new UserError('BAD_INPUT', `Dataset "${datasetName}" has no spectra.`);
-  const axisIds = new Set(spectra.map((s) => s.axisId));
-  if (axisIds.size > 1) {
-    throw new UserError(
-      'BAD_INPUT',
-      `Dataset "${datasetName}" has spectra on ${axisIds.size} different axes: ${describeAxes(datasetAxisGroups(db, datasetId))}. Put them on one axis first with "Put on one axis…" in the Data view or spectra-desk harmonise --project P --dataset "${datasetName}" (a resampled copy), or import them into separate datasets.`,
-    );
-  }
-  const { values: axis, unit: axisUnit } = loadAxis(db, spectra[0]!.axisId);
+  const { heads, axis, axisUnit } = singleAxisSamples(db, datasetId, datasetName);
   const n = axis.length;
-  const values = new Float64Array(spectra.length * n);
-  spectra.forEach((s, i) => values.set(s.channels[0]!, i * n));
-  const train = spectra.flatMap((s, i) => (s.split === 'train' ? [i] : []));
-  const channels = spectra.reduce((m, s) => Math.max(m, s.channels.length), 0);
+  const rows = heads.length;
+  const values = new Float64Array(rows * n);
+  const channels = heads.reduce((m, s) => Math.max(m, s.channels), 0);
+  const extra = opts.allChannels && channels > 1 ? extraChannelBlocks(db, datasetId, rows, axis, channels) : null;
+  for (let first = 0; first < rows; first += PAGE_SPECTRA) {
+    const page = loadSpectra(db, datasetId, heads.slice(first, first + PAGE_SPECTRA).map((s) => s.sampleId));
+    for (const [k, s] of page.entries()) {
+      const i = first + k;
+      values.set(s.channels[0]!, i * n);
+      if (extra) fillExtraChannels(extra, s, i, datasetName, channels);
+    }
+  }
   return {
-    ...(opts.allChannels && channels > 1 ? { extra: extraChannels(db, datasetId, datasetName, spectra, axis, channels) } : {}),
-    block: { axis, values, rows: spectra.length },
-    keys: spectra.map((s) => s.key),
-    train,
-    sampleIds: spectra.map((s) => s.sampleId),
-    splits: spectra.map((s) => s.split),
+    ...(extra ? { extra } : {}),
+    block: { axis, values, rows },
+    keys: heads.map((s) => s.key),
+    train: heads.flatMap((s, i) => (s.split === 'train' ? [i] : [])),
+    sampleIds: heads.map((s) => s.sampleId),
+    splits: heads.map((s) => s.split),
     axisUnit,
     channels,
   };
 }
 
-function extraChannels(db: Db, datasetId: number, datasetName: string, spectra: ReturnType<typeof loadSpectra>, axis0: Float64Array, channels: number): ExtraChannels {
+function extraChannelBlocks(db: Db, datasetId: number, rows: number, axis0: Float64Array, channels: number): ExtraChannels {
   const stored = channelAxes(db, datasetId);
   const blocks: SpectraBlock[] = [];
   for (let c = 1; c < channels; c++) {
     const axis = stored[c]?.values ?? axis0;
-    const values = new Float64Array(spectra.length * axis.length);
-    for (const [i, s] of spectra.entries()) {
-      const v = s.channels[c];
-      if (!v) throw new UserError('BAD_INPUT', `Sample "${s.key}" of dataset "${datasetName}" has no channel ${c + 1} (of ${channels}); every sample needs every channel to train on them.`);
-      if (v.length !== axis.length) throw new UserError('BAD_INPUT', `Sample "${s.key}" of dataset "${datasetName}" has ${v.length} points in channel ${c + 1}, its axis ${axis.length}.`);
-      values.set(v, i * axis.length);
-    }
-    blocks.push({ axis, values, rows: spectra.length });
+    blocks.push({ axis, values: new Float64Array(rows * axis.length), rows });
   }
   return { names: Array.from({ length: channels }, (_, c) => stored[c]?.name ?? `channel ${c + 1}`), blocks };
+}
+
+function fillExtraChannels(extra: ExtraChannels, s: SpectrumData, row: number, datasetName: string, channels: number): void {
+  for (let c = 1; c < channels; c++) {
+    const { axis, values } = extra.blocks[c - 1]!;
+    const v = s.channels[c];
+    if (!v) throw new UserError('BAD_INPUT', `Sample "${s.key}" of dataset "${datasetName}" has no channel ${c + 1} (of ${channels}); every sample needs every channel to train on them.`);
+    if (v.length !== axis.length) throw new UserError('BAD_INPUT', `Sample "${s.key}" of dataset "${datasetName}" has ${v.length} points in channel ${c + 1}, its axis ${axis.length}.`);
+    values.set(v, row * axis.length);
+  }
 }
 
 export function preprocessDataset(db: Db, req: PreprocessRequest): PreprocessResult {
