@@ -99,6 +99,30 @@ describe('spectra-desk train', () => {
     expect(o.metrics.test.r2).toBeGreaterThan(0.97);
   }, 60_000);
 
+  it('--targets moisture,fat,protein on Tecator: one PLS2 model, each target in its own units in the summary and the JSON', async () => {
+    const args = ['train', '--project', project, '--dataset', 'Tecator', '--targets', 'moisture,fat,protein', '--model', 'pls', '--seed', '1', '--pipeline', 'none'];
+    const text = await cli(args);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[1]).toBe('  test: relativeRmse 0.1814');
+    expect(lines.slice(2, 5).map((l) => l.split(':')[0])).toEqual(['  test moisture', '  test fat', '  test protein']);
+    expect(lines[3]).toMatch(/^ {2}test fat: rmse 2\.0496, mae 1\.6596, r2 0\.9750, bias -0\.1715, /);
+    const o = JSON.parse((await cli([...args, '--json'])).stdout);
+    expect(o).toMatchObject({ task: 'regression', status: 'done', components: 15 });
+    expect(o.metrics.test['rmse:moisture']).toBeCloseTo(2.0143, 4);
+    expect(o.metrics.test['rmse:protein']).toBeCloseTo(0.5734, 4);
+    const runs = await cli(['runs', '--project', project]);
+    expect(runs.stdout).toContain(`RMSEP / SD, mean over targets 0.1814`);
+  }, 60_000);
+
+  it('--targets refused: with --target, an empty name, a name twice, a column the dataset lacks', async () => {
+    const tecator = (...extra: string[]) => cli(['train', '--project', project, '--dataset', 'Tecator', '--model', 'pls', '--pipeline', 'none', ...extra]);
+    expect((await tecator('--target', 'fat', '--targets', 'fat,protein')).stderr).toBe('spectra-desk: Give --target NAME or --targets A,B,C, not both. (field targets)\n');
+    expect((await tecator('--targets', 'fat,,protein')).stderr).toBe('spectra-desk: --targets fat,,protein: a column name is empty; separate the names with commas. (field targets)\n');
+    expect((await tecator('--targets', 'fat,protein,fat')).stderr).toBe('spectra-desk: --targets names "fat" twice. (field targets)\n');
+    expect((await tecator('--targets', 'fat,salt')).stderr).toMatch(/^spectra-desk: Dataset "Tecator" has no column "salt"\./);
+  }, 30_000);
+
   it('bad options are refused with the option named', async () => {
     const bad = await train('--model', 'pls', '--pls-decision', 'nearest');
     expect(bad.code).not.toBe(0);
