@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetSummary } from '../../src-main/common/domain/project';
+import { neighbourhoodOf, schemeOf, startInput, type TrainSettings } from '../../src-renderer/src/components/train/setup';
+
+const chondro: DatasetSummary = {
+  id: 3,
+  name: 'chondro',
+  samples: 875,
+  points: 300,
+  channels: 1,
+  axis: { unit: 'cm-1', min: 602, max: 1798, descending: false },
+  axes: 1,
+  splits: { train: 0, test: 0, none: 875 },
+  columns: { cluster: { kind: 'class', distinct: 3, missing: 6 } },
+  sourceFiles: [],
+  yUnit: null,
+  createdAt: '2026-12-01T00:00:00Z',
+  map: { width: 35, height: 25, pixels: 875, missing: 0, step: 1, stepX: 1, stepY: 1, x0: -11.55, y0: -4.77, unit: null },
+};
+const { map: _, ...notMap } = chondro;
+const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ datasetId: 3, target: 'cluster', alsoTargets: [], recipeId: null, model: 'pls', validation: 'blocked-holdout:0.2', groupColumn: '', epochs: null, learningRate: null, components: null, plsDecision: 'auto', seed: 1, neighbourhood: 0, neighbourhoodMode: 'channels', ...over });
+
+describe('Train view settings on a map', () => {
+  it('a blocked split keeps a buffer of the neighbourhood radius', () => {
+    expect(schemeOf(settings())).toBe('blocked-holdout:0.2');
+    expect(schemeOf(settings({ neighbourhood: 2 }))).toBe('blocked-holdout:0.2:2');
+    expect(schemeOf(settings({ validation: 'blocked:5', neighbourhood: 1 }))).toBe('blocked:5:1');
+    // A random split is what it says; the main process warns about it on a map.
+    expect(schemeOf(settings({ validation: 'kfold:5', neighbourhood: 1 }))).toBe('kfold:5');
+  });
+
+  it('sends the neighbourhood for a map only', () => {
+    expect(neighbourhoodOf(settings({ neighbourhood: 1, neighbourhoodMode: 'mean' }), chondro)).toEqual({ radius: 1, mode: 'mean' });
+    expect(neighbourhoodOf(settings({ neighbourhood: 1 }), notMap)).toBeUndefined();
+    expect(neighbourhoodOf(settings(), chondro)).toBeUndefined();
+    const column = chondro.columns.cluster!;
+    expect(startInput(settings({ neighbourhood: 1 }), chondro, column)).toEqual({ datasetId: 3, target: 'cluster', model: 'pls', recipeId: null, validation: 'blocked-holdout:0.2:1', seed: 1, neighbourhood: { radius: 1, mode: 'channels' } });
+    expect(startInput(settings(), chondro, column)).toEqual({ datasetId: 3, target: 'cluster', model: 'pls', recipeId: null, validation: 'blocked-holdout:0.2', seed: 1 });
+  });
+});
