@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
-import { fixture } from '../helpers/datasets';
+import { tecatorWithSplit } from '../helpers/datasets';
 import { runCaptured } from '../helpers/cli';
 import { recipeCandidates } from '../../src-main/common/runs/recipe-choice';
 import { candidateName, candidateScoreText, type Leaderboard } from '../../src-main/common/runs/optimize';
@@ -19,10 +19,7 @@ const project = path.join(dir, 'p.spectra');
 
 beforeAll(async () => {
   // Tecator: the first 172 samples train, the rest test (as the acceptance run).
-  const rows = fs.readFileSync(fixture('tecator/tecator.csv'), 'utf8').trim().split('\n');
-  const tecator = path.join(dir, 'tecator.csv');
-  fs.writeFileSync(tecator, [`${rows[0]},set`, ...rows.slice(1, 216).map((r, i) => `${r},${i < 172 ? 'train' : 'test'}`)].join('\n'));
-  expect((await cli(['import', tecator, '--project', project, '--dataset', 'Tecator', '--split-column', 'set'])).code).toBe(0);
+  expect((await cli(['import', tecatorWithSplit(dir), '--project', project, '--dataset', 'Tecator', '--split-column', 'set'])).code).toBe(0);
 }, 60_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** `../shared/datasets` beside the repository (CI clones the repo with shared/ next to it). */
@@ -16,6 +16,17 @@ export function readFixture(...parts: string[]): Uint8Array {
 /** The bytes of a file under format_fixtures/ (one folder per file format). */
 export function formatFixture(...parts: string[]): Uint8Array {
   return readFixture('format_fixtures', ...parts);
+}
+
+/**
+ * Tecator as the acceptance run splits it, written to `dir/tecator.csv`: the first 215 samples
+ * with a `set` column, rows 1–172 train and 173–215 test; returns the file's path.
+ */
+export function tecatorWithSplit(dir: string): string {
+  const rows = readFileSync(fixture('tecator', 'tecator.csv'), 'utf8').trim().split('\n');
+  const file = path.join(dir, 'tecator.csv');
+  writeFileSync(file, [`${rows[0]},set`, ...rows.slice(1, 216).map((r, i) => `${r},${i < 172 ? 'train' : 'test'}`)].join('\n'));
+  return file;
 }
 
 /** A table of the UCR archive's spectroscopy sets: `name`'s TRAIN or TEST split. */
