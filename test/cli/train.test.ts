@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
-import { fixture } from '../helpers/datasets';
+import { fixture, tecatorWithSplit } from '../helpers/datasets';
 import { runCaptured } from '../helpers/cli';
 
 const cli = (args: string[]) => runCaptured(runCli, args);
@@ -23,10 +23,7 @@ beforeAll(async () => {
     expect((await cli(['import', fixture('ucr_spectro/Coffee', file), '--project', project, '--dataset', 'Coffee', '--split-tag', tag])).code).toBe(0);
   }
   // Tecator: the first 172 samples train, the rest test (as the acceptance run).
-  const rows = fs.readFileSync(fixture('tecator/tecator.csv'), 'utf8').trim().split('\n');
-  const tecator = path.join(dir, 'tecator.csv');
-  fs.writeFileSync(tecator, [`${rows[0]},set`, ...rows.slice(1, 216).map((r, i) => `${r},${i < 172 ? 'train' : 'test'}`)].join('\n'));
-  expect((await cli(['import', tecator, '--project', project, '--dataset', 'Tecator', '--split-column', 'set'])).code).toBe(0);
+  expect((await cli(['import', tecatorWithSplit(dir), '--project', project, '--dataset', 'Tecator', '--split-column', 'set'])).code).toBe(0);
 }, 60_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
