@@ -301,6 +301,7 @@ export class Session {
     'runs:transfers': async ({ runId }) => runTransfers(this.requireDb(), runId),
     'runs:firstLayer': async ({ runId, sampleId }) => this.view({ op: 'firstLayer', runId, ...(sampleId !== undefined ? { sampleId } : {}) }),
     'runs:interpret': async ({ runId }) => this.view({ op: 'interpret', runId }),
+    'runs:reconstructions': async ({ runId }) => this.view({ op: 'reconstructions', runId }),
     'predict:files': async ({ runId, paths, jobId }) => {
       // Refused before the file dialog when the run cannot predict.
       predictableRun(this.requireDb(), runId);

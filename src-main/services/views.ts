@@ -17,10 +17,13 @@ import { readSpectraFiles } from './predict-files';
 import { datasetBlock } from './preprocess';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { firstLayer, interpretRun, predictionResult } from './run-views';
+import { reconstructionView } from './autoencoder-view';
+import type { ReconstructionView } from '../common/runs/autoencoder';
 
 export type ViewRequest =
   | { op: 'interpret'; runId: number }
   | { op: 'firstLayer'; runId: number; sampleId?: number }
+  | { op: 'reconstructions'; runId: number }
   | { op: 'predictFiles'; runId: number; files: string[] }
   | { op: 'predictDataset'; runId: number; datasetId: number }
   | { op: 'export'; runId: number; dir: string };
@@ -28,6 +31,7 @@ export type ViewRequest =
 export interface ViewResults {
   interpret: RunInterpretation;
   firstLayer: FirstLayer;
+  reconstructions: ReconstructionView;
   predictFiles: PredictResult;
   predictDataset: PredictResult;
   export: Pick<ExportResult, 'dir' | 'files' | 'notes'>;
@@ -53,6 +57,8 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       return interpretRun(db, req.runId);
     case 'firstLayer':
       return firstLayer(db, req.runId, req.sampleId);
+    case 'reconstructions':
+      return reconstructionView(db, req.runId);
     case 'predictFiles': {
       const predictor = loadPredictor(db, req.runId);
       const spectra = readSpectraFiles(req.files);

@@ -48,6 +48,7 @@ export const CHANNELS = [
   'predict:dataset',
   'runs:firstLayer',
   'runs:interpret',
+  'runs:reconstructions',
   'models:summary',
   'maps:image',
 ] as const satisfies readonly Channel[];

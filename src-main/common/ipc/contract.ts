@@ -8,6 +8,7 @@ import type { EpochMessage } from '../../common/ml/protocol';
 import { APP_MODEL_NAMES } from '../ml/templates';
 import { neighbourhoodSchema, runStartInput, type MetricValues, type RunConfig, type RunMetrics, type RunStatus, type TestPrediction } from '../runs/schema';
 import type { RunEvent } from '../runs/events';
+import type { ReconstructionView } from '../runs/autoencoder';
 import { mapImageSpec, type MapImage } from '../maps/image';
 import type { TransferSummary } from '../runs/transfer';
 import { optimizeStartInput } from '../runs/optimize';
@@ -373,6 +374,8 @@ export const contract = {
   'runs:firstLayer': { input: z.object({ runId: id, sampleId: id.optional() }).strict(), output: out<FirstLayer>() },
   /** Activation maps over the class means (networks) or coefficients and VIP (PLS). */
   'runs:interpret': { input: z.object({ runId: id }).strict(), output: out<RunInterpretation>() },
+  /** An autoencoder run: its spectra and reconstructions, errors against the limit, latent vectors. */
+  'runs:reconstructions': { input: z.object({ runId: id }).strict(), output: out<ReconstructionView>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */

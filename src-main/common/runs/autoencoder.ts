@@ -8,6 +8,7 @@
  * autoencoder, and so does its model name.
  */
 import { z } from 'zod';
+import type { AxisUnit } from '../domain/spectra';
 import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ } from '../ml/reconstruction';
 
 /**
@@ -53,4 +54,32 @@ export function evaluateReconstruction(test: { x: Float32Array; out: Float32Arra
     detail: { limit: check.limit, limitRmse: rmseOfQ(check.limit, width), confidence: check.confidence, trainingSpectra: check.trainingSpectra, testOutOfModel: flagged, testSpectra: test.n },
     spectra: Array.from(q, (v, i) => ({ rmse: rmseOfQ(v, width), q: v, outOfModel: flags[i]! })),
   };
+}
+
+/**
+ * What an autoencoder run's page shows (`runs:reconstructions`): its training and test spectra as
+ * the model reads them (recipe applied; in the recipe's units) with their reconstructions, each
+ * spectrum's reconstruction error and flag against the limit, the latent vectors (and their first
+ * two principal components when the latent has more than two values), and the dataset's class and
+ * number columns for colouring.
+ */
+export interface ReconstructionView {
+  runId: number;
+  /** The model's input axis (after the recipe) and its unit. */
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  keys: string[];
+  sampleIds: number[];
+  roles: ('train' | 'test')[];
+  /** [spectra, points] channel 0, in the recipe's units. */
+  measured: Float32Array;
+  reconstructed: Float32Array;
+  /** Per spectrum, in standardised units (the model's). */
+  rmse: Float64Array;
+  q: Float64Array;
+  outOfModel: boolean[];
+  limit: { q: number; rmse: number; confidence: number; trainingSpectra: number };
+  /** [spectra, 2]: the latent values themselves for a latent of 2, else their first two principal components. */
+  latent: { size: number; axes: [string, string]; xy: Float64Array };
+  columns: { name: string; kind: 'class' | 'number'; values: (string | number | null)[] }[];
 }

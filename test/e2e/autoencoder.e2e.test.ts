@@ -1,0 +1,77 @@
+/// <reference lib="dom" />
+/**
+ * An autoencoder run's page in Chromium over a real Session: a run of `ae` trained through the
+ * services (the Train view offers no autoencoder yet) on two bands whose heights a class column
+ * sets, with spiked test spectra; the page shows a spectrum against its reconstruction, the
+ * reconstruction error of every spectrum with the limit, and the latent space coloured by class.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './harness';
+import { useAppPage } from './setup';
+import type { RunSummary } from '../../src-main/common/ipc/contract';
+import { openProject } from '../../src-main/db/connection';
+import { requestByName, startTraining } from '../../src-main/services/train';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { builtFile } from '../../src-main/ml/built-files';
+import { mulberry32 } from '../../src-main/common/ml/random';
+
+/** 60 training and 20 test spectra of 120 points (nm): class "a" has the larger first band; the last 4 test spectra carry a spike. */
+function writeBands(dir: string): { train: string; test: string } {
+  const rand = mulberry32(3);
+  const P = 120;
+  const header = `sample,kind,${Array.from({ length: P }, (_, j) => 900 + 2 * j).join(',')}`;
+  const rows = (n: number, from: number, spikes: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const a = i % 2 === 0;
+      const h1 = (a ? 1.6 : 0.9) + 0.3 * rand();
+      const h2 = 0.6 + 0.5 * rand();
+      const v = Array.from({ length: P }, (_, j) => h1 * Math.exp(-(((j - 35) / 9) ** 2)) + h2 * Math.exp(-(((j - 80) / 12) ** 2)) + 0.1 + 0.005 * rand());
+      if (i >= n - spikes) v[60] = (v[60] ?? 0) + 2;
+      return `s${from + i},${a ? 'a' : 'b'},${v.map((x) => x.toFixed(5)).join(',')}`;
+    });
+  const train = path.join(dir, 'bands-train.csv');
+  const test = path.join(dir, 'bands-test.csv');
+  fs.writeFileSync(train, `${[header, ...rows(60, 1, 0)].join('\n')}\n`);
+  fs.writeFileSync(test, `${[header, ...rows(20, 61, 4)].join('\n')}\n`);
+  return { train, test };
+}
+
+describe('autoencoder run page (Chromium, real Session and trainer)', () => {
+  const app = useAppPage('spectra-ae-');
+
+  it('shows reconstructions, the error per spectrum with its limit and the latent space', async () => {
+    const file = path.join(app.work, 'ae.spectra');
+    await app.newProject(file);
+    const { train, test } = writeBands(app.work);
+    expect(await app.importFile(train, 'Bands', 'train', 'nm')).toBe(60);
+    expect(await app.importFile(test, 'Bands', 'test', 'nm')).toBe(20);
+    const db = openProject(file);
+    let runId: number;
+    try {
+      const o = await startTraining(db, requestByName(db, { dataset: 'Bands', target: '', model: 'ae', validation: { kind: 'given' }, epochs: 150, seed: 1, engine: 'js' }), { spawn: forkTrainer(builtFile('ml/trainer.cjs')) }).outcome;
+      expect(o.status).toBe('done');
+      runId = o.runId;
+    } finally {
+      db.close();
+    }
+    const listed = await app.value<RunSummary[]>('runs:list', {});
+    expect(listed.map((r) => r.model)).toEqual(['ae']);
+    await app.goTo('Runs');
+    await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'ae' }).getByRole('button', { name: 'Open' }).click();
+    const panel = app.main().locator('[data-testid=autoencoder-panel]');
+    await panel.locator('[data-testid=ae-latent] canvas').waitFor();
+    await panel.locator('[data-testid=ae-errors] canvas').waitFor();
+    const summary = (await panel.locator('p').first().textContent()) ?? '';
+    expect(summary).toMatch(/^Test reconstruction RMSE [\d.]+ \(standardised units\); \d+ of 20 test spectra out of model/);
+    // The page starts on the test spectrum reconstructed worst: a spiked one.
+    const chosen = await panel.locator('select[name=aeSpectrum] option:checked').textContent();
+    expect(chosen).toMatch(/^s(77|78|79|80) \(test, out of model\)/);
+    expect(await panel.locator('select[name=aeColour]').inputValue()).toBe('kind');
+    expect(app.problems).toEqual([]);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(app.page, 'autoencoder-run');
+    expect(runId).toBeGreaterThan(0);
+  }, 300_000);
+});
