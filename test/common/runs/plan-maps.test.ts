@@ -72,6 +72,17 @@ describe('planning on a map', () => {
     expect(x[1]! * ch.std + ch.mean).toBeCloseTo(5, 4);
   });
 
+  it('regression on neighbourhoods: the same channels, MSE on the standardised values', () => {
+    const values = Array.from({ length: 12 }, (_, r) => 2 * r);
+    const plan = planRun({ request: request({ validation: { kind: 'blocked-holdout', fraction: 0.25, buffer: 1 }, neighbourhood: { radius: 1, mode: 'channels' } }), data: mapData(), target: { kind: 'number', values } });
+    expect(plan.task).toBe('regression');
+    expect(plan.job.task).toEqual({ kind: 'regression', loss: 'mse' });
+    expect(plan.config.input).toEqual([40, 9]);
+    expect(plan.split.test).toEqual([104, 108, 112]);
+    // Standardised on the 6 training pixels (0, 1, 4, 5, 8, 9 → values 0, 2, 8, 10, 16, 18).
+    expect(plan.config.targetScaling!.mean).toBe(9);
+  });
+
   it('warns that a random split tests on neighbours of training pixels', () => {
     const plan = planRun({ request: request({ validation: { kind: 'holdout', fraction: 0.25 } }), data: mapData(), target });
     expect(plan.split.test).toHaveLength(3);
