@@ -134,6 +134,11 @@ export function createRun(db: Db, run: NewRun): number {
 }
 
 /** Records the engine a run got, adding its versions (tfjs packages, kernels) to the run's versions. */
+/** A search's parent run takes its winner's model once it is known (it is stored before any candidate is scored). */
+export function setRunModel(db: Db, id: number, model: string): void {
+  db.prepare('UPDATE runs SET model = ? WHERE id = ?').run(model, id);
+}
+
 export function setRunBackend(db: Db, id: number, backend: string, versions?: Record<string, string>): void {
   if (versions) db.prepare("UPDATE runs SET backend = ?, versions_json = json_patch(coalesce(versions_json, '{}'), json_object('engine', json(?))) WHERE id = ?").run(backend, JSON.stringify(versions), id);
   else db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);

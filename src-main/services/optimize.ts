@@ -258,7 +258,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
     const mean = child?.metrics?.test ?? {};
     const std = Object.fromEntries(Object.keys(mean).map((key) => [key, 0]));
     const folds = child ? [{ index: 0, label: `winner: ${candidateName(top!)}`, runId: child.runId, status: child.status, trainSamples: train.length, testSamples: test.length, metrics: child.metrics ? { test: child.metrics.test } : null }] : [];
-    recordCrossValidationEnd(db, parentId, { status, mean, std, folds, warnings: [], ...(message ? { message } : {}), backend: child?.backend ?? null, log: [leaderboardSummary(leaderboard), ...notes, message ?? ''].filter(Boolean).join('\n'), leaderboard });
+    recordCrossValidationEnd(db, parentId, { status, mean, std, folds, warnings: [], ...(message ? { message } : {}), backend: child?.backend ?? null, log: [leaderboardSummary(leaderboard), ...notes, message ?? ''].filter(Boolean).join('\n'), leaderboard, ...(child ? { model: child.model } : {}) });
     return {
       runId: parentId,
       model: child?.model ?? base.model,

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { addRunEpoch, createRun, failInterruptedRuns, failRun, finishRun, setRunBackend, touchRuns, type UnfinishedRun } from '../db/runs';
+import { addRunEpoch, createRun, failInterruptedRuns, failRun, finishRun, setRunBackend, setRunModel, touchRuns, type UnfinishedRun } from '../db/runs';
 import type { EngineInfo, EpochMessage } from '../common/ml/protocol';
 import type { PlsCvResult, PlsDecision, PlsModel } from '../common/ml/pls';
 import type { ReconstructionMetrics } from '../common/runs/autoencoder';
@@ -204,9 +204,10 @@ export function recordCrossValidation(db: Db, req: RunRequest, task: 'classifica
 }
 
 /** A cross-validation's end: the mean and spread of the folds' test metrics, each fold, the warnings. */
-export function recordCrossValidationEnd(db: Db, runId: number, o: { status: RunStatus; mean: MetricValues; std: MetricValues; folds: FoldSummary[]; warnings: string[]; message?: string; backend: string | null; log: string; leaderboard?: Leaderboard }): void {
+export function recordCrossValidationEnd(db: Db, runId: number, o: { status: RunStatus; mean: MetricValues; std: MetricValues; folds: FoldSummary[]; warnings: string[]; message?: string; backend: string | null; log: string; leaderboard?: Leaderboard; model?: string }): void {
   recordEnd(db, runId, () => {
     if (o.backend) setRunBackend(db, runId, o.backend);
+    if (o.model) setRunModel(db, runId, o.model);
     finishRun(db, runId, o.status, { test: o.mean, mean: o.mean, std: o.std, folds: o.folds, warnings: o.warnings, ...(o.message ? { message: o.message } : {}), ...(o.leaderboard ? { leaderboard: o.leaderboard } : {}) }, o.log);
   });
 }

@@ -41,6 +41,8 @@ describe('find the best model', () => {
 
     const db = s.requireDb();
     const parent = getRun(db, runId);
+    // The runs table names the search by its winner's model.
+    expect(parent.model).toBe('pls');
     const board = parent.metrics!.leaderboard as Leaderboard;
     expect(board.metric).toBe('balancedAccuracy');
     expect(board.folds).toBe(2);
