@@ -11,7 +11,7 @@ import { datasetAxisGroups } from '../db/axes';
 import { columnValues, getDataset, listColumns } from '../db/datasets';
 import { mapSamples, spectrumPages, spectrumSlices, type MapSamples } from '../db/maps';
 import { UserError } from '../common/errors';
-import { AXIS_UNIT_LABELS } from '../common/domain/spectra';
+import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import { adjustedRandIndex, kMeans, ward, WARD_MAX_ROWS, type Clustering } from '../common/maps/cluster';
 import { pagedPca } from '../common/maps/pca-pages';
 import { csvField } from '../common/csv';
@@ -29,7 +29,7 @@ export interface MapImageRequest {
 /** An axis position as the axis stores it, without thousands separators (1002, 1449.5). */
 const position = (x: number) => String(+x.toPrecision(6));
 
-function requireMap(db: Db, datasetId: number): MapSamples {
+export function requireMap(db: Db, datasetId: number): MapSamples {
   const m = mapSamples(db, datasetId);
   if (!m) {
     const name = getDataset(db, datasetId).name;
@@ -38,10 +38,11 @@ function requireMap(db: Db, datasetId: number): MapSamples {
   return m;
 }
 
-function singleAxis(db: Db, datasetId: number): { values: Float64Array; unit: string } {
+/** The map's one axis: its values, its unit's label and the unit itself. */
+export function singleAxis(db: Db, datasetId: number): { values: Float64Array; unit: string; axisUnit: AxisUnit } {
   const groups = datasetAxisGroups(db, datasetId);
   if (groups.length !== 1) throw new UserError('BAD_INPUT', `A map image needs every spectrum on one axis; this dataset has ${groups.length}. Put them on one axis first (harmonise).`);
-  return { values: groups[0]!.values, unit: AXIS_UNIT_LABELS[groups[0]!.unit] };
+  return { values: groups[0]!.values, unit: AXIS_UNIT_LABELS[groups[0]!.unit], axisUnit: groups[0]!.unit };
 }
 
 /** A band position or range outside the axis is the user's input, not a bug. */
@@ -152,9 +153,10 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
 
 /**
  * How well a cluster or class image agrees with a class column: the adjusted Rand index over
- * the pixels that have both a cluster and a value in the column.
+ * the pixels that have both a cluster and a value in the column, and, when the image's classes
+ * are values of the column, the share of those pixels where they are the same.
  */
-export function agreementWithColumn(db: Db, datasetId: number, image: MapImage, column: string): { column: string; pixels: number; adjustedRandIndex: number } {
+export function agreementWithColumn(db: Db, datasetId: number, image: MapImage, column: string): { column: string; pixels: number; adjustedRandIndex: number; agreeing?: number } {
   if (!image.classes) throw new UserError('BAD_INPUT', `--compare needs a cluster or class image; "${image.title}" holds values.`);
   const byId = new Map(columnValues(db, datasetId, column).map((v) => [v.sampleId, v.value]));
   const ours: number[] = [];
@@ -167,28 +169,42 @@ export function agreementWithColumn(db: Db, datasetId: number, image: MapImage, 
     theirs.push(String(v));
   }
   if (ours.length < 2) throw new UserError('BAD_INPUT', `Column "${column}" has a value at ${ours.length} of the image's pixels; nothing to compare.`);
-  return { column, pixels: ours.length, adjustedRandIndex: adjustedRandIndex(ours, theirs) };
+  // Classes named as the column's values (a prediction of that column): also the share of pixels given the same one.
+  const named = image.classes.every((c) => theirs.includes(c));
+  const agreeing = named ? ours.reduce((a, c, i) => a + (image.classes![c] === theirs[i] ? 1 : 0), 0) / ours.length : undefined;
+  return { column, pixels: ours.length, adjustedRandIndex: adjustedRandIndex(ours, theirs), ...(agreeing !== undefined ? { agreeing } : {}) };
 }
 
 /** One line per pixel, row by row: col, row, x, y, sample key and the value (a class name for class images); missing pixels have no sample. */
 export function mapImageCsv(image: MapImage, keyOf: (sampleId: number) => string): string {
-  const head = `col,row,x,y,sample,${csvField(image.title)}\n`;
+  const head = `${PIXEL_COLUMNS},${csvField(image.title)}\n`;
   const lines: string[] = [head];
   for (let p = 0; p < image.values.length; p++) {
-    const col = p % image.width;
-    const row = Math.floor(p / image.width);
-    const x = image.x0 + col * image.stepX;
-    const y = image.y0 + row * image.stepY;
     const v = image.values[p]!;
     const value = image.state[p] !== PIXEL.value ? '' : image.classes ? csvField(image.classes[v]!) : String(v);
-    const sample = image.state[p] === PIXEL.missing ? '' : csvField(keyOf(image.sampleIds[p]!));
-    lines.push(`${col},${row},${+x.toPrecision(12)},${+y.toPrecision(12)},${sample},${value}\n`);
+    lines.push(`${pixelFields(image, p, keyOf)},${value}\n`);
   }
   return lines.join('');
 }
 
-/** Writes the image as PNG (`scale` file pixels per map pixel) or CSV, by the file's extension; the file appears whole or not at all. */
-export function writeMapImage(db: Db, datasetId: number, image: MapImage, file: string, scale = 1): void {
+/** The columns that place a pixel in a map CSV. */
+export const PIXEL_COLUMNS = 'col,row,x,y,sample';
+
+/** Pixel `p`'s col, row, x, y and sample key (empty on a missing pixel), as in {@link PIXEL_COLUMNS}. */
+export function pixelFields(image: Pick<MapImage, 'width' | 'x0' | 'y0' | 'stepX' | 'stepY' | 'state' | 'sampleIds'>, p: number, keyOf: (sampleId: number) => string): string {
+  const col = p % image.width;
+  const row = Math.floor(p / image.width);
+  const x = image.x0 + col * image.stepX;
+  const y = image.y0 + row * image.stepY;
+  const sample = image.state[p] === PIXEL.missing ? '' : csvField(keyOf(image.sampleIds[p]!));
+  return `${col},${row},${+x.toPrecision(12)},${+y.toPrecision(12)},${sample}`;
+}
+
+/**
+ * Writes the image as PNG (`scale` file pixels per map pixel) or CSV (`csvOf` when the CSV holds
+ * more than the image's values), by the file's extension; the file appears whole or not at all.
+ */
+export function writeMapImage(db: Db, datasetId: number, image: MapImage, file: string, scale = 1, csvOf: (keyOf: (sampleId: number) => string) => string = (keyOf) => mapImageCsv(image, keyOf)): void {
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.png' && ext !== '.csv') throw new UserError('BAD_INPUT', `--out must end in .png or .csv, not "${path.basename(file)}".`, { field: '--out' });
   let data: Buffer | string;
@@ -196,7 +212,7 @@ export function writeMapImage(db: Db, datasetId: number, image: MapImage, file: 
   else {
     const m = requireMap(db, datasetId);
     const keys = new Map(m.ids.map((id, i) => [id, m.keys[i]!]));
-    data = mapImageCsv(image, (id) => keys.get(id)!);
+    data = csvOf((id) => keys.get(id)!);
   }
   const tmp = `${file}.partial`;
   fs.writeFileSync(tmp, data);

@@ -31,7 +31,7 @@ import type { KernelKind } from '../ml/engine/kernel-choice';
 import { findBuilt } from '../ml/built-files';
 import { datasetBlock } from './preprocess';
 import { runExtraChannels } from './run-data';
-import { mapGrid } from '../common/maps/grid';
+import { mapGrid, type MapGrid } from '../common/maps/grid';
 import { neighbourhoodChannels, type Neighbourhood } from '../common/runs/neighbourhood';
 
 /** A network's layers and trained values, in our engine's layout (see Net). */
@@ -352,10 +352,18 @@ function neighbourhoodInputs(p: Predictor, spectra: SpectrumInput[], n: Neighbou
     spectra.map((s) => s.mapX!),
     spectra.map((s) => s.mapY!),
   );
+  return gridNeighbourhoodInputs(p, spectra, grid, n, 'map of the spectra to predict');
+}
+
+/**
+ * {@link neighbourhoodInputs} on a grid already known: spectrum i sits at `grid.pixelOfSample[i]`
+ * (a whole map predicted in bands of rows passes each band with the rows around it).
+ */
+export function gridNeighbourhoodInputs(p: Predictor, spectra: SpectrumInput[], grid: Pick<MapGrid, 'width' | 'height' | 'pixelOfSample' | 'sampleAtPixel'>, n: Neighbourhood, what: string): Float32Array {
   const L = p.rawAxis.length;
   const rows = new Float64Array(spectra.length * L);
   spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
-  const around = neighbourhoodChannels({ axis: p.rawAxis, values: rows, rows: spectra.length }, grid, n, 'map of the spectra to predict');
+  const around = neighbourhoodChannels({ axis: p.rawAxis, values: rows, rows: spectra.length }, grid, n, what);
   return channelModelInputs(p, [rows, ...around.blocks.map((b) => b.values)], spectra.length, spectra.map((s) => s.key));
 }
 

@@ -266,6 +266,10 @@ export class Session {
     },
     'datasets:classStats': async ({ datasetId, column }) => classStats(this.requireDb(), datasetId, column),
     'maps:image': async (input) => mapImage(this.requireDb(), input),
+    'maps:prediction': async (input) => {
+      predictableRun(this.requireDb(), input.runId);
+      return this.view({ op: 'mapPrediction', ...input });
+    },
     'datasets:channels': async ({ datasetId, sampleIds }) => sampleChannels(this.requireDb(), datasetId, sampleIds),
     'datasets:join': async ({ datasetIds, name, by, channelNames }) => joinDatasets(this.requireDb(), { datasetIds, name, by, ...(channelNames ? { channelNames } : {}) }),
     'labels:set': async ({ datasetId, sampleIds, column, value }) => datasets.setLabel(this.requireDb(), datasetId, sampleIds, column, value),

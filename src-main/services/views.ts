@@ -17,6 +17,9 @@ import { readSpectraFiles } from './predict-files';
 import { datasetBlock } from './preprocess';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { firstLayer, interpretRun, predictionResult } from './run-views';
+import { mapPredictionImage } from './map-predict';
+import type { MapImage } from '../common/maps/image';
+import type { MapPredictionShow } from '../common/maps/prediction';
 import { reconstructionView } from './autoencoder-view';
 import type { ReconstructionView } from '../common/runs/autoencoder';
 
@@ -26,6 +29,7 @@ export type ViewRequest =
   | { op: 'reconstructions'; runId: number }
   | { op: 'predictFiles'; runId: number; files: string[] }
   | { op: 'predictDataset'; runId: number; datasetId: number }
+  | { op: 'mapPrediction'; runId: number; datasetId: number; show: MapPredictionShow; mask?: number[] }
   | { op: 'export'; runId: number; dir: string };
 
 export interface ViewResults {
@@ -34,6 +38,7 @@ export interface ViewResults {
   reconstructions: ReconstructionView;
   predictFiles: PredictResult;
   predictDataset: PredictResult;
+  mapPrediction: MapImage;
   export: Pick<ExportResult, 'dir' | 'files' | 'notes'>;
 }
 
@@ -73,6 +78,8 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       const spectra = keys.map((key, i) => ({ key, ...row(block, i), file: ds.name, more: (extra?.blocks ?? []).map((b) => row(b, i)) }));
       return predictionResult(req.runId, predictor, spectra, [ds.name], onProgress);
     }
+    case 'mapPrediction':
+      return mapPredictionImage(db, req, onProgress && ((done, total) => onProgress(done, total, 'predicting')));
     case 'export': {
       const r = exportRun(db, req.runId, req.dir, onProgress ? { onProgress } : {});
       return { dir: r.dir, files: r.files, notes: r.notes };
@@ -111,7 +118,7 @@ export type ViewReply =
   | { id: number; progress: { done: number; total: number; what: string } };
 
 function cancelled(req: ViewRequest): UserError {
-  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : req.op === 'predictFiles' || req.op === 'predictDataset' ? 'Prediction cancelled.' : 'Cancelled.');
+  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : req.op === 'predictFiles' || req.op === 'predictDataset' || req.op === 'mapPrediction' ? 'Prediction cancelled.' : 'Cancelled.');
 }
 
 /**

@@ -52,8 +52,8 @@ describe('spectra-desk map', () => {
     const { dir, project } = await chondroProject();
     const out = path.join(dir, 'x.png');
     const base = ['map', '--project', project, '--dataset', 'chondro', '--out', out];
-    expect((await cli(base)).stderr).toBe('spectra-desk: Give one of --band X, --area A:B, --ratio X/Y, --pca K, --kmeans K, --ward K or --class COLUMN.\n');
-    expect((await cli([...base, '--band', '1000', '--pca', '1'])).stderr).toBe('spectra-desk: Give one of --band X, --area A:B, --ratio X/Y, --pca K, --kmeans K, --ward K or --class COLUMN (got --band and --pca).\n');
+    expect((await cli(base)).stderr).toBe('spectra-desk: Give one of --band X, --area A:B, --ratio X/Y, --pca K, --kmeans K, --ward K, --class COLUMN or --run R.\n');
+    expect((await cli([...base, '--band', '1000', '--pca', '1'])).stderr).toBe('spectra-desk: Give one of --band X, --area A:B, --ratio X/Y, --pca K, --kmeans K, --ward K, --class COLUMN or --run R (got --band and --pca).\n');
     expect((await cli([...base, '--area', '1000'])).stderr).toBe('spectra-desk: --area takes two positions as A:B, not "1000". (field --area)\n');
     expect((await cli([...base, '--kmeans', '1'])).stderr).toBe('spectra-desk: --kmeans must be a whole number from 2 to 20 (got "1"). (field kmeans)\n');
     expect((await cli([...base, '--band', '3000'])).stderr).toBe("spectra-desk: 3000 cm⁻¹ is outside the spectra's axis (602 to 1798 cm⁻¹).\n");

@@ -51,6 +51,7 @@ export const CHANNELS = [
   'runs:reconstructions',
   'models:summary',
   'maps:image',
+  'maps:prediction',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress'] as const satisfies readonly EventName[];

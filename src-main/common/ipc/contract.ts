@@ -10,6 +10,7 @@ import { neighbourhoodSchema, runStartInput, type MetricValues, type RunConfig, 
 import type { RunEvent } from '../runs/events';
 import type { ReconstructionView } from '../runs/autoencoder';
 import { mapImageSpec, type MapImage } from '../maps/image';
+import { mapPredictionShow } from '../maps/prediction';
 import type { TransferSummary } from '../runs/transfer';
 import { optimizeStartInput } from '../runs/optimize';
 
@@ -380,6 +381,8 @@ export const contract = {
   'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
   'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
+  /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). */
+  'maps:prediction': { input: z.object({ datasetId: id, runId: id, show: mapPredictionShow, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
 } as const;
 
 export type Contract = typeof contract;
