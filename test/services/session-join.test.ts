@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Session, type Host } from '../../src-main/services/session';
+import type { Channel, Input, Output } from '../../src-main/common/ipc/contract';
 import { tmpDir } from '../helpers/tmp';
 
 function host(dir: string, saveProject: string): Host {
@@ -25,6 +26,13 @@ function writeCsv(dir: string, name: string, axis: number[], rows: { split: stri
   const file = path.join(dir, `${name}.csv`);
   fs.writeFileSync(file, `split,assay,${axis.join(',')}\n${rows.map((r) => [r.split, r.assay, ...r.values].join(',')).join('\n')}\n`);
   return file;
+}
+
+/** The value of a call that succeeds, typed by the contract. */
+async function value<C extends Channel>(s: Session, channel: C, input: Input<C>): Promise<Output<C>> {
+  const r = await s.invoke(channel, input);
+  if (!r.ok) throw new Error(`${channel} failed: ${r.error.message}`);
+  return r.value as Output<C>;
 }
 
 async function session(): Promise<{ s: Session; dir: string }> {
@@ -49,10 +57,8 @@ async function session(): Promise<{ s: Session; dir: string }> {
 describe('joining datasets over IPC', () => {
   it('stores one dataset with a channel per source, paired by position; the sample table counts the channels; each channel comes on its own axis', async () => {
     const { s } = await session();
-    const joined = await s.invoke('datasets:join', { datasetIds: [1, 2], name: 'Both instruments', by: 'position' });
-    expect(joined.ok).toBe(true);
-    if (!joined.ok) return;
-    expect({ ...joined.value, durationMs: 0 }).toEqual({
+    const joined = await value(s, 'datasets:join', { datasetIds: [1, 2], name: 'Both instruments', by: 'position' });
+    expect({ ...joined, durationMs: 0 }).toEqual({
       datasetId: 4,
       dataset: 'Both instruments',
       samples: 3,
@@ -67,25 +73,22 @@ describe('joining datasets over IPC', () => {
     });
     expect(await s.invoke('datasets:get', { datasetId: 4 })).toMatchObject({ ok: true, value: { name: 'Both instruments', samples: 3, channels: 2, points: 3 } });
 
-    const page = await s.invoke('datasets:samples', { datasetId: 4, offset: 0, limit: 10 });
-    expect(page.ok && page.value.rows.map((r) => [r.key, r.split, r.channels, r.values.assay])).toEqual([
+    const page = await value(s, 'datasets:samples', { datasetId: 4, offset: 0, limit: 10 });
+    expect(page.rows.map((r) => [r.key, r.split, r.channels, r.values.assay])).toEqual([
       ['inst1:1', 'train', 2, 190.5],
       ['inst1:2', 'train', 2, 201.25],
       ['inst1:3', 'test', 2, 175],
     ]);
-    const single = await s.invoke('datasets:samples', { datasetId: 1, offset: 0, limit: 1 });
-    expect(single.ok && single.value.rows[0]!.channels).toBe(1);
+    expect((await value(s, 'datasets:samples', { datasetId: 1, offset: 0, limit: 1 })).rows[0]!.channels).toBe(1);
 
-    const ids = page.ok ? page.value.rows.map((r) => r.id) : [];
-    const ch = await s.invoke('datasets:channels', { datasetId: 4, sampleIds: [ids[2]!, ids[0]!] });
-    expect(ch.ok).toBe(true);
-    if (!ch.ok) return;
-    expect(ch.value.axisUnit).toBe('nm');
-    expect(ch.value.channels.map((c) => [c.name, Array.from(c.axis)])).toEqual([
+    const ids = page.rows.map((r) => r.id);
+    const ch = await value(s, 'datasets:channels', { datasetId: 4, sampleIds: [ids[2]!, ids[0]!] });
+    expect(ch.axisUnit).toBe('nm');
+    expect(ch.channels.map((c) => [c.name, Array.from(c.axis)])).toEqual([
       ['Instrument 1', [600, 602, 604]],
       ['Instrument 2', [601, 603, 605, 607]],
     ]);
-    expect(ch.value.samples.map((x) => [x.key, x.values.map((v) => Array.from(v))])).toEqual([
+    expect(ch.samples.map((x) => [x.key, x.values.map((v) => Array.from(v))])).toEqual([
       ['inst1:3', [[7, 8, 9], [70, 80, 90, 95]]],
       ['inst1:1', [[1, 2, 3], [10, 20, 30, 35]]],
     ]);
@@ -99,7 +102,6 @@ describe('joining datasets over IPC', () => {
       error: { code: 'BAD_INPUT', field: 'by', message: 'Pairing by position needs the same number of samples in each dataset: "Instrument 1" has 3, "Two tablets" has 2. Nothing was stored.' },
     });
     expect(await s.invoke('datasets:join', { datasetIds: [1], name: 'Alone', by: 'id' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'datasetIds' } });
-    const list = await s.invoke('datasets:list', {});
-    expect(list.ok && list.value.map((d) => d.name)).toEqual(['Instrument 1', 'Instrument 2', 'Two tablets']);
+    expect((await value(s, 'datasets:list', {})).map((d) => d.name)).toEqual(['Instrument 1', 'Instrument 2', 'Two tablets']);
   });
 });
