@@ -2,12 +2,13 @@
 // Callbacks passed to page.evaluate run in the browser and use DOM types.
 /**
  * The Train view on a map (chondro, 35 × 25 pixels): a region of the map held out by default,
- * the warning a random split gets, the neighbourhood setting, and a PLS run on neighbourhoods.
+ * the warning a random split gets, the neighbourhood setting, a PLS run on neighbourhoods, and
+ * that run's prediction of every pixel in the Maps view.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/datasets';
-import { screenshot } from './harness';
+import { canvasInk, screenshot } from './harness';
 import { useAppPage } from './setup';
 import type { RunSummary } from '../../src-main/common/ipc/contract';
 
@@ -48,4 +49,28 @@ describe('Train view on a map (Chromium, real Session and trainer)', () => {
     expect(run!.test!.balancedAccuracy).toBeCloseTo(0.8197, 4);
     await screenshot(page, '59-train-map-done');
   }, 240_000);
+
+  it('predicts every pixel of the map with that run: the predicted clusters and the out-of-model flag', async () => {
+    const { page } = app;
+    await app.goTo('Maps');
+    const main = app.main();
+    await main.locator('select[name=mapKind]').selectOption('prediction');
+    await main.getByTestId('map-title').getByText('Predicted cluster (run 1, pls)').waitFor({ timeout: 60_000 });
+    expect(await main.locator('[data-testid=map-legend] li').allTextContents()).toEqual(['cell 209', 'lacuna 376', 'matrix 290']);
+    const ink = await canvasInk(page, '[data-testid=map-image] canvas');
+    expect(ink.inked).toBe(ink.width * ink.height);
+    await page.waitForTimeout(200);
+    await screenshot(page, '63-map-predicted');
+
+    expect(await main.locator('select[name=mapShow] option').allTextContents()).toEqual(['Predicted class', 'Probability of cell', 'Probability of lacuna', 'Probability of matrix', 'Out of model']);
+    await main.locator('select[name=mapShow]').selectOption('outOfModel');
+    await main.getByTestId('map-title').getByText('Out of model (run 1, pls): Q or T² above its 95 % limit').waitFor();
+    expect(await main.locator('[data-testid=map-legend] li').allTextContents()).toEqual(['within the model 666', 'out of model 209']);
+    await main.locator('select[name=mapShow]').selectOption('p:cell');
+    await main.getByTestId('map-title').getByText('Probability of "cell" (run 1, pls)').waitFor();
+    await main.getByTestId('map-scale').getByText('Probability of "cell" (PLS-DA score on the probability scale)').waitFor();
+    await page.waitForTimeout(200);
+    await screenshot(page, '64-map-probability');
+    expect(app.problems).toEqual([]);
+  }, 120_000);
 });
