@@ -435,25 +435,13 @@ class GlobalAvgPool extends Node {
   }
 }
 
-/** Flatten: channels-last memory is already [batch, length·channels]; pointers pass through. */
+/**
+ * Flatten, and a reshape of a vector into [length, channels]: channels-last memory is the same
+ * in either shape ([batch, length·channels]), so pointers pass through.
+ */
 class Flatten extends Node {
-  constructor(name: string, inShape: Shape) {
-    super(name, inShape, [sizeOf(inShape)]);
-  }
-  allocate() {}
-  forward(_ctx: Ctx, x: number) {
-    this.out = x;
-    return x;
-  }
-  backward(_ctx: Ctx, dy: number, _batch: number, needDx: boolean) {
-    return needDx ? dy : -1;
-  }
-}
-
-/** A vector read as a sequence: channels-last memory is the same, so pointers pass through (as Flatten). */
-class Reshape extends Node {
-  constructor(name: string, inShape: Shape, target: [number, number]) {
-    super(name, inShape, target);
+  constructor(name: string, inShape: Shape, outShape: Shape = [sizeOf(inShape)]) {
+    super(name, inShape, outShape);
   }
   allocate() {}
   forward(_ctx: Ctx, x: number) {
@@ -736,7 +724,7 @@ function buildNodes(layers: LayerSpec[], input: Shape, plan: Planner, prefix: st
         node = new Resize(name, shape as [number, number], 'crop', l.cropping[0], shape[0] - l.cropping[0] - l.cropping[1]);
         break;
       case 'reshape':
-        node = new Reshape(name, shape, l.targetShape);
+        node = new Flatten(name, shape, l.targetShape);
         break;
     }
     nodes.push(node);
