@@ -8,6 +8,7 @@ import { runPreprocessingBench } from './preprocessing';
 import { BENCH_REPEATS, benchMachineLines, benchTraining, repeatLines } from '../services/bench-training';
 import { runPlsBench } from './pls';
 import { runLoadBench } from './load';
+import { mapBenchChild, runMapBench } from './map';
 import { forkTrainer } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
@@ -20,7 +21,8 @@ import { torchReferenceScript } from '../services/built-files';
  * (../shared/bench/torch_reference.py) in the same run.
  * then PLS regression (10,000 × 1,000, 10 components) against scikit-learn.
  * then a generated project of 100,000 spectra and 1,000 runs: open, runs table, sample table, list (./load.ts).
- * BENCH_ONLY=import, preprocessing, pls, training or load runs one section.
+ * then a generated ENVI map (BENCH_MAP=WxHxB, default 500x500x1000): import, band image, PCA, training, whole-map prediction and each step's peak memory (./map.ts).
+ * BENCH_ONLY=import, preprocessing, pls, training, load or map runs one section.
  * BENCH_REPEAT=N trains ours and PyTorch N times, alternately, and prints min / median / max.
  */
 
@@ -109,6 +111,7 @@ async function trainingBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (await mapBenchChild()) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-bench-'));
   try {
     if (!ONLY || ONLY === 'import') await importBench(dir);
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     if (!ONLY || ONLY === 'pls') await runPlsBench((l) => console.log(l));
     if (!ONLY || ONLY === 'training') await trainingBench();
     if (!ONLY || ONLY === 'load') await runLoadBench(dir, (l) => console.log(l));
+    if (!ONLY || ONLY === 'map') runMapBench(dir, (l) => console.log(l));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
