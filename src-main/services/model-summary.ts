@@ -15,7 +15,7 @@ import { savedRecipe, targetColumn } from './run-data';
 import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbourhood';
 
 /** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
-export function modelSummary(db: Db, q: { datasetId: number; target: string; model: AppModelName; recipeId?: number | 'auto' | null; neighbourhood?: Neighbourhood }): ModelSummary {
+export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; neighbourhood?: Neighbourhood }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
   const column = targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
   requireTrainable(column.kind, q.target);
@@ -32,7 +32,8 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; mod
     const head = { axis, values, rows: same.length };
     length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
   }
-  const units = task === 'classification' ? Math.max(2, new Set(columnValues(db, q.datasetId, q.target).map((v) => v.value).filter((v) => v !== null)).size) : 1;
+  // Several targets: one output each.
+  const units = task === 'classification' ? Math.max(2, new Set(columnValues(db, q.datasetId, q.target).map((v) => v.value).filter((v) => v !== null)).size) : (q.targets?.length ?? 1);
   // Networks read every channel of a sample as an input channel (common/runs/channels.ts), or a pixel's neighbourhood as channels.
   const input: [number, number] = [length, q.neighbourhood ? neighbourhoodNames(q.neighbourhood).length : first.reduce((m, sp) => Math.max(m, sp.channels.length), 0)];
   if (q.model === 'pls') return { task, layers: [], params: 0, input, outputs: units };

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use DOM types.
 /**
  * Several targets from the Train view, in Chromium over a real Session and trainer: Tecator
  * moisture with fat and protein ticked under "Also predict", one PLS2 run, and its run page with
@@ -17,13 +19,14 @@ describe('Several targets (Chromium, real Session and trainer)', () => {
     await app.goTo('Train');
     const option = await app.main()
       .locator('select[name=dataset] option')
-      .evaluateAll((os) => (os as { value: string; textContent: string | null }[]).find((o) => /^Tecator/.test(o.textContent ?? ''))?.value ?? '');
+      .evaluateAll((os) => (os as HTMLOptionElement[]).find((o) => /^Tecator/.test(o.textContent ?? ''))?.value ?? '');
     await app.main().locator('select[name=dataset]').selectOption(option);
     await app.main().locator('select[name=target]').selectOption('moisture');
     await app.main().locator('select[name=model]').selectOption('pls');
     await app.main().locator('select[name=recipe]').selectOption({ label: 'None — raw spectra' });
     await app.main().locator('input[name=also-fat]').check();
     await app.main().locator('input[name=also-protein]').check();
+    await app.main().getByText('→ moisture, fat, protein, as set up on the left').waitFor();
     await screenshot(app.page, '72-train-several-targets');
     await app.main().getByRole('button', { name: /Start training/ }).click();
     await app.main().locator('[data-testid=run-metrics]').waitFor({ timeout: 180_000 });

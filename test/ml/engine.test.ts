@@ -104,6 +104,13 @@ export const CASES: Case[] = [
     batch: 5,
   },
   {
+    name: 'several targets: one output each, MSE over every target of every row',
+    layers: [conv(3, 5, { strides: 2 }), { type: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 6, useBias: true }, { type: 'relu' }],
+    input: [24, 2],
+    task: { kind: 'regression', loss: 'mse', outputs: 3 },
+    batch: 5,
+  },
+  {
     name: 'the autoencoder template on 2 channels (strided convs, latent dense, reshape, upsampling, crop), reconstruction loss',
     layers: autoencoderLayers(37, 2, 3),
     input: [37, 2],
@@ -124,7 +131,7 @@ export function dataFor(c: Case, seed = 3) {
   const n = c.batch * 2;
   const size = c.input[0] * c.input[1];
   const x = new Float32Array(n * size).map(() => rand() * 2 - 1);
-  const y = c.task.kind === 'classification' ? new Int32Array(n).map((_, i) => i % (c.task as { classes: number }).classes) : new Float32Array(n).map(() => rand() * 3 - 1.5);
+  const y = c.task.kind === 'classification' ? new Int32Array(n).map((_, i) => i % (c.task as { classes: number }).classes) : new Float32Array(n * (c.task.kind === 'regression' ? (c.task.outputs ?? 1) : 1)).map(() => rand() * 3 - 1.5);
   const index = new Int32Array(n).map((_, i) => n - 1 - i);
   return { x, y, n, index };
 }

@@ -56,6 +56,12 @@ export function companionTargets(ds: DatasetSummary | null, target: string): str
   return ds && ds.columns[target]?.kind === 'number' ? Object.entries(ds.columns).filter(([n, c]) => n !== target && c.kind === 'number').map(([n]) => n) : [];
 }
 
+/** The targets of a run of several (the target first, then the ticked companions); undefined for one target. */
+export function targetsOf(s: TrainSettings, ds: DatasetSummary | null): string[] | undefined {
+  const also = s.alsoTargets.filter((n) => companionTargets(ds, s.target).includes(n));
+  return also.length ? [s.target, ...also] : undefined;
+}
+
 /** Columns a grouped split can keep together (not the target, not numbers). */
 export function groupNames(ds: DatasetSummary | null, target: string): string[] {
   return ds ? Object.entries(ds.columns).filter(([n, c]) => n !== target && c.kind !== 'number').map(([n]) => n) : [];
@@ -83,8 +89,8 @@ export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { 
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
   const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: schemeOf(s), seed: s.seed };
-  const also = s.alsoTargets.filter((n) => companionTargets(ds, s.target).includes(n));
-  if (also.length) input.targets = [s.target, ...also];
+  const targets = targetsOf(s, ds);
+  if (targets) input.targets = targets;
   const neighbourhood = neighbourhoodOf(s, ds);
   if (neighbourhood) input.neighbourhood = neighbourhood;
   if (s.epochs !== null && s.epochs > 0 && s.model !== 'pls') input.epochs = Math.round(s.epochs);
