@@ -80,8 +80,9 @@ export async function beginTraining(db: Db, req: RunRequest, deps: StartDeps): P
 /** The app's `runs:start` as a request: the recipe looked up by id, the scheme parsed. */
 export function requestFromApp(db: Db, input: RunStartInput): RunRequest {
   const { recipeId, validation, ...rest } = input;
-  if (recipeId === 'auto') return { ...rest, recipe: null, autoRecipe: true, validation: parseScheme(validation) };
-  return { ...rest, recipe: recipeId === null ? null : savedRecipe(db, recipeId), validation: parseScheme(validation) };
+  // Parsed as a request too, so the app meets the rules between settings the CLI meets (a neighbourhood's buffer, say).
+  if (recipeId === 'auto') return parseRunRequest({ ...rest, recipe: null, autoRecipe: true, validation: parseScheme(validation) });
+  return parseRunRequest({ ...rest, recipe: recipeId === null ? null : savedRecipe(db, recipeId), validation: parseScheme(validation) });
 }
 
 /** A request as the command line (and scripts) name things: the dataset by name or id, the recipe by its spec. */
