@@ -561,19 +561,49 @@ export function addBias(y: usize, rows: i32, N: i32, bias: usize): void {
 
 export function sumRows(dy: usize, rows: i32, N: i32, db: usize, beta: i32): void {
   const rb = <usize>N << 2;
-  const CW = reduceChunk(N);
-  const acc = scratchPtr;
-  for (let c0 = 0; c0 < N; c0 += CW) {
-    const cw = min(CW, N - c0);
-    zeroF64(acc, cw);
-    const base = dy + (<usize>c0 << 2);
-    for (let r = 0; r < rows; r++) acc64(acc, base + <usize>r * rb, cw);
-    for (let j = 0; j < cw; j++) {
-      const d = db + (<usize>(c0 + j) << 2);
-      let s = load<f64>(acc + (<usize>j << 3));
-      if (beta) s += <f64>load<f32>(d);
-      store<f32>(d, <f32>s);
+  const N8 = N & ~7;
+  // Eight columns at a time: float32 sums over blocks of 64 rows, added into float64 sums, all in
+  // registers (the columns' stride through memory is one row).
+  for (let c0 = 0; c0 < N8; c0 += 8) {
+    let d0 = f64x2.splat(0), d1 = f64x2.splat(0), d2 = f64x2.splat(0), d3 = f64x2.splat(0);
+    for (let r0 = 0; r0 < rows; r0 += 64) {
+      const r1 = min(rows, r0 + 64);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      let p = dy + <usize>r0 * rb + (<usize>c0 << 2);
+      for (let r = r0; r < r1; r++) {
+        s0 = f32x4.add(s0, v128.load(p));
+        s1 = f32x4.add(s1, v128.load(p, 16));
+        p += rb;
+      }
+      d0 = f64x2.add(d0, f64x2.promote_low_f32x4(s0));
+      d1 = f64x2.add(d1, f64x2.promote_low_f32x4(v128.shuffle<f32>(s0, s0, 2, 3, 2, 3)));
+      d2 = f64x2.add(d2, f64x2.promote_low_f32x4(s1));
+      d3 = f64x2.add(d3, f64x2.promote_low_f32x4(v128.shuffle<f32>(s1, s1, 2, 3, 2, 3)));
     }
+    const d = db + (<usize>c0 << 2);
+    if (beta) {
+      d0 = f64x2.add(d0, f64x2.promote_low_f32x4(v128.load(d)));
+      d1 = f64x2.add(d1, f64x2.promote_low_f32x4(v128.load64_zero(d + 8)));
+      d2 = f64x2.add(d2, f64x2.promote_low_f32x4(v128.load(d + 16)));
+      d3 = f64x2.add(d3, f64x2.promote_low_f32x4(v128.load64_zero(d + 24)));
+    }
+    v128.store64_lane(d, f32x4.demote_f64x2_zero(d0), 0);
+    v128.store64_lane(d + 8, f32x4.demote_f64x2_zero(d1), 0);
+    v128.store64_lane(d + 16, f32x4.demote_f64x2_zero(d2), 0);
+    v128.store64_lane(d + 24, f32x4.demote_f64x2_zero(d3), 0);
+  }
+  if (N8 == N) return;
+  // The last N mod 8 columns through float64 accumulators in the scratch.
+  const cw = N - N8;
+  const acc = scratchPtr;
+  zeroF64(acc, cw);
+  const base = dy + (<usize>N8 << 2);
+  for (let r = 0; r < rows; r++) acc64(acc, base + <usize>r * rb, cw);
+  for (let j = 0; j < cw; j++) {
+    const d = db + (<usize>(N8 + j) << 2);
+    let s = load<f64>(acc + (<usize>j << 3));
+    if (beta) s += <f64>load<f32>(d);
+    store<f32>(d, <f32>s);
   }
 }
 
@@ -735,6 +765,55 @@ export function maxPool1dBackward(dy: usize, argmax: usize, batch: i32, L: i32, 
         g += 4;
       }
     }
+  }
+}
+
+/**
+ * The backward of a ReLU followed by max pooling, in one pass: dy [batch, lOut, C] goes to the
+ * argmax positions where the pooled output y is > 0 (the ReLU's mask, as ReLU and max commute).
+ * Windows that do not overlap (pool = stride) write dx directly, 4 channels per step, with no
+ * zero fill and no scatter.
+ */
+export function maxPool1dReluBackward(dy: usize, argmax: usize, y: usize, batch: i32, L: i32, C: i32, pool: i32, stride: i32, lOut: i32, dx: usize): void {
+  const cBytes = <usize>C << 2;
+  const z = f32x4.splat(0);
+  if (pool != stride) {
+    memory.fill(dx, 0, <usize>batch * <usize>L * cBytes);
+    for (let b = 0; b < batch; b++) {
+      const xb = dx + <usize>b * <usize>L * cBytes;
+      const o0 = <usize>b * <usize>lOut * cBytes;
+      for (let i = 0; i < lOut * C; i++) {
+        const q = o0 + (<usize>i << 2);
+        if (!(load<f32>(y + q) > 0)) continue;
+        const d = xb + <usize>load<i32>(argmax + q) * cBytes + (<usize>(i % C) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(dy + q));
+      }
+    }
+    return;
+  }
+  for (let b = 0; b < batch; b++) {
+    const xb = dx + <usize>b * <usize>L * cBytes;
+    for (let o = 0; o < lOut; o++) {
+      const q = (<usize>b * <usize>lOut + <usize>o) * cBytes;
+      for (let j = 0; j < pool; j++) {
+        const l = o * pool + j;
+        const d = xb + <usize>l * cBytes;
+        const vl = i32x4.splat(l);
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          const off = q + (<usize>c << 2);
+          const keep = v128.and(i32x4.eq(v128.load(argmax + off), vl), f32x4.gt(v128.load(y + off), z));
+          v128.store(d + (<usize>c << 2), v128.and(v128.load(dy + off), keep));
+        }
+        for (; c < C; c++) {
+          const off = q + (<usize>c << 2);
+          store<f32>(d + (<usize>c << 2), load<i32>(argmax + off) == l && load<f32>(y + off) > 0 ? load<f32>(dy + off) : 0);
+        }
+      }
+    }
+    // Points past the last window get no gradient.
+    const tail = lOut * pool;
+    if (tail < L) memory.fill(xb + <usize>tail * cBytes, 0, <usize>(L - tail) * cBytes);
   }
 }
 

@@ -422,7 +422,7 @@ describe.each([
   it('addBias and sumRows (beta 0 and 1)', () => {
     const k = create();
     const rand = mulberry32(5);
-    for (const [rows, N] of [[1, 1], [3, 5], [7, 4], [9, 17], [300, 33], [2, 70]])
+    for (const [rows, N] of [[1, 1], [3, 5], [7, 4], [9, 17], [300, 33], [2, 70], [130, 16]])
       scoped(k, () => {
         const Y = randomArray(rand, rows * N);
         const Bias = randomArray(rand, N);
@@ -500,7 +500,7 @@ describe.each([
     const k = create();
     const rand = mulberry32(7);
     for (const [batch, L, C, pool, stride] of [
-      [1, 1, 1, 1, 1], [2, 11, 5, 3, 2], [2, 10, 8, 2, 2], [3, 9, 9, 4, 1], [1, 7, 1, 3, 1], [2, 13, 4, 5, 3], [2, 12, 17, 2, 1],
+      [1, 1, 1, 1, 1], [2, 11, 5, 3, 2], [2, 10, 8, 2, 2], [3, 9, 9, 4, 1], [1, 7, 1, 3, 1], [2, 13, 4, 5, 3], [2, 12, 17, 2, 1], [2, 11, 6, 2, 2], [2, 14, 5, 3, 3],
     ])
       scoped(k, () => {
         const lOut = Math.floor((L - pool) / stride) + 1;
@@ -537,6 +537,19 @@ describe.each([
         const dxRef = new Float64Array(batch * L * C);
         for (let b = 0; b < batch; b++) for (let o = 0; o < lOut; o++) for (let c = 0; c < C; c++) dxRef[(b * L + aRef[(b * lOut + o) * C + c]) * C + c] += G[(b * lOut + o) * C + c];
         expectClose(get(k, dx, dxRef.length), dxRef, REL, `maxPool1dBackward ${what}`);
+
+        // The pool of a ReLU's output: dy only where the pooled value is > 0 (a third of them set to 0 here).
+        const Y = yRef.map((v, i) => (i % 3 === 0 ? 0 : v));
+        const dxR = put(k, new Float64Array(batch * L * C).fill(Number.NaN));
+        k.maxPool1dReluBackward(put(k, G), am, put(k, Y), batch, L, C, pool, stride, lOut, dxR);
+        const dxReluRef = new Float64Array(batch * L * C);
+        for (let b = 0; b < batch; b++)
+          for (let o = 0; o < lOut; o++)
+            for (let c = 0; c < C; c++) {
+              const i = (b * lOut + o) * C + c;
+              if (Y[i] > 0) dxReluRef[(b * L + aRef[i]) * C + c] += G[i];
+            }
+        expectClose(get(k, dxR, dxReluRef.length), dxReluRef, REL, `maxPool1dReluBackward ${what}`);
       });
   });
 

@@ -118,6 +118,14 @@ export function createNaiveKernels(): Kernels {
             i32[F(argmax) + (b * lOut + o) * C + c] = at;
           }
     },
+    // By its definition: the ReLU's mask on dy, then the pool's routing.
+    maxPool1dReluBackward(dy, argmax, y, B, L, C, _pool, _stride, lOut, dx) {
+      const mark = k.used();
+      const g = k.alloc(B * lOut * C);
+      k.reluBackward(y, dy, g, B * lOut * C);
+      k.maxPool1dBackward(g, argmax, B, L, C, lOut, dx);
+      k.release(mark);
+    },
     maxPool1dBackward(dy, argmax, B, L, C, lOut, dx) {
       f.fill(0, F(dx), F(dx) + B * L * C);
       for (let b = 0; b < B; b++)

@@ -198,6 +198,10 @@ class Relu extends Node {
   fused = false;
   /** The activated output the backward pass reads: this layer's own, or the fused layer's. */
   private y = -1;
+  /** Set when the max pool after this layer applies this layer's backward mask in its own backward pass (training passes). */
+  maskedByPool = false;
+  /** Whether the last forward pass was one where the pool masks. */
+  private poolMasks = false;
   constructor(name: string, shape: Shape) {
     super(name, shape, shape);
   }
@@ -206,6 +210,7 @@ class Relu extends Node {
     this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
   }
   forward(ctx: Ctx, x: number, batch: number, training: boolean) {
+    this.poolMasks = training && this.maskedByPool;
     if (training && this.fused) {
       this.y = x;
       return x;
@@ -216,15 +221,17 @@ class Relu extends Node {
   }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
     if (!needDx) return -1;
+    if (this.poolMasks) return dy;
     ctx.k.reluBackward(this.y, dy, this.dx, batch * sizeOf(this.inShape));
     return this.dx;
   }
 }
 
 /**
- * Marks each conv or dense layer followed by a ReLU to apply it as its product is stored (one
- * pass over the activations fewer). Training passes only: in inference every layer keeps its own
- * output, which forwardCapture hands out layer by layer.
+ * Marks each conv or dense layer followed by a ReLU to apply it as its product is stored, and
+ * each max pool after a ReLU to apply the ReLU's backward mask as it routes the gradient (a pass
+ * over the activations fewer each). Training passes only: in inference every layer keeps its own
+ * output and gradient, which forwardCapture and outputGradient hand out layer by layer.
  */
 function fuseRelus(nodes: Node[]): void {
   nodes.forEach((n, i) => {
@@ -232,6 +239,11 @@ function fuseRelus(nodes: Node[]): void {
     if ((n instanceof Conv1d || n instanceof Dense) && next instanceof Relu) {
       n.fuseRelu = true;
       next.fused = true;
+    }
+    // A max pool after a ReLU masks its gradient with its own output (ReLU and max commute).
+    if (n instanceof Relu && next instanceof Pool && next.kind === 'max') {
+      n.maskedByPool = true;
+      next.afterRelu = true;
     }
     if (n instanceof Residual) fuseRelus(n.body);
   });
@@ -332,6 +344,9 @@ class Pool extends Node {
   xp = -1;
   dxp = -1;
   dyScaled = -1;
+  /** Its input is a ReLU's output whose backward it applies in training passes (see fuseRelus). */
+  afterRelu = false;
+  private masks = false;
   constructor(
     name: string,
     inShape: [number, number],
@@ -385,8 +400,9 @@ class Pool extends Node {
       }
     }
   }
-  forward(ctx: Ctx, x: number, batch: number) {
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
     const C = this.inShape[1]!;
+    this.masks = training && this.afterRelu;
     let src = x;
     if (this.padded) {
       this.copyInner(ctx.k.f32(), x, this.xp, batch, true);
@@ -407,7 +423,8 @@ class Pool extends Node {
       this.rescaleEdges(ctx.k.f32(), this.dyScaled, batch);
       g = this.dyScaled;
     }
-    if (this.kind === 'max') ctx.k.maxPool1dBackward(g, this.argmax, batch, this.lPad, C, this.lOut, dst);
+    if (this.kind === 'max' && this.masks) ctx.k.maxPool1dReluBackward(g, this.argmax, this.out, batch, this.lPad, C, this.poolSize, this.strides, this.lOut, dst);
+    else if (this.kind === 'max') ctx.k.maxPool1dBackward(g, this.argmax, batch, this.lPad, C, this.lOut, dst);
     else ctx.k.avgPool1dBackward(g, batch, this.lPad, C, this.poolSize, this.strides, this.lOut, dst);
     if (this.padded) this.copyInner(ctx.k.f32(), this.dxp, this.dx, batch, false);
     return this.dx;

@@ -334,6 +334,16 @@ export function createJsKernels(): Kernels {
         }
       }
     },
+    maxPool1dReluBackward(dy, argmax, y, batch, L, C, _pool, _stride, lOut, dx) {
+      const F = f;
+      const I = iv;
+      F.fill(0, dx >> 2, (dx >> 2) + batch * L * C);
+      for (let b = 0; b < batch; b++) {
+        const xb = (dx >> 2) + b * L * C;
+        const o0 = b * lOut * C;
+        for (let i = 0; i < lOut * C; i++) if (F[(y >> 2) + o0 + i] > 0) F[xb + I[(argmax >> 2) + o0 + i] * C + (i % C)] += F[(dy >> 2) + o0 + i];
+      }
+    },
     maxPool1dBackward(dy, argmax, batch, L, C, lOut, dx) {
       const F = f;
       const I = iv;

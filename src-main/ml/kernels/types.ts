@@ -64,6 +64,11 @@ export interface Kernels {
   maxPool1d(x: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, y: number, argmax: number): void;
   /** dx (overwritten, [batch,L,C]) gets dy routed to the argmax positions (summed where windows overlap). */
   maxPool1dBackward(dy: number, argmax: number, batch: number, L: number, C: number, lOut: number, dx: number): void;
+  /**
+   * maxPool1dBackward of a pool whose input is a ReLU's output, the ReLU's backward included:
+   * dy goes only where the pooled output y [batch, lOut, C] is > 0 (ReLU and max commute).
+   */
+  maxPool1dReluBackward(dy: number, argmax: number, y: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, dx: number): void;
   /** y[b,o,c] = mean of x[b, o·stride + j, c], j < pool ('valid'). */
   avgPool1d(x: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, y: number): void;
   avgPool1dBackward(dy: number, batch: number, L: number, C: number, pool: number, stride: number, lOut: number, dx: number): void;

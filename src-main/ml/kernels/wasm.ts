@@ -31,6 +31,7 @@ const KERNEL_NAMES: Record<KernelName, true> = {
   reluBackward: true,
   maxPool1d: true,
   maxPool1dBackward: true,
+  maxPool1dReluBackward: true,
   avgPool1d: true,
   avgPool1dBackward: true,
   globalAvgPool: true,
