@@ -127,6 +127,6 @@ describe('spectra-desk train', () => {
     const wrongModel = await train('--model', 'cnn', '--pls-decision', 'pls-da');
     expect(wrongModel.stderr).toBe('spectra-desk: --pls-decision is for --model pls, not cnn. (field pls-decision)\n');
     const model = await train('--model', 'svm');
-    expect(model.stderr).toContain('--model svm: use one of cnn, resnet1d, cnn-dense, mlp, pls, custom.');
+    expect(model.stderr).toContain('--model svm: use one of cnn, resnet1d, cnn-dense, mlp, pls, custom, ae.');
   }, 30_000);
 });
