@@ -33,11 +33,7 @@ const TRAIN_SIDE = 100;
 const CLASSES = 3;
 const EPOCHS = 2;
 
-interface Shape {
-  width: number;
-  height: number;
-  bands: number;
-}
+type Shape = { width: number; height: number; bands: number };
 
 export function mapShape(text = process.env.BENCH_MAP ?? '500x500x1000'): Shape {
   const m = /^\s*(\d+)x(\d+)x(\d+)\s*$/.exec(text);
