@@ -60,7 +60,7 @@ Usage:
   spectra-desk formats [--json]
   spectra-desk steps [KIND] [--json]   (preprocessing steps and their parameters)
   spectra-desk train --project P --dataset D --target COLUMN|--targets A,B,C --model NAME
-                     [--pipeline auto|none|PIPE.json] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve
+                     [--pipeline auto|none|PIPE.json | --channel-pipelines PIPE.json|none,…] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve
                                    |blocked:K[:BUFFER]|blocked-holdout:F[:BUFFER]]
                      [--neighbourhood R] [--neighbourhood-mode channels|mean]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
@@ -496,6 +496,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         targets: { type: 'string' },
         model: { type: 'string' },
         pipeline: { type: 'string' },
+        'channel-pipelines': { type: 'string' },
         validation: { type: 'string' },
         epochs: { type: 'string' },
         seed: { type: 'string' },
@@ -522,7 +523,10 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   // auto (the default): the recipe chosen by cross-validation on the training spectra; none: raw
   // spectra (files named auto or none are ./auto and ./none).
   // An autoencoder has no target to choose a recipe by: raw spectra unless one is given.
-  const autoRecipe = (values.pipeline ?? (model === 'ae' ? 'none' : 'auto')) === 'auto';
+  // Several channels may each take a recipe of their own (none: raw), in channel order.
+  const channelRecipes = values['channel-pipelines']?.split(',').map((f) => (f.trim() === 'none' ? null : { name: path.basename(f.trim()).replace(/\.json$/i, ''), spec: readPipelineFile(f.trim()) }));
+  if (channelRecipes && values.pipeline !== undefined) throw new UserError('BAD_INPUT', 'Give either --pipeline (one recipe for every channel) or --channel-pipelines (one per channel), not both.', { field: '--channel-pipelines' });
+  const autoRecipe = !channelRecipes && (values.pipeline ?? (model === 'ae' ? 'none' : 'auto')) === 'auto';
   const pipeline = values.pipeline && !autoRecipe && values.pipeline !== 'none' ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
   // None named: decided once the dataset is known (a blocked hold-out on a map, else the given tags).
@@ -542,7 +546,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   try {
     failRunsWithoutTrainer(db);
     const validation = named ?? defaultValidation(db, datasetIdByNameOrId(db, dataset), neighbourhood?.radius);
-    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}) });
+    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}) });
     const handle = await beginTraining(
       db,
       request,

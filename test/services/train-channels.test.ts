@@ -13,9 +13,13 @@ import { camForRun, exportRun, runInputs, runNet } from '../../src-main/services
 import { importFiles } from '../../src-main/services/import';
 import { joinDatasets } from '../../src-main/services/join';
 import { modelSummary } from '../../src-main/services/model-summary';
-import { requestByName, startTraining } from '../../src-main/services/train';
+import { parseRunRequest, requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { computeView } from '../../src-main/services/views';
+import { loadSpectra } from '../../src-main/db/datasets';
+import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
+import type { ChannelsRecord } from '../../src-main/common/runs/channels';
+import type { RunRequest } from '../../src-main/common/runs/schema';
 import { loadPredictor, predictSpectra } from '../../src-main/services/predict';
 import { pairChannels, readSpectraFiles } from '../../src-main/services/predict-files';
 import { writeModelPackage } from '../../src-main/services/model-package';
@@ -152,6 +156,36 @@ describe('training on two channels', () => {
     expect(userErrorOf(() => writeModelPackage(db, cnn.runId, path.join(tmpDir(), 'pkg'))).message).toBe(
       `Run ${cnn.runId} was trained on 2 channels per sample ("Instrument 1", "Instrument 2"); writing a model package reads one channel so far. Its stored test metrics and predictions are on the run page, and its export recomputes them from every channel.`,
     );
+    db.close();
+  }, 60_000);
+
+  it('one recipe per channel: SNV on channel 2 only, stored with the run and applied again when its inputs are rebuilt', async () => {
+    const { db } = await joined();
+    const snv = { name: 'SNV', spec: parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'snv' }] }) };
+    const request = (channelRecipes: RunRequest['channelRecipes'], dataset = 'both') => requestByName(db, { dataset, target: 'conc', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 2, ...(channelRecipes ? { channelRecipes } : {}) });
+    const pls = await startTraining(db, request([null, snv]), { spawn }).outcome;
+    expect(pls).toMatchObject({ status: 'done', model: 'pls' });
+    const run = getRun(db, pls.runId);
+    const channels = (run.config as { channels: ChannelsRecord }).channels;
+    expect(channels.perChannel.map((c) => c.recipe)).toEqual([null, snv]);
+    // Channel 2 after its recipe: each spectrum minus its mean, over its standard deviation (population, as the SNV step).
+    const split = run.split as { train: number[]; monitor: number[]; test: number[] };
+    const inputs = runInputs(db, run, split.test);
+    const raw = loadSpectra(db, 3, [split.test[0]!])[0]!.channels[1]!;
+    const m = raw.reduce((a, b) => a + b, 0) / POINTS;
+    const sd = Math.sqrt(raw.reduce((a, b) => a + (b - m) ** 2, 0) / POINTS);
+    Array.from(inputs.channels![1]!.processed.subarray(0, POINTS)).forEach((v, j) => expect(v).toBeCloseTo((raw[j]! - m) / sd, 5));
+    expect(Array.from(inputs.channels![0]!.processed.subarray(0, POINTS))).toEqual(Array.from(loadSpectra(db, 3, [split.test[0]!])[0]!.channels[0]!));
+    // Rebuilt inputs and a prediction of the dataset give the stored test predictions.
+    expect(JSON.parse(fs.readFileSync(path.join(exportRun(db, pls.runId, path.join(tmpDir(), 'export')).dir, 'metrics.json'), 'utf8')).recomputedPredictionsAgree).toBe(true);
+    const byKey = new Map(computeView(db, { op: 'predictDataset', runId: pls.runId, datasetId: 3 }).rows.map((r) => [r.key, Number(r.predicted)]));
+    for (const p of runTestPredictions(db, pls.runId)) expect(Math.abs(byKey.get(p.key)! - Number(p.predicted))).toBeLessThanOrEqual(1e-5);
+
+    // A recipe per channel needs one for each channel, and samples with several.
+    const train = async (r: RunRequest) => startTraining(db, r, { spawn }).outcome;
+    await expect(train(request([snv, null, snv]))).rejects.toThrow('3 channel recipes for 2 channels ("Instrument 1", "Instrument 2"); give one per channel, in order.');
+    await expect(train(request([null, snv], 'Instrument 1'))).rejects.toThrow('The dataset has one channel per sample; a recipe per channel needs samples with several (a joined dataset).');
+    expect(() => request([snv, snv]) && parseRunRequest({ ...request([snv, snv]), autoRecipe: true })).toThrow(/one recipe per channel or one recipe for all of them, not both/);
     db.close();
   }, 60_000);
 });

@@ -22,12 +22,22 @@ export interface ExtraChannels {
   blocks: SpectraBlock[];
 }
 
+/** A recipe as a run names it: the name it was saved under (null: unnamed) and its resolved steps. */
+export interface ChannelRecipe {
+  name: string | null;
+  spec: ResolvedPipeline;
+}
+
 /** How a run read its channels, stored in its configuration. */
 export interface ChannelsRecord {
   names: string[];
   layout: 'channels-last' | 'concatenated';
-  /** Per channel: its standardisation, its block scale (PLS), whether it was resampled onto channel 0's axis, and its recipe's fitted state. */
-  perChannel: { name: string; mean: number; std: number; blockScale?: number; resampledFrom?: { first: number; last: number; points: number }; fittedState: (JsonValue | null)[] | null }[];
+  /**
+   * Per channel: its standardisation, its block scale (PLS), whether it was resampled onto channel
+   * 0's axis, its recipe's fitted state and, when the run gave each channel a recipe of its own,
+   * that recipe (null: raw; absent: the run's recipe).
+   */
+  perChannel: { name: string; mean: number; std: number; blockScale?: number; resampledFrom?: { first: number; last: number; points: number }; fittedState: (JsonValue | null)[] | null; recipe?: ChannelRecipe | null }[];
 }
 
 export interface ChannelInputs {
@@ -60,15 +70,20 @@ function totalVariance(x: Float32Array, points: number, rows: number[]): number 
   return total;
 }
 
-export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, keys: string[], trainRows: number[], spec: ResolvedPipeline | null, layout: ChannelsRecord['layout']): ChannelInputs {
+/**
+ * `own`: one recipe per channel (channel 0 first; null: raw spectra) instead of `spec` for all of
+ * them, for channels that need different preprocessing (Raman and IR of one sample).
+ */
+export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, keys: string[], trainRows: number[], spec: ResolvedPipeline | null, layout: ChannelsRecord['layout'], own?: (ChannelRecipe | null)[]): ChannelInputs {
+  if (own && own.length !== extra.names.length) throw new UserError('BAD_INPUT', `${own.length} channel recipes for ${extra.names.length} channels (${extra.names.map((n) => `"${n}"`).join(', ')}); give one per channel, in order.`);
   const notes: string[] = [];
   const perChannel: ChannelsRecord['perChannel'] = [];
   const prepared = [block, ...extra.blocks].map((b, c) => {
     const name = extra.names[c]!;
     const resample = c > 0 && !sameAxis(b.axis, block.axis);
     if (resample) notes.push(`Channel "${name}" (${b.axis.length} points, ${b.axis[0]}–${b.axis[b.axis.length - 1]}) was resampled onto the axis of channel "${extra.names[0]}" (${block.axis.length} points) before the recipe.`);
-    const p = prepareInputs(resample ? onAxis(b, block.axis) : b, keys, trainRows, spec);
-    perChannel.push({ name, ...p.scaling, ...(resample ? { resampledFrom: { first: b.axis[0]!, last: b.axis[b.axis.length - 1]!, points: b.axis.length } } : {}), fittedState: p.fitted ? p.fitted.states : null });
+    const p = prepareInputs(resample ? onAxis(b, block.axis) : b, keys, trainRows, own ? (own[c]?.spec ?? null) : spec);
+    perChannel.push({ name, ...p.scaling, ...(resample ? { resampledFrom: { first: b.axis[0]!, last: b.axis[b.axis.length - 1]!, points: b.axis.length } } : {}), fittedState: p.fitted ? p.fitted.states : null, ...(own ? { recipe: own[c] ?? null } : {}) });
     return p;
   });
   const points = prepared[0]!.points;
@@ -115,7 +130,8 @@ export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipelin
   const outs = blocks.map((b, c) => {
     const ch = record.perChannel[c]!;
     let out = ch.resampledFrom ? onAxis(b, axis0) : b;
-    if (spec && spec.steps.some((s) => s.enabled) && out.rows) out = applyPipeline({ spec, states: ch.fittedState ?? [] }, out);
+    const recipe = ch.recipe !== undefined ? (ch.recipe?.spec ?? null) : spec;
+    if (recipe && recipe.steps.some((s) => s.enabled) && out.rows) out = applyPipeline({ spec: recipe, states: ch.fittedState ?? [] }, out);
     return out;
   });
   const points = outs[0]!.axis.length;

@@ -140,7 +140,8 @@ export function planRun(given: PlanInput): RunPlan {
   const chosen = req.autoRecipe ? (given.chosen ?? chooseRecipe(recipeChoiceInput(given))) : null;
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
   const channels = inputChannels(req, data);
-  const multi = channels ? prepareChannelInputs(data.block, channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : 'channels-last') : null;
+  if (req.channelRecipes && !channels) throw new UserError('BAD_INPUT', 'The dataset has one channel per sample; a recipe per channel needs samples with several (a joined dataset).');
+  const multi = channels ? prepareChannelInputs(data.block, channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : 'channels-last', req.channelRecipes) : null;
   const prepared = multi ? multi.first : prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;
   // Networks read [points, channels] channels-last; PLS the same values as one row of points × channels.

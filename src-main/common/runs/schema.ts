@@ -103,6 +103,8 @@ export const runRequestSchema = z
     recipe: z.object({ name: z.string().nullable(), spec: pipelineSchema }).nullable(),
     /** Choose the recipe by cross-validation on the training rows (recipe must be null); see recipe-choice.ts. */
     autoRecipe: z.literal(true).optional(),
+    /** Samples with several channels: one recipe per channel (channel 0 first; null: raw) instead of `recipe` for all. */
+    channelRecipes: z.array(z.object({ name: z.string().nullable(), spec: pipelineSchema }).nullable()).min(2).max(64).optional(),
     /** given or holdout trains one model; kfold, mccv, group and learning-curve one per fold. */
     validation: schemeSchema,
     batchSize: z.number().int().min(1).optional(),
@@ -125,6 +127,7 @@ export const runRequestSchema = z
     } else if (!r.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a target column is needed' });
     if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
     if (r.autoRecipe && r.recipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'a run takes either a recipe or the auto recipe, not both' });
+    if (r.channelRecipes && (r.autoRecipe || r.recipe)) ctx.addIssue({ code: 'custom', path: ['channelRecipes'], message: 'a run takes one recipe per channel or one recipe for all of them, not both' });
     if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
     if (r.optimizer !== undefined && r.model === 'pls') ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'an optimiser is for networks; PLS has no training steps' });
     if (r.momentum !== undefined && (r.optimizer ?? 'adam') === 'adam') ctx.addIssue({ code: 'custom', path: ['momentum'], message: 'momentum is for the sgd and rmsprop optimisers (Adam has its own moments)' });
@@ -163,6 +166,7 @@ export const channelsRecordSchema = z.object({
       blockScale: z.number().optional(),
       resampledFrom: z.object({ first: z.number(), last: z.number(), points: z.number().int() }).optional(),
       fittedState: z.array(z.json()).nullable(),
+      recipe: z.object({ name: z.string().nullable(), spec: pipelineSchema }).nullable().optional(),
     }),
   ),
 }) satisfies z.ZodType<ChannelsRecord>;
