@@ -476,9 +476,12 @@ export function col2im1d(cols: usize, batch: i32, L: i32, C: i32, K: i32, stride
 }
 
 // ---------------------------------------------------------------------------------------------
-// Convolution of a 1-channel input (the first layer) without an im2col matrix: its rows are K
-// consecutive input points, so the register tiles read them from the input itself with strides,
-// and writing and re-reading a K-times larger copy of the input is saved.
+// Convolution without an im2col matrix. Where C = 1 or dilation = 1, row o of the im2col matrix
+// is the input read from point o·stride − padLeft with one fixed step (C = 1: `dilation` points;
+// dilation 1: the K·C floats of K consecutive points are consecutive), so the register tiles read
+// it from the input itself with strides, and writing and re-reading a K-times larger copy of the
+// input is saved. Only output positions whose taps all fall inside [0, L) go this way; the few at
+// the edges are summed directly.
 
 /** Output positions whose taps all fall inside [0, L) are [lo, hi); the others need bounds checks. */
 @inline function innerLo(stride: i32, padLeft: i32, lOut: i32): i32 {
@@ -489,13 +492,15 @@ export function col2im1d(cols: usize, batch: i32, L: i32, C: i32, K: i32, stride
   return last < 0 ? lo : max(lo, min(lOut, last / stride + 1));
 }
 
-/** Filters [f0, F) of output position o, scalar, taps outside [0, L) read as 0. */
-function conv1dC1Point(xb: usize, L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, o: i32, w: usize, F: i32, f0: i32, bias: usize, relu: i32, yo: usize): void {
-  for (let f = f0; f < F; f++) {
+/** Output position o (all F filters), scalar, taps outside [0, L) read as 0. */
+function conv1dPoint(xb: usize, L: i32, C: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, o: i32, w: usize, F: i32, bias: usize, relu: i32, yo: usize): void {
+  for (let f = 0; f < F; f++) {
     let s: f32 = bias ? load<f32>(bias + (<usize>f << 2)) : 0;
     let l = o * stride - padLeft;
     for (let k = 0; k < K; k++) {
-      if (<u32>l < <u32>L) s += load<f32>(xb + (<usize>l << 2)) * load<f32>(w + ((<usize>k * F + f) << 2));
+      if (<u32>l < <u32>L) {
+        for (let c = 0; c < C; c++) s += load<f32>(xb + ((<usize>l * C + c) << 2)) * load<f32>(w + (((<usize>k * C + c) * F + f) << 2));
+      }
       l += dilation;
     }
     if (relu) s = max<f32>(s, 0);
@@ -503,34 +508,38 @@ function conv1dC1Point(xb: usize, L: i32, K: i32, stride: i32, dilation: i32, pa
   }
 }
 
-export function conv1dC1(x: usize, batch: i32, L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, w: usize, F: i32, bias: usize, relu: i32, y: usize): void {
+export function conv1d(x: usize, batch: i32, L: i32, C: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, w: usize, F: i32, bias: usize, relu: i32, y: usize): void {
   const fb = <usize>F << 2;
   const lo = innerLo(stride, padLeft, lOut);
   const hi = innerHi(L, K, stride, dilation, padLeft, lOut, lo);
+  const KC_ = K * C;
+  // Bytes from one im2col entry of a row to the next, and from one row to the next.
+  const step: usize = C == 1 ? <usize>dilation << 2 : 4;
+  const rowStep: usize = (<usize>stride * C) << 2;
   for (let b = 0; b < batch; b++) {
-    const xb = x + ((<usize>b * L) << 2);
+    const xb = x + ((<usize>b * L * C) << 2);
     const yb = y + <usize>b * <usize>lOut * fb;
-    for (let o = 0; o < lo; o++) conv1dC1Point(xb, L, K, stride, dilation, padLeft, o, w, F, 0, bias, relu, yb + <usize>o * fb);
-    for (let o = hi; o < lOut; o++) conv1dC1Point(xb, L, K, stride, dilation, padLeft, o, w, F, 0, bias, relu, yb + <usize>o * fb);
+    for (let o = 0; o < lo; o++) conv1dPoint(xb, L, C, K, stride, dilation, padLeft, o, w, F, bias, relu, yb + <usize>o * fb);
+    for (let o = hi; o < lOut; o++) conv1dPoint(xb, L, C, K, stride, dilation, padLeft, o, w, F, bias, relu, yb + <usize>o * fb);
     if (hi <= lo) continue;
-    // Inner positions: y[o, f] = Σ_k x[o·stride + k·dilation − padLeft]·w[k, f], a product whose
-    // A is the input read with strides (stride, dilation).
-    const pa = xb + (<usize>(lo * stride - padLeft) << 2);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0);
-      const last = k0 + kc >= K;
-      panel(hi - lo, F, kc, pa + (<usize>(k0 * dilation) << 2), <usize>stride << 2, <usize>dilation << 2, w + <usize>k0 * fb, fb, yb + <usize>lo * fb, fb, k0 > 0 ? 1 : 0, last ? bias : 0, last ? relu : 0);
+    const pa = xb + ((<usize>(lo * stride - padLeft) * C) << 2);
+    for (let k0 = 0; k0 < KC_; k0 += KC) {
+      const kc = min(KC, KC_ - k0);
+      const last = k0 + kc >= KC_;
+      panel(hi - lo, F, kc, pa + <usize>k0 * step, rowStep, step, w + <usize>k0 * fb, fb, yb + <usize>lo * fb, fb, k0 > 0 ? 1 : 0, last ? bias : 0, last ? relu : 0);
     }
   }
 }
 
-export function conv1dC1WeightGrad(x: usize, dy: usize, batch: i32, L: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, F: i32, dw: usize): void {
+export function conv1dWeightGrad(x: usize, dy: usize, batch: i32, L: i32, C: i32, K: i32, stride: i32, dilation: i32, padLeft: i32, lOut: i32, F: i32, dw: usize): void {
   const fb = <usize>F << 2;
-  memory.fill(dw, 0, <usize>K * fb);
+  memory.fill(dw, 0, <usize>K * C * fb);
   const lo = innerLo(stride, padLeft, lOut);
   const hi = innerHi(L, K, stride, dilation, padLeft, lOut, lo);
+  const step: usize = C == 1 ? <usize>dilation << 2 : 4;
+  const rowStep: usize = (<usize>stride * C) << 2;
   for (let b = 0; b < batch; b++) {
-    const xb = x + ((<usize>b * L) << 2);
+    const xb = x + ((<usize>b * L * C) << 2);
     const gb = dy + <usize>b * <usize>lOut * fb;
     // Edge positions (taps outside the input read as 0).
     for (let o = 0; o < lOut; o++) {
@@ -538,15 +547,47 @@ export function conv1dC1WeightGrad(x: usize, dy: usize, batch: i32, L: i32, K: i
       if (o >= lOut) break;
       let l = o * stride - padLeft;
       for (let k = 0; k < K; k++) {
-        if (<u32>l < <u32>L) axpyF(dw + <usize>k * fb, gb + <usize>o * fb, load<f32>(xb + (<usize>l << 2)), F);
+        if (<u32>l < <u32>L) {
+          for (let c = 0; c < C; c++) axpyF(dw + (<usize>k * C + c) * fb, gb + <usize>o * fb, load<f32>(xb + ((<usize>l * C + c) << 2)), F);
+        }
         l += dilation;
       }
     }
-    // Inner positions: dw[k, f] += Σ_o x[o·stride + k·dilation − padLeft]·dy[o, f], the same
-    // strided product with the roles of the two strides swapped.
+    // Inner positions: dw = colsᵀ·dy, the same strided reading with the two strides swapped.
     for (let o0 = lo; o0 < hi; o0 += KC) {
       const kc = min(KC, hi - o0);
-      panel(K, F, kc, xb + (<usize>(o0 * stride - padLeft) << 2), <usize>dilation << 2, <usize>stride << 2, gb + <usize>o0 * fb, fb, dw, fb, 1, 0, 0);
+      panel(K * C, F, kc, xb + ((<usize>(o0 * stride - padLeft) * C) << 2), step, rowStep, gb + <usize>o0 * fb, fb, dw, fb, 1, 0, 0);
+    }
+  }
+}
+
+/**
+ * Input gradient of a stride-1 convolution without the im2col-shaped gradient and col2im:
+ * dx[l] = Σ_k dy[l + padLeft − k·dilation]·W_kᵀ, for each tap one product over the rows where
+ * that tap falls inside the output, accumulated into dx. W_kᵀ panels are packed into the scratch.
+ */
+export function conv1dInputGrad(dy: usize, w: usize, batch: i32, L: i32, C: i32, K: i32, dilation: i32, padLeft: i32, lOut: i32, F: i32, dx: usize): void {
+  const fb = <usize>F << 2;
+  const cb = <usize>C << 2;
+  memory.fill(dx, 0, <usize>batch * <usize>L * cb);
+  // Channels per packed panel [F, cw]: all of them unless the scratch is too small.
+  const CW = min(C, max(8, <i32>(scratchCap / fb) & ~7));
+  for (let k = 0; k < K; k++) {
+    const shift = padLeft - k * dilation; // o = l + shift
+    const l0 = max(0, -shift);
+    const l1 = min(L, lOut - shift);
+    if (l1 <= l0) continue;
+    for (let c0 = 0; c0 < C; c0 += CW) {
+      const cw = min(CW, C - c0);
+      transposeStrided(w + ((<usize>k * C + c0) * fb), cw, F, fb, scratchPtr, <usize>cw << 2);
+      for (let b = 0; b < batch; b++) {
+        const g = dy + (<usize>b * lOut + <usize>(l0 + shift)) * fb;
+        const d = dx + (<usize>b * L + <usize>l0) * cb + (<usize>c0 << 2);
+        for (let f0 = 0; f0 < F; f0 += KC) {
+          const kc = min(KC, F - f0);
+          panel(l1 - l0, cw, kc, g + (<usize>f0 << 2), fb, 4, scratchPtr + <usize>f0 * (<usize>cw << 2), <usize>cw << 2, d, cb, 1, 0, 0);
+        }
+      }
     }
   }
 }

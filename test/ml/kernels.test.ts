@@ -373,50 +373,61 @@ describe.each([
           });
   });
 
-  it('conv1dC1 and conv1dC1WeightGrad against im2col and the float64 products: strides 1–3, dilations 1–2, paddings, 1–20 filters', () => {
+  it('conv1d, conv1dWeightGrad and conv1dInputGrad against im2col, col2im and the float64 products: 1–5 channels, strides 1–3, dilations 1–2, paddings, 1–20 filters', () => {
     const k = create();
     const rand = mulberry32(22);
     let cases = 0;
     for (const L of [1, 6, 40, 301])
-      for (const K of [1, 3, 7])
-        for (const stride of [1, 2, 3])
-          for (const dil of [1, 2])
-            for (const F of [1, 5, 8, 16, 20]) {
-              const span = (K - 1) * dil + 1;
-              const lSame = Math.ceil(L / stride);
-              const total = Math.max((lSame - 1) * stride + span - L, 0);
-              for (const [pl, pr] of [[0, 0], [Math.floor(total / 2), total - Math.floor(total / 2)], [K, 1]] as [number, number][]) {
-                const lOut = Math.floor((L + pl + pr - span) / stride) + 1;
-                if (lOut < 1) continue;
-                const batch = 3;
-                const relu = (cases % 2) as 0 | 1;
-                const withBias = cases % 3 !== 0;
-                cases++;
-                scoped(k, () => {
-                  const X = randomArray(rand, batch * L);
-                  const W = randomArray(rand, K * F);
-                  const Bias = randomArray(rand, F);
-                  const G = randomArray(rand, batch * lOut * F);
-                  const x = put(k, X);
-                  const w = put(k, W);
-                  const bias = withBias ? put(k, Bias) : 0;
-                  const g = put(k, G);
-                  const y = put(k, new Float64Array(batch * lOut * F).fill(Number.NaN));
-                  const dw = put(k, new Float64Array(K * F).fill(Number.NaN)); // overwritten, not accumulated
-                  const what = `L=${L} K=${K} s=${stride} d=${dil} pad=${pl}/${pr} F=${F} bias=${withBias} relu=${relu}`;
-                  k.conv1dC1(x, batch, L, K, stride, dil, pl, lOut, w, F, bias, relu, y);
-                  const cols = refIm2col(X, batch, L, 1, K, stride, dil, pl, lOut);
-                  const ref = refGemm(0, 0, batch * lOut, F, K, cols, W, null).map((v, i) => {
-                    const z = v + (withBias ? Bias[i % F] : 0);
-                    return relu ? Math.max(z, 0) : z;
+      for (const C of [1, 3, 5])
+        for (const K of [1, 3, 7])
+          for (const stride of [1, 2, 3])
+            for (const dil of [1, 2])
+              for (const F of [1, 5, 8, 20]) {
+                const span = (K - 1) * dil + 1;
+                const lSame = Math.ceil(L / stride);
+                const total = Math.max((lSame - 1) * stride + span - L, 0);
+                for (const [pl, pr] of [[0, 0], [Math.floor(total / 2), total - Math.floor(total / 2)], [K, 1]] as [number, number][]) {
+                  const lOut = Math.floor((L + pl + pr - span) / stride) + 1;
+                  if (lOut < 1) continue;
+                  const batch = 2;
+                  const relu = (cases % 2) as 0 | 1;
+                  const withBias = cases % 3 !== 0;
+                  cases++;
+                  scoped(k, () => {
+                    const X = randomArray(rand, batch * L * C);
+                    const W = randomArray(rand, K * C * F);
+                    const Bias = randomArray(rand, F);
+                    const G = randomArray(rand, batch * lOut * F);
+                    const x = put(k, X);
+                    const w = put(k, W);
+                    const bias = withBias ? put(k, Bias) : 0;
+                    const g = put(k, G);
+                    const what = `L=${L} C=${C} K=${K} s=${stride} d=${dil} pad=${pl}/${pr} F=${F} bias=${withBias} relu=${relu}`;
+                    const cols = refIm2col(X, batch, L, C, K, stride, dil, pl, lOut);
+                    // With a single output entry its own size is no scale: that of a sum of n products of U(−1, 1) values is √(n/9).
+                    const sumScale = (n: number) => Math.sqrt(n / 9);
+                    if (C === 1 || dil === 1) {
+                      const y = put(k, new Float64Array(batch * lOut * F).fill(Number.NaN));
+                      const dw = put(k, new Float64Array(K * C * F).fill(Number.NaN)); // overwritten, not accumulated
+                      k.conv1d(x, batch, L, C, K, stride, dil, pl, lOut, w, F, bias, relu, y);
+                      const ref = refGemm(0, 0, batch * lOut, F, K * C, cols, W, null).map((v, i) => {
+                        const z = v + (withBias ? Bias[i % F] : 0);
+                        return relu ? Math.max(z, 0) : z;
+                      });
+                      expectClose(get(k, y, ref.length), ref, REL, `conv1d ${what}`, sumScale(K * C));
+                      k.conv1dWeightGrad(x, g, batch, L, C, K, stride, dil, pl, lOut, F, dw);
+                      expectClose(get(k, dw, K * C * F), refGemm(1, 0, K * C, F, batch * lOut, cols, G, null), REL, `conv1dWeightGrad ${what}`, sumScale(batch * lOut));
+                    }
+                    if (stride === 1) {
+                      const dx = put(k, new Float64Array(batch * L * C).fill(Number.NaN));
+                      k.conv1dInputGrad(g, w, batch, L, C, K, dil, pl, lOut, F, dx);
+                      const dcols = refGemm(0, 1, batch * lOut, K * C, F, G, W, null);
+                      expectClose(get(k, dx, batch * L * C), refCol2im(dcols, batch, L, C, K, 1, dil, pl, lOut), REL, `conv1dInputGrad ${what}`, sumScale(K * F));
+                    }
                   });
-                  expectClose(get(k, y, ref.length), ref, REL, `conv1dC1 ${what}`);
-                  k.conv1dC1WeightGrad(x, g, batch, L, K, stride, dil, pl, lOut, F, dw);
-                  expectClose(get(k, dw, K * F), refGemm(1, 0, K, F, batch * lOut, cols, G, null), REL, `conv1dC1WeightGrad ${what}`);
-                });
+                }
               }
-            }
-    expect(cases).toBeGreaterThan(500);
+    expect(cases).toBeGreaterThan(1000);
   });
 
   it('addBias and sumRows (beta 0 and 1)', () => {

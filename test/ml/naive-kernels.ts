@@ -47,19 +47,26 @@ export function createNaiveKernels(): Kernels {
       if (bias) k.addBias(c, M, N, bias);
       if (relu) k.relu(c, c, M * N);
     },
-    // The 1-channel convolution by its definition: the im2col matrix, then the products.
-    conv1dC1(x, B, L, K, stride, dil, pad, lOut, w, F, bias, relu, y) {
+    // The convolutions without im2col by their definition: the im2col matrix, then the products.
+    conv1d(x, B, L, C, K, stride, dil, pad, lOut, w, F, bias, relu, y) {
       const mark = k.used();
-      const cols = k.alloc(B * lOut * K);
-      k.im2col1d(x, B, L, 1, K, stride, dil, pad, lOut, cols);
-      k.gemmBias(B * lOut, F, K, cols, w, y, bias, relu);
+      const cols = k.alloc(B * lOut * K * C);
+      k.im2col1d(x, B, L, C, K, stride, dil, pad, lOut, cols);
+      k.gemmBias(B * lOut, F, K * C, cols, w, y, bias, relu);
       k.release(mark);
     },
-    conv1dC1WeightGrad(x, dy, B, L, K, stride, dil, pad, lOut, F, dw) {
+    conv1dWeightGrad(x, dy, B, L, C, K, stride, dil, pad, lOut, F, dw) {
       const mark = k.used();
-      const cols = k.alloc(B * lOut * K);
-      k.im2col1d(x, B, L, 1, K, stride, dil, pad, lOut, cols);
-      k.gemm(1, 0, K, F, B * lOut, cols, dy, dw, 0);
+      const cols = k.alloc(B * lOut * K * C);
+      k.im2col1d(x, B, L, C, K, stride, dil, pad, lOut, cols);
+      k.gemm(1, 0, K * C, F, B * lOut, cols, dy, dw, 0);
+      k.release(mark);
+    },
+    conv1dInputGrad(dy, w, B, L, C, K, dil, pad, lOut, F, dx) {
+      const mark = k.used();
+      const dcols = k.alloc(B * lOut * K * C);
+      k.gemm(0, 1, B * lOut, K * C, F, dy, w, dcols, 0);
+      k.col2im1d(dcols, B, L, C, K, 1, dil, pad, lOut, dx);
       k.release(mark);
     },
     transpose(src, rows, cols, dst) {

@@ -9,6 +9,7 @@ import type { Kernels } from '../kernels/types';
 import { convGeometry, poolGeometry, poolWindowCounts, shortcutStride, type ConvPadding, type KernelInitializer, type LayerSpec, type Shape } from '../../common/ml/model';
 import { mulberry32 } from '../../common/ml/random';
 import { crop1d, crop1dBackward, upsample1d, upsample1dBackward } from '../kernels/resize';
+import { copyRuns } from '../kernels/concat';
 
 /** 'reconstruction': an autoencoder, no output layer added, its loss the MSE of its output against its own input. */
 export type Task = { kind: 'classification'; classes: number } | { kind: 'regression'; loss: 'mse' | 'huber'; huberDelta?: number; outputs?: number } | { kind: 'reconstruction' };
@@ -92,8 +93,10 @@ class Conv1d extends Node {
   cols = -1;
   x = -1;
   direct: boolean;
-  /** A 1-channel input (the first layer) runs the strided kernels, without an im2col matrix. */
-  readonly oneChannel: boolean;
+  /** Runs the kernels that read the input with strides instead of an im2col matrix (1 channel or dilation 1). */
+  readonly strided: boolean;
+  /** A stride-1 convolution's input gradient comes without the im2col-shaped gradient and col2im. */
+  readonly stridedDx: boolean;
   /** Set when the next layer is a ReLU that this layer applies as it stores its output (training passes). */
   fuseRelu = false;
   constructor(
@@ -117,18 +120,19 @@ class Conv1d extends Node {
     this.b = useBias ? plan.param(`${name}/bias`, [filters], 'zeros') : null;
     // A 1×1 stride-1 convolution reads its input as the im2col matrix directly.
     this.direct = kernelSize === 1 && strides === 1 && this.padLeft === 0;
-    this.oneChannel = cIn === 1 && !this.direct;
+    this.strided = !this.direct && (cIn === 1 || dilation === 1);
+    this.stridedDx = !this.direct && strides === 1;
   }
   get colWidth() {
     return this.kernelSize * this.inShape[1]!;
   }
   allocate(ctx: Ctx) {
     const rows = ctx.maxBatch * this.lOut;
-    if (!this.direct && !this.oneChannel) this.cols = ctx.k.alloc(rows * this.colWidth);
+    if (!this.direct && !this.strided) this.cols = ctx.k.alloc(rows * this.colWidth);
     this.out = ctx.k.alloc(rows * this.filters);
     this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
     const need = rows * this.colWidth;
-    if (!this.direct && need > ctx.scratch.dcolsSize) ctx.scratch.dcolsSize = need;
+    if (!this.direct && !this.stridedDx && need > ctx.scratch.dcolsSize) ctx.scratch.dcolsSize = need;
   }
   forward(ctx: Ctx, x: number, batch: number, training: boolean) {
     const { k } = ctx;
@@ -136,8 +140,8 @@ class Conv1d extends Node {
     this.x = x;
     const bias = this.b ? this.b.ptr : 0;
     const relu = training && this.fuseRelu ? 1 : 0;
-    if (this.oneChannel) {
-      k.conv1dC1(x, batch, L, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.w.ptr, this.filters, bias, relu, this.out);
+    if (this.strided) {
+      k.conv1d(x, batch, L, C, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.w.ptr, this.filters, bias, relu, this.out);
       return this.out;
     }
     const cols = this.direct ? x : this.cols;
@@ -149,12 +153,14 @@ class Conv1d extends Node {
     const { k } = ctx;
     const [L, C] = this.inShape as [number, number];
     const rows = batch * this.lOut;
-    if (this.oneChannel) k.conv1dC1WeightGrad(this.x, dy, batch, L, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.filters, this.w.grad);
+    if (this.strided) k.conv1dWeightGrad(this.x, dy, batch, L, C, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.filters, this.w.grad);
     else k.gemm(1, 0, this.colWidth, this.filters, rows, this.direct ? this.x : this.cols, dy, this.w.grad, 0);
     if (this.b) k.sumRows(dy, rows, this.filters, this.b.grad, 0);
     if (!needDx) return -1;
     if (this.direct) {
       k.gemm(0, 1, rows, C, this.filters, dy, this.w.ptr, this.dx, 0);
+    } else if (this.stridedDx) {
+      k.conv1dInputGrad(dy, this.w.ptr, batch, L, C, this.kernelSize, this.dilation, this.padLeft, this.lOut, this.filters, this.dx);
     } else {
       k.gemm(0, 1, rows, this.colWidth, this.filters, dy, this.w.ptr, ctx.scratch.dcols, 0);
       k.col2im1d(ctx.scratch.dcols, batch, L, C, this.kernelSize, this.strides, this.dilation, this.padLeft, this.lOut, this.dx);
@@ -246,6 +252,7 @@ function fuseRelus(nodes: Node[]): void {
       next.afterRelu = true;
     }
     if (n instanceof Residual) fuseRelus(n.body);
+    if (n instanceof Branches) n.bodies.forEach(fuseRelus);
   });
 }
 
@@ -680,11 +687,79 @@ class Residual extends Node {
   }
 }
 
+/**
+ * Channels on different axes, one branch each (model.ts, `branches`): branch k copies its run of
+ * each input row into an input of its own, goes through its nodes, and the concatenate layer
+ * copies each branch's output (flattened: channels-last memory is already flat) into its place in
+ * the joined row. The gradient takes the same copies the other way.
+ */
+class Branches extends Node {
+  /** Per branch: where its run starts in the input row, and where its output starts in the joined row. */
+  readonly at: { input: number; output: number; size: number }[];
+  ins: number[] = [];
+  dys: number[] = [];
+  constructor(
+    name: string,
+    inShape: Shape,
+    readonly points: number[],
+    readonly bodies: Node[][],
+  ) {
+    let input = 0;
+    let output = 0;
+    const at = bodies.map((body, k) => {
+      const size = sizeOf(body[body.length - 1]!.outShape);
+      const a = { input, output, size };
+      input += points[k]!;
+      output += size;
+      return a;
+    });
+    super(name, inShape, [output]);
+    this.at = at;
+  }
+  allocate(ctx: Ctx) {
+    for (const body of this.bodies) for (const n of body) n.allocate(ctx);
+    this.ins = this.points.map((p) => ctx.k.alloc(ctx.maxBatch * p));
+    this.dys = this.at.map((a) => ctx.k.alloc(ctx.maxBatch * a.size));
+    this.out = ctx.k.alloc(ctx.maxBatch * this.outShape[0]);
+    this.dx = ctx.k.alloc(ctx.maxBatch * sizeOf(this.inShape));
+  }
+  forward(ctx: Ctx, x: number, batch: number, training: boolean) {
+    const width = sizeOf(this.inShape);
+    const joined = this.outShape[0];
+    this.bodies.forEach((body, k) => {
+      const { input, output, size } = this.at[k]!;
+      const p = this.points[k]!;
+      copyRuns(ctx.k.f32(), x >> 2, width, input, this.ins[k]! >> 2, p, 0, p, batch);
+      let y = this.ins[k]!;
+      for (const n of body) y = n.forward(ctx, y, batch, training);
+      copyRuns(ctx.k.f32(), y >> 2, size, 0, this.out >> 2, joined, output, size, batch);
+    });
+    return this.out;
+  }
+  backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
+    const width = sizeOf(this.inShape);
+    const joined = this.outShape[0];
+    this.bodies.forEach((body, k) => {
+      const { input, output, size } = this.at[k]!;
+      copyRuns(ctx.k.f32(), dy >> 2, joined, output, this.dys[k]! >> 2, size, 0, size, batch);
+      let g = this.dys[k]!;
+      for (let i = body.length - 1; i >= 0; i--) g = body[i]!.backward(ctx, g, batch, needDx || i > 0);
+      const p = this.points[k]!;
+      if (needDx) copyRuns(ctx.k.f32(), g >> 2, p, 0, this.dx >> 2, width, input, p, batch);
+    });
+    return needDx ? this.dx : -1;
+  }
+  override prepareInference(ctx: Ctx) {
+    for (const body of this.bodies) for (const n of body) n.prepareInference(ctx);
+  }
+}
+
 function batchNorms(nodes: Node[]): BatchNorm[] {
   const out: BatchNorm[] = [];
   for (const n of nodes) {
     if (n instanceof BatchNorm) out.push(n);
     else if (n instanceof Residual) out.push(...batchNorms(n.body), ...batchNorms(n.shortcut));
+    else if (n instanceof Branches) for (const body of n.bodies) out.push(...batchNorms(body));
   }
   return out;
 }
@@ -742,6 +817,9 @@ function buildNodes(layers: LayerSpec[], input: Shape, plan: Planner, prefix: st
         break;
       case 'reshape':
         node = new Flatten(name, shape, l.targetShape);
+        break;
+      case 'branches':
+        node = new Branches(name, shape, l.branches.map((b) => b.points), l.branches.map((b, k) => buildNodes(b.layers, [b.points, 1], plan, `${name}/b${k + 1}_`)));
         break;
     }
     nodes.push(node);
@@ -1050,7 +1128,7 @@ export class Net {
     let g = this.dOut;
     for (let i = this.nodes.length - 1; i > index; i--) {
       const n = this.nodes[i]!;
-      if (n instanceof Residual) throw new Error('Gradients through a residual block in inference mode are not supported.');
+      if (n instanceof Residual || n instanceof Branches) throw new Error(`Gradients through a ${n instanceof Residual ? 'residual block' : 'multi-branch layer'} in inference mode are not supported.`);
       if (n instanceof BatchNorm) {
         const rows = batch * n.rowsPerSample();
         const s = n.foldScale >> 2, gi = g >> 2, o = n.dx >> 2;

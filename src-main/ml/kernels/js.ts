@@ -229,43 +229,68 @@ export function createJsKernels(): Kernels {
       if (bias) k.addBias(c, M, N, bias);
       if (relu) k.relu(c, c, M * N);
     },
-    conv1dC1(x, batch, L, K, stride, dilation, padLeft, lOut, w, F, bias, relu, y) {
+    conv1d(x, batch, L, C, K, stride, dilation, padLeft, lOut, w, F, bias, relu, y) {
       const X = f;
       const acc = new Float64Array(F);
       const wo = w >> 2;
       let yo = y >> 2;
       for (let b = 0; b < batch; b++) {
-        const xo = (x >> 2) + b * L;
+        const xo = (x >> 2) + b * L * C;
         for (let o = 0; o < lOut; o++, yo += F) {
           if (bias) for (let j = 0; j < F; j++) acc[j] = X[(bias >> 2) + j];
           else acc.fill(0);
           for (let t = 0; t < K; t++) {
             const l = o * stride + t * dilation - padLeft;
             if (l < 0 || l >= L) continue;
-            const v = X[xo + l];
-            const wt = wo + t * F;
-            for (let j = 0; j < F; j++) acc[j] += v * X[wt + j];
+            for (let c = 0; c < C; c++) {
+              const v = X[xo + l * C + c];
+              const wt = wo + (t * C + c) * F;
+              for (let j = 0; j < F; j++) acc[j] += v * X[wt + j];
+            }
           }
           for (let j = 0; j < F; j++) X[yo + j] = relu && acc[j] < 0 ? 0 : acc[j];
         }
       }
     },
-    conv1dC1WeightGrad(x, dy, batch, L, K, stride, dilation, padLeft, lOut, F, dw) {
+    conv1dWeightGrad(x, dy, batch, L, C, K, stride, dilation, padLeft, lOut, F, dw) {
       const X = f;
-      const acc = new Float64Array(K * F);
+      const acc = new Float64Array(K * C * F);
       let go = dy >> 2;
       for (let b = 0; b < batch; b++) {
-        const xo = (x >> 2) + b * L;
+        const xo = (x >> 2) + b * L * C;
         for (let o = 0; o < lOut; o++, go += F) {
           for (let t = 0; t < K; t++) {
             const l = o * stride + t * dilation - padLeft;
             if (l < 0 || l >= L) continue;
-            const v = X[xo + l];
-            for (let j = 0; j < F; j++) acc[t * F + j] += v * X[go + j];
+            for (let c = 0; c < C; c++) {
+              const v = X[xo + l * C + c];
+              const a0 = (t * C + c) * F;
+              for (let j = 0; j < F; j++) acc[a0 + j] += v * X[go + j];
+            }
           }
         }
       }
       X.set(acc, dw >> 2);
+    },
+    conv1dInputGrad(dy, w, batch, L, C, K, dilation, padLeft, lOut, F, dx) {
+      const X = f;
+      const acc = new Float64Array(L * C);
+      for (let b = 0; b < batch; b++) {
+        acc.fill(0);
+        const go = (dy >> 2) + b * lOut * F;
+        for (let o = 0; o < lOut; o++)
+          for (let t = 0; t < K; t++) {
+            const l = o + t * dilation - padLeft;
+            if (l < 0 || l >= L) continue;
+            for (let c = 0; c < C; c++) {
+              const wt = (w >> 2) + (t * C + c) * F;
+              let s = 0;
+              for (let j = 0; j < F; j++) s += X[go + o * F + j] * X[wt + j];
+              acc[l * C + c] += s;
+            }
+          }
+        X.set(acc, (dx >> 2) + b * L * C);
+      }
     },
     addBias(y, rows, N, bias) {
       const F = f;

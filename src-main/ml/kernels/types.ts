@@ -42,13 +42,15 @@ export interface Kernels {
   col2im1d(cols: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, dx: number): void;
 
   /**
-   * Convolution of a 1-channel input x [batch, L] with kernel w [K, F] into y [batch, lOut, F]:
-   * what im2col1d (C = 1) and gemmBias give, bias [F] (0: none) and ReLU (relu = 1) included,
-   * without the im2col matrix.
+   * Convolution of x [batch, L, C] with kernel w [K, C, F] into y [batch, lOut, F], for C = 1 or
+   * dilation = 1: what im2col1d and gemmBias give, bias [F] (0: none) and ReLU (relu = 1)
+   * included, without the im2col matrix.
    */
-  conv1dC1(x: number, batch: number, L: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, w: number, F: number, bias: number, relu: 0 | 1, y: number): void;
-  /** dw [K, F] (overwritten) = colsᵀ·dy for that convolution, dy [batch, lOut, F], without the im2col matrix. */
-  conv1dC1WeightGrad(x: number, dy: number, batch: number, L: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, F: number, dw: number): void;
+  conv1d(x: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, w: number, F: number, bias: number, relu: 0 | 1, y: number): void;
+  /** dw [K, C, F] (overwritten) = colsᵀ·dy for that convolution, dy [batch, lOut, F], without the im2col matrix (C = 1 or dilation = 1). */
+  conv1dWeightGrad(x: number, dy: number, batch: number, L: number, C: number, K: number, stride: number, dilation: number, padLeft: number, lOut: number, F: number, dw: number): void;
+  /** dx [batch, L, C] (overwritten) = col2im1d(dy·Wᵀ) for a stride-1 convolution, without the im2col-shaped gradient. */
+  conv1dInputGrad(dy: number, w: number, batch: number, L: number, C: number, K: number, dilation: number, padLeft: number, lOut: number, F: number, dx: number): void;
 
   /** y[r,n] += bias[n] for r < rows */
   addBias(y: number, rows: number, N: number, bias: number): void;
