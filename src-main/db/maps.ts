@@ -16,8 +16,8 @@ export interface MapSamples {
   unit: string | null;
 }
 
-/** Coordinate units of formats that fix them: Renishaw files in µm, ENVI cubes in pixels. */
-const FORMAT_UNITS: Record<string, string> = { wdf: 'µm', 'wire-text': 'µm', envi: 'px' };
+/** Coordinate units of formats that fix them: Renishaw and WITec files in µm, ENVI cubes in pixels. */
+const FORMAT_UNITS: Record<string, string> = { wdf: 'µm', 'wire-text': 'µm', envi: 'px', witec: 'µm' };
 
 /** The unit of the files the dataset was imported from; a derived dataset (no files of its own) has its source's. */
 function coordinateUnit(db: Db, datasetId: number): string | null {

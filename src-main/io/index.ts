@@ -10,6 +10,7 @@ import { parseOpus } from './opus';
 import { SPA_MAGIC, parseSpa } from './spa';
 import { SP_MAGIC, parseSp } from './sp';
 import { refuseKnownUnsupported } from './refused';
+import { parseWitec, WITEC_MAGIC } from './witec';
 import { startsWithText } from './binary-reader';
 import { sniffTextKind } from './text-sniff';
 import { looksLikeWireText, parseWireText } from './wire-text';
@@ -34,6 +35,7 @@ export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
   { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
   { id: 'spa', label: 'Thermo OMNIC SPA', extensions: ['spa'] },
   { id: 'sp', label: 'PerkinElmer Spectrum SP', extensions: ['sp'] },
+  { id: 'witec', label: 'WITec Project (.wip: its spectra, maps with their stage positions)', extensions: ['wip'] },
 ];
 
 const SPC_MAGIC = new Set([0x4b, 0x4c, 0x4d]);
@@ -47,6 +49,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): string {
   if (startsWithText(bytes, SPA_MAGIC)) return 'spa';
   if (startsWithText(bytes, SP_MAGIC)) return 'sp';
   if (isEnviHeader(bytes)) return 'envi';
+  if (startsWithText(bytes, WITEC_MAGIC)) return 'witec';
   refuseKnownUnsupported(bytes, fileName);
   // A damaged file with these extensions gets the reader's account of what is wrong, not "unknown format".
   if (ext === 'spa' || ext === 'sp') return ext;
@@ -85,6 +88,8 @@ export function parseFile(bytes: Uint8Array, fileName: string, options: ImportOp
       return parseEnvi(bytes, fileName, options);
     case 'wire-text':
       return parseWireText(bytes, fileName, options);
+    case 'witec':
+      return parseWitec(bytes, fileName, options);
     default:
       return parseDelimited(bytes, fileName, options);
   }

@@ -17,10 +17,11 @@ interface KnownFormat {
 
 const KNOWN_UNSUPPORTED: readonly KnownFormat[] = [
   {
-    name: 'WITec Project (.wip)',
-    extensions: ['wip', 'wid'],
-    magic: 'WIT_PR',
-    howToExport: 'Export the spectra or the map from WITec Project as text (Spectral data → ASCII, or Graph → Export → Table) and import that.',
+    // WITec Project files (WIT_PRCT) are read by witec.ts; single data files have no fixture to check a reader on.
+    name: 'WITec Data (.wid)',
+    extensions: ['wid'],
+    magic: 'WIT_DATA',
+    howToExport: 'Open it in WITec Project and save the project (.wip), or export the spectra as text (Spectral data → ASCII, or Graph → Export → Table), and import that.',
   },
 ];
 

@@ -46,8 +46,8 @@ const EXPECTED: Record<string, [string, number, number] | RegExp> = {
   'wdf/depth.wdf': ['wdf', 40, 1015],
   'wdf/single-spectrum_undefined-type.wdf': ['wdf', 1, 1015],
   'wdf/sp.wdf': ['wdf', 1, 1015],
-  'witec/LineScans.WIP': /WITec Project \(\.wip\) files are not supported yet\. Export .* as text/,
-  'witec/Si-data.WIP': /WITec Project \(\.wip\) files are not supported yet\. Export .* as text/,
+  'witec/LineScans.WIP': ['witec', 100, 1024],
+  'witec/Si-data.WIP': ['witec', 125, 1024],
 };
 
 describe('every file in format_fixtures', () => {

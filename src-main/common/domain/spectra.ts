@@ -57,7 +57,7 @@ export interface ParsedSample {
 export type ColumnKind = 'class' | 'number' | 'text';
 
 export interface ParsedBatch {
-  /** Format id: 'csv-wide', 'table-headerless', 'xy', 'jcamp', 'spc', 'wdf', 'wire-text', 'envi', 'opus', 'spa', 'sp'. */
+  /** Format id: 'csv-wide', 'table-headerless', 'xy', 'jcamp', 'spc', 'wdf', 'wire-text', 'envi', 'opus', 'spa', 'sp', 'witec'. */
   format: string;
   axes: ParsedAxis[];
   samples: ParsedSample[];
