@@ -3,11 +3,11 @@ import { datasetExists, findDataset, getDataset } from '../db/datasets';
 import { insertDerivedDataset } from '../db/derived';
 import { UserError } from '../common/errors';
 import type { ApplyProgress, ApplyResult } from '../common/domain/project';
-import { applyPipeline, fitOnTraining, type ResolvedPipeline } from '../common/preprocessing/pipeline';
+import { applyPipeline, fitPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
+import { getStep } from '../common/preprocessing/registry';
 import { fmt } from '../common/preprocessing/block';
-import type { SpectraBlock } from '../common/preprocessing/types';
 import { APP_VERSION } from './version';
-import { datasetBlock } from './preprocess';
+import { datasetRows } from './preprocess';
 
 export interface ApplyRecipeRequest {
   datasetId: number;
@@ -66,7 +66,8 @@ function firstNonFinite(values: Float64Array, points: number): { row: number; po
  * Applies a recipe to every spectrum of a dataset (channel 0) and stores the result as a new
  * dataset with the same sample keys, label columns and split tags, plus its provenance.
  * Fitted steps learn from the training split (all spectra when none is tagged). Spectra are
- * processed in chunks, with progress and a cancel check between chunks; the new dataset is then
+ * read from the project file and processed in chunks, with progress and a cancel check between
+ * chunks, so only the float32 results are held whole; the new dataset is then
  * written in one synchronous transaction, so a cancel or an error leaves the project unchanged
  * and no other request's writes can interleave with ours.
  */
@@ -84,27 +85,28 @@ export async function applyRecipeToDataset(db: Db, req: ApplyRecipeRequest, hook
   emit('loading', 0, 0);
   await tick();
   checkCancelled(hooks.signal);
-  const { block, keys, train, sampleIds, axisUnit, channels } = datasetBlock(db, req.datasetId, source.name);
-  total = block.rows;
-  const n = block.axis.length;
+  const data = datasetRows(db, req.datasetId, source.name);
+  const { keys, train, sampleIds, axisUnit, channels } = data;
+  total = data.rows;
 
   emit('fitting', 0, 0.02);
   await tick();
   checkCancelled(hooks.signal);
-  const fitted = fitOnTraining(req.spec, block, train);
+  // Only fitted steps need spectra to fit: the training rows (all rows when none is tagged). A
+  // recipe without them is checked on one spectrum, so a map need not be read whole to fit.
+  const fits = req.spec.steps.some((step) => step.enabled && getStep(step.kind).fitted);
+  const fitted = fitPipeline(req.spec, !fits ? data.read(0, 1) : train.length ? data.readRows(train) : data.read(0, data.rows));
 
   const fixed = hooks.chunkRows !== undefined ? Math.max(1, Math.floor(hooks.chunkRows)) : null;
   let chunk = fixed ?? 8;
   const spectra: Float32Array[] = [];
   let axis: Float64Array | null = null;
-  for (let start = 0, rows = 0; start < block.rows; start += rows) {
+  for (let start = 0, rows = 0; start < data.rows; start += rows) {
     await tick();
     checkCancelled(hooks.signal);
-    rows = Math.min(chunk, block.rows - start);
+    rows = Math.min(chunk, data.rows - start);
     const t0 = performance.now();
-    // A view, not a copy: the pipeline never writes into its input.
-    const part: SpectraBlock = { axis: block.axis, values: block.values.subarray(start * n, (start + rows) * n), rows };
-    const out = applyPipeline(fitted, part);
+    const out = applyPipeline(fitted, data.read(start, rows));
     const m = out.axis.length;
     axis ??= out.axis;
     const bad = firstNonFinite(out.values, m);
@@ -116,17 +118,17 @@ export async function applyRecipeToDataset(db: Db, req: ApplyRecipeRequest, hook
     }
     const f32 = Float32Array.from(out.values);
     for (let r = 0; r < rows; r++) spectra.push(f32.subarray(r * m, (r + 1) * m));
-    emit('applying', start + rows, 0.02 + (0.9 * (start + rows)) / block.rows);
+    emit('applying', start + rows, 0.02 + (0.9 * (start + rows)) / data.rows);
     if (fixed === null) chunk = Math.max(1, Math.min(5000, Math.round(CHUNK_MS / Math.max(1e-3, (performance.now() - t0) / rows))));
   }
   await tick();
   checkCancelled(hooks.signal);
-  emit('storing', block.rows, 0.93);
+  emit('storing', data.rows, 0.93);
   await tick();
   checkCancelled(hooks.signal);
 
   const fittedOn = train.length ? 'train' : 'all';
-  const fittedSamples = train.length || block.rows;
+  const fittedSamples = train.length || data.rows;
   const datasetId = db.transaction(() => {
     // Another request may have changed the project while the spectra were processed.
     if (!datasetExists(db, source.id)) {
@@ -153,12 +155,12 @@ export async function applyRecipeToDataset(db: Db, req: ApplyRecipeRequest, hook
       },
     });
   })();
-  emit('done', block.rows, 1);
+  emit('done', data.rows, 1);
   return {
     datasetId,
     dataset: name,
     sourceDataset: source.name,
-    samples: block.rows,
+    samples: data.rows,
     points: axis!.length,
     fittedOn,
     fittedSamples,

@@ -86,6 +86,49 @@ export function datasetPages(db: Db, datasetId: number, datasetName: string, pag
   return { pages: spectrumPages(db, ids, axis.length, pageRows), keys: heads.map((s) => s.key), sampleIds: ids, splits: heads.map((s) => s.split), axis, axisUnit };
 }
 
+/** A dataset's samples on their one axis, and readers of any of their rows (channel 0) as float64 blocks, a page at a time. */
+export interface DatasetRows {
+  axis: Float64Array;
+  axisUnit: AxisUnit;
+  keys: string[];
+  sampleIds: number[];
+  splits: (SplitTag | null)[];
+  /** Rows tagged train. */
+  train: number[];
+  /** The most channels a sample has. */
+  channels: number;
+  rows: number;
+  /** Rows first … first + count − 1. */
+  read(first: number, count: number): SpectraBlock;
+  /** The given rows (ascending), in that order. */
+  readRows(rows: readonly number[]): SpectraBlock;
+}
+
+export function datasetRows(db: Db, datasetId: number, datasetName: string): DatasetRows {
+  const { heads, axis, axisUnit } = singleAxisSamples(db, datasetId, datasetName);
+  const n = axis.length;
+  const readRows = (rows: readonly number[]): SpectraBlock => {
+    const values = new Float64Array(rows.length * n);
+    for (let first = 0; first < rows.length; first += PAGE_SPECTRA) {
+      const page = loadSpectra(db, datasetId, rows.slice(first, first + PAGE_SPECTRA).map((r) => heads[r]!.sampleId));
+      page.forEach((s, k) => values.set(s.channels[0]!, (first + k) * n));
+    }
+    return { axis, values, rows: rows.length };
+  };
+  return {
+    axis,
+    axisUnit,
+    keys: heads.map((s) => s.key),
+    sampleIds: heads.map((s) => s.sampleId),
+    splits: heads.map((s) => s.split),
+    train: heads.flatMap((s, i) => (s.split === 'train' ? [i] : [])),
+    channels: heads.reduce((m, s) => Math.max(m, s.channels), 0),
+    rows: heads.length,
+    read: (first, count) => readRows(Array.from({ length: count }, (_, k) => first + k)),
+    readRows,
+  };
+}
+
 /**
  * The dataset's spectra (channel 0) as one float64 block; all spectra must share one axis.
  * With `allChannels`, also its other channels (`extra`), which every sample must have. The
@@ -98,30 +141,15 @@ export function datasetBlock(
   datasetName: string,
   opts: { allChannels?: boolean } = {},
 ): { block: SpectraBlock; keys: string[]; train: number[]; sampleIds: number[]; splits: (SplitTag | null)[]; axisUnit: AxisUnit; channels: number; extra?: ExtraChannels } {
-  const { heads, axis, axisUnit } = singleAxisSamples(db, datasetId, datasetName);
-  const n = axis.length;
-  const rows = heads.length;
-  const values = new Float64Array(rows * n);
-  const channels = heads.reduce((m, s) => Math.max(m, s.channels), 0);
-  const extra = opts.allChannels && channels > 1 ? extraChannelBlocks(db, datasetId, rows, axis, channels) : null;
-  for (let first = 0; first < rows; first += PAGE_SPECTRA) {
-    const page = loadSpectra(db, datasetId, heads.slice(first, first + PAGE_SPECTRA).map((s) => s.sampleId));
-    for (const [k, s] of page.entries()) {
-      const i = first + k;
-      values.set(s.channels[0]!, i * n);
-      if (extra) fillExtraChannels(extra, s, i, datasetName, channels);
+  const d = datasetRows(db, datasetId, datasetName);
+  const extra = opts.allChannels && d.channels > 1 ? extraChannelBlocks(db, datasetId, d.rows, d.axis, d.channels) : null;
+  if (extra) {
+    for (let first = 0; first < d.rows; first += PAGE_SPECTRA) {
+      const page = loadSpectra(db, datasetId, d.sampleIds.slice(first, first + PAGE_SPECTRA));
+      page.forEach((s, k) => fillExtraChannels(extra, s, first + k, datasetName, d.channels));
     }
   }
-  return {
-    ...(extra ? { extra } : {}),
-    block: { axis, values, rows },
-    keys: heads.map((s) => s.key),
-    train: heads.flatMap((s, i) => (s.split === 'train' ? [i] : [])),
-    sampleIds: heads.map((s) => s.sampleId),
-    splits: heads.map((s) => s.split),
-    axisUnit,
-    channels,
-  };
+  return { ...(extra ? { extra } : {}), block: d.read(0, d.rows), keys: d.keys, train: d.train, sampleIds: d.sampleIds, splits: d.splits, axisUnit: d.axisUnit, channels: d.channels };
 }
 
 function extraChannelBlocks(db: Db, datasetId: number, rows: number, axis0: Float64Array, channels: number): ExtraChannels {

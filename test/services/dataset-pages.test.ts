@@ -11,6 +11,8 @@ import { importFiles } from '../../src-main/services/import';
 import { datasetBlock, datasetPages } from '../../src-main/services/preprocess';
 import { pagedPca } from '../../src-main/common/maps/pca-pages';
 import { pca } from '../../src-main/common/explore/pca';
+import { applyPipeline, fitOnTraining, parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
+import { applyRecipeToDataset } from '../../src-main/services/apply-recipe';
 import { fixture } from '../helpers/datasets';
 import { tmpDir } from '../helpers/tmp';
 
@@ -61,5 +63,17 @@ describe('dataset read in pages', () => {
     for (let i = 0; i < block.rows * 3; i++) worst = Math.max(worst, Math.abs(streamed.scores[i]! - whole.scores[i]!));
     expect(worst).toBeLessThan(1e-8);
     for (let j = 0; j < 3; j++) expect(Math.abs(streamed.explainedVarianceRatio[j]! - whole.explainedVarianceRatio[j]!)).toBeLessThan(1e-8);
+  });
+
+  it('applies a recipe read in chunks as the whole block would, with and without fitted steps', async () => {
+    const { block } = datasetBlock(db, datasetId, 'chondro');
+    for (const steps of [[{ kind: 'savitzkyGolay', params: { windowSize: 9, polynomial: 2, derivative: 0 } }, { kind: 'snv' }], [{ kind: 'snv' }, { kind: 'meanCenter' }]]) {
+      const spec = parsePipelineSpec({ schemaVersion: 1, steps });
+      const r = await applyRecipeToDataset(db, { datasetId, spec, recipeName: steps.map((s) => s.kind).join(' + ') }, { chunkRows: 100 });
+      const whole = applyPipeline(fitOnTraining(spec, block, []), block);
+      const stored = datasetBlock(db, r.datasetId, r.dataset).block;
+      expect([stored.rows, stored.axis.length]).toEqual([875, 300]);
+      expect(firstDifference(stored.values, Float64Array.from(Float32Array.from(whole.values)))).toBe(-1);
+    }
   });
 });
