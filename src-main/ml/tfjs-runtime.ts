@@ -241,6 +241,18 @@ export function createTfjsRuntime(tf: typeof TF, opts: RuntimeOptions): Runtime 
           shape = out;
           break;
         }
+        case 'branches': {
+          let from = 0;
+          const outs = l.branches.map((b, k) => {
+            const part = tf.slice(h, [0, from, 0], [-1, b.points, 1]);
+            from += b.points;
+            const r = forwardLayers(b.layers, part, [b.points, 1], `${name}/b${k + 1}_`, training, updates);
+            return tf.reshape(r.h, [-1, r.shape.reduce((a, v) => a * v, 1)]);
+          });
+          h = tf.concat(outs, 1);
+          shape = [h.shape[1]!];
+          break;
+        }
       }
     });
     return { h, shape };

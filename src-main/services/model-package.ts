@@ -136,13 +136,15 @@ function kerasLayers(l: LayerSpec, name: string, s: SeqShape): KerasLayer[] {
       return [{ class_name: 'Reshape', config: { ...part('rows'), target_shape: [L, 1, C] } }, inner, { class_name: 'Reshape', config: { ...part('seq'), target_shape: [lOut, C] } }];
     }
     case 'residual':
+    case 'branches':
       return [];
   }
 }
 
 /**
- * The Keras/tfjs topology of a network: Sequential when it has no residual blocks, else the
- * functional format (blocks become an Add of the body and the shortcut, as Net computes them).
+ * The Keras/tfjs topology of a network: Sequential when it has no residual blocks or branches,
+ * else the functional format (blocks become an Add of the body and the shortcut, branches a
+ * Concatenate of their flattened outputs, as Net computes them).
  */
 export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }): Record<string, unknown> {
   // An autoencoder's last layer is its output (the reconstruction); other networks get their output layer.
@@ -150,7 +152,7 @@ export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, num
   const batchInputShape = [null, ...network.input];
   const softmax: KerasLayer | null = network.task.kind === 'classification' ? { class_name: 'Activation', config: { name: 'probabilities', trainable: true, dtype: 'float32', activation: 'softmax' } } : null;
   const keras = { keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
-  if (!all.some((l) => l.type === 'residual')) {
+  if (!all.some((l) => l.type === 'residual' || l.type === 'branches')) {
     let s: SeqShape = network.input;
     const layers = all.flatMap((l, i) => {
       const out = kerasLayers(l, tfLayerName(`${i + 1}_${l.type}`), s);
@@ -187,6 +189,26 @@ export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, num
         }
         current = add({ class_name: 'Add', config: { name: tfLayerName(ours), trainable: true, dtype: 'float32' } }, [body.out, shortcut]);
         s = body.shape;
+        return;
+      }
+      if (l.type === 'branches') {
+        // Each branch's run of the input: tfjs-layers has no Cropping1D, so Cropping2D over [points, 1, 1].
+        const total = (s as [number, number])[0];
+        let from = 0;
+        const outs = l.branches.map((b, k) => {
+          const branchName = `${ours}/b${k + 1}`;
+          const part = (suffix: string) => ({ name: tfLayerName(`${branchName}_${suffix}`), trainable: true, dtype: 'float32' });
+          const crop = chain([
+            { class_name: 'Reshape', config: { ...part('rows'), target_shape: [total, 1, 1] } },
+            { class_name: 'Cropping2D', config: { ...part('crop'), cropping: [[from, total - from - b.points], [0, 0]], data_format: 'channels_last' } },
+            { class_name: 'Reshape', config: { ...part('seq'), target_shape: [b.points, 1] } },
+          ], current);
+          from += b.points;
+          const branch = walk(b.layers, `${branchName}_`, crop, [b.points, 1]);
+          return branch.shape.length === 2 ? add({ class_name: 'Flatten', config: part('flat') }, [branch.out]) : branch.out;
+        });
+        current = add({ class_name: 'Concatenate', config: { name: tfLayerName(ours), trainable: true, dtype: 'float32', axis: -1 } }, outs);
+        s = nextShape(l, s);
         return;
       }
       current = chain(kerasLayers(l, tfLayerName(ours), s), current);

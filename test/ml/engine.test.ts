@@ -124,6 +124,20 @@ export const CASES: Case[] = [
     task: { kind: 'reconstruction' },
     batch: 3,
   },
+  {
+    name: 'two branches on channels of 23 and 17 points (conv, batch norm, pooling; one ends as a sequence), concatenated, then dense',
+    layers: [
+      { type: 'branches', branches: [
+        { name: 'a', points: 23, layers: [conv(3, 5), bn, { type: 'relu' }, { type: 'maxPool1d', poolSize: 2 }, conv(4, 3), { type: 'relu' }, { type: 'globalAvgPool1d' }] },
+        { name: 'b', points: 17, layers: [conv(2, 3, { strides: 2 }), { type: 'leakyRelu', alpha: 0.2 }, { type: 'avgPool1d', poolSize: 2 }] },
+      ] },
+      { type: 'dense', units: 6, useBias: true },
+      { type: 'relu' },
+    ],
+    input: [40, 1],
+    task: { kind: 'regression', loss: 'mse' },
+    batch: 4,
+  },
 ];
 
 export function dataFor(c: Case, seed = 3) {

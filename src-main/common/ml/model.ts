@@ -106,7 +106,17 @@ export interface ResidualLayer {
   type: 'residual';
   layers: LayerSpec[];
 }
-export type LayerSpec = PlainLayer | ResidualLayer;
+/**
+ * Channels on different axes, one branch each: the input is the channels' points one after the
+ * other ([Σ points, 1]); branch k reads its channel's `points` (a run of consecutive input points,
+ * in order), goes through its own layers, and the branches' outputs, each flattened, are joined by
+ * a concatenate layer into one vector for the layers after it.
+ */
+export interface BranchesLayer {
+  type: 'branches';
+  branches: { name: string; points: number; layers: LayerSpec[] }[];
+}
+export type LayerSpec = PlainLayer | ResidualLayer | BranchesLayer;
 
 export const layerSpec: z.ZodType<LayerSpec, unknown> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -127,6 +137,7 @@ export const layerSpec: z.ZodType<LayerSpec, unknown> = z.lazy(() =>
     cropLayer,
     reshapeLayer,
     z.object({ type: z.literal('residual'), layers: z.array(layerSpec).min(1) }),
+    z.object({ type: z.literal('branches'), branches: z.array(z.object({ name: z.string().min(1), points: int(1, 1 << 20), layers: z.array(layerSpec).min(1) })).min(2).max(16) }),
   ]),
 ) as z.ZodType<LayerSpec, unknown>;
 
@@ -142,9 +153,9 @@ export type ModelSpec = z.output<typeof modelSpec>;
 export type Shape = [number, number] | [number];
 
 export interface LayerSummary {
-  /** Path such as "3" or "5.2" (layer 2 inside residual block 5), 1-based as shown to users. */
+  /** Path such as "3" or "5.2" (layer 2 inside residual block 5; "1.2.3": layer 3 of branch 2 of layer 1), 1-based as shown to users. */
   path: string;
-  type: LayerSpec['type'] | 'shortcut';
+  type: LayerSpec['type'] | 'shortcut' | 'concatenate';
   input: Shape;
   output: Shape;
   params: number;
@@ -297,6 +308,20 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
           summary.push({ path: `${path}.s`, type: 'shortcut', input: shape, output: out, params, detail: `1×1 conv, stride ${stride}, + batch norm` });
         }
         shape = out;
+        break;
+      }
+      case 'branches': {
+        const total = layer.branches.reduce((a, b) => a + b.points, 0);
+        if (shape.length !== 2 || shape[0] !== total || shape[1] !== 1) fail(path, 'branches', shape, `its branches read ${layer.branches.map((b) => b.points).join(' + ')} = ${total} points of one channel laid end to end, [${total}, 1].`);
+        const inner = layer.branches.map((b, k) => {
+          const r = inferShapes(b.layers, [b.points, 1], `${path}.${k + 1}.`);
+          return { ...r, size: r.output.reduce((a, v) => a * v, 1) };
+        });
+        const joined = inner.reduce((a, r) => a + r.size, 0);
+        summary.push({ path, type: 'branches', input: shape, output: [joined], params: 0, detail: `${layer.branches.length} branches: ${layer.branches.map((b) => `"${b.name}" ${b.points} points`).join(', ')}` });
+        for (const r of inner) summary.push(...r.summary);
+        summary.push({ path: `${path}.c`, type: 'concatenate', input: [joined], output: [joined], params: 0, detail: `${inner.map((r) => r.size).join(' + ')} = ${joined}${inner.some((r) => r.output.length === 2) ? ' (each branch flattened)' : ''}` });
+        shape = [joined];
         break;
       }
     }

@@ -80,6 +80,21 @@ export function templateLayers(name: Exclude<ModelName, 'pls' | 'custom' | 'ae'>
   }
 }
 
+/**
+ * A template with one branch per channel, for channels on different axes (`channelLayout:
+ * 'branches'`): each branch is the template for its channel's length up to and including its
+ * first flatten or global pooling layer, the branches are joined by concatenation, and the
+ * template's layers after that point (its dense layers, if any) follow the join.
+ */
+export function branchLayers(name: Exclude<ModelName, 'pls' | 'custom' | 'ae'>, channels: { name: string; points: number }[]): LayerSpec[] {
+  const split = (layers: LayerSpec[]) => {
+    const at = layers.findIndex((l) => l.type === 'flatten' || l.type === 'globalAvgPool1d');
+    return at < 0 ? { branch: layers, after: [] } : { branch: layers.slice(0, at + 1), after: layers.slice(at + 1) };
+  };
+  const parts = channels.map((c) => split(templateLayers(name, c.points)));
+  return [{ type: 'branches', branches: channels.map((c, k) => ({ name: c.name, points: c.points, layers: parts[k]!.branch })) }, ...parts[0]!.after];
+}
+
 /** The autoencoder's latent size when none is asked for. */
 export const AE_LATENT = 8;
 
