@@ -57,6 +57,7 @@ describe('Train view on a map (Chromium, real Session and trainer)', () => {
     await main.locator('select[name=mapKind]').selectOption('prediction');
     await main.getByTestId('map-title').getByText('Predicted cluster (run 1, pls)').waitFor({ timeout: 60_000 });
     expect(await main.locator('[data-testid=map-legend] li').allTextContents()).toEqual(['cell 209', 'lacuna 376', 'matrix 290']);
+    expect(await main.getByTestId('map-note').textContent()).toMatch(/^Run 1 predicted 875 spectra in \d+\.\d\d s; 209 out of model \(Q or T² above its 95 % limit\)\.$/);
     const ink = await canvasInk(page, '[data-testid=map-image] canvas');
     expect(ink.inked).toBe(ink.width * ink.height);
     await page.waitForTimeout(200);

@@ -48,6 +48,8 @@ export interface MapImage extends Pick<MapGrid, 'width' | 'height' | 'x0' | 'y0'
   /** Range of the finite values (0, 0 when there are none). */
   min: number;
   max: number;
+  /** How the image was made, when that is worth saying (a prediction: spectra, time, flagged). */
+  note?: string;
 }
 
 /** Colour bytes of pixel states other than a value. */

@@ -58,9 +58,11 @@ export function predictionImage(m: MapPrediction, show: MapPredictionShow, mask:
   const finish = (title: string, valueUnit: string | null, scaleLabel: string, extra: Partial<MapImage> = {}): MapImage => {
     for (const p of mask) if (p >= 0 && p < total && state[p] === PIXEL.value) state[p] = PIXEL.masked;
     for (let p = 0; p < total; p++) if (state[p] === PIXEL.value && !Number.isFinite(values[p]!)) state[p] = PIXEL.none;
-    return { ...base, title, valueUnit, scaleLabel, ...valueRange(values), ...extra };
+    return { ...base, title, valueUnit, scaleLabel, ...valueRange(values), note, ...extra };
   };
   const by = `(${m.source}, ${m.model})`;
+  const flagged = m.outOfModel.reduce((a, v) => a + v, 0);
+  const note = `${m.source.charAt(0).toUpperCase()}${m.source.slice(1)} predicted ${m.spectra} spectra in ${m.seconds.toFixed(2)} s${m.checked ? `; ${flagged} out of model (Q or T² above its 95 % limit)` : '; it has no out-of-model check'}.`;
   if (show.show === 'outOfModel') {
     if (m.checked) for (let p = 0; p < total; p++) if (state[p] === PIXEL.value) values[p] = m.outOfModel[p]!;
     const title = m.checked ? `Out of model ${by}: Q or T² above its 95 % limit` : `Out of model ${by}: this run has no out-of-model check`;
