@@ -1,22 +1,28 @@
 /**
- * The autoencoder's figures for the closing note of issue 13: the `ae` template trained on IDRC
- * 2002 instrument 1 (rows tagged Train and Validate, 195 spectra; raw spectra, standardised on
- * them; with `--recipe center`, mean-centred first, as a PCA would be), then, on the 460 Test rows: the reconstruction RMSE, and the share flagged out of model
- * (reconstruction Q above the limit learned on the training spectra, common/ml/reconstruction.ts)
- * among those spectra as measured, with a cosmic-ray spike, with a baseline tilt, and measured
- * on instrument 2 (the same tablets, through the instrument-1 autoencoder).
+ * The autoencoder's figures for the closing note of issue 13: the `ae` template trained as
+ * `spectra-desk train --model ae` trains it (planRun, common/runs/plan.ts; the trainer's runJob)
+ * on IDRC 2002 instrument 1 (rows tagged Train and Validate, 195 spectra, of which the plan holds
+ * 15 % out for early stopping and for the out-of-model limit; raw spectra, standardised on the
+ * training rows; with `--recipe center`, mean-centred first, as a PCA would be), then, on the 460
+ * Test rows: the reconstruction RMSE, and the share flagged out of model (reconstruction Q above
+ * the limit, common/ml/reconstruction.ts) among those spectra as measured, with a cosmic-ray
+ * spike, with a baseline tilt, and measured on instrument 2 (the same tablets, through the
+ * instrument-1 autoencoder).
  * Run with `node scripts/autoencoder-figures.mjs [--epochs N] [--seed S] [--threads T] [--recipe raw|center]`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { prepareInputs } from '../../src-main/common/ml/prepare';
 import { applyPipeline, parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
-import { autoencoderLayers, AE_LATENT } from '../../src-main/common/ml/templates';
-import { fmtShape, summarizeModel } from '../../src-main/common/ml/model';
+import { fmtShape } from '../../src-main/common/ml/model';
 import { mulberry32 } from '../../src-main/common/ml/random';
-import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ } from '../../src-main/common/ml/reconstruction';
-import { createOwnRuntime } from '../../src-main/ml/runtime';
-import { fit } from '../../src-main/ml/fit';
+import type { TrainerToParent } from '../../src-main/common/ml/protocol';
+import { describeCheck, outOfModel, reconstructionQ, rmseOfQ, type ReconstructionCheck } from '../../src-main/common/ml/reconstruction';
+import { evaluateReconstruction, noTargetColumn } from '../../src-main/common/runs/autoencoder';
+import { planRun, type RunData } from '../../src-main/common/runs/plan';
+import { runRequestSchema } from '../../src-main/common/runs/schema';
+import { runJob } from '../../src-main/ml/trainer/run';
+import { Net } from '../../src-main/ml/engine/net';
+import { createKernelsOf } from '../../src-main/ml/engine/kernels-factory';
 import { findBuilt } from '../../src-main/ml/built-files';
 
 const arg = (name: string, fallback: number) => {
@@ -26,7 +32,7 @@ const arg = (name: string, fallback: number) => {
 const EPOCHS = arg('epochs', 300);
 const SEED = arg('seed', 1);
 const THREADS = arg('threads', 1);
-const RECIPE = process.argv.includes('center') ? parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }) : null;
+const CENTER = process.argv.includes('center');
 /** The artefacts, in the spectra's own units (absorbance-like, values 2.35–6.59). */
 const SPIKE = 1.0;
 const TILT = 0.2;
@@ -42,11 +48,27 @@ function readInstrument(file: string) {
   return { axis, values, rows: rows.length, sets: rows.map((r) => r[0]!) };
 }
 
+/** Runs the job in this process as the trainer process would, and returns its `done` message. */
+async function train(job: Parameters<typeof runJob>[0]): Promise<Extract<TrainerToParent, { type: 'done' }>> {
+  let done: Extract<TrainerToParent, { type: 'done' }> | null = null;
+  let failed = '';
+  await runJob(job, {
+    send: (m) => {
+      if (m.type === 'engine') console.log(`engine: ${m.engine.label}`);
+      else if (m.type === 'epoch' && m.report.epoch % 50 === 0) console.log(`  epoch ${m.report.epoch}: training MSE ${m.report.trainLoss.toFixed(5)}, held-out MSE ${m.report.validationLoss?.toFixed(5) ?? '–'}`);
+      else if (m.type === 'done') done = m;
+      else if (m.type === 'failed') failed = m.message;
+    },
+    onMessage: () => undefined,
+  }, () => false);
+  if (!done) throw new Error(`training failed: ${failed}`);
+  return done;
+}
+
 async function main() {
   const a = readInstrument('Pharma_Instrument1.csv');
   const b = readInstrument('Pharma_Instrument2.csv');
   const P = a.axis.length;
-  const train = a.sets.flatMap((s, i) => (s === 'Test' ? [] : [i]));
   const test = a.sets.flatMap((s, i) => (s === 'Test' ? [i] : []));
   const rand = mulberry32(SEED + 1000);
   // Artefacts on copies of the raw test spectra.
@@ -57,44 +79,49 @@ async function main() {
     for (let j = 0; j < P; j++) tilted[r * P + j] += (TILT * j) / (P - 1);
   }
   const keys = a.sets.map((_, i) => `row${i + 1}`);
-  const prepared = prepareInputs({ axis: a.axis, values: a.values, rows: a.rows }, keys, train, RECIPE);
-  // New spectra through the recipe fitted on the training rows, then the same standardisation.
-  const scale = (raw: Float64Array) => {
-    const out = prepared.fitted ? applyPipeline(prepared.fitted, { axis: a.axis, values: raw, rows: a.rows }).values : raw;
-    return Float32Array.from(out, (v) => (v - prepared.scaling.mean) / prepared.scaling.std);
-  };
-  const rowsOf = (x: Float32Array, rows: number[]) => {
-    const out = new Float32Array(rows.length * P);
-    rows.forEach((r, i) => out.set(x.subarray(r * P, (r + 1) * P), i * P));
-    return out;
-  };
-  const layers = autoencoderLayers(P, 1, AE_LATENT);
-  const summary = summarizeModel({ schemaVersion: 1, name: 'ae', layers }, [P, 1], null);
-  console.log(`ae on [${P}, 1], recipe ${RECIPE ? 'mean centring' : 'none (raw spectra)'}, input standardised by mean ${prepared.scaling.mean.toPrecision(4)} and sd ${prepared.scaling.std.toPrecision(4)}: ${summary.params} parameters, seed ${SEED}, ${EPOCHS} epochs`);
-  for (const l of summary.layers) console.log(`  ${l.path.padStart(2)} ${l.type.padEnd(10)} ${fmtShape(l.input).padEnd(11)} → ${fmtShape(l.output).padEnd(11)} ${l.detail}`);
-  const xTrain = rowsOf(prepared.x, train);
-  const kernels = findBuilt('ml/kernels.wasm') ? 'wasm-simd' : 'js';
-  const runtime = await createOwnRuntime({ layers, input: [P, 1], task: { kind: 'reconstruction' }, batchSize: 16, seed: SEED, optimizer: { learningRate: 1e-3, clipNorm: 5, warmupSteps: 26, decaySteps: 13 * (EPOCHS - 2) }, x: xTrain, y: new Float32Array(train.length), kernels, threads: THREADS });
+  const runData: RunData = { block: { axis: a.axis, values: a.values, rows: a.rows }, keys, splits: a.sets.map((s) => (s === 'Test' ? 'test' : 'train')), sampleIds: keys.map((_, i) => i + 1), axisUnit: 'nm' };
+  const recipe = CENTER ? { name: 'mean centring', spec: parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'meanCenter' }] }) } : null;
+  const request = runRequestSchema.parse({ datasetId: 1, target: '', model: 'ae', recipe, validation: { kind: 'given' }, epochs: EPOCHS, seed: SEED, engine: 'wasm', threads: THREADS });
+  const plan = planRun({ request, data: runData, target: noTargetColumn(a.rows) });
+  const { inputScaling: scaling } = plan.config;
+  console.log(`ae on [${plan.config.input.join(', ')}], recipe ${recipe ? recipe.name : 'none (raw spectra)'}, input standardised by mean ${scaling.mean.toPrecision(4)} and sd ${scaling.std.toPrecision(4)}: ${plan.params} parameters, seed ${SEED}, at most ${EPOCHS} epochs`);
+  for (const l of plan.layers) console.log(`  ${l.path.padStart(2)} ${l.type.padEnd(10)} ${fmtShape(l.input).padEnd(11)} → ${fmtShape(l.output).padEnd(11)} ${l.detail}`);
+  console.log(`rows: ${plan.problem.train.length} trained on, ${plan.problem.monitor.length} held out, ${plan.problem.test.length} test; early stopping ${plan.config.earlyStopping}, patience ${plan.config.patience}`);
+  for (const note of plan.notes) console.log(note);
   const t0 = performance.now();
-  const result = await fit(runtime, { task: { kind: 'reconstruction' }, train: { x: xTrain, y: new Float32Array(train.length), n: train.length }, epochs: EPOCHS, batchSize: 16, seed: SEED, onEpoch: (r) => void (r.epoch % 50 === 0 && console.log(`  epoch ${r.epoch}: training MSE ${r.trainLoss.toFixed(5)}`)) });
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`trained ${result.epochs.length} epochs (${result.stopped}) in ${seconds.toFixed(1)} s on ${runtime.description}`);
-  const qOf = (x: Float32Array, n: number) => reconstructionQ(x, runtime.predict(x, n), n, P);
-  const check = fitReconstructionCheck(qOf(xTrain, train.length));
-  console.log(`limit: Q > ${check.limit.toPrecision(4)} (${check.confidence * 100} %, Box's χ² approximation on ${check.trainingSpectra} training spectra) = RMSE ${rmseOfQ(check.limit, P).toPrecision(4)} standardised`);
-  const report = (label: string, raw: Float64Array) => {
-    const x = rowsOf(scale(raw), test);
-    const q = qOf(x, test.length);
-    const flagged = outOfModel(check, q).filter(Boolean).length;
-    const rmse = Math.sqrt(q.reduce((s, v) => s + v, 0) / (test.length * P));
-    console.log(`${label.padEnd(34)} RMSE ${rmse.toFixed(4)} standardised = ${(rmse * prepared.scaling.std).toFixed(4)} absorbance; flagged ${flagged}/${test.length} = ${((100 * flagged) / test.length).toFixed(1)} %`);
+  const done = await train(plan.job);
+  console.log(`trained ${done.epochs.length} epochs (${done.stopped}${done.bestEpoch ? `, weights of epoch ${done.bestEpoch} kept` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // The limit as the run stores it (services/train-single.ts).
+  const [testSet, limitSet] = plan.job.evaluate!;
+  const e = evaluateReconstruction({ x: testSet!.x, out: done.evaluations[0]!, n: testSet!.n }, { x: limitSet!.x, out: done.evaluations[1]!, n: limitSet!.n, learnedOn: plan.problem.monitor.length ? 'held-out' : 'training' }, P);
+  const check: ReconstructionCheck = { limit: e.detail.limit, confidence: e.detail.confidence, learnedOn: e.detail.learnedOn, spectra: e.detail.limitSpectra };
+  console.log(`limit: Q > ${check.limit.toPrecision(4)} (${describeCheck(check)}) = RMSE ${e.detail.limitRmse.toPrecision(4)} standardised`);
+  const wasm = findBuilt('ml/kernels.wasm');
+  const net = new Net(createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm), { layers: plan.job.layers, input: plan.job.input, task: plan.job.task, maxBatch: 64, seed: 0 });
+  net.setWeights(done.weights);
+  if (net.stateCount) net.setState(done.state);
+  // New spectra through the recipe fitted on the training rows, then the same standardisation.
+  const fitted = plan.recipe && plan.fittedState ? { spec: plan.recipe.spec, states: plan.fittedState } : null;
+  const inputsOf = (raw: Float64Array) => {
+    const values = fitted ? applyPipeline(fitted, { axis: a.axis, values: raw, rows: a.rows }).values : raw;
+    const x = new Float32Array(test.length * P);
+    test.forEach((r, i) => {
+      for (let j = 0; j < P; j++) x[i * P + j] = (values[r * P + j]! - scaling.mean) / scaling.std;
+    });
+    return x;
   };
-  console.log(`test spectra (IDRC 2002 rows tagged Test, n = ${test.length}):`);
+  const report = (label: string, raw: Float64Array) => {
+    const x = inputsOf(raw);
+    const q = reconstructionQ(x, net.predict(x, test.length), test.length, P);
+    const flagged = outOfModel(check, q).filter(Boolean).length;
+    const rmse = rmseOfQ(q.reduce((s, v) => s + v, 0), test.length * P);
+    console.log(`${label.padEnd(34)} RMSE ${rmse.toFixed(4)} standardised = ${(rmse * scaling.std).toFixed(4)} absorbance; flagged ${flagged}/${test.length} = ${((100 * flagged) / test.length).toFixed(1)} %`);
+  };
+  console.log(`test spectra (IDRC 2002 rows tagged Test, n = ${test.length}); as stored by the run: RMSE ${e.summary.rmse.toFixed(4)}, flagged ${e.detail.testOutOfModel}/${e.detail.testSpectra}`);
   report('instrument 1, as measured', a.values);
   report(`+ cosmic-ray spike (+${SPIKE} at 1 point)`, spiked);
   report(`+ baseline tilt (0 → +${TILT} linear)`, tilted);
   report('instrument 2 (same tablets)', b.values);
-  await runtime.dispose();
 }
 
 main().catch((e) => {

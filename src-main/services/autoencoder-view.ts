@@ -1,7 +1,7 @@
 /**
  * An autoencoder run's page (common/runs/autoencoder.ts, ReconstructionView): the run's own
  * training and test spectra through its stored recipe, scaling and weights, with the limit the
- * predictor learns on the training spectra, as prediction uses it.
+ * predictor learns (on the training-split spectra held out of training), as prediction uses it.
  */
 import type { Db } from '../db/connection';
 import { getRun } from '../db/runs';
@@ -21,9 +21,10 @@ export function reconstructionView(db: Db, runId: number): ReconstructionView {
   const p = loadPredictor(db, runId);
   if (p.outlier?.kind !== 'reconstruction') throw new UserError('INTERNAL', `Run ${runId} has no reconstruction limit.`);
   const { check } = p.outlier;
-  const split = run.split as { train: number[]; test: number[] };
+  const split = run.split as { train: number[]; monitor?: number[]; test: number[] };
   const train = new Set(split.train);
-  const s = runSpectra(db, run, [...split.train, ...split.test]);
+  const heldOut = new Set(split.monitor ?? []);
+  const s = runSpectra(db, run, [...split.train, ...heldOut, ...split.test]);
   const n = s.sampleIds.length;
   const x = modelInputs(p, s.rows, n, s.keys);
   const net = netOf(p);
@@ -63,13 +64,13 @@ export function reconstructionView(db: Db, runId: number): ReconstructionView {
     axisUnit: s.unit,
     keys: s.keys,
     sampleIds: s.sampleIds,
-    roles: s.sampleIds.map((id) => (train.has(id) ? 'train' : 'test')),
+    roles: s.sampleIds.map((id) => (train.has(id) ? 'train' : heldOut.has(id) ? 'held-out' : 'test')),
     measured: Float32Array.from(x, (v) => v * std + mean),
     reconstructed: Float32Array.from(out, (v) => v * std + mean),
     rmse: q.map((v) => rmseOfQ(v, width)),
     q,
     outOfModel: outOfModel(check, q),
-    limit: { q: check.limit, rmse: rmseOfQ(check.limit, width), confidence: check.confidence, trainingSpectra: check.trainingSpectra },
+    limit: { q: check.limit, rmse: rmseOfQ(check.limit, width), confidence: check.confidence, learnedOn: check.learnedOn, spectra: check.spectra },
     latent: { size, axes, xy },
     columns,
   };

@@ -16,7 +16,7 @@ import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { TargetScaling } from '../common/runs/schema';
 import type { Scaling } from '../common/ml/prepare';
-import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ, type ReconstructionCheck } from '../common/ml/reconstruction';
+import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ, type LimitSpectra, type ReconstructionCheck } from '../common/ml/reconstruction';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
 import { fitPcaOutlier, pcaOutlierStats, qResidualLimit, type OutlierStats, type PcaOutlierModel } from '../common/ml/outlier';
@@ -300,10 +300,10 @@ export function fitFeatureOutlier(features: Float32Array, n: number, cols: numbe
   return { ...model, qLimit: qResidualLimit(q, model.confidence, cols) };
 }
 
-/** Fits the out-of-model check on the scaled inputs of the training spectra. */
-export function fitOutlierModel(p: Predictor, x: Float32Array, n: number): OutlierModel {
+/** Fits the out-of-model check on the scaled inputs of the training spectra (an autoencoder's: those `learnedOn` says). */
+export function fitOutlierModel(p: Predictor, x: Float32Array, n: number, learnedOn: LimitSpectra = 'training'): OutlierModel {
   if (p.pls) return { kind: 'pls', limits: fitPlsOutlier(p.pls, Float64Array.from(x), n) };
-  if (p.network!.task.kind === 'reconstruction') return { kind: 'reconstruction', check: fitReconstructionCheck(reconstructionQ(x, netOf(p).predict(x, n), n, x.length / n)) };
+  if (p.network!.task.kind === 'reconstruction') return { kind: 'reconstruction', check: fitReconstructionCheck(reconstructionQ(x, netOf(p).predict(x, n), n, x.length / n), learnedOn) };
   const net = netOf(p);
   return { kind: 'pca', model: fitFeatureOutlier(net.features(x, n), n, net.featureSize) };
 }
@@ -476,7 +476,8 @@ export function predictableRun(db: Db, runId: number): RunRow {
 /**
  * A predictor for a finished run: the model, recipe and scaling stored with it, the raw axis of
  * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
- * learned from: train for networks, train and monitor for PLS).
+ * learned from: train for networks, train and monitor for PLS; for an autoencoder, the rows held
+ * out of its training, as training learned its limit: common/ml/reconstruction.ts).
  */
 export function loadPredictor(db: Db, runId: number): Predictor {
   const run = predictableRun(db, runId);
@@ -495,7 +496,8 @@ export function loadPredictor(db: Db, runId: number): Predictor {
   };
   const split = run.split as RunSplit;
   const isPls = run.model === 'pls';
-  const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : split.train;
+  const heldOut = run.model === 'ae' && split.monitor?.length ? split.monitor : null;
+  const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : (heldOut ?? split.train);
   const pipeline = run.pipeline as ResolvedPipeline | null;
   const train = c.channels ? runChannelSpectra(db, run, trainIds) : { ...runSpectra(db, run, trainIds), more: [] };
   const states = run.fittedState as (JsonValue | null)[] | null;
@@ -529,7 +531,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
   const n = train.sampleIds.length;
   const x = p.channels ? channelModelInputs(p, [train.rows, ...train.more.map((m) => m.rows)], n, train.keys) : modelInputs(p, train.rows, n, train.keys);
   try {
-    p.outlier = fitOutlierModel(p, x, n);
+    p.outlier = fitOutlierModel(p, x, n, heldOut ? 'held-out' : 'training');
   } catch (err) {
     // A network whose penultimate features do not vary still predicts; it just has no check.
     if (!(err instanceof UserError)) throw err;

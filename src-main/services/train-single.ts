@@ -99,10 +99,11 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     const predictions = problem.test.map((r, i) => ({ ...row(r), truth: truth[i]![0]!, predicted: e.predicted[i]![0]!, targets: truth[i]!.map((t, j) => ({ truth: t, predicted: e.predicted[i]![j]! })) }));
     return { evaluation: { summary: e.summary, detail: e.targets[0]!.detail, targets: e.targets }, predictions };
   };
-  // An autoencoder: its reconstructions of the test spectra, and of the training spectra for the limit.
-  const scoreReconstruction = (test: Float32Array, train: Float32Array) => {
-    const [testSet, trainSet] = plan.job.evaluate!;
-    const e = evaluateReconstruction({ x: testSet!.x, out: test, n: testSet!.n }, { x: trainSet!.x, out: train, n: trainSet!.n }, plan.job.input[0] * plan.job.input[1]);
+  // An autoencoder: its reconstructions of the test spectra, and of the spectra the limit is learned on (those held out of training, if any).
+  const scoreReconstruction = (test: Float32Array, limit: Float32Array) => {
+    const [testSet, limitSet] = plan.job.evaluate!;
+    const learnedOn = problem.monitor.length ? 'held-out' : 'training';
+    const e = evaluateReconstruction({ x: testSet!.x, out: test, n: testSet!.n }, { x: limitSet!.x, out: limit, n: limitSet!.n, learnedOn }, plan.job.input[0] * plan.job.input[1]);
     const predictions = problem.test.map((r, i) => ({ ...row(r), truth: 0, predicted: e.spectra[i]!.rmse, reconstruction: { q: e.spectra[i]!.q, outOfModel: e.spectra[i]!.outOfModel } }));
     return { evaluation: { summary: e.summary, detail: e.detail, reconstruction: e.detail }, predictions };
   };

@@ -1,7 +1,8 @@
 /**
  * `spectra-desk train --model ae` through the real trainer process: an autoencoder needs no
- * target, stores its reconstruction RMSE, its out-of-model limit (learned on the training
- * spectra) and the test spectra it flags; a target given, or the auto recipe, is refused.
+ * target, stores its reconstruction RMSE, its out-of-model limit (learned on the training-split
+ * spectra held out of its training) and the test spectra it flags; a target given, or the auto
+ * recipe, is refused.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,7 +43,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('spectra-desk train --model ae', () => {
   it('trains without a target and stores the reconstruction RMSE, the limit and the flagged test spectra', async () => {
     const r = await cli(['train', '--project', project, '--dataset', 'Bands', '--model', 'ae', '--epochs', '60', '--seed', '1', '--engine', 'js', '--json']);
-    expect(r.stderr).toContain('; 40 training spectra, 12 test');
+    // Even a set this small has spectra held out: the limit is learned on them.
+    expect(r.stderr).toContain('; 34 training spectra (+6 held back for early stopping), 12 test');
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
     runId = o.runId;
@@ -55,8 +57,10 @@ describe('spectra-desk train --model ae', () => {
     expect(run.targetColumn).toBe('');
     expect(run.config).toMatchObject({ model: 'ae', task: { kind: 'reconstruction' }, input: [48, 1], targetScaling: null });
     const rec = run.metrics!.reconstruction!;
-    expect(rec).toMatchObject({ confidence: 0.99, trainingSpectra: 40, testSpectra: 12 });
+    expect(rec).toMatchObject({ confidence: 0.99, learnedOn: 'held-out', limitSpectra: 6, testSpectra: 12 });
     expect(rec.limitRmse).toBeCloseTo(Math.sqrt(rec.limit / 48), 12);
+    expect(run.log).toContain("Out-of-model limit: Q of the reconstruction residual, Box's approximation at 99 %, learned on 6 spectra held out of training: the network did not fit them");
+    expect(run.config).toMatchObject({ patience: 40 });
     expect(predictions.map((p) => p.key)).toEqual(Array.from({ length: 12 }, (_, i) => `s${41 + i}`));
     // The spiked spectra are the ones flagged; the count stored is the count of flags.
     expect(predictions.slice(10).every((p) => p.reconstruction!.outOfModel)).toBe(true);

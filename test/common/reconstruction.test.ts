@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ } from '../../src-main/common/ml/reconstruction';
+import { describeCheck, fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ } from '../../src-main/common/ml/reconstruction';
+import { reconstructionLimitNote } from '../../src-main/common/runs/autoencoder';
 import { autoencoderLayers, latentLayerIndex } from '../../src-main/common/ml/templates';
 import { fmtShape, summarizeModel } from '../../src-main/common/ml/model';
 
@@ -10,12 +11,22 @@ describe('reconstruction check', () => {
     expect(rmseOfQ(12, 3)).toBe(2);
   });
 
-  it("the limit is Box's approximation at 99 % on the training Q (scipy: g·chi2.ppf(0.99, h))", () => {
-    const check = fitReconstructionCheck([1, 2, 3, 4, 5]);
-    expect(check.confidence).toBe(0.99);
-    expect(check.trainingSpectra).toBe(5);
+  it("the limit is Box's approximation at 99 % on the held-out spectra's Q (scipy: g·chi2.ppf(0.99, h))", () => {
+    const check = fitReconstructionCheck([1, 2, 3, 4, 5], 'held-out');
+    expect(check).toMatchObject({ confidence: 0.99, learnedOn: 'held-out', spectra: 5 });
     expect(check.limit).toBeCloseTo(7.834093462040381, 9);
     expect(outOfModel(check, [7.8, 7.9, 100])).toEqual([false, true, true]);
+    expect(describeCheck(check)).toBe('99 %, learned on 5 spectra held out of training');
+    expect(describeCheck(fitReconstructionCheck([1, 2], 'training'))).toBe('99 %, learned on 2 training spectra (too few to hold any out)');
+  });
+
+  it('the run log says which spectra the limit is learned on and why', () => {
+    expect(reconstructionLimitNote(29, 166, 20)).toBe(
+      "Out-of-model limit: Q of the reconstruction residual, Box's approximation at 99 %, learned on 29 spectra held out of training: the network did not fit them, so their reconstruction error is what a new spectrum of the same kind gives; the same spectra stop the training once their reconstruction error stops improving.",
+    );
+    expect(reconstructionLimitNote(0, 12, 20)).toBe(
+      "Out-of-model limit: Q of the reconstruction residual, Box's approximation at 99 %, learned on 12 training spectra (too few to hold any out): the network was fitted to them, so the limit is too tight and flags more new spectra than it should; give at least 20 training spectra to have some held out.",
+    );
   });
 });
 

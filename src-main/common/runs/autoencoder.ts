@@ -3,13 +3,13 @@
  * target — it learns to give back the spectra as the model reads them (recipe applied,
  * standardised) — and its test figures are the reconstruction RMSE and how many test spectra its
  * out-of-model limit flags (../ml/reconstruction.ts: Q of the reconstruction residual, the
- * limit learned on the training spectra). The stored run's task is 'regression' (the spectrum
+ * limit learned on the training-split spectra held out for early stopping). The stored run's task is 'regression' (the spectrum
  * regressed on itself); its config's task, `{ kind: 'reconstruction' }`, says it is an
  * autoencoder, and so does its model name.
  */
 import { z } from 'zod';
 import type { AxisUnit } from '../domain/spectra';
-import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ } from '../ml/reconstruction';
+import { describeCheck, type LimitSpectra, fitReconstructionCheck, outOfModel, RECONSTRUCTION_CONFIDENCE, reconstructionQ, rmseOfQ } from '../ml/reconstruction';
 
 /**
  * The target column an autoencoder is planned with: a number column of zeros, so that every
@@ -24,7 +24,9 @@ export const reconstructionMetricsSchema = z.object({
   limit: z.number(),
   limitRmse: z.number(),
   confidence: z.number(),
-  trainingSpectra: z.number().int(),
+  /** The spectra the limit was learned on: held out of training (early stopping), or the training spectra when too few to hold any out. */
+  learnedOn: z.enum(['held-out', 'training']),
+  limitSpectra: z.number().int(),
   /** Test spectra beyond the limit. */
   testOutOfModel: z.number().int(),
   testSpectra: z.number().int(),
@@ -39,25 +41,35 @@ export interface ReconstructionEvaluation {
   spectra: { rmse: number; q: number; outOfModel: boolean }[];
 }
 
+/** The run log's line on the limit: which spectra it is learned on, and why. */
+export function reconstructionLimitNote(heldOut: number, training: number, minimum: number): string {
+  const check = { confidence: RECONSTRUCTION_CONFIDENCE, learnedOn: heldOut ? ('held-out' as const) : ('training' as const), spectra: heldOut || training };
+  const why = heldOut
+    ? 'the network did not fit them, so their reconstruction error is what a new spectrum of the same kind gives; the same spectra stop the training once their reconstruction error stops improving'
+    : `the network was fitted to them, so the limit is too tight and flags more new spectra than it should; give at least ${minimum} training spectra to have some held out`;
+  return `Out-of-model limit: Q of the reconstruction residual, Box's approximation at ${describeCheck(check)}: ${why}.`;
+}
+
 /**
  * Scores an autoencoder: its reconstructions of the test spectra against them, and the limit
- * learned from its reconstructions of the training spectra. `x` and `out` are [n, width] flat.
+ * learned from its reconstructions of the spectra `limit` holds (`learnedOn` says which).
+ * `x` and `out` are [n, width] flat.
  */
-export function evaluateReconstruction(test: { x: Float32Array; out: Float32Array; n: number }, train: { x: Float32Array; out: Float32Array; n: number }, width: number): ReconstructionEvaluation {
-  const check = fitReconstructionCheck(reconstructionQ(train.x, train.out, train.n, width));
+export function evaluateReconstruction(test: { x: Float32Array; out: Float32Array; n: number }, limit: { x: Float32Array; out: Float32Array; n: number; learnedOn: LimitSpectra }, width: number): ReconstructionEvaluation {
+  const check = fitReconstructionCheck(reconstructionQ(limit.x, limit.out, limit.n, width), limit.learnedOn);
   const q = reconstructionQ(test.x, test.out, test.n, width);
   const flags = outOfModel(check, q);
   const flagged = flags.filter(Boolean).length;
   const rmse = rmseOfQ(q.reduce((s, v) => s + v, 0), test.n * width);
   return {
     summary: { rmse, outOfModel: test.n ? flagged / test.n : 0 },
-    detail: { limit: check.limit, limitRmse: rmseOfQ(check.limit, width), confidence: check.confidence, trainingSpectra: check.trainingSpectra, testOutOfModel: flagged, testSpectra: test.n },
+    detail: { limit: check.limit, limitRmse: rmseOfQ(check.limit, width), confidence: check.confidence, learnedOn: check.learnedOn, limitSpectra: check.spectra, testOutOfModel: flagged, testSpectra: test.n },
     spectra: Array.from(q, (v, i) => ({ rmse: rmseOfQ(v, width), q: v, outOfModel: flags[i]! })),
   };
 }
 
 /**
- * What an autoencoder run's page shows (`runs:reconstructions`): its training and test spectra as
+ * What an autoencoder run's page shows (`runs:reconstructions`): its training, held-out and test spectra as
  * the model reads them (recipe applied; in the recipe's units) with their reconstructions, each
  * spectrum's reconstruction error and flag against the limit, the latent vectors (and their first
  * two principal components when the latent has more than two values), and the dataset's class and
@@ -70,7 +82,8 @@ export interface ReconstructionView {
   axisUnit: AxisUnit;
   keys: string[];
   sampleIds: number[];
-  roles: ('train' | 'test')[];
+  /** 'held-out': training-split spectra kept out of the network's training (early stopping), the limit learned on them. */
+  roles: ('train' | 'held-out' | 'test')[];
   /** [spectra, points] channel 0, in the recipe's units. */
   measured: Float32Array;
   reconstructed: Float32Array;
@@ -78,7 +91,7 @@ export interface ReconstructionView {
   rmse: Float64Array;
   q: Float64Array;
   outOfModel: boolean[];
-  limit: { q: number; rmse: number; confidence: number; trainingSpectra: number };
+  limit: { q: number; rmse: number; confidence: number; learnedOn: LimitSpectra; spectra: number };
   /** [spectra, 2]: the latent values themselves for a latent of 2, else their first two principal components. */
   latent: { size: number; axes: [string, string]; xy: Float64Array };
   columns: { name: string; kind: 'class' | 'number'; values: (string | number | null)[] }[];
