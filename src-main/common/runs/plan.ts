@@ -16,6 +16,7 @@ import type { JsonValue, SpectraBlock } from '../preprocessing/types';
 import { chooseRecipe, isRamanAxis, recipeCandidates, type ChosenRecipe, type RecipeChoice, type RecipeChoiceInput } from './recipe-choice';
 import { prepareChannelInputs, type ExtraChannels } from './channels';
 import { neighbourhoodChannels } from './neighbourhood';
+import { reconstructionLimitNote } from './autoencoder';
 import { makeFolds, mapSplitWarning } from '../ml/splits';
 import type { MapGrid } from '../maps/grid';
 import type { FoldPosition } from './events';
@@ -26,7 +27,7 @@ import type { RunRequest, SingleRunConfig, SingleRunSplit, TargetScaling } from 
  * sets (no early-stopping slice, see augmentationFor) take batches of `smallSetBatchSize`: more,
  * noisier steps per epoch over their augmented copies.
  */
-export const TRAIN_DEFAULTS = { minEpochs: 100, minSteps: 4000, maxEpochs: 2000, batchSize: 32, smallSetBatchSize: 16, learningRate: 1e-3, patience: 40, seed: 1, clipNorm: 5, monitorMin: 200 } as const;
+export const TRAIN_DEFAULTS = { minEpochs: 100, minSteps: 4000, maxEpochs: 2000, batchSize: 32, smallSetBatchSize: 16, learningRate: 1e-3, patience: 40, seed: 1, clipNorm: 5, monitorMin: 200, aeMonitorMin: 20 } as const;
 
 /**
  * Default epochs: enough optimiser steps for small sets (28 spectra are one batch, so epochs
@@ -114,7 +115,9 @@ function problemOf({ request: req, data, target: column, fold }: PlanInput): { s
   const target = targetFromColumn(column.kind, req.target, column.values);
   const single = req.validation.kind === 'holdout' ? req.validation : req.validation.kind === 'blocked-holdout' ? { kind: 'rows' as const, ...makeFolds(req.validation, { rows: labelledRows(target), target: target.values, kind: target.kind, splits: data.splits, ...(data.map ? { map: data.map } : {}), seed })[0]! } : { kind: 'given' as const };
   // PLS has no epochs to stop early, so it keeps every training spectrum (and fits the recipe on all of them).
-  const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin: req.model === 'pls' ? Infinity : TRAIN_DEFAULTS.monitorMin });
+  // An autoencoder holds rows out of small sets too: its out-of-model limit is learned on spectra it did not fit.
+  const monitorMin = req.model === 'pls' ? Infinity : req.model === 'ae' ? TRAIN_DEFAULTS.aeMonitorMin : TRAIN_DEFAULTS.monitorMin;
+  const problem = makeProblem({ target, splits: data.splits, validation: single, ...(fold ? { rows: fold } : {}), seed, monitorMin });
   return { seed, target, problem };
 }
 
@@ -212,6 +215,7 @@ export function planRun(given: PlanInput): RunPlan {
     ...(chosen ? { recipeChoice: chosen.choice } : {}),
   };
   const ids = (rows: number[]) => rows.map((r) => data.sampleIds[r]!);
+  const limitRows = problem.monitor.length ? problem.monitor : problem.train;
   const warnings = [mapSplitWarning(req.validation, data.map, [{ train: [...problem.train, ...problem.monitor], test: problem.test }], req.neighbourhood)].filter((w) => w !== null);
   const job: TrainJob = {
     ...(isPls ? { pls: { components: req.components ?? null, decision: req.plsDecision ?? 'auto' } } : {}),
@@ -221,8 +225,8 @@ export function planRun(given: PlanInput): RunPlan {
     // PLS has no early stopping: it learns from every training row.
     train: { x: gatherRows(x, rowWidth, problem.train), y: yOf(problem.train), n: problem.train.length },
     validation: problem.monitor.length && !isPls ? { x: gatherRows(x, rowWidth, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
-    // An autoencoder's training reconstructions come back too: its out-of-model limit is learned on them.
-    evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }, ...(isAe ? [{ x: gatherRows(x, rowWidth, problem.train), n: problem.train.length }] : [])],
+    // An autoencoder's reconstructions of the spectra its out-of-model limit is learned on come back too.
+    evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }, ...(isAe ? [{ x: gatherRows(x, rowWidth, limitRows), n: limitRows.length }] : [])],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
     augmentation,
     ...schedule,
@@ -239,7 +243,7 @@ export function planRun(given: PlanInput): RunPlan {
     problem,
     config,
     recipe,
-    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(multi?.notes ?? []), ...warnings],
+    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(isAe ? [reconstructionLimitNote(problem.monitor.length, problem.train.length, TRAIN_DEFAULTS.aeMonitorMin)] : []), ...(multi?.notes ?? []), ...warnings],
     warnings,
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
