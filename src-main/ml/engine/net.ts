@@ -969,6 +969,10 @@ export class Net {
       f.set(source.subarray(r * n, r * n + n), dst);
     }
   }
+  /** Restarts the random stream dropout draws from (a data-parallel chunk draws from its own, whichever thread runs it). */
+  reseed(seed: number) {
+    this.ctx.rand = mulberry32(seed);
+  }
   setClassWeights(w: Float32Array) {
     this.k.f32().set(w, this.classWeights >> 2);
   }

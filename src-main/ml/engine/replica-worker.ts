@@ -8,7 +8,7 @@ import { createKernelsOf } from './kernels-factory';
 const init = workerData as WorkerInit;
 try {
   const kernels = createKernelsOf(init.kernels, init.wasmPath);
-  const net = new Net(kernels, { ...init.net, maxBatch: init.perReplica, seed: deriveSeed(init.seed, 'replica', init.replica) });
+  const net = new Net(kernels, { ...init.net, maxBatch: init.chunk, seed: deriveSeed(init.seed, 'replica', init.replica) });
   runReplica(init, net, (m) => parentPort!.postMessage(m));
 } catch (err) {
   parentPort!.postMessage({ error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });

@@ -1,15 +1,21 @@
 /**
- * Data-parallel training steps. The batch is split across replicas (worker threads, each with its
- * own WebAssembly heap and a copy of the network); each computes the gradient of its part, and
- * the coordinator combines them in proportion to each part's loss weight (so the result equals
- * the full-batch gradient, batch norm statistics aside: each replica normalises over its own
- * part, as PyTorch's DistributedDataParallel does without SyncBatchNorm), applies the optimiser
- * once and publishes the new weights. The exchange is over SharedArrayBuffers with Atomics, so
- * no step pays for message passing. With one replica everything runs in the calling thread.
+ * Data-parallel training steps. The batch is cut into chunks that the replicas (worker threads,
+ * each with its own WebAssembly heap and a copy of the network) claim one at a time from a shared
+ * counter, so a thread whose core is busy takes fewer chunks and the others do not wait for a
+ * fixed half of the batch. Each chunk's gradient goes to a slot of its own, and the coordinator
+ * combines the slots in chunk order in proportion to each chunk's loss weight (so the result
+ * equals the full-batch gradient and does not depend on which thread ran which chunk; dropout
+ * draws from a stream per chunk and step for the same reason), applies the optimiser once and
+ * publishes the new weights. Batch norm normalises over each chunk, as PyTorch's
+ * DistributedDataParallel does over each replica's part without SyncBatchNorm; networks with
+ * batch norm therefore get one chunk per replica, the others four, of at least 4 spectra. The
+ * exchange is over SharedArrayBuffers with Atomics, so no step pays for message passing. With one
+ * replica everything runs in the calling thread.
  */
 import { Worker } from 'node:worker_threads';
 import type { Net, NetOptions } from './net';
 import type { KernelKind } from './kernel-choice';
+import { deriveSeed } from './rng';
 
 export interface StepResult {
   /** Weighted mean loss over the whole batch. */
@@ -57,13 +63,21 @@ const BATCH = 3;
 const DONE = 4; // replicas finished with the current command
 const WVER = 5; // weights version
 const FAILED = 6; // a replica failed (its message is posted)
+const NEXT = 7; // the next chunk of the current step to claim
 const CONTROL_WORDS = 8;
+
+/** Spectra per chunk for a batch of `maxBatch` over `count` replicas. */
+export function chunkSize(maxBatch: number, count: number, batchNorm: boolean): number {
+  const even = Math.ceil(maxBatch / count);
+  return batchNorm ? even : Math.min(even, Math.max(4, Math.ceil(maxBatch / (4 * count))));
+}
 
 export interface WorkerInit {
   kernels: KernelKind;
   wasmPath: string | null;
   net: Omit<NetOptions, 'maxBatch' | 'seed'>;
-  perReplica: number;
+  /** Spectra per chunk (the replica network's batch). */
+  chunk: number;
   seed: number;
   replica: number;
   replicas: number;
@@ -73,8 +87,10 @@ export interface WorkerInit {
   yIsInt: boolean;
   index: SharedArrayBuffer;
   weights: SharedArrayBuffer;
+  /** One gradient slot per chunk. */
   grads: SharedArrayBuffer;
   states: SharedArrayBuffer;
+  /** Loss and loss weight per chunk. */
   losses: SharedArrayBuffer;
   classWeights: Float32Array;
 }
@@ -91,6 +107,7 @@ export class WorkerReplicas implements Replicas {
   private failure: Error | null = null;
   private readonly P: number;
   private readonly S: number;
+  private readonly chunk: number;
 
   private constructor(
     private readonly master: Net,
@@ -101,6 +118,8 @@ export class WorkerReplicas implements Replicas {
     this.count = count;
     this.P = master.paramCount;
     this.S = master.stateCount;
+    this.chunk = chunkSize(opts.maxBatch, count, master.hasBatchNorm);
+    const chunks = Math.ceil(opts.maxBatch / this.chunk);
     const sab = (bytes: number) => new SharedArrayBuffer(Math.max(bytes, 8));
     const control = sab(CONTROL_WORDS * 4);
     const x = sab(opts.x.byteLength);
@@ -110,9 +129,9 @@ export class WorkerReplicas implements Replicas {
     else new Float32Array(y).set(opts.y);
     const index = sab(opts.maxBatch * 4);
     const weights = sab(this.P * 4);
-    const grads = sab(count * this.P * 4);
+    const grads = sab(chunks * this.P * 4);
     const states = sab(count * this.S * 4);
-    const losses = sab(count * 2 * 8);
+    const losses = sab(chunks * 2 * 8);
     this.control = new Int32Array(control);
     this.index = new Int32Array(index);
     this.weights = new Float32Array(weights);
@@ -120,13 +139,12 @@ export class WorkerReplicas implements Replicas {
     this.states = new Float32Array(states);
     this.losses = new Float64Array(losses);
     this.weights.set(master.getWeights());
-    const perReplica = Math.ceil(opts.maxBatch / count);
     const { layers, input, task } = master;
     this.workers = init({
       kernels: opts.kernels,
       wasmPath: opts.wasmPath,
       net: { layers, input, task },
-      perReplica,
+      chunk: this.chunk,
       seed: opts.seed,
       replicas: count,
       control,
@@ -180,6 +198,7 @@ export class WorkerReplicas implements Replicas {
     Atomics.store(c, BATCH, batch);
     Atomics.store(c, CMD, 1);
     Atomics.store(c, DONE, 0);
+    Atomics.store(c, NEXT, 0);
     Atomics.add(c, SEQ, 1);
     Atomics.notify(c, SEQ);
     for (;;) {
@@ -188,19 +207,20 @@ export class WorkerReplicas implements Replicas {
       if (Atomics.load(c, FAILED)) throw this.failure ?? new Error('A training thread failed.');
       Atomics.wait(c, DONE, done, 5000);
     }
-    // Combine: g = Σ_r (w_r / Σw) g_r; loss likewise.
+    // Combine in chunk order: g = Σ_j (w_j / Σw) g_j; loss likewise.
+    const chunks = Math.ceil(batch / this.chunk);
     let total = 0;
-    for (let r = 0; r < this.count; r++) total += this.losses[r * 2 + 1]!;
+    for (let j = 0; j < chunks; j++) total += this.losses[j * 2 + 1]!;
     const f = this.master.k.f32();
     const base = this.master.grads >> 2;
     const P = this.P;
     let loss = 0;
     f.fill(0, base, base + P);
-    for (let r = 0; r < this.count; r++) {
-      const w = total > 0 ? this.losses[r * 2 + 1]! / total : 0;
+    for (let j = 0; j < chunks; j++) {
+      const w = total > 0 ? this.losses[j * 2 + 1]! / total : 0;
       if (w === 0) continue;
-      loss += w * this.losses[r * 2]!;
-      const g = this.grads.subarray(r * P, r * P + P);
+      loss += w * this.losses[j * 2]!;
+      const g = this.grads.subarray(j * P, j * P + P);
       for (let i = 0; i < P; i++) f[base + i] += w * g[i]!;
     }
     return { loss };
@@ -243,9 +263,9 @@ export function runReplica(init: WorkerInit, net: Net, post: (m: unknown) => voi
   const weights = new Float32Array(init.weights);
   const P = net.paramCount;
   const S = net.stateCount;
-  const grads = new Float32Array(init.grads, init.replica * P * 4, P);
+  const grads = new Float32Array(init.grads);
   const states = new Float32Array(init.states, init.replica * S * 4, S);
-  const losses = new Float64Array(init.losses, init.replica * 16, 2);
+  const losses = new Float64Array(init.losses);
   net.setClassWeights(init.classWeights);
   let seq = Atomics.load(c, SEQ);
   let wver = -1;
@@ -261,23 +281,21 @@ export function runReplica(init: WorkerInit, net: Net, post: (m: unknown) => voi
       wver = v;
     }
     const batch = Atomics.load(c, BATCH);
-    const per = init.perReplica;
-    const from = init.replica * per;
-    const mine = Math.max(0, Math.min(per, batch - from));
-    if (mine > 0) {
+    const chunks = Math.ceil(batch / init.chunk);
+    for (let j = Atomics.add(c, NEXT, 1); j < chunks; j = Atomics.add(c, NEXT, 1)) {
+      const from = j * init.chunk;
+      const mine = Math.min(init.chunk, batch - from);
+      net.reseed(deriveSeed(init.seed, 'chunk', seq, j));
       net.gatherInput(x, index, from, mine);
       net.setTargets(y, index, from, mine);
       net.forward(mine, true);
       const { loss, weight } = net.loss(mine);
       net.backward(mine);
       const f = net.k.f32();
-      grads.set(f.subarray(net.grads >> 2, (net.grads >> 2) + P));
+      grads.set(f.subarray(net.grads >> 2, (net.grads >> 2) + P), j * P);
       if (S) states.set(f.subarray(net.state >> 2, (net.state >> 2) + S));
-      losses[0] = loss;
-      losses[1] = weight;
-    } else {
-      losses[0] = 0;
-      losses[1] = 0;
+      losses[j * 2] = loss;
+      losses[j * 2 + 1] = weight;
     }
     Atomics.add(c, DONE, 1);
     Atomics.notify(c, DONE);
