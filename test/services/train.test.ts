@@ -66,7 +66,7 @@ describe('training service', () => {
     expect(runEpochs(db, a.runId).map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const run = getRun(db, a.runId);
     expect(run.backend).toBe('wasm');
-    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 16, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs', augmentation: { copies: 16, noise: 0.03 } });
+    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 16, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs', augmentation: { copies: 16, noise: expect.closeTo(0.0151334, 6), classSpread: expect.closeTo(0.0302669, 6) } });
     expect(b.metrics).toEqual(a.metrics);
     expect(runArtifact(db, b.runId, 'weights.f32')!.equals(runArtifact(db, a.runId, 'weights.f32')!)).toBe(true);
     expect(runArtifact(db, a.runId, 'weights.f32')!.byteLength).toBe((9506 - 2 * (16 + 32 + 64)) * 4);

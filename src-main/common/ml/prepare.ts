@@ -139,12 +139,72 @@ export function classWeightsFor(labels: ArrayLike<number>, rows: number[], class
   return { weights: counts.map((c) => (c > 0 ? n / (classes * c) : 0)), balanced: true };
 }
 
-/** Training on noisy copies of the spectra (see ml/engine/augment.ts). */
-export interface Augmentation {
+/** Mild changes of a spectrum's shape that a copy may take (./augment.ts); absent or 0: none. */
+export interface SpectralChanges {
+  /** Largest shift along the axis, in whole points. */
+  shift?: number;
+  /** Largest baseline tilt: the rise from the first point to the last, in units of the standardised input. */
+  tilt?: number;
+  /** Largest change of intensity, as a fraction (0.05: × 0.95 to × 1.05). */
+  scale?: number;
+}
+
+/** Training on perturbed copies of the spectra (see ./augment.ts). */
+export interface Augmentation extends SpectralChanges {
   /** Copies of every training row, the first one unchanged. */
   copies: number;
   /** Standard deviation of the per-point Gaussian noise, in units of the standardised input. */
   noise: number;
+  /** How the noise was sized: the training rows' class spread it was taken from (see {@link classSpread}). */
+  classSpread?: number;
+}
+
+/** The noise never exceeds this, in standardised units: the value the UCR sets were tuned with. */
+export const NOISE_CEILING = 0.03;
+/** The noise is this fraction of the training rows' class spread, below the ceiling. */
+export const NOISE_FRACTION = 0.5;
+
+/**
+ * How far apart the classes are at one input value, on the training rows: per value, the variance
+ * of the class means less the part that the spread within the classes alone puts between means of
+ * classes of their sizes (the one-way analysis-of-variance estimate, floored at 0), as an SD; the
+ * median over the values. A large offset or tilt that varies from spectrum to spectrum inflates
+ * the raw spread of the class means, not this.
+ * @param x [rows, width] model inputs
+ */
+export function classSpread(x: Float32Array, width: number, rows: number[], labels: ArrayLike<number>, classes: number): number {
+  const counts = new Float64Array(classes);
+  for (const r of rows) counts[labels[r]!]!++;
+  const present = [...counts.keys()].filter((c) => counts[c]! > 0);
+  const k = present.length;
+  if (k < 2 || rows.length <= k) return 0;
+  const inverseSize = present.reduce((a, c) => a + 1 / counts[c]!, 0) / k;
+  const sums = new Float64Array(classes * width);
+  const squares = new Float64Array(width);
+  for (const r of rows) {
+    const o = labels[r]! * width;
+    for (let j = 0; j < width; j++) {
+      const v = x[r * width + j]!;
+      sums[o + j] += v;
+      squares[j] += v * v;
+    }
+  }
+  const spread = new Float64Array(width);
+  for (let j = 0; j < width; j++) {
+    let between = 0;
+    let meanOfMeans = 0;
+    let explained = 0;
+    for (const c of present) {
+      const m = sums[c * width + j]! / counts[c]!;
+      meanOfMeans += m / k;
+      explained += counts[c]! * m * m;
+    }
+    for (const c of present) between += (sums[c * width + j]! / counts[c]! - meanOfMeans) ** 2 / (k - 1);
+    const within = Math.max(0, squares[j]! - explained) / (rows.length - k);
+    spread[j] = Math.sqrt(Math.max(0, between - within * inverseSize));
+  }
+  spread.sort();
+  return width % 2 ? spread[(width - 1) / 2]! : (spread[width / 2 - 1]! + spread[width / 2]!) / 2;
 }
 
 /**
@@ -152,15 +212,20 @@ export interface Augmentation {
  * noisy copies of their spectra, which keeps a network from memorising a few dozen spectra
  * point by point. UCR Meat (60 training spectra), cnn, test accuracy for seeds 1–3: 0.917,
  * 0.817, 0.867 without; 0.967, 0.917, 0.917 (and 0.917, 0.900 for seeds 4–5) with 16 copies at
- * noise 0.03 and batches of 16 (TRAIN_DEFAULTS.smallSetBatchSize). Regression trains on the
- * spectra as they are: the noise blurs the small differences a value is read from (Tecator fat,
- * 172 training spectra, cnn: RMSEP 1.54 without, 3.29 with). So do larger sets. Long spectra
- * get fewer copies, so that all of them hold at most 8 million values (32 MB as float32).
+ * noise 0.03 and batches of 16 (TRAIN_DEFAULTS.smallSetBatchSize). The noise follows the data:
+ * {@link NOISE_FRACTION} of the training rows' {@link classSpread}, at most {@link NOISE_CEILING},
+ * so that it never drowns the differences between the classes (raw absorbance standardised as a
+ * whole has classes far closer together than the z-normalised UCR spectra); a set with no
+ * spread between its classes gets no copies. Regression trains on the spectra as they are: the
+ * noise blurs the small differences a value is read from (Tecator fat, 172 training spectra,
+ * cnn: RMSEP 1.54 without, 3.29 with). So do larger sets. Long spectra get fewer copies, so that
+ * all of them hold at most 8 million values (32 MB as float32).
  */
-export function augmentationFor(kind: 'classification' | 'regression', trainRows: number, monitorRows: number, valuesPerRow: number): Augmentation | null {
+export function augmentationFor(kind: 'classification' | 'regression', trainRows: number, monitorRows: number, valuesPerRow: number, spread: number): Augmentation | null {
   if (kind !== 'classification' || monitorRows > 0 || trainRows >= 200) return null;
   const copies = Math.min(16, Math.floor(8e6 / Math.max(1, trainRows * valuesPerRow)));
-  return copies >= 2 ? { copies, noise: 0.03 } : null;
+  const noise = Math.min(NOISE_CEILING, NOISE_FRACTION * spread);
+  return copies >= 2 && noise > 0 ? { copies, noise, classSpread: spread } : null;
 }
 
 export interface Scaling {

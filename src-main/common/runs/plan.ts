@@ -9,11 +9,12 @@ import { quoteExcerpt } from '../format/excerpt';
 import type { SplitTag } from '../domain/spectra';
 import { summarizeModel, type LayerSummary } from '../ml/model';
 import { autoencoderLayers, templateLayers } from '../ml/templates';
-import { augmentationFor, classWeightsFor, gatherRows, labelledRows, makeProblem, prepareInputs, targetFromColumn, type Problem, type TargetInfo } from '../ml/prepare';
+import { augmentationFor, classSpread, classWeightsFor, gatherRows, labelledRows, makeProblem, NOISE_CEILING, NOISE_FRACTION, prepareInputs, targetFromColumn, type Augmentation, type Problem, type TargetInfo } from '../ml/prepare';
 import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../preprocessing/types';
 import { chooseRecipe, isRamanAxis, recipeCandidates, type ChosenRecipe, type RecipeChoice, type RecipeChoiceInput } from './recipe-choice';
+import { chooseSpectralChanges, SPECTRAL_CANDIDATES, SPECTRAL_CHOICE_MIN_ROWS, spectralChoiceNote } from './augment-choice';
 import { prepareChannelInputs, type ExtraChannels } from './channels';
 import { neighbourhoodChannels } from './neighbourhood';
 import { reconstructionLimitNote } from './autoencoder';
@@ -178,7 +179,13 @@ export function planRun(given: PlanInput): RunPlan {
   const cw = isClass ? classWeightsFor(target.values, problem.train, classes) : null;
   // Several targets: one output each, the loss the MSE over all of them, standardised.
   const task: TaskSpec = isAe ? { kind: 'reconstruction' } : isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse', ...(k > 1 ? { outputs: k } : {}) };
-  const augmentation = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth);
+  // The noise is sized on the training rows' inputs, as the model reads them (after the recipe and the scaling).
+  const small = !isPls && isClass && !problem.monitor.length;
+  const sized = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth, small ? classSpread(x, rowWidth, problem.train, target.values, classes) : 0);
+  const asked = req.spectralAugmentation ?? 'auto';
+  const spectralChoice = sized && asked === 'auto' && problem.train.length >= SPECTRAL_CHOICE_MIN_ROWS ? chooseSpectralChanges({ x, width: rowWidth, channels: input[1], rows: problem.train, labels: target.values, classes, noise: sized.noise, seed }) : null;
+  const changes = asked === 'auto' ? (SPECTRAL_CANDIDATES.find((c) => c.name === spectralChoice?.winner)?.changes ?? {}) : asked;
+  const augmentation = sized ? { ...sized, ...changes } : null;
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
   // Without spectra to stop early on, default epochs are a ceiling: the run ends once its training loss has converged (ml/fit.ts).
@@ -213,6 +220,7 @@ export function planRun(given: PlanInput): RunPlan {
     engineRequested: req.engine ?? 'auto',
     recipe: recipe?.name ?? null,
     ...(chosen ? { recipeChoice: chosen.choice } : {}),
+    ...(spectralChoice ? { augmentationChoice: spectralChoice } : {}),
   };
   const ids = (rows: number[]) => rows.map((r) => data.sampleIds[r]!);
   const limitRows = problem.monitor.length ? problem.monitor : problem.train;
@@ -243,7 +251,7 @@ export function planRun(given: PlanInput): RunPlan {
     problem,
     config,
     recipe,
-    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(isAe ? [reconstructionLimitNote(problem.monitor.length, problem.train.length, TRAIN_DEFAULTS.aeMonitorMin)] : []), ...(multi?.notes ?? []), ...warnings],
+    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(augmentation ? [augmentationNote(augmentation)] : []), ...(spectralChoice ? [spectralChoiceNote(spectralChoice)] : []), ...(isAe ? [reconstructionLimitNote(problem.monitor.length, problem.train.length, TRAIN_DEFAULTS.aeMonitorMin)] : []), ...(multi?.notes ?? []), ...warnings],
     warnings,
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
@@ -292,4 +300,11 @@ function inputChannels(req: RunRequest, data: RunData): ExtraChannels | undefine
 export function recipeChoiceNote(c: RecipeChoice, model: string): string {
   const won = c.candidates.find((x) => x.name === c.winner)!;
   return `Recipe: auto chose "${c.winner}" (${c.metric} ${won.score!.toFixed(4)}) among ${c.candidates.length} recipes, each scored with ${c.scoredWith}; ${model === 'pls' ? 'PLS' : `the ${model} network`} was then trained once with it.`;
+}
+
+/** The run log's line on the small-set augmentation: how many copies, and how their noise was sized. */
+export function augmentationNote(a: Augmentation): string {
+  const sized = a.classSpread === undefined ? '' : a.noise < NOISE_CEILING ? ` = ${NOISE_FRACTION} × the training spectra's class spread ${a.classSpread.toPrecision(3)} (median over the input points of the SD between class means, net of the spread within classes)` : ` (the ceiling; ${NOISE_FRACTION} × the training spectra's class spread ${a.classSpread.toPrecision(3)} is larger)`;
+  const changes = [a.shift ? `shifted by up to ±${a.shift} points` : '', a.tilt ? `tilted by up to ±${a.tilt}` : '', a.scale ? `scaled by up to ±${100 * a.scale} %` : ''].filter(Boolean);
+  return `Augmentation: ${a.copies} copies of every training spectrum (the first unchanged), ${changes.length ? `${changes.join(', ')}, ` : ''}with Gaussian noise of SD ${a.noise.toPrecision(3)} in standardised units${sized}.`;
 }

@@ -39,6 +39,9 @@ export const schemeSchema = z.discriminatedUnion('kind', [
 /** A pixel's neighbourhood as input (./neighbourhood.ts): its radius in pixels, and the spectra as channels or their mean. */
 export const neighbourhoodSchema = z.object({ radius: z.number().int().min(1).max(MAX_NEIGHBOURHOOD_RADIUS), mode: z.enum(NEIGHBOURHOOD_MODES) });
 
+/** Mild spectral changes of the augmented copies (common/ml/prepare.ts SpectralChanges). */
+export const spectralChangesSchema = z.object({ shift: z.number().int().min(0).max(20).optional(), tilt: z.number().min(0).max(2).optional(), scale: z.number().min(0).max(0.5).optional() }).strict();
+
 export const plsDecisionSchema = z.enum(['pls-da', 'centroid', 'nearest-neighbour', 'lda']) satisfies z.ZodType<PlsDecision>;
 
 /**
@@ -111,6 +114,8 @@ export const runRequestSchema = z
     patience: z.number().int().min(0).optional(),
     engine: z.enum(['auto', ...ENGINE_IDS]).optional(),
     threads: z.number().int().min(1).max(256).optional(),
+    /** Small classification sets: the spectral changes of their augmented copies; absent or 'auto': chosen by cross-validation on the training rows (runs/augment-choice.ts). */
+    spectralAugmentation: z.union([z.literal('auto'), spectralChangesSchema]).optional(),
     ...runSettingsShape,
   })
   .strict()
@@ -143,7 +148,7 @@ const taskSpec = z.discriminatedUnion('kind', [
 /** One target of a run with several: its column and the scaling fitted on the training rows (its own units). */
 export const targetScalingSchema = z.object({ name: z.string(), mean: z.number(), std: z.number() });
 export type TargetScaling = z.infer<typeof targetScalingSchema>;
-export const augmentationSchema = z.object({ copies: z.number().int().min(1), noise: z.number().min(0) });
+export const augmentationSchema = z.object({ copies: z.number().int().min(1), noise: z.number().min(0), classSpread: z.number().min(0).optional(), ...spectralChangesSchema.shape });
 
 /** The auto recipe's choice as a run stores it: every candidate's cross-validated score and the winner. */
 export const recipeChoiceSchema = z.object({
@@ -193,6 +198,15 @@ export const singleRunConfig = z.object({
   classWeights: z.object({ balanced: z.boolean(), weights: z.array(z.number()) }).nullable().optional(),
   /** Noisy copies of small training sets, decided once by the plan; the trainer follows it. */
   augmentation: augmentationSchema.nullable().optional(),
+  /** The spectral changes of the augmented copies, when chosen by cross-validation (runs/augment-choice.ts). */
+  augmentationChoice: z
+    .object({
+      candidates: z.array(z.object({ name: z.string(), changes: spectralChangesSchema, score: z.number(), gain: z.number(), gainError: z.number() })),
+      winner: z.string(),
+      folds: z.number().int(),
+      scoredWith: z.string(),
+    })
+    .optional(),
   inputScaling: scaling,
   /** Present when the samples have several channels: how each was scaled and laid out (channels.ts). */
   channels: channelsRecordSchema.optional(),

@@ -7,7 +7,8 @@ import { selectEngine } from '../engines';
 import { fit } from '../fit';
 import { createOwnRuntime, type Runtime } from '../runtime';
 import { createTfjsRuntime } from '../tfjs-runtime';
-import { augmentedCopies, repeatedTargets } from '../engine/augment';
+import { augmentedCopies, repeatedTargets } from '../../common/ml/augment';
+import { deriveSeed } from '../engine/rng';
 import { choosePlsComponents, fitPls, fitPlsDa, predictPls } from '../../common/ml/pls';
 import { taskOutputs } from '../../common/ml/protocol';
 
@@ -80,7 +81,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
   const n = job.train.n;
   const augmentation = job.augmentation ?? null;
   const copies = augmentation?.copies ?? 1;
-  const x = augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], job.seed, augmentation) : job.train.x;
+  const x = augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], deriveSeed(job.seed, 'augment'), augmentation, job.input[1]) : job.train.x;
   const y = augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
   const selection = selectEngine(job.engine, { threads: job.threads });
   channel.send({ type: 'engine', engine: selection.info });

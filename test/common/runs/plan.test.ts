@@ -19,12 +19,12 @@ const classes = Array.from({ length: 12 }, (_, r) => (r % 2 ? 'b' : 'a'));
 const request = (over: Partial<RunRequest> = {}): RunRequest => ({ datasetId: 1, target: 'class', model: 'cnn', recipe: null, validation: { kind: 'given' }, ...over });
 
 describe('planRun', () => {
-  it('a small classification set: given split, noisy copies in batches of 16 (here all 6 spectra), epochs for 4000 steps, balanced weights off', () => {
+  it('a small classification set: given split, batches of 16 (here all 6 spectra), epochs for 4000 steps, balanced weights off; classes no further apart than their spread within get no noisy copies', () => {
     const plan = planRun({ request: request({ seed: 3 }), data: data(), target: { kind: 'class', values: classes } });
     expect(plan.task).toBe('classification');
     expect(plan.split).toEqual({ train: [101, 102, 103, 104, 105, 106], monitor: [], test: [107, 108, 109, 110, 111, 112], unlabelled: [] });
-    expect(plan.config).toMatchObject({ model: 'cnn', input: [40, 1], classes: ['a', 'b'], batchSize: 6, epochs: 2000, learningRate: 1e-3, patience: 0, augmentation: { copies: 16, noise: 0.03 }, classWeights: { balanced: false, weights: [1, 1] }, targetScaling: null, validation: { kind: 'given' }, recipe: null });
-    expect(plan.job).toMatchObject({ input: [40, 1], task: { kind: 'classification', classes: 2 }, batchSize: 6, epochs: 2000, seed: 3, augmentation: { copies: 16, noise: 0.03 }, validation: null, patience: 0 });
+    expect(plan.config).toMatchObject({ model: 'cnn', input: [40, 1], classes: ['a', 'b'], batchSize: 6, epochs: 2000, learningRate: 1e-3, patience: 0, augmentation: null, classWeights: { balanced: false, weights: [1, 1] }, targetScaling: null, validation: { kind: 'given' }, recipe: null });
+    expect(plan.job).toMatchObject({ input: [40, 1], task: { kind: 'classification', classes: 2 }, batchSize: 6, epochs: 2000, seed: 3, augmentation: null, validation: null, patience: 0 });
     expect(Array.from(plan.job.train.y)).toEqual([0, 1, 0, 1, 0, 1]);
     expect(plan.job.evaluate![0]!.n).toBe(6);
     // Inputs standardised with the training rows' mean and std (rows 0–5, values r + j/40).
@@ -32,6 +32,21 @@ describe('planRun', () => {
     expect(plan.config.inputScaling.mean).toBeCloseTo(mean, 12);
     expect(plan.job.train.x[0]).toBeCloseTo((0 - mean) / plan.config.inputScaling.std, 6);
     expect(plan.fittedState).toBeNull();
+  });
+
+  it('a small classification set trains on noisy copies whose noise is half its class spread, stated in the log', () => {
+    // Every spectrum is the ramp j; class b adds 0.2. Standardised as a whole (SD √(133.25 + 0.01)),
+    // the class means are 0.2 / SD apart at every point and nothing varies within a class, so the
+    // class spread is 0.2 / (SD·√2) and the noise half of it.
+    const d = data();
+    for (let r = 0; r < d.block.rows; r++) for (let j = 0; j < 40; j++) d.block.values[r * 40 + j] = j + (r % 2 ? 0.2 : 0);
+    const plan = planRun({ request: request(), data: d, target: { kind: 'class', values: classes } });
+    const spread = 0.2 / Math.sqrt(133.26) / Math.SQRT2;
+    expect(plan.config.augmentation!.copies).toBe(16);
+    expect(plan.config.augmentation!.classSpread).toBeCloseTo(spread, 6);
+    expect(plan.config.augmentation!.noise).toBeCloseTo(spread / 2, 6);
+    expect(plan.job.augmentation).toEqual(plan.config.augmentation);
+    expect(plan.notes).toContain("Augmentation: 16 copies of every training spectrum (the first unchanged), with Gaussian noise of SD 0.00613 in standardised units = 0.5 × the training spectra's class spread 0.0123 (median over the input points of the SD between class means, net of the spread within classes).");
   });
 
   it('regression: targets standardised on the training rows, no augmentation, unscale back to the units', () => {
