@@ -62,7 +62,7 @@ Usage:
   spectra-desk train --project P --dataset D --target COLUMN|--targets A,B,C --model NAME
                      [--pipeline auto|none|PIPE.json | --channel-pipelines PIPE.json|none,…] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve
                                    |blocked:K[:BUFFER]|blocked-holdout:F[:BUFFER]]
-                     [--neighbourhood R] [--neighbourhood-mode channels|mean]
+                     [--neighbourhood R] [--neighbourhood-mode channels|mean] [--channel-layout resample|branches]
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N]
                      [--optimizer adam|sgd|rmsprop] [--momentum M]
@@ -508,6 +508,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         momentum: { type: 'string' },
         components: { type: 'string' },
         'pls-decision': { type: 'string' },
+        'channel-layout': { type: 'string' },
         ...NEIGHBOURHOOD_FLAGS,
       },
       strict: true,
@@ -542,11 +543,14 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const plsDecision = values['pls-decision'];
   if (plsDecision !== undefined && !(PLS_DECISION_CHOICES as readonly string[]).includes(plsDecision)) throw new UserError('BAD_INPUT', `--pls-decision ${plsDecision}: use ${PLS_DECISION_CHOICES.join(', ')}.`, { field: 'pls-decision' });
   if (plsDecision !== undefined && model !== 'pls') throw new UserError('BAD_INPUT', `--pls-decision is for --model pls, not ${model}.`, { field: 'pls-decision' });
+  // Channels on different axes: resampled onto channel 0's (the default) or one network branch each.
+  const channelLayout = values['channel-layout'];
+  if (channelLayout !== undefined && channelLayout !== 'resample' && channelLayout !== 'branches') throw new UserError('BAD_INPUT', `--channel-layout ${channelLayout}: use resample or branches.`, { field: 'channel-layout' });
   const db = openProject(project);
   try {
     failRunsWithoutTrainer(db);
     const validation = named ?? defaultValidation(db, datasetIdByNameOrId(db, dataset), neighbourhood?.radius);
-    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}) });
+    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}), ...(channelLayout ? { channelLayout: channelLayout as 'resample' | 'branches' } : {}) });
     const handle = await beginTraining(
       db,
       request,

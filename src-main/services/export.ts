@@ -103,7 +103,7 @@ export function runInputs(db: Db, run: RunRow, sampleIds?: number[]): RunInputs 
   const common = { sampleIds: wanted, keys: rows.map((r) => keys[r]!), labels: wanted.map((id) => labelById.get(id) ?? null), axisUnit, rawAxis: block.axis };
   if (cfg.channels) {
     const built = applyChannelInputs([block, ...(runExtraChannels(db, run, block, ids, extra)?.blocks ?? [])].map(subset), pipeline, cfg.channels, `Run ${run.id}`);
-    if (built.points !== length) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${built.points} points, but the model reads ${length} × ${channels} channels.`);
+    if (built.width !== length * channels) throw new UserError('BAD_INPUT', `Run ${run.id}: the recipe now gives ${built.points} points, but the model reads ${length} × ${channels} channels.`);
     return { ...common, axis: built.axis, processed: built.processed[0]!, x: built.x, channels: cfg.channels.names.map((name, c) => ({ name, processed: built.processed[c]! })) };
   }
   let out = subset(block);

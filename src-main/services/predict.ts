@@ -222,7 +222,7 @@ function channelModelInputs(p: Predictor, rows: Float64Array[], n: number, keys:
   const who = p.source.charAt(0).toUpperCase() + p.source.slice(1);
   const built = applyChannelInputs(rows.map((values, c) => ({ axis: rawAxes[c]!, values, rows: n })), spec, record, who);
   if (built.points !== p.modelAxis.length) throw new UserError('INTERNAL', `The recipe gives ${built.points} points; ${p.source} expects ${p.modelAxis.length}.`);
-  const width = built.points * rows.length;
+  const width = built.width;
   for (let r = 0; r < n; r++) {
     for (let j = r * width; j < (r + 1) * width; j++) {
       if (!Number.isFinite(built.x[j]!)) throw new UserError('BAD_INPUT', `Spectrum "${keys[r]}" has missing or infinite values after the recipe of ${p.source}.`);

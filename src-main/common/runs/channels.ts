@@ -7,7 +7,9 @@
  * reads them one after the other, each block divided by the square root of its total variance on
  * the training rows (block scaling), so that a channel with more points or more variance does not
  * dominate the latent variables. A channel on another axis than channel 0 is first resampled onto
- * channel 0's axis (the resample step, linear interpolation, no extrapolation).
+ * channel 0's axis (the resample step, linear interpolation, no extrapolation), unless the run
+ * feeds each channel to a branch of its own (`branches`): then each keeps its axis and its
+ * points, and the channels are laid end to end, as the network's branches layer reads them.
  */
 import { UserError } from '../errors';
 import { prepareInputs, type PreparedInputs } from '../ml/prepare';
@@ -31,7 +33,7 @@ export interface ChannelRecipe {
 /** How a run read its channels, stored in its configuration. */
 export interface ChannelsRecord {
   names: string[];
-  layout: 'channels-last' | 'concatenated';
+  layout: 'channels-last' | 'concatenated' | 'branches';
   /**
    * Per channel: its standardisation, its block scale (PLS), whether it was resampled onto channel
    * 0's axis, its recipe's fitted state and, when the run gave each channel a recipe of its own,
@@ -41,9 +43,11 @@ export interface ChannelsRecord {
 }
 
 export interface ChannelInputs {
-  /** Rows of `points × channels` values, in `layout` order. */
+  /** Rows of `points × channels` values, in `layout` order (branches: Σ `lengths` values). */
   x: Float32Array;
   points: number;
+  /** Each channel's points after its recipe (all `points`, except in the branches layout). */
+  lengths: number[];
   channels: number;
   /** Channel 0's preparation: its axis, fitted recipe and scaling are the run's. */
   first: PreparedInputs;
@@ -80,18 +84,19 @@ export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, 
   const perChannel: ChannelsRecord['perChannel'] = [];
   const prepared = [block, ...extra.blocks].map((b, c) => {
     const name = extra.names[c]!;
-    const resample = c > 0 && !sameAxis(b.axis, block.axis);
+    const resample = layout !== 'branches' && c > 0 && !sameAxis(b.axis, block.axis);
     if (resample) notes.push(`Channel "${name}" (${b.axis.length} points, ${b.axis[0]}–${b.axis[b.axis.length - 1]}) was resampled onto the axis of channel "${extra.names[0]}" (${block.axis.length} points) before the recipe.`);
     const p = prepareInputs(resample ? onAxis(b, block.axis) : b, keys, trainRows, own ? (own[c]?.spec ?? null) : spec);
     perChannel.push({ name, ...p.scaling, ...(resample ? { resampledFrom: { first: b.axis[0]!, last: b.axis[b.axis.length - 1]!, points: b.axis.length } } : {}), fittedState: p.fitted ? p.fitted.states : null, ...(own ? { recipe: own[c] ?? null } : {}) });
     return p;
   });
   const points = prepared[0]!.points;
-  const odd = prepared.findIndex((p) => p.points !== points);
+  const lengths = prepared.map((p) => p.points);
+  const odd = layout === 'branches' ? -1 : prepared.findIndex((p) => p.points !== points);
   if (odd >= 0) throw new UserError('BAD_INPUT', `After the recipe, channel "${extra.names[odd]}" has ${prepared[odd]!.points} points and channel "${extra.names[0]}" ${points}; the channels must come out the same length.`);
-  const x = layoutChannels(prepared.map((p) => p.x), block.rows, points, layout, trainRows, perChannel);
+  const x = layoutChannels(prepared.map((p) => p.x), block.rows, lengths, layout, trainRows, perChannel);
   const C = prepared.length;
-  return { x, points, channels: C, first: prepared[0]!, record: { names: extra.names, layout, perChannel }, notes };
+  return { x, points, lengths, channels: C, first: prepared[0]!, record: { names: extra.names, layout, perChannel }, notes };
 }
 
 /**
@@ -99,8 +104,20 @@ export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, 
  * divided by its scale, taken from `perChannel` when stored, else computed on `trainRows` and
  * stored there.
  */
-function layoutChannels(xs: Float32Array[], rows: number, points: number, layout: ChannelsRecord['layout'], trainRows: number[], perChannel: ChannelsRecord['perChannel']): Float32Array {
+function layoutChannels(xs: Float32Array[], rows: number, lengths: number[], layout: ChannelsRecord['layout'], trainRows: number[], perChannel: ChannelsRecord['perChannel']): Float32Array {
   const C = xs.length;
+  const points = lengths[0]!;
+  if (layout === 'branches') {
+    const width = lengths.reduce((a, p) => a + p, 0);
+    const x = new Float32Array(rows * width);
+    let from = 0;
+    xs.forEach((p, c) => {
+      const n = lengths[c]!;
+      for (let r = 0; r < rows; r++) x.set(p.subarray(r * n, (r + 1) * n), r * width + from);
+      from += n;
+    });
+    return x;
+  }
   const x = new Float32Array(rows * points * C);
   if (layout === 'channels-last') {
     xs.forEach((p, c) => {
@@ -124,7 +141,7 @@ function layoutChannels(xs: Float32Array[], rows: number, points: number, layout
  * names the model in messages ("Run 3", "Package ./tablets").
  * @throws UserError when the dataset's channels no longer match the run's
  */
-export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipeline | null, record: ChannelsRecord, who: string): { x: Float32Array; points: number; axis: Float64Array; processed: Float64Array[] } {
+export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipeline | null, record: ChannelsRecord, who: string): { x: Float32Array; points: number; width: number; axis: Float64Array; processed: Float64Array[] } {
   if (blocks.length !== record.perChannel.length) throw new UserError('BAD_INPUT', `${who} was trained on ${record.perChannel.length} channels per sample; its dataset now has ${blocks.length}.`);
   const axis0 = blocks[0]!.axis;
   const outs = blocks.map((b, c) => {
@@ -135,14 +152,15 @@ export function applyChannelInputs(blocks: SpectraBlock[], spec: ResolvedPipelin
     return out;
   });
   const points = outs[0]!.axis.length;
-  const odd = outs.findIndex((o) => o.axis.length !== points);
+  const lengths = outs.map((o) => o.axis.length);
+  const odd = record.layout === 'branches' ? -1 : outs.findIndex((o) => o.axis.length !== points);
   if (odd >= 0) throw new UserError('BAD_INPUT', `${who}: after the recipe, channel "${record.names[odd]}" now has ${outs[odd]!.axis.length} points and channel "${record.names[0]}" ${points}.`);
   const xs = outs.map((o, c) => {
     const { mean, std } = record.perChannel[c]!;
     return Float32Array.from(o.values, (v) => (v - mean) / std);
   });
   const perChannel = record.perChannel.map((ch) => ({ ...ch }));
-  return { x: layoutChannels(xs, blocks[0]!.rows, points, record.layout, [], perChannel), points, axis: outs[0]!.axis, processed: outs.map((o) => o.values) };
+  return { x: layoutChannels(xs, blocks[0]!.rows, lengths, record.layout, [], perChannel), points, width: record.layout === 'branches' ? lengths.reduce((a, p) => a + p, 0) : points * lengths.length, axis: outs[0]!.axis, processed: outs.map((o) => o.values) };
 }
 
 /**
@@ -153,9 +171,10 @@ export function firstChannelOf(x: Float32Array, rows: number, points: number, re
   const C = record.perChannel.length;
   const { mean, std, blockScale } = record.perChannel[0]!;
   const out = new Float32Array(rows * points);
+  const width = x.length / rows;
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < points; j++) {
-      out[r * points + j] = record.layout === 'channels-last' ? x[(r * points + j) * C]! * std + mean : x[r * points * C + j]! * (blockScale ?? 1) * std + mean;
+      out[r * points + j] = record.layout === 'branches' ? x[r * width + j]! * std + mean : record.layout === 'channels-last' ? x[(r * points + j) * C]! * std + mean : x[r * points * C + j]! * (blockScale ?? 1) * std + mean;
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { UserError } from '../errors';
 import { quoteExcerpt } from '../format/excerpt';
 import type { SplitTag } from '../domain/spectra';
 import { summarizeModel, type LayerSummary } from '../ml/model';
-import { autoencoderLayers, templateLayers } from '../ml/templates';
+import { autoencoderLayers, branchLayers, templateLayers } from '../ml/templates';
 import { augmentationFor, classSpread, classWeightsFor, gatherRows, labelledRows, makeProblem, NOISE_CEILING, NOISE_FRACTION, prepareInputs, targetFromColumn, type Augmentation, type Problem, type TargetInfo } from '../ml/prepare';
 import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
@@ -145,14 +145,16 @@ export function planRun(given: PlanInput): RunPlan {
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
   const channels = inputChannels(req, data);
   if (req.channelRecipes && !channels) throw new UserError('BAD_INPUT', 'The dataset has one channel per sample; a recipe per channel needs samples with several (a joined dataset).');
-  const multi = channels ? prepareChannelInputs(data.block, channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : 'channels-last', req.channelRecipes) : null;
+  const branches = requireBranchable(req, channels);
+  const multi = channels ? prepareChannelInputs(data.block, channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : branches ? 'branches' : 'channels-last', req.channelRecipes) : null;
   const prepared = multi ? multi.first : prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;
-  // Networks read [points, channels] channels-last; PLS the same values as one row of points × channels.
-  const input: [number, number] = [length, multi?.channels ?? 1];
+  // Networks read [points, channels] channels-last (branches: every channel's points end to end); PLS the same values as one row of points × channels.
+  const input: [number, number] = branches && multi ? [multi.lengths.reduce((a, p) => a + p, 0), 1] : [length, multi?.channels ?? 1];
   const rowWidth = input[0] * input[1];
   const x = multi?.x ?? prepared.x;
-  const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : req.model === 'ae' ? autoencoderLayers(length, input[1]) : templateLayers(req.model, length);
+  const branchOf = branches && multi && req.model !== 'custom' && req.model !== 'pls' && req.model !== 'ae' ? { model: req.model, channels: multi.record.names.map((name, c) => ({ name, points: multi.lengths[c]! })) } : null;
+  const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : req.model === 'ae' ? autoencoderLayers(length, input[1]) : branchOf ? branchLayers(branchOf.model, branchOf.channels) : templateLayers(req.model, length);
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
   const isClass = target.kind === 'classification';
   const classes = target.classes.length;
@@ -281,6 +283,20 @@ function severalTargets(names: string[], columns: TargetColumnData[], keys: stri
     }
   }
   return values;
+}
+
+/**
+ * Whether the run feeds each channel to a branch of its own (`channelLayout: 'branches'`): a
+ * network template on samples with several channels. PLS reads the channels one after the other
+ * and the autoencoder gives back one [points, channels] spectrum, so neither has branches; a
+ * custom layer list says for itself what it reads.
+ */
+function requireBranchable(req: RunRequest, channels: ExtraChannels | undefined): boolean {
+  if (req.channelLayout !== 'branches') return false;
+  if (!channels) throw new UserError('BAD_INPUT', 'Branches need samples with several channels (a joined dataset); this dataset has one channel per sample.', { field: 'channelLayout' });
+  if (req.neighbourhood) throw new UserError('BAD_INPUT', "A map pixel's neighbourhood shares the pixel's axis; read it channels-last, without branches.", { field: 'channelLayout' });
+  if (req.model === 'pls' || req.model === 'ae') throw new UserError('BAD_INPUT', `Branches are for network templates and layer lists; ${req.model === 'pls' ? 'PLS reads the channels one after the other' : 'the autoencoder gives back its input as [points, channels]'}.`, { field: 'channelLayout' });
+  return true;
 }
 
 /**

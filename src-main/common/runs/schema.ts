@@ -62,6 +62,11 @@ export const runSettingsShape = {
   plsDecision: z.enum(PLS_DECISION_CHOICES).optional(),
   /** Maps: each pixel read with its neighbourhood. */
   neighbourhood: neighbourhoodSchema.optional(),
+  /**
+   * Networks on samples whose channels are on different axes: resample them onto channel 0's axis
+   * (the default) or feed each to a branch of its own, the branches joined before the head.
+   */
+  channelLayout: z.enum(['resample', 'branches']).optional(),
 };
 
 /**
@@ -162,7 +167,7 @@ export const recipeChoiceSchema = z.object({
 
 export const channelsRecordSchema = z.object({
   names: z.array(z.string()),
-  layout: z.enum(['channels-last', 'concatenated']),
+  layout: z.enum(['channels-last', 'concatenated', 'branches']),
   perChannel: z.array(
     z.object({
       name: z.string(),
