@@ -9,7 +9,7 @@ import { UserError } from '../common/errors';
 import type { ModelSummary } from '../common/ipc/contract';
 import { summarizeModel } from '../common/ml/model';
 import { requireTrainable } from '../common/ml/prepare';
-import { templateLayers, type AppModelName } from '../common/ml/templates';
+import { autoencoderLayers, latentLayerIndex, templateLayers, type AppModelName } from '../common/ml/templates';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { savedRecipe, targetColumn } from './run-data';
 import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbourhood';
@@ -17,9 +17,10 @@ import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbour
 /** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
 export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; neighbourhood?: Neighbourhood }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
-  const column = targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
-  requireTrainable(column.kind, q.target);
-  const task = column.kind === 'class' ? 'classification' : 'regression';
+  // An autoencoder has no target: it gives back its input.
+  const column = q.model === 'ae' ? null : targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
+  if (column) requireTrainable(column.kind, q.target);
+  const task = !column ? 'reconstruction' : column.kind === 'class' ? 'classification' : 'regression';
   const first = loadSpectra(db, q.datasetId, sampleIds(db, q.datasetId).slice(0, 3));
   if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
   const axis = loadAxis(db, first[0]!.axisId).values;
@@ -37,6 +38,11 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; tar
   // Networks read every channel of a sample as an input channel (common/runs/channels.ts), or a pixel's neighbourhood as channels.
   const input: [number, number] = [length, q.neighbourhood ? neighbourhoodNames(q.neighbourhood).length : first.reduce((m, sp) => Math.max(m, sp.channels.length), 0)];
   if (q.model === 'pls') return { task, layers: [], params: 0, input, outputs: units };
+  if (q.model === 'ae') {
+    const layers = autoencoderLayers(length, input[1]);
+    const s = summarizeModel({ schemaVersion: 1, name: q.model, layers }, input, null);
+    return { task, layers: s.layers, params: s.params, input, outputs: length * input[1], latent: (layers[latentLayerIndex(layers)] as { units: number }).units };
+  }
   const s = summarizeModel({ schemaVersion: 1, name: q.model, layers: templateLayers(q.model, length) }, input, { units });
   return { task, layers: s.layers, params: s.params, input, outputs: units };
 }

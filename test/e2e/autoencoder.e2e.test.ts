@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 /**
- * An autoencoder run's page in Chromium over a real Session: a run of `ae` trained through the
- * services (the Train view offers no autoencoder yet) on two bands whose heights a class column
- * sets, with spiked test spectra; the page shows a spectrum against its reconstruction, the
- * reconstruction error of every spectrum with the limit, and the latent space coloured by class.
+ * An autoencoder in Chromium over a real Session: `ae` chosen and trained in the Train view (no
+ * target, raw spectra instead of the auto recipe, the layer table down to the latent vector) on
+ * two bands whose heights a class column sets, with spiked test spectra; its run page shows a
+ * spectrum against its reconstruction, the reconstruction error of every spectrum with the
+ * limit learned on the held-out spectra, and the latent space coloured by class.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,10 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { screenshot } from './harness';
 import { useAppPage } from './setup';
 import type { RunSummary } from '../../src-main/common/ipc/contract';
-import { openProject } from '../../src-main/db/connection';
-import { requestByName, startTraining } from '../../src-main/services/train';
-import { forkTrainer } from '../../src-main/services/trainer-client';
-import { builtFile } from '../../src-main/ml/built-files';
 import { mulberry32 } from '../../src-main/common/ml/random';
 
 /** 60 training and 20 test spectra of 120 points (nm): class "a" has the larger first band; the last 4 test spectra carry a spike. */
@@ -41,30 +38,36 @@ function writeBands(dir: string): { train: string; test: string } {
 describe('autoencoder run page (Chromium, real Session and trainer)', () => {
   const app = useAppPage('spectra-ae-');
 
-  it('shows reconstructions, the error per spectrum with its limit and the latent space', async () => {
+  it('trains ae from the Train view and shows reconstructions, the error per spectrum with its limit and the latent space', async () => {
     const file = path.join(app.work, 'ae.spectra');
     await app.newProject(file);
     const { train, test } = writeBands(app.work);
     expect(await app.importFile(train, 'Bands', 'train', 'nm')).toBe(60);
     expect(await app.importFile(test, 'Bands', 'test', 'nm')).toBe(20);
-    const db = openProject(file);
-    let runId: number;
-    try {
-      const o = await startTraining(db, requestByName(db, { dataset: 'Bands', target: '', model: 'ae', validation: { kind: 'given' }, epochs: 150, seed: 1, engine: 'js' }), { spawn: forkTrainer(builtFile('ml/trainer.cjs')) }).outcome;
-      expect(o.status).toBe('done');
-      runId = o.runId;
-    } finally {
-      db.close();
-    }
-    const listed = await app.value<RunSummary[]>('runs:list', {});
-    expect(listed.map((r) => r.model)).toEqual(['ae']);
+    await app.goTo('Train');
+    const main = app.main();
+    await main.locator('select[name=model]').selectOption('ae');
+    // The auto recipe needs a target: raw spectra are used, and the setup says so.
+    expect(await main.locator('select[name=recipe] option[value=auto]').isDisabled()).toBe(true);
+    await main.getByText(/^\s*Raw spectra, standardised: the auto recipe is chosen by how well PLS predicts a target/).waitFor();
+    expect(await main.locator('select[name=target]').isDisabled()).toBe(true);
+    await main.locator('[data-testid=ae-hint]').waitFor();
+    expect(await main.locator('input[name=validation][value="kfold:5"]').isDisabled()).toBe(true);
+    await main.locator('[data-testid=layer-total]', { hasText: 'encoder [120, 1] → latent vector of 8, decoder back to [120, 1]' }).waitFor();
+    await main.getByText('Advanced settings').click();
+    await main.locator('input[name=epochs]').fill('150');
+    await screenshot(app.page, 'autoencoder-train-setup');
+    await main.getByRole('button', { name: /Start training/ }).click();
+    let listed: RunSummary[] = [];
+    await expect.poll(async () => (listed = await app.value<RunSummary[]>('runs:list', {})).map((r) => `${r.model} ${r.status}`), { timeout: 120_000, interval: 500 }).toEqual(['ae done']);
+    const runId = listed[0]!.id;
     await app.goTo('Runs');
     await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'ae' }).getByRole('button', { name: 'Open' }).click();
     const panel = app.main().locator('[data-testid=autoencoder-panel]');
     await panel.locator('[data-testid=ae-latent] canvas').waitFor();
     await panel.locator('[data-testid=ae-errors] canvas').waitFor();
     const summary = (await panel.locator('p').first().textContent()) ?? '';
-    expect(summary).toMatch(/^Test reconstruction RMSE [\d.]+ \(standardised units\); \d+ of 20 test spectra out of model/);
+    expect(summary).toMatch(/^Test reconstruction RMSE [\d.]+ \(standardised units\); \d+ of 20 test spectra out of model\s+\(reconstruction Q above the limit: 99 %, learned on 9 spectra held out of training\)/);
     // The page starts on the test spectrum reconstructed worst: a spiked one.
     const chosen = await panel.locator('select[name=aeSpectrum] option:checked').textContent();
     expect(chosen).toMatch(/^s(77|78|79|80) \(test, out of model\)/);

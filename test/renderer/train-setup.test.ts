@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../src-main/common/domain/project';
-import { neighbourhoodOf, schemeOf, startInput, type TrainSettings } from '../../src-renderer/src/components/train/setup';
+import { isOneSplit, neighbourhoodOf, schemeOf, startInput, type TrainSettings } from '../../src-renderer/src/components/train/setup';
 
 const chondro: DatasetSummary = {
   id: 3,
@@ -18,7 +18,7 @@ const chondro: DatasetSummary = {
   map: { width: 35, height: 25, pixels: 875, missing: 0, step: 1, stepX: 1, stepY: 1, x0: -11.55, y0: -4.77, unit: null },
 };
 const { map: _, ...notMap } = chondro;
-const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ datasetId: 3, target: 'cluster', alsoTargets: [], recipeId: null, model: 'pls', validation: 'blocked-holdout:0.2', groupColumn: '', epochs: null, learningRate: null, components: null, plsDecision: 'auto', seed: 1, neighbourhood: 0, neighbourhoodMode: 'channels', ...over });
+const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ datasetId: 3, target: 'cluster', alsoTargets: [], recipeId: null, recipeMode: 'all', channelRecipeIds: [], model: 'pls', validation: 'blocked-holdout:0.2', groupColumn: '', epochs: null, learningRate: null, components: null, plsDecision: 'auto', seed: 1, neighbourhood: 0, neighbourhoodMode: 'channels', ...over });
 
 describe('Train view settings on a map', () => {
   it('a blocked split keeps a buffer of the neighbourhood radius', () => {
@@ -36,5 +36,13 @@ describe('Train view settings on a map', () => {
     const column = chondro.columns.cluster!;
     expect(startInput(settings({ neighbourhood: 1 }), chondro, column)).toEqual({ datasetId: 3, target: 'cluster', model: 'pls', recipeId: null, validation: 'blocked-holdout:0.2:1', seed: 1, neighbourhood: { radius: 1, mode: 'channels' } });
     expect(startInput(settings(), chondro, column)).toEqual({ datasetId: 3, target: 'cluster', model: 'pls', recipeId: null, validation: 'blocked-holdout:0.2', seed: 1 });
+  });
+});
+
+describe('Train view settings for the autoencoder', () => {
+  it('starts an ae run without a target, on one split', () => {
+    const column = chondro.columns.cluster!;
+    expect(startInput(settings({ model: 'ae', validation: 'holdout:0.2', epochs: 300, alsoTargets: ['other'] }), notMap, column)).toEqual({ datasetId: 3, target: '', model: 'ae', recipeId: null, validation: 'holdout:0.2', seed: 1, epochs: 300 });
+    expect(['given', 'holdout:0.2', 'kfold:5', 'blocked-holdout:0.2'].map((v) => isOneSplit(v as TrainSettings['validation']))).toEqual([true, true, false, false]);
   });
 });

@@ -133,3 +133,28 @@ describe('session runs', () => {
     s.close();
   }, 120_000);
 });
+
+describe('session runs: the autoencoder from the Train view', () => {
+  it('summarises and trains ae without a target; the auto recipe and an empty target for another model are refused', async () => {
+    const { s } = makeSession();
+    expect((await s.invoke('project:create', {})).ok).toBe(true);
+    for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
+      expect((await s.invoke('datasets:import', { paths: [fixture(`ucr_spectro/Coffee/${file}`)], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` })).ok).toBe(true);
+    }
+    const datasetId = ((await s.invoke('datasets:list', {})) as { ok: true; value: { id: number }[] }).value[0]!.id;
+    const summary = await s.invoke('models:summary', { datasetId, target: '', model: 'ae' });
+    expect(summary).toMatchObject({ ok: true, value: { task: 'reconstruction', input: [286, 1], outputs: 286, latent: 8 } });
+    const layers = (summary as { ok: true; value: { layers: { type: string; output: number[] }[] } }).value.layers;
+    expect(layers.at(-1)).toMatchObject({ type: 'crop1d', output: [286, 1] });
+
+    expect(await s.invoke('runs:start', { datasetId, target: '', model: 'ae', recipeId: 'auto', validation: 'given', seed: 1 })).toMatchObject({ ok: false, error: { message: 'The auto recipe is chosen by how well PLS predicts a target, and an autoencoder has none: give a recipe, or none.' } });
+    expect(await s.invoke('runs:start', { datasetId, target: '', model: 'cnn', recipeId: null, validation: 'given', seed: 1 })).toMatchObject({ ok: false, error: { message: 'A target column is needed.' } });
+    const started = await s.invoke('runs:start', { datasetId, target: '', model: 'ae', recipeId: null, validation: 'given', epochs: 5, seed: 1 });
+    expect(started.ok).toBe(true);
+    const runId = (started as { ok: true; value: { runId: number } }).value.runId;
+    await s.runFinished(runId);
+    const d = ((await s.invoke('runs:get', { runId })) as { ok: true; value: RunDetail }).value;
+    // 28 training spectra: 4 held out, on which the limit is learned.
+    expect(d).toMatchObject({ status: 'done', model: 'ae', metrics: { reconstruction: { learnedOn: 'held-out', limitSpectra: 4, testSpectra: 28 } } });
+  }, 120_000);
+});

@@ -220,13 +220,16 @@ export interface FirstLayer {
 }
 
 export interface ModelSummary {
-  task: 'classification' | 'regression';
+  /** 'reconstruction': the autoencoder, which gives back its input. */
+  task: 'classification' | 'regression' | 'reconstruction';
   layers: LayerSummary[];
   params: number;
   /** The network's input per spectrum, [points after the recipe, channels]. */
   input: [number, number];
-  /** Output units: classes, or 1 for a value. */
+  /** Output units: classes, or 1 for a value (an autoencoder: points × channels). */
   outputs: number;
+  /** The autoencoder's latent size (the values its encoder reduces a spectrum to). */
+  latent?: number;
 }
 
 const modelName = z.enum(APP_MODEL_NAMES);
@@ -378,7 +381,8 @@ export const contract = {
   /** An autoencoder run: its spectra and reconstructions, errors against the limit, latent vectors. */
   'runs:reconstructions': { input: z.object({ runId: id }).strict(), output: out<ReconstructionView>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
-  'models:summary': { input: z.object({ datasetId: id, target: z.string().min(1).max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
+  /** `target` is empty for the autoencoder (`ae`), which has none. */
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
   'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
   /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). */

@@ -22,10 +22,12 @@ const conv = (filters: number, kernelSize: number, strides = 1): LayerSpec => ({
 const bn: LayerSpec = { type: 'batchNorm', momentum: 0.9, epsilon: 1e-3 };
 const relu: LayerSpec = { type: 'relu' };
 
-/** The models the training view offers (the one list: contract, CLI, Train view and report read it). */
-export const APP_MODEL_NAMES = ['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls'] as const;
-/** Everything the CLI trains: the app's models, your own layer list and the autoencoder. */
-export const MODEL_NAMES = [...APP_MODEL_NAMES, 'custom', 'ae'] as const;
+/** The models that learn a target: the named networks and PLS. */
+const TARGET_MODEL_NAMES = ['cnn', 'resnet1d', 'cnn-dense', 'mlp', 'pls'] as const;
+/** The models the training view offers (the one list: contract, CLI, Train view and report read it): those and the autoencoder. */
+export const APP_MODEL_NAMES = [...TARGET_MODEL_NAMES, 'ae'] as const;
+/** Everything the CLI trains: the app's models and your own layer list. */
+export const MODEL_NAMES = [...TARGET_MODEL_NAMES, 'custom', 'ae'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 export type AppModelName = (typeof APP_MODEL_NAMES)[number];
 
@@ -36,6 +38,7 @@ export const MODEL_LABELS: Record<AppModelName, string> = {
   'cnn-dense': 'CNN + dense (literature layout)',
   mlp: 'MLP',
   pls: 'PLS (PLS-DA / PLS regression)',
+  ae: 'Autoencoder (no target)',
 };
 
 export const MODEL_DESCRIPTIONS: Record<ModelName, string> = {

@@ -83,7 +83,8 @@ const targetsList = z
 export const runStartInput = z
   .object({
     datasetId: id,
-    target: z.string().min(1).max(200),
+    /** Empty for the autoencoder (`ae`), which has none; the request's rules refuse it empty for any other model. */
+    target: z.string().max(200),
     targets: targetsList.optional(),
     model: z.enum(APP_MODEL_NAMES),
     /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra, see recipe-choice.ts) or null for raw spectra. */

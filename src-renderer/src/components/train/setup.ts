@@ -13,6 +13,9 @@ import { num, plural } from '../../lib/format';
 export type ModelChoice = AppModelName;
 export type ValidationChoice = 'given' | 'holdout:0.2' | 'kfold:5' | 'mccv:10x0.2' | 'group' | 'learning-curve' | 'blocked-holdout:0.2' | 'blocked:5';
 
+/** The schemes an autoencoder trains with: one split (common/runs/schema.ts refuses the others). */
+export const isOneSplit = (v: ValidationChoice) => v === 'given' || v === 'holdout:0.2';
+
 /** Choices that hold out contiguous regions of a map (common/ml/spatial-splits.ts). */
 export const isBlockedChoice = (v: ValidationChoice) => v === 'blocked-holdout:0.2' || v === 'blocked:5';
 
@@ -97,6 +100,11 @@ export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column 
   if (s.learningRate !== null && s.learningRate > 0 && s.model !== 'pls') input.learningRate = s.learningRate;
   if (s.model === 'pls' && s.components !== null && s.components > 0) input.components = Math.round(s.components);
   if (s.model === 'pls' && column?.kind !== 'number' && s.plsDecision !== 'auto') input.plsDecision = s.plsDecision;
+  // An autoencoder has no target: it learns to give back the spectra themselves.
+  if (s.model === 'ae') {
+    input.target = '';
+    delete input.targets;
+  }
   return input;
 }
 
