@@ -11,11 +11,13 @@ import { summarizeModel } from '../common/ml/model';
 import { requireTrainable } from '../common/ml/prepare';
 import { autoencoderLayers, latentLayerIndex, templateLayers, type AppModelName } from '../common/ml/templates';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
+import { channelAxes } from '../db/channels';
+import { requireRecipePerChannel, requireSameChannelLength } from '../common/runs/channels';
 import { savedRecipe, targetColumn } from './run-data';
 import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbourhood';
 
 /** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
-export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; neighbourhood?: Neighbourhood }): ModelSummary {
+export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
   // An autoencoder has no target: it gives back its input.
   const column = q.model === 'ae' ? null : targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
@@ -24,25 +26,36 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; tar
   const first = loadSpectra(db, q.datasetId, sampleIds(db, q.datasetId).slice(0, 3));
   if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
   const axis = loadAxis(db, first[0]!.axisId).values;
-  let length = axis.length;
-  if (typeof q.recipeId === 'number') {
-    const recipe = savedRecipe(db, q.recipeId);
-    const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
-    const values = new Float64Array(same.length * length);
-    same.forEach((sp, i) => values.set(sp.channels[0]!, i * length));
-    const head = { axis, values, rows: same.length };
-    length = applyPipeline(fitPipeline(recipe.spec, head), head).axis.length;
+  const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
+  const values = new Float64Array(same.length * axis.length);
+  same.forEach((sp, i) => values.set(sp.channels[0]!, i * axis.length));
+  const head = { axis, values, rows: same.length };
+  // Training puts every channel on channel 0's axis before its recipe, and a recipe's output length follows from the axis alone.
+  const lengthAfter = (recipeId: number | null) => (recipeId === null ? axis.length : applyPipeline(fitPipeline(savedRecipe(db, recipeId).spec, head), head).axis.length);
+  const names = channelAxes(db, q.datasetId).map((c) => c.name);
+  let length = lengthAfter(typeof q.recipeId === 'number' ? q.recipeId : null);
+  let channelRecipes: ModelSummary['channelRecipes'];
+  if (q.channelRecipeIds) {
+    requireRecipePerChannel(q.channelRecipeIds.length, names);
+    const lengths = q.channelRecipeIds.map(lengthAfter);
+    requireSameChannelLength(names, lengths);
+    length = lengths[0]!;
+    channelRecipes = names.map((channel, c) => {
+      const id = q.channelRecipeIds![c]!;
+      return { channel, recipe: id === null ? null : savedRecipe(db, id).name };
+    });
   }
   // Several targets: one output each.
   const units = task === 'classification' ? Math.max(2, new Set(columnValues(db, q.datasetId, q.target).map((v) => v.value).filter((v) => v !== null)).size) : (q.targets?.length ?? 1);
   // Networks read every channel of a sample as an input channel (common/runs/channels.ts), or a pixel's neighbourhood as channels.
   const input: [number, number] = [length, q.neighbourhood ? neighbourhoodNames(q.neighbourhood).length : first.reduce((m, sp) => Math.max(m, sp.channels.length), 0)];
-  if (q.model === 'pls') return { task, layers: [], params: 0, input, outputs: units };
+  const extra = { ...(names.length > 1 && !q.neighbourhood ? { channels: names } : {}), ...(channelRecipes ? { channelRecipes } : {}) };
+  if (q.model === 'pls') return { task, layers: [], params: 0, input, outputs: units, ...extra };
   if (q.model === 'ae') {
     const layers = autoencoderLayers(length, input[1]);
     const s = summarizeModel({ schemaVersion: 1, name: q.model, layers }, input, null);
-    return { task, layers: s.layers, params: s.params, input, outputs: length * input[1], latent: (layers[latentLayerIndex(layers)] as { units: number }).units };
+    return { task, layers: s.layers, params: s.params, input, outputs: length * input[1], latent: (layers[latentLayerIndex(layers)] as { units: number }).units, ...extra };
   }
   const s = summarizeModel({ schemaVersion: 1, name: q.model, layers: templateLayers(q.model, length) }, input, { units });
-  return { task, layers: s.layers, params: s.params, input, outputs: units };
+  return { task, layers: s.layers, params: s.params, input, outputs: units, ...extra };
 }

@@ -8,7 +8,7 @@ import { UserError, toErrorInfo } from '../common/errors';
 import { contract, type Channel, type EventName, type Events, type Input, type Output, type Result } from '../common/ipc/contract';
 import type { ProjectInfo } from '../common/domain/project';
 import { runDetail, runList } from './run-views';
-import { runTransfers } from './transfer';
+import { runTransfers, transferCalibration, type TransferRequest } from './transfer';
 import { inlineViews, type ViewRequest, type ViewResults, type ViewRunner } from './views';
 import { SUPPORTED_FORMATS } from '../io';
 import { importFiles, importRequestFromApp, type ImportRequest } from './import';
@@ -198,6 +198,27 @@ export class Session {
     return { runId: handle.runId };
   }
 
+  /**
+   * Calibration transfer as a job: the model trained on the second instrument for comparison
+   * reports its epochs as `runs:transferProgress`, and `jobs:cancel` stops it, storing nothing.
+   */
+  runTransfer(req: TransferRequest, jobId: string): ReturnType<typeof transferCalibration> {
+    const spawn = this.host.spawnTrainer ?? forkTrainer(builtFile('ml/trainer.cjs'));
+    const progress = (stage: string, done: number, total: number) => this.host.emit('runs:transferProgress', { jobId, runId: req.runId, stage, done, total });
+    return this.runJob(jobId, (db, signal) => {
+      const target = datasets.getDataset(db, req.targetDatasetId).name;
+      const stage = `Training the same model on "${target}" for comparison`;
+      progress(stage, 0, 0);
+      return transferCalibration(db, req, {
+        spawn,
+        signal,
+        onEvent: (e) => {
+          if (e.type === 'epoch') progress(stage, e.report.epoch, e.epochs);
+        },
+      });
+    });
+  }
+
   /** Waits for a running run (tests); resolves at once when it is not running. */
   async runFinished(runId: number): Promise<void> {
     await this.runs.get(runId)?.outcome.catch(() => undefined);
@@ -303,6 +324,7 @@ export class Session {
     'runs:list': async () => runList(this.requireDb()),
     'runs:get': async ({ runId }) => runDetail(this.requireDb(), runId),
     'runs:transfers': async ({ runId }) => runTransfers(this.requireDb(), runId),
+    'runs:transfer': async ({ jobId, ...req }) => this.runTransfer(req, jobId),
     'runs:firstLayer': async ({ runId, sampleId }) => this.view({ op: 'firstLayer', runId, ...(sampleId !== undefined ? { sampleId } : {}) }),
     'runs:interpret': async ({ runId }) => this.view({ op: 'interpret', runId }),
     'runs:reconstructions': async ({ runId }) => this.view({ op: 'reconstructions', runId }),

@@ -79,8 +79,12 @@ export async function beginTraining(db: Db, req: RunRequest, deps: StartDeps): P
 
 /** The app's `runs:start` as a request: the recipe looked up by id, the scheme parsed. */
 export function requestFromApp(db: Db, input: RunStartInput): RunRequest {
-  const { recipeId, validation, ...rest } = input;
+  const { recipeId, channelRecipeIds, validation, ...rest } = input;
   // Parsed as a request too, so the app meets the rules between settings the CLI meets (a neighbourhood's buffer, say).
+  if (channelRecipeIds) {
+    if (recipeId !== null) throw new UserError('BAD_INPUT', 'Choose one recipe for every channel or one per channel, not both.', { field: 'recipeId' });
+    return parseRunRequest({ ...rest, recipe: null, channelRecipes: channelRecipeIds.map((r) => (r === null ? null : savedRecipe(db, r))), validation: parseScheme(validation) });
+  }
   if (recipeId === 'auto') return parseRunRequest({ ...rest, recipe: null, autoRecipe: true, validation: parseScheme(validation) });
   return parseRunRequest({ ...rest, recipe: recipeId === null ? null : savedRecipe(db, recipeId), validation: parseScheme(validation) });
 }

@@ -15,7 +15,7 @@
 import os from 'node:os';
 import type { Db } from '../db/connection';
 import { getDataset, loadAxis, loadSpectra, columnValues, listColumns, type SpectrumData } from '../db/datasets';
-import { createRun, finishRun, getRun, listRuns, runArtifact, setRunBackend, type RunRow } from '../db/runs';
+import { createRun, deleteRun, finishRun, getRun, listRuns, runArtifact, setRunBackend, type RunRow } from '../db/runs';
 import { UserError } from '../common/errors';
 import { requireOneChannel } from '../common/runs/channels';
 import { evaluateValues } from '../common/runs/evaluate';
@@ -41,6 +41,11 @@ export interface TransferRequest {
 export interface TransferOutcome extends TransferSummary {
   durationMs: number;
 }
+
+/** The trainer for the model trained on B; `signal` cancels the transfer (the app's Cancel): nothing is then stored. */
+export type TransferDeps = Pick<StartDeps, 'spawn' | 'onEvent'> & { signal?: AbortSignal };
+
+const cancelled = () => new UserError('CANCELLED', 'The calibration transfer was cancelled; nothing was stored.');
 
 const MODEL_ARTIFACTS = ['weights.f32', 'state.f32', 'layout.json', 'pls-model.json'];
 
@@ -140,10 +145,18 @@ async function trainNative(
   cfg: SingleRunConfig,
   target: { id: number; name: string },
   test: { testB: number[]; b: SpectrumData[]; keys: string[]; testX: Spectra },
-  deps: Pick<StartDeps, 'spawn' | 'onEvent'>,
+  deps: TransferDeps,
 ): Promise<{ runId: number; predicted: number[] }> {
+  if (deps.signal?.aborted) throw cancelled();
   const handle = startTraining(db, nativeRequest(run, cfg, target.id), { spawn: deps.spawn, ...(deps.onEvent ? { onEvent: deps.onEvent } : {}) });
-  const outcome = await handle.outcome;
+  const stop = () => handle.cancel();
+  deps.signal?.addEventListener('abort', stop, { once: true });
+  const outcome = await handle.outcome.finally(() => deps.signal?.removeEventListener('abort', stop));
+  if (deps.signal?.aborted) {
+    // The comparison model is part of the transfer, so a cancelled transfer leaves no run of it behind.
+    deleteRun(db, handle.runId);
+    throw cancelled();
+  }
   if (outcome.status !== 'done') throw new UserError('BAD_INPUT', `The model trained on "${target.name}" for comparison (run ${handle.runId}) ended ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}; the transfer was not stored.`);
   const nativeSplit = trainedSplit(getRun(db, handle.runId).split, handle.runId);
   const learnedOnB = new Set([...nativeSplit.train, ...nativeSplit.monitor]);
@@ -158,7 +171,7 @@ async function trainNative(
  * Fits the transfer, stores a transferred model per method on B's dataset and returns the
  * comparison. `deps` trains the model on B (the CLI's or the app's trainer).
  */
-export async function transferCalibration(db: Db, req: TransferRequest, deps: Pick<StartDeps, 'spawn' | 'onEvent'>): Promise<TransferOutcome> {
+export async function transferCalibration(db: Db, req: TransferRequest, deps: TransferDeps): Promise<TransferOutcome> {
   const started = performance.now();
   const run = predictableRun(db, req.runId);
   const cfg = trainedConfig(run.config, run.id);
@@ -166,6 +179,7 @@ export async function transferCalibration(db: Db, req: TransferRequest, deps: Pi
   if (cfg.transfer) throw new UserError('BAD_INPUT', `Run ${run.id} is itself a model transferred from run ${cfg.transfer.sourceRunId}; transfer from the run trained on the first instrument.`);
   if (run.task !== 'regression') throw new UserError('BAD_INPUT', `Run ${run.id} is a classification; calibration transfer compares prediction errors (RMSEP) and takes a regression run.`);
   requireOneChannel(run.id, cfg, 'calibration transfer');
+  if (cfg.targets) throw new UserError('BAD_INPUT', `Run ${run.id} predicts several targets (${cfg.targets.map((t) => t.name).join(', ')}); calibration transfer is judged on one target's RMSEP: transfer a run of one target.`);
   const target = getDataset(db, req.targetDatasetId);
   if (target.id === run.datasetId) throw new UserError('BAD_INPUT', `Run ${run.id} was trained on "${run.datasetName}" itself; name the dataset measured on the other instrument.`, { field: 'target-dataset' });
   const names: [string, string] = [run.datasetName, target.name];

@@ -7,14 +7,16 @@ import { expect } from 'vitest';
 import type { DatasetSummary } from '../../src-main/common/domain/project';
 import { fixture } from './datasets';
 import { Session, type Host } from '../../src-main/services/session';
-import type { RunEvent } from '../../src-main/common/ipc/contract';
+import type { EventName, RunEvent } from '../../src-main/common/ipc/contract';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 
-export function trainingSession(dir: string, file = 'p.spectra'): { s: Session; events: RunEvent[] } {
+export function trainingSession(dir: string, file = 'p.spectra'): { s: Session; events: RunEvent[]; emitted: { event: EventName; payload: unknown }[] } {
   const events: RunEvent[] = [];
+  const emitted: { event: EventName; payload: unknown }[] = [];
   const host: Host = {
     dialogs: { saveProject: async () => path.join(dir, file), openProject: async () => null, importFiles: async () => null, labelsFile: async () => null },
     emit: (event, payload) => {
+      emitted.push({ event, payload });
       if (event === 'runs:progress') events.push(payload as RunEvent);
     },
     userDataDir: path.join(dir, 'userdata'),
@@ -23,7 +25,7 @@ export function trainingSession(dir: string, file = 'p.spectra'): { s: Session; 
     engine: 'test engine',
     spawnTrainer: forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs')),
   };
-  return { s: new Session(host), events };
+  return { s: new Session(host), events, emitted };
 }
 
 /** The value of a successful Session call; fails the test on an error result. */

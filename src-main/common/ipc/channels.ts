@@ -42,6 +42,7 @@ export const CHANNELS = [
   'runs:list',
   'runs:get',
   'runs:transfers',
+  'runs:transfer',
   'runs:delete',
   'runs:export',
   'predict:files',
@@ -54,4 +55,4 @@ export const CHANNELS = [
   'maps:prediction',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress', 'runs:transferProgress'] as const satisfies readonly EventName[];

@@ -11,7 +11,7 @@ import type { RunEvent } from '../runs/events';
 import type { ReconstructionView } from '../runs/autoencoder';
 import { mapImageSpec, type MapImage } from '../maps/image';
 import { mapPredictionShow } from '../maps/prediction';
-import type { TransferSummary } from '../runs/transfer';
+import { transferStartInput, type TransferProgress, type TransferSummary } from '../runs/transfer';
 import { optimizeStartInput } from '../runs/optimize';
 
 export type { RunEvent, TestPrediction };
@@ -230,6 +230,10 @@ export interface ModelSummary {
   outputs: number;
   /** The autoencoder's latent size (the values its encoder reduces a spectrum to). */
   latent?: number;
+  /** Samples with several channels: the channels' names, in the order the model reads them. */
+  channels?: string[];
+  /** A recipe per channel (`channelRecipeIds`): each channel's recipe name, null for raw. */
+  channelRecipes?: { channel: string; recipe: string | null }[];
 }
 
 const modelName = z.enum(APP_MODEL_NAMES);
@@ -367,6 +371,8 @@ export const contract = {
   'runs:get': { input: z.object({ runId: id }).strict(), output: out<RunDetail>() },
   /** Calibration transfers made from a run (or from the run a transferred model came from), newest first (services/transfer.ts). */
   'runs:transfers': { input: z.object({ runId: id }).strict(), output: out<TransferSummary[]>() },
+  /** Transfers a regression run's model to a dataset measured on another instrument (services/transfer.ts); progress as `runs:transferProgress`, `jobs:cancel` stops it and stores nothing. */
+  'runs:transfer': { input: transferStartInput, output: out<TransferSummary & { durationMs: number }>() },
   'runs:delete': { input: z.object({ runId: id }).strict(), output: out<boolean>() },
   /** Exports a run into a folder the user chooses (null when cancelled): pipeline, metrics, predictions, report, activation maps, model package. */
   'runs:export': { input: z.object({ runId: id, jobId: z.string().min(1).max(100).optional() }).strict(), output: out<{ dir: string; files: string[]; notes: string[] } | null>() },
@@ -382,7 +388,7 @@ export const contract = {
   'runs:reconstructions': { input: z.object({ runId: id }).strict(), output: out<ReconstructionView>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   /** `target` is empty for the autoencoder (`ae`), which has none. */
-  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(), neighbourhood: neighbourhoodSchema.optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
   'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
   /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). */
@@ -410,6 +416,7 @@ export interface Events {
   'runs:exportProgress': { jobId: string; runId: number; done: number; total: number; what: string };
   /** Progress of `predict:files` / `predict:dataset` (`jobs:cancel` stops it). */
   'predict:progress': { jobId: string; runId: number; done: number; total: number; stage: string };
+  'runs:transferProgress': TransferProgress;
 }
 export type EventName = keyof Events;
 

@@ -74,12 +74,23 @@ function totalVariance(x: Float32Array, points: number, rows: number[]): number 
   return total;
 }
 
+/** One recipe per channel needs as many recipes as channels, in order. */
+export function requireRecipePerChannel(recipes: number, names: string[]): void {
+  if (recipes !== names.length) throw new UserError('BAD_INPUT', `${recipes} channel recipes for ${names.length} channels (${names.map((n) => `"${n}"`).join(', ')}); give one per channel, in order.`);
+}
+
+/** Channels read side by side must have the same number of points after their recipes. */
+export function requireSameChannelLength(names: string[], points: number[]): void {
+  const odd = points.findIndex((p) => p !== points[0]);
+  if (odd >= 0) throw new UserError('BAD_INPUT', `After the recipe, channel "${names[odd]}" has ${points[odd]} points and channel "${names[0]}" ${points[0]}; the channels must come out the same length.`);
+}
+
 /**
  * `own`: one recipe per channel (channel 0 first; null: raw spectra) instead of `spec` for all of
  * them, for channels that need different preprocessing (Raman and IR of one sample).
  */
 export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, keys: string[], trainRows: number[], spec: ResolvedPipeline | null, layout: ChannelsRecord['layout'], own?: (ChannelRecipe | null)[]): ChannelInputs {
-  if (own && own.length !== extra.names.length) throw new UserError('BAD_INPUT', `${own.length} channel recipes for ${extra.names.length} channels (${extra.names.map((n) => `"${n}"`).join(', ')}); give one per channel, in order.`);
+  if (own) requireRecipePerChannel(own.length, extra.names);
   const notes: string[] = [];
   const perChannel: ChannelsRecord['perChannel'] = [];
   const prepared = [block, ...extra.blocks].map((b, c) => {
@@ -92,8 +103,7 @@ export function prepareChannelInputs(block: SpectraBlock, extra: ExtraChannels, 
   });
   const points = prepared[0]!.points;
   const lengths = prepared.map((p) => p.points);
-  const odd = layout === 'branches' ? -1 : prepared.findIndex((p) => p.points !== points);
-  if (odd >= 0) throw new UserError('BAD_INPUT', `After the recipe, channel "${extra.names[odd]}" has ${prepared[odd]!.points} points and channel "${extra.names[0]}" ${points}; the channels must come out the same length.`);
+  if (layout !== 'branches') requireSameChannelLength(extra.names, lengths);
   const x = layoutChannels(prepared.map((p) => p.x), block.rows, lengths, layout, trainRows, perChannel);
   const C = prepared.length;
   return { x, points, lengths, channels: C, first: prepared[0]!, record: { names: extra.names, layout, perChannel }, notes };

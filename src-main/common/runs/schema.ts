@@ -89,6 +89,8 @@ export const runStartInput = z
     model: z.enum(APP_MODEL_NAMES),
     /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra, see recipe-choice.ts) or null for raw spectra. */
     recipeId: z.union([id, z.literal('auto')]).nullable(),
+    /** Samples with several channels: a saved recipe per channel (channel 0 first; null: raw) in place of `recipeId`, which must then be null. */
+    channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(),
     /** given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN[:K] or learning-curve. */
     validation: z.string().min(1).max(300),
     ...runSettingsShape,

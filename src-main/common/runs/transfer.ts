@@ -8,6 +8,7 @@
  * of a model trained on B itself.
  */
 import { z } from 'zod';
+import { MIN_TRANSFER } from '../ml/transfer';
 
 export const TRANSFER_METHODS = ['ds', 'pds'] as const;
 export type TransferMethod = (typeof TRANSFER_METHODS)[number];
@@ -44,4 +45,28 @@ export type TransferRecord = z.infer<typeof transferRecordSchema>;
 export interface TransferSummary extends TransferRecord {
   /** The transferred models' runs on B's dataset. */
   runs: { method: TransferMethod; runId: number }[];
+}
+
+/** `runs:transfer` from the app: what `spectra-desk transfer` takes, the datasets by id, as a cancellable job. */
+export const transferStartInput = z
+  .object({
+    /** The regression run trained on instrument A. */
+    runId: z.number().int().positive(),
+    /** The same samples measured on instrument B. */
+    targetDatasetId: z.number().int().positive(),
+    n: z.number().int().min(MIN_TRANSFER.ds).max(10_000).optional(),
+    methods: z.array(z.enum(TRANSFER_METHODS)).min(1).max(2),
+    by: z.enum(TRANSFER_PAIRINGS),
+    jobId: z.string().min(1).max(100),
+  })
+  .strict();
+
+/** Progress of `runs:transfer`: the model trained on B for comparison is the part that takes time. */
+export interface TransferProgress {
+  jobId: string;
+  runId: number;
+  stage: string;
+  /** Epochs trained of all (0 of 0 while it starts, and for PLS, which has none). */
+  done: number;
+  total: number;
 }

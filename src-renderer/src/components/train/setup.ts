@@ -29,6 +29,10 @@ export interface TrainSettings {
   alsoTargets: string[];
   /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra) or null for raw spectra. */
   recipeId: number | 'auto' | null;
+  /** Samples with several channels: `recipeId` for all of them, or a recipe per channel (`channelRecipeIds`). */
+  recipeMode: 'all' | 'per-channel';
+  /** A saved recipe per channel (channel 0 first; null: raw spectra). */
+  channelRecipeIds: (number | null)[];
   model: ModelChoice;
   validation: ValidationChoice;
   /** The column a grouped split keeps together. */
@@ -85,13 +89,22 @@ export function schemeOf(s: TrainSettings): string {
   return isBlockedChoice(s.validation) && s.neighbourhood > 0 ? `${s.validation}:${s.neighbourhood}` : s.validation;
 }
 
+/**
+ * The recipe part of `runs:start` and `models:summary`: one recipe for every channel, or on a
+ * dataset of several channels one per channel (the recipe for all is then none).
+ */
+export function recipeChoice(s: TrainSettings, ds: DatasetSummary | null): { recipeId: number | 'auto' | null; channelRecipeIds?: (number | null)[] } {
+  if (!ds || ds.channels < 2 || s.recipeMode !== 'per-channel') return { recipeId: s.recipeId };
+  return { recipeId: null, channelRecipeIds: Array.from({ length: ds.channels }, (_, c) => s.channelRecipeIds[c] ?? null) };
+}
+
 /** The neighbourhood a run reads, on a map only. */
 export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { radius: number; mode: NeighbourhoodMode } | undefined {
   return ds?.map && s.neighbourhood > 0 ? { radius: s.neighbourhood, mode: s.neighbourhoodMode } : undefined;
 }
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
-  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, recipeId: s.recipeId, validation: schemeOf(s), seed: s.seed };
+  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), validation: schemeOf(s), seed: s.seed };
   const targets = targetsOf(s, ds);
   if (targets) input.targets = targets;
   const neighbourhood = neighbourhoodOf(s, ds);

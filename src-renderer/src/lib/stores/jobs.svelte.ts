@@ -10,7 +10,7 @@ import { call, errorInfo, newJobId, on } from '../api';
 import { count, duration } from '../format';
 import { etaSeconds, training, type LiveRun } from '../training.svelte';
 
-export type JobKind = 'import' | 'apply' | 'export' | 'predict' | 'train';
+export type JobKind = 'import' | 'apply' | 'export' | 'predict' | 'transfer' | 'train';
 
 /**
  * What `done` of `total` counts. `file` and `epoch` name the one being worked on ("file 2 of 3");

@@ -1,9 +1,10 @@
 /**
  * The project's other long-running commands, each run as a job: a recipe applied to a whole
- * dataset, a run exported into a folder, and a prediction with a trained run.
+ * dataset, a run exported into a folder, a prediction with a trained run, and a calibration
+ * transfer of a run to another instrument.
  */
 import type { ApplyResult } from '@common/domain/project';
-import type { PredictResult } from '@common/ipc/contract';
+import type { Input, Output, PredictResult } from '@common/ipc/contract';
 import { call, errorInfo } from '../api';
 import { count, duration, plural } from '../format';
 import { jobs } from './jobs.svelte';
@@ -37,6 +38,12 @@ export function followTasks(): void {
     job.fraction = p.total ? p.done / p.total : 0;
     job.stage = p.stage;
     job.unit = p.stage === 'predicting' ? 'spectra' : 'maps';
+  });
+  jobs.follow('runs:transferProgress', 'transfer', (job, p) => {
+    job.done = p.done;
+    job.total = p.total;
+    job.fraction = p.total ? p.done / p.total : 0;
+    job.stage = p.stage;
   });
 }
 
@@ -98,6 +105,23 @@ export async function predict(runId: number, what: { paths?: string[]; datasetId
       onJob?.(jobId);
       if (what.datasetId !== undefined) return call('predict:dataset', { runId, datasetId: what.datasetId, jobId });
       return call('predict:files', what.paths ? { runId, paths: what.paths, jobId } : { runId, jobId });
+    });
+  } catch (err) {
+    if (errorInfo(err).code === 'CANCELLED') return null;
+    throw err;
+  }
+}
+
+/**
+ * Transfers a run's model to a dataset measured on another instrument, as a job (the model
+ * trained on that instrument for comparison reports its epochs). Resolves to the comparison, or
+ * null when cancelled (nothing is then stored); rejects with any other error.
+ */
+export async function transferRun(req: Omit<Input<'runs:transfer'>, 'jobId'>, targetName: string, onJob?: (jobId: string) => void): Promise<Output<'runs:transfer'> | null> {
+  try {
+    return await jobs.run({ kind: 'transfer', title: `Transferring run ${req.runId} to ${targetName}`, unit: 'epoch', stage: 'fitting the transfer' }, (jobId) => {
+      onJob?.(jobId);
+      return call('runs:transfer', { ...req, jobId });
     });
   } catch (err) {
     if (errorInfo(err).code === 'CANCELLED') return null;

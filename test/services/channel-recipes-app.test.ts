@@ -1,0 +1,37 @@
+/**
+ * A recipe per channel chosen in the Train view: `models:summary` names each channel's recipe and
+ * checks the channels come out the same length, and `runs:start` trains with them (the request's
+ * `channelRecipes`, as `train --channel-pipelines`).
+ */
+import { describe, expect, it } from 'vitest';
+import type { ModelSummary, RunDetail, SavedPipeline } from '../../src-main/common/ipc/contract';
+import type { ChannelsRecord } from '../../src-main/common/runs/channels';
+import type { JoinResult } from '../../src-main/common/domain/project';
+import { tmpDir } from '../helpers/tmp';
+import { ok, trainingSession } from '../helpers/training-session';
+import { POINTS, twoInstruments } from '../helpers/two-instruments';
+
+describe('a recipe per channel from the app', () => {
+  it('summarises, refuses channels of different lengths, and trains with one recipe per channel', async () => {
+    const p = await twoInstruments();
+    p.db.close();
+    const { s } = trainingSession(tmpDir());
+    s.open(p.file);
+    const both = ok<JoinResult>(await s.invoke('datasets:join', { datasetIds: [p.a, p.b], name: 'both', by: 'id' })).datasetId;
+    const snv = ok<SavedPipeline>(await s.invoke('pipelines:save', { name: 'SNV', spec: { schemaVersion: 1, steps: [{ kind: 'snv' }] } }));
+    const crop = ok<SavedPipeline>(await s.invoke('pipelines:save', { name: 'Crop', spec: { schemaVersion: 1, steps: [{ kind: 'crop', params: { ranges: [[1000, 1060]] } }] } }));
+
+    const summary = ok<ModelSummary>(await s.invoke('models:summary', { datasetId: both, target: 'assay', model: 'cnn', recipeId: null, channelRecipeIds: [null, snv.id] }));
+    expect([summary.input, summary.channels, summary.channelRecipes]).toEqual([[POINTS, 2], ['Instrument 1', 'Instrument 2'], [{ channel: 'Instrument 1', recipe: null }, { channel: 'Instrument 2', recipe: 'SNV' }]]);
+    expect(ok<ModelSummary>(await s.invoke('models:summary', { datasetId: both, target: 'assay', model: 'pls', recipeId: snv.id })).channelRecipes).toBeUndefined();
+    expect(await s.invoke('models:summary', { datasetId: both, target: 'assay', model: 'cnn', channelRecipeIds: [crop.id, snv.id] })).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: `After the recipe, channel "Instrument 2" has ${POINTS} points and channel "Instrument 1" 16; the channels must come out the same length.` } });
+    expect(await s.invoke('runs:start', { datasetId: both, target: 'assay', model: 'pls', recipeId: snv.id, channelRecipeIds: [null, snv.id], validation: 'given', seed: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: 'Choose one recipe for every channel or one per channel, not both.' } });
+
+    const { runId } = ok<{ runId: number }>(await s.invoke('runs:start', { datasetId: both, target: 'assay', model: 'pls', recipeId: null, channelRecipeIds: [null, snv.id], validation: 'given', seed: 1, components: 2 }));
+    await s.runFinished(runId);
+    const run = ok<RunDetail>(await s.invoke('runs:get', { runId }));
+    expect(run.status).toBe('done');
+    expect((run.config as { channels: ChannelsRecord }).channels.perChannel.map((c) => c.recipe?.name ?? null)).toEqual([null, 'SNV']);
+    s.close();
+  }, 120_000);
+});
