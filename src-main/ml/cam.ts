@@ -36,6 +36,8 @@ const hasConv = (layers: LayerSpec[]): boolean => layers.some((l) => l.type === 
  */
 export function camPlan(net: Net): CamPlan {
   const layers = net.layers;
+  // Each branch maps onto its own channel's axis; a map per branch is not drawn yet.
+  if (layers.some((l) => l.type === 'branches')) throw new UserError('BAD_INPUT', 'Activation maps of a network with one branch per channel are not drawn yet (each branch has its own axis); train with the resample channel layout for activation maps per channel.');
   const last = layers.length - 1;
   if (last >= 1 && layers[last]!.type === 'globalAvgPool1d' && hasConv(layers.slice(0, last))) {
     const shape = net.nodes[last - 1]!.outShape;
