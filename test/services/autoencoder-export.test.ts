@@ -3,16 +3,15 @@
  * so they go out as Reshape → UpSampling2D / Cropping2D → Reshape; `tf.loadLayersModel` must read
  * the files and give our engine's reconstructions.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerSpec } from '../../src-main/common/ml/model';
 import { autoencoderLayers } from '../../src-main/common/ml/templates';
 import { mulberry32 } from '../../src-main/common/ml/random';
 import { Net } from '../../src-main/ml/engine/net';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
 import { tfjsModelFiles } from '../../src-main/services/model-package';
+import { expectLoadedModelGives } from '../helpers/tfjs-layers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -33,20 +32,7 @@ describe('autoencoder export to TF.js layers', () => {
     const size = input[0] * input[1];
     const x = Float32Array.from({ length: n * size }, () => rand() * 2 - 1);
     const ours = net.predict(x, n);
-    const { modelJson, bin } = tfjsModelFiles({ layers, input, task: { kind: 'reconstruction' }, weights: net.getWeights(), state: net.getState() });
-    const manifest = modelJson.weightsManifest as { weights: tf.io.WeightsManifestEntry[] }[];
-    const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: manifest[0]!.weights, weightData: bin.buffer as ArrayBuffer }));
-    const y = model.predict(tf.tensor3d(x, [n, ...input])) as tf.Tensor;
-    expect(y.shape).toEqual([n, ...input]);
-    const theirs = (await y.data()) as Float32Array;
-    let worst = 0;
-    let scale = 0;
-    for (let i = 0; i < ours.length; i++) {
-      worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!));
-      scale = Math.max(scale, Math.abs(theirs[i]!));
-    }
-    expect(worst / scale).toBeLessThan(1e-5);
-    y.dispose();
-    model.dispose();
+    const files = tfjsModelFiles({ layers, input, task: { kind: 'reconstruction' }, weights: net.getWeights(), state: net.getState() });
+    await expectLoadedModelGives(files, x, [n, ...input], [n, ...input], ours);
   });
 });

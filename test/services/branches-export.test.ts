@@ -5,14 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { summarizeModel, type LayerSpec } from '../../src-main/common/ml/model';
 import { branchLayers } from '../../src-main/common/ml/templates';
 import { mulberry32 } from '../../src-main/common/ml/random';
 import { Net, type Task } from '../../src-main/ml/engine/net';
 import { createJsKernels } from '../../src-main/ml/kernels/js';
 import { tfjsModelFiles } from '../../src-main/services/model-package';
+import { expectLoadedModelGives } from '../helpers/tfjs-layers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -65,20 +64,7 @@ describe('multi-branch export to TF.js layers', () => {
     const topology = modelJson.modelTopology as { class_name: string; config: { layers: { class_name: string }[] } };
     expect(topology.class_name).toBe('Model');
     expect(topology.config.layers.filter((l) => l.class_name === 'Concatenate')).toHaveLength(1);
-    const manifest = modelJson.weightsManifest as { weights: tf.io.WeightsManifestEntry[] }[];
-    const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: manifest[0]!.weights, weightData: bin.buffer as ArrayBuffer }));
-    const y = model.predict(tf.tensor3d(x, [n, ...input])) as tf.Tensor;
-    expect(y.shape).toEqual([n, task.kind === 'classification' ? task.classes : 1]);
-    const theirs = (await y.data()) as Float32Array;
-    let worst = 0;
-    let scale = 0;
-    for (let i = 0; i < ours.length; i++) {
-      worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!));
-      scale = Math.max(scale, Math.abs(theirs[i]!));
-    }
-    expect(worst / scale).toBeLessThan(1e-5);
-    y.dispose();
-    model.dispose();
+    await expectLoadedModelGives({ modelJson, bin }, x, [n, ...input], [n, task.kind === 'classification' ? task.classes : 1], ours);
   });
 
   it('the layer table shows each branch, its layers and the join', () => {
