@@ -136,7 +136,7 @@ describe('session runs', () => {
 
 describe('session runs: the autoencoder from the Train view', () => {
   it('summarises and trains ae without a target; the auto recipe and an empty target for another model are refused', async () => {
-    const { s } = makeSession();
+    const { s } = makeSession('ae.spectra');
     expect((await s.invoke('project:create', {})).ok).toBe(true);
     for (const [file, tag] of [['Coffee_TRAIN.tsv', 'train'], ['Coffee_TEST.tsv', 'test']] as const) {
       expect((await s.invoke('datasets:import', { paths: [fixture(`ucr_spectro/Coffee/${file}`)], dataset: 'Coffee', splitTag: tag, jobId: `j-${tag}` })).ok).toBe(true);
