@@ -47,9 +47,7 @@ export interface SpectralChoice {
 }
 
 /**
- * Scores every candidate as the module says; the winner is the candidate with the largest gain
- * over the noise alone among those whose gain exceeds its standard error (the noise alone when
- * none does).
+ * Scores every candidate as the module says; the winner is {@link spectralWinner}'s.
  * @param x [rows of the dataset, width] model inputs; only `rows` are read
  */
 export function chooseSpectralChanges(opts: { x: Float32Array; width: number; channels: number; rows: number[]; labels: ArrayLike<number>; classes: number; noise: number; seed: number }): SpectralChoice {
@@ -84,16 +82,26 @@ export function chooseSpectralChanges(opts: { x: Float32Array; width: number; ch
     const variance = gains.reduce((a, b) => a + (b - gain) ** 2, 0) / (gains.length - 1);
     return { name, changes, score: classificationMetrics(Array.from(y), Array.from(predicted), classes).balancedAccuracy, gain, gainError: Math.sqrt(variance / gains.length) };
   });
-  let best = 0;
-  candidates.forEach((c, i) => {
-    if (i > 0 && c.gain > c.gainError && c.gain > candidates[best]!.gain) best = i;
-  });
   return {
     candidates,
-    winner: candidates[best]!.name,
+    winner: spectralWinner(candidates),
     folds: SPECTRAL_CHOICE_FOLDS,
     scoredWith: `PLS-DA learning from ${SPECTRAL_CHOICE_COPIES} augmented copies of each fold's training part (components and class decision chosen by an inner 5-fold cross-validation), on stratified ${SPECTRAL_CHOICE_FOLDS}-fold cross-validation of the ${rows.length} training spectra`,
   };
+}
+
+/**
+ * The candidate with the largest gain over the first (the noise alone) among those whose gain
+ * exceeds its standard error by more than rounding; the first when none does. A gain in one fold
+ * alone is exactly its standard error (a gain g in one of k folds: mean g/k, standard error g/k),
+ * so it never wins.
+ */
+export function spectralWinner(candidates: Pick<SpectralCandidateScore, 'name' | 'gain' | 'gainError'>[]): string {
+  let best = 0;
+  candidates.forEach((c, i) => {
+    if (i > 0 && c.gain - c.gainError > 1e-9 && c.gain > candidates[best]!.gain) best = i;
+  });
+  return candidates[best]!.name;
 }
 
 /** The run log's line on the choice. */

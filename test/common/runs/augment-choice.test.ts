@@ -1,6 +1,6 @@
 /** The spectral changes of the augmented copies, chosen by cross-validation of the training rows with PLS-DA as the proxy. */
 import { describe, expect, it } from 'vitest';
-import { chooseSpectralChanges, SPECTRAL_CANDIDATES, spectralChoiceNote } from '../../../src-main/common/runs/augment-choice';
+import { chooseSpectralChanges, SPECTRAL_CANDIDATES, spectralChoiceNote, spectralWinner } from '../../../src-main/common/runs/augment-choice';
 import { mulberry32, normal } from '../../../src-main/common/ml/random';
 
 /** 40 spectra of 60 points, two classes: a narrow peak at point 20 or 40 that wanders by up to ±3 points, over noise; rows 40–49 are never read. */
@@ -38,5 +38,13 @@ describe('chooseSpectralChanges', () => {
     expect(choice.candidates.map((c) => [c.score, c.gain, c.gainError])).toEqual([[0.975, 0, 0], [1, 0.025, 0.025], [0.975, 0, 0], [0.975, 0, 0], [1, 0.025, 0.025]]);
     expect(choice.winner).toBe('noise only');
     expect(spectralChoiceNote(choice)).toMatch(new RegExp(`^Augmentation changes: "${choice.winner}" chosen by balanced accuracy of PLS-DA learning from 4 augmented copies`));
+  });
+
+  it('the winner: the largest gain among those above their standard error; a gain in one fold alone (equal to its error, up to rounding) never wins', () => {
+    const c = (name: string, gain: number, gainError: number) => ({ name, gain, gainError });
+    // UCR Meat, seed 1: one spectrum more right in one fold of five, 1/60 ± 1/60 as computed.
+    expect(spectralWinner([c('noise only', 0, 0), c('shift', 0.016666666666666673, 0.01666666666666667)])).toBe('noise only');
+    expect(spectralWinner([c('noise only', 0, 0), c('shift', 0.03, 0.01), c('tilt', 0.05, 0.02), c('scale', 0.08, 0.09)])).toBe('tilt');
+    expect(spectralWinner([c('noise only', 0, 0), c('shift', -0.02, 0.01)])).toBe('noise only');
   });
 });
