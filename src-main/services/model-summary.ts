@@ -9,7 +9,7 @@ import { UserError } from '../common/errors';
 import type { ModelSummary } from '../common/ipc/contract';
 import { summarizeModel } from '../common/ml/model';
 import { requireTrainable } from '../common/ml/prepare';
-import { autoencoderLayers, latentLayerIndex, templateLayers, type AppModelName } from '../common/ml/templates';
+import { autoencoderLayers, branchLayers, latentLayerIndex, templateLayers, type AppModelName } from '../common/ml/templates';
 import { applyPipeline, fitPipeline } from '../common/preprocessing/pipeline';
 import { channelAxes } from '../db/channels';
 import { requireRecipePerChannel, requireSameChannelLength } from '../common/runs/channels';
@@ -17,7 +17,7 @@ import { savedRecipe, targetColumn } from './run-data';
 import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbourhood';
 
 /** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
-export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood }): ModelSummary {
+export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood; channelLayout?: 'resample' | 'branches' }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
   // An autoencoder has no target: it gives back its input.
   const column = q.model === 'ae' ? null : targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
@@ -55,6 +55,19 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; tar
     const layers = autoencoderLayers(length, input[1]);
     const s = summarizeModel({ schemaVersion: 1, name: q.model, layers }, input, null);
     return { task, layers: s.layers, params: s.params, input, outputs: length * input[1], latent: (layers[latentLayerIndex(layers)] as { units: number }).units, ...extra };
+  }
+  if (q.channelLayout === 'branches' && names.length > 1 && !q.neighbourhood) {
+    // One branch per channel, each on its own axis (as the plan lays them out): its length after its recipe.
+    const axes = channelAxes(db, q.datasetId);
+    const lengths = axes.map((a, c) => {
+      const id = q.channelRecipeIds ? q.channelRecipeIds[c]! : typeof q.recipeId === 'number' ? q.recipeId : null;
+      if (id === null) return a.values.length;
+      const block = { axis: a.values, values: Float64Array.from(first.flatMap((sp) => Array.from(sp.channels[c]!))), rows: first.length };
+      return applyPipeline(fitPipeline(savedRecipe(db, id).spec, block), block).axis.length;
+    });
+    const branched: [number, number] = [lengths.reduce((a, n) => a + n, 0), 1];
+    const b = summarizeModel({ schemaVersion: 1, name: q.model, layers: branchLayers(q.model, names.map((name, c) => ({ name, points: lengths[c]! }))) }, branched, { units });
+    return { task, layers: b.layers, params: b.params, input: branched, outputs: units, ...extra };
   }
   const s = summarizeModel({ schemaVersion: 1, name: q.model, layers: templateLayers(q.model, length) }, input, { units });
   return { task, layers: s.layers, params: s.params, input, outputs: units, ...extra };

@@ -14,6 +14,7 @@ import { importFiles } from '../../src-main/services/import';
 import { joinDatasets } from '../../src-main/services/join';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
+import { modelSummary } from '../../src-main/services/model-summary';
 import { computeView } from '../../src-main/services/views';
 import type { ChannelsRecord } from '../../src-main/common/runs/channels';
 import { summarizeModel, type LayerSpec } from '../../src-main/common/ml/model';
@@ -65,6 +66,16 @@ describe('one branch per channel', () => {
     expect(Math.max(...stored.map((p) => Math.abs(byKey.get(p.key)! - Number(p.predicted)) / Math.max(1, Math.abs(Number(p.predicted)))))).toBeLessThanOrEqual(1e-5);
     db.close();
   }, 120_000);
+
+  it("the Train view's layer table: one branch per channel on its own length, then the join", async () => {
+    const db = await joined();
+    const s = modelSummary(db, { datasetId: 3, target: 'conc', model: 'cnn', channelLayout: 'branches' });
+    expect(s).toMatchObject({ input: [50, 1], outputs: 1, channels: ['Instrument 1', 'Instrument 2'] });
+    expect(s.layers.map((l) => l.path).filter((p) => !p.startsWith('1.') || p === '1.c' || p.endsWith('.1'))).toEqual(['1', '1.1.1', '1.2.1', '1.c', '2']);
+    expect(s.layers.find((l) => l.path === '1.2.1')).toMatchObject({ input: [20, 1], output: [20, 16] });
+    expect(modelSummary(db, { datasetId: 3, target: 'conc', model: 'cnn' }).input).toEqual([30, 2]);
+    db.close();
+  });
 
   it('refuses branches for PLS and for a dataset of one channel', async () => {
     const db = await joined();
