@@ -41,12 +41,17 @@ export function interpolateOnto(x: Float64Array, y: Float32Array, target: Float6
   return out;
 }
 
-export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: number[]; maxSpectra?: number; colorBy?: string }): SpectraPreview {
+export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: number[]; maxSpectra?: number; colorBy?: string; channel?: number }): SpectraPreview {
   const all = allSampleIds(db, datasetId);
+  const stored = channelAxes(db, datasetId);
+  const channel = opts.channel ?? 0;
+  if (channel > 0 && !stored[channel]) throw new UserError('BAD_INPUT', `The dataset has ${stored.length || 1} channel${stored.length > 1 ? 's' : ''} per sample; there is no channel ${channel + 1}.`, { field: 'channel' });
+  const names = stored.map((c) => c.name);
+  if (channel > 0) return channelPreview(db, datasetId, opts, all, stored[channel]!, names, channel);
   const ids = opts.sampleIds ?? evenSubsample(all, opts.maxSpectra ?? 500);
   const spectra = loadSpectra(db, datasetId, ids);
   if (!spectra.length) {
-    return { datasetId, axisUnit: 'index', axis: new Float64Array(0), sampleIds: [], keys: [], splits: [], groups: [], intensities: new Float32Array(0), total: all.length };
+    return { datasetId, axisUnit: 'index', axis: new Float64Array(0), sampleIds: [], keys: [], splits: [], groups: [], intensities: new Float32Array(0), total: all.length, channels: names };
   }
   const axes = new Map<number, ReturnType<typeof loadAxis>>();
   const axisOf = (axisId: number): ReturnType<typeof loadAxis> => {
@@ -76,6 +81,28 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
     groups,
     intensities,
     total: all.length,
+    channels: names,
+  };
+}
+
+/** Channel `c` (> 0) of a joined dataset: every sample's on the one axis stored for it. */
+function channelPreview(db: Db, datasetId: number, opts: { sampleIds?: number[]; maxSpectra?: number; colorBy?: string }, all: number[], axis: { unit: SpectraPreview['axisUnit']; values: Float64Array }, names: string[], c: number): SpectraPreview {
+  const spectra = loadSpectra(db, datasetId, opts.sampleIds ?? evenSubsample(all, opts.maxSpectra ?? 500));
+  const points = axis.values.length;
+  const intensities = new Float32Array(spectra.length * points);
+  spectra.forEach((s, i) => intensities.set(s.channels[c]!, i * points));
+  const byId = opts.colorBy ? new Map(columnValues(db, datasetId, opts.colorBy).map((v) => [v.sampleId, v.value])) : null;
+  return {
+    datasetId,
+    axisUnit: axis.unit,
+    axis: axis.values,
+    sampleIds: spectra.map((s) => s.sampleId),
+    keys: spectra.map((s) => s.key),
+    splits: spectra.map((s) => s.split),
+    groups: spectra.map((s) => byId?.get(s.sampleId) ?? null),
+    intensities,
+    total: all.length,
+    channels: names,
   };
 }
 

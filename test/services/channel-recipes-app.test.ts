@@ -4,12 +4,12 @@
  * `channelRecipes`, as `train --channel-pipelines`).
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelSummary, RunDetail, SavedPipeline } from '../../src-main/common/ipc/contract';
+import type { ModelSummary, RunDetail, SavedPipeline, SpectraPreview } from '../../src-main/common/ipc/contract';
 import type { ChannelsRecord } from '../../src-main/common/runs/channels';
 import type { JoinResult } from '../../src-main/common/domain/project';
 import { tmpDir } from '../helpers/tmp';
 import { ok, trainingSession } from '../helpers/training-session';
-import { POINTS, twoInstruments } from '../helpers/two-instruments';
+import { AXIS, POINTS, TABLETS, twoInstruments } from '../helpers/two-instruments';
 
 describe('a recipe per channel from the app', () => {
   it('summarises, refuses channels of different lengths, and trains with one recipe per channel', async () => {
@@ -32,6 +32,22 @@ describe('a recipe per channel from the app', () => {
     const run = ok<RunDetail>(await s.invoke('runs:get', { runId }));
     expect(run.status).toBe('done');
     expect((run.config as { channels: ChannelsRecord }).channels.perChannel.map((c) => c.recipe?.name ?? null)).toEqual([null, 'SNV']);
+    s.close();
+  }, 120_000);
+
+  it('the recipe preview reads any channel of a joined dataset, on its own axis', async () => {
+    const p = await twoInstruments();
+    p.db.close();
+    const { s } = trainingSession(tmpDir());
+    s.open(p.file);
+    const both = ok<JoinResult>(await s.invoke('datasets:join', { datasetIds: [p.a, p.b], name: 'both', by: 'id' })).datasetId;
+    const first = ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: both }));
+    const tab7 = first.sampleIds[first.keys.indexOf('tab7')]!;
+    const second = ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: both, sampleIds: [tab7], channel: 1 }));
+    expect([second.channels, second.keys, Array.from(second.axis), Array.from(second.intensities)]).toEqual([['Instrument 1', 'Instrument 2'], ['tab7'], AXIS, TABLETS[6]!.b.map(Math.fround)]);
+    expect(Array.from(ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: both, sampleIds: [tab7] })).intensities)).toEqual(TABLETS[6]!.a.map(Math.fround));
+    expect(await s.invoke('datasets:spectra', { datasetId: both, channel: 2 })).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: 'The dataset has 2 channels per sample; there is no channel 3.', field: 'channel' } });
+    expect(ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: p.a })).channels).toEqual([]);
     s.close();
   }, 120_000);
 });

@@ -55,10 +55,12 @@ export interface SpectraPreview {
   splits: (SplitTag | null)[];
   /** Value of `colorBy` per spectrum (null when not asked or missing). */
   groups: (string | number | null)[];
-  /** Row-major [spectra × points], channel 0. */
+  /** Row-major [spectra × points], of channel `channel` (default 0). */
   intensities: Float32Array;
   /** Total samples in the dataset; `sampleIds.length` may be smaller (evenly subsampled). */
   total: number;
+  /** A dataset of several channels: their names (`intensities` hold the one asked for); empty for one. */
+  channels: string[];
 }
 
 export interface ClassStats {
@@ -298,6 +300,8 @@ export const contract = {
         sampleIds: z.array(id).max(5000).optional(),
         maxSpectra: z.number().int().min(1).max(5000).optional(),
         colorBy: z.string().max(200).optional(),
+        /** Which channel of a dataset of several (default 0), on that channel's own axis. */
+        channel: z.number().int().min(0).max(63).optional(),
       })
       .strict(),
     output: out<SpectraPreview>(),

@@ -92,8 +92,8 @@ export function latest<T>(load: Promise<T>, done: (value: T) => void, failed: (m
 }
 
 /** A view's sample of a dataset's spectra (at most `maxSpectra`, grouped by `colorBy`), with its rows tagged train. */
-export async function loadViewSpectra(datasetId: number, maxSpectra: number, colorBy: string): Promise<{ preview: SpectraPreview; trainRows: number[] }> {
-  const preview = await call('datasets:spectra', { datasetId, maxSpectra, ...(colorBy ? { colorBy } : {}) });
+export async function loadViewSpectra(datasetId: number, maxSpectra: number, colorBy: string, channel = 0): Promise<{ preview: SpectraPreview; trainRows: number[] }> {
+  const preview = await call('datasets:spectra', { datasetId, maxSpectra, ...(colorBy ? { colorBy } : {}), ...(channel ? { channel } : {}) });
   return { preview, trainRows: trainRowsOf(preview) };
 }
 
