@@ -33,6 +33,8 @@ export interface TrainSettings {
   recipeMode: 'all' | 'per-channel';
   /** A saved recipe per channel (channel 0 first; null: raw spectra). */
   channelRecipeIds: (number | null)[];
+  /** Samples with several channels, networks: every channel resampled onto channel 0's axis (absent: as before), or one branch each on its own axis. */
+  channelLayout?: 'resample' | 'branches';
   model: ModelChoice;
   validation: ValidationChoice;
   /** The column a grouped split keeps together. */
@@ -98,13 +100,18 @@ export function recipeChoice(s: TrainSettings, ds: DatasetSummary | null): { rec
   return { recipeId: null, channelRecipeIds: Array.from({ length: ds.channels }, (_, c) => s.channelRecipeIds[c] ?? null) };
 }
 
+/** One network branch per channel: for network templates on samples with several channels, not on a map's neighbourhoods. */
+export function channelLayoutOf(s: TrainSettings, ds: DatasetSummary | null): { channelLayout: 'branches' } | Record<string, never> {
+  return ds && ds.channels > 1 && s.channelLayout === 'branches' && s.model !== 'pls' && s.model !== 'ae' && !neighbourhoodOf(s, ds) ? { channelLayout: 'branches' } : {};
+}
+
 /** The neighbourhood a run reads, on a map only. */
 export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { radius: number; mode: NeighbourhoodMode } | undefined {
   return ds?.map && s.neighbourhood > 0 ? { radius: s.neighbourhood, mode: s.neighbourhoodMode } : undefined;
 }
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
-  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), validation: schemeOf(s), seed: s.seed };
+  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), ...channelLayoutOf(s, ds), validation: schemeOf(s), seed: s.seed };
   const targets = targetsOf(s, ds);
   if (targets) input.targets = targets;
   const neighbourhood = neighbourhoodOf(s, ds);
