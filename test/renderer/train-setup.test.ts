@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../src-main/common/domain/project';
-import { isOneSplit, neighbourhoodOf, schemeOf, startInput, type TrainSettings } from '../../src-renderer/src/components/train/setup';
+import { channelLayoutOf, isOneSplit, neighbourhoodOf, schemeOf, startInput, type TrainSettings } from '../../src-renderer/src/components/train/setup';
 
 const chondro: DatasetSummary = {
   id: 3,
@@ -44,5 +44,20 @@ describe('Train view settings for the autoencoder', () => {
     const column = chondro.columns.cluster!;
     expect(startInput(settings({ model: 'ae', validation: 'holdout:0.2', epochs: 300, alsoTargets: ['other'] }), notMap, column)).toEqual({ datasetId: 3, target: '', model: 'ae', recipeId: null, validation: 'holdout:0.2', seed: 1, epochs: 300 });
     expect(['given', 'holdout:0.2', 'kfold:5', 'blocked-holdout:0.2'].map((v) => isOneSplit(v as TrainSettings['validation']))).toEqual([true, true, false, false]);
+  });
+});
+
+describe('Train view: one network branch per channel', () => {
+  /** IDRC 2002 joined: two instruments, each a channel. */
+  const joined: DatasetSummary = { ...notMap, id: 4, name: 'both', samples: 655, channels: 2, splits: { train: 195, test: 460, none: 0 }, columns: { assay: { kind: 'number', distinct: 300, missing: 0 } } };
+  const cnn = (over: Partial<TrainSettings> = {}) => settings({ datasetId: 4, target: 'assay', model: 'cnn', validation: 'given', channelLayout: 'resample', ...over });
+
+  it('sends channelLayout branches for a network on several channels only', () => {
+    const column = joined.columns.assay!;
+    expect(startInput(cnn({ channelLayout: 'branches' }), joined, column)).toEqual({ datasetId: 4, target: 'assay', model: 'cnn', recipeId: null, channelLayout: 'branches', validation: 'given', seed: 1 });
+    expect(startInput(cnn(), joined, column)).toEqual({ datasetId: 4, target: 'assay', model: 'cnn', recipeId: null, validation: 'given', seed: 1 });
+    expect(channelLayoutOf(cnn({ channelLayout: 'branches', model: 'pls' }), joined)).toEqual({});
+    expect(channelLayoutOf(cnn({ channelLayout: 'branches', model: 'ae' }), joined)).toEqual({});
+    expect(channelLayoutOf(cnn({ channelLayout: 'branches' }), { ...joined, channels: 1 })).toEqual({});
   });
 });
