@@ -47,7 +47,6 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
   const channel = opts.channel ?? 0;
   if (channel > 0 && !stored[channel]) throw new UserError('BAD_INPUT', `The dataset has ${stored.length || 1} channel${stored.length > 1 ? 's' : ''} per sample; there is no channel ${channel + 1}.`, { field: 'channel' });
   const names = stored.map((c) => c.name);
-  if (channel > 0) return channelPreview(db, datasetId, opts, all, stored[channel]!, names, channel);
   const ids = opts.sampleIds ?? evenSubsample(all, opts.maxSpectra ?? 500);
   const spectra = loadSpectra(db, datasetId, ids);
   if (!spectra.length) {
@@ -59,12 +58,13 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
     if (!a) axes.set(axisId, (a = loadAxis(db, axisId)));
     return a;
   };
-  const ref = axisOf(spectra[0]!.axisId);
+  // Channel 0 on the first sample's axis (the others resampled onto it); a later channel of a joined dataset on the one axis stored for it.
+  const ref = channel > 0 ? stored[channel]! : axisOf(spectra[0]!.axisId);
   const points = ref.values.length;
   const intensities = new Float32Array(spectra.length * points);
   spectra.forEach((s, i) => {
-    const ch = s.channels[0]!;
-    intensities.set(s.axisId === spectra[0]!.axisId ? ch : interpolateOnto(axisOf(s.axisId).values, ch, ref.values), i * points);
+    const ch = s.channels[channel]!;
+    intensities.set(channel > 0 || s.axisId === spectra[0]!.axisId ? ch : interpolateOnto(axisOf(s.axisId).values, ch, ref.values), i * points);
   });
   let groups: (string | number | null)[] = spectra.map(() => null);
   if (opts.colorBy) {
@@ -79,27 +79,6 @@ export function spectraPreview(db: Db, datasetId: number, opts: { sampleIds?: nu
     keys: spectra.map((s) => s.key),
     splits: spectra.map((s) => s.split),
     groups,
-    intensities,
-    total: all.length,
-    channels: names,
-  };
-}
-
-/** Channel `c` (> 0) of a joined dataset: every sample's on the one axis stored for it. */
-function channelPreview(db: Db, datasetId: number, opts: { sampleIds?: number[]; maxSpectra?: number; colorBy?: string }, all: number[], axis: { unit: SpectraPreview['axisUnit']; values: Float64Array }, names: string[], c: number): SpectraPreview {
-  const spectra = loadSpectra(db, datasetId, opts.sampleIds ?? evenSubsample(all, opts.maxSpectra ?? 500));
-  const points = axis.values.length;
-  const intensities = new Float32Array(spectra.length * points);
-  spectra.forEach((s, i) => intensities.set(s.channels[c]!, i * points));
-  const byId = opts.colorBy ? new Map(columnValues(db, datasetId, opts.colorBy).map((v) => [v.sampleId, v.value])) : null;
-  return {
-    datasetId,
-    axisUnit: axis.unit,
-    axis: axis.values,
-    sampleIds: spectra.map((s) => s.sampleId),
-    keys: spectra.map((s) => s.key),
-    splits: spectra.map((s) => s.split),
-    groups: spectra.map((s) => byId?.get(s.sampleId) ?? null),
     intensities,
     total: all.length,
     channels: names,

@@ -11,13 +11,19 @@ import { tmpDir } from '../helpers/tmp';
 import { ok, trainingSession } from '../helpers/training-session';
 import { AXIS, POINTS, TABLETS, twoInstruments } from '../helpers/two-instruments';
 
+/** A session on the two instruments' project with the two joined by sample id into "both". */
+async function joinedSession() {
+  const p = await twoInstruments();
+  p.db.close();
+  const { s } = trainingSession(tmpDir());
+  s.open(p.file);
+  const both = ok<JoinResult>(await s.invoke('datasets:join', { datasetIds: [p.a, p.b], name: 'both', by: 'id' })).datasetId;
+  return { s, both, a: p.a };
+}
+
 describe('a recipe per channel from the app', () => {
   it('summarises, refuses channels of different lengths, and trains with one recipe per channel', async () => {
-    const p = await twoInstruments();
-    p.db.close();
-    const { s } = trainingSession(tmpDir());
-    s.open(p.file);
-    const both = ok<JoinResult>(await s.invoke('datasets:join', { datasetIds: [p.a, p.b], name: 'both', by: 'id' })).datasetId;
+    const { s, both } = await joinedSession();
     const snv = ok<SavedPipeline>(await s.invoke('pipelines:save', { name: 'SNV', spec: { schemaVersion: 1, steps: [{ kind: 'snv' }] } }));
     const crop = ok<SavedPipeline>(await s.invoke('pipelines:save', { name: 'Crop', spec: { schemaVersion: 1, steps: [{ kind: 'crop', params: { ranges: [[1000, 1060]] } }] } }));
 
@@ -36,18 +42,14 @@ describe('a recipe per channel from the app', () => {
   }, 120_000);
 
   it('the recipe preview reads any channel of a joined dataset, on its own axis', async () => {
-    const p = await twoInstruments();
-    p.db.close();
-    const { s } = trainingSession(tmpDir());
-    s.open(p.file);
-    const both = ok<JoinResult>(await s.invoke('datasets:join', { datasetIds: [p.a, p.b], name: 'both', by: 'id' })).datasetId;
+    const { s, both, a } = await joinedSession();
     const first = ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: both }));
     const tab7 = first.sampleIds[first.keys.indexOf('tab7')]!;
     const second = ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: both, sampleIds: [tab7], channel: 1 }));
     expect([second.channels, second.keys, Array.from(second.axis), Array.from(second.intensities)]).toEqual([['Instrument 1', 'Instrument 2'], ['tab7'], AXIS, TABLETS[6]!.b.map(Math.fround)]);
     expect(Array.from(ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: both, sampleIds: [tab7] })).intensities)).toEqual(TABLETS[6]!.a.map(Math.fround));
     expect(await s.invoke('datasets:spectra', { datasetId: both, channel: 2 })).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: 'The dataset has 2 channels per sample; there is no channel 3.', field: 'channel' } });
-    expect(ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: p.a })).channels).toEqual([]);
+    expect(ok<SpectraPreview>(await s.invoke('datasets:spectra', { datasetId: a })).channels).toEqual([]);
     s.close();
   }, 120_000);
 });
