@@ -45,6 +45,8 @@ describe('Recipes per channel and calibration transfer from the app (Chromium, r
     await app.main().locator('[data-testid=preview-channel]').selectOption({ label: 'Instrument 2' });
     await expect.poll(() => app.main().locator('[data-testid=before-slot] .chart-title').textContent()).toBe('Before — raw spectra of channel “Instrument 2”');
     expect(await app.main().locator('[data-testid=after-slot] .chart-title').textContent()).toBe('After — 1 step, channel “Instrument 2”');
+    // The preview recomputes 50 ms after its input changes (as in recipes.e2e).
+    await app.page.waitForTimeout(200);
     await screenshot(app.page, '96-recipe-preview-second-channel');
 
     // Run A's page: a transfer to the second instrument, then its four figures.
