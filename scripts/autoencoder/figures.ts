@@ -4,8 +4,8 @@
  * on IDRC 2002 instrument 1 (rows tagged Train and Validate, 195 spectra, of which the plan holds
  * 15 % out for early stopping and for the out-of-model limit; raw spectra, standardised on the
  * training rows; with `--recipe center`, mean-centred first, as a PCA would be), then, on the 460
- * Test rows: the reconstruction RMSE, and the share flagged out of model (reconstruction Q above
- * the limit, common/ml/reconstruction.ts) among those spectra as measured, with a cosmic-ray
+ * Test rows: the reconstruction RMSE, and the share flagged out of model (reconstruction Q or its
+ * largest standardised point above its limit, common/ml/reconstruction.ts; and by each check) among those spectra as measured, with a cosmic-ray
  * spike, with a baseline tilt, and measured on instrument 2 (the same tablets, through the
  * instrument-1 autoencoder).
  * Run with `node scripts/autoencoder-figures.mjs [--epochs N] [--seed S] [--threads T] [--recipe raw|center]`.
@@ -16,7 +16,7 @@ import { applyPipeline, parsePipelineSpec } from '../../src-main/common/preproce
 import { fmtShape } from '../../src-main/common/ml/model';
 import { mulberry32 } from '../../src-main/common/ml/random';
 import type { TrainerToParent } from '../../src-main/common/ml/protocol';
-import { describeCheck, outOfModel, reconstructionQ, rmseOfQ, type ReconstructionCheck } from '../../src-main/common/ml/reconstruction';
+import { checkSpectra, describeCheck, fitReconstructionCheck, rmseOfQ } from '../../src-main/common/ml/reconstruction';
 import { evaluateReconstruction, noTargetColumn } from '../../src-main/common/runs/autoencoder';
 import { planRun, type RunData } from '../../src-main/common/runs/plan';
 import { runRequestSchema } from '../../src-main/common/runs/schema';
@@ -93,9 +93,13 @@ async function main() {
   console.log(`trained ${done.epochs.length} epochs (${done.stopped}${done.bestEpoch ? `, weights of epoch ${done.bestEpoch} kept` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // The limit as the run stores it (services/train-single.ts).
   const [testSet, limitSet] = plan.job.evaluate!;
-  const e = evaluateReconstruction({ x: testSet!.x, out: done.evaluations[0]!, n: testSet!.n }, { x: limitSet!.x, out: done.evaluations[1]!, n: limitSet!.n, learnedOn: plan.problem.monitor.length ? 'held-out' : 'training' }, P);
-  const check: ReconstructionCheck = { limit: e.detail.limit, confidence: e.detail.confidence, learnedOn: e.detail.learnedOn, spectra: e.detail.limitSpectra };
-  console.log(`limit: Q > ${check.limit.toPrecision(4)} (${describeCheck(check)}) = RMSE ${e.detail.limitRmse.toPrecision(4)} standardised`);
+  const learnedOn = plan.problem.monitor.length ? 'held-out' : 'training';
+  const e = evaluateReconstruction({ x: testSet!.x, out: done.evaluations[0]!, n: testSet!.n }, { x: limitSet!.x, out: done.evaluations[1]!, n: limitSet!.n, learnedOn }, P);
+  const check = fitReconstructionCheck(limitSet!.x, done.evaluations[1]!, limitSet!.n, P, learnedOn);
+  const sd = [...check.point.sd].sort((u, v) => u - v);
+  const floored = check.point.sd.filter((v) => v === sd[0]).length;
+  console.log(`limits (${describeCheck(check)}): Q > ${check.limit.toPrecision(4)} = RMSE ${e.detail.limitRmse.toPrecision(4)} standardised; largest standardised point residual > ${check.point.limit.toPrecision(4)}`);
+  console.log(`  point residual SD: ${sd[0]!.toPrecision(3)}–${sd[P - 1]!.toPrecision(3)}, median ${sd[P >> 1]!.toPrecision(3)} standardised (${floored} of ${P} points at the floor); held-out largest (leave one out) ${check.point.heldOutMax.toPrecision(4)}, ${check.point.heldOutAbove}/${check.spectra} above the limit`);
   const wasm = findBuilt('ml/kernels.wasm');
   const net = new Net(createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm), { layers: plan.job.layers, input: plan.job.input, task: plan.job.task, maxBatch: 64, seed: 0 });
   net.setWeights(done.weights);
@@ -112,12 +116,17 @@ async function main() {
   };
   const report = (label: string, raw: Float64Array) => {
     const x = inputsOf(raw);
-    const q = reconstructionQ(x, net.predict(x, test.length), test.length, P);
-    const flagged = outOfModel(check, q).filter(Boolean).length;
-    const rmse = rmseOfQ(q.reduce((s, v) => s + v, 0), test.length * P);
-    console.log(`${label.padEnd(34)} RMSE ${rmse.toFixed(4)} standardised = ${(rmse * scaling.std).toFixed(4)} absorbance; flagged ${flagged}/${test.length} = ${((100 * flagged) / test.length).toFixed(1)} %`);
+    const c = checkSpectra(check, x, net.predict(x, test.length), test.length, P);
+    const share = (keep: (f: (typeof c.flaggedBy)[number]) => boolean) => {
+      const k = c.flaggedBy.filter(keep).length;
+      return `${k}/${test.length} = ${((100 * k) / test.length).toFixed(1)} %`;
+    };
+    const rmse = rmseOfQ(c.q.reduce((s, v) => s + v, 0), test.length * P);
+    console.log(
+      `${label.padEnd(34)} RMSE ${rmse.toFixed(4)} standardised = ${(rmse * scaling.std).toFixed(4)} absorbance; flagged ${share((f) => f !== null)} (by Q ${share((f) => f === 'q' || f === 'both')}, by the largest point residual ${share((f) => f === 'maxResidual' || f === 'both')})`,
+    );
   };
-  console.log(`test spectra (IDRC 2002 rows tagged Test, n = ${test.length}); as stored by the run: RMSE ${e.summary.rmse.toFixed(4)}, flagged ${e.detail.testOutOfModel}/${e.detail.testSpectra}`);
+  console.log(`test spectra (IDRC 2002 rows tagged Test, n = ${test.length}); as stored by the run: RMSE ${e.summary.rmse.toFixed(4)}, flagged ${e.detail.testOutOfModel}/${e.detail.testSpectra} (by Q ${e.detail.testFlaggedBy!.q}, by the largest point residual ${e.detail.testFlaggedBy!.maxResidual})`);
   report('instrument 1, as measured', a.values);
   report(`+ cosmic-ray spike (+${SPIKE} at 1 point)`, spiked);
   report(`+ baseline tilt (0 → +${TILT} linear)`, tilted);

@@ -122,10 +122,12 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
   const paired = predictor.channels || channels.length ? pairChannels(predictor, spectra, names.map((name) => ({ name, spectra: readSpectraFiles(expand(channels.filter((c) => c.name === name).map((c) => c.files)), options) }))) : spectra;
   const rows = predictSpectra(predictor, paired);
   const flagged = rows.filter((r) => r.outOfModel).length;
+  // An autoencoder has two checks: how many spectra each flags (one beyond both counts in both).
+  const byCheck = predictor.network?.task.kind === 'reconstruction' ? { q: rows.filter((r) => r.reconstruction?.flaggedBy === 'q' || r.reconstruction?.flaggedBy === 'both').length, maxResidual: rows.filter((r) => r.reconstruction?.flaggedBy === 'maxResidual' || r.reconstruction?.flaggedBy === 'both').length } : null;
   const csv = predictionsCsv(predictor, rows);
   if (values.out) {
     fs.writeFileSync(values.out, csv);
-    io.stderr.write(`Predicted ${rows.length} spectr${rows.length === 1 ? 'um' : 'a'} with ${predictor.source} (${predictor.model}); ${flagged} out of model. Wrote ${values.out}.\n`);
+    io.stderr.write(`Predicted ${rows.length} spectr${rows.length === 1 ? 'um' : 'a'} with ${predictor.source} (${predictor.model}); ${flagged} out of model${byCheck ? ` (${byCheck.q} by Q, ${byCheck.maxResidual} by the largest point residual)` : ''}. Wrote ${values.out}.\n`);
   }
   if (values.json) {
     const doc = {
@@ -135,8 +137,9 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
       target: predictor.targetColumn,
       ...(predictor.targets ? { targets: predictor.targets.map((t) => t.name) } : {}),
       classes: predictor.classes,
-      limits: rows.length ? { t2: rows[0]!.t2Limit, q: rows[0]!.qLimit } : null,
+      limits: rows.length ? { t2: rows[0]!.t2Limit, q: rows[0]!.qLimit, ...(rows[0]!.reconstruction ? { maxResidual: rows[0]!.reconstruction.maxResidualLimit } : {}) } : null,
       outOfModel: flagged,
+      ...(byCheck ? { flaggedBy: byCheck } : {}),
       ...(values.out ? { out: values.out } : {}),
       predictions: rows.map((r) => ({
         sample: r.key,
@@ -145,6 +148,7 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
         ...(r.probabilities ? { probabilities: Object.fromEntries(predictor.classes.map((c, i) => [c, r.probabilities![i]!])) } : {}),
         t2: Number.isFinite(r.t2) ? r.t2 : null,
         q: Number.isFinite(r.q) ? r.q : null,
+        ...(r.reconstruction ? { maxResidual: r.reconstruction.maxResidual, flaggedBy: r.reconstruction.flaggedBy } : {}),
         outOfModel: r.outOfModel,
       })),
     };

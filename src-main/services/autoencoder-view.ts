@@ -8,7 +8,7 @@ import { getRun } from '../db/runs';
 import { columnValues, listColumns } from '../db/datasets';
 import { UserError } from '../common/errors';
 import { latentLayerIndex } from '../common/ml/templates';
-import { outOfModel, reconstructionQ, rmseOfQ } from '../common/ml/reconstruction';
+import { checkSpectra, rmseOfQ } from '../common/ml/reconstruction';
 import { pca } from '../common/explore/pca';
 import { requireOneChannel, type ChannelsRecord } from '../common/runs/channels';
 import type { ReconstructionView } from '../common/runs/autoencoder';
@@ -30,7 +30,7 @@ export function reconstructionView(db: Db, runId: number): ReconstructionView {
   const net = netOf(p);
   const out = net.predict(x, n);
   const width = x.length / n;
-  const q = reconstructionQ(x, out, n, width);
+  const { q, maxResidual, flaggedBy, outOfModel } = checkSpectra(check, x, out, n, width);
   const { mean, std } = p.inputScaling;
   const index = latentLayerIndex(p.network!.layers);
   const size = (p.network!.layers[index] as { units: number }).units;
@@ -69,8 +69,10 @@ export function reconstructionView(db: Db, runId: number): ReconstructionView {
     reconstructed: Float32Array.from(out, (v) => v * std + mean),
     rmse: q.map((v) => rmseOfQ(v, width)),
     q,
-    outOfModel: outOfModel(check, q),
-    limit: { q: check.limit, rmse: rmseOfQ(check.limit, width), confidence: check.confidence, learnedOn: check.learnedOn, spectra: check.spectra },
+    maxResidual,
+    flaggedBy,
+    outOfModel,
+    limit: { q: check.limit, rmse: rmseOfQ(check.limit, width), maxResidual: check.point.limit, confidence: check.confidence, learnedOn: check.learnedOn, spectra: check.spectra },
     latent: { size, axes, xy },
     columns,
   };

@@ -284,7 +284,7 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
           ? 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output, one column per target; value of target k = ŷₖ·targets[k].std + targets[k].mean'
           : 'PLS model JSON: ŷ = x·coefficients + intercepts on the scaled recipe output; value = ŷ·targetScaling.std + targetScaling.mean'
       : p.network?.task.kind === 'reconstruction'
-        ? 'tfjs layers model: the reconstruction [points, channels] of its standardised input; Q = Σ (input − output)² is the out-of-model check'
+        ? 'tfjs layers model: the reconstruction [points, channels] of its standardised input; Q = Σ (input − output)² and max |input − output| / check.point.sd are the out-of-model checks'
         : p.task === 'classification'
         ? 'tfjs layers model: class probabilities (softmax), one column per class'
         : p.targets
@@ -302,7 +302,7 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
           ...p.outlier,
           note:
             p.outlier.kind === 'reconstruction'
-              ? `Q of the reconstruction residual (Σ (input − output)² of the standardised input); out of model above check.limit, learned on the training spectra by Box's χ² approximation at ${p.outlier.check.confidence * 100} %`
+              ? `Q of the reconstruction residual (Σ (input − output)² of the standardised input) and its largest standardised point (max over points of |input − output| / check.point.sd); out of model when Q exceeds check.limit (Box's χ² approximation) or the point residual exceeds check.point.limit (Student t with check.spectra degrees of freedom at the two-sided 1 − ${(1 - p.outlier.check.confidence).toFixed(2)}/points), both learned at ${p.outlier.check.confidence * 100} % on ${p.outlier.check.learnedOn === 'held-out' ? 'the training-split spectra held out of training' : 'the training spectra'}; the prediction CSV's flaggedBy column says which flagged a spectrum`
               : p.outlier.kind === 'pls'
               ? 'Hotelling T² and Q of the PLS X scores of the scaled recipe output (see PLS model); out of model when either exceeds its 95 % limit'
               : 'Hotelling T² and Q of a PCA of the penultimate-layer features (the input of the last dense layer); out of model when either exceeds its 95 % limit',

@@ -58,11 +58,17 @@ export function pairChannels(p: Predictor, spectra: SpectrumInput[], channels: {
 
 const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'Inf' : '');
 
-/** One row per spectrum: sample, prediction (a model of several targets: one column per target, named after it), one probability column per class, t2, q, outOfModel. */
+/**
+ * One row per spectrum: sample, prediction (a model of several targets: one column per target, named after it), one probability column per class, t2, q, outOfModel.
+ * An autoencoder's: sample, reconstructionRmse, t2 (empty), q, maxResidual, outOfModel, flaggedBy (q, maxResidual, both, or empty).
+ */
 export function predictionsCsv(p: Predictor, rows: Prediction[]): string {
-  const header = ['sample', ...(p.targets ? p.targets.map((t) => t.name) : [p.network?.task.kind === 'reconstruction' ? 'reconstructionRmse' : 'prediction']), ...p.classes.map((c) => `p_${c}`), 't2', 'q', 'outOfModel'];
+  const isAe = p.network?.task.kind === 'reconstruction';
+  const header = ['sample', ...(p.targets ? p.targets.map((t) => t.name) : [isAe ? 'reconstructionRmse' : 'prediction']), ...p.classes.map((c) => `p_${c}`), 't2', 'q', ...(isAe ? ['maxResidual'] : []), 'outOfModel', ...(isAe ? ['flaggedBy'] : [])];
   const predicted = (r: Prediction) => (r.values ? r.values.map(num) : [csvField(typeof r.predicted === 'number' ? num(r.predicted) : r.predicted)]);
-  const lines = rows.map((r) => [csvField(r.key), ...predicted(r), ...(r.probabilities ?? []).map(num), num(r.t2), num(r.q), String(r.outOfModel)].join(','));
+  const lines = rows.map((r) =>
+    [csvField(r.key), ...predicted(r), ...(r.probabilities ?? []).map(num), num(r.t2), num(r.q), ...(isAe ? [num(r.reconstruction?.maxResidual ?? NaN)] : []), String(r.outOfModel), ...(isAe ? [r.reconstruction?.flaggedBy ?? ''] : [])].join(','),
+  );
   return `${[header.map(csvField).join(','), ...lines].join('\n')}\n`;
 }
 

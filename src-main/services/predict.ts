@@ -16,7 +16,7 @@ import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { TargetScaling } from '../common/runs/schema';
 import type { Scaling } from '../common/ml/prepare';
-import { fitReconstructionCheck, outOfModel, reconstructionQ, rmseOfQ, type LimitSpectra, type ReconstructionCheck } from '../common/ml/reconstruction';
+import { checkSpectra, fitReconstructionCheck, rmseOfQ, type FlaggedBy, type LimitSpectra, type ReconstructionCheck } from '../common/ml/reconstruction';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
 import { fitPcaOutlier, pcaOutlierStats, qResidualLimit, type OutlierStats, type PcaOutlierModel } from '../common/ml/outlier';
@@ -130,6 +130,8 @@ export interface Prediction {
   t2Limit: number;
   qLimit: number;
   outOfModel: boolean;
+  /** An autoencoder's: its largest standardised single-point residual with its limit, and which check flags it (common/ml/reconstruction.ts). */
+  reconstruction?: { maxResidual: number; maxResidualLimit: number; flaggedBy: FlaggedBy };
 }
 
 const EVAL_BATCH = 64;
@@ -263,12 +265,8 @@ function rawOutputs(p: Predictor, x: Float32Array, n: number): Float32Array {
 }
 
 function outlierStats(p: Predictor, x: Float32Array, n: number): OutlierStats | null {
-  if (!p.outlier) return null;
+  if (!p.outlier || p.outlier.kind === 'reconstruction') return null;
   if (p.outlier.kind === 'pls') return plsOutlierStats(p.pls!, p.outlier.limits, Float64Array.from(x), n);
-  if (p.outlier.kind === 'reconstruction') {
-    const q = reconstructionQ(x, netOf(p).predict(x, n), n, x.length / n);
-    return { t2: new Float64Array(n).fill(NaN), q, t2Limit: NaN, qLimit: p.outlier.check.limit, outOfModel: outOfModel(p.outlier.check, q) };
-  }
   return pcaOutlierStats(p.outlier.model, netOf(p).features(x, n), n);
 }
 
@@ -303,7 +301,7 @@ export function fitFeatureOutlier(features: Float32Array, n: number, cols: numbe
 /** Fits the out-of-model check on the scaled inputs of the training spectra (an autoencoder's: those `learnedOn` says). */
 export function fitOutlierModel(p: Predictor, x: Float32Array, n: number, learnedOn: LimitSpectra = 'training'): OutlierModel {
   if (p.pls) return { kind: 'pls', limits: fitPlsOutlier(p.pls, Float64Array.from(x), n) };
-  if (p.network!.task.kind === 'reconstruction') return { kind: 'reconstruction', check: fitReconstructionCheck(reconstructionQ(x, netOf(p).predict(x, n), n, x.length / n), learnedOn) };
+  if (p.network!.task.kind === 'reconstruction') return { kind: 'reconstruction', check: fitReconstructionCheck(x, netOf(p).predict(x, n), n, x.length / n, learnedOn) };
   const net = netOf(p);
   return { kind: 'pca', model: fitFeatureOutlier(net.features(x, n), n, net.featureSize) };
 }
@@ -413,11 +411,23 @@ export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32
   });
 }
 
-/** An autoencoder's predictions: each spectrum's reconstruction RMSE (standardised units), its Q and whether the limit flags it. */
+/** An autoencoder's predictions: each spectrum's reconstruction RMSE (standardised units), its Q and largest standardised point residual, and which limit flags it. */
 function reconstructionPredictions(p: Predictor, spectra: SpectrumInput[], x: Float32Array): Prediction[] {
-  const stats = outlierStats(p, x, spectra.length)!;
-  const width = x.length / (spectra.length || 1);
-  return spectra.map((s, i) => ({ key: s.key, predicted: rmseOfQ(stats.q[i]!, width), probabilities: null, t2: NaN, q: stats.q[i]!, t2Limit: NaN, qLimit: stats.qLimit, outOfModel: stats.outOfModel[i]! }));
+  const n = spectra.length;
+  const width = x.length / (n || 1);
+  const check = (p.outlier as Extract<OutlierModel, { kind: 'reconstruction' }>).check;
+  const c = checkSpectra(check, x, netOf(p).predict(x, n), n, width);
+  return spectra.map((s, i) => ({
+    key: s.key,
+    predicted: rmseOfQ(c.q[i]!, width),
+    probabilities: null,
+    t2: NaN,
+    q: c.q[i]!,
+    t2Limit: NaN,
+    qLimit: check.limit,
+    outOfModel: c.outOfModel[i]!,
+    reconstruction: { maxResidual: c.maxResidual[i]!, maxResidualLimit: check.point.limit, flaggedBy: c.flaggedBy[i]! },
+  }));
 }
 
 interface RunSplit {

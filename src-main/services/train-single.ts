@@ -104,7 +104,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     const [testSet, limitSet] = plan.job.evaluate!;
     const learnedOn = problem.monitor.length ? 'held-out' : 'training';
     const e = evaluateReconstruction({ x: testSet!.x, out: test, n: testSet!.n }, { x: limitSet!.x, out: limit, n: limitSet!.n, learnedOn }, plan.job.input[0] * plan.job.input[1]);
-    const predictions = problem.test.map((r, i) => ({ ...row(r), truth: 0, predicted: e.spectra[i]!.rmse, reconstruction: { q: e.spectra[i]!.q, outOfModel: e.spectra[i]!.outOfModel } }));
+    const predictions = problem.test.map((r, i) => ({ ...row(r), truth: 0, predicted: e.spectra[i]!.rmse, reconstruction: { q: e.spectra[i]!.q, maxResidual: e.spectra[i]!.maxResidual, flaggedBy: e.spectra[i]!.flaggedBy, outOfModel: e.spectra[i]!.outOfModel } }));
     return { evaluation: { summary: e.summary, detail: e.detail, reconstruction: e.detail }, predictions };
   };
   const evaluated = (o: Awaited<typeof handle.outcome>): RunOutcome => {

@@ -1,7 +1,8 @@
 /**
  * `spectra-desk train --model ae` through the real trainer process: an autoencoder needs no
- * target, stores its reconstruction RMSE, its out-of-model limit (learned on the training-split
- * spectra held out of its training) and the test spectra it flags; a target given, or the auto
+ * target, stores its reconstruction RMSE, its out-of-model limits (Q and the largest standardised
+ * point residual, learned on the training-split spectra held out of its training) and the test
+ * spectra each flags; a target given, or the auto
  * recipe, is refused.
  */
 import fs from 'node:fs';
@@ -59,12 +60,18 @@ describe('spectra-desk train --model ae', () => {
     const rec = run.metrics!.reconstruction!;
     expect(rec).toMatchObject({ confidence: 0.99, learnedOn: 'held-out', limitSpectra: 6, testSpectra: 12 });
     expect(rec.limitRmse).toBeCloseTo(Math.sqrt(rec.limit / 48), 12);
-    expect(run.log).toContain("Out-of-model limit: Q of the reconstruction residual, Box's approximation at 99 %, learned on 6 spectra held out of training: the network did not fit them");
+    expect(run.log).toContain("Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (Student t over the points, Bonferroni), at 99 %, learned on 6 spectra held out of training: the network did not fit them");
+    // Student t with 6 degrees of freedom at the two-sided 1 − 0.01/48 (scipy: t.ppf(1 − 0.01/48/2, 6)).
+    expect(rec.maxResidual!.limit).toBeCloseTo(7.9659685421909145, 6);
     expect(run.config).toMatchObject({ patience: 40 });
     expect(predictions.map((p) => p.key)).toEqual(Array.from({ length: 12 }, (_, i) => `s${41 + i}`));
     // The spiked spectra are the ones flagged; the count stored is the count of flags.
     expect(predictions.slice(10).every((p) => p.reconstruction!.outOfModel)).toBe(true);
+    expect(predictions.slice(10).map((p) => p.reconstruction!.flaggedBy)).toEqual(['both', 'both']);
+    expect(predictions.slice(10).every((p) => p.reconstruction!.maxResidual! > rec.maxResidual!.limit)).toBe(true);
     expect(predictions.filter((p) => p.reconstruction!.outOfModel).length).toBe(rec.testOutOfModel);
+    const by = (f: string) => predictions.filter((p) => p.reconstruction!.flaggedBy === f || p.reconstruction!.flaggedBy === 'both').length;
+    expect(rec.testFlaggedBy).toEqual({ q: by('q'), maxResidual: by('maxResidual') });
     expect(o.metrics.test.outOfModel).toBeCloseTo(rec.testOutOfModel / 12, 12);
     const q = predictions.map((p) => p.reconstruction!.q);
     expect(o.metrics.test.rmse).toBeCloseTo(Math.sqrt(q.reduce((s, v) => s + v, 0) / (12 * 48)), 6);
@@ -73,7 +80,7 @@ describe('spectra-desk train --model ae', () => {
   it('predict: each spectrum\'s reconstruction RMSE, Q and flag against the limit learned at training, as the run stored them for its test spectra', async () => {
     const db = openProjectToRead(project);
     const stored = runTestPredictions(db, runId);
-    const limit = getRun(db, runId).metrics!.reconstruction!.limit;
+    const { limit, maxResidual } = getRun(db, runId).metrics!.reconstruction!;
     db.close();
     const r = await modelCli(['predict', '--project', project, '--run', String(runId), csv, '--json']);
     expect(r.stderr).toBe('');
@@ -81,18 +88,25 @@ describe('spectra-desk train --model ae', () => {
     const o = JSON.parse(r.stdout);
     expect(o.limits.t2).toBeNull();
     expect(o.limits.q).toBeCloseTo(limit, 6);
+    expect(o.limits.maxResidual).toBeCloseTo(maxResidual!.limit, 9);
     // Rows of the table in file order: sample sN is row N.
     const byKey = new Map(o.predictions.map((p: { sample: string }) => [p.sample.replace(/^bands\.csv#/, 's'), p]));
     expect(byKey.size).toBe(52);
     for (const s of stored) {
-      const p = byKey.get(s.key) as { prediction: number; q: number; outOfModel: boolean; t2: null };
+      const p = byKey.get(s.key) as { prediction: number; q: number; maxResidual: number; flaggedBy: string | null; outOfModel: boolean; t2: null };
       expect(p.q).toBeCloseTo(s.reconstruction!.q, 6);
+      expect(p.maxResidual).toBeCloseTo(s.reconstruction!.maxResidual!, 4);
+      expect(p.flaggedBy).toBe(s.reconstruction!.flaggedBy);
       expect(p.prediction).toBeCloseTo(s.predicted as number, 6);
       expect(p.outOfModel).toBe(s.reconstruction!.outOfModel);
       expect(p.t2).toBeNull();
     }
     const text = await modelCli(['predict', '--project', project, '--run', String(runId), csv]);
-    expect(text.stdout.split('\n')[0]).toBe('sample,reconstructionRmse,t2,q,outOfModel');
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toBe('sample,reconstructionRmse,t2,q,maxResidual,outOfModel,flaggedBy');
+    // The spiked test spectra, rows 51 and 52: flagged by both checks.
+    expect(lines.slice(51).map((l) => l.split(',').slice(-2).join(','))).toEqual(['true,both', 'true,both']);
+    expect(o.flaggedBy).toEqual({ q: [...byKey.values()].filter((p) => ['q', 'both'].includes((p as { flaggedBy: string }).flaggedBy)).length, maxResidual: [...byKey.values()].filter((p) => ['maxResidual', 'both'].includes((p as { flaggedBy: string }).flaggedBy)).length });
   }, 60_000);
 
   it('refuses a target and the auto recipe, each with what to do', async () => {

@@ -2,14 +2,14 @@
  * What a run of the `ae` model (an autoencoder, ../ml/templates.ts) does differently: it has no
  * target — it learns to give back the spectra as the model reads them (recipe applied,
  * standardised) — and its test figures are the reconstruction RMSE and how many test spectra its
- * out-of-model limit flags (../ml/reconstruction.ts: Q of the reconstruction residual, the
+ * out-of-model limits flag (../ml/reconstruction.ts: Q of the reconstruction residual and its largest standardised point, the
  * limit learned on the training-split spectra held out for early stopping). The stored run's task is 'regression' (the spectrum
  * regressed on itself); its config's task, `{ kind: 'reconstruction' }`, says it is an
  * autoencoder, and so does its model name.
  */
 import { z } from 'zod';
 import type { AxisUnit } from '../domain/spectra';
-import { describeCheck, type LimitSpectra, fitReconstructionCheck, outOfModel, RECONSTRUCTION_CONFIDENCE, reconstructionQ, rmseOfQ } from '../ml/reconstruction';
+import { checkSpectra, describeCheck, type FlaggedBy, type LimitSpectra, fitReconstructionCheck, RECONSTRUCTION_CONFIDENCE, rmseOfQ } from '../ml/reconstruction';
 
 /**
  * The target column an autoencoder is planned with: a number column of zeros, so that every
@@ -27,9 +27,17 @@ export const reconstructionMetricsSchema = z.object({
   /** The spectra the limit was learned on: held out of training (early stopping), or the training spectra when too few to hold any out. */
   learnedOn: z.enum(['held-out', 'training']),
   limitSpectra: z.number().int(),
-  /** Test spectra beyond the limit. */
+  /** Test spectra beyond either limit. */
   testOutOfModel: z.number().int(),
   testSpectra: z.number().int(),
+  /**
+   * The largest standardised single-point residual (../ml/reconstruction.ts): its limit, the
+   * limit spectra's largest value each standardised by the others, and how many exceed the
+   * limit. Absent in runs stored before it was added.
+   */
+  maxResidual: z.object({ limit: z.number(), heldOutMax: z.number(), heldOutAbove: z.number().int() }).optional(),
+  /** Test spectra beyond each limit (a spectrum beyond both counts in both). */
+  testFlaggedBy: z.object({ q: z.number().int(), maxResidual: z.number().int() }).optional(),
 });
 export type ReconstructionMetrics = z.infer<typeof reconstructionMetricsSchema>;
 
@@ -38,7 +46,7 @@ export interface ReconstructionEvaluation {
   summary: { rmse: number; outOfModel: number };
   detail: ReconstructionMetrics;
   /** Per test spectrum, in order. */
-  spectra: { rmse: number; q: number; outOfModel: boolean }[];
+  spectra: { rmse: number; q: number; maxResidual: number; flaggedBy: FlaggedBy; outOfModel: boolean }[];
 }
 
 /** The run log's line on the limit: which spectra it is learned on, and why. */
@@ -47,7 +55,7 @@ export function reconstructionLimitNote(heldOut: number, training: number, minim
   const why = heldOut
     ? 'the network did not fit them, so their reconstruction error is what a new spectrum of the same kind gives; the same spectra stop the training once their reconstruction error stops improving'
     : `the network was fitted to them, so the limit is too tight and flags more new spectra than it should; give at least ${minimum} training spectra to have some held out`;
-  return `Out-of-model limit: Q of the reconstruction residual, Box's approximation at ${describeCheck(check)}: ${why}.`;
+  return `Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (Student t over the points, Bonferroni), at ${describeCheck(check)}: ${why}.`;
 }
 
 /**
@@ -56,15 +64,26 @@ export function reconstructionLimitNote(heldOut: number, training: number, minim
  * `x` and `out` are [n, width] flat.
  */
 export function evaluateReconstruction(test: { x: Float32Array; out: Float32Array; n: number }, limit: { x: Float32Array; out: Float32Array; n: number; learnedOn: LimitSpectra }, width: number): ReconstructionEvaluation {
-  const check = fitReconstructionCheck(reconstructionQ(limit.x, limit.out, limit.n, width), limit.learnedOn);
-  const q = reconstructionQ(test.x, test.out, test.n, width);
-  const flags = outOfModel(check, q);
-  const flagged = flags.filter(Boolean).length;
-  const rmse = rmseOfQ(q.reduce((s, v) => s + v, 0), test.n * width);
+  const check = fitReconstructionCheck(limit.x, limit.out, limit.n, width, limit.learnedOn);
+  const c = checkSpectra(check, test.x, test.out, test.n, width);
+  const count = (keep: (f: FlaggedBy) => boolean) => c.flaggedBy.filter(keep).length;
+  const flagged = count((f) => f !== null);
+  const rmse = rmseOfQ(c.q.reduce((s, v) => s + v, 0), test.n * width);
+  const { limit: maxLimit, heldOutMax, heldOutAbove } = check.point;
   return {
     summary: { rmse, outOfModel: test.n ? flagged / test.n : 0 },
-    detail: { limit: check.limit, limitRmse: rmseOfQ(check.limit, width), confidence: check.confidence, learnedOn: check.learnedOn, limitSpectra: check.spectra, testOutOfModel: flagged, testSpectra: test.n },
-    spectra: Array.from(q, (v, i) => ({ rmse: rmseOfQ(v, width), q: v, outOfModel: flags[i]! })),
+    detail: {
+      limit: check.limit,
+      limitRmse: rmseOfQ(check.limit, width),
+      confidence: check.confidence,
+      learnedOn: check.learnedOn,
+      limitSpectra: check.spectra,
+      testOutOfModel: flagged,
+      testSpectra: test.n,
+      maxResidual: { limit: maxLimit, heldOutMax, heldOutAbove },
+      testFlaggedBy: { q: count((f) => f === 'q' || f === 'both'), maxResidual: count((f) => f === 'maxResidual' || f === 'both') },
+    },
+    spectra: Array.from(c.q, (v, i) => ({ rmse: rmseOfQ(v, width), q: v, maxResidual: c.maxResidual[i]!, flaggedBy: c.flaggedBy[i]!, outOfModel: c.outOfModel[i]! })),
   };
 }
 
@@ -90,8 +109,11 @@ export interface ReconstructionView {
   /** Per spectrum, in standardised units (the model's). */
   rmse: Float64Array;
   q: Float64Array;
+  /** Per spectrum, its largest standardised single-point residual, and which check flags it. */
+  maxResidual: Float64Array;
+  flaggedBy: FlaggedBy[];
   outOfModel: boolean[];
-  limit: { q: number; rmse: number; confidence: number; learnedOn: LimitSpectra; spectra: number };
+  limit: { q: number; rmse: number; maxResidual: number; confidence: number; learnedOn: LimitSpectra; spectra: number };
   /** [spectra, 2]: the latent values themselves for a latent of 2, else their first two principal components. */
   latent: { size: number; axes: [string, string]; xy: Float64Array };
   columns: { name: string; kind: 'class' | 'number'; values: (string | number | null)[] }[];

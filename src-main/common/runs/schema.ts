@@ -323,8 +323,12 @@ export const testPrediction = z.object({
   key: z.string(),
   truth: z.union([z.string(), z.number()]),
   predicted: z.union([z.string(), z.number()]),
-  /** An autoencoder's: its Q and whether the limit flags it (`predicted` is its reconstruction RMSE, `truth` 0, a perfect reconstruction). */
-  reconstruction: z.object({ q: z.number(), outOfModel: z.boolean() }).optional(),
+  /**
+   * An autoencoder's: its Q, its largest standardised point residual, which check flags it and
+   * whether either does (`predicted` is its reconstruction RMSE, `truth` 0, a perfect
+   * reconstruction). The point residual and `flaggedBy` are absent in runs stored before they were added.
+   */
+  reconstruction: z.object({ q: z.number(), maxResidual: z.number().optional(), flaggedBy: z.enum(['q', 'maxResidual', 'both']).nullable().optional(), outOfModel: z.boolean() }).optional(),
   /** A run with several targets: every target's truth and prediction in the config's order (`truth` and `predicted` are the first's). */
   targets: z.array(z.object({ truth: z.number(), predicted: z.number() })).optional(),
 });
