@@ -1,7 +1,7 @@
 /**
  * Map images of a map dataset: band intensity, band area, band ratio, PCA score, k-means and
- * Ward clusters, and a label column's classes. Band images read only the points they need of
- * each spectrum (`spectrumSlices`); PCA and clusters read the spectra page by page
+ * Ward clusters, and a label column's classes. Band images read only the points they need from
+ * the map's band-major copy (db/map-bands.ts), built on the first one; PCA and clusters read the spectra page by page
  * (`spectrumPages`), never the dataset as one float64 block.
  */
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import type { Db } from '../db/connection';
 import { datasetAxisGroups } from '../db/axes';
 import { columnValues, getDataset, listColumns } from '../db/datasets';
 import { mapSamples, spectrumPages, spectrumSlices, type MapSamples } from '../db/maps';
+import { bandCopySlices, buildBandCopy, hasBandCopy } from '../db/map-bands';
 import { UserError } from '../common/errors';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import { adjustedRandIndex, kMeans, ward, WARD_MAX_ROWS, type Clustering } from '../common/maps/cluster';
@@ -53,6 +54,19 @@ function onAxis<T>(fn: () => T): T {
     if (err instanceof RangeError) throw new UserError('BAD_INPUT', err.message);
     throw err;
   }
+}
+
+/**
+ * Points first … first + count − 1 of every pixel's spectrum (sample id order), from the
+ * band-major copy, built here the first time on a writable connection; a read-only one without
+ * a copy reads those bytes of each stored spectrum.
+ */
+export function bandSlices(db: Db, m: MapSamples, datasetId: number, points: number, first: number, count: number): Float32Array {
+  if (!hasBandCopy(db, datasetId, m.ids.length, points)) {
+    if (db.readonly) return spectrumSlices(db, datasetId, first, count).values;
+    buildBandCopy(db, datasetId, m.ids, points);
+  }
+  return bandCopySlices(db, datasetId, first, count);
 }
 
 export function mapImage(db: Db, req: MapImageRequest): MapImage {
@@ -99,7 +113,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
   if (spec.kind === 'band' || spec.kind === 'ratio') {
     const at = spec.kind === 'band' ? [spec.at] : [spec.numerator, spec.denominator];
     const points = at.map((x) => onAxis(() => nearestPoint(axis.values, x, axis.unit)));
-    const bands = points.map((point) => spectrumSlices(db, req.datasetId, point, 1).values);
+    const bands = points.map((point) => bandSlices(db, m, req.datasetId, axis.values.length, point, 1));
     for (const i of kept) {
       const p = g.pixelOfSample[i]!;
       values[p] = spec.kind === 'band' ? bands[0]![i]! : bands[1]![i]! === 0 ? Number.NaN : bands[0]![i]! / bands[1]![i]!;
@@ -110,7 +124,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
   if (spec.kind === 'area') {
     const [first, last] = onAxis(() => pointRange(axis.values, spec.from, spec.to, axis.unit));
     const count = last - first + 1;
-    const slice = spectrumSlices(db, req.datasetId, first, count).values;
+    const slice = bandSlices(db, m, req.datasetId, axis.values.length, first, count);
     for (const i of kept) values[g.pixelOfSample[i]!] = bandArea(axis.values, slice.subarray(i * count, (i + 1) * count), first);
     const lo = Math.min(axis.values[first]!, axis.values[last]!);
     const hi = Math.max(axis.values[first]!, axis.values[last]!);

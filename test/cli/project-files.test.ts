@@ -45,7 +45,7 @@ describe('spectra-desk and a --project file that is not ours', () => {
     for (const args of [['list', '--project', project], ['import', coffee, '--project', project, '--dataset', 'again']]) {
       const r = await cli([...args, '--json']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`spectra-desk: p.spectra is damaged (the file ends early: it holds 8 of the 30 pages its header counts): restore it from a backup. It was left untouched. (${project})\n`);
+      expect(r.stderr).toBe(`spectra-desk: p.spectra is damaged (the file ends early: it holds 8 of the 33 pages its header counts): restore it from a backup. It was left untouched. (${project})\n`);
       expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'PROJECT_DAMAGED', file: project } });
     }
     expect(sha256(project)).toBe(before);

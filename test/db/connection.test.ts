@@ -30,7 +30,7 @@ describe('openProject', () => {
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
     expect(tables.map((t) => t.name)).toEqual([
-      'axes', 'channel_axes', 'channels', 'columns', 'dataset_provenance', 'datasets', 'pipelines', 'project_info', 'run_artifacts', 'run_epochs', 'runs', 'sample_values', 'samples', 'source_files',
+      'axes', 'channel_axes', 'channels', 'columns', 'dataset_provenance', 'datasets', 'map_band_copies', 'map_bands', 'pipelines', 'project_info', 'run_artifacts', 'run_epochs', 'runs', 'sample_values', 'samples', 'source_files',
     ]);
     for (const t of tables) expect(t.sql).toMatch(/STRICT/);
     db.close();
@@ -106,12 +106,12 @@ describe('openProject', () => {
     checkpoint(db, 'TRUNCATE');
     db.close();
     const pages = fs.statSync(file).size / 16384;
-    expect(pages).toBe(30);
+    expect(pages).toBe(33);
     truncateProject(file, 8);
     const before = sha256(file);
     for (const open of [() => openProject(file), () => openProject(file, { readonly: true }), () => openProjectToRead(file)]) {
       const err = userErrorOf(open);
-      expect([err.code, err.message, err.file]).toEqual(['PROJECT_DAMAGED', 'p.spectra is damaged (the file ends early: it holds 8 of the 30 pages its header counts): restore it from a backup. It was left untouched.', file]);
+      expect([err.code, err.message, err.file]).toEqual(['PROJECT_DAMAGED', 'p.spectra is damaged (the file ends early: it holds 8 of the 33 pages its header counts): restore it from a backup. It was left untouched.', file]);
     }
     expect(sha256(file)).toBe(before);
   });

@@ -56,7 +56,7 @@ describe('Session.open of a file that is not a sound, writable project', () => {
     const cut = sha256(truncated);
     expect(userErrorOf(() => s.open(truncated)).toInfo()).toEqual({
       code: 'PROJECT_DAMAGED',
-      message: 'cut.spectra is damaged (the file ends early: it holds 8 of the 30 pages its header counts): restore it from a backup. It was left untouched.',
+      message: 'cut.spectra is damaged (the file ends early: it holds 8 of the 33 pages its header counts): restore it from a backup. It was left untouched.',
       file: truncated,
     });
     expect(sha256(truncated)).toBe(cut);

@@ -1,4 +1,4 @@
--- Schema of a new Spectra Desk project: user_version 6, application_id 0x5350444b.
+-- Schema of a new Spectra Desk project: user_version 7, application_id 0x5350444b.
 
 CREATE TABLE axes (
   id INTEGER PRIMARY KEY,
@@ -69,6 +69,24 @@ CREATE TABLE datasets (
 ) STRICT;
 
 -- index sqlite_autoindex_datasets_1 on datasets (implicit, from a UNIQUE or PRIMARY KEY constraint)
+
+CREATE TABLE map_band_copies (
+  dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id) ON DELETE CASCADE,
+  samples INTEGER NOT NULL CHECK (samples > 0),
+  points INTEGER NOT NULL CHECK (points > 0),
+  block_samples INTEGER NOT NULL CHECK (block_samples > 0),
+  created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE map_bands (
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  point INTEGER NOT NULL CHECK (point >= 0),
+  block INTEGER NOT NULL CHECK (block >= 0),
+  values_f32 BLOB NOT NULL,
+  PRIMARY KEY (dataset_id, point, block)
+) STRICT;
+
+-- index sqlite_autoindex_map_bands_1 on map_bands (implicit, from a UNIQUE or PRIMARY KEY constraint)
 
 CREATE TABLE pipelines (
   id INTEGER PRIMARY KEY,
