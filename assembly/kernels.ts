@@ -733,6 +733,57 @@ export function sumSquares(x: usize, n: i32): f64 {
   return total;
 }
 
+@inline function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
+/**
+ * C (float64, p × p) += XᵀX for X (float64, rows × p), p a multiple of 4: the covariance sums
+ * of a paged PCA, in float64 because float32 sums over a map's rows lose the small components.
+ * One 4 × 4 block of C stays in eight f64x2 accumulators while every row of X passes, so each
+ * row costs two vector loads and four splats for sixteen multiply-adds. Blocks on or above the
+ * diagonal only.
+ */
+export function crossProducts64(x: usize, rows: i32, p: i32, c: usize): void {
+  const stride = <usize>p << 3;
+  for (let i0 = 0; i0 < p; i0 += 4) {
+    for (let j0 = i0; j0 < p; j0 += 4) {
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      let xa = x + (<usize>i0 << 3);
+      let xb = x + (<usize>j0 << 3);
+      for (let r = 0; r < rows; r++) {
+        const b0 = v128.load(xb);
+        const b1 = v128.load(xb, 16);
+        const a0 = v128.load64_splat(xa);
+        const a1 = v128.load64_splat(xa, 8);
+        const a2 = v128.load64_splat(xa, 16);
+        const a3 = v128.load64_splat(xa, 24);
+        c00 = madd64(a0, b0, c00);
+        c01 = madd64(a0, b1, c01);
+        c10 = madd64(a1, b0, c10);
+        c11 = madd64(a1, b1, c11);
+        c20 = madd64(a2, b0, c20);
+        c21 = madd64(a2, b1, c21);
+        c30 = madd64(a3, b0, c30);
+        c31 = madd64(a3, b1, c31);
+        xa += stride;
+        xb += stride;
+      }
+      const o = c + <usize>i0 * stride + (<usize>j0 << 3);
+      v128.store(o, f64x2.add(v128.load(o), c00));
+      v128.store(o, f64x2.add(v128.load(o, 16), c01), 16);
+      v128.store(o + stride, f64x2.add(v128.load(o + stride), c10));
+      v128.store(o + stride, f64x2.add(v128.load(o + stride, 16), c11), 16);
+      v128.store(o + 2 * stride, f64x2.add(v128.load(o + 2 * stride), c20));
+      v128.store(o + 2 * stride, f64x2.add(v128.load(o + 2 * stride, 16), c21), 16);
+      v128.store(o + 3 * stride, f64x2.add(v128.load(o + 3 * stride), c30));
+      v128.store(o + 3 * stride, f64x2.add(v128.load(o + 3 * stride, 16), c31), 16);
+    }
+  }
+}
+
 export function copy(src: usize, dst: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
 }

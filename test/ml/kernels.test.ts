@@ -454,6 +454,38 @@ describe.each([
       });
   });
 
+  it('crossProducts64: C += XᵀX in float64 on the blocks on and above the diagonal, the others untouched', () => {
+    const k = create();
+    const rand = mulberry32(12);
+    for (const [rows, p] of [
+      [1, 4],
+      [3, 8],
+      [64, 20],
+    ] as const)
+      scoped(k, () => {
+        const X = Float64Array.from({ length: rows * p }, () => rand() - 0.5);
+        const C0 = Float64Array.from({ length: p * p }, () => rand());
+        const x = k.alloc(2 * rows * p);
+        const c = k.alloc(2 * p * p);
+        new Float64Array(k.f32().buffer, x, rows * p).set(X);
+        new Float64Array(k.f32().buffer, c, p * p).set(C0);
+        k.crossProducts64(x, rows, p, c);
+        const got = new Float64Array(k.f32().buffer, c, p * p);
+        for (let i = 0; i < p; i++)
+          for (let j = 0; j < p; j++) {
+            let s = C0[i * p + j]!;
+            let size = Math.abs(s);
+            if (j >> 2 >= i >> 2)
+              for (let r = 0; r < rows; r++) {
+                s += X[r * p + i]! * X[r * p + j]!;
+                size += Math.abs(X[r * p + i]! * X[r * p + j]!);
+              }
+            // Float64 rounding in another order: within rows · 2⁻⁵³ of the sum of the terms' sizes.
+            expect(Math.abs(got[i * p + j]! - s), `rows=${rows} p=${p} C[${i},${j}]`).toBeLessThanOrEqual(1e-13 * size);
+          }
+      });
+  });
+
   it('elementwise: relu, reluBackward, mul, add, axpy, scale, sumSquares, copy, fill (in place too)', () => {
     const k = create();
     const rand = mulberry32(6);

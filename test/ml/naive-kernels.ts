@@ -69,6 +69,11 @@ export function createNaiveKernels(): Kernels {
       k.col2im1d(dcols, B, L, C, K, 1, dil, pad, lOut, dx);
       k.release(mark);
     },
+    crossProducts64(x, rows, p, c) {
+      const xv = new Float64Array(buf, x, rows * p);
+      const cv = new Float64Array(buf, c, p * p);
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) if (j >> 2 >= i >> 2) for (let r = 0; r < rows; r++) cv[i * p + j]! += xv[r * p + i]! * xv[r * p + j]!;
+    },
     transpose(src, rows, cols, dst) {
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) f[F(dst) + c * rows + r] = f[F(src) + r * cols + c]!;
     },

@@ -32,13 +32,43 @@ function multiply(c: Float64Array, qm: Float64Array, p: number, q: number): Floa
   return out;
 }
 
+/**
+ * The sum of the outer products of mean-centred rows (the covariance matrix times rows − 1),
+ * the one step of the PCA whose work grows with rows × points². `add` takes `count` rows of
+ * `points` values each, row-major, already centred; `upper` gives the sum as a row-major
+ * points × points array of which only the upper triangle is read. The app supplies one on the
+ * WebAssembly kernels; {@link jsCrossProducts} is the one without them.
+ */
+export interface CrossProducts {
+  add(rows: Float64Array, count: number): void;
+  upper(): Float64Array;
+}
+export type CrossProductsOf = (points: number) => CrossProducts;
+
 /** Rows added to the covariance together: each pass over its upper triangle then does 8 rows' work (three times faster than one row at a time at 1,000 points). */
 const GROUP = 8;
+/** Rows centred into float64 and handed to `add` at a time (a multiple of GROUP): half a megabyte at 1,000 points. */
+const CHUNK = 64;
 
-/** Adds the outer products of `count` (≤ GROUP) mean-centred rows of `block` from row r0 to the upper triangle of `cov`. */
-function addGroup(cov: Float64Array, rows: Float64Array, block: Float32Array, r0: number, count: number, mean: Float64Array, p: number): void {
-  rows.fill(0);
-  for (let k = 0; k < count; k++) for (let c = 0, o = (r0 + k) * p; c < p; c++) rows[k * p + c] = block[o + c]! - mean[c]!;
+/** Cross products in plain JS, GROUP rows per pass over the upper triangle. */
+export function jsCrossProducts(p: number): CrossProducts {
+  const cov = new Float64Array(p * p);
+  const group = new Float64Array(GROUP * p);
+  return {
+    add(rows, count) {
+      for (let r0 = 0; r0 < count; r0 += GROUP) {
+        const n = Math.min(GROUP, count - r0);
+        group.set(rows.subarray(r0 * p, (r0 + n) * p));
+        group.fill(0, n * p);
+        addGroup(cov, group, p);
+      }
+    },
+    upper: () => cov,
+  };
+}
+
+/** Adds the outer products of the GROUP rows of `rows` to the upper triangle of `cov`. */
+function addGroup(cov: Float64Array, rows: Float64Array, p: number): void {
   const [b1, b2, b3, b4, b5, b6, b7] = [1, 2, 3, 4, 5, 6, 7].map((k) => k * p) as [number, number, number, number, number, number, number];
   for (let i = 0; i < p; i++) {
     const a0 = rows[i]!;
@@ -54,7 +84,7 @@ function addGroup(cov: Float64Array, rows: Float64Array, block: Float32Array, r0
   }
 }
 
-export function pagedPca(source: RowPages, k: number): PagedPca {
+export function pagedPca(source: RowPages, k: number, crossProducts: CrossProductsOf = jsCrossProducts): PagedPca {
   const n = source.rows;
   const p = source.points;
   if (n < 2) throw new Error(`PCA needs at least 2 spectra; got ${n}.`);
@@ -64,11 +94,16 @@ export function pagedPca(source: RowPages, k: number): PagedPca {
     for (let r = 0; r < count; r++) for (let c = 0; c < p; c++) mean[c]! += block[r * p + c]!;
   });
   for (let c = 0; c < p; c++) mean[c]! /= n;
-  const cov = new Float64Array(p * p);
-  const rows = new Float64Array(GROUP * p);
+  const sums = crossProducts(p);
+  const centred = new Float64Array(CHUNK * p);
   source.forEachPage((block, _first, count) => {
-    for (let r0 = 0; r0 < count; r0 += GROUP) addGroup(cov, rows, block, r0, Math.min(GROUP, count - r0), mean, p);
+    for (let r0 = 0; r0 < count; r0 += CHUNK) {
+      const n = Math.min(CHUNK, count - r0);
+      for (let r = 0; r < n; r++) for (let c = 0, o = (r0 + r) * p; c < p; c++) centred[r * p + c] = block[o + c]! - mean[c]!;
+      sums.add(centred, n);
+    }
   });
+  const cov = sums.upper();
   let total = 0;
   for (let i = 0; i < p; i++) {
     for (let j = i; j < p; j++) cov[j * p + i] = cov[i * p + j] = cov[i * p + j]! / (n - 1);

@@ -180,6 +180,15 @@ export function createJsKernels(): Kernels {
       }
       gemmCore(M, N, K, a >> 2, transA ? 1 : K, transA ? M : 1, bv, bo, co, beta);
     },
+    crossProducts64(x, rows, p, c) {
+      const xv = new Float64Array(buf, x, rows * p);
+      const cv = new Float64Array(buf, c, p * p);
+      for (let r = 0; r < rows; r++)
+        for (let i = 0, o = r * p; i < p; i++) {
+          const a = xv[o + i]!;
+          for (let j = i & ~3; j < p; j++) cv[i * p + j]! += a * xv[o + j]!;
+        }
+    },
     transpose(src, rows, cols, dst) {
       transposeInto(f, src >> 2, rows, cols, f, dst >> 2);
     },

@@ -33,6 +33,12 @@ export interface Kernels {
    * layer with its bias and activation applied as C is stored, not in passes of their own.
    */
   gemmBias(M: number, N: number, K: number, a: number, b: number, c: number, bias: number, relu: 0 | 1): void;
+  /**
+   * C[p,p] += XᵀX in float64: X [rows, p] and C are float64 regions (8 bytes an element, so
+   * `alloc(2·n)` holds n of them), p a multiple of 4. Only C's 4 × 4 blocks on or above the
+   * diagonal are written (those blocks whole); the others keep what they held.
+   */
+  crossProducts64(x: number, rows: number, p: number, c: number): void;
   /** out[cols,rows] = in[rows,cols]ᵀ */
   transpose(src: number, rows: number, cols: number, dst: number): void;
 

@@ -20,6 +20,7 @@ type KernelName = Exclude<keyof Kernels, 'name' | 'f32' | 'i32' | 'alloc' | 'use
 const KERNEL_NAMES: Record<KernelName, true> = {
   gemm: true,
   gemmBias: true,
+  crossProducts64: true,
   transpose: true,
   im2col1d: true,
   col2im1d: true,
