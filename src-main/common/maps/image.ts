@@ -1,6 +1,6 @@
 /**
  * A map image: one value or class per pixel of a map's grid, what it shows, and how it is
- * drawn. The window's canvas and the exported PNG both draw with `imageRgba`, so a file
+ * drawn. The window's canvas, the exported PNG and the SVG draw with `pixelColours`, so a file
  * looks as the screen does.
  */
 import { z } from 'zod';
@@ -101,29 +101,33 @@ export function valueRange(values: ArrayLike<number>): { min: number; max: numbe
 }
 
 /**
- * RGBA bytes of the image, `scale` × `scale` screen pixels per map pixel: values on viridis from
- * `min` to `max` (the image's range unless given), classes in the class palette, a pixel without
- * a value grey, a masked one dark grey, a missing one transparent.
+ * The colour of each pixel: values on viridis from `min` to `max` (the image's range unless
+ * given), classes in the class palette, a pixel without a value grey, a masked one dark grey, a
+ * missing one none (null: drawn transparent). The canvas, the PNG and the SVG all draw with it.
  */
-export function imageRgba(image: MapImage, scale = 1, range: { min: number; max: number } = image): Uint8ClampedArray<ArrayBuffer> {
-  const w = image.width * scale;
-  const out = new Uint8ClampedArray(w * image.height * scale * 4);
+export function pixelColours(image: MapImage, range: { min: number; max: number } = image): (p: number) => [number, number, number] | null {
   const none = hexBytes(MISSING_COLOUR);
   const masked = hexBytes(MASKED_COLOUR);
   const palette = CLASS_PALETTE.map(hexBytes);
   const span = range.max - range.min;
-  for (let p = 0; p < image.values.length; p++) {
+  return (p) => {
     const state = image.state[p]!;
-    if (state === PIXEL.missing) continue;
+    if (state === PIXEL.missing) return null;
     const v = image.values[p]!;
-    const rgb =
-      state === PIXEL.masked
-        ? masked
-        : state === PIXEL.none || !Number.isFinite(v)
-          ? none
-          : image.classes
-            ? palette[v % palette.length]!
-            : viridis(span > 0 ? (v - range.min) / span : 0.5);
+    if (state === PIXEL.masked) return masked;
+    if (state === PIXEL.none || !Number.isFinite(v)) return none;
+    return image.classes ? palette[v % palette.length]! : viridis(span > 0 ? (v - range.min) / span : 0.5);
+  };
+}
+
+/** RGBA bytes of the image, `scale` × `scale` screen pixels per map pixel, in the colours of {@link pixelColours}. */
+export function imageRgba(image: MapImage, scale = 1, range: { min: number; max: number } = image): Uint8ClampedArray<ArrayBuffer> {
+  const w = image.width * scale;
+  const out = new Uint8ClampedArray(w * image.height * scale * 4);
+  const colour = pixelColours(image, range);
+  for (let p = 0; p < image.values.length; p++) {
+    const rgb = colour(p);
+    if (!rgb) continue;
     const col = p % image.width;
     const row = Math.floor(p / image.width);
     for (let dy = 0; dy < scale; dy++)
