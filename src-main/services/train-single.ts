@@ -19,6 +19,7 @@ import { readDatasetForRun, targetColumnsOf, type DatasetForRun } from './run-da
 import { startTrainer, type SpawnTrainer, type TrainerHandle } from './trainer-client';
 import { toErrorInfo } from '../common/errors';
 import type { PlsModel } from '../common/ml/pls';
+import { encoderSource } from './encoder-source';
 
 /** How a training reports: `emit(runId, parentRunId, body)` stamps and sends one event. */
 export interface TrainDeps {
@@ -38,7 +39,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
   const dataset = given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const fold = given?.rows;
   const chosen = given?.chosen;
-  const plan = planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}) });
+  const plan = planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...(req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {}) });
   const runId = recordPlannedRun(db, req, plan, fold);
   const parentRunId = fold?.parentRunId ?? null;
   const emit = (body: RunEventBody) => deps.emit(runId, parentRunId, body);

@@ -79,7 +79,9 @@ export async function beginTraining(db: Db, req: RunRequest, deps: StartDeps): P
 
 /** The app's `runs:start` as a request: the recipe looked up by id, the scheme parsed. */
 export function requestFromApp(db: Db, input: RunStartInput): RunRequest {
-  const { recipeId, channelRecipeIds, validation, ...rest } = input;
+  const { recipeId, channelRecipeIds, validation, ...asked } = input;
+  // A network started from an autoencoder's encoder is a layer list of its own (the request's custom model), whichever template was selected.
+  const rest = asked.encoderFrom !== undefined ? { ...asked, model: 'custom' as const } : asked;
   // Parsed as a request too, so the app meets the rules between settings the CLI meets (a neighbourhood's buffer, say).
   if (channelRecipeIds) {
     if (recipeId !== null) throw new UserError('BAD_INPUT', 'Choose one recipe for every channel or one per channel, not both.', { field: 'recipeId' });

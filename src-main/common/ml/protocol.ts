@@ -10,6 +10,7 @@ import type { PlsDecisionChoice } from './pls-decision';
 import type { Augmentation } from './prepare';
 import type { TrainerEvent } from '../runs/events';
 import type { ChosenRecipe, RecipeChoiceInput } from '../runs/recipe-choice';
+import type { StartWeights } from '../runs/encoder';
 import type { ErrorInfo } from '../errors';
 
 export type EngineId = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'js';
@@ -87,6 +88,8 @@ export interface TrainJob {
   engine: EngineId | 'auto';
   /** Worker threads for the WebAssembly/JS engines (default: the machine's cores, at most 2 per batch of 32). */
   threads?: number;
+  /** Values some parameters start from instead of their random initialisation (an autoencoder's encoder, ../runs/encoder.ts); the whole network trains from there. */
+  startWeights?: StartWeights;
   /** Tests only: make the trainer crash at this epoch. */
   crashAtEpoch?: number;
 }

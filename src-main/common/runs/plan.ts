@@ -18,6 +18,7 @@ import { chooseSpectralChanges, SPECTRAL_CANDIDATES, SPECTRAL_CHOICE_MIN_ROWS, s
 import { prepareChannelInputs, type ExtraChannels } from './channels';
 import { neighbourhoodChannels } from './neighbourhood';
 import { reconstructionLimitNote } from './autoencoder';
+import { ENCODER_HEAD, checkEncoderFits, encoderNetwork, encoderStartWeights, type EncoderSource } from './encoder';
 import { makeFolds, mapSplitWarning } from '../ml/splits';
 import type { MapGrid } from '../maps/grid';
 import type { FoldPosition } from './events';
@@ -82,6 +83,8 @@ export interface PlanInput {
    * process, on {@link recipeChoiceInput}); absent, an auto request chooses here.
    */
   chosen?: ChosenRecipe;
+  /** The autoencoder run named by the request's `encoderFrom`, read by the services. */
+  encoder?: EncoderSource;
 }
 
 export interface RunPlan {
@@ -154,11 +157,14 @@ export function planRun(given: PlanInput): RunPlan {
   const rowWidth = input[0] * input[1];
   const x = multi?.x ?? prepared.x;
   const branchOf = branches && multi && req.model !== 'custom' && req.model !== 'pls' && req.model !== 'ae' ? { model: req.model, channels: multi.record.names.map((name, c) => ({ name, points: multi.lengths[c]! })) } : null;
-  const layers = req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : req.model === 'ae' ? autoencoderLayers(length, input[1]) : branchOf ? branchLayers(branchOf.model, branchOf.channels) : templateLayers(req.model, length);
+  const encoder = encoderOf(given);
+  const layers = encoder ? encoderNetwork(encoder) : req.model === 'custom' ? (req.layers ?? []) : req.model === 'pls' ? [] : req.model === 'ae' ? autoencoderLayers(length, input[1]) : branchOf ? branchLayers(branchOf.model, branchOf.channels) : templateLayers(req.model, length);
   if (req.model === 'custom' && !layers.length) throw new UserError('BAD_INPUT', 'A custom model needs a layer list.', { field: 'layers' });
   const isClass = target.kind === 'classification';
   const classes = target.classes.length;
   const k = targetValues.length;
+  if (encoder) checkEncoderFits(encoder, { axis: prepared.axis, input, ...(multi ? { channels: multi.record.names } : {}), recipes: req.channelRecipes ? req.channelRecipes.map((r) => r?.spec ?? null) : [recipe?.spec ?? null] });
+  const startWeights = encoder ? encoderStartWeights(encoder) : null;
   const summary = isPls ? { layers: [], params: 0 } : summarizeModel({ schemaVersion: 1, name: req.model, layers }, input, isAe ? null : { units: isClass ? classes : k });
 
   // Targets: class indices, or values standardised on the training rows, each target in its own units.
@@ -223,6 +229,7 @@ export function planRun(given: PlanInput): RunPlan {
     recipe: recipe?.name ?? null,
     ...(chosen ? { recipeChoice: chosen.choice } : {}),
     ...(spectralChoice ? { augmentationChoice: spectralChoice } : {}),
+    ...(encoder && startWeights ? { encoderFrom: { runId: encoder.runId, layers: layers.length - ENCODER_HEAD.length, values: startWeights.params.reduce((a, p) => a + p.values.length, 0) } } : {}),
   };
   const ids = (rows: number[]) => rows.map((r) => data.sampleIds[r]!);
   const limitRows = problem.monitor.length ? problem.monitor : problem.train;
@@ -246,6 +253,7 @@ export function planRun(given: PlanInput): RunPlan {
     seed,
     engine: req.engine ?? 'auto',
     threads: req.threads,
+    ...(startWeights ? { startWeights } : {}),
   };
   return {
     task: target.kind,
@@ -253,7 +261,7 @@ export function planRun(given: PlanInput): RunPlan {
     problem,
     config,
     recipe,
-    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(augmentation ? [augmentationNote(augmentation)] : []), ...(spectralChoice ? [spectralChoiceNote(spectralChoice)] : []), ...(isAe ? [reconstructionLimitNote(problem.monitor.length, problem.train.length, TRAIN_DEFAULTS.aeMonitorMin)] : []), ...(multi?.notes ?? []), ...warnings],
+    notes: [...(chosen ? [recipeChoiceNote(chosen.choice, req.model)] : []), ...(augmentation ? [augmentationNote(augmentation)] : []), ...(spectralChoice ? [spectralChoiceNote(spectralChoice)] : []), ...(isAe ? [reconstructionLimitNote(problem.monitor.length, problem.train.length, TRAIN_DEFAULTS.aeMonitorMin)] : []), ...(encoder ? [encoderNote(encoder, layers.length - ENCODER_HEAD.length, prepared.scaling)] : []), ...(multi?.notes ?? []), ...warnings],
     warnings,
     split: { train: ids(problem.train), monitor: ids(problem.monitor), test: ids(problem.test), unlabelled: ids(problem.unlabelled) },
     fittedState: prepared.fitted ? prepared.fitted.states : null,
@@ -283,6 +291,20 @@ function severalTargets(names: string[], columns: TargetColumnData[], keys: stri
     }
   }
   return values;
+}
+
+/** The autoencoder a request starts from, as the services read it (they must have, when it names one). */
+function encoderOf(given: PlanInput): EncoderSource | null {
+  const asked = given.request.encoderFrom;
+  if (asked === undefined) return null;
+  if (given.encoder?.runId !== asked) throw new Error(`planRun: the request starts from autoencoder run ${asked}, and ${given.encoder ? `run ${given.encoder.runId}` : 'none'} was given.`);
+  return given.encoder;
+}
+
+/** The run log's line on the encoder: where its layers come from, that all of it trains, and the input scaling each run fitted (the encoder saw the autoencoder's). */
+function encoderNote(e: EncoderSource, layers: number, scaling: { mean: number; std: number }): string {
+  const s = e.config.inputScaling;
+  return `Started from autoencoder run ${e.runId}: its ${layers} encoder layers up to the latent layer, with its trained weights, then a dense head of ${(ENCODER_HEAD[0] as { units: number }).units} units and the output; the whole network is fine-tuned (nothing frozen). Input scaling: mean ${scaling.mean.toPrecision(4)}, SD ${scaling.std.toPrecision(4)} on this run's training spectra (the autoencoder's: ${s.mean.toPrecision(4)}, ${s.std.toPrecision(4)}).`;
 }
 
 /**

@@ -91,6 +91,8 @@ export const runStartInput = z
     recipeId: z.union([id, z.literal('auto')]).nullable(),
     /** Samples with several channels: a saved recipe per channel (channel 0 first; null: raw) in place of `recipeId`, which must then be null. */
     channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(),
+    /** Start from this autoencoder run's encoder (./encoder.ts): the network is its encoder and a head, in place of the `model` template. */
+    encoderFrom: id.optional(),
     /** given, holdout:0.2, kfold:5, mccv:10x0.2, group:COLUMN[:K] or learning-curve. */
     validation: z.string().min(1).max(300),
     ...runSettingsShape,
@@ -110,6 +112,8 @@ export const runRequestSchema = z
     model: z.enum(MODEL_NAMES),
     /** Hidden layers for `custom`. */
     layers: z.array(layerSpec).min(1).optional(),
+    /** `custom` only, without `layers`: the layers are this autoencoder run's encoder and a head, initialised from its weights (./encoder.ts). */
+    encoderFrom: id.optional(),
     /** The recipe and the name it was saved under (null: unnamed); null: raw spectra. */
     recipe: z.object({ name: z.string().nullable(), spec: pipelineSchema }).nullable(),
     /** Choose the recipe by cross-validation on the training rows (recipe must be null); see recipe-choice.ts. */
@@ -138,7 +142,12 @@ export const runRequestSchema = z
       if (r.autoRecipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'the auto recipe is chosen by how well PLS predicts a target, and an autoencoder has none: give a recipe, or none' });
       if (r.validation.kind !== 'given' && r.validation.kind !== 'holdout') ctx.addIssue({ code: 'custom', path: ['validation'], message: 'an autoencoder trains on one split: given or holdout' });
     } else if (!r.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a target column is needed' });
-    if (r.model === 'custom' && !r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
+    if (r.encoderFrom !== undefined) {
+      if (r.model !== 'custom') ctx.addIssue({ code: 'custom', path: ['encoderFrom'], message: `a network started from an autoencoder's encoder is that encoder and a dense head, not the ${r.model} model: train it as a custom model (the command line does when --model is left out)` });
+      if (r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: "a network started from an autoencoder's encoder takes its layers from the autoencoder, not from a layer list" });
+      if (r.channelLayout === 'branches') ctx.addIssue({ code: 'custom', path: ['channelLayout'], message: 'an autoencoder reads its channels as [points, channels]: a network started from its encoder has no branches' });
+    }
+    if (r.model === 'custom' && !r.layers && r.encoderFrom === undefined) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'A custom model needs a layer list.' });
     if (r.autoRecipe && r.recipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'a run takes either a recipe or the auto recipe, not both' });
     if (r.channelRecipes && (r.autoRecipe || r.recipe)) ctx.addIssue({ code: 'custom', path: ['channelRecipes'], message: 'a run takes one recipe per channel or one recipe for all of them, not both' });
     if (r.plsDecision !== undefined && r.model !== 'pls') ctx.addIssue({ code: 'custom', path: ['plsDecision'], message: `a class decision is for PLS, not ${r.model}` });
@@ -232,6 +241,8 @@ export const singleRunConfig = z.object({
   recipeChoice: recipeChoiceSchema.optional(),
   /** Present on a model transferred from another instrument's run (transfer.ts). */
   transfer: transferRecordSchema.optional(),
+  /** Present on a network started from an autoencoder's encoder (encoder.ts): the ae run, how many of `layers` are its encoder, and the values initialised from it. */
+  encoderFrom: z.object({ runId: id, layers: z.number().int().min(1), values: z.number().int().min(1) }).optional(),
 });
 export type SingleRunConfig = z.infer<typeof singleRunConfig>;
 

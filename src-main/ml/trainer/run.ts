@@ -11,6 +11,7 @@ import { augmentedCopies, repeatedTargets } from '../../common/ml/augment';
 import { deriveSeed } from '../engine/rng';
 import { choosePlsComponents, fitPls, fitPlsDa, predictPls } from '../../common/ml/pls';
 import { taskOutputs } from '../../common/ml/protocol';
+import { applyStartWeights, type StartWeights } from '../../common/runs/encoder';
 
 export interface Channel {
   send(m: TrainerToParent): void;
@@ -71,6 +72,13 @@ function runPls(job: TrainJob, channel: Channel): void {
   });
 }
 
+/** Sets the parameters `start` names to its values (an autoencoder's encoder); the others keep their random initialisation. */
+export function startFrom(runtime: Runtime, start: StartWeights): void {
+  const snap = runtime.snapshot();
+  applyStartWeights(runtime.params, snap.weights, start);
+  runtime.restore(snap);
+}
+
 export async function runJob(job: TrainJob, channel: Channel, isCancelled: () => boolean): Promise<void> {
   if (job.pls) {
     channel.send({ type: 'engine', engine: { id: 'js', label: 'CPU · PLS (typed arrays)', fallbacks: [], threads: 1 } });
@@ -100,6 +108,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
   if (selection.tf) runtime = createTfjsRuntime(selection.tf, common);
   else runtime = await createOwnRuntime({ ...common, kernels: selection.info.id === 'wasm' ? 'wasm-simd' : 'js', threads: selection.info.threads });
   try {
+    if (job.startWeights) startFrom(runtime, job.startWeights);
     let lastProgress = 0;
     const result = await fit(runtime, {
       task: job.task,
