@@ -22,6 +22,7 @@ import { builtFile } from '../ml/built-files';
 import { torchReferenceScript } from '../services/built-files';
 import { ENGINE_IDS, OPTIMIZER_NAMES, type EngineId, type OptimizerName } from '../common/ml/protocol';
 import { beginTraining, requestByName } from '../services/train';
+import { encoderRecipe } from '../services/encoder-source';
 import { MODEL_NAMES, type ModelName } from '../common/ml/templates';
 import { parseScheme } from '../common/ml/splits';
 import { layerSpec, type LayerSpec } from '../common/ml/model';
@@ -66,8 +67,9 @@ Usage:
                      [--epochs N] [--seed S] [--engine auto|gpu|cpu|wasm|js]
                      [--layers LAYERS.json] [--learning-rate LR] [--components N]
                      [--optimizer adam|sgd|rmsprop] [--momentum M]
-                     [--pls-decision ${PLS_DECISION_CHOICES.join('|')}] [--json]
-                     (models: cnn, resnet1d, cnn-dense, mlp, pls, custom)
+                     [--pls-decision ${PLS_DECISION_CHOICES.join('|')}] [--encoder-from AE_RUN] [--json]
+                     (models: cnn, resnet1d, cnn-dense, mlp, pls, custom; --encoder-from: an autoencoder run's
+                      encoder and a dense head, fine-tuned as a whole, on the autoencoder's recipe)
   ${OPTIMIZE_USAGE}
   spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
   spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
@@ -509,6 +511,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         components: { type: 'string' },
         'pls-decision': { type: 'string' },
         'channel-layout': { type: 'string' },
+        'encoder-from': { type: 'string' },
         ...NEIGHBOURHOOD_FLAGS,
       },
       strict: true,
@@ -517,17 +520,20 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   const project = requireProject(values.project);
   const dataset = requireOption(values.dataset, '--dataset');
   const neighbourhood = neighbourhoodOption(values.neighbourhood, values['neighbourhood-mode']);
-  const model = requireOption(values.model, '--model');
+  // Started from an autoencoder's encoder, the network is a layer list of its own (custom) unless another model is named, which the request refuses.
+  const encoderFrom = wholeNumberOption(values['encoder-from'], '--encoder-from', { min: 1, max: 2 ** 31 });
+  const model = encoderFrom !== undefined && values.model === undefined ? 'custom' : requireOption(values.model, '--model');
   const { target, targets } = model === 'ae' ? noTargetOption(values.target, values.targets) : targetsOption(values.target, values.targets);
   if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError('BAD_INPUT', `--model ${model}: use one of ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
-  if (model === 'custom' && !values.layers) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
+  if (model === 'custom' && !values.layers && encoderFrom === undefined) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
   // auto (the default): the recipe chosen by cross-validation on the training spectra; none: raw
   // spectra (files named auto or none are ./auto and ./none).
   // An autoencoder has no target to choose a recipe by: raw spectra unless one is given.
   // Several channels may each take a recipe of their own (none: raw), in channel order.
   const channelRecipes = values['channel-pipelines']?.split(',').map((f) => (f.trim() === 'none' ? null : { name: path.basename(f.trim()).replace(/\.json$/i, ''), spec: readPipelineFile(f.trim()) }));
   if (channelRecipes && values.pipeline !== undefined) throw new UserError('BAD_INPUT', 'Give either --pipeline (one recipe for every channel) or --channel-pipelines (one per channel), not both.', { field: '--channel-pipelines' });
-  const autoRecipe = !channelRecipes && (values.pipeline ?? (model === 'ae' ? 'none' : 'auto')) === 'auto';
+  // Started from an encoder, the recipe is the autoencoder's unless one is given (read once the project is open).
+  const autoRecipe = !channelRecipes && (values.pipeline ?? (model === 'ae' || encoderFrom !== undefined ? 'none' : 'auto')) === 'auto';
   const pipeline = values.pipeline && !autoRecipe && values.pipeline !== 'none' ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
   // None named: decided once the dataset is known (a blocked hold-out on a map, else the given tags).
@@ -550,7 +556,8 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   try {
     failRunsWithoutTrainer(db);
     const validation = named ?? defaultValidation(db, datasetIdByNameOrId(db, dataset), neighbourhood?.radius);
-    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), pipeline, ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}), ...(channelLayout ? { channelLayout: channelLayout as 'resample' | 'branches' } : {}) });
+    const aeRecipe = encoderFrom !== undefined && values.pipeline === undefined && !channelRecipes ? encoderRecipe(db, encoderFrom) : null;
+    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), ...(encoderFrom !== undefined ? { encoderFrom } : {}), pipeline: aeRecipe?.spec ?? pipeline, ...(aeRecipe ? { recipeName: aeRecipe.name } : {}), ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}), ...(channelLayout ? { channelLayout: channelLayout as 'resample' | 'branches' } : {}) });
     const handle = await beginTraining(
       db,
       request,
