@@ -15,6 +15,7 @@ import { startsWithText } from './binary-reader';
 import { sniffTextKind } from './text-sniff';
 import { looksLikeWireText, parseWireText } from './wire-text';
 import { isEnviHeader, parseEnvi } from './envi';
+import { looksLikeLongTable, parseLongTable } from './long-table';
 
 export interface FormatInfo {
   id: string;
@@ -30,6 +31,7 @@ export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
   { id: 'jcamp', label: 'JCAMP-DX', extensions: ['jdx', 'dx', 'jcamp', 'jcm'] },
   { id: 'spc', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
   { id: 'wdf', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
+  { id: 'csv-long', label: 'CSV/TSV long table, one row per point (sample, channel, x, y columns)', extensions: ['csv', 'tsv', 'txt'] },
   { id: 'wire-text', label: 'Renishaw WiRE map text export (X Y Wave Intensity rows)', extensions: ['txt', 'tsv', 'csv'] },
   { id: 'envi', label: 'ENVI image cube (.hdr with its BSQ/BIL/BIP data file beside it)', extensions: ['hdr'] },
   { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
@@ -57,7 +59,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): string {
   const kind = sniffTextKind(bytes, fileName);
   if (kind === 'jcamp') return 'jcamp';
   if (kind === 'xy') return 'xy';
-  if (kind === 'table') return looksLikeWireText(bytes) ? 'wire-text' : 'table';
+  if (kind === 'table') return looksLikeWireText(bytes) ? 'wire-text' : looksLikeLongTable(bytes) ? 'csv-long' : 'table';
   if (bytes.length >= 2 && SPC_MAGIC.has(bytes[1]!)) return 'spc';
   throw new UserError(
     'UNSUPPORTED_FORMAT',
@@ -88,6 +90,8 @@ export function parseFile(bytes: Uint8Array, fileName: string, options: ImportOp
       return parseEnvi(bytes, fileName, options);
     case 'wire-text':
       return parseWireText(bytes, fileName, options);
+    case 'csv-long':
+      return parseLongTable(bytes, fileName, options);
     case 'witec':
       return parseWitec(bytes, fileName, options);
     default:

@@ -128,6 +128,30 @@ function examples(items: string[], max: number): string {
 }
 
 /**
+ * The label row of each sample: the row whose key equals (case-insensitive) the sample id, the
+ * sample's file name, or that file name without extension. A key that two rows share is an error
+ * once a sample matches it.
+ */
+export function matchLabelRows(samples: { id: string; fileName: string }[], table: LabelTable, labelFileName: string): (LabelRow | undefined)[] {
+  const byKey = new Map<string, LabelRow>();
+  const repeated = new Map<string, LabelRow>();
+  for (const row of table.rows) {
+    const k = matchKey(row.key);
+    if (byKey.has(k)) repeated.set(k, repeated.get(k) ?? row);
+    else byKey.set(k, row);
+  }
+  return samples.map((s) => {
+    const base = matchKey(s.fileName);
+    const k = [s.id.trim().toLowerCase(), base, matchKey(fileStem(base))].find((c) => byKey.has(c));
+    if (k === undefined) return undefined;
+    const row = byKey.get(k)!;
+    const again = repeated.get(k);
+    if (again) throw duplicateKey(labelFileName, row.key, row.line, again.line);
+    return row;
+  });
+}
+
+/**
  * Joins a label table onto samples, adding the table's non-key columns to each matching sample's
  * meta. A row matches a sample when its key equals (case-insensitive) the sample id, the sample's
  * file name, or that file name without extension.
@@ -141,24 +165,8 @@ export function applyLabels(
   table: LabelTable,
   labelFileName: string,
 ): { applied: number; warnings: string[] } {
-  const byKey = new Map<string, LabelRow>();
-  const repeated = new Map<string, LabelRow>();
-  for (const row of table.rows) {
-    const k = matchKey(row.key);
-    if (byKey.has(k)) repeated.set(k, repeated.get(k) ?? row);
-    else byKey.set(k, row);
-  }
-  const used = new Set<LabelRow>();
-  const matches: (LabelRow | undefined)[] = samples.map((s) => {
-    const base = matchKey(s.fileName);
-    const k = [s.id.trim().toLowerCase(), base, matchKey(fileStem(base))].find((c) => byKey.has(c));
-    if (k === undefined) return undefined;
-    const row = byKey.get(k)!;
-    const again = repeated.get(k);
-    if (again) throw duplicateKey(labelFileName, row.key, row.line, again.line);
-    used.add(row);
-    return row;
-  });
+  const matches = matchLabelRows(samples, table, labelFileName);
+  const used = new Set(matches.filter((r) => r !== undefined));
   const warnings: string[] = [];
   const replaced = new Set<string>();
   const assign = (s: LabelTarget, row: LabelRow, columns: string[]): void => {

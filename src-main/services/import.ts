@@ -8,12 +8,15 @@ import { findDataset, listColumns, type ColumnRow } from '../db/datasets';
 import { insertColumn, insertDataset, sampleKeyLookup, sampleWriter } from '../db/dataset-rows';
 import { UserError } from '../common/errors';
 import { excerpt, quoteExcerpt } from '../common/format/excerpt';
-import type { AxisUnit, ColumnKind, ImportOptions, MetaValue, ParsedBatch, SplitTag } from '../common/domain/spectra';
+import type { AxisUnit, ColumnKind, ImportOptions, IncompleteSample, MetaValue, ParsedAxis, ParsedBatch, SplitTag } from '../common/domain/spectra';
 import type { ImportProgress, ImportResult } from '../common/domain/project';
 import type { Input } from '../common/ipc/contract';
 import { parseFile } from '../io';
 import { enviCube, enviDataNames, isEnviHeader, type EnviCube } from '../io/envi';
 import { applyLabels, parseLabelTable } from '../io/labels';
+import { channelColumn, groupByChannel, sameAxis } from '../io/label-channels';
+import { droppedWarning } from '../io/long-table';
+import { channelAxes, insertChannelAxes } from '../db/channels';
 import { parseSplitValue } from '../io/csv';
 import type { GridChoice } from '../common/preprocessing/common-axis';
 import type { Parser } from './worker-parser';
@@ -33,6 +36,8 @@ export interface ImportRequest {
   axisUnit?: AxisUnit;
   /** Spectra on different axes are also stored on one, as "<dataset> · one axis" (services/harmonise.ts). */
   commonAxis?: GridChoice;
+  /** Samples lacking a channel (label table with a channel column, long table) are left out and named instead of refused. */
+  dropIncomplete?: boolean;
 }
 
 /** The app's `datasets:import` as a request, once the files (and the label table) are chosen. */
@@ -45,6 +50,7 @@ export function importRequestFromApp(input: Omit<Input<'datasets:import'>, 'path
   if (input.labelColumn !== undefined) req.labelColumn = input.labelColumn;
   if (input.axisUnit) req.axisUnit = input.axisUnit;
   if (input.commonAxis) req.commonAxis = input.commonAxis;
+  if (input.dropIncomplete) req.dropIncomplete = true;
   return req;
 }
 
@@ -67,6 +73,8 @@ interface LoadedFile {
   size: number;
   sha256: string;
   batch: ParsedBatch;
+  /** Spectra the file holds, before a label table's channel column groups them into samples. */
+  spectra: number;
   /** An ENVI cube whose intensities are read from its data file while the samples are stored. */
   cube?: { cube: EnviCube; dataPath: string };
 }
@@ -94,6 +102,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
   if (req.splitColumn) options.splitColumn = req.splitColumn;
   if (req.splitTag) options.splitTag = req.splitTag;
   if (hooks.signal) options.signal = hooks.signal;
+  if (req.dropIncomplete) options.dropIncomplete = true;
 
   const loaded: LoadedFile[] = [];
   for (const [i, file] of req.files.entries()) {
@@ -115,21 +124,32 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     if (req.splitTag) for (const s of batch.samples) s.split = req.splitTag;
     const hash = crypto.createHash('sha256').update(bytes);
     if (companion) hash.update(companion.bytes);
-    loaded.push({ path: path.resolve(file), name, size: bytes.length + (companion?.bytes.length ?? 0), sha256: hash.digest('hex'), batch });
+    loaded.push({ path: path.resolve(file), name, size: bytes.length + (companion?.bytes.length ?? 0), sha256: hash.digest('hex'), batch, spectra: batch.samples.length });
     await tick();
   }
 
   const warnings: string[] = loaded.flatMap((f) => f.batch.warnings.map((w) => (w.includes(f.name) ? w : `${f.name}: ${w}`)));
+  const dropped: IncompleteSample[] = loaded.flatMap((f) => f.batch.dropped ?? []);
+  let layout = channelLayout(loaded);
   if (req.labels) {
     const labelName = path.basename(req.labels);
     const table = parseLabelTable(readInput(req.labels), labelName);
-    const entries = loaded.flatMap((f) => f.batch.samples.map((s) => ({ id: s.id, fileName: f.name, meta: s.meta })));
-    warnings.push(...applyLabels(entries, table, labelName).warnings);
+    if (channelColumn(table)) {
+      if (layout) throw new UserError('BAD_INPUT', `${labelName} has a channel column, but the files have named channels already (${layout.map((c) => quoteExcerpt(c.name)).join(', ')}); give one or the other.`, { file: labelName });
+      const grouped = groupByChannel(loaded, table, labelName, req.dropIncomplete ?? false);
+      layout = grouped.channels;
+      dropped.push(...grouped.dropped);
+      if (grouped.dropped.length) warnings.push(droppedWarning(labelName, grouped.dropped));
+    } else {
+      const entries = loaded.flatMap((f) => f.batch.samples.map((s) => ({ id: s.id, fileName: f.name, meta: s.meta })));
+      warnings.push(...applyLabels(entries, table, labelName).warnings);
+    }
   }
   if (req.splitColumn) warnings.push(...splitByColumn(loaded, req.splitColumn, req.labels ? path.basename(req.labels) : null));
   const name = (req.dataset ?? defaultDatasetName(req.files[0]!)).trim();
   if (!name) throw new UserError('BAD_INPUT', 'The dataset name is empty.', { field: 'dataset' });
   checkSampleIds(db, name, loaded);
+  const storedChannels = checkChannelLayout(db, name, layout);
   const total = loaded.reduce((a, f) => a + f.batch.samples.length, 0);
   if (total === 0) throw new UserError('BAD_INPUT', `${loaded.map((f) => f.name).join(', ')}: no spectra found.`, { file: loaded[0]!.name });
 
@@ -138,6 +158,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
     const existing = findDataset(db, name);
     const datasetId = existing ? existing.id : insertDataset(db, name, new Date().toISOString(), loaded[0]!.batch.yUnit ?? null);
     const columns = prepareColumns(db, datasetId, loaded);
+    if (layout && !storedChannels) insertChannelAxes(db, datasetId, layout.map((c) => ({ name: c.name, axisId: upsertAxis(db, c.axis.values, c.axis.unit) })));
     const write = sampleWriter(db);
     let done = 0;
     for (const [i, f] of loaded.entries()) {
@@ -149,7 +170,7 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
         format: f.batch.format,
         sizeBytes: f.size,
         sha256: f.sha256,
-        samples: f.batch.samples.length,
+        samples: f.spectra,
         importedAt: new Date().toISOString(),
       });
       for (const [k, s] of f.batch.samples.entries()) {
@@ -188,12 +209,46 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
   return {
     datasetId,
     dataset: name,
-    files: loaded.map((f) => ({ path: f.path, format: f.batch.format, samples: f.batch.samples.length })),
+    files: loaded.map((f) => ({ path: f.path, format: f.batch.format, samples: f.spectra })),
     samples: total,
+    ...(layout ? { channels: layout.map((c) => ({ name: c.name, points: c.axis.values.length, unit: c.axis.unit, first: c.axis.values[0]!, last: c.axis.values[c.axis.values.length - 1]! })) } : {}),
+    ...(dropped.length ? { dropped } : {}),
     warnings,
     durationMs: Math.round(performance.now() - started),
     ...(harmonised ? { harmonised } : {}),
   };
+}
+
+type ChannelLayout = { name: string; axis: ParsedAxis }[];
+
+/** The named channels the files bring (a long table's channel column): every file the same ones, on the same axes, or none. */
+function channelLayout(loaded: LoadedFile[]): ChannelLayout | null {
+  const named = loaded.find((f) => f.batch.channels);
+  if (!named) return null;
+  const layout = named.batch.channels!.map((c) => ({ name: c.name, axis: named.batch.axes[c.axis]! }));
+  for (const f of loaded) {
+    const other = f.batch.channels?.map((c) => ({ name: c.name, axis: f.batch.axes[c.axis]! }));
+    if (!other || other.length !== layout.length || other.some((c, k) => c.name !== layout[k]!.name || !sameAxis(c.axis, layout[k]!.axis))) {
+      throw new UserError('BAD_INPUT', `${named.name} has the channels ${layout.map((c) => quoteExcerpt(c.name)).join(', ')} but ${f.name} ${other ? `has ${other.map((c) => quoteExcerpt(c.name)).join(', ')} or other axes` : 'has none'}; import them into different datasets.`, { file: f.name });
+    }
+  }
+  return layout;
+}
+
+/**
+ * An import into an existing dataset brings the channels it has, with the same names and axes.
+ * Returns whether the dataset stores the channels already.
+ */
+function checkChannelLayout(db: Db, dataset: string, layout: ChannelLayout | null): boolean {
+  const existing = findDataset(db, dataset);
+  if (!existing) return false;
+  const stored = channelAxes(db, existing.id);
+  const same = (layout?.length ?? 0) === stored.length && stored.every((c, k) => c.name === layout![k]!.name && sameAxis({ values: c.values, unit: c.unit, unitFromFile: true }, layout![k]!.axis));
+  if (!same) {
+    const describe = (names: string[]): string => (names.length ? `the channels ${names.map((n) => quoteExcerpt(n)).join(', ')}` : 'one channel');
+    throw new UserError('CONFLICT', `Dataset ${quoteExcerpt(dataset)} has ${describe(stored.map((c) => c.name))}${stored.length ? ' on their axes' : ''}; the files bring ${describe(layout?.map((c) => c.name) ?? [])}${layout ? ' on theirs' : ''}. Import them into a new dataset. Nothing was imported.`);
+  }
+  return stored.length > 0;
 }
 
 /** Formats whose parser reads the split column itself (and refuses a file without it). */
@@ -276,7 +331,7 @@ async function enviLoaded(file: string, bytes: Uint8Array, options: ImportOption
   } finally {
     fs.closeSync(fd);
   }
-  return { path: path.resolve(file), name, size: bytes.length + size, sha256: hash.digest('hex'), batch: cube.batch, cube: { cube, dataPath: dataPath! } };
+  return { path: path.resolve(file), name, size: bytes.length + size, sha256: hash.digest('hex'), batch: cube.batch, spectra: cube.batch.samples.length, cube: { cube, dataPath: dataPath! } };
 }
 
 /**

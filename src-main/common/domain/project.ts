@@ -1,4 +1,4 @@
-import type { AxisUnit, ColumnKind, SplitTag } from './spectra';
+import type { AxisUnit, ColumnKind, IncompleteSample, SplitTag } from './spectra';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 
 export interface ColumnSummary {
@@ -127,6 +127,10 @@ export interface ImportResult {
   dataset: string;
   files: { path: string; format: string; samples: number }[];
   samples: number;
+  /** The samples' named channels in order, each on its own axis (a label table's channel column, a long table's). */
+  channels?: { name: string; points: number; unit: AxisUnit; first: number; last: number }[];
+  /** Samples left out for lacking a channel (dropIncomplete). */
+  dropped?: IncompleteSample[];
   warnings: string[];
   durationMs: number;
   /** Set when the import was asked to put spectra on different axes on one: the dataset it made. */

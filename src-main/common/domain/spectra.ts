@@ -63,10 +63,23 @@ export interface ParsedBatch {
   samples: ParsedSample[];
   /** Column kinds the importer knows for sure (e.g. the label column of a UCR table is a class). */
   columnKinds?: Record<string, ColumnKind>;
+  /**
+   * Named channels, each on its own axis (an index into `axes`; a sample's `axis` is channel 0's),
+   * when every sample has these channels in this order (a long table with a channel column).
+   */
+  channels?: { name: string; axis: number }[];
+  /** Samples left out because they lack a channel, when the import was asked to drop them. */
+  dropped?: IncompleteSample[];
   /** What the intensities are ("absorbance", "transmittance", "counts"), when the file says. */
   yUnit?: string;
   /** Non-fatal notes for the user ("3 blocks of LINK file skipped: not spectra"). */
   warnings: string[];
+}
+
+/** A sample left out of an import for lacking channels (`--drop-incomplete`). */
+export interface IncompleteSample {
+  sample: string;
+  missing: string[];
 }
 
 /** Options shared by importers; each importer reads the ones that apply to it. */
@@ -83,6 +96,8 @@ export interface ImportOptions {
   onProgress?: (fraction: number) => void;
   /** Checked between chunks; an aborted parse throws UserError('CANCELLED'). */
   signal?: AbortSignal;
+  /** Samples that lack a channel are left out (and named) instead of refused. */
+  dropIncomplete?: boolean;
   /** A second file the format needs beside the one imported: the data file of an ENVI header. */
   companion?: { name: string; bytes: Uint8Array };
 }

@@ -271,6 +271,8 @@ export const contract = {
         commonAxis: gridChoice.optional(),
         /** Ask for a label table in a second dialog. */
         withLabels: z.boolean().optional(),
+        /** Samples lacking a channel are left out (and named in the result) instead of refused. */
+        dropIncomplete: z.boolean().optional(),
         jobId: z.string().min(1).max(100),
       })
       .strict(),
