@@ -286,7 +286,8 @@ export class Session {
       return spectraPreview(this.requireDb(), datasetId, opts);
     },
     'datasets:classStats': async ({ datasetId, column }) => classStats(this.requireDb(), datasetId, column),
-    'maps:image': async (input) => mapImage(this.requireDb(), input),
+    // Band, area, ratio and class images read a few values per pixel and may build the band-major copy (a write), so they stay on this connection; the others read every spectrum, more than once.
+    'maps:image': async (input) => (input.spec.kind === 'pca' || input.spec.kind === 'kmeans' || input.spec.kind === 'ward' ? this.view({ op: 'mapImage', ...input }) : mapImage(this.requireDb(), input)),
     'maps:prediction': async (input) => {
       predictableRun(this.requireDb(), input.runId);
       return this.view({ op: 'mapPrediction', ...input });

@@ -1,7 +1,8 @@
 /**
  * The heavy read-only views of a run — interpretation (activation maps over every training
  * spectrum), the first layer's feature maps, prediction of files or of a whole dataset, and the
- * export folder — computed either in this thread (CLI, tests) or in a worker thread that opens the
+ * export folder — and the map images whose work grows with the whole map (PCA, k-means, Ward:
+ * minutes on a 500 × 500 map), computed either in this thread (CLI, tests) or in a worker thread that opens the
  * project read-only (the app: a resnet1d on 983 Strawberry spectra takes ≈ 3 s to interpret and
  * ≈ 6 s to export, which on Electron's main thread would stall every window and IPC call).
  */
@@ -18,7 +19,8 @@ import { datasetBlock } from './preprocess';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { firstLayer, interpretRun, predictionResult } from './run-views';
 import { mapPredictionImage } from './map-predict';
-import type { MapImage } from '../common/maps/image';
+import type { MapImage, MapImageSpec } from '../common/maps/image';
+import { mapImage } from './maps';
 import type { MapPredictionShow } from '../common/maps/prediction';
 import { reconstructionView } from './autoencoder-view';
 import type { ReconstructionView } from '../common/runs/autoencoder';
@@ -30,6 +32,7 @@ export type ViewRequest =
   | { op: 'predictFiles'; runId: number; files: string[] }
   | { op: 'predictDataset'; runId: number; datasetId: number }
   | { op: 'mapPrediction'; runId: number; datasetId: number; show: MapPredictionShow; mask?: number[] }
+  | { op: 'mapImage'; datasetId: number; spec: MapImageSpec; mask?: number[] }
   | { op: 'export'; runId: number; dir: string };
 
 export interface ViewResults {
@@ -39,6 +42,7 @@ export interface ViewResults {
   predictFiles: PredictResult;
   predictDataset: PredictResult;
   mapPrediction: MapImage;
+  mapImage: MapImage;
   export: Pick<ExportResult, 'dir' | 'files' | 'notes'>;
 }
 
@@ -80,6 +84,8 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
     }
     case 'mapPrediction':
       return mapPredictionImage(db, req, onProgress && ((done, total) => onProgress(done, total, 'predicting')));
+    case 'mapImage':
+      return mapImage(db, req);
     case 'export': {
       const r = exportRun(db, req.runId, req.dir, onProgress ? { onProgress } : {});
       return { dir: r.dir, files: r.files, notes: r.notes };
