@@ -49,7 +49,8 @@ Usage:
   spectra-desk import FILE... --project P [--dataset NAME] [--labels CSV]
                               [--split-tag train|test] [--split-column COLUMN]
                               [--label-column N|none] [--axis-unit cm-1|nm|um]
-                              [--common-axis auto|first|START:STOP:STEP] [--json]
+                              [--common-axis auto|first|START:STOP:STEP]
+                              [--drop-incomplete] [--json]
   spectra-desk list --project P [--json]
   spectra-desk runs --project P [--json]   (runs: status, model, target, test metric, dates)
   ${HARMONISE_USAGE}
@@ -187,6 +188,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
       'label-column': { type: 'string' },
       'axis-unit': { type: 'string' },
       'common-axis': { type: 'string' },
+      'drop-incomplete': { type: 'boolean' },
     }),
   );
   const project = requireProject(values.project);
@@ -209,6 +211,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
     req.axisUnit = normalized;
   }
   if (values['common-axis'] !== undefined) req.commonAxis = parseGridChoice(values['common-axis']);
+  if (values['drop-incomplete']) req.dropIncomplete = true;
 
   const db = openProject(project, { create: true });
   try {
@@ -226,6 +229,7 @@ async function importCommand(args: string[], io: Streams): Promise<number> {
     if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
     for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
     if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else if (result.channels) io.stdout.write(`Imported ${result.samples} samples of ${result.channels.length} channels (${result.channels.map((c) => `${c.name}: ${c.points} points, ${c.first} to ${c.last} ${c.unit}`).join('; ')}) from ${result.files.length} file(s) into dataset "${result.dataset}" in ${(result.durationMs / 1000).toFixed(2)} s.\n`);
     else io.stdout.write(`Imported ${result.samples} spectra from ${result.files.length} file(s) into dataset "${result.dataset}" in ${(result.durationMs / 1000).toFixed(2)} s.\n`);
     if (!values.json && result.harmonised) io.stdout.write(`Put them on one axis as dataset "${result.harmonised.dataset}": ${result.harmonised.grid} (${result.harmonised.resampled} resampled).\n`);
     return 0;

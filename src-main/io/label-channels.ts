@@ -100,7 +100,7 @@ export function groupByChannel(files: ChannelFile[], table: LabelTable, labelFil
       const why = g.row
         ? `line ${g.row.line} names ${quoteExcerpt(g.row.key)} for it, which is not among the imported files`
         : `${labelFileName} has no row for it (the sample's rows: line${of.size === 1 ? '' : 's'} ${lines})`;
-      throw badInput(labelFileName, `Sample ${quoteExcerpt(sample)} has no ${quoteExcerpt(g.channel)} channel: ${why}. Every sample needs every channel (${channels.map((c) => quoteExcerpt(c)).join(', ')}); add it, or import with the incomplete samples dropped.`, { line: g.row?.line ?? [...of.values()][0]!.line, field: excerpt(g.channel) });
+      throw badInput(labelFileName, `Sample ${quoteExcerpt(sample)} has no ${quoteExcerpt(g.channel)} channel: ${why}. Every sample needs every channel (${channels.map((c) => quoteExcerpt(c)).join(', ')}); add it, or import with the incomplete samples dropped.`, { line: g.row?.line ?? [...of.values()][0]!.line, field: excerpt(channelCol) });
     }
     dropped.push({ sample, missing: gaps.map((g) => g.channel) });
   }
