@@ -30,9 +30,9 @@ const snv = path.join(dir, 'snv.json');
 let aeRun = 0;
 
 /** Two Gaussian bands of varying height on `points` points; `height` is the first band's. */
-function bandsCsv(file: string, points: number, samples: number): void {
+function bandsCsv(file: string, points: number, samples: number, first = 1000): void {
   const rand = mulberry32(5);
-  const lines = [`sample,set,height,${Array.from({ length: points }, (_, j) => 1000 + 2 * j).join(',')}`];
+  const lines = [`sample,set,height,${Array.from({ length: points }, (_, j) => first + 2 * j).join(',')}`];
   for (let i = 0; i < samples; i++) {
     const a = 1 + rand();
     const b = 0.5 + rand();
@@ -52,10 +52,13 @@ const storedRuns = () => {
 beforeAll(async () => {
   bandsCsv(path.join(dir, 'bands.csv'), 48, 52);
   bandsCsv(path.join(dir, 'short.csv'), 40, 52);
+  bandsCsv(path.join(dir, 'shifted.csv'), 48, 52, 1001);
   fs.writeFileSync(snv, JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'snv' }] }));
-  for (const [file, name] of [['bands.csv', 'Bands'], ['short.csv', 'Short']]) {
+  for (const [file, name] of [['bands.csv', 'Bands'], ['bands.csv', 'Again'], ['short.csv', 'Short'], ['shifted.csv', 'Shifted']]) {
     expect((await cli(['import', path.join(dir, file), '--project', project, '--dataset', name, '--split-column', 'set'])).code).toBe(0);
   }
+  // The same spectra twice as one dataset of two channels.
+  expect((await cli(['join', '--project', project, '--datasets', 'Bands,Again', '--as', 'Both', '--by', 'id'])).code).toBe(0);
   const r = await cli(['train', '--project', project, '--dataset', 'Bands', '--model', 'ae', '--epochs', '30', '--seed', '1', '--engine', 'js', '--json']);
   expect(r.code).toBe(0);
   aeRun = JSON.parse(r.stdout).runId;
@@ -116,7 +119,7 @@ describe('train --encoder-from', () => {
     expect(Number.isFinite(o.metrics.test.rmse)).toBe(true);
   }, 120_000);
 
-  it('refuses an encoder on another point count, another recipe, a run that is not an autoencoder, or a named template; nothing is stored', async () => {
+  it('refuses an encoder on another point count, axis, channels or recipe, a run that is not an autoencoder, or a named template; nothing is stored', async () => {
     const before = storedRuns().length;
     const train = (more: string[]) => cli(['train', '--project', project, '--target', 'height', '--epochs', '2', '--engine', 'js', ...more]);
     const lines = async (more: string[]) => {
@@ -125,6 +128,8 @@ describe('train --encoder-from', () => {
       return r.stderr.trim();
     };
     expect(await lines(['--dataset', 'Short', '--encoder-from', String(aeRun)])).toBe(`spectra-desk: Autoencoder run ${aeRun} does not read what this run reads: it has 48 points, this run 40. Train an autoencoder on the same axis, channels and recipe, or train without its encoder. (field encoderFrom)`);
+    expect(await lines(['--dataset', 'Shifted', '--encoder-from', String(aeRun)])).toBe(`spectra-desk: Autoencoder run ${aeRun} does not read what this run reads: its axis differs at point 1 (1000 against 1001). Train an autoencoder on the same axis, channels and recipe, or train without its encoder. (field encoderFrom)`);
+    expect(await lines(['--dataset', 'Both', '--encoder-from', String(aeRun)])).toBe(`spectra-desk: Autoencoder run ${aeRun} does not read what this run reads: it reads 1 channel, this run 2 channels (Bands, Again). Train an autoencoder on the same axis, channels and recipe, or train without its encoder. (field encoderFrom)`);
     expect(await lines(['--dataset', 'Bands', '--encoder-from', String(aeRun), '--pipeline', snv])).toBe(`spectra-desk: Autoencoder run ${aeRun} does not read what this run reads: it read its spectra through raw spectra, this run through snv. Train an autoencoder on the same axis, channels and recipe, or train without its encoder. (field encoderFrom)`);
     expect(await lines(['--dataset', 'Bands', '--encoder-from', String(aeRun), '--model', 'cnn'])).toBe("spectra-desk: A network started from an autoencoder's encoder is that encoder and a dense head, not the cnn model: train it as a custom model (the command line does when --model is left out). (field encoderFrom)");
     const regressor = storedRuns().find((run) => run.model === 'custom')!.id;
