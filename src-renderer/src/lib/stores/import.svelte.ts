@@ -22,10 +22,12 @@ export interface ImportOptions {
   /** '' = keep spectra on different axes as they are; else also store them on one axis (the overlap at the median step, or the first file's axis). */
   commonAxis: '' | 'auto' | 'first';
   withLabels: boolean;
+  /** Samples lacking a channel (a label table's channel column, a long table's) are left out instead of refused. */
+  dropIncomplete: boolean;
 }
 
 export function defaultImportOptions(): ImportOptions {
-  return { dataset: '', splitTag: '', splitColumn: '', labelColumn: '', axisUnit: '', commonAxis: '', withLabels: false };
+  return { dataset: '', splitTag: '', splitColumn: '', labelColumn: '', axisUnit: '', commonAxis: '', withLabels: false, dropIncomplete: false };
 }
 
 class Importer {
@@ -69,6 +71,7 @@ class Importer {
     else if (options.labelColumn.trim() && Number(options.labelColumn) >= 1) input.labelColumn = Math.floor(Number(options.labelColumn)) - 1;
     if (options.axisUnit) input.axisUnit = options.axisUnit;
     if (options.commonAxis) input.commonAxis = options.commonAxis;
+    if (options.dropIncomplete) input.dropIncomplete = true;
     try {
       const result = await jobs.run({ kind: 'import', title, unit: 'file', stage: 'choosing files', waiting: true, waitingFor: 'files' }, (jobId) => call('datasets:import', { ...input, jobId }), {
         retry: () => (this.form = { ...options }),
@@ -83,7 +86,8 @@ class Importer {
     await project.refresh();
     const files = result.files.length === 1 ? baseName(result.files[0]!.path) : plural(result.files.length, 'file');
     const oneAxis = result.harmonised ? ` Put on one axis as “${result.harmonised.dataset}”: ${result.harmonised.grid}.` : '';
-    notices.notify('success', `Imported ${plural(result.samples, 'spectrum', 'spectra')} from ${files} into “${result.dataset}” in ${duration(result.durationMs)}.${oneAxis}`, result.warnings, result.harmonised?.datasetId ?? result.datasetId);
+    const what = result.channels ? `${plural(result.samples, 'sample')} of ${result.channels.length} channels (${result.channels.map((c) => c.name).join(', ')})` : plural(result.samples, 'spectrum', 'spectra');
+    notices.notify('success', `Imported ${what} from ${files} into “${result.dataset}” in ${duration(result.durationMs)}.${oneAxis}`, result.warnings, result.harmonised?.datasetId ?? result.datasetId);
   }
 }
 
