@@ -98,7 +98,7 @@ async function main() {
   const check = fitReconstructionCheck(limitSet!.x, done.evaluations[1]!, limitSet!.n, P, learnedOn);
   const sd = [...check.point.sd].sort((u, v) => u - v);
   const floored = check.point.sd.filter((v) => v === sd[0]).length;
-  console.log(`limits (${describeCheck(check)}): Q > ${check.limit.toPrecision(4)} = RMSE ${e.detail.limitRmse.toPrecision(4)} standardised; largest standardised point residual > ${check.point.limit.toPrecision(4)}`);
+  console.log(`limits (${describeCheck(check)}): Q > ${check.limit.toPrecision(4)} = RMSE ${e.detail.limitRmse.toPrecision(4)} standardised; largest standardised point residual > ${check.point.limit.toPrecision(4)} (Student-t rule ${check.point.studentLimit.toPrecision(4)})`);
   console.log(`  point residual SD: ${sd[0]!.toPrecision(3)}–${sd[P - 1]!.toPrecision(3)}, median ${sd[P >> 1]!.toPrecision(3)} standardised (${floored} of ${P} points at the floor); held-out largest (leave one out) ${check.point.heldOutMax.toPrecision(4)}, ${check.point.heldOutAbove}/${check.spectra} above the limit`);
   const wasm = findBuilt('ml/kernels.wasm');
   const net = new Net(createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm), { layers: plan.job.layers, input: plan.job.input, task: plan.job.task, maxBatch: 64, seed: 0 });

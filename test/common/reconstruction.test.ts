@@ -21,7 +21,7 @@ describe('reconstruction check', () => {
     expect(describeCheck(fitReconstructionCheck([1, 2], [0, 0], 2, 1, 'training'))).toBe('99 %, learned on 2 training spectra (too few to hold any out)');
   });
 
-  it('the point residual SD is the RMS residual per point, floored at half the overall RMSE; the limit Student t(n) at the two-sided 1 − 0.01/points (scipy: t.ppf(1 − 0.01/3/2, 4))', () => {
+  it('the point residual SD is the RMS residual per point, floored at half the overall RMSE; the limit no lower than Student t(n) at the two-sided 1 − 0.01/points (scipy: t.ppf(1 − 0.01/3/2, 4))', () => {
     // Four held-out spectra of three points, residuals ±1, ±0.1, ±2: RMS per point 1, 0.1, 2; overall RMSE √(20.04/12).
     const residuals = [1, 0.1, 2, -1, 0.1, -2, 1, -0.1, 2, -1, -0.1, -2];
     const point = fitPointResidualCheck(residuals, new Array<number>(12).fill(0), 4, 3);
@@ -29,14 +29,29 @@ describe('reconstruction check', () => {
     expect(point.sd[0]).toBeCloseTo(1, 12);
     expect(point.sd[1]).toBeCloseTo(floor, 12);
     expect(point.sd[2]).toBeCloseTo(2, 12);
-    expect(point.limit).toBeCloseTo(6.254070524529893, 7);
-    // Left out in turn, each spectrum's residuals at points 0 and 2 are one SD of the other three (√(3/3), √(12/3)).
+    expect(point.studentLimit).toBeCloseTo(6.254070524529893, 7);
+    // Left out in turn, each spectrum's residuals at points 0 and 2 are one SD of the other three (√(3/3), √(12/3)):
+    // every maximum is 1, the Gumbel law fitted to them has no spread, and the Student-t rule is the limit.
     expect(point.heldOutMax).toBeCloseTo(1, 12);
+    expect(point.limit).toBe(point.studentLimit);
+    expect(point.heldOutAbove).toBe(0);
+  });
+
+  it('where the held-out maxima spread, the limit is their Gumbel 99 % quantile (scipy: gumbel_r.ppf(0.99) with loc, scale from their mean and SD)', () => {
+    // Five held-out spectra of two points; the fifth has a large residual at point 1.
+    const residuals = [1, 0.2, -1, -0.2, 1.2, 0.2, -0.8, 0.3, 0.5, -2];
+    const point = fitPointResidualCheck(residuals, new Array<number>(10).fill(0), 5, 2);
+    expect(point.sd[0]).toBeCloseTo(0.9305912099305473, 12);
+    expect(point.sd[1]).toBeCloseTo(0.9176055797563569, 12);
+    // Leave-one-out maxima 1.0960, 1.0960, 1.4118, 0.8329, 4.3284.
+    expect(point.heldOutMax).toBeCloseTo(4.328436553498051, 12);
+    expect(point.studentLimit).toBeCloseTo(4.773340604906959, 7);
+    expect(point.limit).toBeCloseTo(6.314467226507459, 9);
     expect(point.heldOutAbove).toBe(0);
   });
 
   it('a spectrum is out of model when either Q or its largest standardised point residual exceeds its limit, and says which', () => {
-    const check: ReconstructionCheck = { limit: 10, confidence: 0.99, learnedOn: 'held-out', spectra: 4, point: { sd: [1, 0.5, 2], limit: 3, heldOutMax: 1, heldOutAbove: 0 } };
+    const check: ReconstructionCheck = { limit: 10, confidence: 0.99, learnedOn: 'held-out', spectra: 4, point: { sd: [1, 0.5, 2], limit: 3, studentLimit: 3, heldOutMax: 1, heldOutAbove: 0 } };
     // Q 2.94 and max 1.3/0.5; a broad residual (Q 21, max 2); one spike (Q 4, max 4); both (Q 100, max 10).
     const x = [0.5, 1.3, 1, 2, 1, 4, 0, 2, 0, 10, 0, 0];
     const c = checkSpectra(check, x, new Array<number>(12).fill(0), 4, 3);
@@ -48,10 +63,10 @@ describe('reconstruction check', () => {
 
   it('the run log says which spectra the limit is learned on and why', () => {
     expect(reconstructionLimitNote(29, 166, 20)).toBe(
-      "Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (Student t over the points, Bonferroni), at 99 %, learned on 29 spectra held out of training: the network did not fit them, so their reconstruction error is what a new spectrum of the same kind gives; the same spectra stop the training once their reconstruction error stops improving.",
+      "Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (a Gumbel law on the held-out spectra's, never below Student t over the points with Bonferroni), at 99 %, learned on 29 spectra held out of training: the network did not fit them, so their reconstruction error is what a new spectrum of the same kind gives; the same spectra stop the training once their reconstruction error stops improving.",
     );
     expect(reconstructionLimitNote(0, 12, 20)).toBe(
-      "Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (Student t over the points, Bonferroni), at 99 %, learned on 12 training spectra (too few to hold any out): the network was fitted to them, so the limit is too tight and flags more new spectra than it should; give at least 20 training spectra to have some held out.",
+      "Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (a Gumbel law on the held-out spectra's, never below Student t over the points with Bonferroni), at 99 %, learned on 12 training spectra (too few to hold any out): the network was fitted to them, so the limit is too tight and flags more new spectra than it should; give at least 20 training spectra to have some held out.",
     );
   });
 });

@@ -32,10 +32,10 @@ export const reconstructionMetricsSchema = z.object({
   testSpectra: z.number().int(),
   /**
    * The largest standardised single-point residual (../ml/reconstruction.ts): its limit, the
-   * limit spectra's largest value each standardised by the others, and how many exceed the
-   * limit. Absent in runs stored before it was added.
+   * Student-t rule it is never below, the limit spectra's largest value each standardised by the
+   * others, and how many exceed the limit. Absent in runs stored before it was added.
    */
-  maxResidual: z.object({ limit: z.number(), heldOutMax: z.number(), heldOutAbove: z.number().int() }).optional(),
+  maxResidual: z.object({ limit: z.number(), studentLimit: z.number(), heldOutMax: z.number(), heldOutAbove: z.number().int() }).optional(),
   /** Test spectra beyond each limit (a spectrum beyond both counts in both). */
   testFlaggedBy: z.object({ q: z.number().int(), maxResidual: z.number().int() }).optional(),
 });
@@ -55,7 +55,7 @@ export function reconstructionLimitNote(heldOut: number, training: number, minim
   const why = heldOut
     ? 'the network did not fit them, so their reconstruction error is what a new spectrum of the same kind gives; the same spectra stop the training once their reconstruction error stops improving'
     : `the network was fitted to them, so the limit is too tight and flags more new spectra than it should; give at least ${minimum} training spectra to have some held out`;
-  return `Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (Student t over the points, Bonferroni), at ${describeCheck(check)}: ${why}.`;
+  return `Out-of-model limits: Q of the reconstruction residual (Box's approximation) and its largest standardised single point (a Gumbel law on the held-out spectra's, never below Student t over the points with Bonferroni), at ${describeCheck(check)}: ${why}.`;
 }
 
 /**
@@ -69,7 +69,7 @@ export function evaluateReconstruction(test: { x: Float32Array; out: Float32Arra
   const count = (keep: (f: FlaggedBy) => boolean) => c.flaggedBy.filter(keep).length;
   const flagged = count((f) => f !== null);
   const rmse = rmseOfQ(c.q.reduce((s, v) => s + v, 0), test.n * width);
-  const { limit: maxLimit, heldOutMax, heldOutAbove } = check.point;
+  const { limit: maxLimit, studentLimit, heldOutMax, heldOutAbove } = check.point;
   return {
     summary: { rmse, outOfModel: test.n ? flagged / test.n : 0 },
     detail: {
@@ -80,7 +80,7 @@ export function evaluateReconstruction(test: { x: Float32Array; out: Float32Arra
       limitSpectra: check.spectra,
       testOutOfModel: flagged,
       testSpectra: test.n,
-      maxResidual: { limit: maxLimit, heldOutMax, heldOutAbove },
+      maxResidual: { limit: maxLimit, studentLimit, heldOutMax, heldOutAbove },
       testFlaggedBy: { q: count((f) => f === 'q' || f === 'both'), maxResidual: count((f) => f === 'maxResidual' || f === 'both') },
     },
     spectra: Array.from(c.q, (v, i) => ({ rmse: rmseOfQ(v, width), q: v, maxResidual: c.maxResidual[i]!, flaggedBy: c.flaggedBy[i]!, outOfModel: c.outOfModel[i]! })),
