@@ -1,9 +1,9 @@
 /**
  * `spectra-desk map --project P --dataset D (--band X | --area A:B | --ratio X/Y | --pca K |
- * --kmeans K | --ward K | --class COLUMN | --run R [--show WHAT]) --out FILE.png|FILE.csv
+ * --kmeans K | --ward K | --class COLUMN | --run R [--show WHAT]) --out FILE.png|FILE.svg|FILE.csv
  * [--seed S] [--scale N] [--compare COLUMN] [--json]`: one map image of a map dataset
  * (services/maps.ts), or a run's prediction of every pixel (services/map-predict.ts: the PNG shows
- * one image of it, the CSV every output), written as PNG or CSV.
+ * one image of it, the CSV every output), written as PNG, SVG (with its colour scale) or CSV.
  */
 import { parseArgs } from 'node:util';
 import { UserError } from '../common/errors';
@@ -18,7 +18,7 @@ import { imageOfPrediction, mapPredictionCsv, predictMap } from '../services/map
 import type { MapPrediction, MapPredictionShow } from '../common/maps/prediction';
 import type { Streams } from './run';
 
-export const MAP_USAGE = `spectra-desk map --project P --dataset D --out FILE.png|FILE.csv
+export const MAP_USAGE = `spectra-desk map --project P --dataset D --out FILE.png|FILE.svg|FILE.csv
                    (--band X | --area A:B | --ratio X/Y | --pca K | --kmeans K | --ward K | --class COLUMN
                     | --run R [--show predicted[:TARGET] | probability:CLASS | out-of-model])
                    [--seed S] [--scale N] [--compare COLUMN] [--json]`;
@@ -92,7 +92,7 @@ export function mapCommand(args: string[], io: Streams): number {
   );
   if (!values.project) throw new UserError('BAD_INPUT', `Missing --project FILE. Usage: ${MAP_USAGE}`, { field: '--project' });
   if (!values.dataset) throw new UserError('BAD_INPUT', `Missing --dataset NAME. Usage: ${MAP_USAGE}`, { field: '--dataset' });
-  if (!values.out) throw new UserError('BAD_INPUT', `Missing --out FILE.png or FILE.csv. Usage: ${MAP_USAGE}`, { field: '--out' });
+  if (!values.out) throw new UserError('BAD_INPUT', `Missing --out FILE.png, FILE.svg or FILE.csv. Usage: ${MAP_USAGE}`, { field: '--out' });
   const flags = values as Record<string, string | undefined>;
   const runId = flags.run === undefined ? undefined : wholeNumberOption(flags.run, '--run', { min: 1, max: Number.MAX_SAFE_INTEGER })!;
   if (runId !== undefined && IMAGE_FLAGS.some((f) => flags[f] !== undefined)) throw new UserError('BAD_INPUT', `--run predicts the map; give it without ${IMAGE_FLAGS.filter((f) => flags[f] !== undefined).map((f) => `--${f}`).join(' and ')}.`);

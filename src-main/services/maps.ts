@@ -17,6 +17,7 @@ import { adjustedRandIndex, kMeans, ward, WARD_MAX_ROWS, type Clustering } from 
 import { pagedPca } from '../common/maps/pca-pages';
 import { csvField } from '../common/csv';
 import { encodePng } from './png';
+import { mapImageSvg } from '../common/maps/image-svg';
 import { bandArea, imageRgba, mapImageSpec, nearestPoint, PIXEL, pointRange, valueRange, type MapImage, type MapImageSpec } from '../common/maps/image';
 import { targetFromColumn } from '../common/ml/prepare';
 
@@ -215,14 +216,16 @@ export function pixelFields(image: Pick<MapImage, 'width' | 'x0' | 'y0' | 'stepX
 }
 
 /**
- * Writes the image as PNG (`scale` file pixels per map pixel) or CSV (`csvOf` when the CSV holds
- * more than the image's values), by the file's extension; the file appears whole or not at all.
+ * Writes the image as PNG (`scale` file pixels per map pixel), SVG (with its colour scale) or CSV
+ * (`csvOf` when the CSV holds more than the image's values), by the file's extension; the file
+ * appears whole or not at all.
  */
 export function writeMapImage(db: Db, datasetId: number, image: MapImage, file: string, scale = 1, csvOf: (keyOf: (sampleId: number) => string) => string = (keyOf) => mapImageCsv(image, keyOf)): void {
   const ext = path.extname(file).toLowerCase();
-  if (ext !== '.png' && ext !== '.csv') throw new UserError('BAD_INPUT', `--out must end in .png or .csv, not "${path.basename(file)}".`, { field: '--out' });
+  if (ext !== '.png' && ext !== '.svg' && ext !== '.csv') throw new UserError('BAD_INPUT', `--out must end in .png, .svg or .csv, not "${path.basename(file)}".`, { field: '--out' });
   let data: Buffer | string;
   if (ext === '.png') data = encodePng(image.width * scale, image.height * scale, imageRgba(image, scale));
+  else if (ext === '.svg') data = mapImageSvg(image);
   else {
     const m = requireMap(db, datasetId);
     const keys = new Map(m.ids.map((id, i) => [id, m.keys[i]!]));

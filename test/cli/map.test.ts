@@ -37,6 +37,11 @@ describe('spectra-desk map', () => {
     const raw = inflateSync(bytes.subarray(idat + 4, idat + 4 + bytes.readUInt32BE(idat - 4)));
     expect(raw.length).toBe(75 * (105 * 4 + 1));
 
+    const svg = path.join(dir, 'band.svg');
+    expect((await cli(['map', '--project', project, '--dataset', 'chondro', '--band', '1002', '--out', svg])).stdout).toBe(`Wrote ${svg}: Intensity at 1002 cm⁻¹, 35 × 25 pixels; 797.4 to 1553.\n`);
+    const text = fs.readFileSync(svg, 'utf8');
+    expect([...text.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1])).toEqual(['Intensity at 1002 cm⁻¹', '797.393', '1553.27', 'Intensity (unit not given by the file)', 'x -11.55 → 22.45 left to right, y -4.77 → 19.23 top to bottom']);
+
     const csv = path.join(dir, 'kmeans.csv');
     const km = await cli(['map', '--project', project, '--dataset', 'chondro', '--kmeans', '3', '--seed', '1', '--out', csv, '--compare', 'cluster', '--json']);
     const out = JSON.parse(km.stdout) as { classes: string[]; counts: number[]; compare: { column: string; pixels: number; adjustedRandIndex: number } };
@@ -57,7 +62,7 @@ describe('spectra-desk map', () => {
     expect((await cli([...base, '--area', '1000'])).stderr).toBe('spectra-desk: --area takes two positions as A:B, not "1000". (field --area)\n');
     expect((await cli([...base, '--kmeans', '1'])).stderr).toBe('spectra-desk: --kmeans must be a whole number from 2 to 20 (got "1"). (field kmeans)\n');
     expect((await cli([...base, '--band', '3000'])).stderr).toBe("spectra-desk: 3000 cm⁻¹ is outside the spectra's axis (602 to 1798 cm⁻¹).\n");
-    expect((await cli([...base.slice(0, -1), path.join(dir, 'x.tif'), '--band', '1000'])).stderr).toBe('spectra-desk: --out must end in .png or .csv, not "x.tif". (field --out)\n');
+    expect((await cli([...base.slice(0, -1), path.join(dir, 'x.tif'), '--band', '1000'])).stderr).toBe('spectra-desk: --out must end in .png, .svg or .csv, not "x.tif". (field --out)\n');
     expect(fs.existsSync(out)).toBe(false);
   });
 });

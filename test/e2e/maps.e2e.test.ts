@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser and use DOM types.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/datasets';
@@ -91,6 +92,45 @@ describe('Maps (Chromium, real Session)', () => {
     await app.main().getByTestId('map-selection').getByRole('button', { name: 'Mask' }).click();
     await app.main().getByText('35 pixels masked: left out of PCA and clusters.').waitFor();
     await app.main().getByText('masked 35').waitFor();
+    expect(app.problems).toEqual([]);
+  });
+
+  it('selects the pixels inside a freehand outline, labels them, and saves the class image as SVG with its key', async () => {
+    const { page } = app;
+    await app.main().locator('select[name=mapKind]').selectOption('band');
+    await app.main().locator('input[name=mapAt]').fill('1002');
+    await app.main().getByTestId('map-title').getByText('Intensity at 1002 cm⁻¹').waitFor();
+    await app.main().locator('select[name=mapTool]').selectOption('lasso');
+    // A diamond around pixel (17, 12), 6.25 pixels to each corner: the 85 pixels with |Δcol| + |Δrow| ≤ 6 have their centre inside.
+    const box = (await page.locator(image).boundingBox())!;
+    const at = (x: number, y: number) => [box.x + x * 16, box.y + y * 16] as const;
+    await page.mouse.move(...at(17.5, 6.25));
+    await page.mouse.down();
+    for (const [x, y] of [
+      [23.75, 12.5],
+      [17.5, 18.75],
+      [11.25, 12.5],
+      [17.5, 6.25],
+    ] as const)
+      await page.mouse.move(...at(x, y), { steps: 12 });
+    await page.mouse.up();
+    const selection = app.main().getByTestId('map-selection');
+    await selection.getByText('85 pixels selected').waitFor();
+    await page.waitForTimeout(200);
+    await screenshot(page, '63-map-lasso');
+    await selection.locator('input[name=labelColumn]').fill('region');
+    await selection.locator('input[name=labelValue]').fill('cell');
+    await selection.getByRole('button', { name: 'Label' }).click();
+    await app.main().getByText('85 pixels labelled “cell” in column “region”.').waitFor();
+
+    await app.main().locator('select[name=mapKind]').selectOption('class');
+    await app.main().locator('select[name=mapColumn]').selectOption('region');
+    await app.main().getByTestId('map-title').getByText('region').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), app.main().getByTestId('map-image').getByRole('button', { name: 'SVG' }).click()]);
+    expect(download.suggestedFilename()).toBe('chondro baseline SNV region.svg');
+    const svg = fs.readFileSync((await download.path())!, 'utf8');
+    const texts = [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toEqual(['region', 'cell (85 pixels)', 'edge (12 pixels)', 'no value (778 pixels)', 'x -11.55 → 22.45 left to right, y -4.77 → 19.23 top to bottom']);
     expect(app.problems).toEqual([]);
   });
 });

@@ -146,7 +146,7 @@ describe('map datasets', () => {
     expect(lines.length).toBe(876);
     expect(lines[0]).toBe('col,row,x,y,sample,Intensity at 1002 cm⁻¹');
     expect(lines[1]).toBe(`0,0,-11.55,-4.77,chondro:1,${image.values[0]}`);
-    expect(() => writeMapImage(db, chondro, image, path.join(dir, 'band.jpg'))).toThrow('--out must end in .png or .csv, not "band.jpg".');
+    expect(() => writeMapImage(db, chondro, image, path.join(dir, 'band.jpg'))).toThrow('--out must end in .png, .svg or .csv, not "band.jpg".');
   });
 
   it('a map with missing pixels keeps them missing; bad requests are refused', async () => {
