@@ -4,7 +4,8 @@
  * target, raw spectra instead of the auto recipe, the layer table down to the latent vector) on
  * two bands whose heights a class column sets, with spiked test spectra; its run page shows a
  * spectrum against its reconstruction, the reconstruction error of every spectrum with the
- * limit learned on the held-out spectra, and the latent space coloured by class.
+ * limits learned on the held-out spectra (Q and the largest standardised point residual, and which
+ * flagged each spectrum), and the latent space coloured by class.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,10 +68,12 @@ describe('autoencoder run page (Chromium, real Session and trainer)', () => {
     await panel.locator('[data-testid=ae-latent] canvas').waitFor();
     await panel.locator('[data-testid=ae-errors] canvas').waitFor();
     const summary = (await panel.locator('p').first().textContent()) ?? '';
-    expect(summary).toMatch(/^Test reconstruction RMSE [\d.]+ \(standardised units\); \d+ of 20 test spectra out of model\s+\(reconstruction Q above the limit: 99 %, learned on 9 spectra held out of training\)/);
+    expect(summary).toMatch(
+      /^Test reconstruction RMSE [\d.]+ \(standardised units\); \d+ of 20 test spectra out of model:\s+\d+ with the reconstruction Q above its limit, \d+ with a single point more than [\d.]+ residual SDs\s+\(that point's SD on the held-out spectra\) from its reconstruction, which catches a spike Q spreads over every point \(99 %, learned on 9 spectra held out of training\)/,
+    );
     // The page starts on the test spectrum reconstructed worst: a spiked one.
     const chosen = await panel.locator('select[name=aeSpectrum] option:checked').textContent();
-    expect(chosen).toMatch(/^s(77|78|79|80) \(test, out of model\)/);
+    expect(chosen).toMatch(/^s(77|78|79|80) \(test, out of model by (Q and one point|one point|Q)\)/);
     expect(await panel.locator('select[name=aeColour]').inputValue()).toBe('kind');
     expect(app.problems).toEqual([]);
     await panel.scrollIntoViewIfNeeded();
