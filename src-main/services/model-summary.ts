@@ -15,9 +15,11 @@ import { channelAxes } from '../db/channels';
 import { requireRecipePerChannel, requireSameChannelLength } from '../common/runs/channels';
 import { savedRecipe, targetColumn } from './run-data';
 import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbourhood';
+import { ENCODER_HEAD, checkEncoderFits, encoderNetwork } from '../common/runs/encoder';
+import { encoderSource } from './encoder-source';
 
 /** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
-export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood; channelLayout?: 'resample' | 'branches' }): ModelSummary {
+export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood; channelLayout?: 'resample' | 'branches'; encoderFrom?: number }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
   // An autoencoder has no target: it gives back its input.
   const column = q.model === 'ae' ? null : targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
@@ -55,6 +57,17 @@ export function modelSummary(db: Db, q: { datasetId: number; target: string; tar
     const layers = autoencoderLayers(length, input[1]);
     const s = summarizeModel({ schemaVersion: 1, name: q.model, layers }, input, null);
     return { task, layers: s.layers, params: s.params, input, outputs: length * input[1], latent: (layers[latentLayerIndex(layers)] as { units: number }).units, ...extra };
+  }
+  if (q.encoderFrom !== undefined) {
+    // The autoencoder's encoder and a head, whichever template is selected; the auto recipe is the autoencoder's, as training takes it.
+    const source = encoderSource(db, q.encoderFrom);
+    const recipe = typeof q.recipeId === 'number' ? savedRecipe(db, q.recipeId).spec : q.recipeId === 'auto' ? source.recipe : null;
+    const shown = recipe ? applyPipeline(fitPipeline(recipe, head), head).axis : axis;
+    const encoderInput: [number, number] = [shown.length, input[1]];
+    checkEncoderFits(source, { axis: shown, input: encoderInput, ...(extra.channels ? { channels: extra.channels } : {}), recipes: q.channelRecipeIds ? q.channelRecipeIds.map((id) => (id === null ? null : savedRecipe(db, id).spec)) : [recipe] });
+    const layers = encoderNetwork(source);
+    const s = summarizeModel({ schemaVersion: 1, name: 'custom', layers }, encoderInput, { units });
+    return { task, layers: s.layers, params: s.params, input: encoderInput, outputs: units, ...extra, encoderFrom: { runId: source.runId, layers: layers.length - ENCODER_HEAD.length } };
   }
   if (q.channelLayout === 'branches' && names.length > 1 && !q.neighbourhood) {
     // One branch per channel, each on its own axis (as the plan lays them out): its length after its recipe.

@@ -19,6 +19,7 @@ import { chooseRunRecipe, type RecipeChoiceReport } from './auto-recipe';
 import type { ChosenRecipe } from '../common/runs/recipe-choice';
 import { isCrossValidation, startCrossValidation } from './cross-validate';
 import { trainSingle } from './train-single';
+import { encoderRecipe } from './encoder-source';
 import { recordError } from './run-record';
 import type { SpawnTrainer } from './trainer-client';
 
@@ -82,6 +83,9 @@ export function requestFromApp(db: Db, input: RunStartInput): RunRequest {
   const { recipeId, channelRecipeIds, validation, ...asked } = input;
   // A network started from an autoencoder's encoder is a layer list of its own (the request's custom model), whichever template was selected.
   const rest = asked.encoderFrom !== undefined ? { ...asked, model: 'custom' as const } : asked;
+  if (asked.encoderFrom !== undefined && (asked.model === 'pls' || asked.model === 'ae')) throw new UserError('BAD_INPUT', `An autoencoder's encoder starts a network of a target, not ${asked.model === 'pls' ? 'PLS' : 'another autoencoder'}.`, { field: 'encoderFrom' });
+  // The auto recipe of such a network is the autoencoder's (its weights were trained on spectra read through it).
+  if (asked.encoderFrom !== undefined && recipeId === 'auto' && !channelRecipeIds) return parseRunRequest({ ...rest, recipe: encoderRecipe(db, asked.encoderFrom), validation: parseScheme(validation) });
   // Parsed as a request too, so the app meets the rules between settings the CLI meets (a neighbourhood's buffer, say).
   if (channelRecipeIds) {
     if (recipeId !== null) throw new UserError('BAD_INPUT', 'Choose one recipe for every channel or one per channel, not both.', { field: 'recipeId' });

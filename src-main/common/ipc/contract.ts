@@ -236,6 +236,8 @@ export interface ModelSummary {
   channels?: string[];
   /** A recipe per channel (`channelRecipeIds`): each channel's recipe name, null for raw. */
   channelRecipes?: { channel: string; recipe: string | null }[];
+  /** A network started from an autoencoder's encoder (`encoderFrom`): the ae run, and how many of the first layers are its encoder. */
+  encoderFrom?: { runId: number; layers: number };
 }
 
 const modelName = z.enum(APP_MODEL_NAMES);
@@ -394,7 +396,7 @@ export const contract = {
   'runs:reconstructions': { input: z.object({ runId: id }).strict(), output: out<ReconstructionView>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   /** `target` is empty for the autoencoder (`ae`), which has none. */
-  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(), neighbourhood: neighbourhoodSchema.optional(), channelLayout: z.enum(['resample', 'branches']).optional() }).strict(), output: out<ModelSummary>() },
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(), neighbourhood: neighbourhoodSchema.optional(), channelLayout: z.enum(['resample', 'branches']).optional(), encoderFrom: id.optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
   'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
   /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). */

@@ -3,7 +3,7 @@
  * warnings a careful colleague would give before a run.
  */
 import type { DatasetSummary } from '@common/domain/project';
-import type { Input } from '@common/ipc/contract';
+import type { Input, RunSummary } from '@common/ipc/contract';
 import type { PlsDecisionChoice } from '@common/ml/pls-decision';
 import { APP_MODEL_NAMES, MODEL_LABELS, type AppModelName } from '@common/ml/templates';
 import { TRAIN_DEFAULTS } from '@common/runs/plan';
@@ -47,6 +47,8 @@ export interface TrainSettings {
   /** Maps: the radius of each pixel's neighbourhood read with it (0: the pixel alone), and how it is read. */
   neighbourhood: number;
   neighbourhoodMode: NeighbourhoodMode;
+  /** A network of a target started from this finished autoencoder run's encoder (null or absent: the template, randomly initialised). */
+  encoderFrom?: number | null;
 }
 
 export type Column = DatasetSummary['columns'][string];
@@ -100,9 +102,19 @@ export function recipeChoice(s: TrainSettings, ds: DatasetSummary | null): { rec
   return { recipeId: null, channelRecipeIds: Array.from({ length: ds.channels }, (_, c) => s.channelRecipeIds[c] ?? null) };
 }
 
-/** One network branch per channel: for network templates on samples with several channels, not on a map's neighbourhoods. */
+/** One network branch per channel: for network templates on samples with several channels, not on a map's neighbourhoods nor from an autoencoder's encoder. */
 export function channelLayoutOf(s: TrainSettings, ds: DatasetSummary | null): { channelLayout: 'branches' } | Record<string, never> {
-  return ds && ds.channels > 1 && s.channelLayout === 'branches' && s.model !== 'pls' && s.model !== 'ae' && !neighbourhoodOf(s, ds) ? { channelLayout: 'branches' } : {};
+  return ds && ds.channels > 1 && s.channelLayout === 'branches' && s.model !== 'pls' && s.model !== 'ae' && !encoderOf(s).encoderFrom && !neighbourhoodOf(s, ds) ? { channelLayout: 'branches' } : {};
+}
+
+/** The autoencoder run a network of a target starts from, for `runs:start` and `models:summary` (in place of the template). */
+export function encoderOf(s: TrainSettings): { encoderFrom: number } | { encoderFrom?: never } {
+  return s.encoderFrom && s.model !== 'pls' && s.model !== 'ae' ? { encoderFrom: s.encoderFrom } : {};
+}
+
+/** The finished autoencoders of a dataset a network can start from (one split each; the axis is checked by the model summary). */
+export function encoderRuns(runs: readonly RunSummary[], ds: DatasetSummary | null): RunSummary[] {
+  return ds ? runs.filter((r) => r.model === 'ae' && r.status === 'done' && r.datasetId === ds.id && !r.folds) : [];
 }
 
 /** The neighbourhood a run reads, on a map only. */
@@ -111,7 +123,7 @@ export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { 
 }
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
-  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), ...channelLayoutOf(s, ds), validation: schemeOf(s), seed: s.seed };
+  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), ...channelLayoutOf(s, ds), ...encoderOf(s), validation: schemeOf(s), seed: s.seed };
   const targets = targetsOf(s, ds);
   if (targets) input.targets = targets;
   const neighbourhood = neighbourhoodOf(s, ds);
