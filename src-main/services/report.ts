@@ -14,7 +14,7 @@ import { num } from '../common/format/numbers';
 import type { PlsDecision } from '../common/ml/pls';
 import { paramInfoOf, paramLabel } from '../common/preprocessing/param-info';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
-import { recipeChoiceSummary, recipeScoreText, type RecipeChoice } from '../common/runs/recipe-choice';
+import { recipeChoiceSummary, recipeComponentsText, recipeScoreText, type RecipeChoice } from '../common/runs/recipe-choice';
 
 export interface ReportData {
   title: string;
@@ -131,9 +131,9 @@ ${steps}
 
 /** The auto recipe's candidates with their cross-validated scores, the winner marked. */
 function recipeChoiceTable(c: RecipeChoice): string {
-  const rows = c.candidates.map((x) => [td(`${esc(x.name)}${x.name === c.winner ? ' <strong>(chosen)</strong>' : ''}`), td(esc(recipeScoreText(x)), x.score !== null)]);
+  const rows = c.candidates.map((x) => [td(`${esc(x.name)}${x.name === c.winner ? ' <strong>(chosen)</strong>' : ''}`), td(esc(recipeScoreText(x)), x.score !== null), td(esc(recipeComponentsText(x)), true)]);
   return `<p>${esc(recipeChoiceSummary(c))}</p>
-${table(['recipe', `${esc(c.metric)} (${c.folds}-fold CV, ± standard error)`], rows, 'recipe-choice')}`;
+${table(['recipe', `${esc(c.metric)} (${c.folds}-fold CV, ± standard error)`, 'PLS components (mean over folds)'], rows, 'recipe-choice')}`;
 }
 
 function validationSection(d: ReportData): string {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { screenshot } from './harness';
 import { useAppPage } from './setup';
 import type { RunDetail, RunSummary } from '../../src-main/common/ipc/contract';
-import { recipeScoreText } from '../../src-main/common/runs/recipe-choice';
+import { recipeComponentsText, recipeScoreText } from '../../src-main/common/runs/recipe-choice';
 import type { SingleRunConfig } from '../../src-main/common/runs/schema';
 
 describe('Auto recipe (Chromium, real Session and trainer)', () => {
@@ -39,7 +39,7 @@ describe('Auto recipe (Chromium, real Session and trainer)', () => {
     await app.main().locator('[data-testid=recipe-choice]').waitFor();
     expect(await app.main().locator('[data-testid=run-facts]').textContent()).toContain(`Recipe${`auto → ${choice.winner}`}`);
     const rows = await app.main().locator('[data-testid=recipe-choice] tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
-    expect(rows).toEqual(choice.candidates.map((c) => [c.name, recipeScoreText(c), c.name === choice.winner ? 'chosen' : '']));
+    expect(rows).toEqual(choice.candidates.map((c) => [c.name, recipeScoreText(c), recipeComponentsText(c), c.name === choice.winner ? 'chosen' : '']));
     expect(await app.main().locator('[data-testid=recipe-choice] tr.winner td').first().textContent()).toBe(choice.winner);
     await app.main().locator('[data-testid=recipe-choice]').scrollIntoViewIfNeeded();
     await screenshot(app.page, '71-run-page-auto-recipe');

@@ -337,7 +337,7 @@ function inputChannels(req: RunRequest, data: RunData): ExtraChannels | undefine
 /** The run log's line on the auto recipe: what won, on what score, and how it was scored. */
 export function recipeChoiceNote(c: RecipeChoice, model: string): string {
   const won = c.candidates.find((x) => x.name === c.winner)!;
-  return `Recipe: auto chose "${c.winner}" (${c.metric} ${won.score!.toFixed(4)}) among ${c.candidates.length} recipes, each scored with ${c.scoredWith}; ${model === 'pls' ? 'PLS' : `the ${model} network`} was then trained once with it.`;
+  return `Recipe: auto chose "${c.winner}" (${c.metric} ${won.score!.toFixed(4)}) among ${c.candidates.length} recipes, each scored with ${c.scoredWith}${c.reason ? `. ${c.reason.replace(/\.$/, '')}` : ''}; ${model === 'pls' ? 'PLS' : `the ${model} network`} was then trained once with it.`;
 }
 
 /** The run log's line on the small-set augmentation: how many copies, and how their noise was sized. */

@@ -1,6 +1,6 @@
 /**
  * The `auto` recipe, pure: the starter recipes scored by cross-validation on a run's training
- * rows only, and the best one taken. Networks are too slow to train once per recipe and fold,
+ * rows only, and the most parsimonious of those within one standard error of the best taken. Networks are too slow to train once per recipe and fold,
  * so every recipe is scored with PLS (its components and class decision chosen by an inner
  * cross-validation, as a PLS run chooses them) and the requested model is trained once with the
  * winner. Inside a cross-validated run each fold plans itself, so the choice sees that fold's
@@ -30,6 +30,8 @@ export interface RecipeScore {
   score: number | null;
   /** The spread of the per-fold scores over √folds. */
   standardError?: number;
+  /** PLS latent variables the inner cross-validation chose, the mean over the outer folds: fewer means the recipe left less variance unrelated to the target. */
+  components?: number;
   skipped?: string;
 }
 
@@ -42,6 +44,10 @@ export interface RecipeChoice {
   /** How every recipe was scored, in one sentence. */
   scoredWith: string;
   trainSamples: number;
+  /** The one-standard-error bound: the best score less (balanced accuracy) or plus (RMSECV) its standard error; recipes within it compete on components. Absent in runs recorded before the rule. */
+  threshold?: number;
+  /** Why the winner won, in one sentence. */
+  reason?: string;
 }
 
 export const RAW_RECIPE_NAME = 'None — raw spectra';
@@ -73,7 +79,7 @@ export function isRamanAxis(axisUnit: string | undefined, axis: ArrayLike<number
   return lo < 400 && hi <= 4000;
 }
 
-/** Raw, SNV and the starter recipes in order of simplicity (the earlier one wins a tie); the Raman one only for Raman spectra. */
+/** Raw, SNV and the starter recipes in order of simplicity (the earlier one wins a tie in components); the Raman one only for Raman spectra. */
 export function recipeCandidates(opts: { raman: boolean }): RecipeCandidate[] {
   const starters = STARTER_RECIPES.filter((r) => opts.raman || r !== RAMAN_STARTER);
   return [
@@ -113,8 +119,8 @@ export function trainingRowsOnly(input: RecipeChoiceInput): RecipeChoiceInput {
 /**
  * Scores every candidate by stratified 5-fold cross-validation of `rows`: the recipe fitted on
  * each fold's training part, PLS with components and decision chosen by 5-fold cross-validation
- * of that part, predictions for the held-out part. The score is over all out-of-fold predictions;
- * the best one wins, the earlier candidate on a tie.
+ * of that part, predictions for the held-out part. The score is over all out-of-fold predictions.
+ * The winner is chosen by {@link pickRecipe}.
  */
 export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeChoiceInput, onProgress?: RecipeChoiceProgress): ChosenRecipe {
   if (rows.length < RECIPE_CHOICE_MIN_ROWS) {
@@ -138,32 +144,57 @@ export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeCh
     onProgress?.(i + 1, candidates.length, c.name);
     return scored;
   });
-  let best = -1;
-  scores.forEach((s, i) => {
-    if (s.score === null) return;
-    const top = best < 0 ? null : scores[best]!.score!;
-    if (top === null || (isClass ? s.score > top : s.score < top)) best = i;
-  });
-  if (best < 0) throw new UserError('BAD_INPUT', `No recipe could be scored on these spectra: ${scores[0]?.skipped ?? 'no candidates'}`, { field: 'recipe' });
+  const metric = isClass ? 'balanced accuracy' : 'RMSECV';
+  const picked = pickRecipe(scores, metric);
+  if (!picked) throw new UserError('BAD_INPUT', `No recipe could be scored on these spectra: ${scores[0]?.skipped ?? 'no candidates'}`, { field: 'recipe' });
   const choice: RecipeChoice = {
     candidates: scores,
-    winner: candidates[best]!.name,
-    metric: isClass ? 'balanced accuracy' : 'RMSECV',
+    winner: picked.winner,
+    metric,
     folds: RECIPE_CHOICE_FOLDS,
     scoredWith: `PLS${isClass ? '-DA' : ''} with components${isClass ? ' and class decision' : ''} chosen by an inner 5-fold cross-validation, on stratified ${RECIPE_CHOICE_FOLDS}-fold cross-validation of the ${rows.length} training spectra`,
     trainSamples: rows.length,
+    threshold: picked.threshold,
+    reason: picked.reason,
   };
-  return { choice, recipe: candidates[best]! };
+  return { choice, recipe: candidates.find((c) => c.name === picked.winner)! };
+}
+
+/**
+ * The one-standard-error rule with parsimony: every recipe whose score is within one standard
+ * error of the best one is as good as the data can tell, and of those the one whose PLS needed
+ * the fewest latent variables wins (it removed the most variance unrelated to the target, which
+ * a network must otherwise learn to ignore); the earlier in the list on equal components. Null
+ * when no candidate was scored.
+ */
+export function pickRecipe(scores: RecipeScore[], metric: RecipeChoice['metric']): { winner: string; threshold: number; reason: string } | null {
+  const higher = metric === 'balanced accuracy';
+  let best: RecipeScore | null = null;
+  for (const s of scores) if (s.score !== null && (!best || (higher ? s.score > best.score! : s.score < best.score!))) best = s;
+  if (!best) return null;
+  const se = best.standardError ?? 0;
+  const threshold = higher ? best.score! - se : best.score! + se;
+  const within = scores.filter((s) => s.score !== null && (higher ? s.score >= threshold : s.score <= threshold));
+  let winner = within[0]!;
+  for (const s of within) if ((s.components ?? Infinity) < (winner.components ?? Infinity)) winner = s;
+  const bound = `${metric} ${higher ? '≥' : '≤'} ${threshold.toFixed(4)}`;
+  const lv = (s: RecipeScore) => (s.components === undefined ? '' : ` (${s.components.toFixed(1)} PLS components on average over the folds)`);
+  const reason =
+    within.length === 1
+      ? `“${winner.name}” scored best, ${best.score!.toFixed(4)} ± ${se.toFixed(4)}, and no other recipe is within one standard error of it (${bound}).`
+      : `${within.length} recipes are within one standard error of the best score, ${best.score!.toFixed(4)} ± ${se.toFixed(4)} (${bound}); of these “${winner.name}” needed the fewest latent variables${lv(winner)}${within.some((s) => s !== winner && s.components === winner.components) ? ', the earliest in the list of those that needed as few' : ''}.`;
+  return { winner: winner.name, threshold, reason };
 }
 
 /** Out-of-fold PLS predictions of one recipe; throws a UserError when the recipe does not apply to these spectra. */
-function scoreRecipe(spec: ResolvedPipeline | null, train: SpectraBlock, y: Float64Array, folds: { train: number[]; test: number[] }[], isClass: boolean, classes: number, seed: number): { score: number; standardError: number } {
+function scoreRecipe(spec: ResolvedPipeline | null, train: SpectraBlock, y: Float64Array, folds: { train: number[]; test: number[] }[], isClass: boolean, classes: number, seed: number): { score: number; standardError: number; components: number } {
   const enabled = spec ? spec.steps.filter((s) => s.enabled) : [];
   // Recipes of per-spectrum steps give the same spectra in every fold: apply them once.
   const perSpectrum = enabled.every((s) => !getStep(s.kind).fitted);
   const once = perSpectrum ? transformed(spec, train, train) : null;
   const predicted = new Float64Array(y.length);
   const foldScores: number[] = [];
+  let components = 0;
   for (const fold of folds) {
     const x = once ?? transformed(spec, selectRows(train, fold.train), train);
     const cols = x.axis.length;
@@ -171,6 +202,7 @@ function scoreRecipe(spec: ResolvedPipeline | null, train: SpectraBlock, y: Floa
     const yTrain = Float64Array.from(fold.train, (r) => y[r]!);
     const n = fold.train.length;
     const cv = choosePlsComponents(xTrain, yTrain, n, cols, { kind: isClass ? 'classification' : 'regression', ...(isClass ? { classes } : {}), folds: 5, rule: 'best', seed, decision: 'auto' });
+    components += cv.components;
     const model = isClass ? fitPlsDa(xTrain, Int32Array.from(yTrain), n, cols, classes, cv.components, { decision: cv.decision }) : fitPlsRegression(xTrain, yTrain, n, cols, cv.components);
     const xTest = selectRows(x, fold.test).values;
     const out = isClass ? predictPlsDa(model, xTest, fold.test.length).classes : predictPls(model, xTest, fold.test.length);
@@ -182,7 +214,7 @@ function scoreRecipe(spec: ResolvedPipeline | null, train: SpectraBlock, y: Floa
   const score = isClass ? classificationMetrics(y, predicted, classes).balancedAccuracy : regressionMetrics(y, predicted).rmse;
   const mean = foldScores.reduce((a, b) => a + b, 0) / foldScores.length;
   const variance = foldScores.reduce((a, b) => a + (b - mean) ** 2, 0) / (foldScores.length - 1);
-  return { score, standardError: Math.sqrt(variance / foldScores.length) };
+  return { score, standardError: Math.sqrt(variance / foldScores.length), components: components / folds.length };
 }
 
 /** `block` through the recipe fitted on `fitOn`, refused when a value is missing or infinite. */
@@ -199,8 +231,15 @@ export function recipeScoreText(c: RecipeScore): string {
   return c.standardError === undefined ? c.score.toFixed(4) : `${c.score.toFixed(4)} ± ${c.standardError.toFixed(4)}`;
 }
 
+/** A candidate's PLS components (mean over the folds) as the table shows them; a dash when not recorded. */
+export function recipeComponentsText(c: RecipeScore): string {
+  return c.components === undefined ? '–' : c.components.toFixed(1);
+}
+
 /** What the run page and the report say above the table of candidates. */
 export function recipeChoiceSummary(c: RecipeChoice): string {
+  const scored = `Recipe chosen automatically: “${c.winner}”, by ${c.folds}-fold cross-validation of the ${c.trainSamples} training spectra (test spectra take no part) of ${c.candidates.length} recipes, each scored with ${c.scoredWith.replace(/, on stratified .*$/, '')}.`;
+  if (c.reason) return `${scored} ${c.reason}`;
   const better = c.metric === 'RMSECV' ? 'lowest RMSECV' : 'highest balanced accuracy';
-  return `Recipe chosen automatically: “${c.winner}”, the ${better} of ${c.candidates.length} recipes in ${c.folds}-fold cross-validation of the ${c.trainSamples} training spectra (test spectra take no part). Each recipe was scored with ${c.scoredWith.replace(/, on stratified .*$/, '')}; on a tie the simpler recipe, earlier in the list, wins.`;
+  return `${scored} It had the ${better}; on a tie the simpler recipe, earlier in the list, won.`;
 }

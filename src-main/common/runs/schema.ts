@@ -169,12 +169,14 @@ export const augmentationSchema = z.object({ copies: z.number().int().min(1), no
 
 /** The auto recipe's choice as a run stores it: every candidate's cross-validated score and the winner. */
 export const recipeChoiceSchema = z.object({
-  candidates: z.array(z.object({ name: z.string(), score: z.number().nullable(), standardError: z.number().optional(), skipped: z.string().optional() })),
+  candidates: z.array(z.object({ name: z.string(), score: z.number().nullable(), standardError: z.number().optional(), components: z.number().optional(), skipped: z.string().optional() })),
   winner: z.string(),
   metric: z.enum(['balanced accuracy', 'RMSECV']),
   folds: z.number().int().min(2),
   scoredWith: z.string(),
   trainSamples: count,
+  threshold: z.number().optional(),
+  reason: z.string().optional(),
 }) satisfies z.ZodType<RecipeChoice>;
 
 export const channelsRecordSchema = z.object({

@@ -1,8 +1,10 @@
 /**
  * The auto recipe: the rule that offers the Raman recipe, the cross-validated scores on UCR
  * Coffee (as archived, and with the scale, offsets and tilts of raw absorbance added) and Tecator
- * fat, and the proof that a fold's choice never reads that fold's test spectra.
+ * fat and generated raw NIR, the one-standard-error rule with the fewest components, and the
+ * proof that a fold's choice never reads that fold's test spectra.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +15,7 @@ import { makeFolds } from '../../../src-main/common/ml/splits';
 import { parsePipelineSpec } from '../../../src-main/common/preprocessing/pipeline';
 import { STARTER_RECIPES } from '../../../src-main/common/preprocessing/starters';
 import { planRun, type RunData } from '../../../src-main/common/runs/plan';
-import { chooseRecipe, isRamanAxis, RAW_RECIPE_NAME, recipeCandidates, SNV_RECIPE_NAME } from '../../../src-main/common/runs/recipe-choice';
+import { chooseRecipe, isRamanAxis, pickRecipe, RAW_RECIPE_NAME, recipeCandidates, SNV_RECIPE_NAME, type RecipeScore } from '../../../src-main/common/runs/recipe-choice';
 import { runRequestSchema, type RunRequest } from '../../../src-main/common/runs/schema';
 import { openProject } from '../../../src-main/db/connection';
 import { readDatasetForRun } from '../../../src-main/services/run-data';
@@ -82,21 +84,24 @@ describe('which recipes auto chooses among', () => {
 });
 
 describe('chooseRecipe', () => {
-  it('Coffee as archived (z-normalised per spectrum): every recipe scores balanced accuracy 1, so the first, raw spectra, wins', () => {
+  it('Coffee as archived (z-normalised per spectrum): every recipe scores balanced accuracy 1; raw spectra and SNV need the fewest components (5.2), and raw, the earlier, wins', () => {
     const { target, rows } = trainRows(coffee.data, 'class', coffee.classes);
     const { choice, recipe } = chooseRecipe({ block: coffee.data.block, rows, target, candidates: recipeCandidates({ raman: false }), seed: 1 });
+    const components = [5.2, 5.2, 5.8, 5.8, 7.4, 5.4];
     expect(choice).toEqual({
-      candidates: [RAW_RECIPE_NAME, SNV_RECIPE_NAME, FIRST, SNV_FIRST, SECOND, MSC].map((name) => ({ name, score: 1, standardError: 0 })),
+      candidates: [RAW_RECIPE_NAME, SNV_RECIPE_NAME, FIRST, SNV_FIRST, SECOND, MSC].map((name, i) => ({ name, score: 1, standardError: 0, components: components[i] })),
       winner: RAW_RECIPE_NAME,
       metric: 'balanced accuracy',
       folds: 5,
       scoredWith: 'PLS-DA with components and class decision chosen by an inner 5-fold cross-validation, on stratified 5-fold cross-validation of the 28 training spectra',
       trainSamples: 28,
+      threshold: 1,
+      reason: `6 recipes are within one standard error of the best score, 1.0000 ± 0.0000 (balanced accuracy ≥ 1.0000); of these “${RAW_RECIPE_NAME}” needed the fewest latent variables (5.2 PLS components on average over the folds), the earliest in the list of those that needed as few.`,
     });
     expect(recipe).toEqual({ name: RAW_RECIPE_NAME, spec: null });
   });
 
-  it('Coffee with a scale, offset and tilt per spectrum: raw 26 of 28 (0.929), the first derivative 28 of 28 and wins', () => {
+  it('Coffee with a scale, offset and tilt per spectrum: raw 26 of 28 (0.929), both derivatives 28 of 28; the second needs fewer components (4.2 against 5.4) and wins', () => {
     const data = distorted(coffee.data);
     const { target, rows } = trainRows(data, 'class', coffee.classes);
     const { choice, recipe } = chooseRecipe({ block: data.block, rows, target, candidates: recipeCandidates({ raman: false }), seed: 1 });
@@ -109,28 +114,55 @@ describe('chooseRecipe', () => {
       [MSC, 13 / 14],
     ]);
     expect(choice.candidates[0]!.standardError).toBeCloseTo(1 / 15, 12);
-    expect(choice.winner).toBe(FIRST);
-    expect(recipe.spec).toEqual(parsePipelineSpec(STARTER_RECIPES[0]!.spec));
+    expect(choice.candidates.map((c) => c.components)).toEqual([7.6, 4.2, 5.4, 4.4, 4.2, 5.8]);
+    expect(choice.winner).toBe(SECOND);
+    expect(choice.reason).toBe(`2 recipes are within one standard error of the best score, 1.0000 ± 0.0000 (balanced accuracy ≥ 1.0000); of these “${SECOND}” needed the fewest latent variables (4.2 PLS components on average over the folds).`);
+    expect(recipe.spec).toEqual(parsePipelineSpec(STARTER_RECIPES[2]!.spec));
   });
 
-  it('Tecator fat: RMSECV in % fat per recipe; SNV is lowest (1.948) and wins', () => {
+  it('Tecator fat: RMSECV in % fat per recipe; SNV is lowest (1.948 ± 0.121), no other is within one standard error, and it wins', () => {
     const { data, fat } = tecator();
     const { target, rows } = trainRows(data, 'number', fat);
     const { choice } = chooseRecipe({ block: data.block, rows, target, candidates: recipeCandidates({ raman: false }), seed: 1 });
-    const expected: [string, number, number][] = [
-      [RAW_RECIPE_NAME, 2.465208690558911, 0.19976583997649774],
-      [SNV_RECIPE_NAME, 1.9475452432368283, 0.12061926164699124],
-      [FIRST, 2.8871206550562545, 0.17078727896474075],
-      [SNV_FIRST, 2.0708271226103676, 0.09692340531363536],
-      [SECOND, 2.794692446556269, 0.2270083800890166],
-      [MSC, 2.1409269637606605, 0.07269958904163314],
+    const expected: [string, number, number, number][] = [
+      [RAW_RECIPE_NAME, 2.465208690558911, 0.19976583997649774, 14.2],
+      [SNV_RECIPE_NAME, 1.9475452432368283, 0.12061926164699124, 10.4],
+      [FIRST, 2.8871206550562545, 0.17078727896474075, 10.8],
+      [SNV_FIRST, 2.0708271226103676, 0.09692340531363536, 10.4],
+      [SECOND, 2.794692446556269, 0.2270083800890166, 10],
+      [MSC, 2.1409269637606605, 0.07269958904163314, 9],
     ];
-    expected.forEach(([name, score, se], i) => {
+    expected.forEach(([name, score, se, components], i) => {
       expect(choice.candidates[i]!.name).toBe(name);
       expect(choice.candidates[i]!.score).toBeCloseTo(score, 10);
       expect(choice.candidates[i]!.standardError).toBeCloseTo(se, 10);
+      expect(choice.candidates[i]!.components).toBe(components);
     });
-    expect(choice).toMatchObject({ winner: SNV_RECIPE_NAME, metric: 'RMSECV', folds: 5, trainSamples: 172 });
+    expect(choice).toMatchObject({ winner: SNV_RECIPE_NAME, metric: 'RMSECV', folds: 5, trainSamples: 172, reason: `“${SNV_RECIPE_NAME}” scored best, 1.9475 ± 0.1206, and no other recipe is within one standard error of it (RMSECV ≤ 2.0682).` });
+    expect(choice.threshold).toBeCloseTo(1.9475452432368283 + 0.12061926164699124, 12);
+  });
+
+  it('generated raw NIR (scripts/raw-nir/generate.mjs): raw spectra and the first derivative both score 1 ± 0, the derivative with 6.0 components against 7.0, and wins', () => {
+    const csv = path.join(dir, 'raw-nir.csv');
+    execFileSync(process.execPath, [path.resolve(__dirname, '../../../scripts/raw-nir/generate.mjs'), csv], { stdio: 'ignore' });
+    const lines = fs.readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(','));
+    const axis = Float64Array.from(lines[0]!.slice(2), Number);
+    const records = lines.slice(1);
+    const data: RunData = { block: { axis, values: Float64Array.from(records.flatMap((r) => r.slice(2).map(Number))), rows: records.length }, keys: records.map((_, i) => `n${i}`), splits: records.map((r) => (r[1] === 'train' ? 'train' : 'test')), sampleIds: records.map((_, i) => i + 1) };
+    const { target, rows } = trainRows(data, 'class', records.map((r) => r[0]!));
+    expect(rows).toHaveLength(120);
+    const { choice } = chooseRecipe({ block: data.block, rows, target, candidates: recipeCandidates({ raman: false }), seed: 1 });
+    expect(choice.candidates.map((c) => [c.name, c.score, c.components])).toEqual([
+      [RAW_RECIPE_NAME, 1, 7],
+      [SNV_RECIPE_NAME, 119 / 120, 6.4],
+      [FIRST, 1, 6],
+      [SNV_FIRST, 119 / 120, 5],
+      [SECOND, 0.9833333333333334, 5],
+      [MSC, 119 / 120, 5.4],
+    ]);
+    expect(choice.winner).toBe(FIRST);
+    expect(choice.threshold).toBe(1);
+    expect(choice.reason).toBe(`2 recipes are within one standard error of the best score, 1.0000 ± 0.0000 (balanced accuracy ≥ 1.0000); of these “${FIRST}” needed the fewest latent variables (6.0 PLS components on average over the folds).`);
   });
 
   it('a recipe that does not fit the spectra is skipped with the reason; the others are scored', () => {
@@ -158,6 +190,49 @@ describe('chooseRecipe', () => {
   });
 });
 
+describe('pickRecipe: within one standard error of the best, the fewest components', () => {
+  const score = (name: string, s: number | null, standardError: number, components: number): RecipeScore => (s === null ? { name, score: null, skipped: 'no fit' } : { name, score: s, standardError, components });
+
+  it('raw ties with the derivative on score but needs more components: the derivative wins', () => {
+    const scores = [score('raw', 1, 0, 7), score('d1', 1, 0, 3), score('snv', 0.95, 0.02, 2)];
+    expect(pickRecipe(scores, 'balanced accuracy')).toEqual({
+      winner: 'd1',
+      threshold: 1,
+      reason: '2 recipes are within one standard error of the best score, 1.0000 ± 0.0000 (balanced accuracy ≥ 1.0000); of these “d1” needed the fewest latent variables (3.0 PLS components on average over the folds).',
+    });
+  });
+
+  it('a recipe below the best but within its standard error competes on components; one just outside does not', () => {
+    // Best 0.90 ± 0.05: 0.85 is within (bound 0.85), 0.849 is not.
+    const scores = [score('raw', 0.9, 0.05, 6), score('snv', 0.85, 0.01, 4), score('d1', 0.849, 0.01, 1)];
+    expect(pickRecipe(scores, 'balanced accuracy')!.winner).toBe('snv');
+    expect(pickRecipe(scores, 'balanced accuracy')!.threshold).toBeCloseTo(0.85, 15);
+  });
+
+  it('RMSECV: lower is better, the bound is the best plus its standard error', () => {
+    const scores = [score('raw', 2.0, 0.25, 12), score('snv', 2.2, 0.1, 8), score('msc', 2.3, 0.1, 5)];
+    expect(pickRecipe(scores, 'RMSECV')).toEqual({
+      winner: 'snv',
+      threshold: 2.25,
+      reason: '2 recipes are within one standard error of the best score, 2.0000 ± 0.2500 (RMSECV ≤ 2.2500); of these “snv” needed the fewest latent variables (8.0 PLS components on average over the folds).',
+    });
+  });
+
+  it('equal components: the earlier in the list; skipped recipes take no part; none scored gives null', () => {
+    const scores = [score('skip', null, 0, 0), score('raw', 0.9, 0.1, 4), score('snv', 1, 0.1, 4), score('d1', 0.8, 0.1, 1)];
+    expect(pickRecipe(scores, 'balanced accuracy')).toEqual({
+      winner: 'raw',
+      threshold: 0.9,
+      reason: '2 recipes are within one standard error of the best score, 1.0000 ± 0.1000 (balanced accuracy ≥ 0.9000); of these “raw” needed the fewest latent variables (4.0 PLS components on average over the folds), the earliest in the list of those that needed as few.',
+    });
+    expect(pickRecipe([score('skip', null, 0, 0)], 'balanced accuracy')).toBeNull();
+  });
+
+  it('the best alone within its standard error wins on its score', () => {
+    expect(pickRecipe([score('raw', 0.7, 0.05, 2), score('d1', 0.9, 0.05, 9)], 'balanced accuracy')).toEqual({ winner: 'd1', threshold: 0.9 - 0.05, reason: '“d1” scored best, 0.9000 ± 0.0500, and no other recipe is within one standard error of it (balanced accuracy ≥ 0.8500).' });
+  });
+});
+
 describe('planRun with the auto recipe', () => {
   it('the request takes either a recipe or auto, not both', () => {
     const spec = parsePipelineSpec(STARTER_RECIPES[0]!.spec);
@@ -170,15 +245,16 @@ describe('planRun with the auto recipe', () => {
   it('plans with the winner: its name and the scores in the config, its spec as the run’s recipe, a line for the run log', () => {
     const data = distorted(coffee.data);
     const plan = planRun({ request: request(), data, target: { kind: 'class', values: coffee.classes } });
-    expect(plan.config.recipe).toBe(FIRST);
-    expect(plan.config.recipeChoice!.winner).toBe(FIRST);
-    expect(plan.recipe).toEqual({ name: FIRST, spec: parsePipelineSpec(STARTER_RECIPES[0]!.spec) });
+    expect(plan.config.recipe).toBe(SECOND);
+    expect(plan.config.recipeChoice!.winner).toBe(SECOND);
+    expect(plan.recipe).toEqual({ name: SECOND, spec: parsePipelineSpec(STARTER_RECIPES[2]!.spec) });
     expect(plan.fittedState).toEqual([null]);
-    expect(plan.notes).toEqual([
-      `Recipe: auto chose "${FIRST}" (balanced accuracy 1.0000) among 6 recipes, each scored with PLS-DA with components and class decision chosen by an inner 5-fold cross-validation, on stratified 5-fold cross-validation of the 28 training spectra; the cnn network was then trained once with it.`,
-    ]);
-    // The same inputs as a run asked for the first derivative by name.
-    const named = planRun({ request: request({ autoRecipe: undefined, recipe: { name: FIRST, spec: parsePipelineSpec(STARTER_RECIPES[0]!.spec) } }), data, target: { kind: 'class', values: coffee.classes } });
+    // The first line of the run log is the recipe's; the augmentation's lines follow it.
+    expect(plan.notes[0]).toBe(
+      `Recipe: auto chose "${SECOND}" (balanced accuracy 1.0000) among 6 recipes, each scored with PLS-DA with components and class decision chosen by an inner 5-fold cross-validation, on stratified 5-fold cross-validation of the 28 training spectra. 2 recipes are within one standard error of the best score, 1.0000 ± 0.0000 (balanced accuracy ≥ 1.0000); of these “${SECOND}” needed the fewest latent variables (4.2 PLS components on average over the folds); the cnn network was then trained once with it.`,
+    );
+    // The same inputs as a run asked for the second derivative by name.
+    const named = planRun({ request: request({ autoRecipe: undefined, recipe: { name: SECOND, spec: parsePipelineSpec(STARTER_RECIPES[2]!.spec) } }), data, target: { kind: 'class', values: coffee.classes } });
     expect(Array.from(plan.job.train.x)).toEqual(Array.from(named.job.train.x));
     expect(named.config.recipeChoice).toBeUndefined();
   });
