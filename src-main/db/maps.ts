@@ -31,11 +31,30 @@ function coordinateUnit(db: Db, datasetId: number): string | null {
   return units.size === 1 ? [...units][0]! : null;
 }
 
+/** Grids already recovered, per connection and dataset, with the state of the samples they were recovered from. */
+const grids = new WeakMap<Db, Map<number, { state: string; samples: MapSamples | null }>>();
+
 /**
  * The dataset's map grid, or null when it is not a map: fewer than two samples with coordinates,
  * or a sample without them. Coordinates that do not form a grid throw the grid's UserError.
+ * A dataset's samples and their coordinates never change once stored, so the grid is kept per
+ * connection and recovered again only when the dataset's creation time, sample count or id
+ * range differ (a deleted dataset's ids can be given again): a band image redrawn on a
+ * 250,000-pixel map does not read every sample's coordinates again.
  */
 export function mapSamples(db: Db, datasetId: number): MapSamples | null {
+  const s = db.prepare('SELECT d.created_at AS at, count(s.id) AS n, min(s.id) AS lo, max(s.id) AS hi FROM datasets d LEFT JOIN samples s ON s.dataset_id = d.id WHERE d.id = ?').get(datasetId) as { at: string | null; n: number; lo: number | null; hi: number | null };
+  const state = `${s.at}|${s.n}|${s.lo}|${s.hi}`;
+  const known = grids.get(db) ?? new Map<number, { state: string; samples: MapSamples | null }>();
+  grids.set(db, known);
+  const hit = known.get(datasetId);
+  if (hit?.state === state) return hit.samples;
+  const samples = readMapSamples(db, datasetId);
+  known.set(datasetId, { state, samples });
+  return samples;
+}
+
+function readMapSamples(db: Db, datasetId: number): MapSamples | null {
   const rows = db.prepare('SELECT id, sample_key AS key, map_x AS x, map_y AS y FROM samples WHERE dataset_id = ? ORDER BY id').all(datasetId) as {
     id: number;
     key: string;

@@ -74,6 +74,27 @@ describe('band-major copy of a map', () => {
     readOnly.close();
   });
 
+  it('the grid is kept per connection until the dataset it came from is gone, even when a new one is given its ids', async () => {
+    const dir = fs.mkdtempSync(path.join(home, 'grid-'));
+    const table = (name: string, rows: string) => {
+      const file = path.join(dir, `${name}.csv`);
+      fs.writeFileSync(file, `id,x,y,100,200\n${rows}`);
+      return file;
+    };
+    const wide = (await importFiles(db, { files: [table('wide', 'a,0,0,1,2\nb,1,0,3,4\nc,2,0,5,6\nd,3,0,7,8\n')], axisUnit: 'cm-1' })).datasetId;
+    const first = mapSamples(db, wide)!;
+    expect(mapSamples(db, wide)).toBe(first);
+    expect([first.grid.width, first.grid.height]).toEqual([4, 1]);
+    const ids = first.ids;
+    deleteDataset(db, wide);
+    expect(mapSamples(db, wide)).toBeNull();
+    // The last dataset's ids are given again to the next one: a 2 × 2 map on the same ids.
+    const tall = (await importFiles(db, { files: [table('tall', 'a,0,0,1,2\nb,1,0,3,4\nc,0,1,5,6\nd,1,1,7,8\n')], axisUnit: 'cm-1' })).datasetId;
+    const second = mapSamples(db, tall)!;
+    expect([tall, second.ids]).toEqual([wide, ids]);
+    expect([second.grid.width, second.grid.height]).toEqual([2, 2]);
+  });
+
   it('goes with its dataset', () => {
     expect(count('SELECT count(*) AS n FROM map_bands WHERE dataset_id = ?', chondro)).toBe(POINTS);
     deleteDataset(db, chondro);

@@ -11,6 +11,19 @@ describe('Maps (Chromium, real Session)', () => {
   const app = useAppPage('spectra-maps-');
   const image = '[data-testid=map-image] canvas';
 
+  /** Labels the selected pixels `value` in column "region" and shows that column as a class image. */
+  async function labelSelection(pixels: number, value: string): Promise<void> {
+    const selection = app.main().getByTestId('map-selection');
+    await selection.getByText(`${pixels} pixels selected`).waitFor();
+    await selection.locator('input[name=labelColumn]').fill('region');
+    await selection.locator('input[name=labelValue]').fill(value);
+    await selection.getByRole('button', { name: 'Label' }).click();
+    await app.main().getByText(`${pixels} pixels labelled “${value}” in column “region”.`).waitFor();
+    await app.main().locator('select[name=mapKind]').selectOption('class');
+    await app.main().locator('select[name=mapColumn]').selectOption('region');
+    await app.main().getByTestId('map-title').getByText('region').waitFor();
+  }
+
   it('imports chondro as a 35 × 25 map and shows a band image with its colour scale', async () => {
     await app.newProject(path.join(app.work, 'maps.spectra'));
     const { page, bridge } = app;
@@ -74,15 +87,7 @@ describe('Maps (Chromium, real Session)', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + 5 * 16 + 4, box.y + 4 * 16 + 4, { steps: 4 });
     await page.mouse.up();
-    const selection = app.main().getByTestId('map-selection');
-    await selection.getByText('12 pixels selected').waitFor();
-    await selection.locator('input[name=labelColumn]').fill('region');
-    await selection.locator('input[name=labelValue]').fill('edge');
-    await selection.getByRole('button', { name: 'Label' }).click();
-    await app.main().getByText('12 pixels labelled “edge” in column “region”.').waitFor();
-    await app.main().locator('select[name=mapKind]').selectOption('class');
-    await app.main().locator('select[name=mapColumn]').selectOption('region');
-    await app.main().getByTestId('map-title').getByText('region').waitFor();
+    await labelSelection(12, 'edge');
     await app.main().getByText('no value 863').waitFor();
 
     await page.mouse.move(box.x + 4, box.y + 4);
@@ -114,18 +119,10 @@ describe('Maps (Chromium, real Session)', () => {
     ] as const)
       await page.mouse.move(...at(x, y), { steps: 12 });
     await page.mouse.up();
-    const selection = app.main().getByTestId('map-selection');
-    await selection.getByText('85 pixels selected').waitFor();
+    await app.main().getByTestId('map-selection').getByText('85 pixels selected').waitFor();
     await page.waitForTimeout(200);
     await screenshot(page, '63-map-lasso');
-    await selection.locator('input[name=labelColumn]').fill('region');
-    await selection.locator('input[name=labelValue]').fill('cell');
-    await selection.getByRole('button', { name: 'Label' }).click();
-    await app.main().getByText('85 pixels labelled “cell” in column “region”.').waitFor();
-
-    await app.main().locator('select[name=mapKind]').selectOption('class');
-    await app.main().locator('select[name=mapColumn]').selectOption('region');
-    await app.main().getByTestId('map-title').getByText('region').waitFor();
+    await labelSelection(85, 'cell');
     const [download] = await Promise.all([page.waitForEvent('download'), app.main().getByTestId('map-image').getByRole('button', { name: 'SVG' }).click()]);
     expect(download.suggestedFilename()).toBe('chondro baseline SNV region.svg');
     const svg = fs.readFileSync((await download.path())!, 'utf8');
