@@ -5,7 +5,8 @@
  * two bands whose heights a class column sets, with spiked test spectra; its run page shows a
  * spectrum against its reconstruction, the reconstruction error of every spectrum with the
  * limits learned on the held-out spectra (Q and the largest standardised point residual, and which
- * flagged each spectrum), and the latent space coloured by class.
+ * flagged each spectrum), and the latent space coloured by class. A classifier then starts from
+ * its encoder: the Train view's Start from, the layer table naming the encoder's layers, the run page naming the autoencoder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,7 @@ function writeBands(dir: string): { train: string; test: string } {
 
 describe('autoencoder run page (Chromium, real Session and trainer)', () => {
   const app = useAppPage('spectra-ae-');
+  let aeRun = 0;
 
   it('trains ae from the Train view and shows reconstructions, the error per spectrum with its limit and the latent space', async () => {
     const file = path.join(app.work, 'ae.spectra');
@@ -79,5 +81,31 @@ describe('autoencoder run page (Chromium, real Session and trainer)', () => {
     await panel.scrollIntoViewIfNeeded();
     await screenshot(app.page, 'autoencoder-run');
     expect(runId).toBeGreaterThan(0);
+    aeRun = runId;
+  }, 300_000);
+
+  it("starts a classifier from the autoencoder's encoder: the layer table names its layers, the run page the autoencoder", async () => {
+    await app.goTo('Train');
+    const main = app.main();
+    await main.locator('select[name=model]').selectOption('cnn');
+    await main.locator('select[name=target]').selectOption('kind');
+    await main.locator('select[name=encoderFrom]').selectOption(String(aeRun));
+    await main.locator('[data-testid=encoder-hint]').waitFor();
+    // 120 points: three stride-2 stages (conv, ReLU), flatten and the latent dense layer.
+    await main.locator('[data-testid=encoder-from]', { hasText: `Layers 1–8 are the encoder of autoencoder run #${aeRun}, started from its trained weights` }).waitFor();
+    if (!(await main.locator('input[name=epochs]').isVisible())) await main.getByText('Advanced settings').click();
+    await main.locator('input[name=epochs]').fill('40');
+    await screenshot(app.page, 'encoder-from-train-setup');
+    await main.getByRole('button', { name: /Start training/ }).click();
+    await expect.poll(async () => (await app.value<RunSummary[]>('runs:list', {})).map((r) => `${r.model} ${r.status}`).sort(), { timeout: 120_000, interval: 500 }).toEqual(['ae done', 'custom done']);
+    await app.goTo('Runs');
+    // The Runs view is still on the autoencoder's page.
+    await app.main().getByRole('button', { name: '← All runs' }).click();
+    await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'custom' }).getByRole('button', { name: 'Open' }).click();
+    const from = app.main().locator('[data-testid=encoder-from]');
+    await from.waitFor();
+    expect(((await from.textContent()) ?? '').replace(/\s+/g, ' ')).toMatch(new RegExp(`^the encoder of autoencoder run #${aeRun} \\(layers 1–8, [\\d ,.]+ trained values\\), then a dense head; fine-tuned as a whole Open run #${aeRun}$`));
+    expect(app.problems).toEqual([]);
+    await screenshot(app.page, 'encoder-from-run');
   }, 300_000);
 });
