@@ -91,6 +91,8 @@ describe('autoencoder run page (Chromium, real Session and trainer)', () => {
     await main.locator('select[name=target]').selectOption('kind');
     await main.locator('select[name=encoderFrom]').selectOption(String(aeRun));
     await main.locator('[data-testid=encoder-hint]').waitFor();
+    // The auto recipe is the autoencoder's own.
+    await main.getByText(`The recipe autoencoder run #${aeRun} read its spectra through (raw spectra)`).waitFor();
     // 120 points: three stride-2 stages (conv, ReLU), flatten and the latent dense layer.
     await main.locator('[data-testid=encoder-from]', { hasText: `Layers 1–8 are the encoder of autoencoder run #${aeRun}, started from its trained weights` }).waitFor();
     if (!(await main.locator('input[name=epochs]').isVisible())) await main.getByText('Advanced settings').click();
