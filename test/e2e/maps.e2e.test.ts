@@ -126,6 +126,7 @@ describe('Maps (Chromium, real Session)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), app.main().getByTestId('map-image').getByRole('button', { name: 'SVG' }).click()]);
     expect(download.suggestedFilename()).toBe('chondro baseline SNV region.svg');
     const svg = fs.readFileSync((await download.path())!, 'utf8');
+    expect(await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').getElementsByTagName('parsererror').length, svg)).toBe(0);
     const texts = [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(texts).toEqual(['region', 'cell (85 pixels)', 'edge (12 pixels)', 'no value (778 pixels)', 'x -11.55 → 22.45 left to right, y -4.77 → 19.23 top to bottom']);
     expect(app.problems).toEqual([]);

@@ -15,6 +15,7 @@ const MARGIN = 16;
 const TITLE = 30;
 const LINE = 18;
 const FONT = 'font-family="sans-serif" font-size="12"';
+const TITLE_FONT = 'font-family="sans-serif" font-size="14" font-weight="bold"';
 
 const pixels = (n: number) => `${n} pixel${n === 1 ? '' : 's'}`;
 const hex = (rgb: [number, number, number]) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
@@ -59,7 +60,7 @@ export function mapImageSvg(image: MapImage, cell = Math.max(1, Math.floor(LONG_
   const h = image.height * cell;
   const width = Math.max(w, 320) + 2 * MARGIN;
   const out: string[] = [];
-  out.push(`<text x="${MARGIN}" y="${MARGIN + 8}" ${FONT} font-size="14" font-weight="bold">${esc(image.title)}</text>`);
+  out.push(`<text x="${MARGIN}" y="${MARGIN + 8}" ${TITLE_FONT}>${esc(image.title)}</text>`);
   out.push(`<g transform="translate(${MARGIN} ${TITLE})" shape-rendering="crispEdges">`, `<rect width="${w}" height="${h}" fill="none" stroke="#999999" stroke-width="0.5"/>`, ...pixelRects(image, cell), '</g>');
   let y = TITLE + h + LINE;
   if (!image.classes) {

@@ -25,6 +25,11 @@ function image(values: number[], state: number[], extra: Partial<MapImage> = {})
 
 /** The pixel rectangles: those inside the image's group, after its frame. */
 const pixelRects = (svg: string) => svg.slice(svg.indexOf('<g transform'), svg.indexOf('</g>')).match(/<rect x[^>]*\/>/g) ?? [];
+/** Every element names each of its attributes once (an XML parser refuses a document that does not). */
+const attributesOnce = (svg: string) => [...svg.matchAll(/<\w+((?:\s+[\w-]+="[^"]*")*)\s*\/?>/g)].every((m) => {
+  const names = [...m[1]!.matchAll(/([\w-]+)=/g)].map((n) => n[1]);
+  return new Set(names).size === names.length;
+});
 const texts = (svg: string) => [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 
 describe('map image as SVG', () => {
@@ -57,6 +62,8 @@ describe('map image as SVG', () => {
       'x 10 → 11 µm left to right, y -5 → -4.5 µm top to bottom',
     ]);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="352" height=')).toBe(true);
+    expect(attributesOnce(svg)).toBe(true);
+    expect(attributesOnce('<text x="1" x="2">')).toBe(false);
   });
 
   it('escapes the title', () => {
