@@ -192,44 +192,24 @@ describe('chooseRecipe', () => {
 
 describe('pickRecipe: within one standard error of the best, the fewest components', () => {
   const score = (name: string, s: number | null, standardError: number, components: number): RecipeScore => (s === null ? { name, score: null, skipped: 'no fit' } : { name, score: s, standardError, components });
-
-  it('raw ties with the derivative on score but needs more components: the derivative wins', () => {
-    const scores = [score('raw', 1, 0, 7), score('d1', 1, 0, 3), score('snv', 0.95, 0.02, 2)];
-    expect(pickRecipe(scores, 'balanced accuracy')).toEqual({
-      winner: 'd1',
-      threshold: 1,
-      reason: '2 recipes are within one standard error of the best score, 1.0000 ± 0.0000 (balanced accuracy ≥ 1.0000); of these “d1” needed the fewest latent variables (3.0 PLS components on average over the folds).',
-    });
+  const within = (n: number, best: string, bound: string, winner: string, lv: string, earliest = false) =>
+    `${n} recipes are within one standard error of the best score, ${best} (${bound}); of these “${winner}” needed the fewest latent variables (${lv} PLS components on average over the folds)${earliest ? ', the earliest in the list of those that needed as few' : ''}.`;
+  const cases: [string, RecipeScore[], 'balanced accuracy' | 'RMSECV', { winner: string; threshold: number; reason: string }][] = [
+    ['raw ties with the derivative on score but needs more components: the derivative wins', [score('raw', 1, 0, 7), score('d1', 1, 0, 3), score('snv', 0.95, 0.02, 2)], 'balanced accuracy', { winner: 'd1', threshold: 1, reason: within(2, '1.0000 ± 0.0000', 'balanced accuracy ≥ 1.0000', 'd1', '3.0') }],
+    ['RMSECV: lower is better, the bound is the best plus its standard error', [score('raw', 2.0, 0.25, 12), score('snv', 2.2, 0.1, 8), score('msc', 2.3, 0.1, 5)], 'RMSECV', { winner: 'snv', threshold: 2.25, reason: within(2, '2.0000 ± 0.2500', 'RMSECV ≤ 2.2500', 'snv', '8.0') }],
+    ['equal components: the earlier in the list; a skipped recipe takes no part', [score('skip', null, 0, 0), score('raw', 0.9, 0.1, 4), score('snv', 1, 0.1, 4), score('d1', 0.8, 0.1, 1)], 'balanced accuracy', { winner: 'raw', threshold: 0.9, reason: within(2, '1.0000 ± 0.1000', 'balanced accuracy ≥ 0.9000', 'raw', '4.0', true) }],
+    ['the best alone within its standard error wins on its score', [score('raw', 0.7, 0.05, 2), score('d1', 0.9, 0.05, 9)], 'balanced accuracy', { winner: 'd1', threshold: 0.9 - 0.05, reason: '“d1” scored best, 0.9000 ± 0.0500, and no other recipe is within one standard error of it (balanced accuracy ≥ 0.8500).' }],
+  ];
+  it.each(cases)('%s', (_, scores, metric, expected) => {
+    expect(pickRecipe(scores, metric)).toEqual(expected);
   });
 
-  it('a recipe below the best but within its standard error competes on components; one just outside does not', () => {
+  it('a recipe below the best but within its standard error competes on components, one just outside does not; none scored gives null', () => {
     // Best 0.90 ± 0.05: 0.85 is within (bound 0.85), 0.849 is not.
     const scores = [score('raw', 0.9, 0.05, 6), score('snv', 0.85, 0.01, 4), score('d1', 0.849, 0.01, 1)];
     expect(pickRecipe(scores, 'balanced accuracy')!.winner).toBe('snv');
     expect(pickRecipe(scores, 'balanced accuracy')!.threshold).toBeCloseTo(0.85, 15);
-  });
-
-  it('RMSECV: lower is better, the bound is the best plus its standard error', () => {
-    const scores = [score('raw', 2.0, 0.25, 12), score('snv', 2.2, 0.1, 8), score('msc', 2.3, 0.1, 5)];
-    expect(pickRecipe(scores, 'RMSECV')).toEqual({
-      winner: 'snv',
-      threshold: 2.25,
-      reason: '2 recipes are within one standard error of the best score, 2.0000 ± 0.2500 (RMSECV ≤ 2.2500); of these “snv” needed the fewest latent variables (8.0 PLS components on average over the folds).',
-    });
-  });
-
-  it('equal components: the earlier in the list; skipped recipes take no part; none scored gives null', () => {
-    const scores = [score('skip', null, 0, 0), score('raw', 0.9, 0.1, 4), score('snv', 1, 0.1, 4), score('d1', 0.8, 0.1, 1)];
-    expect(pickRecipe(scores, 'balanced accuracy')).toEqual({
-      winner: 'raw',
-      threshold: 0.9,
-      reason: '2 recipes are within one standard error of the best score, 1.0000 ± 0.1000 (balanced accuracy ≥ 0.9000); of these “raw” needed the fewest latent variables (4.0 PLS components on average over the folds), the earliest in the list of those that needed as few.',
-    });
     expect(pickRecipe([score('skip', null, 0, 0)], 'balanced accuracy')).toBeNull();
-  });
-
-  it('the best alone within its standard error wins on its score', () => {
-    expect(pickRecipe([score('raw', 0.7, 0.05, 2), score('d1', 0.9, 0.05, 9)], 'balanced accuracy')).toEqual({ winner: 'd1', threshold: 0.9 - 0.05, reason: '“d1” scored best, 0.9000 ± 0.0500, and no other recipe is within one standard error of it (balanced accuracy ≥ 0.8500).' });
   });
 });
 
