@@ -19,25 +19,27 @@ import { looksLikeLongTable, parseLongTable } from './long-table';
 
 export interface FormatInfo {
   id: string;
+  /** A few words for the one-line refusal, which lists every format and so must stay short. */
+  short: string;
   label: string;
   extensions: string[];
 }
 
 /** Formats the importer reads, for the README, the Import dialog filter and error messages. */
 export const SUPPORTED_FORMATS: readonly FormatInfo[] = [
-  { id: 'csv-wide', label: 'CSV/TSV table, one spectrum per row (axis values as column headers)', extensions: ['csv', 'tsv', 'txt', 'tab'] },
-  { id: 'table-headerless', label: 'Headerless numeric table with the label in a column (e.g. UCR archive)', extensions: ['tsv', 'csv', 'txt'] },
-  { id: 'xy', label: 'Two-column x,y text file (one spectrum per file)', extensions: ['txt', 'xy', 'dpt', 'csv', 'asc', 'prn'] },
-  { id: 'jcamp', label: 'JCAMP-DX', extensions: ['jdx', 'dx', 'jcamp', 'jcm'] },
-  { id: 'spc', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
-  { id: 'wdf', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
-  { id: 'csv-long', label: 'CSV/TSV long table, one row per point (sample, channel, x, y columns)', extensions: ['csv', 'tsv', 'txt'] },
-  { id: 'wire-text', label: 'Renishaw WiRE map text export (X Y Wave Intensity rows)', extensions: ['txt', 'tsv', 'csv'] },
-  { id: 'envi', label: 'ENVI image cube (.hdr with its BSQ/BIL/BIP data file beside it)', extensions: ['hdr'] },
-  { id: 'opus', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
-  { id: 'spa', label: 'Thermo OMNIC SPA', extensions: ['spa'] },
-  { id: 'sp', label: 'PerkinElmer Spectrum SP', extensions: ['sp'] },
-  { id: 'witec', label: 'WITec Project (.wip: its spectra, maps with their stage positions)', extensions: ['wip'] },
+  { id: 'csv-wide', short: 'CSV/TSV tables', label: 'CSV/TSV table, one spectrum per row (axis values as column headers)', extensions: ['csv', 'tsv', 'txt', 'tab'] },
+  { id: 'table-headerless', short: 'CSV/TSV tables', label: 'Headerless numeric table with the label in a column (e.g. UCR archive)', extensions: ['tsv', 'csv', 'txt'] },
+  { id: 'xy', short: 'x,y text', label: 'Two-column x,y text file (one spectrum per file)', extensions: ['txt', 'xy', 'dpt', 'csv', 'asc', 'prn'] },
+  { id: 'jcamp', short: 'JCAMP-DX', label: 'JCAMP-DX', extensions: ['jdx', 'dx', 'jcamp', 'jcm'] },
+  { id: 'spc', short: 'SPC', label: 'Thermo Galactic GRAMS SPC', extensions: ['spc'] },
+  { id: 'wdf', short: 'WDF', label: 'Renishaw WiRE WDF', extensions: ['wdf'] },
+  { id: 'csv-long', short: 'CSV/TSV tables', label: 'CSV/TSV long table, one row per point (sample, channel, x, y columns)', extensions: ['csv', 'tsv', 'txt'] },
+  { id: 'wire-text', short: 'WiRE map text', label: 'Renishaw WiRE map text export (X Y Wave Intensity rows)', extensions: ['txt', 'tsv', 'csv'] },
+  { id: 'envi', short: 'ENVI cubes', label: 'ENVI image cube (.hdr with its BSQ/BIL/BIP data file beside it)', extensions: ['hdr'] },
+  { id: 'opus', short: 'OPUS', label: 'Bruker OPUS', extensions: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+  { id: 'spa', short: 'OMNIC SPA', label: 'Thermo OMNIC SPA', extensions: ['spa'] },
+  { id: 'sp', short: 'PerkinElmer SP', label: 'PerkinElmer Spectrum SP', extensions: ['sp'] },
+  { id: 'witec', short: 'WITec .wip', label: 'WITec Project (.wip: its spectra, maps with their stage positions)', extensions: ['wip'] },
 ];
 
 const SPC_MAGIC = new Set([0x4b, 0x4c, 0x4d]);
@@ -63,7 +65,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): string {
   if (bytes.length >= 2 && SPC_MAGIC.has(bytes[1]!)) return 'spc';
   throw new UserError(
     'UNSUPPORTED_FORMAT',
-    `${fileName} is not a format Spectra Desk can read. Supported: ${SUPPORTED_FORMATS.map((f) => f.label.split(' (')[0]).join('; ')}. Export it from the instrument software as CSV or JCAMP-DX.`,
+    `${fileName} is not a format Spectra Desk can read. Supported: ${[...new Set(SUPPORTED_FORMATS.map((f) => f.short))].join(', ')}. Export it from the instrument software as CSV or JCAMP-DX.`,
     { file: fileName },
   );
 }

@@ -15,6 +15,7 @@ import { UserError } from '../common/errors';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import { adjustedRandIndex, kMeans, ward, WARD_MAX_ROWS, type Clustering } from '../common/maps/cluster';
 import { pagedPca } from '../common/maps/pca-pages';
+import { wasmCrossProducts } from '../ml/kernels/cross-products';
 import { csvField } from '../common/csv';
 import { encodePng } from './png';
 import { mapImageSvg } from '../common/maps/image-svg';
@@ -140,7 +141,7 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
   );
   if (spec.kind === 'pca') {
     if (kept.length <= spec.component) throw new UserError('BAD_INPUT', `PCA component ${spec.component} needs more than ${spec.component} spectra; the map has ${kept.length} outside the mask.`);
-    const result = pagedPca(pages, spec.component);
+    const result = pagedPca(pages, spec.component, wasmCrossProducts() ?? undefined);
     if (result.k < spec.component) throw new UserError('BAD_INPUT', `These spectra have only ${result.k} principal components.`);
     kept.forEach((i, r) => {
       values[g.pixelOfSample[i]!] = result.scores[r * result.k + spec.component - 1]!;
