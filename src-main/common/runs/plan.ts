@@ -18,6 +18,7 @@ import { chooseSpectralChanges, SPECTRAL_CANDIDATES, SPECTRAL_CHOICE_MIN_ROWS, s
 import { prepareChannelInputs, type ExtraChannels } from './channels';
 import { neighbourhoodChannels } from './neighbourhood';
 import { reconstructionLimitNote } from './autoencoder';
+import { pointNames, splitTargetChannel, targetChannelValues } from './vector-target';
 import { ENCODER_HEAD, checkEncoderFits, encoderNetwork, encoderStartWeights, type EncoderSource } from './encoder';
 import { makeFolds, mapSplitWarning } from '../ml/splits';
 import type { MapGrid } from '../maps/grid';
@@ -135,17 +136,31 @@ export function recipeChoiceInput(input: PlanInput): RecipeChoiceInput {
   return { block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed };
 }
 
-export function planRun(given: PlanInput): RunPlan {
+/**
+ * A request with a target channel: the inputs are the other channels, and every sample with the
+ * target channel is labelled (the target column handed on holds its first point, for the rows only).
+ */
+function withTargetChannel(given: PlanInput): { input: PlanInput; channel: SpectraBlock | null } {
+  const name = given.request.targetChannel;
+  if (name === undefined) return { input: given, channel: null };
+  const { inputs, target } = splitTargetChannel(given.data, name);
+  const points = target.axis.length;
+  return { input: { ...given, data: inputs, target: { kind: 'number', values: Array.from({ length: target.rows }, (_, r) => target.values[r * points]!) } }, channel: target };
+}
+
+export function planRun(request: PlanInput): RunPlan {
+  const { input: given, channel: targetChannel } = withTargetChannel(request);
   const { request: req, data, target: column, moreTargets = [] } = given;
   const { seed, target, problem } = problemOf(given);
-  const names = req.targets ?? [req.target];
-  if (moreTargets.length !== names.length - 1) throw new Error(`planRun: ${names.length} targets named, ${moreTargets.length + 1} columns given.`);
-  const targetValues = names.length > 1 ? severalTargets(names, [column, ...moreTargets], data.keys) : [target.values];
+  const chosen = req.autoRecipe ? (given.chosen ?? chooseRecipe(recipeChoiceInput(given))) : null;
+  const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
+  const vector = targetChannel ? targetChannelValues(targetChannel, data.keys, problem.train, recipe?.spec ?? null) : null;
+  const names = vector ? pointNames(vector.axis) : (req.targets ?? [req.target]);
+  if (!vector && moreTargets.length !== names.length - 1) throw new Error(`planRun: ${names.length} targets named, ${moreTargets.length + 1} columns given.`);
+  const targetValues = vector ? vector.values : names.length > 1 ? severalTargets(names, [column, ...moreTargets], data.keys) : [target.values];
   const isPls = req.model === 'pls';
   // An autoencoder (./autoencoder.ts) learns the spectra themselves: no target, no output layer added.
   const isAe = req.model === 'ae';
-  const chosen = req.autoRecipe ? (given.chosen ?? chooseRecipe(recipeChoiceInput(given))) : null;
-  const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
   const channels = inputChannels(req, data);
   if (req.channelRecipes && !channels) throw new UserError('BAD_INPUT', 'The dataset has one channel per sample; a recipe per channel needs samples with several (a joined dataset).');
   const branches = requireBranchable(req, channels);
@@ -223,6 +238,7 @@ export function planRun(given: PlanInput): RunPlan {
     ...(req.neighbourhood ? { neighbourhood: req.neighbourhood } : {}),
     targetScaling: isClass || isAe ? null : { mean: yMean, std: yStd },
     ...(k > 1 ? { targets: scales } : {}),
+    ...(req.targetChannel !== undefined ? { targetChannel: req.targetChannel } : {}),
     axis: Array.from(prepared.axis),
     params: summary.params,
     engineRequested: req.engine ?? 'auto',

@@ -109,6 +109,8 @@ export const runRequestSchema = z
     /** Empty for the autoencoder (`ae`), which has none. */
     target: z.string().max(200),
     targets: targetsList.optional(),
+    /** Samples with several channels: this channel is the target (one output per point), the others the inputs (./vector-target.ts). */
+    targetChannel: z.string().min(1).max(200).optional(),
     model: z.enum(MODEL_NAMES),
     /** Hidden layers for `custom`. */
     layers: z.array(layerSpec).min(1).optional(),
@@ -132,6 +134,9 @@ export const runRequestSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.targetChannel !== undefined && (r.target || r.targets)) ctx.addIssue({ code: 'custom', path: ['targetChannel'], message: `a target channel is the run's target: give it or a target column, not both` });
+    if (r.targetChannel !== undefined && r.autoRecipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'the auto recipe is chosen by how well PLS predicts a target column; with a target channel give a recipe, or none' });
+    if (r.targetChannel !== undefined && (r.model === 'pls' || r.model === 'ae')) ctx.addIssue({ code: 'custom', path: ['targetChannel'], message: `a target channel is predicted by a network template or a layer list (one output per point), not by ${r.model === 'pls' ? 'PLS' : 'the autoencoder'}` });
     if (r.targets && r.targets[0] !== r.target) ctx.addIssue({ code: 'custom', path: ['targets'], message: `the first of several targets is the run's target ("${r.target}")` });
     if (r.neighbourhood && isBlocked(r.validation) && r.validation.buffer < r.neighbourhood.radius) {
       const n = r.neighbourhood.radius;
@@ -141,7 +146,7 @@ export const runRequestSchema = z
       if (r.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'an autoencoder has no target: it learns the spectra themselves' });
       if (r.autoRecipe) ctx.addIssue({ code: 'custom', path: ['recipe'], message: 'the auto recipe is chosen by how well PLS predicts a target, and an autoencoder has none: give a recipe, or none' });
       if (r.validation.kind !== 'given' && r.validation.kind !== 'holdout') ctx.addIssue({ code: 'custom', path: ['validation'], message: 'an autoencoder trains on one split: given or holdout' });
-    } else if (!r.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a target column is needed' });
+    } else if (!r.target && r.targetChannel === undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a target column is needed' });
     if (r.encoderFrom !== undefined) {
       if (r.model !== 'custom') ctx.addIssue({ code: 'custom', path: ['encoderFrom'], message: `a network started from an autoencoder's encoder is that encoder and a dense head, not the ${r.model} model: train it as a custom model (the command line does when --model is left out)` });
       if (r.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: "a network started from an autoencoder's encoder takes its layers from the autoencoder, not from a layer list" });
@@ -235,6 +240,8 @@ export const singleRunConfig = z.object({
   targetScaling: scaling.nullable(),
   /** Present when the run predicts several targets: each one, in output order (the first is the run's target). */
   targets: z.array(targetScalingSchema).min(2).optional(),
+  /** Present when a channel is the target: its name; `targets` then holds one scaling per point of it, named by its axis value. */
+  targetChannel: z.string().optional(),
   axis: z.array(z.number()),
   params: z.number().int(),
   engineRequested: z.string().optional(),
