@@ -333,8 +333,9 @@ export function replicateColumns(columns: { name: string; values: (string | numb
 /**
  * The scheme a run gets when none is named: on a map, a spatially blocked hold-out of 20 % with a
  * buffer of the neighbourhood's radius (so that no test pixel's neighbourhood reads a training
- * spectrum); otherwise the samples' train/test tags.
+ * spectrum); otherwise the samples' train/test tags, and where the samples carry none (a table
+ * without a split column), a 20 % hold-out, so a first run on fresh data trains rather than fails.
  */
-export function defaultScheme(isMap: boolean, radius = 0): Scheme {
-  return isMap ? { kind: 'blocked-holdout', fraction: 0.2, buffer: radius } : { kind: 'given' };
+export function defaultScheme(isMap: boolean, radius = 0, tagged = true): Scheme {
+  return isMap ? { kind: 'blocked-holdout', fraction: 0.2, buffer: radius } : tagged ? { kind: 'given' } : { kind: 'holdout', fraction: 0.2 };
 }

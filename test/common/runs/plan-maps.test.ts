@@ -105,5 +105,6 @@ describe('planning on a map', () => {
     expect(defaultScheme(true)).toEqual({ kind: 'blocked-holdout', fraction: 0.2, buffer: 0 });
     expect(defaultScheme(true, 2)).toEqual({ kind: 'blocked-holdout', fraction: 0.2, buffer: 2 });
     expect(defaultScheme(false, 1)).toEqual({ kind: 'given' });
+    expect(defaultScheme(false, 0, false)).toEqual({ kind: 'holdout', fraction: 0.2 });
   });
 });
