@@ -85,7 +85,7 @@ describe('Several channels per sample (Chromium, real Session and trainer)', () 
     if (!(await app.main().locator('input[name=epochs]').isVisible())) await app.main().locator('details.advanced summary').click();
     await app.main().locator('input[name=epochs]').fill(String(EPOCHS));
     await expect(app.main().locator('[data-testid=input-shape]').textContent()).resolves.toBe('[650, 2]');
-    expect(await app.main().locator('.shape').textContent()).toMatch(/= 650 points × 2 channels; batches are \[batch, 650, 2\]/);
+    expect(await app.main().locator('.shape').first().textContent()).toMatch(/= 650 points × 2 channels; batches are \[batch, 650, 2\]/);
     await app.main().locator('[data-testid=layer-table]').scrollIntoViewIfNeeded();
     await screenshot(app.page, '93-layer-table-two-channels');
     await app.main().getByRole('button', { name: /Start training/ }).click();
