@@ -27,7 +27,7 @@ import { applyChannelInputs, requireOneChannel } from '../common/runs/channels';
 import { isCrossValidationConfig, targetScalings, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
-import { buildNet, runNetwork } from './predict';
+import { buildNet, refuseTargetChannel, runNetwork } from './predict';
 import { createJsKernels } from '../ml/kernels/js';
 import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
@@ -420,6 +420,7 @@ export interface ExportOptions {
 export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
   const run = getRun(db, runId);
   requireFinished(run);
+  refuseTargetChannel(run, 'be exported');
   // Everything is written into a hidden staging folder beside `dir` and moved in at the end, so an
   // export that fails or is stopped (the app's worker is terminated) leaves nothing half-written.
   const stage = exportStagingDir(dir);

@@ -480,7 +480,14 @@ function runChannelSpectra(db: Db, run: RunRow, ids: number[]): ReturnType<typeo
 export function predictableRun(db: Db, runId: number): RunRow {
   const run = getRun(db, runId);
   if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ${run.status === 'running' ? 'is still training' : `ended ${run.status}`}; only a finished run can predict. Pick another run.`);
+  refuseTargetChannel(run, 'predict new spectra');
   return run;
+}
+
+/** A run that predicts a channel gives a spectrum per sample, which prediction files, model packages and exports do not yet hold. */
+export function refuseTargetChannel(run: RunRow, what: string): void {
+  const channel = (run.config as { targetChannel?: string }).targetChannel;
+  if (channel !== undefined) throw new UserError('BAD_INPUT', `Run ${run.id} predicts channel "${channel}" (a spectrum per sample); it cannot ${what} yet. Its test spectra and RMSE per point are on its run page.`);
 }
 
 /**

@@ -35,8 +35,12 @@ export function targetColumn(columns: DatasetForRun['columns'], datasetName: str
   return column;
 }
 
-/** The request's target columns as planning takes them (each checked to exist): the first, and the others of a several-target run. */
-export function targetColumnsOf(dataset: DatasetForRun, req: { target: string; targets?: string[] }): Pick<PlanInput, 'target' | 'moreTargets'> {
+/**
+ * The request's target columns as planning takes them (each checked to exist): the first, and the
+ * others of a several-target run. A target channel has no column: the plan reads its rows from the channel.
+ */
+export function targetColumnsOf(dataset: DatasetForRun, req: { target: string; targets?: string[]; targetChannel?: string }): Pick<PlanInput, 'target' | 'moreTargets'> {
+  if (req.targetChannel !== undefined) return { target: { kind: 'number', values: [] } };
   const read = (name: string) => ({ kind: targetColumn(dataset.columns, dataset.name, name).kind, values: dataset.valuesOf(name) });
   const more = (req.targets ?? []).slice(1);
   return { target: read(req.target), ...(more.length ? { moreTargets: more.map(read) } : {}) };

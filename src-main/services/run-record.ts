@@ -174,14 +174,14 @@ export function recordTrained(
   db: Db,
   runId: number,
   d: Done,
-  evaluation: { summary: MetricValues; detail: NonNullable<RunMetrics['testDetail']>; targets?: RunMetrics['targets']; reconstruction?: ReconstructionMetrics },
+  evaluation: { summary: MetricValues; detail: NonNullable<RunMetrics['testDetail']>; targets?: RunMetrics['targets']; reconstruction?: ReconstructionMetrics; pointRmse?: number[] },
   predictions: TestPrediction[],
   engine: EngineInfo | null,
   isClass: boolean,
   notes: string[] = [],
 ): { status: 'done' | 'failed' | 'cancelled'; metrics: RunMetrics } {
   const pls = d.pls ? { plsComponents: (d.pls.model as PlsModel).components, plsCv: d.pls.cv as PlsCvResult | null, ...(isClass ? { plsDecision: plsDecisionOf(d.pls.model) } : {}) } : {};
-  const metrics: RunMetrics = { test: evaluation.summary, ...pls, testDetail: evaluation.detail, ...(evaluation.reconstruction ? { reconstruction: evaluation.reconstruction } : {}), ...(evaluation.targets ? { targets: evaluation.targets } : {}), trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
+  const metrics: RunMetrics = { test: evaluation.summary, ...pls, testDetail: evaluation.detail, ...(evaluation.reconstruction ? { reconstruction: evaluation.reconstruction } : {}), ...(evaluation.targets ? { targets: evaluation.targets } : {}), ...(evaluation.pointRmse ? { pointRmse: evaluation.pointRmse } : {}), trainedEpochs: d.epochs.length, bestEpoch: d.bestEpoch, stopped: d.stopped, ...(d.message ? { message: d.message } : {}), spectraPerSecond: d.spectraPerSecond, memory: d.memory };
   const status = d.stopped === 'diverged' ? 'failed' : d.stopped === 'cancelled' ? 'cancelled' : 'done';
   const log = [...notes, `Engine: ${engine?.label ?? 'unknown'}`, ...(engine?.fallbacks ?? []).map((f) => `Not used: ${f}`), `Stopped: ${d.stopped}${d.bestEpoch ? ` (best epoch ${d.bestEpoch})` : ''}`, d.message ?? ''].filter(Boolean).join('\n');
   const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

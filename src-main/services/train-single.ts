@@ -20,6 +20,8 @@ import { startTrainer, type SpawnTrainer, type TrainerHandle } from './trainer-c
 import { toErrorInfo } from '../common/errors';
 import type { PlsModel } from '../common/ml/pls';
 import { encoderSource } from './encoder-source';
+import { pointErrors } from '../common/runs/vector-target';
+import { regressionReport } from '../common/ml/metrics';
 
 /** How a training reports: `emit(runId, parentRunId, body)` stamps and sends one event. */
 export interface TrainDeps {
@@ -100,6 +102,18 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     const predictions = problem.test.map((r, i) => ({ ...row(r), truth: truth[i]![0]!, predicted: e.predicted[i]![0]!, targets: truth[i]!.map((t, j) => ({ truth: t, predicted: e.predicted[i]![j]! })) }));
     return { evaluation: { summary: e.summary, detail: e.targets[0]!.detail, targets: e.targets }, predictions };
   };
+  // A target channel: one spectrum out per test spectrum, scored over all its points and at each point, in the channel's units.
+  const scoreChannel = (outputs: Float32Array, values: Float64Array[]) => {
+    const k = plan.scales.length;
+    const n = problem.test.length;
+    const e = pointErrors(outputs, values.map((v) => problem.test.map((r) => v[r]!)), plan.scales, n);
+    const predictions = problem.test.map((r, i) => {
+      const truth = values.map((v) => v[r]!);
+      const predicted = plan.scales.map((s, j) => outputs[i * k + j]! * s.std + s.mean);
+      return { ...row(r), truth: 0, predicted: Math.sqrt(predicted.reduce((a, p, j) => a + (p - truth[j]!) ** 2, 0) / k), channel: { truth, predicted } };
+    });
+    return { evaluation: { summary: { rmse: e.rmse }, detail: regressionReport(predictions.flatMap((p) => p.channel.truth), predictions.flatMap((p) => p.channel.predicted)), pointRmse: e.perPoint }, predictions };
+  };
   // An autoencoder: its reconstructions of the test spectra, and of the spectra the limit is learned on (those held out of training, if any).
   const scoreReconstruction = (test: Float32Array, limit: Float32Array) => {
     const [testSet, limitSet] = plan.job.evaluate!;
@@ -117,7 +131,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
       return { ...base, status: cancelled ? 'cancelled' : 'failed', message, epochs: o.epochs, bestEpoch: null, spectraPerSecond: 0, metrics: null };
     }
     const d = o.done;
-    const { evaluation, predictions } = req.model === 'ae' ? scoreReconstruction(d.evaluations[0]!, d.evaluations[1]!) : plan.scales.length > 1 ? scoreTargets(d.evaluations[0]!) : scoreTarget(d.evaluations[0]!);
+    const { evaluation, predictions } = req.model === 'ae' ? scoreReconstruction(d.evaluations[0]!, d.evaluations[1]!) : plan.channelValues ? scoreChannel(d.evaluations[0]!, plan.channelValues) : plan.scales.length > 1 ? scoreTargets(d.evaluations[0]!) : scoreTarget(d.evaluations[0]!);
     const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass, plan.notes);
     return {
       ...base,
@@ -126,7 +140,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
       epochs: d.epochs.length,
       bestEpoch: d.bestEpoch,
       spectraPerSecond: d.spectraPerSecond,
-      metrics: { test: evaluation.summary },
+      metrics: { test: evaluation.summary, ...('pointRmse' in evaluation ? { pointRmse: evaluation.pointRmse } : {}) },
       ...(d.pls ? { components: (d.pls.model as PlsModel).components, ...(isClass ? { decision: plsDecisionOf(d.pls.model) } : {}) } : {}),
     };
   };

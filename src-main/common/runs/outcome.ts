@@ -21,8 +21,8 @@ export interface RunOutcome {
   bestEpoch: number | null;
   spectraPerSecond: number;
   classes: string[];
-  /** Test metrics; for a cross-validation the mean over folds (`test`, `mean`) and the standard deviation (`std`). */
-  metrics: { test: MetricValues; mean?: MetricValues; std?: MetricValues } | null;
+  /** Test metrics; for a cross-validation the mean over folds (`test`, `mean`) and the standard deviation (`std`); a target channel's RMSE at each point (`pointRmse`). */
+  metrics: { test: MetricValues; mean?: MetricValues; std?: MetricValues; pointRmse?: number[] } | null;
   durationMs: number;
   /** PLS: the number of components used. */
   components?: number;

@@ -112,6 +112,8 @@ export interface RunPlan {
   targetStd: number;
   /** Regression: every target in output order with its training-row scaling (one for a one-target run). */
   scales: TargetScaling[];
+  /** A target channel's values after the recipe, one array over the rows per point (in the order of `scales`). */
+  channelValues?: Float64Array[];
 }
 
 /** The target and the rows of each role, as the plan reads them. */
@@ -287,6 +289,7 @@ export function planRun(request: PlanInput): RunPlan {
     unscale: (v) => v * yStd + yMean,
     targetStd: yStd,
     scales,
+    ...(vector ? { channelValues: vector.values } : {}),
   };
 }
 

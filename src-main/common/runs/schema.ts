@@ -334,6 +334,8 @@ export const runMetricsSchema = z.object({
   leaderboard: leaderboardSchema.optional(),
   /** A run with several targets: each target's test report in its own units (`test` holds the same figures as `rmse:NAME`, …). */
   targets: z.array(z.object({ name: z.string(), detail: z.custom<RegressionReport>((v) => typeof v === 'object' && v !== null) })).optional(),
+  /** A target channel's test RMSE at each point, in its units, in the order of `config.targets` (`test.rmse` is over every point). */
+  pointRmse: z.array(z.number()).optional(),
 });
 export type RunMetrics = z.infer<typeof runMetricsSchema>;
 
@@ -351,6 +353,8 @@ export const testPrediction = z.object({
   reconstruction: z.object({ q: z.number(), maxResidual: z.number().optional(), flaggedBy: z.enum(['q', 'maxResidual', 'both']).nullable().optional(), outOfModel: z.boolean() }).optional(),
   /** A run with several targets: every target's truth and prediction in the config's order (`truth` and `predicted` are the first's). */
   targets: z.array(z.object({ truth: z.number(), predicted: z.number() })).optional(),
+  /** A target channel's run: the measured and predicted spectrum in its units (`truth` is 0 and `predicted` the spectrum's RMSE). */
+  channel: z.object({ truth: z.array(z.number()), predicted: z.array(z.number()) }).optional(),
 });
 export type TestPrediction = z.infer<typeof testPrediction>;
 
