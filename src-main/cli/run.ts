@@ -61,7 +61,7 @@ Usage:
                           [--save-as NAME] [--json]
   spectra-desk formats [--json]
   spectra-desk steps [KIND] [--json]   (preprocessing steps and their parameters)
-  spectra-desk train --project P --dataset D --target COLUMN|--targets A,B,C --model NAME
+  spectra-desk train --project P --dataset D --target COLUMN|--targets A,B,C|--target-channel NAME --model NAME
                      [--pipeline auto|none|PIPE.json | --channel-pipelines PIPE.json|none,…] [--validation given|holdout:0.2|kfold:5|mccv:10x0.2|group:COLUMN|learning-curve
                                    |blocked:K[:BUFFER]|blocked-holdout:F[:BUFFER]]
                      [--neighbourhood R] [--neighbourhood-mode channels|mean] [--channel-layout resample|branches]
@@ -70,7 +70,8 @@ Usage:
                      [--optimizer adam|sgd|rmsprop] [--momentum M]
                      [--pls-decision ${PLS_DECISION_CHOICES.join('|')}] [--encoder-from AE_RUN] [--json]
                      (models: cnn, resnet1d, cnn-dense, mlp, pls, custom; --encoder-from: an autoencoder run's
-                      encoder and a dense head, fine-tuned as a whole, on the autoencoder's recipe)
+                      encoder and a dense head, fine-tuned as a whole, on the autoencoder's recipe;
+                      --target-channel: a joined dataset's channel predicted from its other channels, raw unless --pipeline)
   ${OPTIMIZE_USAGE}
   spectra-desk predict --project P --run RUN FILE... [--out OUT.csv] [--json]
   spectra-desk predict --model DIR FILE... [--out OUT.csv] [--json]
@@ -489,6 +490,11 @@ function testLines(test: Record<string, number>): string[] {
   return [`test: ${fmt(own)}`, ...[...perTarget].map(([name, entries]) => `test ${name}: ${fmt(entries)}`)];
 }
 
+/** A target channel's RMSE per point in one phrase: its range over the points. */
+function pointRmseRange(perPoint: number[]): string {
+  return `${Math.min(...perPoint).toFixed(4)} to ${Math.max(...perPoint).toFixed(4)} over ${perPoint.length} points`;
+}
+
 /** Trains one model; progress on stderr, the outcome on stdout. Ctrl-C cancels the run. */
 async function trainCommand(args: string[], io: Streams): Promise<number> {
   const { values } = parse(() =>
@@ -500,6 +506,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
         dataset: { type: 'string' },
         target: { type: 'string' },
         targets: { type: 'string' },
+        'target-channel': { type: 'string' },
         model: { type: 'string' },
         pipeline: { type: 'string' },
         'channel-pipelines': { type: 'string' },
@@ -527,17 +534,19 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
   // Started from an autoencoder's encoder, the network is a layer list of its own (custom) unless another model is named, which the request refuses.
   const encoderFrom = wholeNumberOption(values['encoder-from'], '--encoder-from', { min: 1, max: 2 ** 31 });
   const model = encoderFrom !== undefined && values.model === undefined ? 'custom' : requireOption(values.model, '--model');
-  const { target, targets } = model === 'ae' ? noTargetOption(values.target, values.targets) : targetsOption(values.target, values.targets);
+  const targetChannel = values['target-channel'];
+  if (targetChannel !== undefined && (values.target !== undefined || values.targets !== undefined)) throw new UserError('BAD_INPUT', '--target-channel is the run\'s target: give it or --target/--targets, not both.', { field: 'targetChannel' });
+  const { target, targets } = model === 'ae' || targetChannel !== undefined ? noTargetOption(values.target, values.targets) : targetsOption(values.target, values.targets);
   if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError('BAD_INPUT', `--model ${model}: use one of ${MODEL_NAMES.join(', ')}.`, { field: 'model' });
   if (model === 'custom' && !values.layers && encoderFrom === undefined) throw new UserError('BAD_INPUT', '--model custom needs --layers LAYERS.json (a list of layers).', { field: '--layers' });
   // auto (the default): the recipe chosen by cross-validation on the training spectra; none: raw
   // spectra (files named auto or none are ./auto and ./none).
-  // An autoencoder has no target to choose a recipe by: raw spectra unless one is given.
+  // An autoencoder or a target channel has no target column to choose a recipe by: raw spectra unless one is given.
   // Several channels may each take a recipe of their own (none: raw), in channel order.
   const channelRecipes = values['channel-pipelines']?.split(',').map((f) => (f.trim() === 'none' ? null : { name: path.basename(f.trim()).replace(/\.json$/i, ''), spec: readPipelineFile(f.trim()) }));
   if (channelRecipes && values.pipeline !== undefined) throw new UserError('BAD_INPUT', 'Give either --pipeline (one recipe for every channel) or --channel-pipelines (one per channel), not both.', { field: '--channel-pipelines' });
   // Started from an encoder, the recipe is the autoencoder's unless one is given (read once the project is open).
-  const autoRecipe = !channelRecipes && (values.pipeline ?? (model === 'ae' || encoderFrom !== undefined ? 'none' : 'auto')) === 'auto';
+  const autoRecipe = !channelRecipes && (values.pipeline ?? (model === 'ae' || encoderFrom !== undefined || targetChannel !== undefined ? 'none' : 'auto')) === 'auto';
   const pipeline = values.pipeline && !autoRecipe && values.pipeline !== 'none' ? readPipelineFile(values.pipeline) : null;
   const layers = values.layers ? readLayers(values.layers) : undefined;
   // None named: decided once the dataset is known (a blocked hold-out on a map, else the given tags).
@@ -561,7 +570,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
     failRunsWithoutTrainer(db);
     const validation = named ?? defaultValidation(db, datasetIdByNameOrId(db, dataset), neighbourhood?.radius);
     const aeRecipe = encoderFrom !== undefined && values.pipeline === undefined && !channelRecipes ? encoderRecipe(db, encoderFrom) : null;
-    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), model: model as ModelName, ...(layers ? { layers } : {}), ...(encoderFrom !== undefined ? { encoderFrom } : {}), pipeline: aeRecipe?.spec ?? pipeline, ...(aeRecipe ? { recipeName: aeRecipe.name } : {}), ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}), ...(channelLayout ? { channelLayout: channelLayout as 'resample' | 'branches' } : {}) });
+    const request = requestByName(db, { dataset, target, ...(targets ? { targets } : {}), ...(targetChannel !== undefined ? { targetChannel } : {}), model: model as ModelName, ...(layers ? { layers } : {}), ...(encoderFrom !== undefined ? { encoderFrom } : {}), pipeline: aeRecipe?.spec ?? pipeline, ...(aeRecipe ? { recipeName: aeRecipe.name } : {}), ...(autoRecipe ? { autoRecipe } : {}), validation, epochs, seed, engine: engineOption(values.engine), threads, learningRate, ...(optimizer ? { optimizer: optimizer as OptimizerName } : {}), momentum, components, ...(plsDecision ? { plsDecision: plsDecision as PlsDecisionChoice } : {}), ...(neighbourhood ? { neighbourhood } : {}), ...(channelRecipes ? { channelRecipes } : {}), ...(channelLayout ? { channelLayout: channelLayout as 'resample' | 'branches' } : {}) });
     const handle = await beginTraining(
       db,
       request,
@@ -592,6 +601,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
       io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message && !stopped ? `: ${o.message}` : ''}\n`);
       if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
       else if (o.metrics) for (const line of testLines(o.metrics.test)) io.stdout.write(`  ${line}\n`);
+      if (o.metrics?.pointRmse) io.stdout.write(`  RMSE per point: ${pointRmseRange(o.metrics.pointRmse)}\n`);
       if (o.recipeChoice) io.stdout.write(`  recipe: auto chose "${o.recipeChoice.winner}" (${o.recipeChoice.metric} in ${o.recipeChoice.folds}-fold cross-validation of the training spectra: ${o.recipeChoice.candidates.map((c) => `${c.name} ${c.score === null ? 'skipped' : c.score.toFixed(4)}`).join('; ')})\n`);
       else if (autoRecipe && o.folds) io.stdout.write(`  recipe: auto, chosen inside each fold (see each fold's run)\n`);
       for (const w of o.warnings ?? []) io.stdout.write(`  warning: ${w}\n`);
