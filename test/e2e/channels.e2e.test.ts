@@ -112,6 +112,21 @@ describe('Several channels per sample (Chromium, real Session and trainer)', () 
     await screenshot(app.page, '94-activation-maps-per-channel');
   }, 200_000);
 
+  it("predicts instrument 2's spectrum from instrument 1's: the run page shows a test spectrum measured and predicted and the RMSE per point", async () => {
+    const [dataset] = (await datasets()).filter((d) => d.name === 'IDRC tablets, both instruments');
+    const { runId } = await app.value<{ runId: number }>('runs:start', { datasetId: dataset!.id, target: '', targetChannel: 'Instrument 2', model: 'mlp', recipeId: null, validation: 'given', epochs: 60, seed: 1 });
+    await expect.poll(async () => (await app.value<RunSummary[]>('runs:list', {})).find((r) => r.id === runId)?.status, { timeout: 200_000, interval: 500 }).toBe('done');
+    await app.goTo('Runs');
+    await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'mlp' }).getByRole('button', { name: 'Open' }).click();
+    const panel = app.main().locator('[data-testid=channel-target-panel]');
+    await panel.locator('[data-testid=channel-point-rmse] canvas').first().waitFor();
+    expect(await panel.locator('p').first().textContent()).toMatch(/^\s*RMSE at each point over the 500 test spectra: from [\d.]+ at \d+ nm to\s+[\d.]+ at \d+ nm \(/);
+    expect(await panel.locator('select[name=channelSpectrum] option').count()).toBe(500);
+    expect(await app.main().locator('[data-testid=worst-table]').count()).toBe(0);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(app.page, '99-channel-target-run');
+  }, 300_000);
+
   it('left no console errors', () => {
     expect(app.problems).toEqual([]);
   });

@@ -86,6 +86,8 @@ export const runStartInput = z
     /** Empty for the autoencoder (`ae`), which has none; the request's rules refuse it empty for any other model. */
     target: z.string().max(200),
     targets: targetsList.optional(),
+    /** Samples with several channels: this channel is the target, the others the inputs (see the request's). */
+    targetChannel: z.string().min(1).max(200).optional(),
     model: z.enum(APP_MODEL_NAMES),
     /** A saved recipe, 'auto' (chosen by cross-validation on the training spectra, see recipe-choice.ts) or null for raw spectra. */
     recipeId: z.union([id, z.literal('auto')]).nullable(),
