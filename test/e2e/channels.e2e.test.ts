@@ -116,7 +116,9 @@ describe('Several channels per sample (Chromium, real Session and trainer)', () 
     const [dataset] = (await datasets()).filter((d) => d.name === 'IDRC tablets, both instruments');
     const { runId } = await app.value<{ runId: number }>('runs:start', { datasetId: dataset!.id, target: '', targetChannel: 'Instrument 2', model: 'mlp', recipeId: null, validation: 'given', epochs: 60, seed: 1 });
     await expect.poll(async () => (await app.value<RunSummary[]>('runs:list', {})).find((r) => r.id === runId)?.status, { timeout: 200_000, interval: 500 }).toBe('done');
+    // The previous test left the Runs section on the cnn run's page: back to the list, read again with this run in it.
     await app.goTo('Runs');
+    await app.main().getByRole('button', { name: '← All runs' }).click();
     await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'mlp' }).getByRole('button', { name: 'Open' }).click();
     const panel = app.main().locator('[data-testid=channel-target-panel]');
     await panel.locator('[data-testid=channel-point-rmse] canvas').first().waitFor();
