@@ -258,6 +258,12 @@ export function sampleHeads(db: Db, datasetId: number): SampleHead[] {
     .all(datasetId) as SampleHead[];
 }
 
+/** How many of a dataset's samples are tagged train and test (what a run's default validation asks). */
+export function splitCounts(db: Db, datasetId: number): { train: number; test: number } {
+  const r = db.prepare("SELECT coalesce(sum(split = 'train'), 0) AS train, coalesce(sum(split = 'test'), 0) AS test FROM samples WHERE dataset_id = ?").get(datasetId) as { train: number; test: number };
+  return { train: r.train, test: r.test };
+}
+
 export function sampleIds(db: Db, datasetId: number): number[] {
   return (db.prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id').all(datasetId) as { id: number }[]).map((r) => r.id);
 }

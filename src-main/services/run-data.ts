@@ -4,7 +4,7 @@
  * cross-validation and the layer summary.
  */
 import type { Db } from '../db/connection';
-import { columnValues, datasetSummary, getDataset, listColumns, sampleIds } from '../db/datasets';
+import { columnValues, getDataset, listColumns, sampleIds, splitCounts } from '../db/datasets';
 import { listPipelines } from '../db/pipelines';
 import { UserError } from '../common/errors';
 import type { PlanInput, RunData } from '../common/runs/plan';
@@ -111,7 +111,7 @@ export function runExtraChannels(db: Db, run: Pick<RunRow, 'id' | 'datasetId' | 
 
 /** The validation of a run that names none, for this dataset (see `defaultScheme`). */
 export function defaultValidation(db: Db, datasetId: number, radius = 0): Scheme {
-  const { train, test } = datasetSummary(db, datasetId).splits;
+  const { train, test } = splitCounts(db, datasetId);
   return defaultScheme(runMap(db, datasetId, sampleIds(db, datasetId)) !== undefined, radius, train > 0 && test > 0);
 }
 
