@@ -156,19 +156,24 @@ describe('spectra-desk runs', () => {
     expect((await cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--model', 'pls', '--seed', '1', '--components', '3', '--pls-decision', 'nearest-neighbour'])).code).toBe(0);
     expect((await cli(['train', '--project', project, '--dataset', 'Coffee', '--target', 'class', '--model', 'pls', '--seed', '1', '--validation', 'kfold:3'])).code).toBe(0);
     const listed = await runs(project);
-    expect(listed.map((r) => [r.id, r.parentRunId, r.status, r.model, r.target, r.folds, r.test?.balancedAccuracy, r.std?.balancedAccuracy])).toEqual([
-      [2, null, 'done', 'pls', 'class', 3, 1, 0],
-      [3, 2, 'done', 'pls', 'class', null, 1, undefined],
-      [4, 2, 'done', 'pls', 'class', null, 1, undefined],
-      [5, 2, 'done', 'pls', 'class', null, 1, undefined],
-      [1, null, 'done', 'pls', 'class', null, expect.closeTo((1 + 12 / 13) / 2, 12), undefined],
+    // The folds are listed under their parent, in fold order. Their ids are 3–5 in the order each
+    // fold was stored: folds run two at a time and each chooses its recipe first, so that order can vary.
+    expect(listed.map((r) => [r.parentRunId, r.status, r.model, r.target, r.folds, r.test?.balancedAccuracy, r.std?.balancedAccuracy])).toEqual([
+      [null, 'done', 'pls', 'class', 3, 1, 0],
+      [2, 'done', 'pls', 'class', null, 1, undefined],
+      [2, 'done', 'pls', 'class', null, 1, undefined],
+      [2, 'done', 'pls', 'class', null, 1, undefined],
+      [null, 'done', 'pls', 'class', null, expect.closeTo((1 + 12 / 13) / 2, 12), undefined],
     ]);
+    expect(listed.map((r) => r.id)[0]).toBe(2);
+    expect(listed.slice(1, 4).map((r) => r.id).sort()).toEqual([3, 4, 5]);
+    expect(listed[4]!.id).toBe(1);
     const text = (await cli(['runs', '--project', project])).stdout.split('\n');
     const at = (iso: string | null) => `${iso!.slice(0, 19).replace('T', ' ')}Z`;
     const [cv, , , , one] = listed;
     expect(text[0]).toMatch(/^run +status +model +dataset +target +test +epochs +created +finished$/);
     expect(text[1]!.split(/ {2,}/)).toEqual(['2', 'done', 'pls', 'Coffee', 'class', 'Balanced accuracy 1.0000 ± 0.0000 (3 folds)', '0', at(cv!.createdAt), at(cv!.finishedAt)]);
-    expect(text[2]!.split(/ {2,}/)).toEqual(['', '3', 'done', 'pls', 'Coffee', 'class', 'Balanced accuracy 1.0000', '0', at(listed[1]!.createdAt), at(listed[1]!.finishedAt)]);
+    expect(text[2]!.split(/ {2,}/)).toEqual(['', String(listed[1]!.id), 'done', 'pls', 'Coffee', 'class', 'Balanced accuracy 1.0000', '0', at(listed[1]!.createdAt), at(listed[1]!.finishedAt)]);
     expect(text[5]!.split(/ {2,}/)).toEqual(['1', 'done', 'pls', 'Coffee', 'class', `Balanced accuracy ${((1 + 12 / 13) / 2).toFixed(4)}`, '0', at(one!.createdAt), at(one!.finishedAt)]);
     expect(text).toHaveLength(7);
     expect(text[6]).toBe('');
