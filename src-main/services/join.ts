@@ -43,7 +43,7 @@ interface Source {
 }
 
 const LIST = 5;
-const listed = (keys: string[]): string => `${keys.slice(0, LIST).map((k) => `"${k}"`).join(', ')}${keys.length > LIST ? `, … (${keys.length} in all)` : ''}`;
+const listed = (keys: readonly string[]): string => `${keys.slice(0, LIST).map((k) => `"${k}"`).join(', ')}${keys.length > LIST ? `, … (${keys.length} in all)` : ''}`;
 
 function readSource(db: Db, datasetId: number): Source {
   const d = getDataset(db, datasetId);
@@ -56,25 +56,42 @@ function readSource(db: Db, datasetId: number): Source {
   return { id: d.id, name: d.name, axisId: groups[0]!.axisId, axis: groups[0]!.values, unit: groups[0]!.unit, spectra, columns: listColumns(db, d.id), values: labelValuesBySample(db, d.id) };
 }
 
-/** Rows of each source that make one joined sample, in the first source's order. */
-function pairRows(sources: Source[], by: JoinPairing): number[][] {
-  const [first, ...rest] = sources as [Source, ...Source[]];
+/** A dataset's rows as pairing reads them: its name (for messages) and each row's sample id. */
+export interface PairingSide {
+  name: string;
+  keys: readonly string[];
+}
+
+/**
+ * Rows of each side that make one sample, in the first side's order: by position row i of every
+ * side (which must hold as many rows), by sample id the row of each other side with the first's
+ * id. `needed`: the rows of the first side whose ids every other side must hold; a row of the
+ * first side not needed and not found on every side is left out (a transfer pairs only the samples
+ * its model used). Without it every id of every side must be on all of them (a join leaves no
+ * sample out). Join and calibration transfer pair by this one rule, in the same words.
+ */
+export function pairRows(sides: readonly PairingSide[], by: JoinPairing, needed?: readonly number[]): number[][] {
+  const [first, ...rest] = sides as [PairingSide, ...PairingSide[]];
   if (by === 'position') {
-    const odd = rest.find((s) => s.spectra.length !== first.spectra.length);
-    if (odd) throw new UserError('BAD_INPUT', `Pairing by position needs the same number of samples in each dataset: "${first.name}" has ${first.spectra.length}, "${odd.name}" has ${odd.spectra.length}. Nothing was stored.`, { field: 'by' });
-    return first.spectra.map((_, i) => sources.map(() => i));
+    const odd = rest.find((s) => s.keys.length !== first.keys.length);
+    if (odd) throw new UserError('BAD_INPUT', `Pairing by position needs the same number of samples in each dataset: "${first.name}" has ${first.keys.length}, "${odd.name}" has ${odd.keys.length}. Nothing was stored.`, { field: 'by' });
+    return first.keys.map((_, i) => sides.map(() => i));
   }
-  const index = rest.map((s) => new Map(s.spectra.map((x, i) => [x.key, i])));
+  const index = rest.map((s) => new Map(s.keys.map((key, i) => [key, i])));
+  const mustMatch = needed ? needed.map((r) => first.keys[r]!) : first.keys;
+  const firstKeys = new Set(first.keys);
   for (const [k, s] of rest.entries()) {
-    const keys = new Set(first.spectra.map((x) => x.key));
-    const onlyFirst = first.spectra.filter((x) => !index[k]!.has(x.key)).map((x) => x.key);
-    const onlyOther = s.spectra.filter((x) => !keys.has(x.key)).map((x) => x.key);
+    const onlyFirst = mustMatch.filter((key) => !index[k]!.has(key));
+    const onlyOther = needed ? [] : s.keys.filter((key) => !firstKeys.has(key));
     if (onlyFirst.length || onlyOther.length) {
       const parts = [onlyFirst.length ? `${onlyFirst.length} sample id(s) of "${first.name}" are not in "${s.name}" (${listed(onlyFirst)})` : '', onlyOther.length ? `${onlyOther.length} of "${s.name}" are not in "${first.name}" (${listed(onlyOther)})` : ''].filter(Boolean);
-      throw new UserError('BAD_INPUT', `Pairing by sample id: ${parts.join('; ')}. Nothing was stored.${by === 'id' && !first.spectra.some((x) => index[k]!.has(x.key)) ? ' No id matches at all: if the files list the same samples in the same order, pair them by position.' : ''}`, { field: 'by' });
+      throw new UserError('BAD_INPUT', `Pairing by sample id: ${parts.join('; ')}. Nothing was stored.${mustMatch.some((key) => index[k]!.has(key)) ? '' : ' No id matches at all: if the files list the same samples in the same order, pair them by position.'}`, { field: 'by' });
     }
   }
-  return first.spectra.map((x, i) => [i, ...index.map((m) => m.get(x.key)!)]);
+  return first.keys.flatMap((key, i) => {
+    const rows = index.map((m) => m.get(key));
+    return rows.every((r): r is number => r !== undefined) ? [[i, ...rows]] : [];
+  });
 }
 
 /** The columns of the joined dataset: every source's, by name, in order of first appearance; a name with two kinds is an error. */
@@ -100,7 +117,7 @@ export function joinDatasets(db: Db, req: JoinRequest): JoinResult {
   const channelNames = req.channelNames ?? sources.map((s) => s.name);
   const units = new Set(sources.map((s) => s.unit));
   if (units.size > 1) throw new UserError('BAD_INPUT', `The datasets' axes are in different units (${sources.map((s) => `"${s.name}": ${s.unit}`).join(', ')}); a joined dataset has one axis unit.`);
-  const pairs = pairRows(sources, req.by);
+  const pairs = pairRows(sources.map((s) => ({ name: s.name, keys: s.spectra.map((x) => x.key) })), req.by);
   const columns = joinedColumns(sources);
 
   // Every joined sample's labels and split, checked before anything is written.

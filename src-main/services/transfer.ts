@@ -25,6 +25,7 @@ import { choosePdsWindow, fitDs, fitPds, kennardStone, type Spectra, type Transf
 import { parsePipelineSpec, type FittedPipeline } from '../common/preprocessing/pipeline';
 import { AXIS_UNIT_LABELS } from '../common/domain/spectra';
 import { loadPredictor, modelInputs, predictInputs, predictableRun, type Predictor } from './predict';
+import { pairRows } from './join';
 import { startTraining, type StartDeps } from './train';
 
 export interface TransferRequest {
@@ -56,25 +57,11 @@ interface Paired {
   bOf: Map<number, number>;
 }
 
+/** A's and B's samples paired as a join pairs them; `used` (A's sample ids the model learned from or was tested on) must all be on B. */
 function pairSamples(a: SpectrumData[], b: SpectrumData[], by: TransferPairing, names: [string, string], used: number[]): Paired {
-  const bOf = new Map<number, number>();
-  if (by === 'position') {
-    if (a.length !== b.length) throw new UserError('BAD_INPUT', `Pairing by position needs the same number of samples in each dataset: "${names[0]}" has ${a.length}, "${names[1]}" has ${b.length}. Nothing was stored.`, { field: 'by' });
-    a.forEach((s, i) => bOf.set(s.sampleId, i));
-    return { a, b, bOf };
-  }
-  const byKey = new Map(b.map((s, i) => [s.key, i]));
-  const rowOf = new Map(a.map((s) => [s.sampleId, s]));
-  const missing = used.map((id) => rowOf.get(id)!.key).filter((k) => !byKey.has(k));
-  if (missing.length) {
-    const listed = missing.slice(0, 5).map((k) => `"${k}"`).join(', ');
-    throw new UserError('BAD_INPUT', `Pairing by sample id: ${missing.length} sample id(s) of "${names[0]}" are not in "${names[1]}" (${listed}${missing.length > 5 ? ', …' : ''}). Nothing was stored.${missing.length === used.length ? ' No id matches at all: if the files list the same samples in the same order, pair them by position (--by position).' : ''}`, { field: 'by' });
-  }
-  for (const s of a) {
-    const i = byKey.get(s.key);
-    if (i !== undefined) bOf.set(s.sampleId, i);
-  }
-  return { a, b, bOf };
+  const rowOf = new Map(a.map((s, i) => [s.sampleId, i]));
+  const rows = pairRows([{ name: names[0], keys: a.map((s) => s.key) }, { name: names[1], keys: b.map((s) => s.key) }], by, used.map((id) => rowOf.get(id)!));
+  return { a, b, bOf: new Map(rows.map(([ra, rb]) => [a[ra!]!.sampleId, rb!])) };
 }
 
 function axisText(axis: Float64Array, unit: keyof typeof AXIS_UNIT_LABELS): string {
