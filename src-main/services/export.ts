@@ -643,6 +643,7 @@ function exportCrossValidation(db: Db, run: RunRow, cfg: CrossValidationConfig, 
       folds: m.folds.map((f) => ({ label: f.label, runId: f.runId, status: f.status, trainSamples: f.trainSamples, testSamples: f.testSamples, test: f.metrics?.test ?? null })),
       warnings: m.warnings ?? [],
       learningCurve: cfg.validation.kind === 'learning-curve',
+      leaderboard: stored.leaderboard ?? null,
     }),
   );
   for (const f of m.folds) {

@@ -15,6 +15,7 @@ import type { PlsDecision } from '../common/ml/pls';
 import { paramInfoOf, paramLabel } from '../common/preprocessing/param-info';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import { recipeChoiceSummary, recipeComponentsText, recipeScoreText, type RecipeChoice } from '../common/runs/recipe-choice';
+import { candidateName, candidateScoreText, candidateStatusText, decisionWord, leaderboardSummary, winnerReason, type Leaderboard } from '../common/runs/optimize';
 
 export interface ReportData {
   title: string;
@@ -391,10 +392,48 @@ export interface CrossValidationReport {
   warnings: string[];
   /** A learning curve: score against training-set size. */
   learningCurve: boolean;
+  /** A "Find the best model" search: its leaderboard (its one fold is the winner, retrained and tested once). */
+  leaderboard?: Leaderboard | null;
 }
 
-/** The report of a cross-validated run: design, every fold, mean ± std, and the learning curve. */
+/** A search's leaderboard: every candidate, best first, with its cross-validated score, time and status, and why the winner won. */
+function leaderboardSection(b: Leaderboard): string {
+  const isWinner = (c: Leaderboard['candidates'][number]) => !!b.winner && c.recipe === b.winner.recipe && c.model === b.winner.model;
+  const plsText = (c: Leaderboard['candidates'][number]) => (c.components ? `${c.components.join(' / ')}${c.decisions ? ` · ${[...new Set(c.decisions)].map((x) => decisionWord(x as PlsDecision)).join(' / ')}` : ''}` : '');
+  let rank = 0;
+  const rows = b.candidates.map((c) => [
+    td(c.status === 'done' ? String(++rank) : '', true),
+    td(`${esc(candidateName(c))}${isWinner(c) ? ' <strong>(winner)</strong>' : ''}`),
+    td(c.status === 'done' ? esc(candidateScoreText(c)) : '', true),
+    td(c.seconds ? `${c.seconds.toFixed(1)} s` : '', true),
+    td(esc(plsText(c))),
+    td(esc(candidateStatusText(c, b.folds))),
+  ]);
+  const metric = b.metric === 'rmse' ? 'RMSECV' : 'balanced accuracy';
+  const reason = winnerReason(b);
+  return `<section id="leaderboard"><h2>Leaderboard</h2>
+<p>${esc(leaderboardSummary(b))}</p>
+${reason ? `<p><strong>Why it won:</strong> ${esc(reason)}</p>` : ''}
+${b.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
+${table(['#', 'model · recipe', `${metric} (${b.folds}-fold CV, mean ± std)`, 'time', 'PLS components per fold', 'status'], rows, 'leaderboard')}
+</section>`;
+}
+
+/** A search's one test score: the winner, retrained on the whole training split, on the test spectra. */
+function winnerTestSection(d: CrossValidationReport, b: Leaderboard): string {
+  const f = d.folds[0];
+  if (!b.winner || !f) return `<section id="metrics"><h2>The winner on the test split</h2><p>No winner was retrained, so the test spectra were not used.</p></section>`;
+  const test = f.test ?? {};
+  const rows = Object.entries(test).map(([k, v]) => [td(esc(metricLabel(k))), td(v, true)]);
+  return `<section id="metrics"><h2>The winner on the test split</h2>
+<p>${esc(candidateName(b.winner))}, retrained on all ${f.trainSamples} training spectra (run ${f.runId}, ${esc(f.status)}; its full report is in <code>fold-1/report.html</code>), scored once on the ${f.testSamples} test spectra.</p>
+${rows.length ? table(['metric', 'test'], rows) : '<p>It has no test metrics.</p>'}
+</section>`;
+}
+
+/** The report of a cross-validated run: design, every fold, mean ± std, and the learning curve; for a search, its leaderboard and the winner's test score. */
 export function renderCrossValidationReport(d: CrossValidationReport): string {
+  const board = d.leaderboard ?? null;
   const names = Object.keys(d.mean);
   const title = `Run ${d.runId} · ${d.model} on ${d.dataset} — ${d.scheme}`;
   const design = table(
@@ -405,9 +444,21 @@ export function renderCrossValidationReport(d: CrossValidationReport): string {
       [td('Recipe'), td(esc(d.recipe ?? 'none (raw spectra)'))],
       [td('Validation'), td(esc(d.scheme))],
       [td('Seed'), td(String(d.seed ?? '–'))],
-      [td('Folds'), td(`${d.folds.length}; the recipe and the input scaling are fitted on each fold's training spectra`)],
+      board
+        ? [td('Folds'), td(`${board.folds} of the ${board.trainSamples} training spectra for every candidate; the recipe, the input scaling and PLS components are fitted on each fold's training part, and the test spectra take no part until the winner is scored`)]
+        : [td('Folds'), td(`${d.folds.length}; the recipe and the input scaling are fitted on each fold's training spectra`)],
     ],
   );
+  const header = `${esc(d.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.target)}</strong> · finished ${esc(d.finishedAt ?? '–')}`;
+  if (board) {
+    return htmlPage(
+      `Run ${d.runId} · ${d.dataset} — ${d.scheme}`,
+      header,
+      `<section id="validation"><h2>Validation design</h2>${design}${d.warnings.map((w) => `<p style="border-left: 3px solid #e69f00; padding: 4px 8px">${esc(w)}</p>`).join('')}</section>
+${leaderboardSection(board)}
+${winnerTestSection(d, board)}`,
+    );
+  }
   const summary = table(['Metric', 'Mean', 'Std (n − 1)'], names.map((k) => [td(esc(metricLabel(k))), td(d.mean[k]!, true), td(d.std[k] ?? NaN, true)]));
   const folds = table(
     ['Fold', 'Run', 'Status', 'Train', 'Test', ...names.map((k) => esc(metricLabel(k)))],
@@ -420,7 +471,7 @@ export function renderCrossValidationReport(d: CrossValidationReport): string {
     : '';
   return htmlPage(
     title,
-    `${esc(d.task === 'classification' ? 'Classification' : 'Regression')} of <strong>${esc(d.target)}</strong> · finished ${esc(d.finishedAt ?? '–')}`,
+    header,
     `<section id="validation"><h2>Validation design</h2>${design}${d.warnings.map((w) => `<p style="border-left: 3px solid #e69f00; padding: 4px 8px">${esc(w)}</p>`).join('')}</section>
 <section id="metrics"><h2>Test metrics over the folds</h2>${summary}</section>
 <section id="folds"><h2>Every fold</h2><p>Each fold is a run of its own; its full report is in <code>fold-N/report.html</code>.</p>${folds}${curve}</section>`,

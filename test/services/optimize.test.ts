@@ -13,6 +13,7 @@ import { importCoffee, ok, trainingSession } from '../helpers/training-session';
 import { foldRuns, getRun } from '../../src-main/db/runs';
 import { recipeCandidates } from '../../src-main/common/runs/recipe-choice';
 import type { Leaderboard } from '../../src-main/common/runs/optimize';
+import { exportRun } from '../../src-main/services/export';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-optimize-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -71,6 +72,17 @@ describe('find the best model', () => {
 
     const detail = ok<RunDetail>(await s.invoke('runs:get', { runId }));
     expect(detail.foldRuns!.map((f) => [f.label, f.status])).toEqual([[`winner: PLS-LDA · ${board.winner!.recipe}`, 'done']]);
+
+    // Its report: the leaderboard, the winner and why, and the winner's one test score.
+    const out = path.join(dir, `search-${runId}`);
+    expect(exportRun(db, runId, out).files).toContain('fold-1/report.html');
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    const top = board.candidates[0]!;
+    expect(html).toContain(`<tr><td class="n">1</td><td>PLS-LDA · ${top.recipe} <strong>(winner)</strong></td><td class="n">${top.mean!.toFixed(4)} ± ${top.std!.toFixed(4)}</td><td class="n">${top.seconds.toFixed(1)} s</td><td>${top.components!.join(' / ')} · LDA</td><td>scored</td></tr>`);
+    expect(html.match(/<td>scored<\/td>/g)).toHaveLength(recipes.length);
+    expect(html).toContain(`<p><strong>Why it won:</strong> PLS-LDA · ${top.recipe} won with the highest mean cross-validated balanced accuracy, ${top.mean!.toFixed(4)} ± ${top.std!.toFixed(4)} over the 2 folds, of the ${recipes.length} candidates scored`);
+    expect(html).toContain(`<p>PLS-LDA · ${top.recipe}, retrained on all 28 training spectra (run ${child!.id}, done; its full report is in <code>fold-1/report.html</code>), scored once on the 28 test spectra.</p>`);
+    expect(html).toContain('<tr><td>Balanced accuracy</td><td class="n">1</td></tr>');
   }, 300_000);
 
   it('a budget spent before any fold is scored leaves every candidate untried and trains no winner', async () => {

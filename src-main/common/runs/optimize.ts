@@ -186,6 +186,28 @@ export function leaderboardSummary(b: Leaderboard): string {
   return `${scored} of ${b.candidates.length} candidates scored by ${b.folds}-fold cross-validation of the ${b.trainSamples} training spectra (recipe and PLS components fitted inside each fold; test spectra take no part), ranked by ${metric}, in ${Math.round(b.searchSeconds)} s of a ${Math.round(b.budgetSeconds)} s budget. ${winner}`;
 }
 
+/** A candidate's status in words: scored, not reached in the budget (or stopped by it), failed, cancelled. */
+export function candidateStatusText(c: CandidateResult, folds: number): string {
+  if (c.status === 'done') return 'scored';
+  if (c.status === 'budget') return c.foldScores.length ? `stopped by the budget after ${c.foldScores.length} of ${folds} folds` : 'not reached in the budget';
+  if (c.status === 'failed') return c.note ? `failed: ${c.note}` : 'failed';
+  return 'cancelled';
+}
+
+/**
+ * Why the winner won, in one sentence: the best mean cross-validated score of the candidates
+ * scored, and, where another candidate scored the same mean, that the one tried first wins.
+ */
+export function winnerReason(b: Leaderboard): string | null {
+  const w = b.winner ? b.candidates.find((c) => c.recipe === b.winner!.recipe && c.model === b.winner!.model && c.status === 'done') : undefined;
+  if (!w) return null;
+  const scored = b.candidates.filter((c) => c.status === 'done' && c.mean !== null);
+  const metric = b.metric === 'rmse' ? 'the lowest mean RMSECV' : 'the highest mean cross-validated balanced accuracy';
+  const tied = scored.filter((c) => c !== w && c.mean === w.mean);
+  const tie = tied.length ? `; ${tied.length === 1 ? `${candidateName(tied[0]!)} scored the same` : `${tied.length} other candidates scored the same`}, and the candidate tried first (the simpler recipe, PLS before networks) wins a tie` : '';
+  return `${candidateName(w)} won with ${metric}, ${candidateScoreText(w)} over the ${b.folds} folds, of the ${scored.length} candidate${scored.length === 1 ? '' : 's'} scored${tie}.`;
+}
+
 /**
  * Seconds the search still needs: the queued candidate folds at the mean time per fold measured
  * so far for their model (a PLS model not yet measured at the other PLS model's time), PLS spread
