@@ -201,6 +201,11 @@ export function runTestPredictions(db: Db, id: number): TestPrediction[] {
   return a ? parseStored(z.array(testPrediction), JSON.parse(a.toString('utf8')), 'test predictions', id) : [];
 }
 
+/** Adds or replaces one named artifact of a run (what a run keeps beside its weights, such as its fitted out-of-model check). */
+export function putRunArtifact(db: Db, id: number, a: { name: string; mediaType: string; data: Buffer }): void {
+  db.prepare('INSERT OR REPLACE INTO run_artifacts (run_id, name, media_type, data) VALUES (?, ?, ?, ?)').run(id, a.name, a.mediaType, a.data);
+}
+
 export function runArtifact(db: Db, id: number, name: string): Buffer | null {
   const r = db.prepare('SELECT data FROM run_artifacts WHERE run_id = ? AND name = ?').get(id, name) as { data: Buffer } | undefined;
   return r?.data ?? null;

@@ -8,7 +8,7 @@
  */
 import type { Db } from '../db/connection';
 import { loadAxis, loadSpectra } from '../db/datasets';
-import { getRun, runArtifact, type RunRow } from '../db/runs';
+import { getRun, putRunArtifact, runArtifact, type RunRow } from '../db/runs';
 import { UserError } from '../common/errors';
 import { applyChannelInputs, type ChannelsRecord } from '../common/runs/channels';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
@@ -490,11 +490,43 @@ export function refuseTargetChannel(run: RunRow, what: string): void {
   if (channel !== undefined) throw new UserError('BAD_INPUT', `Run ${run.id} predicts channel "${channel}" (a spectrum per sample); it cannot ${what} yet. Its test spectra and RMSE per point are on its run page.`);
 }
 
+/** The run artifact holding a run's fitted out-of-model check and the raw axes it was fitted on ({@link StoredCheck}). */
+export const OUT_OF_MODEL_ARTIFACT = 'out-of-model.json';
+
+/**
+ * What {@link OUT_OF_MODEL_ARTIFACT} holds: everything a prediction would otherwise read the
+ * training spectra for (the whole dataset for a model on neighbourhoods).
+ */
+interface StoredCheck {
+  version: 1;
+  axisUnit: AxisUnit;
+  /** The raw axis of each channel the model reads, channel 0 first (one for most runs). */
+  rawAxes: number[][];
+  /** Null where the check could not be fitted (a network whose penultimate features do not vary). */
+  outlier: OutlierModel | null;
+}
+
+// JSON has no Infinity or NaN (a point-residual limit is Infinity when every residual is 0): they are stored as strings.
+const NON_FINITE = new Set(['Infinity', '-Infinity', 'NaN']);
+
+function storedCheckJson(c: StoredCheck): Buffer {
+  return Buffer.from(JSON.stringify(c, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+}
+
+function readStoredCheck(buf: Buffer | null): StoredCheck | null {
+  if (!buf) return null;
+  const c = JSON.parse(buf.toString('utf8'), (_k, v: unknown) => (typeof v === 'string' && NON_FINITE.has(v) ? Number(v) : v)) as Partial<StoredCheck>;
+  return c.version === 1 && Array.isArray(c.rawAxes) && c.rawAxes.length > 0 ? (c as StoredCheck) : null;
+}
+
 /**
  * A predictor for a finished run: the model, recipe and scaling stored with it, the raw axis of
  * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
  * learned from: train for networks, train and monitor for PLS; for an autoencoder, the rows held
- * out of its training, as training learned its limit: common/ml/reconstruction.ts).
+ * out of its training, as training learned its limit: common/ml/reconstruction.ts). The check and
+ * the raw axes are stored with the run ({@link OUT_OF_MODEL_ARTIFACT}, written when it is trained),
+ * so a prediction reads no training spectrum; a run stored before that is fitted here once, and
+ * stored when the connection may write.
  */
 export function loadPredictor(db: Db, runId: number): Predictor {
   const run = predictableRun(db, runId);
@@ -516,7 +548,9 @@ export function loadPredictor(db: Db, runId: number): Predictor {
   const heldOut = run.model === 'ae' && split.monitor?.length ? split.monitor : null;
   const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : (heldOut ?? split.train);
   const pipeline = run.pipeline as ResolvedPipeline | null;
-  const train = c.channels ? runChannelSpectra(db, run, trainIds) : { ...runSpectra(db, run, trainIds), more: [] };
+  const stored = readStoredCheck(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT));
+  const train = stored ? null : c.channels ? runChannelSpectra(db, run, trainIds) : { ...runSpectra(db, run, trainIds), more: [] };
+  const rawAxes = stored ? stored.rawAxes.map((a) => Float64Array.from(a)) : [train!.axis, ...train!.more.map((m) => m.axis)];
   const states = run.fittedState as (JsonValue | null)[] | null;
   const p: Predictor = {
     source: `run ${runId}`,
@@ -524,8 +558,8 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     task: run.task,
     targetColumn: run.targetColumn,
     classes: run.task === 'classification' ? c.classes : [],
-    rawAxis: train.axis,
-    axisUnit: train.unit,
+    rawAxis: rawAxes[0]!,
+    axisUnit: stored ? stored.axisUnit : train!.unit,
     modelAxis: Float64Array.from(c.axis),
     recipe: pipeline && states ? { spec: pipeline, states } : null,
     inputScaling: c.inputScaling,
@@ -535,7 +569,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     pls: null,
     outlier: null,
     kernels: run.backend === 'js' ? 'js' : 'wasm-simd',
-    ...(c.channels ? { channels: { record: c.channels, rawAxes: [train.axis, ...train.more.map((m) => m.axis)], spec: pipeline } } : {}),
+    ...(c.channels ? { channels: { record: c.channels, rawAxes, spec: pipeline } } : {}),
     ...(c.neighbourhood ? { neighbourhood: c.neighbourhood } : {}),
   };
   if (isPls) {
@@ -545,13 +579,32 @@ export function loadPredictor(db: Db, runId: number): Predictor {
   } else {
     p.network = runNetwork(db, run);
   }
-  const n = train.sampleIds.length;
-  const x = p.channels ? channelModelInputs(p, [train.rows, ...train.more.map((m) => m.rows)], n, train.keys) : modelInputs(p, train.rows, n, train.keys);
+  if (stored) {
+    p.outlier = stored.outlier;
+    return p;
+  }
+  const n = train!.sampleIds.length;
+  const x = p.channels ? channelModelInputs(p, [train!.rows, ...train!.more.map((m) => m.rows)], n, train!.keys) : modelInputs(p, train!.rows, n, train!.keys);
   try {
     p.outlier = fitOutlierModel(p, x, n, heldOut ? 'held-out' : 'training');
   } catch (err) {
     // A network whose penultimate features do not vary still predicts; it just has no check.
     if (!(err instanceof UserError)) throw err;
   }
+  if (!db.readonly) putRunArtifact(db, runId, { name: OUT_OF_MODEL_ARTIFACT, mediaType: 'application/json', data: storedCheckJson({ version: 1, axisUnit: p.axisUnit, rawAxes: rawAxes.map((a) => Array.from(a)), outlier: p.outlier }) });
   return p;
+}
+
+/**
+ * Fits and stores a finished run's out-of-model check ({@link OUT_OF_MODEL_ARTIFACT}) when it has
+ * none, so its predictions read no training spectra. A run that cannot predict (a channel as its
+ * target, a stored model it no longer has) is left as it is: predicting it says why.
+ */
+export function storeOutOfModelCheck(db: Db, runId: number): void {
+  if (runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)) return;
+  try {
+    loadPredictor(db, runId);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+  }
 }

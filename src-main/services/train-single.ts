@@ -22,6 +22,7 @@ import type { PlsModel } from '../common/ml/pls';
 import { encoderSource } from './encoder-source';
 import { pointErrors } from '../common/runs/vector-target';
 import { regressionReport } from '../common/ml/metrics';
+import { storeOutOfModelCheck } from './predict';
 
 /** How a training reports: `emit(runId, parentRunId, body)` stamps and sends one event. */
 export interface TrainDeps {
@@ -133,6 +134,15 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     const d = o.done;
     const { evaluation, predictions } = req.model === 'ae' ? scoreReconstruction(d.evaluations[0]!, d.evaluations[1]!) : plan.channelValues ? scoreChannel(d.evaluations[0]!, plan.channelValues) : plan.scales.length > 1 ? scoreTargets(d.evaluations[0]!) : scoreTarget(d.evaluations[0]!);
     const { status } = recordTrained(db, runId, d, evaluation, predictions, engine, isClass, plan.notes);
+    // The out-of-model check is fitted once, here, so no prediction reads the training spectra again; a
+    // failure only means the first prediction fits it, so it never fails the run.
+    if (status === 'done' && parentRunId === null) {
+      try {
+        storeOutOfModelCheck(db, runId);
+      } catch {
+        /* fitted at the first prediction instead */
+      }
+    }
     return {
       ...base,
       status,

@@ -1,0 +1,107 @@
+/**
+ * The out-of-model check is fitted once, when a run is trained, and stored with it
+ * (`out-of-model.json`): a prediction reads it back instead of the training spectra. A run
+ * stored without it (trained before) fits it at its first prediction, stores it, and flags the
+ * same spectra; with the training spectra gone, a run with its check still predicts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject, type Db } from '../../src-main/db/connection';
+import { getRun, runArtifact } from '../../src-main/db/runs';
+import { importFiles } from '../../src-main/services/import';
+import { requestByName, startTraining } from '../../src-main/services/train';
+import { forkTrainer } from '../../src-main/services/trainer-client';
+import { loadPredictor, OUT_OF_MODEL_ARTIFACT, predictSpectra, type SpectrumInput } from '../../src-main/services/predict';
+import { predictMap } from '../../src-main/services/map-predict';
+import { parseFile } from '../../src-main/io';
+import { parseScheme } from '../../src-main/common/ml/splits';
+import { fixture } from '../helpers/datasets';
+
+const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
+const TEST_FILE = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-stored-check-'));
+const project = path.join(dir, 'p.spectra');
+const runs = { cnn: 0, pls: 0, map: 0 };
+let mapId = 0;
+
+function fileSpectra(file: string): SpectrumInput[] {
+  const batch = parseFile(new Uint8Array(fs.readFileSync(file)), path.basename(file));
+  return batch.samples.map((s) => ({ key: s.id, axis: batch.axes[s.axis]!.values, values: s.channels[0]!, unit: batch.axes[s.axis]!.unit, file: path.basename(file) }));
+}
+
+/** The out-of-model figures of each prediction of Coffee's test file. */
+function checks(db: Db, runId: number): { key: string; t2: number; q: number; t2Limit: number; qLimit: number; outOfModel: boolean }[] {
+  return predictSpectra(loadPredictor(db, runId), fileSpectra(TEST_FILE)).map(({ key, t2, q, t2Limit, qLimit, outOfModel }) => ({ key, t2, q, t2Limit, qLimit, outOfModel }));
+}
+
+/** Takes the stored check away, as a run trained before it was stored has none. */
+function forget(db: Db, runId: number): void {
+  db.prepare('DELETE FROM run_artifacts WHERE run_id = ? AND name = ?').run(runId, OUT_OF_MODEL_ARTIFACT);
+}
+
+beforeAll(async () => {
+  const db = openProject(project, { create: true });
+  await importFiles(db, { files: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train' });
+  await importFiles(db, { files: [TEST_FILE], dataset: 'Coffee', splitTag: 'test' });
+  const cnn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 3, epochs: 4 }), { spawn }).outcome;
+  const pls = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3 }), { spawn }).outcome;
+  const imported = await importFiles(db, { files: [fixture('raman_map_chondro', 'chondro.csv')], dataset: 'chondro', axisUnit: 'cm-1' });
+  mapId = imported.datasetId;
+  const map = await startTraining(db, requestByName(db, { dataset: 'chondro', target: 'cluster', model: 'pls', validation: parseScheme('blocked-holdout:0.2:1'), seed: 1, neighbourhood: { radius: 1, mode: 'channels' } }), { spawn }).outcome;
+  expect([cnn.status, pls.status, map.status]).toEqual(['done', 'done', 'done']);
+  Object.assign(runs, { cnn: cnn.runId, pls: pls.runId, map: map.runId });
+  db.close();
+}, 180_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the out-of-model check stored with a run', () => {
+  it('is stored when the run is trained, with the raw axis it was fitted on', () => {
+    const db = openProject(project);
+    for (const runId of Object.values(runs)) {
+      const stored = JSON.parse(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)!.toString('utf8')) as { version: number; axisUnit: string; rawAxes: number[][]; outlier: { kind: string } };
+      const p = loadPredictor(db, runId);
+      expect([stored.version, stored.axisUnit, stored.outlier.kind, stored.rawAxes.length]).toEqual([1, p.axisUnit, runId === runs.cnn ? 'pca' : 'pls', runId === runs.map ? 9 : 1]);
+      expect(stored.rawAxes[0]).toEqual(Array.from(p.rawAxis));
+    }
+    db.close();
+  });
+
+  for (const kind of ['cnn', 'pls'] as const) {
+    it(`${kind}: a run without it fits it at its first prediction and stores it; the flags, T², Q and limits are the same`, () => {
+      const db = openProject(project);
+      const runId = runs[kind];
+      const withStored = checks(db, runId);
+      const bytes = runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)!;
+      forget(db, runId);
+      expect(checks(db, runId)).toEqual(withStored);
+      expect(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)!.equals(bytes)).toBe(true);
+      // Flags to compare: some of Coffee's test spectra lie beyond a 95 % limit.
+      expect(withStored.filter((c) => c.outOfModel).length).toBeGreaterThan(0);
+      db.close();
+    }, 60_000);
+  }
+
+  it('a prediction reads no training spectrum: with them gone the run still predicts the same, and without its check it cannot', () => {
+    const db = openProject(project);
+    const before = { cnn: checks(db, runs.cnn), pls: checks(db, runs.pls) };
+    const train = (getRun(db, runs.cnn).split as { train: number[] }).train;
+    db.prepare(`DELETE FROM channels WHERE sample_id IN (${train.map(() => '?').join(',')})`).run(...train);
+    expect({ cnn: checks(db, runs.cnn), pls: checks(db, runs.pls) }).toEqual(before);
+    forget(db, runs.cnn);
+    expect(() => loadPredictor(db, runs.cnn)).toThrow();
+    db.close();
+  });
+
+  it('a map run on neighbourhoods predicts every pixel the same from its stored check as when it fits it from the whole map', () => {
+    const db = openProject(project);
+    const stored = predictMap(db, { datasetId: mapId, runId: runs.map });
+    forget(db, runs.map);
+    const refitted = predictMap(db, { datasetId: mapId, runId: runs.map });
+    expect(Array.from(refitted.outOfModel)).toEqual(Array.from(stored.outOfModel));
+    expect([Array.from(refitted.t2), Array.from(refitted.q)]).toEqual([Array.from(stored.t2), Array.from(stored.q)]);
+    expect(stored.outOfModel.reduce((a, v) => a + v, 0)).toBeGreaterThan(0);
+    db.close();
+  }, 60_000);
+});
