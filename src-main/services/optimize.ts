@@ -6,6 +6,8 @@
  * trainer process, where PLS chooses its components (and class decision) by an inner
  * cross-validation of that part — so the scores are nested and the test split takes no part.
  * PLS candidates come first, two trainers at once (one per core: a PLS fit is single-threaded);
+ * the folds share a pool of that many trainer processes, each taking one fold after another, so
+ * a fold does not pay for starting a process (1.5–3 s, more than many a PLS fit);
  * networks follow one at a time on every core, on the recipes PLS ranked best first, while the
  * budget lasts. The search is a parent run (the design in its split, the leaderboard in its
  * metrics); the winner is retrained on the whole training split as its one child run
@@ -44,7 +46,8 @@ import { plannedFolds } from './cross-validate';
 import { recordCrossValidation, recordCrossValidationEnd, recordError } from './run-record';
 import { readDatasetForRun, targetColumn } from './run-data';
 import { finished, trainSingle } from './train-single';
-import { startTrainer, type SpawnTrainer, type TrainerHandle } from './trainer-client';
+import type { SpawnTrainer, TrainerHandle } from './trainer-client';
+import { trainerPool } from './trainer-pool';
 
 export interface OptimizeRequest {
   datasetId: number;
@@ -96,6 +99,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
   const metric = searchMetric(task);
   const ids = (rows: number[]) => rows.map((r) => dataset.data.sampleIds[r]!);
   const parallel = Math.max(1, deps.parallel ?? os.cpus().length);
+  const pool = trainerPool(deps.spawn, parallel);
   const parentId = recordCrossValidation(
     db,
     base,
@@ -153,7 +157,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
       if (err instanceof UserError) return { error: err.message };
       throw err;
     }
-    const handle = startTrainer(deps.spawn, plan.job);
+    const handle = pool.start(plan.job);
     running.add(handle);
     const o = await handle.outcome;
     running.delete(handle);
@@ -230,6 +234,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
     const ranked = [...new Set(plsRanked)];
     for (const c of networkOrder(recipes, ranked, networks)) await scoreCandidate(c, 1);
     clearTimeout(timer);
+    pool.close();
     const searchSeconds = (performance.now() - started) / 1000;
     const board = rankCandidates(results, metric);
     const top = board[0]?.status === 'done' ? board[0] : null;
@@ -288,7 +293,10 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
       emit(parentId, null, { type: 'finished', status: 'failed', message, metrics: null, std: null, bestEpoch: null });
       throw err;
     })
-    .finally(() => clearTimeout(timer));
+    .finally(() => {
+      clearTimeout(timer);
+      pool.close();
+    });
   return {
     runId: parentId,
     outcome,

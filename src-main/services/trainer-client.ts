@@ -71,52 +71,75 @@ export interface TrainerHandle {
 /** Starts one training job in a fresh trainer process; `onEvent` hears its engine, progress and epochs. */
 export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: TrainerEvent) => void = () => {}, opts: { cancelGraceMs?: number } = {}): TrainerHandle {
   const proc = spawn();
+  return driveJob(proc, (onMessage, onExit) => {
+    proc.onMessage(onMessage);
+    proc.onExit(onExit);
+  }, job, onEvent, opts, () => proc.kill());
+}
+
+/**
+ * One job on a trainer process: sends `start`, hears its reports until its one `done` or
+ * `failed` (or the process's end), and then `release`s the process — `reusable` when it answered
+ * and was never asked to cancel, so that it may take the next job (./trainer-pool.ts).
+ */
+export function driveJob(
+  proc: Pick<TrainerProcess, 'send' | 'kill' | 'outputTail'>,
+  listen: (onMessage: (m: TrainerToParent) => void, onExit: (code: number | null, signal: string | null) => void) => void,
+  job: TrainJob,
+  onEvent: (e: TrainerEvent) => void,
+  opts: { cancelGraceMs?: number },
+  release: (reusable: boolean) => void,
+): TrainerHandle {
   let engine: EngineInfo | null = null;
   let epochs = 0;
   let settled = false;
   let cancelTimer: ReturnType<typeof setTimeout> | null = null;
   let resolveOutcome!: (o: TrainerOutcome) => void;
   const outcome = new Promise<TrainerOutcome>((r) => (resolveOutcome = r));
-  const settle = (o: TrainerOutcome) => {
+  const settle = (o: TrainerOutcome, answered: boolean) => {
     if (settled) return;
     settled = true;
+    const asked = cancelTimer !== null;
     if (cancelTimer) clearTimeout(cancelTimer);
     resolveOutcome(o);
-    proc.kill();
+    // A process asked to cancel may still hold that request for its next job: never reused.
+    release(answered && !asked);
   };
-  proc.onMessage((m) => {
-    // A report that arrives after the end (the exit can come before the last messages are read)
-    // would be an epoch stored after the run: the outcome counts and keeps what came before.
-    if (settled) return;
-    switch (m.type) {
-      case 'engine':
-        engine = m.engine;
-        onEvent(m);
-        break;
-      case 'progress':
-        onEvent(m);
-        break;
-      case 'epoch':
-        epochs++;
-        onEvent(m);
-        break;
-      case 'done':
-        settle({ kind: 'done', done: m, engine });
-        break;
-      case 'failed':
-        settle({ kind: 'failed', message: m.message, log: [m.log, proc.outputTail()].filter(Boolean).join('\n'), engine, epochs });
-        break;
-    }
-  });
-  proc.onExit((code, signal) => {
-    if (settled) return;
-    if (cancelTimer) {
-      settle({ kind: 'cancelled', engine, epochs });
-      return;
-    }
-    const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    settle({ kind: 'failed', message: `The trainer process stopped unexpectedly (${how}). The run is marked failed; the app keeps running.`, log: proc.outputTail(), engine, epochs });
-  });
+  listen(
+    (m) => {
+      // A report that arrives after the end (the exit can come before the last messages are read)
+      // would be an epoch stored after the run: the outcome counts and keeps what came before.
+      if (settled) return;
+      switch (m.type) {
+        case 'engine':
+          engine = m.engine;
+          onEvent(m);
+          break;
+        case 'progress':
+          onEvent(m);
+          break;
+        case 'epoch':
+          epochs++;
+          onEvent(m);
+          break;
+        case 'done':
+          settle({ kind: 'done', done: m, engine }, true);
+          break;
+        case 'failed':
+          settle({ kind: 'failed', message: m.message, log: [m.log, proc.outputTail()].filter(Boolean).join('\n'), engine, epochs }, true);
+          break;
+      }
+    },
+    (code, signal) => {
+      if (settled) return;
+      if (cancelTimer) {
+        settle({ kind: 'cancelled', engine, epochs }, false);
+        return;
+      }
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      settle({ kind: 'failed', message: `The trainer process stopped unexpectedly (${how}). The run is marked failed; the app keeps running.`, log: proc.outputTail(), engine, epochs }, false);
+    },
+  );
   proc.send({ type: 'start', job });
   return {
     outcome,

@@ -24,7 +24,8 @@ const channel: Channel = parentPort
     };
 
 let cancelled = false;
-let started = false;
+// Jobs run one after another (a pool reuses a process: services/trainer-pool.ts); each waits for the last one's clean-up.
+let queue: Promise<void> = Promise.resolve();
 channel.onMessage((m) => {
   if (m.type === 'cancel') cancelled = true;
   else if (m.type === 'probe') {
@@ -43,15 +44,18 @@ channel.onMessage((m) => {
       channel.send({ type: 'recipeFailed', error: toErrorInfo(err) });
     }
   }
-  else if (m.type === 'start' && !started) {
-    started = true;
-    runJob(m.job, channel, () => cancelled)
-      .catch((err: unknown) => {
+  else if (m.type === 'start') {
+    // A cancel that follows this start, even before the job begins, is this job's; the parent never reuses a process it asked to cancel.
+    cancelled = false;
+    const job = m.job;
+    queue = queue.then(() =>
+      runJob(job, channel, () => cancelled).catch((err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));
         // A user error (too many PLS components, …) is the whole story; its stack would only bury it in the run's log.
         channel.send({ type: 'failed', message: e.message, log: e instanceof UserError ? '' : (e.stack ?? e.message) });
-      });
-    // The parent stops this process once it has read the last message.
+      }),
+    );
+    // The parent stops this process once it has read the last message, or sends it the next job.
   }
 });
 // Without a parent (the app or CLI died), stop instead of training for nobody.
