@@ -66,6 +66,18 @@ interface Ctx {
   /** Shared scratch for conv input gradients (im2col layout), grown to the largest need. */
   scratch: { dcols: number; dcolsSize: number };
   rand: () => number;
+  /** Set on a data-parallel replica: batch norm in training passes takes whole-batch statistics through it. */
+  bnSync: BatchNormSync | null;
+}
+
+/**
+ * The exchange synchronised batch norm runs through (engine/replicas.ts): each chunk of the batch
+ * hands in its partial sums and gets back every chunk's, in chunk order, once all have handed
+ * theirs in; every replica then reduces them in that order, so all get the same figures.
+ */
+export interface BatchNormSync {
+  /** `part` is at most `Net.batchNormSyncWidth` long; the views returned are valid until the next exchange but one. */
+  exchange(part: Float64Array): Float64Array[];
 }
 
 abstract class Node {
@@ -554,6 +566,8 @@ class BatchNorm extends Node {
   readonly C: number;
   /** While set, training-mode passes accumulate population statistics instead of the running average. */
   accum: { mean: Float64Array; sq: Float64Array; rows: number } | null = null;
+  /** Rows of the whole batch in the last synchronised training pass (its backward averages over them). */
+  private syncRows = 0;
   constructor(name: string, shape: Shape, readonly momentum: number, readonly epsilon: number, plan: Planner) {
     super(name, shape, shape);
     this.C = shape[shape.length - 1]!;
@@ -582,6 +596,7 @@ class BatchNorm extends Node {
       k.scaleShift(x, rows, this.C, this.foldScale, this.foldShift, this.out);
       return this.out;
     }
+    if (ctx.bnSync && !this.accum) return this.forwardSync(ctx, ctx.bnSync, x, rows);
     k.batchNormTrain(x, rows, this.C, this.gamma.ptr, this.beta.ptr, this.epsilon, this.mean, this.invStd, this.xhat, this.out);
     const f = k.f32();
     const m = this.momentum;
@@ -606,8 +621,112 @@ class BatchNorm extends Node {
     }
     return this.out;
   }
+  /**
+   * Training forward over the whole batch: this chunk's count, mean and sum of squared deviations
+   * (float64, two passes) go through the exchange, and the chunks' are merged in chunk order
+   * (Chan, Golub & LeVeque's pairwise update), so mean and variance are the whole batch's.
+   */
+  private forwardSync(ctx: Ctx, sync: BatchNormSync, x: number, rows: number) {
+    const f = ctx.k.f32();
+    const C = this.C;
+    const xo = x >> 2;
+    const part = new Float64Array(1 + 2 * C);
+    part[0] = rows;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < C; c++) part[1 + c] += f[xo + r * C + c]!;
+    if (rows > 0) for (let c = 0; c < C; c++) part[1 + c] /= rows;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < C; c++) {
+        const d = f[xo + r * C + c]! - part[1 + c]!;
+        part[1 + C + c] += d * d;
+      }
+    }
+    const mean = new Float64Array(C);
+    const m2 = new Float64Array(C);
+    let n = 0;
+    for (const p of sync.exchange(part)) {
+      const nb = p[0]!;
+      if (!nb) continue;
+      if (n === 0) {
+        for (let c = 0; c < C; c++) {
+          mean[c] = p[1 + c]!;
+          m2[c] = p[1 + C + c]!;
+        }
+        n = nb;
+        continue;
+      }
+      const total = n + nb;
+      for (let c = 0; c < C; c++) {
+        const delta = p[1 + c]! - mean[c]!;
+        mean[c] += (delta * nb) / total;
+        m2[c] += p[1 + C + c]! + (delta * delta * n * nb) / total;
+      }
+      n = total;
+    }
+    this.syncRows = n;
+    const mb = this.mean >> 2, ib = this.invStd >> 2, rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2;
+    const g = this.gamma.ptr >> 2, b = this.beta.ptr >> 2, h = this.xhat >> 2, y = this.out >> 2;
+    const m = this.momentum;
+    const unbias = n > 1 ? n / (n - 1) : 1;
+    for (let c = 0; c < C; c++) {
+      const variance = n > 0 ? m2[c]! / n : 0;
+      f[mb + c] = mean[c]!;
+      f[ib + c] = 1 / Math.sqrt(variance + this.epsilon);
+      f[rm + c] = m * f[rm + c]! + (1 - m) * mean[c]!;
+      f[rv + c] = m * f[rv + c]! + (1 - m) * variance * unbias;
+    }
+    for (let r = 0; r < rows; r++) {
+      const p = r * C;
+      for (let c = 0; c < C; c++) {
+        const v = (f[xo + p + c]! - f[mb + c]!) * f[ib + c]!;
+        f[h + p + c] = v;
+        f[y + p + c] = f[g + c]! * v + f[b + c]!;
+      }
+    }
+    return this.out;
+  }
+  /**
+   * Backward over the whole batch: the sums of dy and dy·x̂ over every chunk (exchanged like the
+   * forward's statistics) make this chunk's input gradient the whole batch's; gamma's and beta's
+   * gradients stay this chunk's share, which the coordinator adds up with the other slots.
+   */
+  private backwardSync(ctx: Ctx, sync: BatchNormSync, dy: number, rows: number, needDx: boolean) {
+    const f = ctx.k.f32();
+    const C = this.C;
+    const go = dy >> 2, h = this.xhat >> 2;
+    const part = new Float64Array(2 * C);
+    for (let r = 0; r < rows; r++) {
+      const p = r * C;
+      for (let c = 0; c < C; c++) {
+        const d = f[go + p + c]!;
+        part[c] += d;
+        part[C + c] += d * f[h + p + c]!;
+      }
+    }
+    const sums = new Float64Array(2 * C);
+    for (const p of sync.exchange(part)) for (let i = 0; i < 2 * C; i++) sums[i] += p[i]!;
+    const dg = this.gamma.grad >> 2, db = this.beta.grad >> 2;
+    for (let c = 0; c < C; c++) {
+      f[db + c] = part[c]!;
+      f[dg + c] = part[C + c]!;
+    }
+    if (!needDx) return -1;
+    const n = this.syncRows;
+    const gm = this.gamma.ptr >> 2, ib = this.invStd >> 2, o = this.dx >> 2;
+    const k1 = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      k1[c] = f[gm + c]! * f[ib + c]!;
+      sums[c] /= n;
+      sums[C + c] /= n;
+    }
+    for (let r = 0; r < rows; r++) {
+      const p = r * C;
+      for (let c = 0; c < C; c++) f[o + p + c] = k1[c]! * (f[go + p + c]! - sums[c]! - f[h + p + c]! * sums[C + c]!);
+    }
+    return this.dx;
+  }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
     const rows = batch * this.rowsPerSample();
+    if (ctx.bnSync) return this.backwardSync(ctx, ctx.bnSync, dy, rows, needDx);
     ctx.k.batchNormBackward(dy, this.xhat, this.invStd, this.gamma.ptr, rows, this.C, this.dx, this.gamma.grad, this.beta.grad);
     return needDx ? this.dx : -1;
   }
@@ -915,7 +1034,7 @@ export class Net {
       off += s.size;
     }
     const rand = mulberry32(opts.seed);
-    this.ctx = { k, maxBatch: opts.maxBatch, scratch: { dcols: -1, dcolsSize: 0 }, rand };
+    this.ctx = { k, maxBatch: opts.maxBatch, scratch: { dcols: -1, dcolsSize: 0 }, rand, bnSync: null };
     this.x = k.alloc(opts.maxBatch * opts.input[0] * opts.input[1]);
     for (const n of this.nodes) n.allocate(this.ctx);
     if (this.ctx.scratch.dcolsSize) this.ctx.scratch.dcols = k.alloc(this.ctx.scratch.dcolsSize);
@@ -1066,6 +1185,23 @@ export class Net {
 
   get hasBatchNorm(): boolean {
     return batchNorms(this.nodes).length > 0;
+  }
+
+  /** The longest part a synchronised batch norm hands to `BatchNormSync.exchange` (1 + 2 × its channels), at least 1. */
+  get batchNormSyncWidth(): number {
+    return batchNorms(this.nodes).reduce((w, b) => Math.max(w, 1 + 2 * b.C), 1);
+  }
+
+  /** Makes batch norm in training passes normalise over the whole batch through `sync` (null: over this network's batch). */
+  setBatchNormSync(sync: BatchNormSync | null) {
+    this.ctx.bnSync = sync;
+  }
+
+  /** Multiplies the loss gradient of the last `loss` call by `factor` (a chunk's share of the whole batch's loss). */
+  scaleLossGradient(factor: number, batch: number) {
+    const f = this.k.f32();
+    const d = this.dOut >> 2;
+    for (let i = 0; i < batch * this.outputs; i++) f[d + i] = f[d + i]! * factor;
   }
 
   /**
