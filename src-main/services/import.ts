@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { asyncTransaction } from '../db/sql';
+import { bandCopyWanted, buildBandCopyAsync } from '../db/map-bands';
 import { upsertAxis } from '../db/axes';
 import { findDataset, listColumns, type ColumnRow } from '../db/datasets';
 import { insertColumn, insertDataset, sampleKeyLookup, sampleWriter } from '../db/dataset-rows';
@@ -154,6 +155,9 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
   if (total === 0) throw new UserError('BAD_INPUT', `${loaded.map((f) => f.name).join(', ')}: no spectra found.`, { file: loaded[0]!.name });
 
   checkCancelled(hooks.signal);
+  // A map's band-major copy is written in the same transaction, after the spectra: storing takes the first half of the last tenth.
+  const mapLike = loaded.every((f) => f.batch.samples.every((s) => s.mapX !== undefined && s.mapX !== null && s.mapY !== undefined && s.mapY !== null));
+  const storeShare = mapLike ? 0.05 : 0.1;
   const { datasetId, harmonised } = await asyncTransaction(db, async () => {
     const existing = findDataset(db, name);
     const datasetId = existing ? existing.id : insertDataset(db, name, new Date().toISOString(), loaded[0]!.batch.yUnit ?? null);
@@ -197,11 +201,20 @@ export async function importFiles(db: Db, req: ImportRequest, hooks: ImportHooks
           else write.value(sampleId, col.id, typeof value === 'number' ? String(value) : value, null);
         }
         if (++done % 2000 === 0) {
-          emit({ file: f.name, fileIndex: i, fraction: 0.9 + (0.1 * done) / total, stage: 'storing' });
+          emit({ file: f.name, fileIndex: i, fraction: 0.9 + (storeShare * done) / total, stage: 'storing' });
           await tick();
           checkCancelled(hooks.signal);
         }
       }
+    }
+    const copy = mapLike ? bandCopyWanted(db, datasetId) : null;
+    if (copy) {
+      const last = loaded[loaded.length - 1]!;
+      await buildBandCopyAsync(db, datasetId, copy.ids, copy.points, async (fraction) => {
+        emit({ file: last.name, fileIndex: loaded.length - 1, fraction: 0.95 + 0.05 * fraction, stage: 'indexing bands' });
+        await tick();
+        checkCancelled(hooks.signal);
+      });
     }
     return { datasetId, harmonised: req.commonAxis ? harmoniseImported(db, datasetId, req.commonAxis, warnings) : undefined };
   });

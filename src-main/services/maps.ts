@@ -1,8 +1,9 @@
 /**
  * Map images of a map dataset: band intensity, band area, band ratio, PCA score, k-means and
  * Ward clusters, and a label column's classes. Band images read only the points they need from
- * the map's band-major copy (db/map-bands.ts), built on the first one; PCA and clusters read the spectra page by page
- * (`spectrumPages`), never the dataset as one float64 block.
+ * the map's band-major copy (db/map-bands.ts), written at import ({@link buildMapBandCopy} for a
+ * map stored without one); PCA and clusters read the spectra page by page (`spectrumPages`),
+ * never the dataset as one float64 block, and report each pass over them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import type { Db } from '../db/connection';
 import { datasetAxisGroups } from '../db/axes';
 import { columnValues, getDataset, listColumns } from '../db/datasets';
 import { mapSamples, spectrumPages, spectrumSlices, type MapSamples } from '../db/maps';
-import { bandCopySlices, buildBandCopy, hasBandCopy } from '../db/map-bands';
+import { bandCopySlices, buildBandCopy, buildBandCopyAsync, hasBandCopy } from '../db/map-bands';
+import type { RowPages } from '../common/maps/rows';
 import { UserError } from '../common/errors';
 import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import { adjustedRandIndex, kMeans, ward, WARD_MAX_ROWS, type Clustering } from '../common/maps/cluster';
@@ -71,7 +73,45 @@ export function bandSlices(db: Db, m: MapSamples, datasetId: number, points: num
   return bandCopySlices(db, datasetId, first, count);
 }
 
-export function mapImage(db: Db, req: MapImageRequest): MapImage {
+/** Progress of a map image or of a band copy: `done` of `total` (spectra), and what is being done. */
+export type MapProgress = (done: number, total: number, what: string) => void;
+
+/**
+ * Writes the band-major copy of a map stored without one (imported before migration 7, or made
+ * by a recipe, a join or put on one axis), reporting the spectra copied; `signal` stops it and
+ * rolls the copy back. Nothing to do on a map that has its copy or on a read-only connection.
+ */
+export async function buildMapBandCopy(db: Db, datasetId: number, hooks: { signal?: AbortSignal; onProgress?: MapProgress } = {}): Promise<{ built: boolean; bytes: number }> {
+  const m = requireMap(db, datasetId);
+  const points = singleAxis(db, datasetId).values.length;
+  if (db.readonly || hasBandCopy(db, datasetId, m.ids.length, points)) return { built: false, bytes: 0 };
+  const bytes = await buildBandCopyAsync(db, datasetId, m.ids, points, async (fraction) => {
+    hooks.onProgress?.(Math.round(fraction * m.ids.length), m.ids.length, 'indexing bands');
+    await new Promise((resolve) => setImmediate(resolve));
+    if (hooks.signal?.aborted) throw new UserError('CANCELLED', `Indexing the bands of "${getDataset(db, datasetId).name}" was cancelled; the map is as it was, and its band images read every spectrum until it is indexed.`);
+  });
+  return { built: true, bytes };
+}
+
+/** `pages` that report each page as it is read: PCA and k-means pass over the map several times, each pass named. */
+function reportingPages(pages: RowPages, what: string, onProgress: MapProgress | undefined): RowPages {
+  if (!onProgress) return pages;
+  let pass = 0;
+  return {
+    rows: pages.rows,
+    points: pages.points,
+    row: (i) => pages.row(i),
+    forEachPage(fn) {
+      pass++;
+      pages.forEachPage((block, first, count) => {
+        fn(block, first, count);
+        onProgress(first + count, pages.rows, `${what}, pass ${pass}`);
+      });
+    },
+  };
+}
+
+export function mapImage(db: Db, req: MapImageRequest, onProgress?: MapProgress): MapImage {
   const spec = mapImageSpec.parse(req.spec);
   const m = requireMap(db, req.datasetId);
   const g = m.grid;
@@ -134,10 +174,14 @@ export function mapImage(db: Db, req: MapImageRequest): MapImage {
     return finish(`Band area ${position(lo)}–${position(hi)} ${axis.unit}`, areaUnit, `Band area (${areaUnit})`);
   }
 
-  const pages = spectrumPages(
-    db,
-    kept.map((i) => m.ids[i]!),
-    axis.values.length,
+  const pages = reportingPages(
+    spectrumPages(
+      db,
+      kept.map((i) => m.ids[i]!),
+      axis.values.length,
+    ),
+    spec.kind === 'pca' ? 'PCA' : spec.kind === 'kmeans' ? 'k-means' : 'Ward',
+    onProgress,
   );
   if (spec.kind === 'pca') {
     if (kept.length <= spec.component) throw new UserError('BAD_INPUT', `PCA component ${spec.component} needs more than ${spec.component} spectra; the map has ${kept.length} outside the mask.`);

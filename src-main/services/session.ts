@@ -16,7 +16,7 @@ import { applyRecipeToDataset, type ApplyRecipeRequest } from './apply-recipe';
 import { harmoniseDataset, planHarmonise } from './harmonise';
 import { RecentProjects } from './recent';
 import { classStats, sampleChannels, spectraPreview } from './spectra';
-import { mapImage } from './maps';
+import { buildMapBandCopy, mapImage } from './maps';
 import { joinDatasets } from './join';
 import { createDemoProject } from './demo';
 import type { Parser } from './worker-parser';
@@ -96,6 +96,11 @@ export class Session {
   /** A prediction as a job with `predict:progress` events. */
   private predictJob<R extends Extract<ViewRequest, { op: 'predictFiles' | 'predictDataset' }>>(runId: number, jobId: string | undefined, req: R): Promise<ViewResults[R['op']]> {
     return this.viewJob(jobId ?? `predict-${runId}-${Date.now()}`, req, (id, done, total, stage) => this.host.emit('predict:progress', { jobId: id, runId, done, total, stage }));
+  }
+
+  /** A map image as a job with `maps:progress` events. */
+  private mapJob<R extends Extract<ViewRequest, { op: 'mapImage' | 'mapPrediction' }>>(jobId: string, datasetId: number, req: R): Promise<ViewResults[R['op']]> {
+    return this.viewJob(jobId, req, (id, done, total, stage) => this.host.emit('maps:progress', { jobId: id, datasetId, done, total, stage }));
   }
 
   private requireProjectFile(): string {
@@ -287,11 +292,15 @@ export class Session {
     },
     'datasets:classStats': async ({ datasetId, column }) => classStats(this.requireDb(), datasetId, column),
     // Band, area, ratio and class images read a few values per pixel and may build the band-major copy (a write), so they stay on this connection; the others read every spectrum, more than once.
-    'maps:image': async (input) => (input.spec.kind === 'pca' || input.spec.kind === 'kmeans' || input.spec.kind === 'ward' ? this.view({ op: 'mapImage', ...input }) : mapImage(this.requireDb(), input)),
-    'maps:prediction': async (input) => {
-      predictableRun(this.requireDb(), input.runId);
-      return this.view({ op: 'mapPrediction', ...input });
+    'maps:image': async ({ jobId, ...input }) => {
+      if (input.spec.kind !== 'pca' && input.spec.kind !== 'kmeans' && input.spec.kind !== 'ward') return mapImage(this.requireDb(), input);
+      return jobId ? this.mapJob(jobId, input.datasetId, { op: 'mapImage', ...input }) : this.view({ op: 'mapImage', ...input });
     },
+    'maps:prediction': async ({ jobId, ...input }) => {
+      predictableRun(this.requireDb(), input.runId);
+      return jobId ? this.mapJob(jobId, input.datasetId, { op: 'mapPrediction', ...input }) : this.view({ op: 'mapPrediction', ...input });
+    },
+    'maps:bandCopy': async ({ datasetId, jobId }) => this.runJob(jobId, (db, signal) => buildMapBandCopy(db, datasetId, { signal, onProgress: (done, total, stage) => this.host.emit('maps:progress', { jobId, datasetId, done, total, stage }) })),
     'datasets:channels': async ({ datasetId, sampleIds }) => sampleChannels(this.requireDb(), datasetId, sampleIds),
     'datasets:join': async ({ datasetIds, name, by, channelNames }) => joinDatasets(this.requireDb(), { datasetIds, name, by, ...(channelNames ? { channelNames } : {}) }),
     'labels:set': async ({ datasetId, sampleIds, column, value }) => datasets.setLabel(this.requireDb(), datasetId, sampleIds, column, value),

@@ -85,7 +85,7 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
     case 'mapPrediction':
       return mapPredictionImage(db, req, onProgress && ((done, total) => onProgress(done, total, 'predicting')));
     case 'mapImage':
-      return mapImage(db, req);
+      return mapImage(db, req, onProgress);
     case 'export': {
       const r = exportRun(db, req.runId, req.dir, onProgress ? { onProgress } : {});
       return { dir: r.dir, files: r.files, notes: r.notes };
@@ -124,7 +124,7 @@ export type ViewReply =
   | { id: number; progress: { done: number; total: number; what: string } };
 
 function cancelled(req: ViewRequest): UserError {
-  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : req.op === 'predictFiles' || req.op === 'predictDataset' || req.op === 'mapPrediction' ? 'Prediction cancelled.' : 'Cancelled.');
+  return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : req.op === 'predictFiles' || req.op === 'predictDataset' || req.op === 'mapPrediction' ? 'Prediction cancelled.' : req.op === 'mapImage' ? 'Map image cancelled.' : 'Cancelled.');
 }
 
 /**

@@ -144,7 +144,8 @@ export interface ImportProgress {
   files: number;
   /** Overall fraction done in [0, 1]. */
   fraction: number;
-  stage: 'reading' | 'parsing' | 'storing' | 'done';
+  /** `indexing bands`: a map's band-major copy is written (db/map-bands.ts), in the import's transaction. */
+  stage: 'reading' | 'parsing' | 'storing' | 'indexing bands' | 'done';
 }
 
 /** Progress of applying a recipe to a whole dataset (push event `recipes:progress`). */

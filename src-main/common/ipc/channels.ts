@@ -53,6 +53,7 @@ export const CHANNELS = [
   'models:summary',
   'maps:image',
   'maps:prediction',
+  'maps:bandCopy',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress', 'runs:transferProgress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports:progress', 'recipes:progress', 'project:changed', 'menu:command', 'files:dropped', 'runs:progress', 'runs:exportProgress', 'predict:progress', 'runs:transferProgress', 'maps:progress'] as const satisfies readonly EventName[];

@@ -397,10 +397,12 @@ export const contract = {
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   /** `target` is empty for the autoencoder (`ae`), which has none. */
   'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(), neighbourhood: neighbourhoodSchema.optional(), channelLayout: z.enum(['resample', 'branches']).optional(), encoderFrom: id.optional() }).strict(), output: out<ModelSummary>() },
-  /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. */
-  'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
-  /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). */
-  'maps:prediction': { input: z.object({ datasetId: id, runId: id, show: mapPredictionShow, mask: z.array(z.number().int().min(0)).max(4_000_000).optional() }).strict(), output: out<MapImage>() },
+  /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. With `jobId`, PCA, k-means and Ward report `maps:progress` and `jobs:cancel` stops them. */
+  'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional(), jobId: z.string().min(1).max(100).optional() }).strict(), output: out<MapImage>() },
+  /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). With `jobId`, as `maps:image`. */
+  'maps:prediction': { input: z.object({ datasetId: id, runId: id, show: mapPredictionShow, mask: z.array(z.number().int().min(0)).max(4_000_000).optional(), jobId: z.string().min(1).max(100).optional() }).strict(), output: out<MapImage>() },
+  /** Writes the band-major copy of a map stored without one (imported before it was made at import), as a job: `maps:progress`, `jobs:cancel` rolls it back; at once when the map has it. */
+  'maps:bandCopy': { input: z.object({ datasetId: id, jobId: z.string().min(1).max(100) }).strict(), output: out<{ built: boolean; bytes: number }>() },
 } as const;
 
 export type Contract = typeof contract;
@@ -425,6 +427,8 @@ export interface Events {
   /** Progress of `predict:files` / `predict:dataset` (`jobs:cancel` stops it). */
   'predict:progress': { jobId: string; runId: number; done: number; total: number; stage: string };
   'runs:transferProgress': TransferProgress;
+  /** Progress of `maps:bandCopy` and of a `maps:image` / `maps:prediction` given a `jobId` (`jobs:cancel` stops it). */
+  'maps:progress': { jobId: string; datasetId: number; done: number; total: number; stage: string };
 }
 export type EventName = keyof Events;
 
