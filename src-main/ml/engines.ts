@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { EngineId, EngineInfo } from '../common/ml/protocol';
 import { wasmSimdSupported } from './kernels/wasm';
-import { chooseWasmBuild } from './kernels/index';
+import { chooseWasmBuild, wasmKernelSet } from './kernels/index';
 
 const ALIASES: Record<string, EngineId> = { gpu: 'tfjs-node-gpu', cpu: 'tfjs-node', 'tfjs-node-gpu': 'tfjs-node-gpu', 'tfjs-node': 'tfjs-node', wasm: 'wasm', js: 'js' };
 
@@ -88,7 +88,7 @@ export function selectEngine(prefer: EngineId | 'auto' = parseEngine(process.env
         fallbacks.push('the WebAssembly kernels (out/ml/kernels.wasm) were not built');
         continue;
       }
-      return { info: { id, label: `CPU · WebAssembly SIMD · ${threads} thread${threads > 1 ? 's' : ''}`, fallbacks, threads, versions: { kernels: build.relaxed ? 'spectra-desk wasm-relaxed-simd' : 'spectra-desk wasm-simd', runtime: `node ${process.versions.node}` } }, tf: null };
+      return { info: { id, label: `CPU · WebAssembly SIMD · ${threads} thread${threads > 1 ? 's' : ''}`, fallbacks, threads, versions: { kernels: wasmKernelSet(build), runtime: `node ${process.versions.node}` } }, tf: null };
     }
     if (id === 'js') {
       return { info: { id, label: `CPU · plain JavaScript · ${threads} thread${threads > 1 ? 's' : ''} (slow)`, fallbacks, threads, versions: { kernels: 'spectra-desk js', runtime: `node ${process.versions.node}` } }, tf: null };

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
 import { wasmFeatures } from '../../src-main/ml/kernels/features';
 import { runCaptured } from '../helpers/cli';
+import { expectedKernelSet } from '../helpers/kernel-set';
 
 const cli = (args: string[]) => runCaptured(runCli, args);
 
@@ -40,9 +41,9 @@ describe('spectra-desk engine / bench', () => {
       cpuModel: os.cpus()[0]!.model.trim(),
       cpus: os.cpus().length,
       threads: Number(/(\d+) threads?/.exec(t.engineLabel)![1]),
-      kernels: 'spectra-desk wasm-simd',
+      kernels: expectedKernelSet(),
       simd128: { available: true, used: true },
-      relaxedSimd: { available: wasmFeatures().relaxedSimd, used: false },
+      relaxedSimd: { available: wasmFeatures().relaxedSimd, used: expectedKernelSet() === 'spectra-desk wasm-relaxed-simd' },
     });
     expect(t.runs).toEqual([{ spectraPerSecond: t.spectraPerSecond, epochSeconds: t.epochSeconds, referenceSpectraPerSecond: t.reference?.spectraPerSecond ?? null, ratio: t.ratio }]);
     const one = { min: t.spectraPerSecond, median: t.spectraPerSecond, max: t.spectraPerSecond };
@@ -56,8 +57,9 @@ describe('spectra-desk engine / bench', () => {
     const lines = r.stdout.split('\n');
     const threads = /^ {2}engine: CPU · WebAssembly SIMD · (\d+ threads?)$/m.exec(r.stdout)![1]!.replace(' ', ' training ');
     expect(lines).toContain(`  CPU: ${os.cpus()[0]!.model.trim()}, ${threads} of ${os.cpus().length} logical CPU${os.cpus().length === 1 ? '' : 's'}`);
-    expect(lines).toContain(`  SIMD: SIMD128 used; relaxed SIMD ${wasmFeatures().relaxedSimd ? 'available, not used' : 'not available'}`);
-    expect(lines).toContain('  kernels: spectra-desk wasm-simd');
+    const relaxed = expectedKernelSet() === 'spectra-desk wasm-relaxed-simd' ? 'used' : wasmFeatures().relaxedSimd ? 'available, not used' : 'not available';
+    expect(lines).toContain(`  SIMD: SIMD128 used; relaxed SIMD ${relaxed}`);
+    expect(lines).toContain(`  kernels: ${expectedKernelSet()}`);
     expect(lines).toContain('  over 2 runs, min / median / max:');
     expect(r.stdout).toMatch(/\n {4}Spectra Desk: \d+ \/ \d+ \/ \d+ spectra\/s\n/);
   }, 120_000);

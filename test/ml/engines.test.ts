@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEngine, selectEngine } from '../../src-main/ml/engines';
+import { expectedKernelSet } from '../helpers/kernel-set';
 
 const missing = (pkg: string) => {
   const e = new Error(`Cannot find module '${pkg}'\nRequire stack:\n- x`);
@@ -17,7 +18,7 @@ describe('engine selection', () => {
         '@tensorflow/tfjs-node-gpu is not installed (its install needs internet to download libtensorflow)',
         '@tensorflow/tfjs-node is not installed (its install needs internet to download libtensorflow)',
       ],
-      versions: { kernels: 'spectra-desk wasm-simd', runtime: `node ${process.versions.node}` },
+      versions: { kernels: expectedKernelSet(), runtime: `node ${process.versions.node}` },
     });
     expect(s.tf).toBeNull();
   });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchTraining } from '../../src-main/services/bench-training';
 import { forkTrainer } from '../../src-main/services/trainer-client';
+import { expectedKernelSet } from '../helpers/kernel-set';
 
 const trainer = path.resolve(__dirname, '../../out/ml/trainer.cjs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-bench-training-'));
@@ -52,6 +53,6 @@ describe('benchTraining --repeat', () => {
     expect(b.ratio).toBe(b.summary.ratio!.median);
     expect(b.spectraPerSecond).toBe(b.summary.ours.median);
     expect(b.epochSeconds).toEqual(b.runs.flatMap((r) => r.epochSeconds));
-    expect(b.machine).toMatchObject({ threads: 1, kernels: 'spectra-desk wasm-simd', simd128: { available: true, used: true } });
+    expect(b.machine).toMatchObject({ threads: 1, kernels: expectedKernelSet(), simd128: { available: true, used: true } });
   }, 60_000);
 });

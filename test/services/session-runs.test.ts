@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunDetail, RunSummary } from '../../src-main/common/ipc/contract';
 import { trainingSession } from '../helpers/training-session';
 import { fixture } from '../helpers/datasets';
+import { expectedKernelSet } from '../helpers/kernel-set';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-session-runs-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -77,7 +78,7 @@ describe('session runs', () => {
     const d = (detail as { ok: true; value: RunDetail }).value;
     expect(d.curves.map((c) => c.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(d.classes).toEqual(['0', '1']);
-    expect(d.versions).toMatchObject({ app: expect.any(String), node: process.versions.node, engine: { kernels: expect.stringMatching(/^spectra-desk (wasm-simd|js)$/) } });
+    expect(d.versions).toMatchObject({ app: expect.any(String), node: process.versions.node, engine: { kernels: expect.stringMatching(new RegExp(`^(${expectedKernelSet()}|spectra-desk js)$`)) } });
     expect((await s.invoke('runs:get', { runId: 999 })).ok).toBe(false);
 
     // Delete: refused while training is impossible here (nothing runs); a finished run goes, its epochs with it.

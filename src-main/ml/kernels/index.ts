@@ -38,6 +38,11 @@ export function chooseWasmBuild(): WasmBuild | null {
   return plain ? { file: plain, relaxed: false } : null;
 }
 
+/** The kernel set a build is recorded as, with each run and each prediction: "spectra-desk wasm-relaxed-simd" or "spectra-desk wasm-simd". */
+export function wasmKernelSet(build: WasmBuild): string {
+  return build.relaxed ? 'spectra-desk wasm-relaxed-simd' : 'spectra-desk wasm-simd';
+}
+
 export interface CreatedKernels {
   kernels: Kernels;
   kind: KernelsKind;
