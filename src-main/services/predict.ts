@@ -28,7 +28,7 @@ import { Net } from '../ml/engine/net';
 import type { Kernels } from '../ml/kernels/types';
 import { createKernelsOf } from '../ml/engine/kernels-factory';
 import type { KernelKind } from '../ml/engine/kernel-choice';
-import { findBuilt } from '../ml/built-files';
+import { chooseWasmBuild, wasmKernelSet } from '../ml/kernels/index';
 import { datasetBlock } from './preprocess';
 import { runExtraChannels } from './run-data';
 import { mapGrid, type MapGrid } from '../common/maps/grid';
@@ -135,7 +135,7 @@ export interface Prediction {
 }
 
 const EVAL_BATCH = 64;
-const nets = new WeakMap<Predictor, Net>();
+const nets = new WeakMap<Predictor, { net: Net; kernels: string }>();
 
 function fmtNum(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
@@ -247,15 +247,28 @@ export function runNetwork(db: Db, run: RunRow): NetworkModel {
   return { layers: c.layers, input: c.input, task: c.task, weights: f32(runArtifact(db, run.id, 'weights.f32'), 'stored weights', run.id), state: f32(runArtifact(db, run.id, 'state.f32'), 'stored batch-norm state', run.id) };
 }
 
-/** The predictor's network, built once with its stored weights (cached per predictor). */
+/**
+ * The predictor's network, built once with its stored weights (cached per predictor), on the
+ * kernels training would choose on this runtime: the relaxed SIMD build where it validates
+ * (chooseWasmBuild), else SIMD128; plain JS for a run trained on it or where neither is built.
+ */
 export function netOf(p: Predictor): Net {
-  let net = nets.get(p);
-  if (!net) {
-    const wasm = p.kernels === 'wasm-simd' ? findBuilt('ml/kernels.wasm') : null;
-    net = buildNet(p.network!, createKernelsOf(wasm ? 'wasm-simd' : 'js', wasm));
-    nets.set(p, net);
+  return builtNet(p).net;
+}
+
+/** The kernel set the predictor's network runs on, named as a run records it (e.g. "spectra-desk wasm-relaxed-simd"). */
+export function predictionKernels(p: Predictor): string {
+  return builtNet(p).kernels;
+}
+
+function builtNet(p: Predictor): { net: Net; kernels: string } {
+  let built = nets.get(p);
+  if (!built) {
+    const build = p.kernels === 'wasm-simd' ? chooseWasmBuild() : null;
+    built = { net: buildNet(p.network!, createKernelsOf(build ? 'wasm-simd' : 'js', build?.file ?? null)), kernels: build ? wasmKernelSet(build) : 'spectra-desk js' };
+    nets.set(p, built);
   }
-  return net;
+  return built;
 }
 
 /** Raw model outputs (logits, one-hot rows, or standardised values) [n, outputs] as float32, as training evaluated them. */
