@@ -133,6 +133,11 @@ export function createRun(db: Db, run: NewRun): number {
   return Number(info.lastInsertRowid);
 }
 
+/** Replaces a running run's stored config (a choice its trainer made before training: the augmentation's spectral changes). */
+export function setRunConfig(db: Db, id: number, config: unknown): void {
+  db.prepare('UPDATE runs SET config_json = ? WHERE id = ?').run(JSON.stringify(config), id);
+}
+
 /** Records the engine a run got, adding its versions (tfjs packages, kernels) to the run's versions. */
 /** A search's parent run takes its winner's model once it is known (it is stored before any candidate is scored). */
 export function setRunModel(db: Db, id: number, model: string): void {

@@ -152,7 +152,8 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
     const request = candidateRequest(base, c);
     let plan;
     try {
-      plan = planRun({ request, data: dataset.data, target: columnData, fold: { parentRunId: parentId, position: { index: f, count: k, label: fold.label }, train: fold.train, test: fold.test } });
+      // A network's augmentation changes are chosen in its trainer, not here.
+      plan = planRun({ request, data: dataset.data, target: columnData, fold: { parentRunId: parentId, position: { index: f, count: k, label: fold.label }, train: fold.train, test: fold.test }, spectralChoiceInTrainer: true });
     } catch (err) {
       if (err instanceof UserError) return { error: err.message };
       throw err;

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { addRunEpoch, createRun, failInterruptedRuns, failRun, finishRun, setRunBackend, setRunModel, touchRuns, type UnfinishedRun } from '../db/runs';
+import { addRunEpoch, createRun, failInterruptedRuns, failRun, finishRun, setRunBackend, setRunConfig, setRunModel, touchRuns, type UnfinishedRun } from '../db/runs';
 import type { EngineInfo, EpochMessage } from '../common/ml/protocol';
 import type { PlsCvResult, PlsDecision, PlsModel } from '../common/ml/pls';
 import type { ReconstructionMetrics } from '../common/runs/autoencoder';
@@ -132,6 +132,11 @@ function recordEnd(db: Db, runId: number, write: () => void): void {
   } finally {
     stopBeating(db, runId);
   }
+}
+
+/** A choice the trainer made before training (the augmentation's spectral changes), in the run's stored config. */
+export function recordTrainerChoice(db: Db, runId: number, config: RunPlan['config']): void {
+  setRunConfig(db, runId, config);
 }
 
 export function recordEngine(db: Db, runId: number, engine: EngineInfo): void {

@@ -10,11 +10,11 @@ import type { RunEventBody } from '../common/runs/events';
 import { evaluateOutputs, evaluateTargets } from '../common/runs/evaluate';
 import { evaluateReconstruction, noTargetColumn } from '../common/runs/autoencoder';
 import type { RunHandle, RunOutcome } from '../common/runs/outcome';
-import { planRun, type FoldRows } from '../common/runs/plan';
+import { planRun, withSpectralChoice, type FoldRows } from '../common/runs/plan';
 import type { RunRequest } from '../common/runs/schema';
 import type { ChosenRecipe } from '../common/runs/recipe-choice';
 import type { RecipeChoiceReport } from './auto-recipe';
-import { plsDecisionOf, recordEngine, recordEpoch, recordError, recordPlannedRun, recordStopped, recordTrained } from './run-record';
+import { plsDecisionOf, recordEngine, recordEpoch, recordError, recordPlannedRun, recordStopped, recordTrained, recordTrainerChoice } from './run-record';
 import { readDatasetForRun, targetColumnsOf, type DatasetForRun } from './run-data';
 import { startTrainer, type SpawnTrainer, type TrainerHandle } from './trainer-client';
 import { toErrorInfo } from '../common/errors';
@@ -42,7 +42,7 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
   const dataset = given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const fold = given?.rows;
   const chosen = given?.chosen;
-  const plan = planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...(req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {}) });
+  const plan = planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...(req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {}), spectralChoiceInTrainer: true });
   const runId = recordPlannedRun(db, req, plan, fold);
   const parentRunId = fold?.parentRunId ?? null;
   const emit = (body: RunEventBody) => deps.emit(runId, parentRunId, body);
@@ -78,6 +78,12 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
         emit(e);
       } else if (e.type === 'epoch') emit({ ...e, report: recordEpoch(db, runId, plan, e.report) });
       else emit(e);
+    }, {
+      // The trainer chose the augmented copies' spectral changes on the training rows: stored and logged as if the plan had.
+      onAugmentationChosen: (choice) => {
+        Object.assign(plan, withSpectralChoice(plan, choice));
+        recordTrainerChoice(db, runId, plan.config);
+      },
     });
   } catch (err) {
     failStored(err);

@@ -10,6 +10,7 @@ import type { EngineId, EngineInfo, ParentToTrainer, TrainJob, TrainerToParent }
 import type { TrainerEvent } from '../common/runs/events';
 import { trainingRowsOnly, type ChosenRecipe, type RecipeChoiceInput, type RecipeChoiceProgress } from '../common/runs/recipe-choice';
 import { UserError } from '../common/errors';
+import type { SpectralChoice } from '../common/runs/augment-choice';
 
 export interface TrainerProcess {
   send(m: ParentToTrainer): void;
@@ -68,8 +69,14 @@ export interface TrainerHandle {
   cancel(): void;
 }
 
+/** How a job is run: the grace a cancel gives before the process is killed (default 1 s), and who hears the augmentation's spectral changes chosen in the trainer. */
+export interface JobOptions {
+  cancelGraceMs?: number;
+  onAugmentationChosen?: (choice: SpectralChoice) => void;
+}
+
 /** Starts one training job in a fresh trainer process; `onEvent` hears its engine, progress and epochs. */
-export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: TrainerEvent) => void = () => {}, opts: { cancelGraceMs?: number } = {}): TrainerHandle {
+export function startTrainer(spawn: SpawnTrainer, job: TrainJob, onEvent: (e: TrainerEvent) => void = () => {}, opts: JobOptions = {}): TrainerHandle {
   const proc = spawn();
   return driveJob(proc, (onMessage, onExit) => {
     proc.onMessage(onMessage);
@@ -87,7 +94,7 @@ export function driveJob(
   listen: (onMessage: (m: TrainerToParent) => void, onExit: (code: number | null, signal: string | null) => void) => void,
   job: TrainJob,
   onEvent: (e: TrainerEvent) => void,
-  opts: { cancelGraceMs?: number },
+  opts: JobOptions,
   release: (reusable: boolean) => void,
 ): TrainerHandle {
   let engine: EngineInfo | null = null;
@@ -121,6 +128,9 @@ export function driveJob(
         case 'epoch':
           epochs++;
           onEvent(m);
+          break;
+        case 'augmentationChosen':
+          opts.onAugmentationChosen?.(m.choice);
           break;
         case 'done':
           settle({ kind: 'done', done: m, engine }, true);

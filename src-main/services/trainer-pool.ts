@@ -8,11 +8,11 @@
  */
 import type { TrainerToParent, TrainJob } from '../common/ml/protocol';
 import type { TrainerEvent } from '../common/runs/events';
-import { driveJob, type SpawnTrainer, type TrainerHandle, type TrainerOutcome, type TrainerProcess } from './trainer-client';
+import { driveJob, type JobOptions, type SpawnTrainer, type TrainerHandle, type TrainerOutcome, type TrainerProcess } from './trainer-client';
 
 export interface TrainerPool {
   /** Runs `job` on an idle process (or a new one, within the size); the handle is a {@link startTrainer}'s. */
-  start(job: TrainJob, onEvent?: (e: TrainerEvent) => void, opts?: { cancelGraceMs?: number }): TrainerHandle;
+  start(job: TrainJob, onEvent?: (e: TrainerEvent) => void, opts?: JobOptions): TrainerHandle;
   /** Kills every process; the jobs they ran and those still waiting end cancelled. */
   close(): void;
   /** Processes started so far (a measure of the start-ups saved: jobs − started). */

@@ -12,6 +12,9 @@ import type { RunEvent } from '../../src-main/common/runs/events';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { getRun, runArtifact, runEpochs } from '../../src-main/db/runs';
 import { importUcr } from '../helpers/projects';
+import { planRun } from '../../src-main/common/runs/plan';
+import { spectralChoiceNote } from '../../src-main/common/runs/augment-choice';
+import { readDatasetForRun, targetColumnsOf } from '../../src-main/services/run-data';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 let project = '';
@@ -67,6 +70,11 @@ describe('training service', () => {
     const run = getRun(db, a.runId);
     expect(run.backend).toBe('wasm');
     expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 16, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs', augmentation: { copies: 16, noise: expect.closeTo(0.0151334, 6), classSpread: expect.closeTo(0.0302669, 6) } });
+    // The copies' spectral changes were chosen in the trainer, as the plan would have chosen them here.
+    const dataset = readDatasetForRun(db, req.datasetId);
+    const here = planRun({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req) }).config;
+    expect(run.config).toMatchObject({ augmentation: here.augmentation!, augmentationChoice: here.augmentationChoice! });
+    expect(run.log).toContain(spectralChoiceNote(here.augmentationChoice!));
     expect(b.metrics).toEqual(a.metrics);
     expect(runArtifact(db, b.runId, 'weights.f32')!.equals(runArtifact(db, a.runId, 'weights.f32')!)).toBe(true);
     expect(runArtifact(db, a.runId, 'weights.f32')!.byteLength).toBe((9506 - 2 * (16 + 32 + 64)) * 4);

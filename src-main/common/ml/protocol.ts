@@ -10,6 +10,7 @@ import type { PlsDecisionChoice } from './pls-decision';
 import type { Augmentation } from './prepare';
 import type { TrainerEvent } from '../runs/events';
 import type { ChosenRecipe, RecipeChoiceInput } from '../runs/recipe-choice';
+import type { SpectralChoice } from '../runs/augment-choice';
 import type { StartWeights } from '../runs/encoder';
 import type { ErrorInfo } from '../errors';
 
@@ -68,6 +69,12 @@ export interface TrainJob {
   classWeights?: Float32Array;
   /** Noisy copies of the training rows (decided by the plan, common/runs/plan.ts); null or absent: none. */
   augmentation?: Augmentation | null;
+  /**
+   * The copies' spectral changes are chosen here, before training, by cross-validation of the
+   * training rows (common/runs/augment-choice.ts), so that the process that planned the run does
+   * not do it; answered by one `augmentationChosen` before the first epoch.
+   */
+  chooseSpectralChanges?: boolean;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -128,6 +135,8 @@ export type TrainerToParent =
       pls?: { model: unknown; cv: { components: number; rule: string; decision: PlsDecision; curve: { components: number; score: number; standardError: number }[]; centroidCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourCurve?: { components: number; score: number; standardError: number }[]; nearestNeighbourSkipped?: string } | null };
     }
   | { type: 'failed'; message: string; log: string }
+  /** The spectral changes chosen for the augmented copies (a job with `chooseSpectralChanges`), before its first epoch. */
+  | { type: 'augmentationChosen'; choice: SpectralChoice }
   /** The auto recipe's choice (`chooseRecipe`): one `recipeProgress` per candidate scored, then `recipeChosen` or `recipeFailed` (the error as thrown, so a user error stays one). */
   | { type: 'recipeProgress'; done: number; total: number; candidate: string }
   | { type: 'recipeChosen'; chosen: ChosenRecipe }

@@ -104,6 +104,11 @@ export function spectralWinner(candidates: Pick<SpectralCandidateScore, 'name' |
   return candidates[best]!.name;
 }
 
+/** The changes of the choice's winner (none for the noise alone). */
+export function chosenChanges(c: SpectralChoice | null): SpectralChanges {
+  return SPECTRAL_CANDIDATES.find((x) => x.name === c?.winner)?.changes ?? {};
+}
+
 /** The run log's line on the choice. */
 export function spectralChoiceNote(c: SpectralChoice): string {
   const table = c.candidates.map((s) => `${s.name} ${s.score.toFixed(4)}${s.name === c.candidates[0]!.name ? '' : ` (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(4)} ± ${s.gainError.toFixed(4)})`}`).join('; ');

@@ -14,7 +14,7 @@ import { defaultMomentum, type TaskSpec, type TrainJob } from '../ml/protocol';
 import type { ResolvedPipeline } from '../preprocessing/pipeline';
 import type { JsonValue, SpectraBlock } from '../preprocessing/types';
 import { chooseRecipe, isRamanAxis, recipeCandidates, type ChosenRecipe, type RecipeChoice, type RecipeChoiceInput } from './recipe-choice';
-import { chooseSpectralChanges, SPECTRAL_CANDIDATES, SPECTRAL_CHOICE_MIN_ROWS, spectralChoiceNote } from './augment-choice';
+import { chooseSpectralChanges, chosenChanges, SPECTRAL_CHOICE_MIN_ROWS, spectralChoiceNote, type SpectralChoice } from './augment-choice';
 import { prepareChannelInputs, type ExtraChannels } from './channels';
 import { neighbourhoodChannels } from './neighbourhood';
 import { reconstructionLimitNote } from './autoencoder';
@@ -86,6 +86,12 @@ export interface PlanInput {
   chosen?: ChosenRecipe;
   /** The autoencoder run named by the request's `encoderFrom`, read by the services. */
   encoder?: EncoderSource;
+  /**
+   * Leave the augmentation's spectral changes to the trainer (`job.chooseSpectralChanges`), which
+   * chooses on the training rows it is sent and reports the choice, which
+   * {@link withSpectralChoice} adds to the plan; absent, the plan chooses here.
+   */
+  spectralChoiceInTrainer?: boolean;
 }
 
 export interface RunPlan {
@@ -208,8 +214,11 @@ export function planRun(request: PlanInput): RunPlan {
   const small = !isPls && isClass && !problem.monitor.length;
   const sized = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth, small ? classSpread(x, rowWidth, problem.train, target.values, classes) : 0);
   const asked = req.spectralAugmentation ?? 'auto';
-  const spectralChoice = sized && asked === 'auto' && problem.train.length >= SPECTRAL_CHOICE_MIN_ROWS ? chooseSpectralChanges({ x, width: rowWidth, channels: input[1], rows: problem.train, labels: target.values, classes, noise: sized.noise, seed }) : null;
-  const changes = asked === 'auto' ? (SPECTRAL_CANDIDATES.find((c) => c.name === spectralChoice?.winner)?.changes ?? {}) : asked;
+  const chooseSpectral = !!sized && asked === 'auto' && problem.train.length >= SPECTRAL_CHOICE_MIN_ROWS;
+  // The services have the trainer choose, on the training rows it is sent (see withSpectralChoice); pure callers choose here.
+  const inTrainer = chooseSpectral && !!given.spectralChoiceInTrainer;
+  const spectralChoice = sized && chooseSpectral && !inTrainer ? chooseSpectralChanges({ x, width: rowWidth, channels: input[1], rows: problem.train, labels: target.values, classes, noise: sized.noise, seed }) : null;
+  const changes = asked === 'auto' ? chosenChanges(spectralChoice) : asked;
   const augmentation = sized ? { ...sized, ...changes } : null;
   const batchSize = Math.min(req.batchSize ?? (augmentation ? TRAIN_DEFAULTS.smallSetBatchSize : TRAIN_DEFAULTS.batchSize), problem.train.length);
   const epochs = req.epochs ?? defaultEpochs(problem.train.length, batchSize);
@@ -264,6 +273,7 @@ export function planRun(request: PlanInput): RunPlan {
     evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }, ...(isAe ? [{ x: gatherRows(x, rowWidth, limitRows), n: limitRows.length }] : [])],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
     augmentation,
+    ...(inTrainer ? { chooseSpectralChanges: true } : {}),
     ...schedule,
     decaySteps: stepsPerEpoch * (epochs - 2),
     patience,
@@ -290,6 +300,22 @@ export function planRun(request: PlanInput): RunPlan {
     targetStd: yStd,
     scales,
     ...(vector ? { channelValues: vector.values } : {}),
+  };
+}
+
+/**
+ * The plan once the trainer has chosen the augmentation's spectral changes (a plan made with
+ * `spectralChoiceInTrainer`): the stored config and the log's notes as the plan would have made
+ * them had it chosen itself.
+ */
+export function withSpectralChoice(plan: RunPlan, choice: SpectralChoice): Pick<RunPlan, 'config' | 'notes'> {
+  const sized = plan.config.augmentation;
+  if (!sized) return { config: plan.config, notes: plan.notes };
+  const augmentation = { ...sized, ...chosenChanges(choice) };
+  const before = augmentationNote(sized);
+  return {
+    config: { ...plan.config, augmentation, augmentationChoice: choice },
+    notes: plan.notes.flatMap((n) => (n === before ? [augmentationNote(augmentation), spectralChoiceNote(choice)] : [n])),
   };
 }
 

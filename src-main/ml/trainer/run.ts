@@ -12,6 +12,8 @@ import { deriveSeed } from '../engine/rng';
 import { choosePlsComponents, fitPls, fitPlsDa, predictPls } from '../../common/ml/pls';
 import { taskOutputs } from '../../common/ml/protocol';
 import { applyStartWeights, type StartWeights } from '../../common/runs/encoder';
+import { chooseSpectralChanges, chosenChanges } from '../../common/runs/augment-choice';
+import type { Augmentation } from '../../common/ml/prepare';
 
 export interface Channel {
   send(m: TrainerToParent): void;
@@ -72,6 +74,18 @@ function runPls(job: TrainJob, channel: Channel): void {
   });
 }
 
+/**
+ * The augmentation with the spectral changes chosen on the job's training rows (all of them, as
+ * the plan would have chosen on them: common/runs/augment-choice.ts), reported to the parent.
+ */
+function withChosenChanges(job: TrainJob, sized: Augmentation, channel: Channel): Augmentation {
+  const n = job.train.n;
+  const classes = job.task.kind === 'classification' ? job.task.classes : 0;
+  const choice = chooseSpectralChanges({ x: job.train.x, width: job.input[0] * job.input[1], channels: job.input[1], rows: Array.from({ length: n }, (_, i) => i), labels: job.train.y, classes, noise: sized.noise, seed: job.seed });
+  channel.send({ type: 'augmentationChosen', choice });
+  return { ...sized, ...chosenChanges(choice) };
+}
+
 /** Sets the parameters `start` names to its values (an autoencoder's encoder); the others keep their random initialisation. */
 export function startFrom(runtime: Runtime, start: StartWeights): void {
   const snap = runtime.snapshot();
@@ -87,7 +101,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
   }
   // Small sets train on noisy copies, as the plan decided (common/runs/plan.ts); the fit loop picks one copy per row and epoch.
   const n = job.train.n;
-  const augmentation = job.augmentation ?? null;
+  const augmentation = job.augmentation && job.chooseSpectralChanges ? withChosenChanges(job, job.augmentation, channel) : (job.augmentation ?? null);
   const copies = augmentation?.copies ?? 1;
   const x = augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], deriveSeed(job.seed, 'augment'), augmentation, job.input[1]) : job.train.x;
   const y = augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
