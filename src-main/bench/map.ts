@@ -53,7 +53,7 @@ const classOf = (s: number, width: number) => Math.min(CLASSES - 1, Math.floor((
  * Writes `<stem>.hdr` and `<stem>.img` a line at a time: a Gaussian band whose place depends on
  * the pixel's class, a sloping baseline and uniform noise from a fixed seed.
  */
-function writeCube(dir: string, stem: string, shape: Shape, seed: number): number {
+export function writeCube(dir: string, stem: string, shape: Shape, seed: number): number {
   const { width, height, bands } = shape;
   const profiles = Array.from({ length: CLASSES }, (_, c) => Float32Array.from({ length: bands }, (_, b) => 1 + b / bands + 4 * Math.exp(-(((b - bands * (0.25 + 0.25 * c)) / (bands / 40)) ** 2))));
   const wavenumbers = Array.from({ length: bands }, (_, b) => (400 + (b * 1400) / (bands - 1)).toFixed(3));
