@@ -216,7 +216,8 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
     result.foldScores = scores.filter((s) => s !== undefined);
     if (stop) {
       result.status = stop;
-      if (stop === 'budget') result.note = result.foldScores.length ? `stopped by the budget after ${result.foldScores.length} of ${k} folds` : 'not tried: out of time';
+      // `next` counts the folds started: one the deadline stopped before any was scored was still tried.
+      if (stop === 'budget') result.note = result.foldScores.length ? `stopped by the budget after ${result.foldScores.length} of ${k} folds` : next ? `stopped by the budget during its first ${next === 1 ? 'fold' : `${next} folds`}` : 'not tried: out of time';
       totalFolds -= k - result.foldScores.length;
     } else {
       Object.assign(result, foldSpread(result.foldScores));

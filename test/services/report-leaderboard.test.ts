@@ -20,6 +20,7 @@ const board: Leaderboard = {
     { recipe: 'first derivative', model: 'pls', status: 'done', mean: 0.9, std: 0.1369306393762915, foldScores: [1, 0.75, 1, 0.75, 1], seconds: 9.5, components: [2, 2, 2, 2, 2], decisions: ['pls-da', 'pls-da', 'pls-da', 'pls-da', 'pls-da'] },
     { recipe: 'SNV', model: 'cnn', status: 'budget', mean: null, std: null, foldScores: [0.9, 1], seconds: 80.2, note: 'stopped by the budget after 2 of 5 folds' },
     { recipe: 'raw spectra', model: 'cnn', status: 'budget', mean: null, std: null, foldScores: [], seconds: 0, note: 'not tried: out of time' },
+    { recipe: 'raw spectra', model: 'mlp', status: 'budget', mean: null, std: null, foldScores: [], seconds: 0, note: 'stopped by the budget during its first fold' },
     { recipe: 'second derivative', model: 'mlp', status: 'failed', mean: null, std: null, foldScores: [], seconds: 1.5, note: 'the loss diverged' },
   ],
   winner: { recipe: 'SNV', model: 'plslda' },
@@ -55,6 +56,7 @@ describe('report of a search', () => {
       '<tr><td class="n">3</td><td>PLS · first derivative</td><td class="n">0.9000 ± 0.1369</td><td class="n">9.5 s</td><td>2 / 2 / 2 / 2 / 2 · PLS-DA</td><td>scored</td>',
       '<tr><td class="n"></td><td>CNN · SNV</td><td class="n"></td><td class="n">80.2 s</td><td></td><td>stopped by the budget after 2 of 5 folds</td>',
       '<tr><td class="n"></td><td>CNN · raw spectra</td><td class="n"></td><td class="n"></td><td></td><td>not reached in the budget</td>',
+      '<tr><td class="n"></td><td>MLP · raw spectra</td><td class="n"></td><td class="n"></td><td></td><td>stopped by the budget during its first fold</td>',
       '<tr><td class="n"></td><td>MLP · second derivative</td><td class="n"></td><td class="n">1.5 s</td><td></td><td>failed: the loss diverged</td>',
     ]);
     expect(html).toContain('<th>balanced accuracy (5-fold CV, mean ± std)</th>');
@@ -62,7 +64,7 @@ describe('report of a search', () => {
 
   it('says what was searched, which candidate won and why', () => {
     expect(html).toContain(
-      '<p>3 of 6 candidates scored by 5-fold cross-validation of the 28 training spectra (recipe and PLS components fitted inside each fold; test spectra take no part), ranked by cross-validated balanced accuracy (highest wins), in 118 s of a 120 s budget. Winner: PLS-LDA · SNV, retrained on all 28 training spectra and scored once on the test split.</p>',
+      '<p>3 of 7 candidates scored by 5-fold cross-validation of the 28 training spectra (recipe and PLS components fitted inside each fold; test spectra take no part), ranked by cross-validated balanced accuracy (highest wins), in 118 s of a 120 s budget. Winner: PLS-LDA · SNV, retrained on all 28 training spectra and scored once on the test split.</p>',
     );
     expect(html).toContain(
       '<p><strong>Why it won:</strong> PLS-LDA · SNV won with the highest mean cross-validated balanced accuracy, 1.0000 ± 0.0000 over the 5 folds, of the 3 candidates scored; PLS · raw spectra scored the same, and the candidate tried first (the simpler recipe, PLS before networks) wins a tie.</p>',
@@ -78,7 +80,7 @@ describe('report of a search', () => {
   });
 
   it('a search without a winner says the test spectra were not used', () => {
-    const none = renderCrossValidationReport({ ...report, folds: [], mean: {}, std: {}, leaderboard: { ...board, winner: null, candidates: board.candidates.slice(4) } });
+    const none = renderCrossValidationReport({ ...report, folds: [], mean: {}, std: {}, leaderboard: { ...board, winner: null, candidates: board.candidates.slice(4, 5) } });
     expect(none).toContain('<p>No winner was retrained, so the test spectra were not used.</p>');
     expect(none).not.toContain('Why it won');
     expect(none).toContain('<td>not reached in the budget</td>');

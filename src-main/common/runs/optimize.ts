@@ -189,7 +189,7 @@ export function leaderboardSummary(b: Leaderboard): string {
 /** A candidate's status in words: scored, not reached in the budget (or stopped by it), failed, cancelled. */
 export function candidateStatusText(c: CandidateResult, folds: number): string {
   if (c.status === 'done') return 'scored';
-  if (c.status === 'budget') return c.foldScores.length ? `stopped by the budget after ${c.foldScores.length} of ${folds} folds` : 'not reached in the budget';
+  if (c.status === 'budget') return c.foldScores.length ? `stopped by the budget after ${c.foldScores.length} of ${folds} folds` : c.note?.startsWith('stopped by the budget') ? c.note : 'not reached in the budget';
   if (c.status === 'failed') return c.note ? `failed: ${c.note}` : 'failed';
   return 'cancelled';
 }
