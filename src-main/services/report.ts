@@ -72,6 +72,7 @@ th, td { border: 1px solid #d0d5dc; padding: 3px 8px; text-align: left; vertical
 th { background: #f3f5f7; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.confusion td { text-align: center; min-width: 48px; }
+table.leaderboard td.n { white-space: nowrap; }
 code { font-family: Menlo, Consolas, monospace; font-size: 12px; }
 svg.chart { max-width: 100%; height: auto; display: block; margin: 8px 0; }
 .note { color: #5b6573; font-size: 12px; }
@@ -415,7 +416,7 @@ function leaderboardSection(b: Leaderboard): string {
 <p>${esc(leaderboardSummary(b))}</p>
 ${reason ? `<p><strong>Why it won:</strong> ${esc(reason)}</p>` : ''}
 ${b.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
-${table(['#', 'model · recipe', `${metric} (${b.folds}-fold CV, mean ± std)`, 'time', 'PLS components per fold', 'status'], rows, 'leaderboard')}
+${table(['#', 'model · recipe', `${metric} (${b.folds}-fold CV, mean ± std)`, 'time (over its folds)', 'PLS components per fold', 'status'], rows, 'leaderboard')}
 </section>`;
 }
 
