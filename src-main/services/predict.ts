@@ -533,13 +533,33 @@ function readStoredCheck(buf: Buffer | null): StoredCheck | null {
 }
 
 /**
+ * Checks fitted on a read-only connection (the app's views worker), per run, until the connection
+ * that writes takes them to store ({@link takeFittedChecks}, {@link storeFittedCheck}).
+ */
+const fittedOnReadOnly = new WeakMap<Db, Map<number, Buffer>>();
+
+/** The checks fitted on this read-only connection since the last call, for the writer to store; they are forgotten here. */
+export function takeFittedChecks(db: Db): { runId: number; data: Uint8Array }[] {
+  const fitted = fittedOnReadOnly.get(db);
+  if (!fitted) return [];
+  fittedOnReadOnly.delete(db);
+  return [...fitted].map(([runId, data]) => ({ runId, data }));
+}
+
+/** Stores a check another connection fitted ({@link takeFittedChecks}) for a run that has none. */
+export function storeFittedCheck(db: Db, runId: number, data: Uint8Array): void {
+  if (!readStoredCheck(Buffer.from(data))) return;
+  if (!runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)) putRunArtifact(db, runId, { name: OUT_OF_MODEL_ARTIFACT, mediaType: 'application/json', data: Buffer.from(data) });
+}
+
+/**
  * A predictor for a finished run: the model, recipe and scaling stored with it, the raw axis of
  * its dataset, and the out-of-model check fitted on its training spectra (the rows the model
  * learned from: train for networks, train and monitor for PLS; for an autoencoder, the rows held
  * out of its training, as training learned its limit: common/ml/reconstruction.ts). The check and
  * the raw axes are stored with the run ({@link OUT_OF_MODEL_ARTIFACT}, written when it is trained),
  * so a prediction reads no training spectrum; a run stored before that is fitted here once, and
- * stored when the connection may write.
+ * stored when the connection may write — else kept for the writer ({@link takeFittedChecks}).
  */
 export function loadPredictor(db: Db, runId: number): Predictor {
   const run = predictableRun(db, runId);
@@ -561,7 +581,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
   const heldOut = run.model === 'ae' && split.monitor?.length ? split.monitor : null;
   const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : (heldOut ?? split.train);
   const pipeline = run.pipeline as ResolvedPipeline | null;
-  const stored = readStoredCheck(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT));
+  const stored = readStoredCheck(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT) ?? fittedOnReadOnly.get(db)?.get(runId) ?? null);
   const train = stored ? null : c.channels ? runChannelSpectra(db, run, trainIds) : { ...runSpectra(db, run, trainIds), more: [] };
   const rawAxes = stored ? stored.rawAxes.map((a) => Float64Array.from(a)) : [train!.axis, ...train!.more.map((m) => m.axis)];
   const states = run.fittedState as (JsonValue | null)[] | null;
@@ -604,7 +624,13 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     // A network whose penultimate features do not vary still predicts; it just has no check.
     if (!(err instanceof UserError)) throw err;
   }
-  if (!db.readonly) putRunArtifact(db, runId, { name: OUT_OF_MODEL_ARTIFACT, mediaType: 'application/json', data: storedCheckJson({ version: 1, axisUnit: p.axisUnit, rawAxes: rawAxes.map((a) => Array.from(a)), outlier: p.outlier }) });
+  const data = storedCheckJson({ version: 1, axisUnit: p.axisUnit, rawAxes: rawAxes.map((a) => Array.from(a)), outlier: p.outlier });
+  if (!db.readonly) putRunArtifact(db, runId, { name: OUT_OF_MODEL_ARTIFACT, mediaType: 'application/json', data });
+  else {
+    const fitted = fittedOnReadOnly.get(db) ?? new Map<number, Buffer>();
+    fitted.set(runId, data);
+    fittedOnReadOnly.set(db, fitted);
+  }
   return p;
 }
 

@@ -33,7 +33,7 @@ import { builtFile } from '../ml/built-files';
 import { deleteRun, getRun } from '../db/runs';
 import { failRunsWithoutTrainer } from './run-record';
 import { parsePipelineSpec } from '../common/preprocessing/pipeline';
-import { predictableRun } from './predict';
+import { predictableRun, storeFittedCheck } from './predict';
 
 /** What the session needs from its host (Electron, the CLI or the e2e harness). */
 export interface Host {
@@ -85,12 +85,20 @@ export class Session {
   /** A run view of the open project, computed where the host wants heavy work done. */
   private view<R extends ViewRequest>(req: R): Promise<ViewResults[R['op']]> {
     const file = this.requireProjectFile();
-    return this.views.run(file, req);
+    return this.views.run(file, req, { onFitted: this.storeFitted() });
+  }
+
+  /** Stores an out-of-model check a read-only worker fitted, on this project's connection if it is still the open one. */
+  private storeFitted(): (runId: number, data: Uint8Array) => void {
+    const db = this.requireDb();
+    return (runId, data) => {
+      if (this.db === db) storeFittedCheck(db, runId, data);
+    };
   }
 
   /** A view as a cancellable job (`jobs:cancel`) whose progress goes to `progress` with the job's id. */
   private viewJob<R extends ViewRequest>(jobId: string, req: R, progress: (jobId: string, done: number, total: number, what: string) => void): Promise<ViewResults[R['op']]> {
-    return this.runJob(jobId, async (_db, signal) => this.views.run(this.requireProjectFile(), req, { signal, onProgress: (done, total, what) => progress(jobId, done, total, what) }));
+    return this.runJob(jobId, async (_db, signal) => this.views.run(this.requireProjectFile(), req, { signal, onProgress: (done, total, what) => progress(jobId, done, total, what), onFitted: this.storeFitted() }));
   }
 
   /** A prediction as a job with `predict:progress` events. */

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openProject, type Db } from '../db/connection';
 import { toErrorInfo } from '../common/errors';
 import { computeView, type ViewCall, type ViewReply } from './views';
+import { takeFittedChecks } from './predict';
 
 const { nativeBinding } = (workerData ?? {}) as { nativeBinding?: string };
 let open: { file: string; db: Db } | null = null;
@@ -24,7 +25,11 @@ parentPort?.on('message', (call: ViewCall) => {
   const port = parentPort!;
   try {
     const onProgress = call.progress ? (done: number, total: number, what: string) => port.postMessage({ id: call.id, progress: { done, total, what } } satisfies ViewReply) : undefined;
-    port.postMessage({ id: call.id, ok: true, value: computeView(dbFor(call.file), call.req, onProgress) } satisfies ViewReply);
+    const db = dbFor(call.file);
+    const value = computeView(db, call.req, onProgress);
+    // Out-of-model checks this read-only connection had to fit (runs stored without one) go to the writer to store.
+    for (const fitted of takeFittedChecks(db)) port.postMessage({ id: call.id, fitted } satisfies ViewReply);
+    port.postMessage({ id: call.id, ok: true, value } satisfies ViewReply);
   } catch (err) {
     port.postMessage({ id: call.id, ok: false, error: toErrorInfo(err) } satisfies ViewReply);
   }

@@ -51,6 +51,8 @@ export type ViewProgress = (done: number, total: number, what: string) => void;
 
 export interface ViewHooks {
   onProgress?: ViewProgress;
+  /** An out-of-model check the worker fitted for a run stored without one, for the writing connection to store (predict.ts: storeFittedCheck). */
+  onFitted?: (runId: number, data: Uint8Array) => void;
   /** Stops the view: the worker is terminated (and an export's partial files removed). */
   signal?: AbortSignal;
 }
@@ -121,7 +123,8 @@ export interface ViewCall {
 export type ViewReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: ErrorInfo }
-  | { id: number; progress: { done: number; total: number; what: string } };
+  | { id: number; progress: { done: number; total: number; what: string } }
+  | { id: number; fitted: { runId: number; data: Uint8Array } };
 
 function cancelled(req: ViewRequest): UserError {
   return new UserError('CANCELLED', req.op === 'export' ? 'Export cancelled; nothing was left in the folder.' : req.op === 'predictFiles' || req.op === 'predictDataset' || req.op === 'mapPrediction' ? 'Prediction cancelled.' : req.op === 'mapImage' ? 'Map image cancelled.' : 'Cancelled.');
@@ -137,7 +140,7 @@ function cancelled(req: ViewRequest): UserError {
 export function workerViews(script: string, nativeBinding?: string): ViewRunner {
   let worker: Worker | null = null;
   let next = 1;
-  const pending = new Map<number, { worker: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: ViewProgress }>();
+  const pending = new Map<number, { worker: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: ViewProgress; onFitted?: ViewHooks['onFitted'] }>();
   // Only the calls of the worker that stopped: a cancelled worker's exit must not fail calls already sent to its successor.
   const failAll = (w: Worker, err: Error) => {
     for (const [id, p] of pending) {
@@ -154,6 +157,10 @@ export function workerViews(script: string, nativeBinding?: string): ViewRunner 
       if (!p) return;
       if ('progress' in reply) {
         p.onProgress?.(reply.progress.done, reply.progress.total, reply.progress.what);
+        return;
+      }
+      if ('fitted' in reply) {
+        p.onFitted?.(reply.fitted.runId, reply.fitted.data);
         return;
       }
       pending.delete(reply.id);
@@ -177,7 +184,7 @@ export function workerViews(script: string, nativeBinding?: string): ViewRunner 
       const w = worker;
       const id = next++;
       const result = new Promise<unknown>((resolve, reject) => {
-        pending.set(id, { worker: w, resolve, reject, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+        pending.set(id, { worker: w, resolve, reject, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.onFitted ? { onFitted: hooks.onFitted } : {}) });
         w.postMessage({ id, file, req, progress: !!hooks.onProgress } satisfies ViewCall);
       });
       if (!hooks.signal) return result as Promise<never>;

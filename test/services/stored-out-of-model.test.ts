@@ -2,7 +2,8 @@
  * The out-of-model check is fitted once, when a run is trained, and stored with it
  * (`out-of-model.json`): a prediction reads it back instead of the training spectra. A run
  * stored without it (trained before) fits it at its first prediction, stores it, and flags the
- * same spectra; with the training spectra gone, a run with its check still predicts.
+ * same spectra; with the training spectra gone, a run with its check still predicts. In the app
+ * the views worker, read-only, fits it and the session's connection stores it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,9 @@ import { loadPredictor, OUT_OF_MODEL_ARTIFACT, predictSpectra, type SpectrumInpu
 import { predictMap } from '../../src-main/services/map-predict';
 import { parseFile } from '../../src-main/io';
 import { parseScheme } from '../../src-main/common/ml/splits';
+import { builtFile } from '../../src-main/ml/built-files';
+import { workerViews } from '../../src-main/services/views';
+import { Session, type Host } from '../../src-main/services/session';
 import { fixture } from '../helpers/datasets';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
@@ -67,6 +71,37 @@ describe('the out-of-model check stored with a run', () => {
     }
     db.close();
   });
+
+  it('in the app, a run without it is fitted once by the read-only views worker and stored by the session', async () => {
+    const db = openProject(project);
+    const want = runArtifact(db, runs.pls, OUT_OF_MODEL_ARTIFACT)!;
+    forget(db, runs.pls);
+    const coffee = (db.prepare("SELECT id FROM datasets WHERE name = 'Coffee'").get() as { id: number }).id;
+    db.close();
+    const worker = workerViews(builtFile('main/views-worker.cjs'));
+    const host: Host = {
+      dialogs: { saveProject: async () => null, openProject: async () => project, importFiles: async () => null, labelsFile: async () => null, exportFolder: async () => null },
+      emit: () => undefined,
+      userDataDir: path.join(dir, 'userdata'),
+      demoDir: path.resolve(__dirname, '../../assets/demo'),
+      version: '0.0.0-test',
+      engine: 'test engine',
+      views: worker,
+    };
+    const s = new Session(host);
+    try {
+      expect((await s.invoke('project:open', {})).ok).toBe(true);
+      const first = await s.invoke('predict:dataset', { runId: runs.pls, datasetId: coffee });
+      expect(first.ok).toBe(true);
+      const check = openProject(project, { readonly: true });
+      expect(runArtifact(check, runs.pls, OUT_OF_MODEL_ARTIFACT)!.equals(want)).toBe(true);
+      check.close();
+      expect(await s.invoke('predict:dataset', { runId: runs.pls, datasetId: coffee })).toEqual(first);
+    } finally {
+      s.close();
+      await worker.release();
+    }
+  }, 60_000);
 
   for (const kind of ['cnn', 'pls'] as const) {
     it(`${kind}: a run without it fits it at its first prediction and stores it; the flags, T², Q and limits are the same`, () => {
