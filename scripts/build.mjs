@@ -28,7 +28,7 @@ const entries = [
   { in: 'src-main/services/parse-worker.ts', out: 'out/main/parse-worker.cjs' },
   { in: 'src-main/services/views-worker.ts', out: 'out/main/views-worker.cjs' },
   { in: 'src-main/preload/index.ts', out: 'out/preload/index.cjs' },
-  { in: 'src-main/ml/trainer/main.ts', out: 'out/ml/trainer.cjs' },
+  { in: 'src-main/services/trainer-entry.ts', out: 'out/ml/trainer.cjs' },
   { in: 'src-main/ml/engine/replica-worker.ts', out: 'out/ml/replica-worker.cjs' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 

@@ -57,6 +57,20 @@ export interface FitOptions {
   learningRate?: number;
   /** Give the event loop a turn at most this often (ms), so cancel messages are read. */
   yieldEveryMs?: number;
+  /**
+   * Streamed training rows (./streamed-feed.ts): the epoch's order comes from the feed, which
+   * loads each batch's window into the runtime's inputs and gives the batch's indices there.
+   * `train.x` is then unused; `copies` must be 1.
+   */
+  feed?: BatchFeed;
+}
+
+/** Where a streamed run's batches come from (see FitOptions.feed). */
+export interface BatchFeed {
+  /** One epoch's order of the training rows (positions 0 … train.n − 1). */
+  order(rand: () => number): Int32Array;
+  /** Makes rows order[from … from + size) readable by the runtime; `runtime.step(index, at, size)` then trains on them. */
+  batch(order: Int32Array, from: number, size: number): { index: Int32Array; at: number };
 }
 
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
@@ -176,8 +190,10 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
   const windowMeans: number[] = [];
 
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-    const perm = permutation(train.n, rand);
+    const feed = opts.feed;
+    const perm = feed ? feed.order(rand) : permutation(train.n, rand);
     const copies = opts.copies ?? 1;
+    if (feed && copies > 1) throw new Error('fit: streamed training rows have no augmented copies.');
     if (copies > 1) for (let i = 0; i < perm.length; i++) perm[i] += train.n * Math.floor(rand() * copies);
     const t0 = performance.now();
     let sum = 0;
@@ -185,7 +201,8 @@ export async function fit(runtime: Runtime, opts: FitOptions): Promise<FitResult
     for (let b = 0; b < batches; b++) {
       const from = b * opts.batchSize;
       const size = Math.min(opts.batchSize, train.n - from);
-      const r = runtime.step(perm, from, size);
+      const fed = feed?.batch(perm, from, size);
+      const r = fed ? runtime.step(fed.index, fed.at, size) : runtime.step(perm, from, size);
       const exploded = firstLoss !== null && Number.isFinite(r.loss) && r.loss > Math.max(1e4 * firstLoss, 1e6);
       if (!r.applied || exploded) {
         if (best) runtime.restore(best.snap);

@@ -9,7 +9,7 @@ import { listPipelines } from '../db/pipelines';
 import { UserError } from '../common/errors';
 import type { PlanInput, RunData } from '../common/runs/plan';
 import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
-import { datasetBlock } from './preprocess';
+import { datasetBlock, datasetRows } from './preprocess';
 import { samplePlacements } from '../db/channels';
 import { mapGrid, type MapGrid } from '../common/maps/grid';
 import { defaultScheme, type Scheme } from '../common/ml/splits';
@@ -48,8 +48,24 @@ export function targetColumnsOf(dataset: DatasetForRun, req: { target: string; t
 
 /** Reads a dataset for training: spectra, keys, split tags and a reader of its columns. */
 export function readDatasetForRun(db: Db, datasetId: number): DatasetForRun {
+  const { name } = getDataset(db, datasetId);
+  return forRun(db, datasetId, datasetBlock(db, datasetId, name, { allChannels: true }));
+}
+
+/**
+ * A dataset for a streamed run (services/train-single.ts): as {@link readDatasetForRun} without
+ * its spectra (`data.block` has the axis and no rows), and a reader of the rows the main process
+ * still needs; `channels`: the most channels a sample has (a streamed run reads channel 0 only).
+ */
+export function readDatasetHeadsForRun(db: Db, datasetId: number): { dataset: DatasetForRun; channels: number; readRows(rows: readonly number[]): SpectraBlock } {
+  const { name } = getDataset(db, datasetId);
+  const d = datasetRows(db, datasetId, name);
+  const dataset = forRun(db, datasetId, { block: { axis: d.axis, values: new Float64Array(0), rows: 0 }, keys: d.keys, splits: d.splits, sampleIds: d.sampleIds, axisUnit: d.axisUnit });
+  return { dataset, channels: d.channels, readRows: (rows) => d.readRows(rows) };
+}
+
+function forRun(db: Db, datasetId: number, block: Pick<ReturnType<typeof datasetBlock>, 'block' | 'keys' | 'splits' | 'sampleIds' | 'axisUnit' | 'extra'>): DatasetForRun {
   const { name, y_unit: intensityUnit } = getDataset(db, datasetId);
-  const block = datasetBlock(db, datasetId, name, { allChannels: true });
   const row = new Map(block.sampleIds.map((id, r) => [id, r]));
   // Read once per column: a cross-validation asks for the target in planning and in every fold.
   const read = new Map<string, (string | number | null)[]>();

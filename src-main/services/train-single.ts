@@ -22,6 +22,7 @@ import type { PlsModel } from '../common/ml/pls';
 import { encoderSource } from './encoder-source';
 import { pointErrors } from '../common/runs/vector-target';
 import { regressionReport } from '../common/ml/metrics';
+import { planStreamed, type StreamOptions } from './streamed-run';
 import { storeOutOfModelCheck } from './predict';
 
 /** How a training reports: `emit(runId, parentRunId, body)` stamps and sends one event. */
@@ -30,6 +31,8 @@ export interface TrainDeps {
   emit: (runId: number, parentRunId: number | null, body: RunEventBody) => void;
   /** How far the auto recipe's choice has come, where it is made before a run (./auto-recipe.ts). */
   onRecipeProgress?: (r: RecipeChoiceReport) => void;
+  /** When the training spectra are streamed from the project file instead of held in memory. @default { when: 'auto' } */
+  stream?: StreamOptions;
 }
 
 /** Plans, records and starts one model; the handle resolves when it has been evaluated and stored. */
@@ -39,10 +42,13 @@ export interface TrainDeps {
  */
 export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { dataset: DatasetForRun; rows?: FoldRows; chosen?: ChosenRecipe }): RunHandle {
   const started = performance.now();
-  const dataset = given?.dataset ?? readDatasetForRun(db, req.datasetId);
+  const encoder = req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {};
+  // Spectra already read (a fold, the auto recipe's run) train in memory; others stream when large (./streamed-run.ts).
+  const streamed = given?.dataset ? null : planStreamed(db, req, deps.stream ?? {}, encoder);
+  const dataset = streamed?.dataset ?? given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const fold = given?.rows;
   const chosen = given?.chosen;
-  const plan = planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...(req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {}), spectralChoiceInTrainer: true });
+  const plan = streamed?.plan ?? planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...encoder, spectralChoiceInTrainer: true });
   const runId = recordPlannedRun(db, req, plan, fold);
   const parentRunId = fold?.parentRunId ?? null;
   const emit = (body: RunEventBody) => deps.emit(runId, parentRunId, body);

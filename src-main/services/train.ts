@@ -22,6 +22,7 @@ import { trainSingle } from './train-single';
 import { encoderRecipe } from './encoder-source';
 import { recordError } from './run-record';
 import type { SpawnTrainer } from './trainer-client';
+import type { StreamOptions } from './streamed-run';
 
 export { TRAIN_DEFAULTS, defaultEpochs } from '../common/runs/plan';
 export type { RunOutcome as TrainOutcome, RunHandle as TrainHandle } from '../common/runs/outcome';
@@ -36,6 +37,8 @@ export interface StartDeps {
   deferEvents?: boolean;
   /** How far the auto recipe's choice has come (./auto-recipe.ts). */
   onRecipeProgress?: (r: RecipeChoiceReport) => void;
+  /** When a run's training spectra are streamed from the project file (./streamed-run.ts). @default { when: 'auto' } */
+  stream?: StreamOptions;
 }
 
 /**
@@ -46,7 +49,7 @@ export function startTraining(db: Db, req: RunRequest, deps: StartDeps, given?: 
   const deliver = deps.onEvent ?? (() => {});
   let held: RunEvent[] | null = deps.deferEvents ? [] : null;
   const emit = eventStamper((e) => (held ? held.push(e) : deliver(e)));
-  const trainDeps = { spawn: deps.spawn, emit, ...(deps.onRecipeProgress ? { onRecipeProgress: deps.onRecipeProgress } : {}) };
+  const trainDeps = { spawn: deps.spawn, emit, ...(deps.onRecipeProgress ? { onRecipeProgress: deps.onRecipeProgress } : {}), ...(deps.stream ? { stream: deps.stream } : {}) };
   const handle = isCrossValidation(req.validation) ? startCrossValidation(db, req, trainDeps) : trainSingle(db, req, trainDeps, given);
   if (held) {
     setImmediate(() => {

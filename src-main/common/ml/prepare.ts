@@ -255,19 +255,7 @@ export function prepareInputs(block: SpectraBlock, keys: string[], trainRows: nu
     out = applyPipeline(fitted, block);
   }
   const points = out.axis.length;
-  const bad: string[] = [];
-  for (let r = 0; r < out.rows; r++) {
-    for (let j = 0; j < points; j++) {
-      if (!Number.isFinite(out.values[r * points + j]!)) {
-        bad.push(keys[r]!);
-        break;
-      }
-    }
-  }
-  if (bad.length) {
-    const where = spec ? 'after the recipe' : 'in the data';
-    throw new UserError('BAD_INPUT', `${bad.length} spectr${bad.length === 1 ? 'um has' : 'a have'} missing or infinite values ${where} (${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', …' : ''}). Remove ${bad.length === 1 ? 'it' : 'them'} or crop the affected range before training.`);
-  }
+  requireFinite(out, keys, spec !== null);
   let sum = 0;
   let count = 0;
   for (const r of trainRows) for (let j = 0; j < points; j++) sum += out.values[r * points + j]!;
@@ -279,6 +267,24 @@ export function prepareInputs(block: SpectraBlock, keys: string[], trainRows: nu
   const x = new Float32Array(out.rows * points);
   for (let i = 0; i < x.length; i++) x[i] = (out.values[i]! - mean) / std;
   return { x, points, axis: out.axis, fitted, scaling: { mean, std } };
+}
+
+/** Refuses a block with a missing or infinite value, naming (up to three of) its spectra by `keys` (one per row). */
+export function requireFinite(out: SpectraBlock, keys: string[], afterRecipe: boolean): void {
+  const points = out.axis.length;
+  const bad: string[] = [];
+  for (let r = 0; r < out.rows; r++) {
+    for (let j = 0; j < points; j++) {
+      if (!Number.isFinite(out.values[r * points + j]!)) {
+        bad.push(keys[r]!);
+        break;
+      }
+    }
+  }
+  if (bad.length) {
+    const where = afterRecipe ? 'after the recipe' : 'in the data';
+    throw new UserError('BAD_INPUT', `${bad.length} spectr${bad.length === 1 ? 'um has' : 'a have'} missing or infinite values ${where} (${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', …' : ''}). Remove ${bad.length === 1 ? 'it' : 'them'} or crop the affected range before training.`);
+  }
 }
 
 /** Gathers rows of a [n, points] float32 matrix. */

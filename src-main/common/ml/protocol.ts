@@ -13,6 +13,8 @@ import type { ChosenRecipe, RecipeChoiceInput } from '../runs/recipe-choice';
 import type { SpectralChoice } from '../runs/augment-choice';
 import type { StartWeights } from '../runs/encoder';
 import type { ErrorInfo } from '../errors';
+import type { ResolvedPipeline } from '../preprocessing/pipeline';
+import type { JsonValue } from '../preprocessing/types';
 
 export type EngineId = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'js';
 export const ENGINE_IDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'js'] as const satisfies readonly EngineId[];
@@ -99,6 +101,34 @@ export interface TrainJob {
   startWeights?: StartWeights;
   /** Tests only: make the trainer crash at this epoch. */
   crashAtEpoch?: number;
+  /**
+   * A streamed run: the trainer reads the training spectra (and the first evaluation set's) from
+   * the project file a window at a time; `train.x` and `evaluate[0].x` are then empty.
+   */
+  stream?: StreamedInput;
+}
+
+/** Where a streamed run's spectra are and how they become the model's inputs (ml/streamed-feed.ts). */
+export interface StreamedInput {
+  /** The project file, opened read-only by the trainer. */
+  project: string;
+  /** better-sqlite3's binding for the runtime the trainer runs in (Electron), when not the default. */
+  nativeBinding?: string;
+  datasetId: number;
+  /** Sample ids of the training rows, in the order of `train.y`. */
+  train: Int32Array;
+  /** Sample ids of the rows of `evaluate[0]` (the test rows), in order. */
+  evaluate: Int32Array;
+  /** The stored spectra's axis (before the recipe). */
+  axis: Float64Array;
+  /** The run's recipe with its state fitted in the main process, or null for raw spectra. */
+  recipe: { spec: ResolvedPipeline; states: (JsonValue | null)[] } | null;
+  /** The input standardisation fitted with the recipe. */
+  scaling: { mean: number; std: number };
+  /** Training spectra held at once (a multiple of the batch size). */
+  windowRows: number;
+  /** Consecutive training rows shuffled as one (the epoch's order shuffles blocks, then rows within a window). */
+  blockRows: number;
 }
 
 export interface EpochMessage {

@@ -92,6 +92,13 @@ export interface PlanInput {
    * {@link withSpectralChoice} adds to the plan; absent, the plan chooses here.
    */
   spectralChoiceInTrainer?: boolean;
+  /**
+   * A streamed run (services/train-single.ts): `data.block` holds only the dataset rows `present`
+   * lists (ascending) — `fitRows`, a sample of the training rows the recipe and input scaling are
+   * fitted on, and the monitor rows — and the trainer reads the training and test rows from the
+   * project file; `job.train.x` and `job.evaluate[0].x` are then empty.
+   */
+  streamed?: { present: number[]; fitRows: number[] };
 }
 
 export interface RunPlan {
@@ -122,8 +129,8 @@ export interface RunPlan {
   channelValues?: Float64Array[];
 }
 
-/** The target and the rows of each role, as the plan reads them. */
-function problemOf({ request: req, data, target: column, fold }: PlanInput): { seed: number; target: TargetInfo; problem: Problem } {
+/** The target and the rows of each role, as the plan reads them (no spectra needed: only the splits, the map and the target). */
+export function problemOf({ request: req, data, target: column, fold }: PlanInput): { seed: number; target: TargetInfo; problem: Problem } {
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const target = targetFromColumn(column.kind, req.target, column.values);
   const single = req.validation.kind === 'holdout' ? req.validation : req.validation.kind === 'blocked-holdout' ? { kind: 'rows' as const, ...makeFolds(req.validation, { rows: labelledRows(target), target: target.values, kind: target.kind, splits: data.splits, ...(data.map ? { map: data.map } : {}), seed })[0]! } : { kind: 'given' as const };
@@ -160,6 +167,11 @@ export function planRun(request: PlanInput): RunPlan {
   const { input: given, channel: targetChannel } = withTargetChannel(request);
   const { request: req, data, target: column, moreTargets = [] } = given;
   const { seed, target, problem } = problemOf(given);
+  const streamed = given.streamed ?? null;
+  if (streamed) refuseStreamed(req, data);
+  // A streamed run's block holds only some rows: dataset row r is block row at[r].
+  const at = streamed ? blockRowsOf(streamed.present, data.keys.length) : null;
+  const inBlock = (rows: number[]) => (at ? rows.map((r) => at[r]!) : rows);
   const chosen = req.autoRecipe ? (given.chosen ?? chooseRecipe(recipeChoiceInput(given))) : null;
   const recipe = chosen ? (chosen.recipe.spec ? { name: chosen.recipe.name, spec: chosen.recipe.spec } : null) : req.recipe;
   const vector = targetChannel ? targetChannelValues(targetChannel, data.keys, problem.train, recipe?.spec ?? null) : null;
@@ -173,7 +185,7 @@ export function planRun(request: PlanInput): RunPlan {
   if (req.channelRecipes && !channels) throw new UserError('BAD_INPUT', 'The dataset has one channel per sample; a recipe per channel needs samples with several (a joined dataset).');
   const branches = requireBranchable(req, channels);
   const multi = channels ? prepareChannelInputs(data.block, channels, data.keys, problem.train, recipe?.spec ?? null, isPls ? 'concatenated' : branches ? 'branches' : 'channels-last', req.channelRecipes) : null;
-  const prepared = multi ? multi.first : prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
+  const prepared = multi ? multi.first : streamed ? prepareInputs(data.block, streamed.present.map((r) => data.keys[r]!), inBlock(streamed.fitRows), recipe?.spec ?? null) : prepareInputs(data.block, data.keys, problem.train, recipe?.spec ?? null);
   const length = prepared.points;
   // Networks read [points, channels] channels-last (branches: every channel's points end to end); PLS the same values as one row of points × channels.
   const input: [number, number] = branches && multi ? [multi.lengths.reduce((a, p) => a + p, 0), 1] : [length, multi?.channels ?? 1];
@@ -212,7 +224,8 @@ export function planRun(request: PlanInput): RunPlan {
   const task: TaskSpec = isAe ? { kind: 'reconstruction' } : isClass ? { kind: 'classification', classes } : { kind: 'regression', loss: 'mse', ...(k > 1 ? { outputs: k } : {}) };
   // The noise is sized on the training rows' inputs, as the model reads them (after the recipe and the scaling).
   const small = !isPls && isClass && !problem.monitor.length;
-  const sized = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth, small ? classSpread(x, rowWidth, problem.train, target.values, classes) : 0);
+  if (streamed && small && problem.train.length < 200) throw new UserError('BAD_INPUT', `A streamed run needs at least 200 training spectra or some held back to stop early (smaller sets train on noisy copies, in memory); this one has ${problem.train.length}.`);
+  const sized = isPls ? null : augmentationFor(target.kind, problem.train.length, problem.monitor.length, rowWidth, small && !streamed ? classSpread(x, rowWidth, problem.train, target.values, classes) : 0);
   const asked = req.spectralAugmentation ?? 'auto';
   const chooseSpectral = !!sized && asked === 'auto' && problem.train.length >= SPECTRAL_CHOICE_MIN_ROWS;
   // The services have the trainer choose, on the training rows it is sent (see withSpectralChoice); pure callers choose here.
@@ -267,10 +280,10 @@ export function planRun(request: PlanInput): RunPlan {
     input,
     task,
     // PLS has no early stopping: it learns from every training row.
-    train: { x: gatherRows(x, rowWidth, problem.train), y: yOf(problem.train), n: problem.train.length },
-    validation: problem.monitor.length && !isPls ? { x: gatherRows(x, rowWidth, problem.monitor), y: yOf(problem.monitor), n: problem.monitor.length } : null,
+    train: { x: streamed ? new Float32Array(0) : gatherRows(x, rowWidth, problem.train), y: yOf(problem.train), n: problem.train.length },
+    validation: problem.monitor.length && !isPls ? { x: gatherRows(x, rowWidth, inBlock(problem.monitor)), y: yOf(problem.monitor), n: problem.monitor.length } : null,
     // An autoencoder's reconstructions of the spectra its out-of-model limit is learned on come back too.
-    evaluate: [{ x: gatherRows(x, rowWidth, problem.test), n: problem.test.length }, ...(isAe ? [{ x: gatherRows(x, rowWidth, limitRows), n: limitRows.length }] : [])],
+    evaluate: [{ x: streamed ? new Float32Array(0) : gatherRows(x, rowWidth, problem.test), n: problem.test.length }, ...(isAe ? [{ x: gatherRows(x, rowWidth, limitRows), n: limitRows.length }] : [])],
     classWeights: cw ? Float32Array.from(cw.weights) : undefined,
     augmentation,
     ...(inTrainer ? { chooseSpectralChanges: true } : {}),
@@ -301,6 +314,29 @@ export function planRun(request: PlanInput): RunPlan {
     scales,
     ...(vector ? { channelValues: vector.values } : {}),
   };
+}
+
+/** Block row of each dataset row of a streamed run's block (−1: not read). */
+function blockRowsOf(present: number[], rows: number): Int32Array {
+  const at = new Int32Array(rows).fill(-1);
+  present.forEach((r, i) => (at[r] = i));
+  return at;
+}
+
+/**
+ * What a streamed run cannot do, refused by name: each of these reads every training spectrum at
+ * once in the main process (or, for a neighbourhood, every pixel's neighbours).
+ */
+function refuseStreamed(req: RunRequest, data: RunData): void {
+  const why = (what: string, field: string, instead: string): never => {
+    throw new UserError('BAD_INPUT', `Dataset${data.name ? ` "${data.name}"` : ''} is trained on streamed from the project file (its training spectra are too many to hold in memory), and ${what} needs them all at once. ${instead}`, { field });
+  };
+  if (req.model === 'pls') why('PLS', 'model', 'Train a network (cnn, resnet1d, cnn-dense, mlp), or PLS on a subset of the pixels.');
+  if (req.model === 'ae') why('the autoencoder', 'model', 'Train the autoencoder on a subset of the pixels.');
+  if (req.autoRecipe) why('the auto recipe', 'recipe', 'Choose a recipe (the auto recipe’s choice on a subset of the pixels is a good start).');
+  if (req.neighbourhood) why("a pixel's neighbourhood", 'neighbourhood', 'Train on the pixels alone, or on a cropped part of the map.');
+  if (req.targetChannel !== undefined) why('a target channel', 'targetChannel', 'Train on a subset of the samples.');
+  if (data.channels || req.channelRecipes || req.channelLayout === 'branches') why('several channels per sample', 'channels', 'Train on a subset of the samples.');
 }
 
 /**

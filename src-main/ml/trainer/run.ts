@@ -2,7 +2,9 @@
  * One training job inside the trainer process, independent of how messages travel (fork IPC or
  * Electron's parentPort): select the engine, build the runtime, fit, report.
  */
-import type { ParentToTrainer, TrainJob, TrainerToParent } from '../../common/ml/protocol';
+import type { ParentToTrainer, StreamedInput, TrainJob, TrainerToParent } from '../../common/ml/protocol';
+import { StreamedFeed, predictStreamed, type RowSource } from '../streamed-feed';
+import { UserError } from '../../common/errors';
 import { selectEngine } from '../engines';
 import { fit } from '../fit';
 import { createOwnRuntime, type Runtime } from '../runtime';
@@ -93,19 +95,46 @@ export function startFrom(runtime: Runtime, start: StartWeights): void {
   runtime.restore(snap);
 }
 
-export async function runJob(job: TrainJob, channel: Channel, isCancelled: () => boolean): Promise<void> {
+/** What the trainer is given besides the job: how it opens a streamed run's spectra (the entry passes the project-file reader). */
+export interface JobDeps {
+  openRows?: (s: StreamedInput) => RowSource;
+}
+
+export async function runJob(job: TrainJob, channel: Channel, isCancelled: () => boolean, deps: JobDeps = {}): Promise<void> {
   if (job.pls) {
     channel.send({ type: 'engine', engine: { id: 'js', label: 'CPU · PLS (typed arrays)', fallbacks: [], threads: 1 } });
     runPls(job, channel);
     return;
   }
+  if (job.stream) {
+    if (!deps.openRows) throw new Error('This trainer cannot read a project file: streamed training needs the trainer entry that opens one.');
+    const source = deps.openRows(job.stream);
+    try {
+      await runNetwork(job, channel, isCancelled, { source, stream: job.stream });
+    } finally {
+      source.close();
+    }
+    return;
+  }
+  await runNetwork(job, channel, isCancelled, null);
+}
+
+async function runNetwork(job: TrainJob, channel: Channel, isCancelled: () => boolean, streamed: { source: RowSource; stream: StreamedInput } | null): Promise<void> {
   // Small sets train on noisy copies, as the plan decided (common/runs/plan.ts); the fit loop picks one copy per row and epoch.
   const n = job.train.n;
   const augmentation = job.augmentation && job.chooseSpectralChanges ? withChosenChanges(job, job.augmentation, channel) : (job.augmentation ?? null);
   const copies = augmentation?.copies ?? 1;
-  const x = augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], deriveSeed(job.seed, 'augment'), augmentation, job.input[1]) : job.train.x;
-  const y = augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
-  const selection = selectEngine(job.engine, { threads: job.threads });
+  if (streamed && augmentation) throw new Error('A streamed run has no augmented copies (the plan gives them only to small sets).');
+  // Targets per training row: a class index, or one standardised value per target.
+  const outputsPerRow = job.task.kind === 'classification' ? 1 : taskOutputs(job.task);
+  // A streamed run's training set is the feed's window, which it rewrites as the epoch moves on.
+  const feed = streamed ? new StreamedFeed(streamed.source, streamed.stream, job.train.y, outputsPerRow) : null;
+  if (feed && feed.inputWidth !== job.input[0] * job.input[1]) throw new Error(`The streamed spectra have ${feed.inputWidth} points after the recipe; the run's input has ${job.input[0] * job.input[1]}.`);
+  const x = feed ? feed.x : augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], deriveSeed(job.seed, 'augment'), augmentation, job.input[1]) : job.train.x;
+  const y = feed ? feed.y : augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
+  // TensorFlow.js copies the whole training set into a tensor at the start: streamed runs train on our own engine.
+  const selection = selectEngine(streamed && job.engine === 'auto' ? 'wasm' : job.engine, { threads: job.threads });
+  if (streamed && selection.tf) throw new UserError('BAD_INPUT', `Streamed training (the training spectra read from the project file a window at a time) runs on the WebAssembly engine; ${selection.info.label} holds the whole training set in memory. Choose the engine "wasm" or "auto".`, { field: 'engine' });
   channel.send({ type: 'engine', engine: selection.info });
   const common = {
     layers: job.layers,
@@ -136,6 +165,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
       copies,
       classWeights: job.classWeights,
       learningRate: job.learningRate,
+      ...(feed ? { feed } : {}),
       shouldStop: isCancelled,
       onBatch: (p) => {
         const now = performance.now();
@@ -151,7 +181,7 @@ export async function runJob(job: TrainJob, channel: Channel, isCancelled: () =>
     });
     const snap = runtime.snapshot();
     const validationOutputs = job.validation && job.validation.n ? runtime.predict(job.validation.x, job.validation.n) : null;
-    const evaluations = (job.evaluate ?? []).map((set) => (set.n ? runtime.predict(set.x, set.n) : new Float32Array(0)));
+    const evaluations = (job.evaluate ?? []).map((set, i) => (!set.n ? new Float32Array(0) : streamed && i === 0 ? predictStreamed(runtime, streamed.source, streamed.stream, streamed.stream.evaluate, job.input[0] * job.input[1], taskOutputs(job.task)) : runtime.predict(set.x, set.n)));
     channel.send({
       type: 'done',
       stopped: result.stopped,
