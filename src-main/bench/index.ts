@@ -11,18 +11,21 @@ import { runLoadBench } from './load';
 import { mapBenchChild, runMapBench } from './map';
 import { forkTrainer } from '../services/trainer-client';
 import { builtFile } from '../ml/built-files';
-import { torchReferenceScript } from '../services/built-files';
+import { torchModelsScript, torchReferenceScript } from '../services/built-files';
+import { benchModelRow, MODEL_ROW_IDS, MODEL_ROW_SHAPES, modelRowLines, modelRowTitle } from '../services/bench-models';
 
 /**
  * `npm run bench`: import of a generated 10,000 × 1,000 wide CSV into a new project, compared in
  * the same run with pandas.read_csv on the same file when Debian's python3-pandas is installed;
  * then preprocessing (SG + SNV, AsLS) against scipy (see ./preprocessing.ts).
  * then training the reference 1D CNN on the best available engine against PyTorch
- * (../shared/bench/torch_reference.py) in the same run.
+ * (../shared/bench/torch_reference.py) in the same run, and the model rows: the autoencoder
+ * template and the cnn on r = 1 neighbourhoods against the same layers in PyTorch
+ * (scripts/bench/torch_models.py, ../services/bench-models.ts).
  * then PLS regression (10,000 × 1,000, 10 components) against scikit-learn.
  * then a generated project of 100,000 spectra and 1,000 runs: open, runs table, sample table, list (./load.ts).
  * then a generated ENVI map (BENCH_MAP=WxHxB, default 500x500x1000): import, band image, PCA, training, whole-map prediction and each step's peak memory (./map.ts).
- * BENCH_ONLY=import, preprocessing, pls, training, load or map runs one section.
+ * BENCH_ONLY=import, preprocessing, pls, training, load or map runs one section (models: only the model rows of training).
  * BENCH_REPEAT=N trains ours and PyTorch N times, alternately, and prints min / median / max.
  */
 
@@ -110,6 +113,16 @@ async function trainingBench(): Promise<void> {
   for (const line of repeatLines(r)) console.log(line);
 }
 
+async function modelRowsBench(): Promise<void> {
+  const repeat = trainingRepeats();
+  const torchScript = torchModelsScript();
+  for (const id of MODEL_ROW_IDS) {
+    console.log(`Training benchmark, ${modelRowTitle(id, MODEL_ROW_SHAPES[id])}${repeat > 1 ? `; ${repeat} runs, alternating with PyTorch` : ''}`);
+    const row = await benchModelRow({ id, spawn: forkTrainer(builtFile('ml/trainer.cjs')), torchScript, repeat, log: (l) => console.log(`  ${l}`) });
+    for (const line of modelRowLines(row)) console.log(line);
+  }
+}
+
 async function main(): Promise<void> {
   if (await mapBenchChild()) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-bench-'));
@@ -118,6 +131,7 @@ async function main(): Promise<void> {
     if (!ONLY || ONLY === 'preprocessing') runPreprocessingBench(dir, ROWS, POINTS, REPEATS);
     if (!ONLY || ONLY === 'pls') await runPlsBench((l) => console.log(l));
     if (!ONLY || ONLY === 'training') await trainingBench();
+    if (!ONLY || ONLY === 'training' || ONLY === 'models') await modelRowsBench();
     if (!ONLY || ONLY === 'load') await runLoadBench(dir, (l) => console.log(l));
     if (!ONLY || ONLY === 'map') runMapBench(dir, (l) => console.log(l));
   } finally {

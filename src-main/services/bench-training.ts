@@ -9,7 +9,8 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { EngineId, EngineInfo } from '../common/ml/protocol';
+import type { LayerSpec } from '../common/ml/model';
+import type { EngineId, EngineInfo, TaskSpec } from '../common/ml/protocol';
 import { REFERENCE_CNN } from '../common/ml/templates';
 import { wasmFeatures } from '../ml/kernels/features';
 import { median, summariseRepeats, type RepeatSummary, type Spread } from './bench-repeat';
@@ -158,25 +159,39 @@ export function repeatLines(b: Pick<TrainingBench, 'runs' | 'summary'>): string[
   ];
 }
 
-interface OwnRun {
+export interface OwnRun {
   engine: EngineInfo;
   epochSeconds: number[];
   spectraPerSecond: number;
   peakMemoryBytes: number;
+  /** Trained parameters (the length of the weights the trainer gave back). */
+  params: number;
 }
 
-async function trainOnce(o: TrainingBenchOptions, shape: { n: number; length: number; classes: number; batch: number; epochs: number }, log: (line: string) => void): Promise<OwnRun> {
+/** A network to time: its hidden layers, per-sample input [length, channels] and task (the reference CNN by default). */
+export interface BenchNetwork {
+  layers: LayerSpec[];
+  input: [number, number];
+  task: TaskSpec;
+}
+
+/**
+ * One timed training of ours in the trainer process: random spectra, one warm-up epoch and
+ * `epochs` timed ones; spectra/s from the median epoch.
+ */
+export async function trainOnce(o: Pick<TrainingBenchOptions, 'spawn' | 'engine' | 'threads'>, shape: { n: number; length: number; classes: number; batch: number; epochs: number }, log: (line: string) => void, network?: BenchNetwork): Promise<OwnRun> {
   const { n, length, classes, batch, epochs } = shape;
-  const x = randn(1, n * length);
-  const y = new Int32Array(n).map((_, i) => (i * 7919) % classes);
+  const net: BenchNetwork = network ?? { layers: REFERENCE_CNN, input: [length, 1], task: { kind: 'classification', classes } };
+  const x = randn(1, n * net.input[0] * net.input[1]);
+  const y = net.task.kind === 'classification' ? new Int32Array(n).map((_, i) => (i * 7919) % classes) : new Float32Array(n);
   const times: number[] = [];
   let engine = null as EngineInfo | null;
   const handle = startTrainer(
     o.spawn,
     {
-      layers: REFERENCE_CNN,
-      input: [length, 1],
-      task: { kind: 'classification', classes },
+      layers: net.layers,
+      input: net.input,
+      task: net.task,
       train: { x, y, n },
       validation: null,
       epochs: epochs + 1,
@@ -200,7 +215,7 @@ async function trainOnce(o: TrainingBenchOptions, shape: { n: number; length: nu
   const outcome = await handle.outcome;
   if (outcome.kind !== 'done') throw new Error(outcome.kind === 'failed' ? `${outcome.message}\n${outcome.log}` : 'cancelled');
   if (!engine) throw new Error('the trainer did not say which engine it used');
-  return { engine, epochSeconds: times, spectraPerSecond: n / median(times), peakMemoryBytes: outcome.done.memory.peakRssBytes };
+  return { engine, epochSeconds: times, spectraPerSecond: n / median(times), peakMemoryBytes: outcome.done.memory.peakRssBytes, params: outcome.done.weights.length };
 }
 
 export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBench> {
