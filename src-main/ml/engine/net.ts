@@ -568,6 +568,9 @@ class BatchNorm extends Node {
   accum: { mean: Float64Array; sq: Float64Array; rows: number } | null = null;
   /** Rows of the whole batch in the last synchronised training pass (its backward averages over them). */
   private syncRows = 0;
+  /** Per-channel scale and shift of the synchronised passes. */
+  syncA = -1;
+  syncB = -1;
   constructor(name: string, shape: Shape, readonly momentum: number, readonly epsilon: number, plan: Planner) {
     super(name, shape, shape);
     this.C = shape[shape.length - 1]!;
@@ -585,6 +588,8 @@ class BatchNorm extends Node {
     this.invStd = ctx.k.alloc(this.C);
     this.foldScale = ctx.k.alloc(this.C);
     this.foldShift = ctx.k.alloc(this.C);
+    this.syncA = ctx.k.alloc(this.C);
+    this.syncB = ctx.k.alloc(this.C);
     this.xhat = ctx.k.alloc(n);
     this.out = ctx.k.alloc(n);
     this.dx = ctx.k.alloc(n);
@@ -622,23 +627,24 @@ class BatchNorm extends Node {
     return this.out;
   }
   /**
-   * Training forward over the whole batch: this chunk's count, mean and sum of squared deviations
-   * (float64, two passes) go through the exchange, and the chunks' are merged in chunk order
-   * (Chan, Golub & LeVeque's pairwise update), so mean and variance are the whole batch's.
+   * Training forward over the whole batch. The kernel normalises this chunk over itself; its
+   * count, mean and sum of squared deviations (float64) go through the exchange, the chunks' are
+   * merged in chunk order (Chan, Golub & LeVeque's pairwise update), and x̂ is moved from the
+   * chunk's statistics to the whole batch's with one per-channel scale and shift
+   * (x̂ = x̂_chunk·σ_chunk/σ + (μ_chunk − μ)/σ), so the passes over the activations stay in the kernels.
    */
   private forwardSync(ctx: Ctx, sync: BatchNormSync, x: number, rows: number) {
-    const f = ctx.k.f32();
+    const { k } = ctx;
     const C = this.C;
-    const xo = x >> 2;
+    k.batchNormTrain(x, rows, C, this.gamma.ptr, this.beta.ptr, this.epsilon, this.mean, this.invStd, this.xhat, this.out);
+    const f = k.f32();
+    const mb = this.mean >> 2, ib = this.invStd >> 2;
     const part = new Float64Array(1 + 2 * C);
     part[0] = rows;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < C; c++) part[1 + c] += f[xo + r * C + c]!;
-    if (rows > 0) for (let c = 0; c < C; c++) part[1 + c] /= rows;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < C; c++) {
-        const d = f[xo + r * C + c]! - part[1 + c]!;
-        part[1 + C + c] += d * d;
-      }
+    for (let c = 0; c < C; c++) {
+      const inv = f[ib + c]!;
+      part[1 + c] = f[mb + c]!;
+      part[1 + C + c] = Math.max(1 / (inv * inv) - this.epsilon, 0) * rows;
     }
     const mean = new Float64Array(C);
     const m2 = new Float64Array(C);
@@ -663,65 +669,54 @@ class BatchNorm extends Node {
       n = total;
     }
     this.syncRows = n;
-    const mb = this.mean >> 2, ib = this.invStd >> 2, rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2;
-    const g = this.gamma.ptr >> 2, b = this.beta.ptr >> 2, h = this.xhat >> 2, y = this.out >> 2;
+    const rm = this.runMean.ptr >> 2, rv = this.runVar.ptr >> 2, sa = this.syncA >> 2, sb = this.syncB >> 2;
     const m = this.momentum;
     const unbias = n > 1 ? n / (n - 1) : 1;
     for (let c = 0; c < C; c++) {
-      const variance = n > 0 ? m2[c]! / n : 0;
+      const variance = m2[c]! / n;
+      const inv = 1 / Math.sqrt(variance + this.epsilon);
+      f[sa + c] = inv / f[ib + c]!;
+      f[sb + c] = (part[1 + c]! - mean[c]!) * inv;
       f[mb + c] = mean[c]!;
-      f[ib + c] = 1 / Math.sqrt(variance + this.epsilon);
+      f[ib + c] = inv;
       f[rm + c] = m * f[rm + c]! + (1 - m) * mean[c]!;
       f[rv + c] = m * f[rv + c]! + (1 - m) * variance * unbias;
     }
-    for (let r = 0; r < rows; r++) {
-      const p = r * C;
-      for (let c = 0; c < C; c++) {
-        const v = (f[xo + p + c]! - f[mb + c]!) * f[ib + c]!;
-        f[h + p + c] = v;
-        f[y + p + c] = f[g + c]! * v + f[b + c]!;
-      }
-    }
+    k.scaleShift(this.xhat, rows, C, this.syncA, this.syncB, this.xhat);
+    k.scaleShift(this.xhat, rows, C, this.gamma.ptr, this.beta.ptr, this.out);
     return this.out;
   }
   /**
-   * Backward over the whole batch: the sums of dy and dy·x̂ over every chunk (exchanged like the
-   * forward's statistics) make this chunk's input gradient the whole batch's; gamma's and beta's
-   * gradients stay this chunk's share, which the coordinator adds up with the other slots.
+   * Backward over the whole batch. The kernel gives this chunk's sums of dy and dy·x̂ (as beta's
+   * and gamma's gradients, which stay this chunk's share: the coordinator adds up the slots) and
+   * the input gradient as if the chunk were the batch; the sums over every chunk, exchanged like
+   * the forward's statistics, correct it per channel to the whole batch's:
+   * dx = dx_chunk + γσ⁻¹·((s₁/n − S₁/N) + x̂·(s₂/n − S₂/N)).
    */
   private backwardSync(ctx: Ctx, sync: BatchNormSync, dy: number, rows: number, needDx: boolean) {
-    const f = ctx.k.f32();
+    const { k } = ctx;
     const C = this.C;
-    const go = dy >> 2, h = this.xhat >> 2;
+    k.batchNormBackward(dy, this.xhat, this.invStd, this.gamma.ptr, rows, C, this.dx, this.gamma.grad, this.beta.grad);
+    const f = k.f32();
+    const db = this.beta.grad >> 2, dg = this.gamma.grad >> 2;
     const part = new Float64Array(2 * C);
-    for (let r = 0; r < rows; r++) {
-      const p = r * C;
-      for (let c = 0; c < C; c++) {
-        const d = f[go + p + c]!;
-        part[c] += d;
-        part[C + c] += d * f[h + p + c]!;
-      }
+    for (let c = 0; c < C; c++) {
+      part[c] = f[db + c]!;
+      part[C + c] = f[dg + c]!;
     }
     const sums = new Float64Array(2 * C);
     for (const p of sync.exchange(part)) for (let i = 0; i < 2 * C; i++) sums[i] += p[i]!;
-    const dg = this.gamma.grad >> 2, db = this.beta.grad >> 2;
-    for (let c = 0; c < C; c++) {
-      f[db + c] = part[c]!;
-      f[dg + c] = part[C + c]!;
-    }
     if (!needDx) return -1;
     const n = this.syncRows;
-    const gm = this.gamma.ptr >> 2, ib = this.invStd >> 2, o = this.dx >> 2;
-    const k1 = new Float64Array(C);
+    const gm = this.gamma.ptr >> 2, ib = this.invStd >> 2, sa = this.syncA >> 2, sb = this.syncB >> 2;
     for (let c = 0; c < C; c++) {
-      k1[c] = f[gm + c]! * f[ib + c]!;
-      sums[c] /= n;
-      sums[C + c] /= n;
+      const k1 = f[gm + c]! * f[ib + c]!;
+      f[sa + c] = k1 * (part[C + c]! / rows - sums[C + c]! / n);
+      f[sb + c] = k1 * (part[c]! / rows - sums[c]! / n);
     }
-    for (let r = 0; r < rows; r++) {
-      const p = r * C;
-      for (let c = 0; c < C; c++) f[o + p + c] = k1[c]! * (f[go + p + c]! - sums[c]! - f[h + p + c]! * sums[C + c]!);
-    }
+    // The output is not read again in this step: it holds the correction before it is added.
+    k.scaleShift(this.xhat, rows, C, this.syncA, this.syncB, this.out);
+    k.add(this.dx, this.out, this.dx, rows * C);
     return this.dx;
   }
   backward(ctx: Ctx, dy: number, batch: number, needDx: boolean) {
