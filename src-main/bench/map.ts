@@ -8,8 +8,9 @@
  * spectrum with substr (what a read-only connection to a map without the copy does), building
  * the copy again on its own and a band image read from it, the
  * PCA image (the paged PCA: mean, covariance and scores in three passes over float32 pages),
- * training the CNN on the training cube (the trainer's own peak from the run's metrics) and the
- * prediction of every pixel of the map in bands of rows.
+ * training the CNN on the training cube (the trainer's own peak from the run's metrics), in memory
+ * and streamed from the project file a window at a time, and the prediction of every pixel of the
+ * map in bands of rows.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +26,7 @@ import { predictMap } from '../services/map-predict';
 import { requestByName, startTraining } from '../services/train';
 import { defaultValidation } from '../services/run-data';
 import { forkTrainer } from '../services/trainer-client';
+import { STREAM_DEFAULTS } from '../services/streamed-run';
 import { builtFile } from '../ml/built-files';
 import { isCrossValidationConfig } from '../common/runs/schema';
 
@@ -138,11 +140,12 @@ async function runStage(stage: string, dir: string): Promise<StageResult> {
       const image = mapImage(db, { datasetId: mapId(), spec: { kind: 'pca', component: 1 } });
       return { seconds: (performance.now() - t0) / 1000, title: image.title, mainPeak: peak() };
     }
-    if (stage === 'train') {
+    if (stage === 'train' || stage === 'train-streamed') {
       const trainId = datasetIdByNameOrId(db, 'train');
       const t0 = performance.now();
       const req = requestByName(db, { dataset: 'train', target: 'class', model: 'cnn', validation: defaultValidation(db, trainId), seed: 1, epochs: EPOCHS });
-      const outcome = await startTraining(db, req, { spawn: forkTrainer(builtFile('ml/trainer.cjs')) }).outcome;
+      // The same run both ways: in memory, and streamed from the project file in windows (services/streamed-run.ts).
+      const outcome = await startTraining(db, req, { spawn: forkTrainer(builtFile('ml/trainer.cjs')), stream: { when: stage === 'train' ? 'never' : 'always' } }).outcome;
       if (outcome.status !== 'done') throw new Error(`training ${outcome.status}: ${'message' in outcome ? String(outcome.message) : ''}`);
       const run = getRun(db, outcome.runId);
       const metrics = run.metrics;
@@ -209,6 +212,10 @@ export function runMapBench(dir: string, log: (line: string) => void): void {
   const tr = inChild('train', dir);
   log(
     `Training (CNN, ${EPOCHS} epochs, ${train.width * train.height} spectra of the training cube, blocked hold-out; ${tr.engine}): ${Number(tr.spectraPerSecond).toFixed(0)} spectra/s, test accuracy ${Number(tr.accuracy).toFixed(3)}, ${Number(tr.seconds).toFixed(1)} s in all; peak memory main ${mib(tr.mainPeak)} (${within(tr.mainPeak)}), trainer ${mib(tr.trainerPeak)} (${within(tr.trainerPeak)})`,
+  );
+  const st = inChild('train-streamed', dir);
+  log(
+    `Training streamed from the project file (the same CNN and training pixels, ${STREAM_DEFAULTS.windowRows} spectra at a time; ${st.engine}): ${Number(st.spectraPerSecond).toFixed(0)} spectra/s against ${Number(tr.spectraPerSecond).toFixed(0)} in memory (${(Number(st.spectraPerSecond) / Number(tr.spectraPerSecond)).toFixed(2)} ×), test accuracy ${Number(st.accuracy).toFixed(3)}, ${Number(st.seconds).toFixed(1)} s in all; peak memory main ${mib(st.mainPeak)} (${within(st.mainPeak)}), trainer ${mib(st.trainerPeak)} (${within(st.trainerPeak)})`,
   );
   fs.writeFileSync(path.join(dir, 'run-id'), String(tr.runId));
   const pr = inChild('predict', dir);

@@ -194,7 +194,10 @@ export class Session {
   async startRun(req: RunRequest): Promise<{ runId: number }> {
     const db = this.requireDb();
     const spawn = this.host.spawnTrainer ?? forkTrainer(builtFile('ml/trainer.cjs'));
-    const handle = await beginTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e), deferEvents: true });
+    // A streamed run's trainer opens the project file itself, with the binding built for Electron.
+    const stream = this.host.nativeBinding ? { stream: { nativeBinding: this.host.nativeBinding } } : {};
+    // The run's out-of-model check is fitted in the views worker (a map run's reads the whole map), not on this thread.
+    const handle = await beginTraining(db, req, { spawn, onEvent: (e) => this.host.emit('runs:progress', e), deferEvents: true, fitCheck: (runId) => void this.view({ op: 'outOfModel', runId }).catch(() => undefined), ...stream });
     this.runs.set(handle.runId, handle);
     handle.outcome.catch(() => undefined).finally(() => this.runs.delete(handle.runId));
     return { runId: handle.runId };
