@@ -125,10 +125,10 @@ async function runNetwork(job: TrainJob, channel: Channel, isCancelled: () => bo
   const augmentation = job.augmentation && job.chooseSpectralChanges ? withChosenChanges(job, job.augmentation, channel) : (job.augmentation ?? null);
   const copies = augmentation?.copies ?? 1;
   if (streamed && augmentation) throw new Error('A streamed run has no augmented copies (the plan gives them only to small sets).');
-  // Targets per training row: a class index, or one standardised value per target.
-  const outputsPerRow = job.task.kind === 'classification' ? 1 : taskOutputs(job.task);
   // A streamed run's training set is the feed's window, which it rewrites as the epoch moves on.
-  const feed = streamed ? new StreamedFeed(streamed.source, streamed.stream, job.train.y, outputsPerRow) : null;
+  // Its targets per row: a class index, or one standardised value per target (an autoencoder,
+  // which has none of its own, is never streamed).
+  const feed = streamed ? new StreamedFeed(streamed.source, streamed.stream, job.train.y, job.task.kind === 'classification' ? 1 : taskOutputs(job.task)) : null;
   if (feed && feed.inputWidth !== job.input[0] * job.input[1]) throw new Error(`The streamed spectra have ${feed.inputWidth} points after the recipe; the run's input has ${job.input[0] * job.input[1]}.`);
   const x = feed ? feed.x : augmentation ? augmentedCopies(job.train.x, n, job.input[0] * job.input[1], deriveSeed(job.seed, 'augment'), augmentation, job.input[1]) : job.train.x;
   const y = feed ? feed.y : augmentation ? repeatedTargets(job.train.y, n, copies) : job.train.y;
