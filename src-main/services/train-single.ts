@@ -33,6 +33,8 @@ export interface TrainDeps {
   onRecipeProgress?: (r: RecipeChoiceReport) => void;
   /** When the training spectra are streamed from the project file instead of held in memory. @default { when: 'auto' } */
   stream?: StreamOptions;
+  /** Fits and stores a trained run's out-of-model check; by default in this thread (./predict.ts: storeOutOfModelCheck). */
+  fitCheck?: (runId: number) => void;
 }
 
 /** Plans, records and starts one model; the handle resolves when it has been evaluated and stored. */
@@ -150,7 +152,8 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
     // failure only means the first prediction fits it, so it never fails the run.
     if (status === 'done' && parentRunId === null) {
       try {
-        storeOutOfModelCheck(db, runId);
+        if (deps.fitCheck) deps.fitCheck(runId);
+        else storeOutOfModelCheck(db, runId);
       } catch {
         /* fitted at the first prediction instead */
       }

@@ -39,6 +39,8 @@ export interface StartDeps {
   onRecipeProgress?: (r: RecipeChoiceReport) => void;
   /** When a run's training spectra are streamed from the project file (./streamed-run.ts). @default { when: 'auto' } */
   stream?: StreamOptions;
+  /** Fits and stores a trained run's out-of-model check; by default in this thread (./predict.ts: storeOutOfModelCheck). */
+  fitCheck?: (runId: number) => void;
 }
 
 /**
@@ -49,7 +51,7 @@ export function startTraining(db: Db, req: RunRequest, deps: StartDeps, given?: 
   const deliver = deps.onEvent ?? (() => {});
   let held: RunEvent[] | null = deps.deferEvents ? [] : null;
   const emit = eventStamper((e) => (held ? held.push(e) : deliver(e)));
-  const trainDeps = { spawn: deps.spawn, emit, ...(deps.onRecipeProgress ? { onRecipeProgress: deps.onRecipeProgress } : {}), ...(deps.stream ? { stream: deps.stream } : {}) };
+  const trainDeps = { spawn: deps.spawn, emit, ...(deps.onRecipeProgress ? { onRecipeProgress: deps.onRecipeProgress } : {}), ...(deps.stream ? { stream: deps.stream } : {}), ...(deps.fitCheck ? { fitCheck: deps.fitCheck } : {}) };
   const handle = isCrossValidation(req.validation) ? startCrossValidation(db, req, trainDeps) : trainSingle(db, req, trainDeps, given);
   if (held) {
     setImmediate(() => {

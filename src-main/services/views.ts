@@ -13,7 +13,7 @@ import type { FirstLayer, PredictResult, RunInterpretation } from '../common/ipc
 import { getDataset } from '../db/datasets';
 import type { Db } from '../db/connection';
 import { discardPartialExport, exportRun, type ExportResult } from './export';
-import { loadPredictor } from './predict';
+import { loadPredictor, storeOutOfModelCheck } from './predict';
 import { readSpectraFiles } from './predict-files';
 import { datasetBlock } from './preprocess';
 import type { SpectraBlock } from '../common/preprocessing/types';
@@ -33,7 +33,9 @@ export type ViewRequest =
   | { op: 'predictDataset'; runId: number; datasetId: number }
   | { op: 'mapPrediction'; runId: number; datasetId: number; show: MapPredictionShow; mask?: number[] }
   | { op: 'mapImage'; datasetId: number; spec: MapImageSpec; mask?: number[] }
-  | { op: 'export'; runId: number; dir: string };
+  | { op: 'export'; runId: number; dir: string }
+  /** Fits a run's out-of-model check where it has none (predict.ts: storeOutOfModelCheck); the worker sends it to be stored. */
+  | { op: 'outOfModel'; runId: number };
 
 export interface ViewResults {
   interpret: RunInterpretation;
@@ -44,6 +46,7 @@ export interface ViewResults {
   mapPrediction: MapImage;
   mapImage: MapImage;
   export: Pick<ExportResult, 'dir' | 'files' | 'notes'>;
+  outOfModel: null;
 }
 
 /** Progress of a view that reports it (export: parts written; prediction: spectra predicted, then mapped). */
@@ -92,6 +95,9 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       const r = exportRun(db, req.runId, req.dir, onProgress ? { onProgress } : {});
       return { dir: r.dir, files: r.files, notes: r.notes };
     }
+    case 'outOfModel':
+      storeOutOfModelCheck(db, req.runId);
+      return null;
   }
 }
 

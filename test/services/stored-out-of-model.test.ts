@@ -19,7 +19,7 @@ import { predictMap } from '../../src-main/services/map-predict';
 import { parseFile } from '../../src-main/io';
 import { parseScheme } from '../../src-main/common/ml/splits';
 import { builtFile } from '../../src-main/ml/built-files';
-import { workerViews } from '../../src-main/services/views';
+import { workerViews, type ViewRunner } from '../../src-main/services/views';
 import { Session, type Host } from '../../src-main/services/session';
 import { fixture } from '../helpers/datasets';
 
@@ -97,6 +97,50 @@ describe('the out-of-model check stored with a run', () => {
       expect(runArtifact(check, runs.pls, OUT_OF_MODEL_ARTIFACT)!.equals(want)).toBe(true);
       check.close();
       expect(await s.invoke('predict:dataset', { runId: runs.pls, datasetId: coffee })).toEqual(first);
+    } finally {
+      s.close();
+      await worker.release();
+    }
+  }, 60_000);
+
+  it('a run trained from the app has its check fitted in the views worker, off the main thread, and stored', async () => {
+    const worker = workerViews(builtFile('main/views-worker.cjs'));
+    const sent: string[] = [];
+    const views: ViewRunner = {
+      run: (file, req, hooks) => {
+        sent.push(`${req.op} ${'runId' in req ? req.runId : ''}`);
+        return worker.run(file, req, hooks);
+      },
+      release: () => worker.release(),
+    };
+    const finished: number[] = [];
+    const host: Host = {
+      dialogs: { saveProject: async () => path.join(dir, 'app.spectra'), openProject: async () => null, importFiles: async () => null, labelsFile: async () => null, exportFolder: async () => null },
+      emit: (name, payload) => {
+        const e = payload as { type?: string; runId?: number };
+        if (name === 'runs:progress' && e.type === 'finished') finished.push(e.runId!);
+      },
+      userDataDir: path.join(dir, 'userdata'),
+      demoDir: path.resolve(__dirname, '../../assets/demo'),
+      version: '0.0.0-test',
+      engine: 'test engine',
+      spawnTrainer: spawn,
+      views,
+    };
+    const s = new Session(host);
+    try {
+      expect((await s.invoke('project:create', {})).ok).toBe(true);
+      const imported = (await s.invoke('datasets:import', { paths: [fixture('ucr_spectro/Coffee/Coffee_TRAIN.tsv')], dataset: 'Coffee', splitTag: 'train', jobId: 'j' })) as { ok: true; value: { datasetId: number } };
+      const started = (await s.invoke('runs:start', { datasetId: imported.value.datasetId, target: 'class', model: 'pls', recipeId: null, validation: 'holdout:0.3', seed: 1 })) as { ok: true; value: { runId: number } };
+      const runId = started.value.runId;
+      while (!finished.includes(runId)) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Views run in the order asked: once a later one is back, the check fitted before it has been stored.
+      expect((await s.invoke('runs:interpret', { runId })).ok).toBe(true);
+      const db = openProject(path.join(dir, 'app.spectra'), { readonly: true });
+      const stored = JSON.parse(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)!.toString('utf8')) as { outlier: { kind: string } };
+      expect(stored.outlier.kind).toBe('pls');
+      db.close();
+      expect(sent).toEqual([`outOfModel ${runId}`, `interpret ${runId}`]);
     } finally {
       s.close();
       await worker.release();
