@@ -17,16 +17,49 @@ import { savedRecipe, targetColumn } from './run-data';
 import { neighbourhoodNames, type Neighbourhood } from '../common/runs/neighbourhood';
 import { ENCODER_HEAD, checkEncoderFits, encoderNetwork } from '../common/runs/encoder';
 import { encoderSource } from './encoder-source';
+import { targetChannelIndex } from '../common/runs/vector-target';
+
+/** The first few samples, for the lengths a recipe gives; each channel on its own axis (channel 0 on the first sample's). */
+function firstSpectra(db: Db, datasetId: number, name: string) {
+  const first = loadSpectra(db, datasetId, sampleIds(db, datasetId).slice(0, 3));
+  if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${name}" has no spectra.`);
+  return first;
+}
+
+/**
+ * A channel as the target (spectrum in, spectrum out; common/runs/vector-target.ts): the other
+ * channels are the input, on the axis of the first of them, and each point of the target channel
+ * after the recipe is one output, as the plan lays it out. One recipe for all the channels, from
+ * a template: the Train view offers no other.
+ */
+function targetChannelSummary(db: Db, dataset: string, q: { datasetId: number; model: AppModelName; recipeId?: number | 'auto' | null; targetChannel: string }): ModelSummary {
+  const model = q.model;
+  if (model === 'pls' || model === 'ae') throw new UserError('BAD_INPUT', `A target channel is predicted by a network template or a layer list (one output per point), not by ${model === 'pls' ? 'PLS' : 'the autoencoder'}.`, { field: 'model' });
+  const axes = channelAxes(db, q.datasetId);
+  const names = axes.map((a) => a.name);
+  const c = targetChannelIndex(names, q.targetChannel, dataset);
+  const first = firstSpectra(db, q.datasetId, dataset);
+  const lengthOf = (k: number): number => {
+    if (typeof q.recipeId !== 'number') return axes[k]!.values.length;
+    const block = { axis: axes[k]!.values, values: Float64Array.from(first.flatMap((sp) => Array.from(sp.channels[k]!))), rows: first.length };
+    return applyPipeline(fitPipeline(savedRecipe(db, q.recipeId).spec, block), block).axis.length;
+  };
+  const inputs = names.filter((_, k) => k !== c);
+  const input: [number, number] = [lengthOf(c === 0 ? 1 : 0), inputs.length];
+  const points = lengthOf(c);
+  const s = summarizeModel({ schemaVersion: 1, name: model, layers: templateLayers(model, input[0]) }, input, { units: points });
+  return { task: 'regression', layers: s.layers, params: s.params, input, outputs: points, ...(inputs.length > 1 ? { channels: inputs } : {}), targetChannel: { name: q.targetChannel, points } };
+}
 
 /** `recipeId` 'auto' is summarised as raw spectra: none of the recipes auto chooses among changes the length. */
-export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood; channelLayout?: 'resample' | 'branches'; encoderFrom?: number }): ModelSummary {
+export function modelSummary(db: Db, q: { datasetId: number; target: string; targets?: string[]; model: AppModelName; recipeId?: number | 'auto' | null; channelRecipeIds?: (number | null)[]; neighbourhood?: Neighbourhood; channelLayout?: 'resample' | 'branches'; encoderFrom?: number; targetChannel?: string }): ModelSummary {
   const ds = getDataset(db, q.datasetId);
+  if (q.targetChannel !== undefined && q.model !== 'ae') return targetChannelSummary(db, ds.name, { ...q, targetChannel: q.targetChannel });
   // An autoencoder has no target: it gives back its input.
   const column = q.model === 'ae' ? null : targetColumn(listColumns(db, q.datasetId), ds.name, q.target);
   if (column) requireTrainable(column.kind, q.target);
   const task = !column ? 'reconstruction' : column.kind === 'class' ? 'classification' : 'regression';
-  const first = loadSpectra(db, q.datasetId, sampleIds(db, q.datasetId).slice(0, 3));
-  if (!first.length) throw new UserError('BAD_INPUT', `Dataset "${ds.name}" has no spectra.`);
+  const first = firstSpectra(db, q.datasetId, ds.name);
   const axis = loadAxis(db, first[0]!.axisId).values;
   const same = first.filter((sp) => sp.axisId === first[0]!.axisId);
   const values = new Float64Array(same.length * axis.length);

@@ -83,7 +83,7 @@ export function runSummary(r: RunRow, epochs: number): RunSummary {
     model: r.model,
     task: r.task,
     target: r.targetColumn,
-    ...(!isCrossValidationConfig(r.config) && r.config.targets ? { targets: r.config.targets.map((t) => t.name) } : {}),
+    ...(!isCrossValidationConfig(r.config) && r.config.targetChannel !== undefined ? { targetChannel: r.config.targetChannel } : !isCrossValidationConfig(r.config) && r.config.targets ? { targets: r.config.targets.map((t) => t.name) } : {}),
     status: r.status,
     test: m?.test ?? null,
     engine: r.backend,

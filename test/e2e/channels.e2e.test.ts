@@ -112,14 +112,34 @@ describe('Several channels per sample (Chromium, real Session and trainer)', () 
     await screenshot(app.page, '94-activation-maps-per-channel');
   }, 200_000);
 
-  it("predicts instrument 2's spectrum from instrument 1's: the run page shows a test spectrum measured and predicted and the RMSE per point", async () => {
-    const [dataset] = (await datasets()).filter((d) => d.name === 'IDRC tablets, both instruments');
-    const { runId } = await app.value<{ runId: number }>('runs:start', { datasetId: dataset!.id, target: '', targetChannel: 'Instrument 2', model: 'mlp', recipeId: null, validation: 'given', epochs: 60, seed: 1 });
-    await expect.poll(async () => (await app.value<RunSummary[]>('runs:list', {})).find((r) => r.id === runId)?.status, { timeout: 200_000, interval: 500 }).toBe('done');
+  it("predicts instrument 2's spectrum from instrument 1's, started from the Train view: the run page shows a test spectrum measured and predicted and the RMSE per point", async () => {
+    await app.goTo('Train');
+    await app.selectByText('dataset', 'IDRC tablets, both instruments');
+    await app.main().locator('select[name=target]').selectOption({ label: 'A channel: Instrument 2' });
+    await app.main().locator('select[name=model]').selectOption('mlp');
+    // The auto recipe scores a target column with PLS: choosing a channel leaves the spectra raw.
+    expect(await app.main().locator('select[name=recipe] option:checked').textContent()).toBe('None — raw spectra');
+    expect(await app.main().locator('select[name=model] option[value=pls]').isDisabled()).toBe(true);
+    if (!(await app.main().locator('input[name=epochs]').isVisible())) await app.main().locator('details.advanced summary').click();
+    await app.main().locator('input[name=epochs]').fill('60');
+    await expect.poll(() => app.main().locator('[data-testid=output-shape]').textContent()).toBe('[650]');
+    expect(await app.main().locator('[data-testid=input-shape]').textContent()).toBe('[650, 1]');
+    expect(await app.main().locator('[data-testid=layer-total]').textContent()).toBe('Total (650 outputs, the points of channel “Instrument 2”)');
+    expect(await app.main().locator('[data-testid=channel-target-hint]').textContent()).toMatch(/^Spectrum in, spectrum out: the network reads “Instrument 1” and gives back “Instrument 2”, one output per point;/);
+    await app.main().locator('select[name=target]').scrollIntoViewIfNeeded();
+    await screenshot(app.page, '98-train-target-channel');
+    const before = (await app.value<RunSummary[]>('runs:list', {})).map((r) => r.id);
+    await app.main().getByRole('button', { name: /Start training/ }).click();
+    await expect.poll(async () => (await app.value<RunSummary[]>('runs:list', {})).find((r) => !before.includes(r.id))?.status, { timeout: 200_000, interval: 500 }).toBe('done');
+    const runId = (await app.value<RunSummary[]>('runs:list', {})).find((r) => !before.includes(r.id))!.id;
+    expect((await app.value<{ config: unknown }>('runs:get', { runId })).config).toMatchObject({ targetChannel: 'Instrument 2', model: 'mlp', epochs: 60, input: [650, 1] });
     // The previous test left the Runs section on the cnn run's page: back to the list, read again with this run in it.
     await app.goTo('Runs');
     await app.main().getByRole('button', { name: '← All runs' }).click();
-    await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'mlp' }).getByRole('button', { name: 'Open' }).click();
+    expect(await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'mlp' }).textContent()).toContain('channel “Instrument 2”');
+    // The page draws 500 test spectra measured and predicted: on a loaded machine its first frame can take a while.
+    await app.main().locator('[data-testid=runs-list] tbody tr', { hasText: 'mlp' }).getByRole('button', { name: 'Open' }).click({ timeout: 120_000 });
+    await expect.poll(() => app.main().locator('[data-testid=run-page] h1').textContent(), { timeout: 60_000 }).toBe(`Run #${runId} · mlp on IDRC tablets, both instruments → channel “Instrument 2”`);
     const panel = app.main().locator('[data-testid=channel-target-panel]');
     await panel.locator('[data-testid=channel-point-rmse] canvas').first().waitFor();
     expect(await panel.locator('p').first().textContent()).toMatch(/^\s*RMSE at each point over the 500 test spectra: from [\d.]+ at \d+ nm to\s+[\d.]+ at \d+ nm \(/);

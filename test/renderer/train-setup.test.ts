@@ -61,3 +61,21 @@ describe('Train view: one network branch per channel', () => {
     expect(channelLayoutOf(cnn({ channelLayout: 'branches' }), { ...joined, channels: 1 })).toEqual({});
   });
 });
+
+describe('Train view: a channel as the target', () => {
+  const joined: DatasetSummary = { ...notMap, id: 4, name: 'both', samples: 655, channels: 2, splits: { train: 195, test: 460, none: 0 }, columns: { assay: { kind: 'number', distinct: 300, missing: 0 } } };
+  const mlp = (over: Partial<TrainSettings> = {}) => settings({ datasetId: 4, target: 'assay', alsoTargets: ['other'], model: 'mlp', validation: 'given', targetChannel: 'Instrument 2', ...over });
+
+  it('sends the channel in place of the column, with one recipe for all, on one axis, from the template', () => {
+    const column = joined.columns.assay!;
+    expect(startInput(mlp({ recipeId: 'auto', recipeMode: 'per-channel', channelRecipeIds: [null, 2], channelLayout: 'branches', encoderFrom: 7, epochs: 60 }), joined, column)).toEqual({ datasetId: 4, target: '', targetChannel: 'Instrument 2', model: 'mlp', recipeId: null, validation: 'given', seed: 1, epochs: 60 });
+    expect(startInput(mlp({ recipeId: 5 }), joined, column)).toEqual({ datasetId: 4, target: '', targetChannel: 'Instrument 2', model: 'mlp', recipeId: 5, validation: 'given', seed: 1 });
+  });
+
+  it('leaves it out for PLS, the autoencoder and a dataset of one channel', () => {
+    const column = joined.columns.assay!;
+    expect(startInput(mlp({ model: 'pls' }), joined, column)).toEqual({ datasetId: 4, target: 'assay', model: 'pls', recipeId: null, validation: 'given', seed: 1 });
+    expect(startInput(mlp({ model: 'ae' }), joined, column)).toEqual({ datasetId: 4, target: '', model: 'ae', recipeId: null, validation: 'given', seed: 1 });
+    expect(startInput(mlp(), { ...joined, channels: 1 }, column)).toEqual({ datasetId: 4, target: 'assay', model: 'mlp', recipeId: null, validation: 'given', seed: 1 });
+  });
+});

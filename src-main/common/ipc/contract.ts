@@ -86,6 +86,8 @@ export interface RunSummary {
   target: string;
   /** A run of several targets: all of them, `target` first. */
   targets?: string[];
+  /** A channel as the target: its name (`target` is then empty, and its points are not listed as `targets`). */
+  targetChannel?: string;
   status: RunStatus;
   /** Test metrics (accuracy, balancedAccuracy, macroF1 or rmse, mae, r2; several targets: relativeRmse and rmse:NAME, …); null until done. */
   test: MetricValues | null;
@@ -238,6 +240,8 @@ export interface ModelSummary {
   channelRecipes?: { channel: string; recipe: string | null }[];
   /** A network started from an autoencoder's encoder (`encoderFrom`): the ae run, and how many of the first layers are its encoder. */
   encoderFrom?: { runId: number; layers: number };
+  /** A channel as the target (`targetChannel`): its name and its points after the recipe, one output each; `input` is then the other channels. */
+  targetChannel?: { name: string; points: number };
 }
 
 const modelName = z.enum(APP_MODEL_NAMES);
@@ -396,7 +400,7 @@ export const contract = {
   'runs:reconstructions': { input: z.object({ runId: id }).strict(), output: out<ReconstructionView>() },
   /** Layer table for a model on a dataset's input length; a UserError when it does not fit. */
   /** `target` is empty for the autoencoder (`ae`), which has none. */
-  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(), neighbourhood: neighbourhoodSchema.optional(), channelLayout: z.enum(['resample', 'branches']).optional(), encoderFrom: id.optional() }).strict(), output: out<ModelSummary>() },
+  'models:summary': { input: z.object({ datasetId: id, target: z.string().max(200), targets: z.array(z.string().min(1).max(200)).min(2).max(50).optional(), model: modelName, recipeId: z.union([id, z.literal('auto')]).nullable().optional(), channelRecipeIds: z.array(id.nullable()).min(2).max(64).optional(), neighbourhood: neighbourhoodSchema.optional(), channelLayout: z.enum(['resample', 'branches']).optional(), encoderFrom: id.optional(), targetChannel: z.string().min(1).max(200).optional() }).strict(), output: out<ModelSummary>() },
   /** One image of a map dataset (services/maps.ts); `mask`: pixels (row-major) left out. With `jobId`, PCA, k-means and Ward report `maps:progress` and `jobs:cancel` stops them. */
   'maps:image': { input: z.object({ datasetId: id, spec: mapImageSpec, mask: z.array(z.number().int().min(0)).max(4_000_000).optional(), jobId: z.string().min(1).max(100).optional() }).strict(), output: out<MapImage>() },
   /** One image of a finished run's prediction of every pixel of a map dataset (services/map-predict.ts, computed off the main thread; the worker keeps the last prediction, so the other images of it come at once). With `jobId`, as `maps:image`. */

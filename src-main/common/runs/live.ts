@@ -109,7 +109,8 @@ export function reduceLiveRun(run: LiveRun | null, e: RunEvent, now: number): Li
   const next: LiveRun = { ...run, seq: e.seq };
   switch (e.type) {
     case 'started':
-      Object.assign(next, { datasetId: e.datasetId, dataset: e.dataset, model: e.model, target: e.target, task: e.task });
+      // A channel as the target has no target column: the name the Train view gave it stays.
+      Object.assign(next, { datasetId: e.datasetId, dataset: e.dataset, model: e.model, target: e.target || next.target, task: e.task });
       if (e.parentRunId !== null) {
         // The next fold: a run of its own with its own curves, under the same parent.
         Object.assign(next, { runId: e.runId, fold: e.fold, curves: [], epoch: 0, epochs: 0, batch: 0, batches: 0, bestEpoch: null });

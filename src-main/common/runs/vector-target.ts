@@ -12,13 +12,19 @@ import type { SpectraBlock } from '../preprocessing/types';
 import type { RunData } from './plan';
 import type { TargetScaling } from './schema';
 
-/** The dataset without its target channel (the run's inputs) and that channel's spectra. */
-export function splitTargetChannel(data: RunData, name: string): { inputs: RunData; target: SpectraBlock } {
-  const names = data.channels?.names ?? [];
-  const where = data.name ? ` Dataset "${data.name}"` : ' The dataset';
+/** Where the target channel is among a dataset's channels (`dataset`: its name, for the message). */
+export function targetChannelIndex(names: readonly string[], name: string, dataset?: string): number {
+  const where = dataset ? ` Dataset "${dataset}"` : ' The dataset';
   if (names.length < 2) throw new UserError('BAD_INPUT', `A target channel needs samples with several channels (a joined dataset);${where} has one channel per sample.`, { field: 'targetChannel' });
   const c = names.indexOf(name);
   if (c < 0) throw new UserError('BAD_INPUT', `${where.trim()} has no channel "${name}". Channels: ${names.map((n) => `"${n}"`).join(', ')}.`, { field: 'targetChannel' });
+  return c;
+}
+
+/** The dataset without its target channel (the run's inputs) and that channel's spectra. */
+export function splitTargetChannel(data: RunData, name: string): { inputs: RunData; target: SpectraBlock } {
+  const names = data.channels?.names ?? [];
+  const c = targetChannelIndex(names, name, data.name);
   const blocks = [data.block, ...data.channels!.blocks];
   const rest = blocks.filter((_, i) => i !== c);
   const restNames = names.filter((_, i) => i !== c);

@@ -49,6 +49,11 @@ export interface TrainSettings {
   neighbourhoodMode: NeighbourhoodMode;
   /** A network of a target started from this finished autoencoder run's encoder (null or absent: the template, randomly initialised). */
   encoderFrom?: number | null;
+  /**
+   * Samples with several channels: this channel is the target (spectrum in, spectrum out), in
+   * place of `target`, which keeps the last column chosen. Null or absent: a column.
+   */
+  targetChannel?: string | null;
 }
 
 export type Column = DatasetSummary['columns'][string];
@@ -67,8 +72,14 @@ export function companionTargets(ds: DatasetSummary | null, target: string): str
   return ds && ds.columns[target]?.kind === 'number' ? Object.entries(ds.columns).filter(([n, c]) => n !== target && c.kind === 'number').map(([n]) => n) : [];
 }
 
+/** The channel a network predicts from the sample's other channels: on a dataset of several, for a network template (not PLS, not the autoencoder). */
+export function targetChannelOf(s: TrainSettings, ds: DatasetSummary | null): { targetChannel: string } | Record<string, never> {
+  return s.targetChannel && ds && ds.channels > 1 && s.model !== 'pls' && s.model !== 'ae' ? { targetChannel: s.targetChannel } : {};
+}
+
 /** The targets of a run of several (the target first, then the ticked companions); undefined for one target. */
 export function targetsOf(s: TrainSettings, ds: DatasetSummary | null): string[] | undefined {
+  if (targetChannelOf(s, ds).targetChannel) return undefined;
   const also = s.alsoTargets.filter((n) => companionTargets(ds, s.target).includes(n));
   return also.length ? [s.target, ...also] : undefined;
 }
@@ -123,11 +134,15 @@ export function neighbourhoodOf(s: TrainSettings, ds: DatasetSummary | null): { 
 }
 
 export function startInput(s: TrainSettings, ds: DatasetSummary, column: Column | null): Input<'runs:start'> {
-  const input: Input<'runs:start'> = { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), ...channelLayoutOf(s, ds), ...encoderOf(s), validation: schemeOf(s), seed: s.seed };
+  const channel = targetChannelOf(s, ds);
+  // A channel as the target reads the other channels through one recipe, resampled onto one axis, from a template (common/runs/vector-target.ts).
+  const input: Input<'runs:start'> = channel.targetChannel
+    ? { datasetId: ds.id, target: '', targetChannel: channel.targetChannel, model: s.model, recipeId: s.recipeId === 'auto' ? null : s.recipeId, validation: schemeOf(s), seed: s.seed }
+    : { datasetId: ds.id, target: s.target, model: s.model, ...recipeChoice(s, ds), ...channelLayoutOf(s, ds), ...encoderOf(s), validation: schemeOf(s), seed: s.seed };
   const targets = targetsOf(s, ds);
   if (targets) input.targets = targets;
   const neighbourhood = neighbourhoodOf(s, ds);
-  if (neighbourhood) input.neighbourhood = neighbourhood;
+  if (neighbourhood && !channel.targetChannel) input.neighbourhood = neighbourhood;
   if (s.epochs !== null && s.epochs > 0 && s.model !== 'pls') input.epochs = Math.round(s.epochs);
   if (s.learningRate !== null && s.learningRate > 0 && s.model !== 'pls') input.learningRate = s.learningRate;
   if (s.model === 'pls' && s.components !== null && s.components > 0) input.components = Math.round(s.components);
