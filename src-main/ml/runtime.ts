@@ -76,9 +76,9 @@ export async function createOwnRuntime(opts: RuntimeOptions & { kernels: KernelK
     replicas = new LocalReplica(master, opts.x, opts.y);
   }
   const label = `${opts.kernels === 'wasm-simd' ? 'WebAssembly SIMD' : 'plain JavaScript'} · ${threads} thread${threads > 1 ? 's' : ''}`;
-  // Replicas keep their own batch-norm running statistics; the master takes their mean unless a
-  // snapshot was restored since the last step.
-  // Batch-norm statistics for inference are recomputed from the training data under the
+  // Replicas update batch-norm running statistics from whole-batch statistics (the same in every
+  // replica; engine/replicas.ts), but inference does not use them:
+  // batch-norm statistics for inference are recomputed from the training data under the
   // current weights ("precise batch norm", Net.calibrateBatchNorm) whenever weights changed.
   let stateFresh = false;
   const sync = () => {
