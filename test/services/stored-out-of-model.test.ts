@@ -14,7 +14,7 @@ import { getRun, runArtifact } from '../../src-main/db/runs';
 import { importFiles } from '../../src-main/services/import';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
-import { loadPredictor, OUT_OF_MODEL_ARTIFACT, predictSpectra, type SpectrumInput } from '../../src-main/services/predict';
+import { loadPredictor, OUT_OF_MODEL_ARTIFACT, predictSpectra, type Prediction, type SpectrumInput } from '../../src-main/services/predict';
 import { predictMap } from '../../src-main/services/map-predict';
 import { parseFile } from '../../src-main/io';
 import { parseScheme } from '../../src-main/common/ml/splits';
@@ -27,7 +27,7 @@ const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const TEST_FILE = fixture('ucr_spectro/Coffee/Coffee_TEST.tsv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spectra-stored-check-'));
 const project = path.join(dir, 'p.spectra');
-const runs = { cnn: 0, pls: 0, map: 0 };
+const runs = { cnn: 0, pls: 0, ae: 0, map: 0 };
 let mapId = 0;
 
 function fileSpectra(file: string): SpectrumInput[] {
@@ -36,8 +36,8 @@ function fileSpectra(file: string): SpectrumInput[] {
 }
 
 /** The out-of-model figures of each prediction of Coffee's test file. */
-function checks(db: Db, runId: number): { key: string; t2: number; q: number; t2Limit: number; qLimit: number; outOfModel: boolean }[] {
-  return predictSpectra(loadPredictor(db, runId), fileSpectra(TEST_FILE)).map(({ key, t2, q, t2Limit, qLimit, outOfModel }) => ({ key, t2, q, t2Limit, qLimit, outOfModel }));
+function checks(db: Db, runId: number): Pick<Prediction, 'key' | 't2' | 'q' | 't2Limit' | 'qLimit' | 'outOfModel' | 'reconstruction'>[] {
+  return predictSpectra(loadPredictor(db, runId), fileSpectra(TEST_FILE)).map(({ key, t2, q, t2Limit, qLimit, outOfModel, reconstruction }) => ({ key, t2, q, t2Limit, qLimit, outOfModel, reconstruction }));
 }
 
 /** Takes the stored check away, as a run trained before it was stored has none. */
@@ -51,11 +51,12 @@ beforeAll(async () => {
   await importFiles(db, { files: [TEST_FILE], dataset: 'Coffee', splitTag: 'test' });
   const cnn = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'cnn', validation: { kind: 'given' }, seed: 3, epochs: 4 }), { spawn }).outcome;
   const pls = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: 'class', model: 'pls', validation: { kind: 'given' }, seed: 1, components: 3 }), { spawn }).outcome;
+  const ae = await startTraining(db, requestByName(db, { dataset: 'Coffee', target: '', model: 'ae', validation: { kind: 'given' }, seed: 1, epochs: 5 }), { spawn }).outcome;
   const imported = await importFiles(db, { files: [fixture('raman_map_chondro', 'chondro.csv')], dataset: 'chondro', axisUnit: 'cm-1' });
   mapId = imported.datasetId;
   const map = await startTraining(db, requestByName(db, { dataset: 'chondro', target: 'cluster', model: 'pls', validation: parseScheme('blocked-holdout:0.2:1'), seed: 1, neighbourhood: { radius: 1, mode: 'channels' } }), { spawn }).outcome;
-  expect([cnn.status, pls.status, map.status]).toEqual(['done', 'done', 'done']);
-  Object.assign(runs, { cnn: cnn.runId, pls: pls.runId, map: map.runId });
+  expect([cnn.status, pls.status, ae.status, map.status]).toEqual(['done', 'done', 'done', 'done']);
+  Object.assign(runs, { cnn: cnn.runId, pls: pls.runId, ae: ae.runId, map: map.runId });
   db.close();
 }, 180_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -66,7 +67,7 @@ describe('the out-of-model check stored with a run', () => {
     for (const runId of Object.values(runs)) {
       const stored = JSON.parse(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)!.toString('utf8')) as { version: number; axisUnit: string; rawAxes: number[][]; outlier: { kind: string } };
       const p = loadPredictor(db, runId);
-      expect([stored.version, stored.axisUnit, stored.outlier.kind, stored.rawAxes.length]).toEqual([1, p.axisUnit, runId === runs.cnn ? 'pca' : 'pls', runId === runs.map ? 9 : 1]);
+      expect([stored.version, stored.axisUnit, stored.outlier.kind, stored.rawAxes.length]).toEqual([1, p.axisUnit, runId === runs.cnn ? 'pca' : runId === runs.ae ? 'reconstruction' : 'pls', runId === runs.map ? 9 : 1]);
       expect(stored.rawAxes[0]).toEqual(Array.from(p.rawAxis));
     }
     db.close();
@@ -147,7 +148,7 @@ describe('the out-of-model check stored with a run', () => {
     }
   }, 60_000);
 
-  for (const kind of ['cnn', 'pls'] as const) {
+  for (const kind of ['cnn', 'pls', 'ae'] as const) {
     it(`${kind}: a run without it fits it at its first prediction and stores it; the flags, T², Q and limits are the same`, () => {
       const db = openProject(project);
       const runId = runs[kind];
