@@ -13,7 +13,8 @@ adds: a dense output layer for classification (cross-entropy), nothing for recon
 autoencoder, MSE against its own input). Adam, lr 1e-3, epsilon 1e-7 (tfjs's).
 
 --params-only prints the parameter count without training (the tests compare it with ours).
-The bench runs it with OMP_WAIT_POLICY=PASSIVE unless that is set (src-main/services/bench-models.ts).
+The bench runs it with OpenMP's default wait policy, as the reference CNN row; on a loaded
+machine set OMP_WAIT_POLICY=PASSIVE (src-main/services/bench-models.ts).
 Needs Debian's python3-torch (apt-get install -y python3-torch); run it with /usr/bin/python3.
 Throughput is the median over the timed epochs; the first epoch is a warm-up and is not timed.
 """

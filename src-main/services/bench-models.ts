@@ -91,9 +91,10 @@ export interface ModelRowOptions extends Pick<TrainingBenchOptions, 'spawn' | 'e
 
 /**
  * Runs torch_models.py on the row's layer list; a note instead when it cannot run (no torch, no
- * python). Its OpenMP threads wait passively unless OMP_WAIT_POLICY says otherwise: spinning
- * ones, on a machine whose cores are shared, measured the contention (2 threads ran 10× slower
- * than 1 under a load of 14 on 2 cores), and our worker threads wait in Atomics.wait.
+ * python). PyTorch runs as a user gets it, with the reference CNN row's OpenMP settings (its
+ * default wait policy unless OMP_WAIT_POLICY is set). On a loaded machine set
+ * OMP_WAIT_POLICY=PASSIVE: spinning threads on shared cores measured the contention there (2
+ * threads ran 10× slower than 1 under a load of 14 on 2 cores), while ours wait in Atomics.wait.
  */
 export function runTorchModel(script: string, python: string, network: BenchNetwork, shape: ModelRowShape, threads: number): Promise<TorchModelRun | { note: string }> {
   if (!fs.existsSync(script)) return Promise.resolve({ note: `${script} not found` });
@@ -104,7 +105,7 @@ export function runTorchModel(script: string, python: string, network: BenchNetw
   const task = network.task.kind === 'classification' ? ['--task', 'classification', '--classes', String(network.task.classes)] : ['--task', network.task.kind];
   const argv = [script, '--layers', layers, '--length', String(network.input[0]), '--channels', String(network.input[1]), ...task, '--n', String(shape.n), '--batch', String(shape.batch), '--epochs', String(shape.epochs), '--threads', String(threads)];
   return new Promise((resolve) => {
-    execFile(python, argv, { timeout: 600_000, env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' } }, (err, stdout, stderr) => {
+    execFile(python, argv, { timeout: 600_000, env: process.env }, (err, stdout, stderr) => {
       fs.rmSync(dir, { recursive: true, force: true });
       if (err) {
         const text = `${stderr}`;
