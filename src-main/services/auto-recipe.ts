@@ -4,11 +4,13 @@
  * choose on (`recipeChoiceInput`, common/runs/plan.ts), so that the process that plans the run —
  * in the app, the Electron main process — is never held up by the PLS cross-validations. A
  * cross-validation makes it for each fold before the fold's run (./cross-validate.ts); a run of
- * its own before it is recorded (./train.ts, `beginTraining`).
+ * its own before it is recorded (./train.ts, `beginTraining`); one that streams, on a sample of its
+ * training split (`chooseRecipeOnSample`).
  */
 import type { FoldPosition } from '../common/runs/events';
 import { recipeChoiceInput, type FoldRows } from '../common/runs/plan';
 import type { RunRequest } from '../common/runs/schema';
+import type { RecipeChoiceInput } from '../common/runs/recipe-choice';
 import { targetColumnsOf, type DatasetForRun } from './run-data';
 import { chooseRecipeInTrainer, type RecipeChoiceHandle, type SpawnTrainer } from './trainer-client';
 
@@ -24,4 +26,9 @@ export interface RecipeChoiceReport {
 export function chooseRunRecipe(spawn: SpawnTrainer, req: RunRequest, dataset: DatasetForRun, fold?: FoldRows, onProgress?: (r: RecipeChoiceReport) => void): RecipeChoiceHandle {
   const input = recipeChoiceInput({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req), ...(fold ? { fold } : {}) });
   return chooseRecipeInTrainer(spawn, input, (done, total, candidate) => onProgress?.({ done, total, candidate, fold: fold?.position ?? null }));
+}
+
+/** Starts the choice of a run of its own that streams, on its sample of the training split (./streamed-run.ts, `streamedRecipeChoice`). */
+export function chooseRecipeOnSample(spawn: SpawnTrainer, input: RecipeChoiceInput, onProgress?: (r: RecipeChoiceReport) => void): RecipeChoiceHandle {
+  return chooseRecipeInTrainer(spawn, input, (done, total, candidate) => onProgress?.({ done, total, candidate, fold: null }));
 }

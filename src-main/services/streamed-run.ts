@@ -7,7 +7,8 @@
  */
 import type { Db } from '../db/connection';
 import type { RunRequest } from '../common/runs/schema';
-import { planRun, problemOf, type PlanInput, type RunPlan } from '../common/runs/plan';
+import { planRun, problemOf, recipeChoiceInput, refuseStreamed, type PlanInput, type RunPlan } from '../common/runs/plan';
+import type { ChosenRecipe, RecipeChoiceInput } from '../common/runs/recipe-choice';
 import type { StreamedInput } from '../common/ml/protocol';
 import { UserError } from '../common/errors';
 import { readDatasetHeadsForRun, targetColumnsOf, type DatasetForRun } from './run-data';
@@ -19,7 +20,7 @@ export interface StreamOptions {
   windowRows?: number;
   /** Consecutive training rows kept together by the shuffle. @default 64 */
   blockRows?: number;
-  /** Training spectra the recipe and the input scaling are fitted on (evenly spaced over the training rows; all of them when fewer). @default 4096 */
+  /** Training spectra the recipe and the input scaling are fitted on (evenly spaced over the training rows; all of them when fewer), and the auto recipe is chosen on (evenly spaced over the training split, early-stopping rows included, as in memory). @default 4096 */
   fitRows?: number;
   /** better-sqlite3's binding for the trainer's runtime (the app's Electron build). */
   nativeBinding?: string;
@@ -35,11 +36,8 @@ export function evenlySpaced(rows: readonly number[], count: number): number[] {
   return Array.from({ length: count }, (_, i) => rows[Math.floor((i * rows.length) / count)]!);
 }
 
-/**
- * The plan of a run streamed from the project file, or null when it trains in memory (too small
- * for 'auto', 'never', a fold of a cross-validation, whose spectra were read once for all folds).
- */
-export function planStreamed(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder'>): { dataset: DatasetForRun; plan: RunPlan } | null {
+/** The rows of a run that streams, or null when it trains in memory (see {@link planStreamed}). */
+function streamedRows(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder' | 'chosen'>) {
   const when = opts.when ?? 'auto';
   if (when === 'never') return null;
   // A target channel is one of several channels: refused below when asked for, in memory otherwise.
@@ -59,10 +57,38 @@ export function planStreamed(db: Db, req: RunRequest, opts: StreamOptions, extra
   const trainRows = req.model === 'ae' ? dataset.data.keys.length : problemOf(input).problem.train.length;
   if (when === 'auto' && trainRows * points * 4 <= STREAM_ABOVE_BYTES) return null;
   const { problem } = req.model === 'ae' ? { problem: { train: [], monitor: [] } } : problemOf(input);
-  const fitRows = evenlySpaced(problem.train, opts.fitRows ?? STREAM_DEFAULTS.fitRows);
-  const present = [...new Set([...fitRows, ...problem.monitor])].sort((a, b) => a - b);
+  const count = opts.fitRows ?? STREAM_DEFAULTS.fitRows;
+  const fitRows = evenlySpaced(problem.train, count);
+  // The auto recipe chooses on the training split (early-stopping rows included) in memory too: the same rows when they all fit.
+  const choiceRows = req.autoRecipe && !extra.chosen ? evenlySpaced([...problem.train, ...problem.monitor].sort((a, b) => a - b), count) : null;
+  return { heads, dataset, input, problem, fitRows, choiceRows };
+}
+
+/**
+ * What the auto recipe of a run that streams is chosen on, in a trainer process
+ * (services/auto-recipe.ts): at most `fitRows` evenly spaced spectra of the training split, the
+ * only ones read; null when the run trains in memory. What a streamed run refuses is refused first.
+ */
+export function streamedRecipeChoice(db: Db, req: RunRequest, opts: StreamOptions): RecipeChoiceInput | null {
+  const rows = streamedRows(db, req, opts, {});
+  if (!rows?.choiceRows) return null;
+  const { heads, dataset, input, choiceRows } = rows;
+  refuseStreamed(req, dataset.data);
+  return recipeChoiceInput({ ...input, data: { ...dataset.data, block: heads.readRows(choiceRows) }, streamed: { present: choiceRows, fitRows: [], choiceRows } });
+}
+
+/**
+ * The plan of a run streamed from the project file, or null when it trains in memory (too small
+ * for 'auto', 'never', a fold of a cross-validation, whose spectra were read once for all folds).
+ * An auto recipe's `chosen` (from {@link streamedRecipeChoice}); absent, the plan chooses it.
+ */
+export function planStreamed(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder'> & { chosen?: ChosenRecipe }): { dataset: DatasetForRun; plan: RunPlan } | null {
+  const rows = streamedRows(db, req, opts, extra);
+  if (!rows) return null;
+  const { heads, dataset, input, problem, fitRows, choiceRows } = rows;
+  const present = [...new Set([...fitRows, ...problem.monitor, ...(choiceRows ?? [])])].sort((a, b) => a - b);
   const data = { ...dataset.data, block: heads.readRows(present) };
-  const planned = planRun({ ...input, data, streamed: { present, fitRows } });
+  const planned = planRun({ ...input, data, streamed: { present, fitRows, ...(choiceRows ? { choiceRows } : {}) } });
   const { batchSize } = planned.job;
   const windowRows = Math.max(batchSize, Math.floor((opts.windowRows ?? STREAM_DEFAULTS.windowRows) / batchSize) * batchSize);
   const blockRows = Math.max(1, Math.min(windowRows, opts.blockRows ?? STREAM_DEFAULTS.blockRows));

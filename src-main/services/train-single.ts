@@ -42,14 +42,14 @@ export interface TrainDeps {
  * `given`: the spectra already read, a fold's rows, and the auto recipe's choice when it was made
  * beforehand in a trainer process (./auto-recipe.ts; absent, the plan makes it here).
  */
-export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { dataset: DatasetForRun; rows?: FoldRows; chosen?: ChosenRecipe }): RunHandle {
+export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { dataset?: DatasetForRun; rows?: FoldRows; chosen?: ChosenRecipe }): RunHandle {
   const started = performance.now();
   const encoder = req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {};
-  // Spectra already read (a fold, the auto recipe's run) train in memory; others stream when large (./streamed-run.ts).
-  const streamed = given?.dataset ? null : planStreamed(db, req, deps.stream ?? {}, encoder);
+  const chosen = given?.chosen;
+  // Spectra already read (a fold, an in-memory auto recipe's run) train in memory; others stream when large (./streamed-run.ts).
+  const streamed = given?.dataset ? null : planStreamed(db, req, deps.stream ?? {}, { ...encoder, ...(chosen ? { chosen } : {}) });
   const dataset = streamed?.dataset ?? given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const fold = given?.rows;
-  const chosen = given?.chosen;
   const plan = streamed?.plan ?? planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...encoder, spectralChoiceInTrainer: true });
   const runId = recordPlannedRun(db, req, plan, fold);
   const parentRunId = fold?.parentRunId ?? null;

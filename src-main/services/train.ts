@@ -15,14 +15,14 @@ import { UserError } from '../common/errors';
 import { datasetIdByNameOrId } from '../db/datasets';
 import { parseScheme } from '../common/ml/splits';
 import { readDatasetForRun, savedRecipe, type DatasetForRun } from './run-data';
-import { chooseRunRecipe, type RecipeChoiceReport } from './auto-recipe';
+import { chooseRecipeOnSample, chooseRunRecipe, type RecipeChoiceReport } from './auto-recipe';
 import type { ChosenRecipe } from '../common/runs/recipe-choice';
 import { isCrossValidation, startCrossValidation } from './cross-validate';
 import { trainSingle } from './train-single';
 import { encoderRecipe } from './encoder-source';
 import { recordError } from './run-record';
 import type { SpawnTrainer } from './trainer-client';
-import type { StreamOptions } from './streamed-run';
+import { streamedRecipeChoice, type StreamOptions } from './streamed-run';
 
 export { TRAIN_DEFAULTS, defaultEpochs } from '../common/runs/plan';
 export type { RunOutcome as TrainOutcome, RunHandle as TrainHandle } from '../common/runs/outcome';
@@ -47,7 +47,7 @@ export interface StartDeps {
  * Validates nothing (the request was parsed where it came in), stores the run and starts
  * training; the handle resolves when it ends, after its `finished` event.
  */
-export function startTraining(db: Db, req: RunRequest, deps: StartDeps, given?: { dataset: DatasetForRun; chosen: ChosenRecipe }): RunHandle {
+export function startTraining(db: Db, req: RunRequest, deps: StartDeps, given?: { dataset?: DatasetForRun; chosen: ChosenRecipe }): RunHandle {
   const deliver = deps.onEvent ?? (() => {});
   let held: RunEvent[] | null = deps.deferEvents ? [] : null;
   const emit = eventStamper((e) => (held ? held.push(e) : deliver(e)));
@@ -78,6 +78,9 @@ export function startTraining(db: Db, req: RunRequest, deps: StartDeps, given?: 
  */
 export async function beginTraining(db: Db, req: RunRequest, deps: StartDeps): Promise<RunHandle> {
   if (!req.autoRecipe || isCrossValidation(req.validation)) return startTraining(db, req, deps);
+  // A run that streams chooses on a sample of its training split and reads no other spectrum for it (./streamed-run.ts).
+  const sample = streamedRecipeChoice(db, req, deps.stream ?? {});
+  if (sample) return startTraining(db, req, deps, { chosen: await chooseRecipeOnSample(deps.spawn, sample, deps.onRecipeProgress).chosen });
   const dataset = readDatasetForRun(db, req.datasetId);
   const chosen = await chooseRunRecipe(deps.spawn, req, dataset, undefined, deps.onRecipeProgress).chosen;
   return startTraining(db, req, deps, { dataset, chosen });

@@ -10,12 +10,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type Db } from '../../src-main/db/connection';
 import { importFiles } from '../../src-main/services/import';
-import { requestByName, startTraining } from '../../src-main/services/train';
+import { beginTraining, requestByName, startTraining } from '../../src-main/services/train';
 import { defaultValidation, readDatasetForRun, targetColumnsOf } from '../../src-main/services/run-data';
-import { planStreamed } from '../../src-main/services/streamed-run';
+import { planStreamed, streamedRecipeChoice } from '../../src-main/services/streamed-run';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { getRun, runArtifact, runEpochs, runTestPredictions } from '../../src-main/db/runs';
-import { planRun } from '../../src-main/common/runs/plan';
+import { planRun, recipeChoiceInput } from '../../src-main/common/runs/plan';
+import { chooseRecipe, trainingRowsOnly, type RecipeChoice } from '../../src-main/common/runs/recipe-choice';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
 import { mulberry32 } from '../../src-main/common/ml/random';
 import { streamedOrder } from '../../src-main/common/ml/streamed';
@@ -25,6 +26,8 @@ import { StreamedFeed } from '../../src-main/ml/streamed-feed';
 import { openStreamedRows } from '../../src-main/db/streamed-rows';
 import { fixture } from '../helpers/datasets';
 
+const WINNER_ALL = 'SNV, then first derivative';
+const WINNER_SAMPLE = 'SNV, then first derivative';
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
 const RECIPE = parsePipelineSpec({ schemaVersion: 1, steps: [{ kind: 'crop', params: { ranges: [[700, 1700]] } }, { kind: 'snv' }, { kind: 'meanCenter' }] });
 let dir = '';
@@ -143,6 +146,10 @@ describe('streamed training on a map', () => {
     try {
       const pls = requestByName(db, { ...named(db), model: 'pls' });
       expect(() => planStreamed(db, pls, { when: 'always' }, {})).toThrow('Dataset "chondro" is trained on streamed from the project file (its training spectra are too many to hold in memory), and PLS needs them all at once. Train a network (cnn, resnet1d, cnn-dense, mlp), or PLS on a subset of the pixels.');
+      const ae = requestByName(db, { ...named(db), target: '', model: 'ae', validation: { kind: 'holdout', fraction: 0.2 } });
+      expect(() => planStreamed(db, ae, { when: 'always' }, {})).toThrow('and the autoencoder needs them all at once. Train the autoencoder on a subset of the pixels.');
+      // Refused before any recipe is chosen for it.
+      expect(() => streamedRecipeChoice(db, { ...pls, recipe: null, autoRecipe: true as const }, { when: 'always' })).toThrow('and PLS needs them all at once.');
       const near = requestByName(db, { ...named(db), validation: { kind: 'blocked-holdout', fraction: 0.2, buffer: 1 }, neighbourhood: { radius: 1, mode: 'mean' } });
       expect(() => planStreamed(db, near, { when: 'always' }, {})).toThrow("and a pixel's neighbourhood needs them all at once. Train on the pixels alone, or on a cropped part of the map.");
       // Small enough to train in memory: 'auto' does not stream it.
@@ -151,4 +158,46 @@ describe('streamed training on a map', () => {
       db.close();
     }
   });
+
+  it('chooses the auto recipe on the training split as in memory when every spectrum fits in the sample, and on an evenly spaced sample otherwise', () => {
+    const db = openProject(project);
+    try {
+      const req = { ...requestByName(db, named(db)), recipe: null, autoRecipe: true as const };
+      const dataset = readDatasetForRun(db, req.datasetId);
+      const memory = chooseRecipe(trainingRowsOnly(recipeChoiceInput({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req) })));
+      const all = streamedRecipeChoice(db, req, { when: 'always' })!;
+      expect(all.rows.length).toBe(695);
+      expect(all.sampledFrom).toBeUndefined();
+      const streamed = chooseRecipe(trainingRowsOnly(all));
+      expect(streamed).toEqual(memory);
+      expect(streamed.choice.winner).toBe(WINNER_ALL);
+      const sample = streamedRecipeChoice(db, req, { when: 'always', fitRows: 200 })!;
+      expect([sample.rows.length, sample.sampledFrom, sample.block.rows]).toEqual([200, 695, 200]);
+      const sampled = chooseRecipe(trainingRowsOnly(sample)).choice;
+      expect([sampled.winner, sampled.trainSamples, sampled.sampledFrom]).toEqual([WINNER_SAMPLE, 200, 695]);
+      // Too small to stream by default: the choice is made in memory.
+      expect(streamedRecipeChoice(db, req, {})).toBeNull();
+    } finally {
+      db.close();
+    }
+  }, 400_000);
+
+  it('trains a streamed run with the auto recipe chosen in the trainer on 200 of the 695 training spectra, and says so', async () => {
+    const db = openProject(project);
+    try {
+      const req = { ...requestByName(db, named(db)), recipe: null, autoRecipe: true as const };
+      const o = await (await beginTraining(db, req, { spawn, stream: { when: 'always', fitRows: 200 } })).outcome;
+      expect(o.message).toBeUndefined();
+      expect(o.status).toBe('done');
+      const run = getRun(db, o.runId);
+      const choice = (run.config as { recipeChoice: RecipeChoice }).recipeChoice;
+      expect([choice.winner, choice.trainSamples, choice.sampledFrom]).toEqual([WINNER_SAMPLE, 200, 695]);
+      expect((run.config as { recipe: string }).recipe).toBe(WINNER_SAMPLE);
+      expect(run.log).toContain('on stratified 5-fold cross-validation of the sample of 200 training spectra of 695 (evenly spaced)');
+      // No augmented copies on a streamed run (they are for fewer than 200 training spectra, none held back), so no spectral changes to choose.
+      expect((run.config as { augmentation: unknown }).augmentation).toBeNull();
+    } finally {
+      db.close();
+    }
+  }, 400_000);
 });

@@ -96,9 +96,11 @@ export interface PlanInput {
    * A streamed run (services/train-single.ts): `data.block` holds only the dataset rows `present`
    * lists (ascending) — `fitRows`, a sample of the training rows the recipe and input scaling are
    * fitted on, and the monitor rows — and the trainer reads the training and test rows from the
-   * project file; `job.train.x` and `job.evaluate[0].x` are then empty.
+   * project file; `job.train.x` and `job.evaluate[0].x` are then empty. An auto recipe is chosen
+   * on `choiceRows` (also in `present`), an evenly spaced sample of the training split, unless
+   * `chosen` is given.
    */
-  streamed?: { present: number[]; fitRows: number[] };
+  streamed?: { present: number[]; fitRows: number[]; choiceRows?: number[] };
 }
 
 export interface RunPlan {
@@ -147,8 +149,17 @@ export function problemOf({ request: req, data, target: column, fold }: PlanInpu
  */
 export function recipeChoiceInput(input: PlanInput): RecipeChoiceInput {
   const { seed, target, problem } = problemOf(input);
-  const { data } = input;
-  return { block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates: recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) }), seed };
+  const { data, streamed } = input;
+  const split = problem.train.length + problem.monitor.length;
+  const candidates = recipeCandidates({ raman: isRamanAxis(data.axisUnit, data.block.axis, data.intensityUnit) });
+  if (!streamed) return { block: data.block, rows: [...problem.train, ...problem.monitor].sort((x, y) => x - y), target, candidates, seed };
+  // A streamed run's block holds only the rows it read: the sample of the training split, renumbered.
+  if (!streamed.choiceRows) throw new Error('recipeChoiceInput: a streamed run chooses its recipe on streamed.choiceRows.');
+  const at = blockRowsOf(streamed.present, data.keys.length);
+  const rows = streamed.choiceRows.map((r) => at[r]!);
+  const values = new Float64Array(data.block.rows);
+  streamed.present.forEach((r, i) => (values[i] = target.values[r]!));
+  return { block: data.block, rows, target: { ...target, values }, candidates, seed, ...(rows.length < split ? { sampledFrom: split } : {}) };
 }
 
 /**
@@ -325,15 +336,15 @@ function blockRowsOf(present: number[], rows: number): Int32Array {
 
 /**
  * What a streamed run cannot do, refused by name: each of these reads every training spectrum at
- * once in the main process (or, for a neighbourhood, every pixel's neighbours).
+ * once in the main process (or, for a neighbourhood, every pixel's neighbours). The auto recipe is
+ * not among them: it is chosen on an evenly spaced sample of the training split (`choiceRows`).
  */
-function refuseStreamed(req: RunRequest, data: RunData): void {
+export function refuseStreamed(req: RunRequest, data: RunData): void {
   const why = (what: string, field: string, instead: string): never => {
     throw new UserError('BAD_INPUT', `Dataset${data.name ? ` "${data.name}"` : ''} is trained on streamed from the project file (its training spectra are too many to hold in memory), and ${what} needs them all at once. ${instead}`, { field });
   };
   if (req.model === 'pls') why('PLS', 'model', 'Train a network (cnn, resnet1d, cnn-dense, mlp), or PLS on a subset of the pixels.');
   if (req.model === 'ae') why('the autoencoder', 'model', 'Train the autoencoder on a subset of the pixels.');
-  if (req.autoRecipe) why('the auto recipe', 'recipe', 'Choose a recipe (the auto recipe’s choice on a subset of the pixels is a good start).');
   if (req.neighbourhood) why("a pixel's neighbourhood", 'neighbourhood', 'Train on the pixels alone, or on a cropped part of the map.');
   if (req.targetChannel !== undefined) why('a target channel', 'targetChannel', 'Train on a subset of the samples.');
   if (data.channels || req.channelRecipes || req.channelLayout === 'branches') why('several channels per sample', 'channels', 'Train on a subset of the samples.');

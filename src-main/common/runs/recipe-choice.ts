@@ -44,6 +44,8 @@ export interface RecipeChoice {
   /** How every recipe was scored, in one sentence. */
   scoredWith: string;
   trainSamples: number;
+  /** A streamed run's choice on an evenly spaced sample: the training spectra it was drawn from (absent: on all of them). */
+  sampledFrom?: number;
   /** The one-standard-error bound: the best score less (balanced accuracy) or plus (RMSECV) its standard error; recipes within it compete on components. Absent in runs recorded before the rule. */
   threshold?: number;
   /** Why the winner won, in one sentence. */
@@ -96,6 +98,8 @@ export interface RecipeChoiceInput {
   target: TargetInfo;
   candidates: RecipeCandidate[];
   seed: number;
+  /** `rows` are an evenly spaced sample of this many training spectra (a streamed run, services/streamed-run.ts). */
+  sampledFrom?: number;
 }
 
 /** The choice and the candidate that won, as a plan takes it (common/runs/plan.ts). */
@@ -122,7 +126,7 @@ export function trainingRowsOnly(input: RecipeChoiceInput): RecipeChoiceInput {
  * of that part, predictions for the held-out part. The score is over all out-of-fold predictions.
  * The winner is chosen by {@link pickRecipe}.
  */
-export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeChoiceInput, onProgress?: RecipeChoiceProgress): ChosenRecipe {
+export function chooseRecipe({ block, rows, target, candidates, seed, sampledFrom }: RecipeChoiceInput, onProgress?: RecipeChoiceProgress): ChosenRecipe {
   if (rows.length < RECIPE_CHOICE_MIN_ROWS) {
     throw new UserError('BAD_INPUT', `The auto recipe needs at least ${RECIPE_CHOICE_MIN_ROWS} training spectra to compare recipes by cross-validation; there are ${rows.length}. Choose a recipe instead.`, { field: 'recipe' });
   }
@@ -152,8 +156,9 @@ export function chooseRecipe({ block, rows, target, candidates, seed }: RecipeCh
     winner: picked.winner,
     metric,
     folds: RECIPE_CHOICE_FOLDS,
-    scoredWith: `PLS${isClass ? '-DA' : ''} with components${isClass ? ' and class decision' : ''} chosen by an inner 5-fold cross-validation, on stratified ${RECIPE_CHOICE_FOLDS}-fold cross-validation of the ${rows.length} training spectra`,
+    scoredWith: `PLS${isClass ? '-DA' : ''} with components${isClass ? ' and class decision' : ''} chosen by an inner 5-fold cross-validation, on stratified ${RECIPE_CHOICE_FOLDS}-fold cross-validation of the ${sampledFrom === undefined ? '' : 'sample of '}${rows.length} training spectra${sampledFrom === undefined ? '' : ` of ${sampledFrom} (evenly spaced)`}`,
     trainSamples: rows.length,
+    ...(sampledFrom === undefined ? {} : { sampledFrom }),
     threshold: picked.threshold,
     reason: picked.reason,
   };
@@ -238,7 +243,7 @@ export function recipeComponentsText(c: RecipeScore): string {
 
 /** What the run page and the report say above the table of candidates. */
 export function recipeChoiceSummary(c: RecipeChoice): string {
-  const scored = `Recipe chosen automatically: “${c.winner}”, by ${c.folds}-fold cross-validation of the ${c.trainSamples} training spectra (test spectra take no part) of ${c.candidates.length} recipes, each scored with ${c.scoredWith.replace(/, on stratified .*$/, '')}.`;
+  const scored = `Recipe chosen automatically: “${c.winner}”, by ${c.folds}-fold cross-validation of the ${c.sampledFrom === undefined ? `${c.trainSamples} training spectra` : `${c.trainSamples} evenly spaced training spectra of ${c.sampledFrom}`} (test spectra take no part) of ${c.candidates.length} recipes, each scored with ${c.scoredWith.replace(/, on stratified .*$/, '')}.`;
   if (c.reason) return `${scored} ${c.reason}`;
   const better = c.metric === 'RMSECV' ? 'lowest RMSECV' : 'highest balanced accuracy';
   return `${scored} It had the ${better}; on a tie the simpler recipe, earlier in the list, won.`;

@@ -182,6 +182,7 @@ export const recipeChoiceSchema = z.object({
   folds: z.number().int().min(2),
   scoredWith: z.string(),
   trainSamples: count,
+  sampledFrom: count.optional(),
   threshold: z.number().optional(),
   reason: z.string().optional(),
 }) satisfies z.ZodType<RecipeChoice>;
