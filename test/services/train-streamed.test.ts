@@ -148,6 +148,9 @@ describe('streamed training on a map', () => {
       expect(() => planStreamed(db, pls, { when: 'always' }, {})).toThrow('Dataset "chondro" is trained on streamed from the project file (its training spectra are too many to hold in memory), and PLS needs them all at once. Train a network (cnn, resnet1d, cnn-dense, mlp), or PLS on a subset of the pixels.');
       const ae = requestByName(db, { ...named(db), target: '', model: 'ae', validation: { kind: 'holdout', fraction: 0.2 } });
       expect(() => planStreamed(db, ae, { when: 'always' }, {})).toThrow('and the autoencoder needs them all at once. Train the autoencoder on a subset of the pixels.');
+      const channel = { ...requestByName(db, named(db)), targetChannel: 'Raman' };
+      expect(() => planStreamed(db, channel, { when: 'always' }, {})).toThrow('A target channel needs every channel of every sample at once; it cannot be streamed from the project file.');
+      expect(() => streamedRecipeChoice(db, { ...channel, recipe: null, autoRecipe: true as const }, { when: 'always' })).toThrow('A target channel needs every channel of every sample at once');
       // Refused before any recipe is chosen for it.
       expect(() => streamedRecipeChoice(db, { ...pls, recipe: null, autoRecipe: true as const }, { when: 'always' })).toThrow('and PLS needs them all at once.');
       const near = requestByName(db, { ...named(db), validation: { kind: 'blocked-holdout', fraction: 0.2, buffer: 1 }, neighbourhood: { radius: 1, mode: 'mean' } });
