@@ -54,9 +54,9 @@ function streamedRows(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<
   const input: PlanInput = { request: req, data: dataset.data, ...(req.model === 'ae' ? { target: { kind: 'number', values: [] } } : targetColumnsOf(dataset, req)), ...extra };
   const points = dataset.data.block.axis.length;
   // The autoencoder has no target column to choose rows by: it is refused by the plan, after the size check.
-  const trainRows = req.model === 'ae' ? dataset.data.keys.length : problemOf(input).problem.train.length;
-  if (when === 'auto' && trainRows * points * 4 <= STREAM_ABOVE_BYTES) return null;
   const { problem } = req.model === 'ae' ? { problem: { train: [], monitor: [] } } : problemOf(input);
+  const trainRows = req.model === 'ae' ? dataset.data.keys.length : problem.train.length;
+  if (when === 'auto' && trainRows * points * 4 <= STREAM_ABOVE_BYTES) return null;
   const count = opts.fitRows ?? STREAM_DEFAULTS.fitRows;
   const fitRows = evenlySpaced(problem.train, count);
   // The auto recipe chooses on the training split (early-stopping rows included) in memory too: the same rows when they all fit.
