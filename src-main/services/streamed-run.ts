@@ -11,6 +11,7 @@ import { planRun, problemOf, recipeChoiceInput, refuseStreamed, type PlanInput, 
 import type { ChosenRecipe, RecipeChoiceInput } from '../common/runs/recipe-choice';
 import type { StreamedInput } from '../common/ml/protocol';
 import { UserError } from '../common/errors';
+import { hasLayerOfType } from '../common/ml/model';
 import { readDatasetHeadsForRun, targetColumnsOf, type DatasetForRun } from './run-data';
 
 export interface StreamOptions {
@@ -105,6 +106,6 @@ export function planStreamed(db: Db, req: RunRequest, opts: StreamOptions, extra
     windowRows,
     blockRows,
   };
-  const note = `Training spectra streamed from the project file: ${planned.problem.train.length} training spectra read ${windowRows} at a time (blocks of ${blockRows} consecutive spectra in shuffled order, then shuffled within each window), the test spectra likewise; the recipe and the input scaling fitted on ${fitRows.length === planned.problem.train.length ? 'every training spectrum' : `${fitRows.length} evenly spaced training spectra of ${planned.problem.train.length}`}${JSON.stringify(planned.job.layers).includes('"batchNorm"') ? '; batch-norm statistics from the last window' : ''}.`;
+  const note = `Training spectra streamed from the project file: ${planned.problem.train.length} training spectra read ${windowRows} at a time (blocks of ${blockRows} consecutive spectra in shuffled order, then shuffled within each window), the test spectra likewise; the recipe and the input scaling fitted on ${fitRows.length === planned.problem.train.length ? 'every training spectrum' : `${fitRows.length} evenly spaced training spectra of ${planned.problem.train.length}`}${hasLayerOfType(planned.job.layers, 'batchNorm') ? '; batch-norm statistics from the last window' : ''}.`;
   return { dataset, plan: { ...planned, job: { ...planned.job, stream }, notes: [...planned.notes, note] } };
 }

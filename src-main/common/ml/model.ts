@@ -330,6 +330,11 @@ export function inferShapes(layers: LayerSpec[], input: Shape, prefix = ''): { s
 }
 
 /** The residual shortcut's stride (1 when the body keeps the length). */
+/** Whether a layer of `type` appears anywhere in `layers`, inside residual blocks and branches too. */
+export function hasLayerOfType(layers: LayerSpec[], type: LayerSpec['type']): boolean {
+  return layers.some((l) => l.type === type || (l.type === 'residual' && hasLayerOfType(l.layers, type)) || (l.type === 'branches' && l.branches.some((b) => hasLayerOfType(b.layers, type))));
+}
+
 export function shortcutStride(inputLength: number, outputLength: number): number {
   return Math.round(inputLength / outputLength);
 }
