@@ -15,7 +15,7 @@ import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { TargetScaling } from '../common/runs/schema';
-import type { Scaling } from '../common/ml/prepare';
+import { scaleValue, type Scaling } from '../common/ml/prepare';
 import { checkSpectra, fitReconstructionCheck, rmseOfQ, type FlaggedBy, type LimitSpectra, type ReconstructionCheck } from '../common/ml/reconstruction';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
@@ -157,23 +157,52 @@ function range(axis: ArrayLike<number>): [number, number] {
  * spectra, so an imported file and the same file given here give the same numbers.
  */
 export function onModelAxis(p: Predictor, s: SpectrumInput): Float64Array {
-  return onRawAxis(p, s, s, 0);
+  const out = new Float64Array(p.rawAxis.length);
+  onRawAxis(p, s, s, 0, out, 0);
+  return out;
 }
 
-/** Channel `c` of a spectrum (`ch`: its axis and values) on the raw axis of the model's channel `c`. */
-function onRawAxis(p: Predictor, s: SpectrumInput, ch: ChannelInput, c: number): Float64Array {
-  const spectrum = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
-  const where = c > 0 ? `${spectrum}, channel "${p.channels!.record.names[c]}",` : spectrum;
-  if (ch.axis.length !== ch.values.length) throw new UserError('BAD_INPUT', `${where} has ${ch.values.length} values for ${ch.axis.length} axis points.`, { file: s.file });
+/** Whether `axis` is `target` point for point (a spectrum on it is taken as it is, not resampled). */
+function sameAxis(axis: ArrayLike<number>, target: Float64Array): boolean {
+  if (axis === target) return true;
+  if (axis.length !== target.length) return false;
+  for (let i = 0; i < axis.length; i++) if (axis[i] !== target[i]) return false;
+  return true;
+}
+
+/**
+ * Channel `c` of a spectrum (`ch`: its axis and values) on the raw axis of the model's channel
+ * `c`, written to `out` from `at`. `known` holds, for axes already compared within one call,
+ * whether each is that raw axis (the spectra of a map or a file share one axis object, compared
+ * once instead of once per spectrum).
+ */
+function onRawAxis(p: Predictor, s: SpectrumInput, ch: ChannelInput, c: number, out: Float64Array, at: number, known?: Map<ArrayLike<number>, boolean>): void {
+  const where = () => {
+    const spectrum = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
+    return c > 0 ? `${spectrum}, channel "${p.channels!.record.names[c]}",` : spectrum;
+  };
+  if (ch.axis.length !== ch.values.length) throw new UserError('BAD_INPUT', `${where()} has ${ch.values.length} values for ${ch.axis.length} axis points.`, { file: s.file });
   const comparable = (u: AxisUnit) => u !== 'index' && u !== 'other';
   if (ch.unit && ch.unit !== p.axisUnit && comparable(ch.unit) && comparable(p.axisUnit)) {
-    throw new UserError('BAD_INPUT', `${where} is on a ${AXIS_UNIT_LABELS[ch.unit]} axis, but ${p.source} was trained on ${AXIS_UNIT_LABELS[p.axisUnit]}. Export the spectrum in ${AXIS_UNIT_LABELS[p.axisUnit]}.`, { file: s.file });
+    throw new UserError('BAD_INPUT', `${where()} is on a ${AXIS_UNIT_LABELS[ch.unit]} axis, but ${p.source} was trained on ${AXIS_UNIT_LABELS[p.axisUnit]}. Export the spectrum in ${AXIS_UNIT_LABELS[p.axisUnit]}.`, { file: s.file });
   }
-  for (let i = 0; i < ch.values.length; i++) {
-    if (!Number.isFinite(ch.values[i]!)) throw new UserError('BAD_INPUT', `${where} has a missing or infinite value at point ${i + 1}.`, { file: s.file });
-  }
+  const values = ch.values;
+  const missing = (i: number) => new UserError('BAD_INPUT', `${where()} has a missing or infinite value at point ${i + 1}.`, { file: s.file });
   const target = c > 0 ? p.channels!.rawAxes[c]! : p.rawAxis;
-  if (ch.axis.length === target.length && ch.axis.every((v, i) => v === target[i])) return Float64Array.from(ch.values, Math.fround);
+  let same = known?.get(ch.axis);
+  if (same === undefined) {
+    same = sameAxis(ch.axis, target);
+    known?.set(ch.axis, same);
+  }
+  if (same) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) throw missing(i);
+      out[at + i] = Math.fround(v);
+    }
+    return;
+  }
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) throw missing(i);
   const [lo, hi] = range(target);
   const [slo, shi] = range(ch.axis);
   const n = ch.axis.length;
@@ -182,18 +211,18 @@ function onRawAxis(p: Predictor, s: SpectrumInput, ch: ChannelInput, c: number):
     const u = unitText(p.axisUnit);
     throw new UserError(
       'BAD_INPUT',
-      `${where} covers ${fmtNum(slo)}–${fmtNum(shi)}${u}, but ${p.source} needs ${fmtNum(lo)}–${fmtNum(hi)}${u}. Measure or export the spectrum over the model's whole range.`,
+      `${where()} covers ${fmtNum(slo)}–${fmtNum(shi)}${u}, but ${p.source} needs ${fmtNum(lo)}–${fmtNum(hi)}${u}. Measure or export the spectrum over the model's whole range.`,
       { file: s.file },
     );
   }
-  const block: SpectraBlock = { axis: ch.axis, values: Float64Array.from(ch.values), rows: 1 };
-  let out: SpectraBlock;
+  const block: SpectraBlock = { axis: ch.axis, values: Float64Array.from(values), rows: 1 };
+  let resampled: SpectraBlock;
   try {
-    out = getStep('resample').transform({ axis: Array.from(target), step: null, maxExtrapolation: tol }, block, null);
+    resampled = getStep('resample').transform({ axis: Array.from(target), step: null, maxExtrapolation: tol }, block, null);
   } catch (err) {
-    throw new UserError('BAD_INPUT', `${where}: ${(err as Error).message}`, { file: s.file });
+    throw new UserError('BAD_INPUT', `${where()}: ${(err as Error).message}`, { file: s.file });
   }
-  return Float64Array.from(out.values, Math.fround);
+  for (let i = 0; i < target.length; i++) out[at + i] = Math.fround(resampled.values[i]!);
 }
 
 /** Spectra already on the raw axis → the recipe → the input scaling: model inputs [n, points] as float32. */
@@ -202,13 +231,13 @@ export function modelInputs(p: Predictor, rows: Float64Array, n: number, keys: s
   if (p.recipe && p.recipe.spec.steps.some((s) => s.enabled)) block = applyPipeline(p.recipe, block);
   const points = block.axis.length;
   if (points !== p.modelAxis.length) throw new UserError('INTERNAL', `The recipe gives ${points} points; ${p.source} expects ${p.modelAxis.length}.`);
-  const { mean, std } = p.inputScaling;
+  const s = p.inputScaling;
   const x = new Float32Array(n * points);
   for (let r = 0; r < n; r++) {
     for (let j = 0; j < points; j++) {
       const v = block.values[r * points + j]!;
       if (!Number.isFinite(v)) throw new UserError('BAD_INPUT', `Spectrum "${keys[r]}" has missing or infinite values after the recipe of ${p.source}.`);
-      x[r * points + j] = (v - mean) / std;
+      x[r * points + j] = scaleValue(s, v, j);
     }
   }
   return x;
@@ -271,16 +300,21 @@ function builtNet(p: Predictor): { net: Net; kernels: string } {
   return built;
 }
 
-/** Raw model outputs (logits, one-hot rows, or standardised values) [n, outputs] as float32, as training evaluated them. */
-function rawOutputs(p: Predictor, x: Float32Array, n: number): Float32Array {
-  if (p.pls) return Float32Array.from(predictPls(p.pls, Float64Array.from(x), n));
-  return netOf(p).predict(x, n);
-}
-
-function outlierStats(p: Predictor, x: Float32Array, n: number): OutlierStats | null {
-  if (!p.outlier || p.outlier.kind === 'reconstruction') return null;
-  if (p.outlier.kind === 'pls') return plsOutlierStats(p.pls!, p.outlier.limits, Float64Array.from(x), n);
-  return pcaOutlierStats(p.outlier.model, netOf(p).features(x, n), n);
+/**
+ * Raw model outputs (logits, one-hot rows, or standardised values) [n, outputs] as float32, as
+ * training evaluated them, with the out-of-model statistics where the run has a check. A network
+ * with the PCA check gives its outputs and its penultimate features from one forward pass.
+ */
+function outputsAndStats(p: Predictor, x: Float32Array, n: number): { out: Float32Array; stats: OutlierStats | null } {
+  const check = p.outlier && p.outlier.kind !== 'reconstruction' ? p.outlier : null;
+  if (p.pls) {
+    const x64 = Float64Array.from(x);
+    const out = Float32Array.from(predictPls(p.pls, x64, n));
+    return { out, stats: check?.kind === 'pls' ? plsOutlierStats(p.pls, check.limits, x64, n) : null };
+  }
+  if (check?.kind !== 'pca') return { out: netOf(p).predict(x, n), stats: null };
+  const { outputs, features } = netOf(p).predictWithFeatures(x, n);
+  return { out: outputs, stats: pcaOutlierStats(check.model, features, n) };
 }
 
 /**
@@ -331,12 +365,14 @@ export function spectraInputs(p: Predictor, spectra: SpectrumInput[]): Float32Ar
   if (!p.channels) {
     const L = p.rawAxis.length;
     const rows = new Float64Array(n * L);
-    spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
+    const known = new Map<ArrayLike<number>, boolean>();
+    spectra.forEach((s, i) => onRawAxis(p, s, s, 0, rows, i * L, known));
     return modelInputs(p, rows, n, keys);
   }
   const { names } = p.channels.record;
   const axes = p.channels.rawAxes;
   const rows = axes.map((a) => new Float64Array(n * a.length));
+  const known = axes.map(() => new Map<ArrayLike<number>, boolean>());
   spectra.forEach((s, i) => {
     const spectrum = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
     const given = 1 + (s.more?.length ?? 0);
@@ -345,7 +381,7 @@ export function spectraInputs(p: Predictor, spectra: SpectrumInput[]): Float32Ar
     axes.forEach((a, c) => {
       const ch = c === 0 ? s : s.more?.[c - 1];
       if (!ch) throw new UserError('BAD_INPUT', `${spectrum} has no channel "${names[c]}" (channel ${c + 1}); ${trained}, and each spectrum needs every one of them.`, { file: s.file });
-      rows[c]!.set(onRawAxis(p, s, ch, c), i * a.length);
+      onRawAxis(p, s, ch, c, rows[c]!, i * a.length, known[c]);
     });
   });
   return channelModelInputs(p, rows, n, keys);
@@ -373,7 +409,8 @@ function neighbourhoodInputs(p: Predictor, spectra: SpectrumInput[], n: Neighbou
 export function gridNeighbourhoodInputs(p: Predictor, spectra: SpectrumInput[], grid: Pick<MapGrid, 'width' | 'height' | 'pixelOfSample' | 'sampleAtPixel'>, n: Neighbourhood, what: string): Float32Array {
   const L = p.rawAxis.length;
   const rows = new Float64Array(spectra.length * L);
-  spectra.forEach((s, i) => rows.set(onModelAxis(p, s), i * L));
+  const known = new Map<ArrayLike<number>, boolean>();
+  spectra.forEach((s, i) => onRawAxis(p, s, s, 0, rows, i * L, known));
   const around = neighbourhoodChannels({ axis: p.rawAxis, values: rows, rows: spectra.length }, grid, n, what);
   return channelModelInputs(p, [rows, ...around.blocks.map((b) => b.values)], spectra.length, spectra.map((s) => s.key));
 }
@@ -387,8 +424,7 @@ export function predictSpectra(p: Predictor, spectra: SpectrumInput[]): Predicti
 export function predictInputs(p: Predictor, spectra: SpectrumInput[], x: Float32Array): Prediction[] {
   const n = spectra.length;
   if (p.network?.task.kind === 'reconstruction') return reconstructionPredictions(p, spectra, x);
-  const out = rawOutputs(p, x, n);
-  const stats = outlierStats(p, x, n);
+  const { out, stats } = outputsAndStats(p, x, n);
   const K = p.task === 'classification' ? p.classes.length : (p.targets?.length ?? 1);
   const winners = p.task === 'classification' ? argmaxRows(out, n, K) : null;
   return spectra.map((s, i) => {

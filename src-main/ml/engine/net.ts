@@ -1299,6 +1299,27 @@ export class Net {
     return out;
   }
 
+  /**
+   * {@link predict} and {@link features} from one forward pass per chunk (the same numbers as
+   * calling both, at half the cost): what a prediction with the out-of-model check needs.
+   */
+  predictWithFeatures(x: Float32Array, n: number): { outputs: Float32Array; features: Float32Array } {
+    const last = this.nodes[this.nodes.length - 1] as Dense;
+    const width = this.featureSize;
+    const outputs = new Float32Array(n * this.outputs);
+    const features = new Float32Array(n * width);
+    const size = this.inputSize;
+    for (let from = 0; from < n; from += this.maxBatch) {
+      const b = Math.min(this.maxBatch, n - from);
+      this.setInput(x.subarray(from * size, (from + b) * size), b);
+      this.forward(b, false);
+      const base = last.x >> 2;
+      features.set(this.k.f32().subarray(base, base + b * width), from * width);
+      outputs.set(this.readOutputs(b), from * this.outputs);
+    }
+    return { outputs, features };
+  }
+
   /** Inference over many samples in chunks of maxBatch: logits/values [n, outputs]. */
   predict(x: Float32Array, n: number): Float32Array {
     const out = new Float32Array(n * this.outputs);
