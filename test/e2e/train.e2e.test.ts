@@ -126,6 +126,8 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await app.main().locator('input[name=epochs]').fill('200');
     await app.main().locator('input[name=learningRate]').fill('10');
     await app.main().getByText(/A learning rate of 10 is far from the default 0\.001/).waitFor();
+    // The raw spectra: what is checked is how training stops, not the auto recipe's choice (which would come first, for each run).
+    await app.main().locator('select[name=recipe]').selectOption({ label: 'None — raw spectra' });
     await app.main().getByRole('button', { name: /Start training/ }).click();
     const message = app.main().locator('[data-testid=run-message]');
     await message.waitFor({ timeout: 120_000 });
@@ -171,7 +173,9 @@ describe('Train view (Chromium, real Session and trainer)', () => {
     await app.main().locator('select[name=model]').selectOption('cnn');
     if (!(await app.main().locator('input[name=epochs]').isVisible())) await app.main().locator('details.advanced summary').click();
     await app.main().locator('input[name=learningRate]').fill('');
-    await app.main().locator('input[name=epochs]').fill('40');
+    // 20 epochs on the raw spectra (the auto recipe would be chosen again in each fold first): each fold still runs long enough to be followed live.
+    await app.main().locator('input[name=epochs]').fill('20');
+    await app.main().locator('select[name=recipe]').selectOption({ label: 'None — raw spectra' });
     await app.main().locator('input[name=validation][value="kfold:5"]').check();
     await app.main().getByText('One model per fold; the recipe and scaling are fitted inside each fold.', { exact: false }).waitFor();
     await app.main().getByRole('button', { name: /Start training/ }).click();
