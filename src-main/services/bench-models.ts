@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { autoencoderLayers, AE_LATENT, templateLayers } from '../common/ml/templates';
 import { neighbourhoodNames } from '../common/runs/neighbourhood';
-import { summariseRepeats, type RepeatSummary } from './bench-repeat';
+import { repeatPaired, type RepeatSummary } from './bench-repeat';
 import { trainOnce, type BenchNetwork, type TrainingBenchOptions } from './bench-training';
 
 export type ModelRowId = 'ae' | 'neighbourhood';
@@ -131,26 +131,19 @@ export async function benchModelRow(o: ModelRowOptions): Promise<ModelRow> {
   const repeat = o.repeat ?? 1;
   const log = o.log ?? (() => {});
   const trainShape = { ...shape, classes: network.task.kind === 'classification' ? network.task.classes : 1 };
-  const ours: Awaited<ReturnType<typeof trainOnce>>[] = [];
-  const refs: TorchModelRun[] = [];
-  let referenceNote: string | undefined = o.torchScript ? undefined : 'scripts/bench/torch_models.py not found';
-  for (let r = 1; r <= repeat; r++) {
-    if (repeat > 1) log(`run ${r} of ${repeat}`);
-    const run = await trainOnce(o, trainShape, log, network);
-    ours.push(run);
-    if (referenceNote !== undefined) continue;
-    log('PyTorch (same layers, shapes and threads)…');
-    const ref = await runTorchModel(o.torchScript!, o.python ?? '/usr/bin/python3', network, shape, run.engine.threads);
-    if ('note' in ref) {
-      referenceNote = ref.note;
-      continue;
-    }
-    if (ref.params !== run.params) throw new Error(`The ${o.id} row's networks differ: ${run.params} parameters in ours, ${ref.params} in PyTorch's (${o.torchScript}).`);
-    log(`  PyTorch: ${ref.spectraPerSecond.toFixed(0)} spectra/s`);
-    refs.push(ref);
-  }
+  const { ours, refs, referenceNote, summary } = await repeatPaired<Awaited<ReturnType<typeof trainOnce>>, TorchModelRun>({
+    repeat,
+    log,
+    ...(o.torchScript ? {} : { referenceNote: 'scripts/bench/torch_models.py not found' }),
+    referenceLabel: 'PyTorch (same layers, shapes and threads)…',
+    ours: () => trainOnce(o, trainShape, log, network),
+    reference: async (run) => {
+      const ref = await runTorchModel(o.torchScript!, o.python ?? '/usr/bin/python3', network, shape, run.engine.threads);
+      if (!('note' in ref) && ref.params !== run.params) throw new Error(`The ${o.id} row's networks differ: ${run.params} parameters in ours, ${ref.params} in PyTorch's (${o.torchScript}).`);
+      return ref;
+    },
+  });
   const withReference = referenceNote === undefined;
-  const summary = summariseRepeats(ours.map((run, i) => ({ ours: run.spectraPerSecond, reference: withReference ? refs[i]!.spectraPerSecond : null })));
   const last = ours[ours.length - 1]!;
   const lastRef = refs[refs.length - 1];
   return {

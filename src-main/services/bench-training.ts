@@ -13,7 +13,7 @@ import type { LayerSpec } from '../common/ml/model';
 import type { EngineId, EngineInfo, TaskSpec } from '../common/ml/protocol';
 import { REFERENCE_CNN } from '../common/ml/templates';
 import { wasmFeatures } from '../ml/kernels/features';
-import { median, summariseRepeats, type RepeatSummary, type Spread } from './bench-repeat';
+import { median, repeatPaired, type RepeatSummary, type Spread } from './bench-repeat';
 import { startTrainer, type SpawnTrainer } from './trainer-client';
 
 /** What the bench ran on, so that a ratio can be read against the machine that gave it. */
@@ -222,23 +222,15 @@ export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingBe
   const shape = { n: o.n ?? 1024, length: o.length ?? 1000, classes: o.classes ?? 3, batch: o.batch ?? 32, epochs: o.epochs ?? 3 };
   const repeat = o.repeat ?? 1;
   const log = o.log ?? (() => {});
-  const ours: OwnRun[] = [];
-  const refs: NonNullable<TrainingBench['reference']>[] = [];
-  let referenceNote: string | undefined = o.torchScript ? undefined : 'no reference script given';
-  for (let r = 1; r <= repeat; r++) {
-    if (repeat > 1) log(`run ${r} of ${repeat}`);
-    ours.push(await trainOnce(o, shape, log));
-    if (referenceNote !== undefined) continue;
-    log('PyTorch reference (same shapes, same machine)…');
-    const ref = await runTorchReference(o.torchScript!, o.python ?? '/usr/bin/python3', { ...shape, threads: undefined });
-    if (ref && 'note' in ref) referenceNote = ref.note;
-    else if (ref) {
-      log(`  PyTorch: ${ref.spectraPerSecond.toFixed(0)} spectra/s`);
-      refs.push(ref);
-    }
-  }
+  const { ours, refs, referenceNote, summary } = await repeatPaired<OwnRun, NonNullable<TrainingBench['reference']>>({
+    repeat,
+    log,
+    ...(o.torchScript ? {} : { referenceNote: 'no reference script given' }),
+    referenceLabel: 'PyTorch reference (same shapes, same machine)…',
+    ours: () => trainOnce(o, shape, log),
+    reference: () => runTorchReference(o.torchScript!, o.python ?? '/usr/bin/python3', { ...shape, threads: undefined }),
+  });
   const withReference = referenceNote === undefined;
-  const summary = summariseRepeats(ours.map((run, i) => ({ ours: run.spectraPerSecond, reference: withReference ? refs[i]!.spectraPerSecond : null })));
   const last = ours[ours.length - 1]!;
   const lastRef = refs[refs.length - 1];
   return {

@@ -15,7 +15,7 @@ import { AXIS_UNIT_LABELS, type AxisUnit } from '../common/domain/spectra';
 import type { LayerSpec } from '../common/ml/model';
 import type { TaskSpec } from '../common/ml/protocol';
 import type { TargetScaling } from '../common/runs/schema';
-import { scaleValue, type Scaling } from '../common/ml/prepare';
+import type { Scaling } from '../common/ml/prepare';
 import { checkSpectra, fitReconstructionCheck, rmseOfQ, type FlaggedBy, type LimitSpectra, type ReconstructionCheck } from '../common/ml/reconstruction';
 import { predictPls, type PlsModel } from '../common/ml/pls';
 import { fitPlsOutlier, plsOutlierStats, type PlsOutlierModel } from '../common/ml/pls/diagnostics';
@@ -231,13 +231,13 @@ export function modelInputs(p: Predictor, rows: Float64Array, n: number, keys: s
   if (p.recipe && p.recipe.spec.steps.some((s) => s.enabled)) block = applyPipeline(p.recipe, block);
   const points = block.axis.length;
   if (points !== p.modelAxis.length) throw new UserError('INTERNAL', `The recipe gives ${points} points; ${p.source} expects ${p.modelAxis.length}.`);
-  const s = p.inputScaling;
+  const { mean, std } = p.inputScaling;
   const x = new Float32Array(n * points);
   for (let r = 0; r < n; r++) {
     for (let j = 0; j < points; j++) {
       const v = block.values[r * points + j]!;
       if (!Number.isFinite(v)) throw new UserError('BAD_INPUT', `Spectrum "${keys[r]}" has missing or infinite values after the recipe of ${p.source}.`);
-      x[r * points + j] = scaleValue(s, v, j);
+      x[r * points + j] = (v - mean) / std;
     }
   }
   return x;
