@@ -10,7 +10,7 @@ import { failRunsWithoutTrainer } from '../services/run-record';
 import { UserError } from '../common/errors';
 import { AXIS_UNITS, isAxisUnit, type ImportOptions } from '../common/domain/spectra';
 import { loadPredictor, predictSpectra, type Predictor } from '../services/predict';
-import { pairChannels, predictionsCsv, readSpectraFiles } from '../services/predict-files';
+import { channelsByName, pairChannels, predictionsCsv, readSpectraFiles } from '../services/predict-files';
 import { readModelPackage, writeModelPackage } from '../services/model-package';
 import { failed, labelColumnOption, parseArgsWithFiles, type Streams } from './run';
 import { keepNegativeValues, NEIGHBOURHOOD_FLAGS, neighbourhoodOption, parseOptions } from './options';
@@ -24,6 +24,12 @@ const USAGE = `Usage:
                        [--neighbourhood R [--neighbourhood-mode channels|mean]]
                        (a run on neighbourhoods predicts the pixels of a map; R states its radius)
   spectra-desk export-model --project P --run RUN --out DIR [--json]
+
+A run on several channels reads FILE... as its first channel and each --channel NAME=FILE as
+another; a file with a channel column gives its channels by name. A run whose target is a channel
+predicts that channel's spectrum: one CSV row per spectrum, a column per point of the channel's
+axis (the header holds the axis values), then t2, q, outOfModel; --json gives the axis and each
+predicted spectrum.
 `;
 
 /** Runs predict or export-model; resolves to the exit code. Never throws for user errors. */
@@ -119,7 +125,8 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
     return { name: v.slice(0, eq), files: v.slice(eq + 1) };
   });
   const names = [...new Set(channels.map((c) => c.name))];
-  const paired = predictor.channels || channels.length ? pairChannels(predictor, spectra, names.map((name) => ({ name, spectra: readSpectraFiles(expand(channels.filter((c) => c.name === name).map((c) => c.files)), options) }))) : spectra;
+  const named = channelsByName(predictor, spectra);
+  const paired = predictor.channels || channels.length ? pairChannels(predictor, named, names.map((name) => ({ name, spectra: readSpectraFiles(expand(channels.filter((c) => c.name === name).map((c) => c.files)), options) }))) : named;
   const rows = predictSpectra(predictor, paired);
   const flagged = rows.filter((r) => r.outOfModel).length;
   // An autoencoder has two checks: how many spectra each flags (one beyond both counts in both).
@@ -130,12 +137,13 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
     io.stderr.write(`Predicted ${rows.length} spectr${rows.length === 1 ? 'um' : 'a'} with ${predictor.source} (${predictor.model}); ${flagged} out of model${byCheck ? ` (${byCheck.q} by Q, ${byCheck.maxResidual} by the largest point residual)` : ''}. Wrote ${values.out}.\n`);
   }
   if (values.json) {
+    const tc = predictor.targetChannel;
     const doc = {
       source: predictor.source,
       model: predictor.model,
       task: predictor.task,
       target: predictor.targetColumn,
-      ...(predictor.targets ? { targets: predictor.targets.map((t) => t.name) } : {}),
+      ...(tc ? { targetChannel: { name: tc.name, axisUnit: tc.unit, axis: Array.from(tc.axis) } } : predictor.targets ? { targets: predictor.targets.map((t) => t.name) } : {}),
       classes: predictor.classes,
       limits: rows.length ? { t2: rows[0]!.t2Limit, q: rows[0]!.qLimit, ...(rows[0]!.reconstruction ? { maxResidual: rows[0]!.reconstruction.maxResidualLimit } : {}) } : null,
       outOfModel: flagged,
@@ -143,8 +151,8 @@ async function predictCommand(args: string[], io: Streams): Promise<number> {
       ...(values.out ? { out: values.out } : {}),
       predictions: rows.map((r) => ({
         sample: r.key,
-        prediction: r.predicted,
-        ...(r.values ? { values: Object.fromEntries(predictor.targets!.map((t, i) => [t.name, r.values![i]!])) } : {}),
+        ...(tc ? { spectrum: r.values! } : { prediction: r.predicted }),
+        ...(r.values && !tc ? { values: Object.fromEntries(predictor.targets!.map((t, i) => [t.name, r.values![i]!])) } : {}),
         ...(r.probabilities ? { probabilities: Object.fromEntries(predictor.classes.map((c, i) => [c, r.probabilities![i]!])) } : {}),
         t2: Number.isFinite(r.t2) ? r.t2 : null,
         q: Number.isFinite(r.q) ? r.q : null,

@@ -18,11 +18,15 @@ export function readSpectraFiles(files: string[], options: ImportOptions = {}): 
     const companion = companionOf(file, bytes);
     const batch = parseFile(bytes, name, companion ? { ...options, companion } : options);
     const many = batch.samples.length > 1;
+    // A long table with a channel column names its channels, each on its own axis.
+    const named = batch.channels ?? null;
     batch.samples.forEach((s, i) => {
       const axis = batch.axes[s.axis]!;
-      const more = s.channels.slice(1).map((values) => ({ axis: axis.values, unit: axis.unit, values }));
+      const axisOf = (c: number) => (named?.[c] ? batch.axes[named[c].axis]! : axis);
+      const more = s.channels.slice(1).map((values, c) => ({ axis: axisOf(c + 1).values, unit: axisOf(c + 1).unit, values }));
       const placed = typeof s.mapX === 'number' && typeof s.mapY === 'number' ? { mapX: s.mapX, mapY: s.mapY } : {};
-      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name, ...(more.length ? { more } : {}), ...placed });
+      const names = named && named.length === s.channels.length ? { channelNames: named.map((c) => c.name) } : {};
+      spectra.push({ key: many ? `${name}#${i + 1}` : name, axis: axis.values, unit: axis.unit, values: s.channels[0]!, file: name, ...(more.length ? { more } : {}), ...placed, ...names });
     });
   }
   return spectra;
@@ -36,10 +40,11 @@ export function readSpectraFiles(files: string[], options: ImportOptions = {}): 
  */
 export function pairChannels(p: Predictor, spectra: SpectrumInput[], channels: { name: string; spectra: SpectrumInput[] }[]): SpectrumInput[] {
   const names = p.channels?.record.names ?? [];
-  const list = names.length ? names.map((n) => `"${n}"`).join(', ') : 'one channel';
+  const list = names.length ? names.map((n) => `"${n}"`).join(', ') : p.targetChannel ? `one channel, "${p.targetChannel.inputs[0]}"` : 'one channel';
   const given = new Map<string, SpectrumInput[]>();
   for (const ch of channels) {
     const c = names.indexOf(ch.name);
+    if (p.targetChannel?.name === ch.name) throw new UserError('BAD_INPUT', `Channel "${ch.name}" is what ${p.source} predicts; give the spectra of the channel${p.targetChannel.inputs.length > 1 ? 's' : ''} it reads (${p.targetChannel.inputs.map((n) => `"${n}"`).join(', ')}).`);
     if (c < 1) throw new UserError('BAD_INPUT', `${p.source} has no channel "${ch.name}" after its first; it was trained on ${list}.`);
     if (given.has(ch.name)) throw new UserError('BAD_INPUT', `Channel "${ch.name}" is given twice; give its files once, in the order of the spectra of channel "${names[0]}".`);
     if (ch.spectra.length !== spectra.length) throw new UserError('BAD_INPUT', `Channel "${ch.name}" has ${ch.spectra.length} spectra and channel "${names[0]}" ${spectra.length}; their spectra are paired in order, so the counts must match.`);
@@ -56,10 +61,39 @@ export function pairChannels(p: Predictor, spectra: SpectrumInput[], channels: {
   });
 }
 
+/**
+ * Spectra whose file names their channels (a long table with a channel column), with the channels
+ * the model reads picked by name, in its order: a model of a target channel reads the others (the
+ * target, when the file holds it too, is left out). Spectra whose channel names are none of the
+ * model's are paired by position, as files without names are.
+ * @throws UserError naming the file, the spectrum and the channel when a file names some of the model's channels but not all
+ */
+export function channelsByName(p: Predictor, spectra: SpectrumInput[]): SpectrumInput[] {
+  const reads = p.targetChannel?.inputs ?? p.channels?.record.names;
+  if (!reads?.length) return spectra;
+  const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
+  return spectra.map((s) => {
+    const names = s.channelNames;
+    if (!names) return s;
+    const at = reads.map((n) => names.indexOf(n));
+    const where = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
+    const missing = at.findIndex((i) => i < 0);
+    if (missing < 0) {
+      const all = [s, ...(s.more ?? [])];
+      const [first, ...more] = at.map((i) => all[i]!);
+      return { ...s, axis: first!.axis, values: first!.values, ...(first!.unit ? { unit: first!.unit } : {}), more: more.map((ch) => ({ axis: ch.axis, values: ch.values, ...(ch.unit ? { unit: ch.unit } : {}) })), channelNames: reads };
+    }
+    if (at.some((i) => i >= 0) || (p.targetChannel && names.includes(p.targetChannel.name))) {
+      throw new UserError('BAD_INPUT', `${where} has no channel "${reads[missing]}" (its channels: ${quoted(names)}); ${p.source} reads ${quoted(reads)}${p.targetChannel ? ` to predict channel "${p.targetChannel.name}"` : ''}.`, { file: s.file });
+    }
+    return s;
+  });
+}
+
 const num = (v: number) => (Number.isFinite(v) ? String(v) : v === Infinity ? 'Inf' : '');
 
 /**
- * One row per spectrum: sample, prediction (a model of several targets: one column per target, named after it), one probability column per class, t2, q, outOfModel.
+ * One row per spectrum: sample, prediction (a model of several targets: one column per target, named after it; of a target channel: one per point, named by its axis value), one probability column per class, t2, q, outOfModel.
  * An autoencoder's: sample, reconstructionRmse, t2 (empty), q, maxResidual, outOfModel, flaggedBy (q, maxResidual, both, or empty).
  */
 export function predictionsCsv(p: Predictor, rows: Prediction[]): string {

@@ -33,6 +33,8 @@ import { datasetBlock } from './preprocess';
 import { runExtraChannels } from './run-data';
 import { mapGrid, type MapGrid } from '../common/maps/grid';
 import { neighbourhoodChannels, type Neighbourhood } from '../common/runs/neighbourhood';
+import { targetChannelIndex } from '../common/runs/vector-target';
+import { channelAxes } from '../db/channels';
 
 /** A network's layers and trained values, in our engine's layout (see Net). */
 export interface NetworkModel {
@@ -85,6 +87,12 @@ export interface Predictor {
   channels?: { record: ChannelsRecord; rawAxes: Float64Array[]; spec: ResolvedPipeline | null };
   /** A model that read each pixel of a map with its neighbourhood (its channels are the neighbours' spectra). */
   neighbourhood?: Neighbourhood;
+  /**
+   * A model whose target is a channel (spectrum in, spectrum out): the channel's name, the axis of
+   * its predicted spectra (after the run's recipe; `targets` holds one scaling per point, named by
+   * the axis value) with its unit, and the names of the channels it reads, in order.
+   */
+  targetChannel?: { name: string; axis: Float64Array; unit: AxisUnit; inputs: string[] };
 }
 
 /** One channel of a spectrum to predict (its axis, values and, when known, axis unit). */
@@ -108,6 +116,8 @@ export interface SpectrumInput {
   /** The spectrum's position on a map, for a model that reads neighbourhoods. */
   mapX?: number;
   mapY?: number;
+  /** The names of its channels (this one first, then `more`), when the file names them (a long table with a channel column). */
+  channelNames?: string[];
 }
 
 export interface Prediction {
@@ -179,7 +189,9 @@ function sameAxis(axis: ArrayLike<number>, target: Float64Array): boolean {
 function onRawAxis(p: Predictor, s: SpectrumInput, ch: ChannelInput, c: number, out: Float64Array, at: number, known?: Map<ArrayLike<number>, boolean>): void {
   const where = () => {
     const spectrum = s.file && s.file !== s.key ? `${s.file}: spectrum "${s.key}"` : `Spectrum "${s.key}"`;
-    return c > 0 ? `${spectrum}, channel "${p.channels!.record.names[c]}",` : spectrum;
+    // A model of a target channel names the channel it reads, channel 0 included.
+    const channel = c > 0 ? p.channels!.record.names[c] : p.targetChannel?.inputs[0];
+    return channel !== undefined ? `${spectrum}, channel "${channel}",` : spectrum;
   };
   if (ch.axis.length !== ch.values.length) throw new UserError('BAD_INPUT', `${where()} has ${ch.values.length} values for ${ch.axis.length} axis points.`, { file: s.file });
   const comparable = (u: AxisUnit) => u !== 'index' && u !== 'other';
@@ -510,7 +522,7 @@ export function runSpectra(db: Db, run: RunRow, ids: number[]): { axis: Float64A
  * The dataset spectra of the given samples with every channel, in the order of `ids` (those still
  * there): channel 0 as {@link runSpectra} gives it, the others in `more` on their own axes.
  */
-function runChannelSpectra(db: Db, run: RunRow, ids: number[]): ReturnType<typeof runSpectra> & { more: { axis: Float64Array; rows: Float64Array }[] } {
+function runChannelSpectra(db: Db, run: RunRow, ids: number[], targetChannel?: string): ReturnType<typeof runSpectra> & { more: { axis: Float64Array; rows: Float64Array }[] } {
   const data = datasetBlock(db, run.datasetId, run.datasetName, { allChannels: true });
   const rowOf = new Map(data.sampleIds.map((id, r) => [id, r]));
   const present = ids.filter((id) => rowOf.has(id));
@@ -521,6 +533,13 @@ function runChannelSpectra(db: Db, run: RunRow, ids: number[]): ReturnType<typeo
     present.forEach((id, i) => rows.set(b.values.subarray(rowOf.get(id)! * L, (rowOf.get(id)! + 1) * L), i * L));
     return { axis: b.axis, rows };
   };
+  if (targetChannel !== undefined) {
+    // A channel as the target: the model reads the other channels, the first of them as channel 0.
+    const c = targetChannelIndex(data.extra?.names ?? [], targetChannel, run.datasetName);
+    const inputs = [data.block, ...data.extra!.blocks].filter((_, i) => i !== c).map(pick);
+    const unit = channelAxes(db, run.datasetId).find((a) => a.channel === (c === 0 ? 1 : 0))?.unit ?? data.axisUnit;
+    return { ...inputs[0]!, unit, keys: present.map((id) => data.keys[rowOf.get(id)!]!), sampleIds: present, more: inputs.slice(1) };
+  }
   const first = pick(data.block);
   return { ...first, unit: data.axisUnit, keys: present.map((id) => data.keys[rowOf.get(id)!]!), sampleIds: present, more: (runExtraChannels(db, run, data.block, data.sampleIds, data.extra)?.blocks ?? []).map(pick) };
 }
@@ -529,11 +548,21 @@ function runChannelSpectra(db: Db, run: RunRow, ids: number[]): ReturnType<typeo
 export function predictableRun(db: Db, runId: number): RunRow {
   const run = getRun(db, runId);
   if (run.status !== 'done') throw new UserError('BAD_INPUT', `Run ${runId} ${run.status === 'running' ? 'is still training' : `ended ${run.status}`}; only a finished run can predict. Pick another run.`);
-  refuseTargetChannel(run, 'predict new spectra');
   return run;
 }
 
-/** A run that predicts a channel gives a spectrum per sample, which prediction files, model packages and exports do not yet hold. */
+/**
+ * What a run that predicts a channel gives: its predicted spectra's axis (the point names of its
+ * targets) and unit, and the channels it reads (the dataset's others, as it was trained).
+ */
+function targetChannelOf(db: Db, run: RunRow, name: string, targets: TargetScaling[] | undefined, channels: ChannelsRecord | undefined, inputUnit: AxisUnit): NonNullable<Predictor['targetChannel']> {
+  if (!targets) throw new UserError('BAD_INPUT', `Run ${run.id} predicts channel "${name}" of one point, which it stored no scaling per point for; train it again on a channel of several points.`);
+  const axes = channelAxes(db, run.datasetId);
+  const inputs = channels?.names ?? axes.map((a) => a.name).filter((n) => n !== name);
+  return { name, axis: Float64Array.from(targets, (t) => Number(t.name)), unit: axes.find((a) => a.name === name)?.unit ?? inputUnit, inputs };
+}
+
+/** A run that predicts a channel gives a spectrum per sample, which a model package does not yet hold. */
 export function refuseTargetChannel(run: RunRow, what: string): void {
   const channel = (run.config as { targetChannel?: string }).targetChannel;
   if (channel !== undefined) throw new UserError('BAD_INPUT', `Run ${run.id} predicts channel "${channel}" (a spectrum per sample); it cannot ${what} yet. Its test spectra and RMSE per point are on its run page.`);
@@ -611,6 +640,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     axis: number[];
     channels?: ChannelsRecord;
     neighbourhood?: Neighbourhood;
+    targetChannel?: string;
   };
   const split = run.split as RunSplit;
   const isPls = run.model === 'pls';
@@ -618,7 +648,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
   const trainIds = isPls ? [...split.train, ...(split.monitor ?? [])] : (heldOut ?? split.train);
   const pipeline = run.pipeline as ResolvedPipeline | null;
   const stored = readStoredCheck(runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT) ?? fittedOnReadOnly.get(db)?.get(runId) ?? null);
-  const train = stored ? null : c.channels ? runChannelSpectra(db, run, trainIds) : { ...runSpectra(db, run, trainIds), more: [] };
+  const train = stored ? null : c.channels || c.targetChannel !== undefined ? runChannelSpectra(db, run, trainIds, c.targetChannel) : { ...runSpectra(db, run, trainIds), more: [] };
   const rawAxes = stored ? stored.rawAxes.map((a) => Float64Array.from(a)) : [train!.axis, ...train!.more.map((m) => m.axis)];
   const states = run.fittedState as (JsonValue | null)[] | null;
   const p: Predictor = {
@@ -641,6 +671,7 @@ export function loadPredictor(db: Db, runId: number): Predictor {
     ...(c.channels ? { channels: { record: c.channels, rawAxes, spec: pipeline } } : {}),
     ...(c.neighbourhood ? { neighbourhood: c.neighbourhood } : {}),
   };
+  if (c.targetChannel !== undefined) p.targetChannel = targetChannelOf(db, run, c.targetChannel, c.targets, c.channels, p.axisUnit);
   if (isPls) {
     const buf = runArtifact(db, runId, 'pls-model.json');
     if (!buf) throw new UserError('NOT_FOUND', `Run ${runId} has no stored PLS model; train it again.`);
@@ -672,8 +703,8 @@ export function loadPredictor(db: Db, runId: number): Predictor {
 
 /**
  * Fits and stores a finished run's out-of-model check ({@link OUT_OF_MODEL_ARTIFACT}) when it has
- * none, so its predictions read no training spectra. A run that cannot predict (a channel as its
- * target, a stored model it no longer has) is left as it is: predicting it says why.
+ * none, so its predictions read no training spectra. A run that cannot predict (a stored model it
+ * no longer has) is left as it is: predicting it says why.
  */
 export function storeOutOfModelCheck(db: Db, runId: number): void {
   if (runArtifact(db, runId, OUT_OF_MODEL_ARTIFACT)) return;

@@ -14,7 +14,7 @@ import { getDataset } from '../db/datasets';
 import type { Db } from '../db/connection';
 import { discardPartialExport, exportRun, type ExportResult } from './export';
 import { loadPredictor, storeOutOfModelCheck } from './predict';
-import { readSpectraFiles } from './predict-files';
+import { channelsByName, readSpectraFiles } from './predict-files';
 import { datasetBlock } from './preprocess';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { firstLayer, interpretRun, predictionResult } from './run-views';
@@ -75,16 +75,17 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       return reconstructionView(db, req.runId);
     case 'predictFiles': {
       const predictor = loadPredictor(db, req.runId);
-      const spectra = readSpectraFiles(req.files);
+      const spectra = channelsByName(predictor, readSpectraFiles(req.files));
       if (!spectra.length) throw new UserError('BAD_INPUT', `No spectra found in ${req.files.map((f) => path.basename(f)).join(', ')}.`);
       return predictionResult(req.runId, predictor, spectra, req.files.map((f) => path.basename(f)), onProgress);
     }
     case 'predictDataset': {
       const predictor = loadPredictor(db, req.runId);
       const ds = getDataset(db, req.datasetId);
-      const { block, keys, axisUnit, extra } = datasetBlock(db, ds.id, ds.name, { allChannels: !!predictor.channels });
+      const { block, keys, axisUnit, extra } = datasetBlock(db, ds.id, ds.name, { allChannels: !!predictor.channels || !!predictor.targetChannel });
       const row = (b: SpectraBlock, i: number) => ({ axis: b.axis, values: b.values.subarray(i * b.axis.length, (i + 1) * b.axis.length), unit: axisUnit });
-      const spectra = keys.map((key, i) => ({ key, ...row(block, i), file: ds.name, more: (extra?.blocks ?? []).map((b) => row(b, i)) }));
+      // A dataset's channels are named: a run of a target channel reads the others by name.
+      const spectra = channelsByName(predictor, keys.map((key, i) => ({ key, ...row(block, i), file: ds.name, more: (extra?.blocks ?? []).map((b) => row(b, i)), ...(extra ? { channelNames: extra.names } : {}) })));
       return predictionResult(req.runId, predictor, spectra, [ds.name], onProgress);
     }
     case 'mapPrediction':

@@ -44,7 +44,7 @@ describe('spectra-desk train --target-channel', () => {
     expect(JSON.parse((await cli(['runs', '--project', project, '--json'])).stdout).runs).toEqual([]);
   }, 30_000);
 
-  it('a short run stores the test RMSE, the RMSE at each of the 5 points and every test spectrum; predict and export refuse it', async () => {
+  it('a short run stores the test RMSE, the RMSE at each of the 5 points and every test spectrum; predict gives channel b per sample; export refuses it', async () => {
     const r = await train('--target-channel', 'b', '--epochs', '5', '--json');
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
@@ -66,7 +66,10 @@ describe('spectra-desk train --target-channel', () => {
     expect(o.metrics.test.rmse).toBeCloseTo(Math.sqrt(o.metrics.pointRmse.reduce((a: number, v: number) => a + v * v, 0) / 5), 10);
     const text = await train('--target-channel', 'b', '--epochs', '5');
     expect(text.stdout.split('\n').slice(1, 3)).toEqual([`  test: rmse ${o.metrics.test.rmse.toFixed(4)}`, `  RMSE per point: ${Math.min(...o.metrics.pointRmse).toFixed(4)} to ${Math.max(...o.metrics.pointRmse).toFixed(4)} over 5 points`]);
-    expect((await runCaptured(runModelCli, ['predict', '--project', project, '--run', String(o.runId), path.join(dir, 'pairs.csv')])).stderr).toBe(`spectra-desk: Run ${o.runId} predicts channel "b" (a spectrum per sample); it cannot predict new spectra yet. Its test spectra and RMSE per point are on its run page.\n`);
+    // Predicting the imported file reads its channel "a" by name and gives channel b's 5 points per sample (test/cli/predict-target-channel.test.ts).
+    const predicted = await runCaptured(runModelCli, ['predict', '--project', project, '--run', String(o.runId), path.join(dir, 'pairs.csv')]);
+    expect(predicted.stdout.split('\n')[0]).toBe('sample,2000,2020,2040,2060,2080,t2,q,outOfModel');
+    expect(predicted.stdout.trimEnd().split('\n')).toHaveLength(31);
     expect((await runCaptured(exportCommand, ['--project', project, '--run', String(o.runId), '--out', path.join(dir, 'export')])).stderr).toBe(`spectra-desk: Run ${o.runId} predicts channel "b" (a spectrum per sample); it cannot be exported yet. Its test spectra and RMSE per point are on its run page.\n`);
   }, 60_000);
 });
