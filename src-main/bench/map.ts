@@ -156,10 +156,12 @@ async function runStage(stage: string, dir: string): Promise<StageResult> {
     if (stage === 'predict') {
       const runId = Number(fs.readFileSync(path.join(dir, 'run-id'), 'utf8'));
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const m = predictMap(db, { datasetId: mapId(), runId });
+      const cpu = process.cpuUsage(cpu0);
       let right = 0;
       for (let p = 0; p < m.width * m.height; p++) if (m.predicted[p] === classOf(p % m.width, m.width)) right++;
-      return { seconds: (performance.now() - t0) / 1000, predictSeconds: m.seconds, loadSeconds: m.loadSeconds, spectra: m.spectra, agreement: right / (m.width * m.height), mainPeak: peak() };
+      return { seconds: (performance.now() - t0) / 1000, predictSeconds: m.seconds, loadSeconds: m.loadSeconds, spectra: m.spectra, agreement: right / (m.width * m.height), cpuSeconds: (cpu.user + cpu.system) / 1e6, mainPeak: peak() };
     }
     throw new Error(`unknown map bench stage ${stage}`);
   } finally {
@@ -219,5 +221,5 @@ export function runMapBench(dir: string, log: (line: string) => void): void {
   );
   fs.writeFileSync(path.join(dir, 'run-id'), String(tr.runId));
   const pr = inChild('predict', dir);
-  log(`Prediction of the whole map (${pr.spectra} spectra, in bands of rows): ${Number(pr.seconds).toFixed(1)} s in all, of which ${Number(pr.loadSeconds).toFixed(1)} s loading the model and its out-of-model check and ${Number(pr.predictSeconds).toFixed(1)} s predicting (${(Number(pr.spectra) / Number(pr.predictSeconds)).toFixed(0)} spectra/s), ${(100 * Number(pr.agreement)).toFixed(1)} % of pixels given their stripe's class; peak memory ${mib(pr.mainPeak)} (${within(pr.mainPeak)})`);
+  log(`Prediction of the whole map (${pr.spectra} spectra, in bands of rows): ${Number(pr.seconds).toFixed(1)} s in all, of which ${Number(pr.loadSeconds).toFixed(1)} s loading the model and its out-of-model check and ${Number(pr.predictSeconds).toFixed(1)} s predicting (${(Number(pr.spectra) / Number(pr.predictSeconds)).toFixed(0)} spectra/s, ${(Number(pr.spectra) / Number(pr.predictSeconds) / Number(tr.spectraPerSecond)).toFixed(2)} × the in-memory training's ${Number(tr.spectraPerSecond).toFixed(0)}; ${Number(pr.cpuSeconds).toFixed(1)} s of CPU in all), ${(100 * Number(pr.agreement)).toFixed(1)} % of pixels given their stripe's class; peak memory ${mib(pr.mainPeak)} (${within(pr.mainPeak)})`);
 }
