@@ -27,7 +27,8 @@ import { applyChannelInputs, requireOneChannel } from '../common/runs/channels';
 import { isCrossValidationConfig, targetScalings, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
-import { buildNet, refuseTargetChannel, runNetwork } from './predict';
+import { buildNet, runNetwork } from './predict';
+import { channelAxes } from '../db/channels';
 import { createJsKernels } from '../ml/kernels/js';
 import { classActivationMaps, type CamMethod } from '../ml/cam';
 import { datasetBlock } from './preprocess';
@@ -420,14 +421,13 @@ export interface ExportOptions {
 export function exportRun(db: Db, runId: number, dir: string, opts: ExportOptions = {}): ExportResult {
   const run = getRun(db, runId);
   requireFinished(run);
-  refuseTargetChannel(run, 'be exported');
   // Everything is written into a hidden staging folder beside `dir` and moved in at the end, so an
   // export that fails or is stopped (the app's worker is terminated) leaves nothing half-written.
   const stage = exportStagingDir(dir);
   discardPartialExport(dir);
   makeExportDir(stage);
   try {
-    const r = isCrossValidationConfig(run.config) ? exportCrossValidation(db, run, run.config, stage, opts) : exportSingle(db, run, stage, opts);
+    const r = isCrossValidationConfig(run.config) ? exportCrossValidation(db, run, run.config, stage, opts) : run.config.targetChannel !== undefined ? exportTargetChannel(db, run, stage, opts) : exportSingle(db, run, stage, opts);
     makeExportDir(dir);
     for (const entry of fs.readdirSync(stage)) {
       fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
@@ -528,6 +528,54 @@ function exportSingle(db: Db, run: RunRow, dir: string, opts: ExportOptions): Ex
 
   write('report.html', renderReport(reportData(db, run, cfg, split, bundle, inputs, cam, vip)));
   return { runId, dir, files, notes };
+}
+
+/**
+ * A run whose target is a channel: pipeline.json (with each point's scaling), metrics.json and
+ * metrics.csv (the RMSE over every test point, and at each point), point-rmse.csv (one row per
+ * point of the channel's axis), the measured and predicted test spectra (test-measured.csv,
+ * test-predicted.csv: a row per test sample, a column per point, the header the axis values) and
+ * the model package. The report, drawn for one value per sample, is left out.
+ */
+function exportTargetChannel(db: Db, run: RunRow, dir: string, opts: ExportOptions): ExportResult {
+  const cfg = configOf(run);
+  const name = cfg.targetChannel!;
+  const files: string[] = [];
+  const notes: string[] = [];
+  const total = 7;
+  let done = 0;
+  const write = (file: string, content: string) => {
+    fs.writeFileSync(path.join(dir, file), content);
+    files.push(file);
+    opts.onProgress?.(++done, total, file);
+  };
+  const points = cfg.targets ?? [];
+  const axis = points.map((t) => Number(t.name));
+  const axes = channelAxes(db, run.datasetId);
+  const unit = axes.find((a) => a.name === name)?.unit ?? null;
+  const inputUnit = axes.find((a) => a.name !== name)?.unit ?? null;
+  const stored = run.metrics ?? {};
+  const pointRmse = stored.pointRmse ?? [];
+  const channel = { name, axisUnit: unit, axis };
+  write('pipeline.json', `${JSON.stringify({ recipe: cfg.recipe ?? null, pipeline: run.pipeline, fittedState: run.fittedState, inputScaling: cfg.inputScaling, targets: points, targetChannel: channel, axis: { values: cfg.axis, unit: inputUnit } }, null, 2)}\n`);
+  write('metrics.json', `${JSON.stringify({ runId: run.id, model: run.model, dataset: run.datasetName, targetChannel: channel, test: stored.test ?? {}, testDetail: stored.testDetail ?? null, pointRmse }, null, 2)}\n`);
+  write('metrics.csv', `${['metric,value', ...Object.entries(stored.test ?? {}).map(([k, v]) => `${csvField(k)},${v === null ? '' : String(v)}`)].join('\n')}\n`);
+  write('point-rmse.csv', `${[[`axis_${unit ?? 'index'}`, 'rmse'].map(csvField).join(','), ...axis.map((a, j) => `${a},${pointRmse[j] ?? ''}`)].join('\n')}\n`);
+  const predictions = runTestPredictions(db, run.id);
+  const spectra = (pick: (c: NonNullable<StoredPrediction['channel']>) => number[]) =>
+    `${[['sample_id', 'key', ...points.map((t) => t.name)].map(csvField).join(','), ...predictions.map((p) => [String(p.sampleId), csvField(p.key), ...(p.channel ? pick(p.channel).map(String) : [])].join(','))].join('\n')}\n`;
+  write('test-measured.csv', spectra((c) => c.truth));
+  write('test-predicted.csv', spectra((c) => c.predicted));
+  try {
+    const pkg = writeModelPackage(db, run.id, path.join(dir, 'model'));
+    files.push(...pkg.files.map((f) => `model/${f}`));
+    opts.onProgress?.(++done, total, 'model/');
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    notes.push(`No model package: ${err.message}`);
+  }
+  notes.push(`No report.html: run ${run.id} predicts channel "${name}", a spectrum per sample; its run page draws the test spectra and the RMSE per point.`);
+  return { runId: run.id, dir, files, notes };
 }
 
 function classCounts(db: Db, run: RunRow, ids: number[]): Record<string, number> {

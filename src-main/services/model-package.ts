@@ -63,6 +63,8 @@ export interface PackageManifest {
   targets?: { name: string; mean: number; std: number }[];
   network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec; kernels: string } | null;
   outOfModel: (OutlierModel & { note: string }) | null;
+  /** A model whose target is a channel: its name, the axis of the predicted spectra (one output per point, scaled as `targets`) and its unit, and the channels it reads. */
+  targetChannel?: { name: string; unit: AxisUnit; axis: number[]; inputs: string[] };
 }
 
 /** tfjs layer name of one of our layers ("5_residual/1_conv1d" → "l5_residual_1_conv1d"). */
@@ -148,7 +150,7 @@ function kerasLayers(l: LayerSpec, name: string, s: SeqShape): KerasLayer[] {
  */
 export function tfjsTopology(network: { layers: LayerSpec[]; input: [number, number]; task: TaskSpec }): Record<string, unknown> {
   // An autoencoder's last layer is its output (the reconstruction); other networks get their output layer.
-  const all: LayerSpec[] = network.task.kind === 'reconstruction' ? network.layers : [...network.layers, { type: 'dense', units: network.task.kind === 'classification' ? network.task.classes : 1, useBias: true }];
+  const all: LayerSpec[] = network.task.kind === 'reconstruction' ? network.layers : [...network.layers, { type: 'dense', units: network.task.kind === 'classification' ? network.task.classes : (network.task.outputs ?? 1), useBias: true }];
   const batchInputShape = [null, ...network.input];
   const softmax: KerasLayer | null = network.task.kind === 'classification' ? { class_name: 'Activation', config: { name: 'probabilities', trainable: true, dtype: 'float32', activation: 'softmax' } } : null;
   const keras = { keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
@@ -287,7 +289,9 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
         ? 'tfjs layers model: the reconstruction [points, channels] of its standardised input; Q = Σ (input − output)² and max |input − output| / check.point.sd are the out-of-model checks'
         : p.task === 'classification'
         ? 'tfjs layers model: class probabilities (softmax), one column per class'
-        : p.targets
+        : p.targetChannel
+          ? `tfjs layers model: the spectrum of channel "${p.targetChannel.name}", one standardised value per point; value at point k (targetChannel.axis[k]) = output[k]·targets[k].std + targets[k].mean`
+          : p.targets
           ? 'tfjs layers model: one standardised value per target; value of target k = output[k]·targets[k].std + targets[k].mean'
           : 'tfjs layers model: one standardised value; value = output·targetScaling.std + targetScaling.mean',
     axis: { unit: p.axisUnit, values: Array.from(p.rawAxis) },
@@ -297,6 +301,7 @@ function manifestOf(p: Predictor, run: ReturnType<typeof getRun>): PackageManife
     targetScaling: p.targetScaling,
     ...(p.targets ? { targets: p.targets } : {}),
     network: p.network ? { layers: p.network.layers, input: p.network.input, task: p.network.task, kernels: p.kernels } : null,
+    ...(p.targetChannel ? { targetChannel: { name: p.targetChannel.name, unit: p.targetChannel.unit, axis: Array.from(p.targetChannel.axis), inputs: p.targetChannel.inputs } } : {}),
     outOfModel: p.outlier
       ? {
           ...p.outlier,
@@ -417,5 +422,6 @@ export function readModelPackage(dir: string): Predictor {
     pls,
     outlier,
     kernels: m.network?.kernels === 'js' ? 'js' : 'wasm-simd',
+    ...(m.targetChannel ? { targetChannel: { name: m.targetChannel.name, unit: m.targetChannel.unit, axis: Float64Array.from(m.targetChannel.axis), inputs: m.targetChannel.inputs } } : {}),
   };
 }

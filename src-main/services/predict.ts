@@ -562,12 +562,6 @@ function targetChannelOf(db: Db, run: RunRow, name: string, targets: TargetScali
   return { name, axis: Float64Array.from(targets, (t) => Number(t.name)), unit: axes.find((a) => a.name === name)?.unit ?? inputUnit, inputs };
 }
 
-/** A run that predicts a channel gives a spectrum per sample, which a model package does not yet hold. */
-export function refuseTargetChannel(run: RunRow, what: string): void {
-  const channel = (run.config as { targetChannel?: string }).targetChannel;
-  if (channel !== undefined) throw new UserError('BAD_INPUT', `Run ${run.id} predicts channel "${channel}" (a spectrum per sample); it cannot ${what} yet. Its test spectra and RMSE per point are on its run page.`);
-}
-
 /** The run artifact holding a run's fitted out-of-model check and the raw axes it was fitted on ({@link StoredCheck}). */
 export const OUT_OF_MODEL_ARTIFACT = 'out-of-model.json';
 

@@ -11,14 +11,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, openProjectToRead } from '../../src-main/db/connection';
 import { computeView } from '../../src-main/services/views';
-import { runArtifact, runTestPredictions } from '../../src-main/db/runs';
+import { getRun, runArtifact, runTestPredictions } from '../../src-main/db/runs';
 import type { TestPrediction } from '../../src-main/common/runs/schema';
 import { importFiles } from '../../src-main/services/import';
 import { joinDatasets } from '../../src-main/services/join';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
-import { OUT_OF_MODEL_ARTIFACT } from '../../src-main/services/predict';
+import { netOf, OUT_OF_MODEL_ARTIFACT, spectraInputs } from '../../src-main/services/predict';
+import { readSpectraFiles } from '../../src-main/services/predict-files';
+import { readModelPackage } from '../../src-main/services/model-package';
+import * as tf from '@tensorflow/tfjs-core';
+import { expectLoadedModelGives } from '../helpers/tfjs-layers';
 import { runModelCli } from '../../src-main/cli/predict';
+import { exportCommand } from '../../src-main/cli/export';
 import { runCaptured } from '../helpers/cli';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
@@ -132,6 +137,53 @@ describe('spectra-desk predict with a channel as the target', () => {
     stored1.forEach((p) => byKey.get(p.key)!.forEach((v, j) => same(v, p.channel!.predicted[j]!)));
     expect(r.csv.split('\n')[0]).toBe(`sample,${AXIS_1.join(',')},t2,q,outOfModel`);
   });
+
+  it('export writes the measured and predicted test spectra and the RMSE per point the run stored', async () => {
+    const out = path.join(dir, 'export');
+    const r = await runCaptured(exportCommand, ['--project', project, '--run', String(predicts2), '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { files: string[]; notes: string[] };
+    expect(doc.files).toEqual(['pipeline.json', 'metrics.json', 'metrics.csv', 'point-rmse.csv', 'test-measured.csv', 'test-predicted.csv', 'model/model.json', 'model/spectra-desk.json', 'model/pipeline.json', 'model/weights.bin']);
+    expect(doc.notes).toEqual([`No report.html: run ${predicts2} predicts channel "Instrument 2", a spectrum per sample; its run page draws the test spectra and the RMSE per point.`]);
+    const db = openProjectToRead(project);
+    const run = getRun(db, predicts2);
+    db.close();
+    const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf8');
+    const header = `sample_id,key,${AXIS_2.join(',')}`;
+    expect(read('test-predicted.csv')).toBe(`${[header, ...stored2.map((p) => [p.sampleId, p.key, ...p.channel!.predicted].join(','))].join('\n')}\n`);
+    expect(read('test-measured.csv')).toBe(`${[header, ...stored2.map((p) => [p.sampleId, p.key, ...p.channel!.truth].join(','))].join('\n')}\n`);
+    expect(read('point-rmse.csv')).toBe(`${['axis_cm-1,rmse', ...AXIS_2.map((a, j) => `${a},${run.metrics!.pointRmse![j]}`)].join('\n')}\n`);
+    expect(read('metrics.csv')).toBe(`metric,value\nrmse,${run.metrics!.test!.rmse}\n`);
+    expect(JSON.parse(read('metrics.json'))).toMatchObject({ runId: predicts2, targetChannel: { name: 'Instrument 2', axisUnit: 'cm-1', axis: AXIS_2 }, test: run.metrics!.test, pointRmse: run.metrics!.pointRmse });
+  }, 30_000);
+
+  it('a model package predicts the same spectra as the run in the project, without it', async () => {
+    const pkg = path.join(dir, 'package');
+    const written = await cli(['export-model', '--project', project, '--run', String(predicts1), '--out', pkg, '--json']);
+    expect(written.code).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'spectra-desk.json'), 'utf8')) as { targetChannel: unknown; targets: unknown[] };
+    expect(manifest.targetChannel).toEqual({ name: 'Instrument 1', unit: 'cm-1', axis: AXIS_1, inputs: ['Instrument 2'] });
+    expect(manifest.targets).toHaveLength(8);
+    // The TF.js model's last layer has one unit per point.
+    const topology = JSON.parse(fs.readFileSync(path.join(pkg, 'model.json'), 'utf8')) as { modelTopology: { config: { layers: { class_name: string; config: { units?: number } }[] } } };
+    expect(topology.modelTopology.config.layers.at(-1)).toMatchObject({ class_name: 'Dense', config: { units: 8 } });
+    const fromProject = JSON.parse((await cli(['predict', '--project', project, '--run', String(predicts1), files[1]!, '--axis-unit', 'cm-1', '--json'])).stdout) as Doc;
+    const fromPackage = JSON.parse((await cli(['predict', '--model', pkg, files[1]!, '--axis-unit', 'cm-1', '--json'])).stdout) as Doc;
+    expect(fromPackage.targetChannel).toEqual(fromProject.targetChannel);
+    expect(fromPackage.predictions).toHaveLength(20);
+    fromPackage.predictions.forEach((p, i) => {
+      const q = fromProject.predictions[i]!;
+      p.spectrum.forEach((v, k) => expect(Math.abs(v - q.spectrum[k]!)).toBeLessThanOrEqual(1e-6));
+      expect([p.t2, p.q, p.outOfModel]).toEqual([q.t2, q.q, q.outOfModel]);
+    });
+    // tf.loadLayersModel reads the package's model.json and weights.bin and gives our standardised outputs, one per point.
+    const p = readModelPackage(pkg);
+    const x = spectraInputs(p, readSpectraFiles([files[1]!], { axisUnit: 'cm-1' }));
+    const bytes = fs.readFileSync(path.join(pkg, 'weights.bin'));
+    const bin = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    await tf.setBackend('cpu');
+    await expectLoadedModelGives({ modelJson: JSON.parse(fs.readFileSync(path.join(pkg, 'model.json'), 'utf8')) as Record<string, unknown>, bin }, x, [20, 5, 1], [20, 8], netOf(p).predict(x, 20));
+  }, 30_000);
 
   it('refuses a file on another axis, a file without the channel the run reads, and the target channel as an input, naming the file and the channel', async () => {
     const shifted = path.join(dir, 'shifted.csv');

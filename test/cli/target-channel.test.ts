@@ -44,7 +44,7 @@ describe('spectra-desk train --target-channel', () => {
     expect(JSON.parse((await cli(['runs', '--project', project, '--json'])).stdout).runs).toEqual([]);
   }, 30_000);
 
-  it('a short run stores the test RMSE, the RMSE at each of the 5 points and every test spectrum; predict gives channel b per sample; export refuses it', async () => {
+  it('a short run stores the test RMSE, the RMSE at each of the 5 points and every test spectrum; predict gives channel b per sample; export writes the test spectra', async () => {
     const r = await train('--target-channel', 'b', '--epochs', '5', '--json');
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
@@ -70,6 +70,7 @@ describe('spectra-desk train --target-channel', () => {
     const predicted = await runCaptured(runModelCli, ['predict', '--project', project, '--run', String(o.runId), path.join(dir, 'pairs.csv')]);
     expect(predicted.stdout.split('\n')[0]).toBe('sample,2000,2020,2040,2060,2080,t2,q,outOfModel');
     expect(predicted.stdout.trimEnd().split('\n')).toHaveLength(31);
-    expect((await runCaptured(exportCommand, ['--project', project, '--run', String(o.runId), '--out', path.join(dir, 'export')])).stderr).toBe(`spectra-desk: Run ${o.runId} predicts channel "b" (a spectrum per sample); it cannot be exported yet. Its test spectra and RMSE per point are on its run page.\n`);
+    expect((await runCaptured(exportCommand, ['--project', project, '--run', String(o.runId), '--out', path.join(dir, 'export')])).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'export', 'test-predicted.csv'), 'utf8').split('\n')[0]).toBe('sample_id,key,2000,2020,2040,2060,2080');
   }, 60_000);
 });
