@@ -6,12 +6,13 @@ import { defineConfig } from 'vitest/config';
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Test files run in two groups, one after the other. The unit tests (parsers, shared numerical
-// code, the database, renderer helpers, layering) compute in their own process only: they run at
-// least two files at a time, even on a 2-core machine, where vitest's default (cores - 1) runs one.
+// code, the database, renderer helpers, layering, main-process modules) compute in their own
+// process only: they run at least two files at a time, even on a 2-core machine, where vitest's
+// default (cores - 1) runs one.
 // Everything else trains in trainer processes of two threads, starts Chromium, times cancels or
 // the views worker: those keep vitest's default, one file at a time on 2 cores, so that no file
 // shares the machine with another file's training.
-const UNIT = ['io', 'common', 'db', 'renderer', 'lint'].map((d) => `test/${d}/**/*.test.ts`);
+const UNIT = ['io', 'common', 'db', 'renderer', 'lint', 'main'].map((d) => `test/${d}/**/*.test.ts`);
 const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 
 export default defineConfig({
