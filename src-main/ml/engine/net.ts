@@ -1285,18 +1285,7 @@ export class Net {
    * instead of its output: the features the out-of-model check models.
    */
   features(x: Float32Array, n: number): Float32Array {
-    const last = this.nodes[this.nodes.length - 1] as Dense;
-    const width = this.featureSize;
-    const out = new Float32Array(n * width);
-    const size = this.inputSize;
-    for (let from = 0; from < n; from += this.maxBatch) {
-      const b = Math.min(this.maxBatch, n - from);
-      this.setInput(x.subarray(from * size, (from + b) * size), b);
-      this.forward(b, false);
-      const base = last.x >> 2;
-      out.set(this.k.f32().subarray(base, base + b * width), from * width);
-    }
-    return out;
+    return this.predictWithFeatures(x, n).features;
   }
 
   /**
