@@ -112,7 +112,7 @@ export interface ExplainedPredictions {
   axis: Float64Array;
   /** Per spectrum, after the recipe and before the input scaling: [n, points] (several channels: channel 0's). */
   processed: Float32Array;
-  /** Per spectrum, the activation map of its predicted class (regression: the one map) on `axis`; null for PLS and networks without convolutions. */
+  /** Per spectrum, the activation map of its predicted class (regression: the one map) on `axis`; null for PLS, networks without convolutions and a target channel. */
   maps: Float32Array | null;
 }
 
@@ -127,7 +127,8 @@ const PROGRESS_CHUNK = 256;
 export function predictExplained(p: Predictor, spectra: SpectrumInput[], onProgress?: (done: number, total: number, stage: string) => void): ExplainedPredictions {
   const n = spectra.length;
   let plan: ReturnType<typeof camPlan> | null = null;
-  if (p.network && n) {
+  // A target channel's network has an output per point, with no one map to show.
+  if (p.network && n && !p.targetChannel) {
     try {
       plan = camPlan(netOf(p));
     } catch {

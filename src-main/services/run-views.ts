@@ -194,7 +194,7 @@ export function predictionResult(runId: number, predictor: Predictor, spectra: S
     task: predictor.task,
     target: predictor.targetColumn,
     ...(predictor.targets ? { targets: predictor.targets.map((t) => t.name) } : {}),
-    ...(predictor.targetChannel ? { targetChannel: { name: predictor.targetChannel.name, axis: predictor.targetChannel.axis, axisUnit: predictor.targetChannel.unit } } : {}),
+    ...(predictor.targetChannel ? { targetChannel: { name: predictor.targetChannel.name, axis: predictor.targetChannel.axis, axisUnit: predictor.targetChannel.unit, inputs: predictor.targetChannel.inputs } } : {}),
     classes: predictor.classes,
     files: sources,
     rows: r.rows.map((p, i) => ({ key: p.key, file: spectra[i]!.file ?? '', predicted: p.predicted, ...(p.values ? { values: p.values } : {}), probabilities: p.probabilities, t2: finite(p.t2), q: finite(p.q), outOfModel: p.outOfModel })),

@@ -132,7 +132,7 @@ describe('spectra-desk predict with a channel as the target', () => {
     const db = openProjectToRead(project);
     const r = computeView(db, { op: 'predictDataset', runId: predicts1, datasetId: 3 });
     db.close();
-    expect(r.targetChannel).toEqual({ name: 'Instrument 1', axis: Float64Array.from(AXIS_1), axisUnit: 'cm-1' });
+    expect(r.targetChannel).toEqual({ name: 'Instrument 1', axis: Float64Array.from(AXIS_1), axisUnit: 'cm-1', inputs: ['Instrument 2'] });
     const byKey = new Map(r.rows.map((row) => [row.key, row.values!]));
     stored1.forEach((p) => byKey.get(p.key)!.forEach((v, j) => same(v, p.channel!.predicted[j]!)));
     expect(r.csv.split('\n')[0]).toBe(`sample,${AXIS_1.join(',')},t2,q,outOfModel`);

@@ -189,8 +189,8 @@ export interface PredictResult {
   target: string;
   /** A model of several targets: all of them, `target` first. */
   targets?: string[];
-  /** A model whose target is a channel: its name and the axis of the predicted spectra (each row's `values`, one per point), in its unit. */
-  targetChannel?: { name: string; axis: Float64Array; axisUnit: AxisUnit };
+  /** A model whose target is a channel: its name, the axis of the predicted spectra (each row's `values`, one per point) in its unit, and the channels it reads. */
+  targetChannel?: { name: string; axis: Float64Array; axisUnit: AxisUnit; inputs: string[] };
   classes: string[];
   files: string[];
   /** `values`: a model of several targets, each one's prediction (in the order of `targets`); `predicted` is the first's. */
