@@ -81,7 +81,7 @@ export function channelsByName(p: Predictor, spectra: SpectrumInput[]): Spectrum
     if (missing < 0) {
       const all = [s, ...(s.more ?? [])];
       const [first, ...more] = at.map((i) => all[i]!);
-      return { ...s, axis: first!.axis, values: first!.values, ...(first!.unit ? { unit: first!.unit } : {}), more: more.map((ch) => ({ axis: ch.axis, values: ch.values, ...(ch.unit ? { unit: ch.unit } : {}) })), channelNames: reads };
+      return { ...s, axis: first!.axis, values: first!.values, unit: first!.unit, more: more.map((ch) => ({ axis: ch.axis, values: ch.values, ...(ch.unit ? { unit: ch.unit } : {}) })), channelNames: reads };
     }
     if (at.some((i) => i >= 0) || (p.targetChannel && names.includes(p.targetChannel.name))) {
       throw new UserError('BAD_INPUT', `${where} has no channel "${reads[missing]}" (its channels: ${quoted(names)}); ${p.source} reads ${quoted(reads)}${p.targetChannel ? ` to predict channel "${p.targetChannel.name}"` : ''}.`, { file: s.file });

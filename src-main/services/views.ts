@@ -84,8 +84,8 @@ function compute(db: Db, req: ViewRequest, onProgress?: ViewProgress): ViewResul
       const ds = getDataset(db, req.datasetId);
       const { block, keys, axisUnit, extra } = datasetBlock(db, ds.id, ds.name, { allChannels: !!predictor.channels || !!predictor.targetChannel });
       const row = (b: SpectraBlock, i: number) => ({ axis: b.axis, values: b.values.subarray(i * b.axis.length, (i + 1) * b.axis.length), unit: axisUnit });
-      // A dataset's channels are named: a run of a target channel reads the others by name.
-      const spectra = channelsByName(predictor, keys.map((key, i) => ({ key, ...row(block, i), file: ds.name, more: (extra?.blocks ?? []).map((b) => row(b, i)), ...(extra ? { channelNames: extra.names } : {}) })));
+      // A dataset's channels are named: a run of a target channel reads the others by name. `unit` is channel 0's, so the others carry none.
+      const spectra = channelsByName(predictor, keys.map((key, i) => ({ key, ...row(block, i), file: ds.name, more: (extra?.blocks ?? []).map((b) => ({ axis: b.axis, values: row(b, i).values })), ...(extra ? { channelNames: extra.names } : {}) })));
       return predictionResult(req.runId, predictor, spectra, [ds.name], onProgress);
     }
     case 'mapPrediction':
