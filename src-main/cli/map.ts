@@ -79,6 +79,24 @@ export function mapSpecOption(values: Partial<Record<(typeof IMAGE_FLAGS)[number
   }
 }
 
+/** Maps of fewer spectra than this take a second or less: their images and predictions print no progress. */
+export const MAP_PROGRESS_FROM = 20_000;
+
+/**
+ * What a long map image or prediction has done, on stderr: for maps of {@link MAP_PROGRESS_FROM}
+ * spectra or more, a line at most every half second and the last one of each stage (stdout keeps
+ * the summary alone).
+ */
+function progressWriter(io: Streams, everyMs = 500): (done: number, total: number, what: string) => void {
+  let last = 0;
+  return (done, total, what) => {
+    const now = performance.now();
+    if (total < MAP_PROGRESS_FROM || (done < total && now - last < everyMs)) return;
+    last = now;
+    io.stderr.write(`${what}: ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} spectra\n`);
+  };
+}
+
 export function mapCommand(args: string[], io: Streams): number {
   const text = { type: 'string' } as const;
   const { values } = parseOptions(
@@ -105,9 +123,10 @@ export function mapCommand(args: string[], io: Streams): number {
     const datasetId = datasetIdByNameOrId(db, values.dataset as string);
     let prediction: MapPrediction | null = null;
     let image: MapImage;
-    if (spec) image = mapImage(db, { datasetId, spec });
+    const progress = progressWriter(io);
+    if (spec) image = mapImage(db, { datasetId, spec }, progress);
     else {
-      prediction = predictMap(db, { datasetId, runId: runId! });
+      prediction = predictMap(db, { datasetId, runId: runId! }, (done, total) => progress(done, total, 'predicting'));
       image = imageOfPrediction(prediction, show!);
     }
     const compare = values.compare ? agreementWithColumn(db, datasetId, image, values.compare as string) : undefined;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
+import { writeCube } from '../../src-main/bench/map';
 import { fixture } from '../helpers/datasets';
 import { runCaptured } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
@@ -64,5 +65,19 @@ describe('spectra-desk map', () => {
     expect((await cli([...base, '--band', '3000'])).stderr).toBe("spectra-desk: 3000 cm⁻¹ is outside the spectra's axis (602 to 1798 cm⁻¹).\n");
     expect((await cli([...base.slice(0, -1), path.join(dir, 'x.tif'), '--band', '1000'])).stderr).toBe('spectra-desk: --out must end in .png, .svg or .csv, not "x.tif". (field --out)\n');
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('a map of 20,000 spectra or more reports the passes of its image on stderr, ending with the last one; stdout holds the summary alone', async () => {
+    const dir = tmpDir();
+    const project = path.join(dir, 'p.spectra');
+    writeCube(dir, 'cube', { width: 150, height: 150, bands: 16 }, 12345);
+    expect((await cli(['import', path.join(dir, 'cube.hdr'), '--project', project, '--dataset', 'cube'])).code).toBe(0);
+    const r = await cli(['map', '--project', project, '--dataset', 'cube', '--kmeans', '3', '--seed', '1', '--out', path.join(dir, 'k.csv')]);
+    expect(r.code).toBe(0);
+    // Lines in between come at most every half second (how many depends on the machine's speed); each pass's last line always comes.
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.every((l) => /^k-means, pass \d+: [\d,]+ of 22,500 spectra$/.test(l))).toBe(true);
+    expect(lines.filter((l) => l.endsWith(': 22,500 of 22,500 spectra'))).toEqual([1, 2, 3, 4, 5].map((k) => `k-means, pass ${k}: 22,500 of 22,500 spectra`));
+    expect(r.stdout).toBe(`Wrote ${path.join(dir, 'k.csv')}: k-means, 3 clusters (seed 1), 150 × 150 pixels; cluster 1 7500, cluster 2 7500, cluster 3 7500.\n`);
   });
 });
