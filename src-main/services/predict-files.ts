@@ -50,6 +50,8 @@ export function pairChannels(p: Predictor, spectra: SpectrumInput[], channels: {
     if (ch.spectra.length !== spectra.length) throw new UserError('BAD_INPUT', `Channel "${ch.name}" has ${ch.spectra.length} spectra and channel "${names[0]}" ${spectra.length}; their spectra are paired in order, so the counts must match.`);
     given.set(ch.name, ch.spectra);
   }
+  // Without --channel files, each spectrum keeps the channels its own file gave (a long table's, by name: channelsByName).
+  if (!given.size) return spectra;
   return spectra.map((s, i) => {
     const more: NonNullable<SpectrumInput['more']> = [];
     for (const name of names.slice(1)) {

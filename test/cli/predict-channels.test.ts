@@ -54,6 +54,20 @@ describe('spectra-desk predict on two channels', () => {
     test.forEach((p, i) => expect(Math.abs(p.prediction - Number(stored[i]!.predicted))).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(p.prediction))));
   });
 
+  it('a long table with a channel column gives both channels by name, in any order, and the same predictions', async () => {
+    const long = path.join(dir, 'long.csv');
+    const tables = files.map((f) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(',')));
+    const axis = tables[0]![0]!.slice(2);
+    const lines = ['sample,channel,wavenumber (cm-1),intensity'];
+    for (let r = 1; r <= 20; r++) for (const c of [1, 0]) axis.forEach((a, j) => lines.push(`S${r},Instrument ${c + 1},${a},${tables[c]![r]![j + 2]}`));
+    fs.writeFileSync(long, `${lines.join('\n')}\n`);
+    const byName = await cli(['predict', '--project', project, '--run', String(run), long, '--json']);
+    expect(byName.stderr).toBe('');
+    const paired = await cli(['predict', '--project', project, '--run', String(run), files[0]!, '--channel', `Instrument 2=${files[1]!}`, '--axis-unit', 'cm-1', '--json']);
+    const values = (r: { stdout: string }) => (JSON.parse(r.stdout) as { predictions: { prediction: number }[] }).predictions.map((p) => p.prediction);
+    expect(values(byName)).toEqual(values(paired));
+  });
+
   it('refuses a run on two channels given one, a channel it does not have, and a --channel that is not NAME=FILE', async () => {
     const base = ['predict', '--project', project, '--run', String(run), files[0]!, '--axis-unit', 'cm-1'];
     const missing = await cli(base);
