@@ -166,6 +166,7 @@ export async function transferCalibration(db: Db, req: TransferRequest, deps: Tr
   if (cfg.transfer) throw new UserError('BAD_INPUT', `Run ${run.id} is itself a model transferred from run ${cfg.transfer.sourceRunId}; transfer from the run trained on the first instrument.`);
   if (run.task !== 'regression') throw new UserError('BAD_INPUT', `Run ${run.id} is a classification; calibration transfer compares prediction errors (RMSEP) and takes a regression run.`);
   requireOneChannel(run.id, cfg, 'calibration transfer');
+  if (cfg.targetChannel !== undefined) throw new UserError('BAD_INPUT', `Run ${run.id} predicts channel "${cfg.targetChannel}" (a spectrum per sample); calibration transfer is judged on one target's RMSEP: transfer a run of one target.`);
   if (cfg.targets) throw new UserError('BAD_INPUT', `Run ${run.id} predicts several targets (${cfg.targets.map((t) => t.name).join(', ')}); calibration transfer is judged on one target's RMSEP: transfer a run of one target.`);
   const target = getDataset(db, req.targetDatasetId);
   if (target.id === run.datasetId) throw new UserError('BAD_INPUT', `Run ${run.id} was trained on "${run.datasetName}" itself; name the dataset measured on the other instrument.`, { field: 'target-dataset' });

@@ -15,6 +15,7 @@ import { getRun, runArtifact, runTestPredictions } from '../../src-main/db/runs'
 import type { TestPrediction } from '../../src-main/common/runs/schema';
 import { importFiles } from '../../src-main/services/import';
 import { joinDatasets } from '../../src-main/services/join';
+import { transferCalibration } from '../../src-main/services/transfer';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
 import { netOf, OUT_OF_MODEL_ARTIFACT, spectraInputs } from '../../src-main/services/predict';
@@ -184,6 +185,15 @@ describe('spectra-desk predict with a channel as the target', () => {
     await tf.setBackend('cpu');
     await expectLoadedModelGives({ modelJson: JSON.parse(fs.readFileSync(path.join(pkg, 'model.json'), 'utf8')) as Record<string, unknown>, bin }, x, [20, 5, 1], [20, 8], netOf(p).predict(x, 20));
   }, 30_000);
+
+  it('calibration transfer refuses it by its channel, not by its hundreds of point names', async () => {
+    const db = openProject(project);
+    try {
+      await expect(transferCalibration(db, { runId: predicts2, targetDatasetId: 2, methods: ['ds'], by: 'position' }, { spawn, onEvent: () => undefined })).rejects.toThrow(`Run ${predicts2} predicts channel "Instrument 2" (a spectrum per sample); calibration transfer is judged on one target's RMSEP: transfer a run of one target.`);
+    } finally {
+      db.close();
+    }
+  });
 
   it('refuses a file on another axis, a file without the channel the run reads, and the target channel as an input, naming the file and the channel', async () => {
     const shifted = path.join(dir, 'shifted.csv');
