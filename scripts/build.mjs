@@ -30,6 +30,7 @@ const entries = [
   { in: 'src-main/preload/index.ts', out: 'out/preload/index.cjs' },
   { in: 'src-main/services/trainer-entry.ts', out: 'out/ml/trainer.cjs' },
   { in: 'src-main/ml/engine/replica-worker.ts', out: 'out/ml/replica-worker.cjs' },
+  { in: 'src-main/ml/engine/predict-worker.ts', out: 'out/ml/predict-worker.cjs' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 await Promise.all(entries.map((e) => build({ ...common, entryPoints: [path.join(root, e.in)], outfile: path.join(root, e.out) })));

@@ -13,7 +13,7 @@ import { csvField } from '../common/csv';
 import { checkRadius } from '../common/runs/neighbourhood';
 import { PIXEL, type MapImage } from '../common/maps/image';
 import { predictionImage, type MapPrediction, type MapPredictionShow } from '../common/maps/prediction';
-import { gridNeighbourhoodInputs, loadPredictor, predictInputs, spectraInputs, type Prediction, type SpectrumInput } from './predict';
+import { gridNeighbourhoodInputs, loadPredictor, predictInputs, spectraInputs, withPredictionThreads, type Prediction, type PredictionThreads, type SpectrumInput } from './predict';
 import { PIXEL_COLUMNS, pixelFields, requireMap, singleAxis } from './maps';
 
 /** Model-input values (points × channels × spectra) per band: ≈ 32 MB of float64 per copy the recipe makes. */
@@ -24,6 +24,8 @@ export interface MapPredictionRequest {
   runId: number;
   /** Map rows per band (at least the run's radius + 1); by default as many as hold about 4 M model-input values. */
   bandRows?: number;
+  /** How a network's forward pass uses worker threads (started once for the whole map; by default for a map of 2,048 spectra or more). */
+  threads?: PredictionThreads;
 }
 
 /**
@@ -81,46 +83,48 @@ export function predictMap(db: Db, req: MapPredictionRequest, onProgress?: (done
   const bandRows = Math.min(H, Math.max(radius + 1, req.bandRows ?? Math.floor(BAND_VALUES / (W * Math.max(points, p.modelAxis.length) * channels))));
   const start = performance.now();
   let done = 0;
-  for (let r0 = 0; r0 < H; r0 += bandRows) {
-    const r1 = Math.min(H, r0 + bandRows);
-    const lo = Math.max(0, r0 - radius);
-    const hi = Math.min(H, r1 + radius);
-    // Samples (grid order) of the band's own rows first, then of the rows around it.
-    const order: number[] = [];
-    for (let px = r0 * W; px < r1 * W; px++) if (g.sampleAtPixel[px]! >= 0) order.push(g.sampleAtPixel[px]!);
-    const own = order.length;
-    for (let px = lo * W; px < hi * W; px++) if ((px < r0 * W || px >= r1 * W) && g.sampleAtPixel[px]! >= 0) order.push(g.sampleAtPixel[px]!);
-    if (!own) continue;
-    // Pages come back in sample id order; m.ids ascends with the sample index, so sorting the indices sorts the ids.
-    const sorted = [...order].sort((a, b) => a - b);
-    const at = new Map(sorted.map((s, k) => [s, k]));
-    let block: Float32Array = new Float32Array(0);
-    spectrumPages(
-      db,
-      sorted.map((s) => m.ids[s]!),
-      points,
-      sorted.length,
-    ).forEachPage((page) => (block = page));
-    const spectra: SpectrumInput[] = order.map((s) => {
-      const k = at.get(s)!;
-      return { key: m.keys[s]!, axis: axis.values, unit: axis.axisUnit, values: block.subarray(k * points, (k + 1) * points) };
-    });
-    let x: Float32Array;
-    if (p.neighbourhood) {
-      const sampleAtPixel = new Int32Array((hi - lo) * W).fill(-1);
-      const pixelOfSample = Int32Array.from(order, (s, k) => {
-        const local = g.pixelOfSample[s]! - lo * W;
-        sampleAtPixel[local] = k;
-        return local;
+  withPredictionThreads(p, m.ids.length, () => {
+    for (let r0 = 0; r0 < H; r0 += bandRows) {
+      const r1 = Math.min(H, r0 + bandRows);
+      const lo = Math.max(0, r0 - radius);
+      const hi = Math.min(H, r1 + radius);
+      // Samples (grid order) of the band's own rows first, then of the rows around it.
+      const order: number[] = [];
+      for (let px = r0 * W; px < r1 * W; px++) if (g.sampleAtPixel[px]! >= 0) order.push(g.sampleAtPixel[px]!);
+      const own = order.length;
+      for (let px = lo * W; px < hi * W; px++) if ((px < r0 * W || px >= r1 * W) && g.sampleAtPixel[px]! >= 0) order.push(g.sampleAtPixel[px]!);
+      if (!own) continue;
+      // Pages come back in sample id order; m.ids ascends with the sample index, so sorting the indices sorts the ids.
+      const sorted = [...order].sort((a, b) => a - b);
+      const at = new Map(sorted.map((s, k) => [s, k]));
+      let block: Float32Array = new Float32Array(0);
+      spectrumPages(
+        db,
+        sorted.map((s) => m.ids[s]!),
+        points,
+        sorted.length,
+      ).forEachPage((page) => (block = page));
+      const spectra: SpectrumInput[] = order.map((s) => {
+        const k = at.get(s)!;
+        return { key: m.keys[s]!, axis: axis.values, unit: axis.axisUnit, values: block.subarray(k * points, (k + 1) * points) };
       });
-      x = gridNeighbourhoodInputs(p, spectra, { width: W, height: hi - lo, pixelOfSample, sampleAtPixel }, p.neighbourhood, `map "${name}"`);
-    } else x = spectraInputs(p, spectra);
-    const width = x.length / spectra.length;
-    const rows = predictInputs(p, spectra.slice(0, own), x.subarray(0, own * width));
-    rows.forEach((r, k) => store(g.pixelOfSample[order[k]!]!, r));
-    done += own;
-    onProgress?.(done, m.ids.length);
-  }
+      let x: Float32Array;
+      if (p.neighbourhood) {
+        const sampleAtPixel = new Int32Array((hi - lo) * W).fill(-1);
+        const pixelOfSample = Int32Array.from(order, (s, k) => {
+          const local = g.pixelOfSample[s]! - lo * W;
+          sampleAtPixel[local] = k;
+          return local;
+        });
+        x = gridNeighbourhoodInputs(p, spectra, { width: W, height: hi - lo, pixelOfSample, sampleAtPixel }, p.neighbourhood, `map "${name}"`);
+      } else x = spectraInputs(p, spectra);
+      const width = x.length / spectra.length;
+      const rows = predictInputs(p, spectra.slice(0, own), x.subarray(0, own * width));
+      rows.forEach((r, k) => store(g.pixelOfSample[order[k]!]!, r));
+      done += own;
+      onProgress?.(done, m.ids.length);
+    }
+  }, req.threads);
   const seconds = (performance.now() - start) / 1000;
   return {
     width: W,

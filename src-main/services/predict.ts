@@ -6,6 +6,7 @@
  * learned from the run's training spectra): on the PLS scores for PLS runs, on a PCA of the
  * penultimate-layer features for networks.
  */
+import os from 'node:os';
 import type { Db } from '../db/connection';
 import { loadAxis, loadSpectra } from '../db/datasets';
 import { getRun, putRunArtifact, runArtifact, type RunRow } from '../db/runs';
@@ -29,6 +30,8 @@ import type { Kernels } from '../ml/kernels/types';
 import { createKernelsOf } from '../ml/engine/kernels-factory';
 import type { KernelKind } from '../ml/engine/kernel-choice';
 import { chooseWasmBuild, wasmKernelSet } from '../ml/kernels/index';
+import { PredictPool, forwardRows } from '../ml/engine/predict-pool';
+import { findBuilt } from '../ml/built-files';
 import { datasetBlock } from './preprocess';
 import { runExtraChannels } from './run-data';
 import { mapGrid, type MapGrid } from '../common/maps/grid';
@@ -145,7 +148,67 @@ export interface Prediction {
 }
 
 const EVAL_BATCH = 64;
-const nets = new WeakMap<Predictor, { net: Net; kernels: string }>();
+const nets = new WeakMap<Predictor, { net: Net; kernels: string; kind: KernelKind; wasmPath: string | null }>();
+
+/**
+ * A prediction of this many spectra or more (a call, or a whole map) splits its forward passes
+ * over worker threads (one per core beyond the first): below it, starting them costs more than
+ * they save. Measured on 2 cores under load 3–4: a thread takes 0.4–0.8 s to start (load its
+ * bundle, build its network), a spectrum of 1,000 points ≈ 1 ms of a reference CNN's forward pass.
+ */
+export const PARALLEL_MIN_SPECTRA = 2048;
+
+/** How a prediction uses worker threads (tests force them on small inputs). */
+export interface PredictionThreads {
+  /** Spectra (of the scope, else of the call) from which forward passes are split (default {@link PARALLEL_MIN_SPECTRA}). */
+  minSpectra?: number;
+  /** Worker threads besides the calling one (default: cores − 1). */
+  workers?: number;
+  /** Told the threads of each forward pass that ran on several. */
+  onParallel?: (threads: number, spectra: number) => void;
+}
+
+/** Open {@link withPredictionThreads} scopes: their options and, once a pass needed it, the pool. */
+const scopes = new WeakMap<Predictor, { opts: PredictionThreads; spectra: number; pool: PredictPool | null }>();
+
+/**
+ * Runs `fn` with the predictor's prediction threads started at most once (on the first forward
+ * pass of enough spectra) and reused by every pass inside it (the bands of a whole-map
+ * prediction), then closed; `spectra`, the scope's spectra in all, decides whether to use them. Outside such a scope a pass of enough spectra starts and closes its own.
+ */
+export function withPredictionThreads<T>(p: Predictor, spectra: number, fn: () => T, opts: PredictionThreads = {}): T {
+  if (scopes.has(p)) return fn();
+  const scope = { opts, spectra, pool: null as PredictPool | null };
+  scopes.set(p, scope);
+  try {
+    return fn();
+  } finally {
+    scopes.delete(p);
+    scope.pool?.close();
+  }
+}
+
+function defaultWorkers(): number {
+  return Math.max(0, Math.min(7, (os.availableParallelism?.() ?? os.cpus().length) - 1));
+}
+
+/** The network's outputs (and penultimate features when asked) for `x` [n, inputs]: on the calling thread, or split over worker threads when there are enough spectra (the same numbers either way; ml/engine/predict-pool.ts). */
+function forwardNet(p: Predictor, x: Float32Array, n: number, features: boolean): { outputs: Float32Array; features: Float32Array | null } {
+  const built = builtNet(p);
+  const scope = scopes.get(p);
+  const opts = scope?.opts ?? {};
+  const workers = opts.workers ?? defaultWorkers();
+  const workerFile = workers > 0 && (scope?.spectra ?? n) >= (opts.minSpectra ?? PARALLEL_MIN_SPECTRA) && n > built.net.maxBatch ? findBuilt('ml/predict-worker.cjs') : null;
+  if (!workerFile) return forwardRows(built.net, x, n, features);
+  const start = () => new PredictPool(built.net, workers, workerFile, { kernels: built.kind, wasmPath: built.wasmPath, weights: p.network!.weights, state: p.network!.state });
+  const pool = scope ? (scope.pool ??= start()) : start();
+  try {
+    opts.onParallel?.(Math.min(pool.threads, Math.ceil(n / built.net.maxBatch)), n);
+    return pool.run(x, n, features);
+  } finally {
+    if (!scope) pool.close();
+  }
+}
 
 function fmtNum(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
@@ -302,11 +365,12 @@ export function predictionKernels(p: Predictor): string {
   return builtNet(p).kernels;
 }
 
-function builtNet(p: Predictor): { net: Net; kernels: string } {
+function builtNet(p: Predictor): { net: Net; kernels: string; kind: KernelKind; wasmPath: string | null } {
   let built = nets.get(p);
   if (!built) {
     const build = p.kernels === 'wasm-simd' ? chooseWasmBuild() : null;
-    built = { net: buildNet(p.network!, createKernelsOf(build ? 'wasm-simd' : 'js', build?.file ?? null)), kernels: build ? wasmKernelSet(build) : 'spectra-desk js' };
+    const kind: KernelKind = build ? 'wasm-simd' : 'js';
+    built = { net: buildNet(p.network!, createKernelsOf(kind, build?.file ?? null)), kernels: build ? wasmKernelSet(build) : 'spectra-desk js', kind, wasmPath: build?.file ?? null };
     nets.set(p, built);
   }
   return built;
@@ -324,9 +388,9 @@ function outputsAndStats(p: Predictor, x: Float32Array, n: number): { out: Float
     const out = Float32Array.from(predictPls(p.pls, x64, n));
     return { out, stats: check?.kind === 'pls' ? plsOutlierStats(p.pls, check.limits, x64, n) : null };
   }
-  if (check?.kind !== 'pca') return { out: netOf(p).predict(x, n), stats: null };
-  const { outputs, features } = netOf(p).predictWithFeatures(x, n);
-  return { out: outputs, stats: pcaOutlierStats(check.model, features, n) };
+  if (check?.kind !== 'pca') return { out: forwardNet(p, x, n, false).outputs, stats: null };
+  const { outputs, features } = forwardNet(p, x, n, true);
+  return { out: outputs, stats: pcaOutlierStats(check.model, features!, n) };
 }
 
 /**
@@ -477,7 +541,7 @@ function reconstructionPredictions(p: Predictor, spectra: SpectrumInput[], x: Fl
   const n = spectra.length;
   const width = x.length / (n || 1);
   const check = (p.outlier as Extract<OutlierModel, { kind: 'reconstruction' }>).check;
-  const c = checkSpectra(check, x, netOf(p).predict(x, n), n, width);
+  const c = checkSpectra(check, x, forwardNet(p, x, n, false).outputs, n, width);
   return spectra.map((s, i) => ({
     key: s.key,
     predicted: rmseOfQ(c.q[i]!, width),

@@ -17,7 +17,7 @@ import { loadAxis, loadSpectra } from '../../src-main/db/datasets';
 import { importFiles } from '../../src-main/services/import';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
-import { loadPredictor, modelInputs, netOf, predictSpectra, type Predictor } from '../../src-main/services/predict';
+import { loadPredictor, modelInputs, netOf, predictSpectra, spectraInputs, withPredictionThreads, type Predictor, type SpectrumInput } from '../../src-main/services/predict';
 import { predictMap } from '../../src-main/services/map-predict';
 import { requireMap } from '../../src-main/services/maps';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
@@ -26,6 +26,7 @@ import { pcaOutlierStats } from '../../src-main/common/ml/outlier';
 import { predictPls } from '../../src-main/common/ml/pls';
 import { plsOutlierStats } from '../../src-main/common/ml/pls/diagnostics';
 import { argmaxRows, softmaxRows } from '../../src-main/common/ml/metrics';
+import { predictionThreadsRunning } from '../../src-main/ml/engine/predict-pool';
 import { fixture } from '../helpers/datasets';
 
 const spawn = forkTrainer(path.resolve(__dirname, '../../out/ml/trainer.cjs'));
@@ -88,6 +89,14 @@ function reference(db: Db, p: Predictor): PixelFigures {
   return { predicted: Array.from(winners), probabilities, t2: Array.from(stats.t2), q: Array.from(stats.q), outOfModel: stats.outOfModel.map((f) => (f ? 1 : 0)), limits: [stats.t2Limit, stats.qLimit] };
 }
 
+/** The map's spectra in id order, as predictSpectra takes them. */
+function mapSpectra(db: Db, p: Predictor): SpectrumInput[] {
+  const spectra = loadSpectra(db, mapId);
+  const axis = loadAxis(db, spectra[0]!.axisId);
+  expect(axis.values.length).toBe(p.rawAxis.length);
+  return spectra.map((s) => ({ key: s.key, axis: axis.values, values: s.channels[0]!, unit: axis.unit }));
+}
+
 /** A map prediction's figures for the map's samples in id order (chondro fills every pixel). */
 function ofMap(db: Db, m: ReturnType<typeof predictMap>): PixelFigures {
   const { ids, grid } = requireMap(db, mapId);
@@ -127,6 +136,38 @@ describe('whole-map prediction equals the plain path exactly', () => {
       db.close();
     }, 60_000);
   }
+
+  it('cnn: split over a worker thread (forced from 1 spectrum), every pixel is the same, whole map and in bands of 4 rows, and the thread ends', async () => {
+    const db = openProject(project);
+    const p = loadPredictor(db, runs.cnn);
+    const want = reference(db, p);
+    // A row's outputs and features do not depend on the rows batched with it (so any split keeps them).
+    const x = spectraInputs(p, mapSpectra(db, p));
+    const net = netOf(p);
+    const width = x.length / 875;
+    const pieces = [0, 1, 37, 100, 101, 700, 875];
+    const byPiece = (f: (x: Float32Array, n: number) => Float32Array) => pieces.slice(1).flatMap((to, i) => Array.from(f(x.subarray(pieces[i]! * width, to * width), to - pieces[i]!)));
+    expect(byPiece((xs, n) => net.predict(xs, n))).toEqual(Array.from(net.predict(x, 875)));
+    expect(byPiece((xs, n) => net.features(xs, n))).toEqual(Array.from(net.features(x, 875)));
+    const passes: [number, number][] = [];
+    const threads = { minSpectra: 1, workers: 1, onParallel: (t: number, n: number) => passes.push([t, n]) };
+    expect(ofMap(db, predictMap(db, { datasetId: mapId, runId: runs.cnn, threads }))).toEqual(want);
+    // 875 spectra, 14 batches of 64: 7 on this thread, 7 on the worker.
+    expect(passes).toEqual([[2, 875]]);
+    passes.length = 0;
+    const progress: number[] = [];
+    expect(ofMap(db, predictMap(db, { datasetId: mapId, runId: runs.cnn, bandRows: 4, threads }, (done) => progress.push(done)))).toEqual(want);
+    // Bands of 140 spectra (3 batches: 2 here, 1 there); the last, of 35, is one batch: this thread alone.
+    expect(passes).toEqual([[2, 140], [2, 140], [2, 140], [2, 140], [2, 140], [2, 140]]);
+    expect(progress).toEqual([140, 280, 420, 560, 700, 840, 875]);
+    // predictSpectra in a scope of its own: the same predictions as on this thread alone.
+    const spectra = mapSpectra(db, p);
+    expect(withPredictionThreads(p, spectra.length, () => predictSpectra(p, spectra), { minSpectra: 1, workers: 1 })).toEqual(predictSpectra(p, spectra));
+    db.close();
+    // Every pool was closed: its thread exits, nothing is left to keep the process alive.
+    for (let i = 0; i < 500 && predictionThreadsRunning() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(predictionThreadsRunning()).toBe(0);
+  }, 60_000);
 
   it('predictSpectra, each spectrum with an axis array of its own, gives the same figures as the map', () => {
     const db = openProject(project);
