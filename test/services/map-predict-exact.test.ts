@@ -17,7 +17,7 @@ import { loadAxis, loadSpectra } from '../../src-main/db/datasets';
 import { importFiles } from '../../src-main/services/import';
 import { requestByName, startTraining } from '../../src-main/services/train';
 import { forkTrainer } from '../../src-main/services/trainer-client';
-import { loadPredictor, modelInputs, netOf, predictSpectra, spectraInputs, withPredictionThreads, type Predictor, type SpectrumInput } from '../../src-main/services/predict';
+import { PARALLEL_MIN_SPECTRA, loadPredictor, modelInputs, netOf, predictSpectra, spectraInputs, withPredictionThreads, type Predictor, type SpectrumInput } from '../../src-main/services/predict';
 import { predictMap } from '../../src-main/services/map-predict';
 import { requireMap } from '../../src-main/services/maps';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
@@ -165,6 +165,19 @@ describe('whole-map prediction equals the plain path exactly', () => {
     expect(withPredictionThreads(p, spectra.length, () => predictSpectra(p, spectra), { minSpectra: 1, workers: 1 })).toEqual(predictSpectra(p, spectra));
     db.close();
     // Every pool was closed: its thread exits, nothing is left to keep the process alive.
+    for (let i = 0; i < 500 && predictionThreadsRunning() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(predictionThreadsRunning()).toBe(0);
+  }, 60_000);
+
+  it('predictSpectra of 2,625 spectra (the map three times, over PARALLEL_MIN_SPECTRA) starts its own threads, gives what one thread gives, and closes them', async () => {
+    const db = openProject(project);
+    const p = loadPredictor(db, runs.cnn);
+    const once = mapSpectra(db, p);
+    const spectra = [...once, ...once, ...once];
+    expect(spectra.length).toBeGreaterThanOrEqual(PARALLEL_MIN_SPECTRA);
+    const single = withPredictionThreads(p, spectra.length, () => predictSpectra(p, spectra), { workers: 0 });
+    expect(predictSpectra(p, spectra)).toEqual(single);
+    db.close();
     for (let i = 0; i < 500 && predictionThreadsRunning() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(predictionThreadsRunning()).toBe(0);
   }, 60_000);
