@@ -25,7 +25,8 @@ import { argmaxRows, softmaxRows } from '../common/ml/metrics';
 import { applyPipeline, type FittedPipeline, type ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { getStep } from '../common/preprocessing/registry';
 import type { JsonValue, SpectraBlock } from '../common/preprocessing/types';
-import { Net } from '../ml/engine/net';
+import { trainedNet, type Net } from '../ml/engine/net';
+import { sameAxis } from '../common/preprocessing/common-axis';
 import type { Kernels } from '../ml/kernels/types';
 import { createKernelsOf } from '../ml/engine/kernels-factory';
 import type { KernelKind } from '../ml/engine/kernel-choice';
@@ -235,14 +236,6 @@ export function onModelAxis(p: Predictor, s: SpectrumInput): Float64Array {
   return out;
 }
 
-/** Whether `axis` is `target` point for point (a spectrum on it is taken as it is, not resampled). */
-function sameAxis(axis: ArrayLike<number>, target: Float64Array): boolean {
-  if (axis === target) return true;
-  if (axis.length !== target.length) return false;
-  for (let i = 0; i < axis.length; i++) if (axis[i] !== target[i]) return false;
-  return true;
-}
-
 /**
  * Channel `c` of a spectrum (`ch`: its axis and values) on the raw axis of the model's channel
  * `c`, written to `out` from `at`. `known` holds, for axes already compared within one call,
@@ -339,10 +332,7 @@ function channelModelInputs(p: Predictor, rows: Float64Array[], n: number, keys:
 
 /** A network with its stored weights and batch-norm state, ready for inference. */
 export function buildNet(m: NetworkModel, kernels: Kernels, maxBatch = EVAL_BATCH): Net {
-  const net = new Net(kernels, { layers: m.layers, input: m.input, task: m.task, maxBatch, seed: 0 });
-  net.setWeights(m.weights);
-  if (net.stateCount) net.setState(m.state);
-  return net;
+  return trainedNet(kernels, m, maxBatch);
 }
 
 /** A stored network run's layers and weights. */

@@ -952,6 +952,14 @@ export interface NetOptions {
   seed: number;
 }
 
+/** A trained network for inference: its layers, input, task, weights and batch-norm state on `k` (the prediction paths all build theirs here). */
+export function trainedNet(k: Kernels, m: { layers: LayerSpec[]; input: [number, number]; task: Task; weights: Float32Array; state: Float32Array }, maxBatch: number): Net {
+  const net = new Net(k, { layers: m.layers, input: m.input, task: m.task, maxBatch, seed: 0 });
+  net.setWeights(m.weights);
+  if (net.stateCount) net.setState(m.state);
+  return net;
+}
+
 export interface ParamInfo {
   name: string;
   shape: number[];

@@ -1,6 +1,6 @@
 /** Worker-thread entry of one prediction thread (bundled to out/ml/predict-worker.cjs; see predict-pool.ts). */
 import { workerData } from 'node:worker_threads';
-import { Net } from './net';
+import { trainedNet, type Net } from './net';
 import { createKernelsOf } from './kernels-factory';
 import { forwardRows, type PredictReply, type PredictRequest, type PredictWorkerInit } from './predict-pool';
 
@@ -14,10 +14,8 @@ const answer = (reply: PredictReply, transfer: ArrayBuffer[] = []) => {
 let net: Net | null = null;
 let failure: string | null = null;
 try {
-  // As services/predict.ts buildNet: the same layers, weights and state on the same kernel build.
-  net = new Net(createKernelsOf(init.kernels, init.wasmPath), { layers: init.layers, input: init.input, task: init.task, maxBatch: init.maxBatch, seed: 0 });
-  net.setWeights(init.weights);
-  if (net.stateCount) net.setState(init.state);
+  // The same layers, weights and state on the same kernel build as the calling thread's network.
+  net = trainedNet(createKernelsOf(init.kernels, init.wasmPath), init, init.maxBatch);
 } catch (err) {
   failure = err instanceof Error ? err.message : String(err);
 }
