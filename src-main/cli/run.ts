@@ -32,6 +32,10 @@ import { headline, runsCommand } from './runs';
 import { failRunsWithoutTrainer } from '../services/run-record';
 import { harmoniseCommand, HARMONISE_USAGE } from './harmonise';
 import { joinCommand, JOIN_USAGE } from './join';
+import { unitCommand, UNIT_USAGE } from './unit';
+import { getRun } from '../db/runs';
+import { targetUnitsOf } from '../common/runs/schema';
+import { metricUnit } from '../common/format/metric-labels';
 import { transferCommand, TRANSFER_USAGE } from './transfer';
 import { optimizeCommand, OPTIMIZE_USAGE } from './optimize';
 import { mapCommand, MAP_USAGE } from './map';
@@ -55,6 +59,7 @@ Usage:
   spectra-desk runs --project P [--json]   (runs: status, model, target, test metric, dates)
   ${HARMONISE_USAGE}
   ${JOIN_USAGE}
+  ${UNIT_USAGE}
   ${MAP_USAGE}
   ${TRANSFER_USAGE}
   spectra-desk preprocess --project P --dataset D --pipeline PIPE.json [--out OUT.csv]
@@ -110,6 +115,8 @@ export async function runCli(argv: string[], io: Streams): Promise<number> {
         return harmoniseCommand(rest, io);
       case 'join':
         return joinCommand(rest, io);
+      case 'unit':
+        return unitCommand(rest, io);
       case 'transfer':
         return await transferCommand(rest, io);
       case 'map':
@@ -267,7 +274,7 @@ export interface ListedDataset {
   samples: number;
   points: number | null;
   splits: { train: number; test: number; none: number };
-  columns: Record<string, { kind: string; distinct: number; missing: number }>;
+  columns: Record<string, { kind: string; distinct: number; missing: number; unit?: string }>;
   axis: DatasetSummary['axis'];
   channels: number;
   sourceFiles: number;
@@ -291,7 +298,7 @@ function listCommand(args: string[], io: Streams): number {
     samples: d.samples,
     points: d.points,
     splits: d.splits,
-    columns: Object.fromEntries(Object.entries(d.columns).map(([k, c]) => [k, { kind: c.kind, distinct: c.distinct, missing: c.missing }])),
+    columns: Object.fromEntries(Object.entries(d.columns).map(([k, c]) => [k, { kind: c.kind, distinct: c.distinct, missing: c.missing, ...(c.unit ? { unit: c.unit } : {}) }])),
     axis: d.axis,
     channels: d.channels,
     sourceFiles: d.sourceFiles.length,
@@ -306,7 +313,7 @@ function listCommand(args: string[], io: Streams): number {
     const axis = d.axis ? `${fmt(d.axis.descending ? d.axis.max : d.axis.min)}→${fmt(d.axis.descending ? d.axis.min : d.axis.max)} ${d.axis.unit}` : 'no axis';
     io.stdout.write(`${d.name}: ${d.samples} spectra × ${d.points ?? 'varying'} points (${axis}); train ${d.splits.train}, test ${d.splits.test}, untagged ${d.splits.none}\n`);
     if (d.map) io.stdout.write(`  map: ${mapLine(d.map)}\n`);
-    for (const [name, c] of Object.entries(d.columns)) io.stdout.write(`  ${name}: ${c.kind}, ${c.distinct} distinct${c.missing ? `, ${c.missing} missing` : ''}\n`);
+    for (const [name, c] of Object.entries(d.columns)) io.stdout.write(`  ${name}: ${c.kind}${c.unit ? ` (${c.unit})` : ''}, ${c.distinct} distinct${c.missing ? `, ${c.missing} missing` : ''}\n`);
   }
   if (listed.length && !runs.length) io.stdout.write('No runs yet. Train a model with: spectra-desk train --project P --dataset D --target COLUMN --model NAME\n');
   if (runs.length) io.stdout.write('Runs, newest first (spectra-desk runs --project P for their details):\n');
@@ -476,9 +483,12 @@ function noTargetOption(one: string | undefined, several: string | undefined): {
   return { target: '' };
 }
 
-/** A trained run's test metrics: one line, or for several targets the headline and then a line per target (keys `rmse:NAME`). */
-function testLines(test: Record<string, number>): string[] {
-  const fmt = (entries: [string, number][]) => entries.map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+/**
+ * A trained run's test metrics: one line, or for several targets the headline and then a line per
+ * target (keys `rmse:NAME`); errors in a target's units carry its unit ("rmse 2.2059 %").
+ */
+function testLines(test: Record<string, number>, units: Record<string, string> = {}, target = ''): string[] {
+  const fmt = (entries: [string, number][], name = target) => entries.map(([k, v]) => `${k} ${v.toFixed(4)}${metricUnit(k, units[name]) ? ` ${metricUnit(k, units[name])}` : ''}`).join(', ');
   const own = Object.entries(test).filter(([k]) => !k.includes(':'));
   const perTarget = new Map<string, [string, number][]>();
   for (const [k, v] of Object.entries(test)) {
@@ -487,7 +497,13 @@ function testLines(test: Record<string, number>): string[] {
     const name = k.slice(at + 1);
     perTarget.set(name, [...(perTarget.get(name) ?? []), [k.slice(0, at), v]]);
   }
-  return [`test: ${fmt(own)}`, ...[...perTarget].map(([name, entries]) => `test ${name}: ${fmt(entries)}`)];
+  return [`test: ${fmt(own)}`, ...[...perTarget].map(([name, entries]) => `test ${name}: ${fmt(entries, name)}`)];
+}
+
+/** A stored run's target units (target → unit) and its target, for {@link testLines}. */
+function runUnits(db: Db, runId: number): [Record<string, string>, string] {
+  const r = getRun(db, runId);
+  return [r.task === 'regression' ? targetUnitsOf(r.config, r.targetColumn) : {}, r.targetColumn];
 }
 
 /** A target channel's RMSE per point in one phrase: its range over the points. */
@@ -600,7 +616,7 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
     else {
       io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message && !stopped ? `: ${o.message}` : ''}\n`);
       if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
-      else if (o.metrics) for (const line of testLines(o.metrics.test)) io.stdout.write(`  ${line}\n`);
+      else if (o.metrics) for (const line of testLines(o.metrics.test, ...runUnits(db, o.runId))) io.stdout.write(`  ${line}\n`);
       if (o.metrics?.pointRmse) io.stdout.write(`  RMSE per point: ${pointRmseRange(o.metrics.pointRmse)}\n`);
       if (o.recipeChoice) io.stdout.write(`  recipe: auto chose "${o.recipeChoice.winner}" (${o.recipeChoice.metric} in ${o.recipeChoice.folds}-fold cross-validation of the training spectra: ${o.recipeChoice.candidates.map((c) => `${c.name} ${c.score === null ? 'skipped' : c.score.toFixed(4)}`).join('; ')})\n`);
       else if (autoRecipe && o.folds) io.stdout.write(`  recipe: auto, chosen inside each fold (see each fold's run)\n`);

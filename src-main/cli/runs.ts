@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../common/errors';
 import type { RunSummary } from '../common/ipc/contract';
-import { headlineKey, metricLabel } from '../common/format/metric-labels';
+import { headlineKey, metricLabel, metricUnit } from '../common/format/metric-labels';
 import { openProjectToRead, type Db } from '../db/connection';
 import { foldRuns, runEpochCounts } from '../db/runs';
 import { failRunsWithoutTrainer } from '../services/run-record';
@@ -29,7 +29,8 @@ export function headline(r: RunSummary): string {
   const value = r.test?.[key];
   if (value === undefined) return '–';
   const std = r.std?.[key];
-  return `${metricLabel(key)} ${value.toFixed(4)}${std === undefined ? '' : ` ± ${std.toFixed(4)}`}`;
+  const unit = metricUnit(key, r.units?.[r.target]);
+  return `${metricLabel(key)} ${value.toFixed(4)}${std === undefined ? '' : ` ± ${std.toFixed(4)}`}${unit ? ` ${unit}` : ''}`;
 }
 
 /** An ISO time to the second, as stored (UTC). */

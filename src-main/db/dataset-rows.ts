@@ -8,8 +8,8 @@ export function insertDataset(db: Db, name: string, createdAt: string, yUnit: st
   return Number(db.prepare('INSERT INTO datasets (name, created_at, y_unit) VALUES (?, ?, ?)').run(name, createdAt, yUnit).lastInsertRowid);
 }
 
-export function insertColumn(db: Db, datasetId: number, name: string, kind: ColumnKind, position: number): number {
-  return Number(db.prepare('INSERT INTO columns (dataset_id, name, kind, position) VALUES (?, ?, ?, ?)').run(datasetId, name, kind, position).lastInsertRowid);
+export function insertColumn(db: Db, datasetId: number, name: string, kind: ColumnKind, position: number, unit: string | null = null): number {
+  return Number(db.prepare('INSERT INTO columns (dataset_id, name, kind, position, unit) VALUES (?, ?, ?, ?, ?)').run(datasetId, name, kind, position, kind === 'number' ? unit : null).lastInsertRowid);
 }
 
 export interface NewSourceFile {

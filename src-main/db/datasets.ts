@@ -19,6 +19,7 @@ export interface ColumnRow {
   name: string;
   kind: ColumnKind;
   position: number;
+  unit: string | null;
 }
 
 export function findDataset(db: Db, name: string): DatasetRow | undefined {
@@ -44,7 +45,7 @@ export function datasetIdByNameOrId(db: Db, nameOrId: string): number {
 }
 
 export function listColumns(db: Db, datasetId: number): ColumnRow[] {
-  return db.prepare('SELECT id, name, kind, position FROM columns WHERE dataset_id = ? ORDER BY position').all(datasetId) as ColumnRow[];
+  return db.prepare('SELECT id, name, kind, position, unit FROM columns WHERE dataset_id = ? ORDER BY position').all(datasetId) as ColumnRow[];
 }
 
 function summarizeColumn(db: Db, col: ColumnRow, samples: number): ColumnSummary {
@@ -57,6 +58,7 @@ function summarizeColumn(db: Db, col: ColumnRow, samples: number): ColumnSummary
       out.min = s.lo;
       out.max = s.hi;
     }
+    if (col.unit) out.unit = col.unit;
     return out;
   }
   if (col.kind === 'text') {
@@ -280,8 +282,14 @@ export function columnValues(db: Db, datasetId: number, column: string): { sampl
 }
 
 function requireColumn(db: Db, datasetId: number, column: string): ColumnRow {
-  const col = listColumns(db, datasetId).find((c) => c.name === column);
-  if (!col) throw new UserError('NOT_FOUND', `Dataset has no column ${quoteExcerpt(column)}.`, { field: excerpt(column) });
+  const columns = listColumns(db, datasetId);
+  const col = columns.find((c) => c.name === column);
+  if (!col) {
+    const name = (db.prepare('SELECT name FROM datasets WHERE id = ?').get(datasetId) as { name: string } | undefined)?.name;
+    const shown = columns.slice(0, 8).map((c) => excerpt(c.name)).join(', ');
+    const has = columns.length ? ` Its columns: ${shown}${columns.length > 8 ? `, … (${columns.length} in all)` : ''}.` : ' It has no label columns yet.';
+    throw new UserError('NOT_FOUND', `Dataset ${name === undefined ? '' : `${quoteExcerpt(name)} `}has no column ${quoteExcerpt(column)}.${has}`, { field: 'column' });
+  }
   return col;
 }
 
@@ -294,7 +302,7 @@ export function setLabel(db: Db, datasetId: number, ids: number[], column: strin
       const position = (db.prepare('SELECT coalesce(max(position), -1) + 1 AS p FROM columns WHERE dataset_id = ?').get(datasetId) as { p: number }).p;
       const kind: ColumnKind = typeof value === 'number' ? 'number' : 'class';
       const id = Number(db.prepare('INSERT INTO columns (dataset_id, name, kind, position) VALUES (?, ?, ?, ?)').run(datasetId, column, kind, position).lastInsertRowid);
-      col = { id, name: column, kind, position };
+      col = { id, name: column, kind, position, unit: null };
     }
     let num: number | null = null;
     let text: string | null = null;
@@ -352,8 +360,31 @@ export function setColumnKind(db: Db, datasetId: number, column: string, kind: C
       // CAST gives '1.0' for integral REALs; labels read better as '1'.
       db.prepare("UPDATE sample_values SET text_value = substr(text_value, 1, length(text_value) - 2) WHERE column_id = ? AND text_value LIKE '%.0'").run(col.id);
     }
-    db.prepare('UPDATE columns SET kind = ? WHERE id = ?').run(kind, col.id);
+    db.prepare('UPDATE columns SET kind = ?, unit = CASE WHEN ? = \'number\' THEN unit ELSE NULL END WHERE id = ?').run(kind, kind, col.id);
   })();
+}
+
+/** The longest unit a column may have. */
+export const MAX_UNIT_LENGTH = 40;
+
+/**
+ * Sets (or, with null or an empty string, clears) the unit of a numeric label column: what its
+ * values are measured in ("%", "mg/L"). A class or text column has none; a run records the unit
+ * its target had when it was trained.
+ */
+export function setColumnUnit(db: Db, datasetId: number, column: string, unit: string | null): void {
+  const col = requireColumn(db, datasetId, column);
+  const u = unit === null ? '' : unit.trim();
+  if (u && col.kind !== 'number') throw new UserError('BAD_INPUT', `Column ${quoteExcerpt(column)} holds ${col.kind === 'class' ? 'classes' : 'text'}; only a numeric column has a unit.`, { field: 'unit' });
+  if (u.length > MAX_UNIT_LENGTH) throw new UserError('BAD_INPUT', `A unit has at most ${MAX_UNIT_LENGTH} characters; ${quoteExcerpt(u)} has ${u.length}.`, { field: 'unit' });
+  if ([...u].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f')) throw new UserError('BAD_INPUT', 'A unit cannot hold line breaks or control characters.', { field: 'unit' });
+  db.prepare('UPDATE columns SET unit = ? WHERE id = ?').run(u || null, col.id);
+}
+
+/** The unit of a numeric column of a dataset, or null (no such column, not numeric, or none given). */
+export function columnUnit(db: Db, datasetId: number, column: string): string | null {
+  const r = db.prepare("SELECT unit FROM columns WHERE dataset_id = ? AND name = ? AND kind = 'number'").get(datasetId, column) as { unit: string | null } | undefined;
+  return r?.unit ?? null;
 }
 
 export function renameDataset(db: Db, datasetId: number, name: string): void {

@@ -41,7 +41,7 @@ export interface DerivedDataset {
 export function insertDerivedDataset(db: Db, d: DerivedDataset): number {
   const created = d.provenance.createdAt;
   const datasetId = insertDataset(db, d.name, created, null);
-  db.prepare('INSERT INTO columns (dataset_id, name, kind, position) SELECT ?, name, kind, position FROM columns WHERE dataset_id = ? ORDER BY position').run(datasetId, d.sourceDatasetId);
+  db.prepare('INSERT INTO columns (dataset_id, name, kind, position, unit) SELECT ?, name, kind, position, unit FROM columns WHERE dataset_id = ? ORDER BY position').run(datasetId, d.sourceDatasetId);
   const axisId = upsertAxis(db, d.axis, d.axisUnit);
   const source = db.prepare('SELECT sample_key, split, map_x, map_y, source_index FROM samples WHERE id = ? AND dataset_id = ?');
   const write = sampleWriter(db);

@@ -17,7 +17,7 @@ import type { RunHandle, RunOutcome } from '../common/runs/outcome';
 import { TRAIN_DEFAULTS } from '../common/runs/plan';
 import type { FoldSummary, RunRequest } from '../common/runs/schema';
 import { recordCrossValidation, recordCrossValidationEnd } from './run-record';
-import { readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
+import { columnUnits, readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
 import { finished, trainSingle, type TrainDeps } from './train-single';
 import { chooseRunRecipe } from './auto-recipe';
 import type { RecipeChoiceHandle } from './trainer-client';
@@ -63,6 +63,11 @@ export function plannedFolds(db: Db, req: RunRequest, dataset: DatasetForRun = r
   return { task: target.kind, folds, classes: target.classes, warnings: [...(onMap ? [onMap] : []), ...replicateWarnings(dataset, req.target, folds, scheme)] };
 }
 
+/** `{ units }` when there are any, else nothing (the stored config leaves the key out). */
+function unitsRecord(units: Record<string, string> | undefined): { units?: Record<string, string> } {
+  return units ? { units } : {};
+}
+
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
 export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): RunHandle {
   const started = performance.now();
@@ -76,7 +81,7 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
     db,
     req,
     task,
-    { model: req.model, classes, validation: req.validation, validationLabel, folds: folds.length, recipe: req.autoRecipe ? AUTO_RECIPE_IN_FOLDS : (req.recipe?.name ?? null), epochs: req.epochs ?? null, learningRate: req.learningRate ?? null, warnings },
+    { model: req.model, classes, validation: req.validation, validationLabel, folds: folds.length, recipe: req.autoRecipe ? AUTO_RECIPE_IN_FOLDS : (req.recipe?.name ?? null), epochs: req.epochs ?? null, learningRate: req.learningRate ?? null, warnings, ...unitsRecord(columnUnits(dataset, req.targets ?? [req.target])) },
     { scheme: req.validation, folds: folds.map((f) => ({ label: f.label, train: ids(f.train), test: ids(f.test) })) },
     seed,
   );

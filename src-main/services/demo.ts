@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkpoint, openProject } from '../db/connection';
+import { datasetIdByNameOrId, setColumnUnit } from '../db/datasets';
 import { importFiles } from './import';
 
 /**
@@ -15,6 +16,9 @@ export async function createDemoProject(file: string, demoDir: string, nativeBin
   try {
     await importFiles(db, { files: [path.join(demoDir, 'coffee-atr-ftir.csv')], dataset: 'Coffee ATR-FTIR (3 origins)' });
     await importFiles(db, { files: [path.join(demoDir, 'tecator-meat-nir.csv')], dataset: 'Tecator meat NIR', splitColumn: 'set', axisUnit: 'nm' });
+    // Tecator's contents are percentages by weight, so its errors read "RMSEP 2.1 %".
+    const tecator = datasetIdByNameOrId(db, 'Tecator meat NIR');
+    for (const column of ['moisture', 'fat', 'protein']) setColumnUnit(db, tecator, column, '%');
     checkpoint(db, 'TRUNCATE');
   } finally {
     db.close();

@@ -463,7 +463,7 @@ function prepareColumns(db: Db, datasetId: number, loaded: LoadedFile[]): Map<st
     }
     const kind = hints.get(name) ?? inferKind(name, list);
     const id = insertColumn(db, datasetId, name, kind, position++);
-    existing.set(name, { id, name, kind, position: position - 1 });
+    existing.set(name, { id, name, kind, position: position - 1, unit: null });
   }
   return existing;
 }

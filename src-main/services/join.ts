@@ -94,17 +94,22 @@ export function pairRows(sides: readonly PairingSide[], by: JoinPairing, needed?
   });
 }
 
-/** The columns of the joined dataset: every source's, by name, in order of first appearance; a name with two kinds is an error. */
-function joinedColumns(sources: Source[]): { name: string; kind: ColumnKind }[] {
-  const out = new Map<string, { kind: ColumnKind; from: string }>();
+/**
+ * The columns of the joined dataset: every source's, by name, in order of first appearance; a
+ * name with two kinds is an error. A numeric column keeps its unit when its sources agree on it
+ * (or only one gives one), and has none when they differ.
+ */
+function joinedColumns(sources: Source[]): { name: string; kind: ColumnKind; unit: string | null }[] {
+  const out = new Map<string, { kind: ColumnKind; from: string; units: Set<string> }>();
   for (const s of sources) {
     for (const c of s.columns) {
       const seen = out.get(c.name);
-      if (!seen) out.set(c.name, { kind: c.kind, from: s.name });
+      if (!seen) out.set(c.name, { kind: c.kind, from: s.name, units: new Set(c.unit ? [c.unit] : []) });
+      else if (seen.kind === c.kind && c.unit) seen.units.add(c.unit);
       else if (seen.kind !== c.kind) throw new UserError('BAD_INPUT', `Column "${c.name}" is ${seen.kind} in "${seen.from}" and ${c.kind} in "${s.name}"; make them the same kind before joining. Nothing was stored.`, { field: c.name });
     }
   }
-  return [...out].map(([name, c]) => ({ name, kind: c.kind }));
+  return [...out].map(([name, c]) => ({ name, kind: c.kind, unit: c.units.size === 1 ? [...c.units][0]! : null }));
 }
 
 export function joinDatasets(db: Db, req: JoinRequest): JoinResult {
@@ -138,7 +143,7 @@ export function joinDatasets(db: Db, req: JoinRequest): JoinResult {
 
   const datasetId = db.transaction(() => {
     const id = insertDataset(db, name, new Date().toISOString(), null);
-    const columnIds = columns.map((c, i) => insertColumn(db, id, c.name, c.kind, i));
+    const columnIds = columns.map((c, i) => insertColumn(db, id, c.name, c.kind, i, c.unit));
     insertChannelAxes(db, id, sources.map((s, c) => ({ name: channelNames[c]!, axisId: s.axisId })));
     const placements = samplePlacements(db, sources[0]!.id);
     const write = sampleWriter(db);

@@ -44,7 +44,7 @@ import {
 } from '../common/runs/optimize';
 import { plannedFolds } from './cross-validate';
 import { recordCrossValidation, recordCrossValidationEnd, recordError } from './run-record';
-import { readDatasetForRun, targetColumn } from './run-data';
+import { readDatasetForRun, targetColumn, targetColumnData } from './run-data';
 import { finished, trainSingle } from './train-single';
 import type { SpawnTrainer, TrainerHandle } from './trainer-client';
 import { trainerPool } from './trainer-pool';
@@ -87,7 +87,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const dataset = readDatasetForRun(db, req.datasetId);
   const column = targetColumn(dataset.columns, dataset.name, req.target);
-  const columnData = { kind: column.kind, values: dataset.valuesOf(req.target) };
+  const columnData = targetColumnData(dataset, req.target);
   const base: RunRequest = { datasetId: req.datasetId, target: req.target, model: 'pls', recipe: null, validation, seed, ...(req.engine ? { engine: req.engine } : {}), ...(req.threads ? { threads: req.threads } : {}) };
   const split = plannedFolds(db, base, dataset);
   const { task, classes } = split;
@@ -104,7 +104,7 @@ export function startOptimize(db: Db, req: OptimizeRequest, deps: OptimizeDeps):
     db,
     base,
     task,
-    { model: models[0] === 'plslda' ? 'pls' : models[0]!, classes, validation: { kind: 'kfold', k }, validationLabel: `Find the best model: ${k}-fold cross-validation of the training split`, folds: 1, recipe: 'chosen by the search', epochs: null, learningRate: null, warnings: [] },
+    { model: models[0] === 'plslda' ? 'pls' : models[0]!, classes, validation: { kind: 'kfold', k }, validationLabel: `Find the best model: ${k}-fold cross-validation of the training split`, folds: 1, recipe: 'chosen by the search', epochs: null, learningRate: null, warnings: [], ...(columnData.unit ? { units: { [req.target]: columnData.unit } } : {}) },
     { scheme: { kind: 'kfold', k }, folds: outer.map((f) => ({ label: f.label, train: ids(f.train), test: ids(f.test) })) },
     seed,
   );

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection';
 import { columnValues, getDataset, listColumns, sampleIds, splitCounts } from '../db/datasets';
 import { listPipelines } from '../db/pipelines';
 import { UserError } from '../common/errors';
-import type { PlanInput, RunData } from '../common/runs/plan';
+import type { PlanInput, RunData, TargetColumnData } from '../common/runs/plan';
 import type { ResolvedPipeline } from '../common/preprocessing/pipeline';
 import { datasetBlock, datasetRows } from './preprocess';
 import { samplePlacements } from '../db/channels';
@@ -22,7 +22,7 @@ import type { SpectraBlock } from '../common/preprocessing/types';
 export interface DatasetForRun {
   datasetId: number;
   name: string;
-  columns: { name: string; kind: 'class' | 'number' | 'text' }[];
+  columns: { name: string; kind: 'class' | 'number' | 'text'; unit?: string | null }[];
   data: RunData;
   /** A column's value for every row of `data` (null where a sample has none); the same array on every call — do not change it. */
   valuesOf(column: string): (string | number | null)[];
@@ -35,13 +35,26 @@ export function targetColumn(columns: DatasetForRun['columns'], datasetName: str
   return column;
 }
 
+/** One target column as planning takes it: its kind, its unit (a numeric column's, when given) and its values. */
+export function targetColumnData(dataset: DatasetForRun, name: string): TargetColumnData {
+  const column = targetColumn(dataset.columns, dataset.name, name);
+  return { kind: column.kind, values: dataset.valuesOf(name), ...(column.kind === 'number' && column.unit ? { unit: column.unit } : {}) };
+}
+
+/** The units of the named numeric columns that have one (name → unit), as a cross-validation's parent records them. */
+export function columnUnits(dataset: DatasetForRun, names: string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const c of dataset.columns) if (c.kind === 'number' && c.unit && names.includes(c.name)) out[c.name] = c.unit;
+  return Object.keys(out).length ? out : undefined;
+}
+
 /**
  * The request's target columns as planning takes them (each checked to exist): the first, and the
  * others of a several-target run. A target channel has no column: the plan reads its rows from the channel.
  */
 export function targetColumnsOf(dataset: DatasetForRun, req: { target: string; targets?: string[]; targetChannel?: string }): Pick<PlanInput, 'target' | 'moreTargets'> {
   if (req.targetChannel !== undefined) return { target: { kind: 'number', values: [] } };
-  const read = (name: string) => ({ kind: targetColumn(dataset.columns, dataset.name, name).kind, values: dataset.valuesOf(name) });
+  const read = (name: string) => targetColumnData(dataset, name);
   const more = (req.targets ?? []).slice(1);
   return { target: read(req.target), ...(more.length ? { moreTargets: more.map(read) } : {}) };
 }

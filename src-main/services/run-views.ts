@@ -8,7 +8,7 @@ import { UserError } from '../common/errors';
 import { getRun, listRuns, runArtifact, runEpochCounts, runEpochs, runTestPredictions, type RunRow } from '../db/runs';
 import type { FirstLayer, PlsBaseline, PredictResult, RunDetail, RunInterpretation, RunSummary, TestPrediction } from '../common/ipc/contract';
 import { headlineKey, lowerIsBetter } from '../common/format/metric-labels';
-import { isCrossValidationConfig, trainedConfig, trainedSplit } from '../common/runs/schema';
+import { isCrossValidationConfig, targetUnitsOf, trainedConfig, trainedSplit } from '../common/runs/schema';
 import { requireOneChannel } from '../common/runs/channels';
 import { camForRun, runInputs, runNet } from './export';
 import { upsampleCentres } from '../ml/cam';
@@ -97,7 +97,14 @@ export function runSummary(r: RunRow, epochs: number): RunSummary {
     folds: isCrossValidationConfig(r.config) ? r.config.folds : null,
     std: m?.std ?? null,
     parentRunId: r.fold?.parentRunId ?? null,
+    ...unitsOf(r),
   };
+}
+
+/** `{ units }` of a regression run whose targets had units, else nothing. */
+function unitsOf(r: RunRow): { units?: Record<string, string> } {
+  const units = r.task === 'regression' ? targetUnitsOf(r.config, r.targetColumn) : {};
+  return Object.keys(units).length ? { units } : {};
 }
 
 /** Activation maps over the class means for networks; coefficients per class and VIP for PLS. */

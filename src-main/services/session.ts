@@ -334,6 +334,10 @@ export class Session {
       datasets.setColumnKind(this.requireDb(), datasetId, column, kind);
       return datasets.datasetSummary(this.requireDb(), datasetId);
     },
+    'columns:setUnit': async ({ datasetId, column, unit }) => {
+      datasets.setColumnUnit(this.requireDb(), datasetId, column, unit);
+      return datasets.datasetSummary(this.requireDb(), datasetId);
+    },
     'runs:start': async (input) => this.startRun(requestFromApp(this.requireDb(), input)),
     'runs:cancel': async ({ runId }) => {
       const run = this.runs.get(runId);

@@ -12,6 +12,8 @@ export interface ColumnSummary {
   /** For number columns. */
   min?: number;
   max?: number;
+  /** For number columns: the unit of the values ("%", "mg/L"), when one was given. */
+  unit?: string;
 }
 
 export interface SourceFileSummary {

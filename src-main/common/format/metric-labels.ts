@@ -81,3 +81,20 @@ export function metricInText(key: string): string {
   const l = metricLabel(key);
   return /^[A-Z][a-z]/.test(l) ? `${l[0]!.toLowerCase()}${l.slice(1)}` : l;
 }
+
+/** Metrics measured in the target's own units (RMSEP, MAE, bias, SEP); R², RPD and the rest have none. */
+const IN_TARGET_UNITS = new Set(['rmse', 'mae', 'bias', 'sep']);
+
+/**
+ * The unit to write after a metric's value: the target's unit for an error in its units
+ * (`rmse`, `rmse:fat`, …), else none.
+ */
+export function metricUnit(key: string, unit: string | null | undefined): string {
+  if (!unit) return '';
+  return IN_TARGET_UNITS.has(splitKey(key).metric) ? unit : '';
+}
+
+/** A formatted value with its unit when it has one: "2.23 %", "0.41 mg/L", "0.963". */
+export function withUnit(text: string, unit: string | null | undefined): string {
+  return unit ? `${text} ${unit}` : text;
+}

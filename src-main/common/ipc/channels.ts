@@ -35,6 +35,7 @@ export const CHANNELS = [
   'datasets:axisPlan',
   'datasets:harmonise',
   'columns:setKind',
+  'columns:setUnit',
   'runs:start',
   'runs:cancel',
   'runs:optimize',

@@ -109,6 +109,8 @@ export interface RunSummary {
   std: MetricValues | null;
   /** Set on a fold of a cross-validation: its parent run. */
   parentRunId: number | null;
+  /** Regression: the unit of each target that had one when the run was trained (target → "%"); errors are in it. */
+  units?: Record<string, string>;
 }
 
 /** One fold of a cross-validated run (a run of its own). */
@@ -371,6 +373,8 @@ export const contract = {
   /** Puts a dataset's spectra on one axis, stored as a new dataset with its provenance. */
   'datasets:harmonise': { input: z.object({ datasetId: id, grid: gridChoice.optional(), name: z.string().max(200).optional() }).strict(), output: out<HarmoniseResult>() },
   'columns:setKind': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), kind: columnKind }).strict(), output: out<DatasetSummary>() },
+  /** The unit of a numeric label column ("%", "mg/L"); an empty string clears it. */
+  'columns:setUnit': { input: z.object({ datasetId: id, column: z.string().min(1).max(200), unit: z.string().max(200) }).strict(), output: out<DatasetSummary>() },
   /** Starts training in the trainer process; events arrive as `runs:progress`. */
   'runs:start': {
     input: runStartInput,

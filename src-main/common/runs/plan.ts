@@ -69,6 +69,8 @@ export interface FoldRows {
 export interface TargetColumnData {
   kind: 'class' | 'number' | 'text';
   values: (string | number | null)[];
+  /** A numeric column's unit ("%", "mg/L"), when one was given: the run records it. */
+  unit?: string;
 }
 
 export interface PlanInput {
@@ -219,7 +221,8 @@ export function planRun(request: PlanInput): RunPlan {
     : targetValues.map((values, t) => {
         const v = problem.train.map((r) => values[r]!);
         const mean = v.reduce((a, b) => a + b, 0) / v.length;
-        return { name: names[t]!, mean, std: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) || 1 };
+        const unit = vector ? undefined : [column, ...moreTargets][t]?.unit;
+        return { name: names[t]!, mean, std: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) || 1, ...(unit ? { unit } : {}) };
       });
   const yMean = scales[0]?.mean ?? 0;
   const yStd = scales[0]?.std ?? 1;
@@ -272,6 +275,7 @@ export function planRun(request: PlanInput): RunPlan {
     ...(multi ? { channels: multi.record } : {}),
     ...(req.neighbourhood ? { neighbourhood: req.neighbourhood } : {}),
     targetScaling: isClass || isAe ? null : { mean: yMean, std: yStd },
+    ...(k === 1 && scales[0]?.unit ? { targetUnit: scales[0].unit } : {}),
     ...(k > 1 ? { targets: scales } : {}),
     ...(req.targetChannel !== undefined ? { targetChannel: req.targetChannel } : {}),
     axis: Array.from(prepared.axis),

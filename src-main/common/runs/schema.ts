@@ -170,7 +170,8 @@ const taskSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('regression'), loss: z.enum(['mse', 'huber']), huberDelta: z.number().optional(), outputs: z.number().int().min(2).optional() }),
 ]);
 /** One target of a run with several: its column and the scaling fitted on the training rows (its own units). */
-export const targetScalingSchema = z.object({ name: z.string(), mean: z.number(), std: z.number() });
+/** A regression target's column, its standardisation on the training rows and, when its column has one, its unit. */
+export const targetScalingSchema = z.object({ name: z.string(), mean: z.number(), std: z.number(), unit: z.string().optional() });
 export type TargetScaling = z.infer<typeof targetScalingSchema>;
 export const augmentationSchema = z.object({ copies: z.number().int().min(1), noise: z.number().min(0), classSpread: z.number().min(0).optional(), ...spectralChangesSchema.shape });
 
@@ -241,6 +242,8 @@ export const singleRunConfig = z.object({
   neighbourhood: neighbourhoodSchema.optional(),
   /** Regression: the first target's scaling (the only one of a one-target run). */
   targetScaling: scaling.nullable(),
+  /** Regression on one target: its column's unit when it had one ("%", "mg/L"); errors are in it. */
+  targetUnit: z.string().optional(),
   /** Present when the run predicts several targets: each one, in output order (the first is the run's target). */
   targets: z.array(targetScalingSchema).min(2).optional(),
   /** Present when a channel is the target: its name; `targets` then holds one scaling per point of it, named by its axis value. */
@@ -269,6 +272,8 @@ export const crossValidationConfig = z.object({
   epochs: z.number().nullable().optional(),
   learningRate: z.number().nullable().optional(),
   warnings: z.array(z.string()).default([]),
+  /** Regression: the unit of each target column that had one when the folds were trained. */
+  units: z.record(z.string(), z.string()).optional(),
 });
 export type CrossValidationConfig = z.infer<typeof crossValidationConfig>;
 
@@ -390,7 +395,13 @@ export function trainedConfig(config: RunConfig, runId: number): SingleRunConfig
 /** The values a trained regression model predicts, in output order, each with its scaling (its column, in its units); none for classes. */
 export function targetScalings(config: SingleRunConfig, target: string): TargetScaling[] {
   if (config.targets) return config.targets;
-  return config.targetScaling ? [{ name: target, ...config.targetScaling }] : [];
+  return config.targetScaling ? [{ name: target, ...config.targetScaling, ...(config.targetUnit ? { unit: config.targetUnit } : {}) }] : [];
+}
+
+/** The unit of each of a run's targets that had one when it was trained (target name → "%", "mg/L"); empty for classes. */
+export function targetUnitsOf(config: RunConfig, target: string): Record<string, string> {
+  if (isCrossValidationConfig(config)) return { ...(config.units ?? {}) };
+  return Object.fromEntries(targetScalings(config, target).filter((t) => t.unit).map((t) => [t.name, t.unit!]));
 }
 
 /** The split of a run that trained a model (not a cross-validation's parent). */

@@ -1,4 +1,4 @@
--- Schema of a new Spectra Desk project: user_version 7, application_id 0x5350444b.
+-- Schema of a new Spectra Desk project: user_version 8, application_id 0x5350444b.
 
 CREATE TABLE axes (
   id INTEGER PRIMARY KEY,
@@ -38,7 +38,7 @@ CREATE TABLE columns (
   dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('class', 'number', 'text')),
-  position INTEGER NOT NULL,
+  position INTEGER NOT NULL, unit TEXT CHECK (unit IS NULL OR length(unit) BETWEEN 1 AND 40),
   UNIQUE (dataset_id, name)
 ) STRICT;
 
