@@ -24,7 +24,7 @@ import { applyPipeline } from '../common/preprocessing/pipeline';
 import type { SpectraBlock } from '../common/preprocessing/types';
 import { evaluateClasses, evaluateValues, scoreTargets } from '../common/runs/evaluate';
 import { applyChannelInputs, requireOneChannel } from '../common/runs/channels';
-import { isCrossValidationConfig, targetScalings, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction } from '../common/runs/schema';
+import { isCrossValidationConfig, targetScalings, trainedConfig, trainedSplit, type CrossValidationConfig, type RunMetrics, type SingleRunConfig, type SingleRunSplit, type TestPrediction, targetUnitsOf } from '../common/runs/schema';
 import type { AxisUnit } from '../common/domain/spectra';
 import type { Net } from '../ml/engine/net';
 import { buildNet, runNetwork } from './predict';
@@ -278,7 +278,7 @@ function channelMaps(net: Net, inputs: RunInputs, classes: string[], classOf: (l
 // Metrics
 
 export interface ExportedMetrics {
-  run: { id: number; model: string; task: 'classification' | 'regression'; dataset: string; target: string; status: string; backend: string | null; seed: number | null; createdAt: string; finishedAt: string | null };
+  run: { id: number; model: string; task: 'classification' | 'regression'; dataset: string; target: string; status: string; backend: string | null; seed: number | null; createdAt: string; finishedAt: string | null; /** Target → unit (regression targets that have one). */ units: Record<string, string> };
   /** Everything the run stored under metrics_json, unchanged. */
   stored: RunMetrics | null;
   /** Recomputed from the test predictions (the same numbers the run stored, plus more). */
@@ -315,7 +315,7 @@ function computeMetrics(db: Db, run: RunRow, inputs: RunInputs | null): MetricsB
   if (!runArtifact(db, run.id, 'test-predictions.json')) throw new UserError('NOT_FOUND', `Run ${run.id} has no stored test predictions; train it again.`);
   const predictions = runTestPredictions(db, run.id);
   const base: ExportedMetrics = {
-    run: { id: run.id, model: run.model, task: run.task, dataset: run.datasetName, target: run.targetColumn, status: run.status, backend: run.backend, seed: run.seed, createdAt: run.createdAt, finishedAt: run.finishedAt },
+    run: { id: run.id, model: run.model, task: run.task, dataset: run.datasetName, target: run.targetColumn, status: run.status, backend: run.backend, seed: run.seed, createdAt: run.createdAt, finishedAt: run.finishedAt, units: run.task === 'regression' ? targetUnitsOf(run.config, run.targetColumn) : {} },
     stored: run.metrics,
     test: {},
   };
@@ -604,7 +604,7 @@ function reportData(db: Db, run: RunRow, cfg: SingleRunConfig, split: SingleRunS
   const rawAxis = inputs?.rawAxis ?? null;
   return {
     title: `Run ${run.id} · ${run.model} on ${run.datasetName}`,
-    run: { id: run.id, model: run.model, task: run.task, target: run.targetColumn, status: run.status, backend: run.backend, createdAt: run.createdAt, finishedAt: run.finishedAt, versions: run.versions, log: run.log },
+    run: { id: run.id, model: run.model, task: run.task, target: run.targetColumn, status: run.status, backend: run.backend, createdAt: run.createdAt, finishedAt: run.finishedAt, versions: run.versions, log: run.log, units: run.task === 'regression' ? targetUnitsOf(run.config, run.targetColumn) : {} },
     data: {
       dataset: run.datasetName,
       axisUnit: inputs?.axisUnit ?? null,

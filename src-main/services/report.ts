@@ -19,7 +19,7 @@ import { candidateName, candidateScoreText, candidateStatusText, decisionWord, l
 
 export interface ReportData {
   title: string;
-  run: { id: number; model: string; task: 'classification' | 'regression'; target: string; status: string; backend: string | null; createdAt: string; finishedAt: string | null; versions: Record<string, unknown> | null; log: string };
+  run: { id: number; model: string; task: 'classification' | 'regression'; target: string; status: string; backend: string | null; createdAt: string; finishedAt: string | null; versions: Record<string, unknown> | null; log: string; /** Target → unit, for the targets that have one (regression). */ units?: Record<string, string> };
   data: {
     dataset: string;
     axisUnit: string | null;
@@ -216,6 +216,9 @@ ${chart}
 </section>`;
 }
 
+/** A target's name with its unit, for axis titles: "fat (%)". */
+const withUnit = (name: string, unit: string | undefined): string => (unit ? `${name} (${unit})` : name);
+
 function metricsSection(d: ReportData): string {
   const m = d.metrics;
   const spread = m.summary;
@@ -223,7 +226,8 @@ function metricsSection(d: ReportData): string {
   // A run of several targets names each one's metrics `rmse:NAME`, …, each in that target's units.
   const label = (k: string) => {
     const [metric, target = d.run.target] = k.split(/:(.*)/);
-    return `${metricLabel(k)}${d.run.task === 'regression' && inTargetUnits.has(metric!) ? ` (${target} units)` : ''}`;
+    const unit = d.run.units?.[target];
+    return `${metricLabel(k)}${d.run.task === 'regression' && inTargetUnits.has(metric!) ? (unit ? ` (${target}, ${unit})` : ` (${target} units)`) : ''}`;
   };
   const rows = Object.entries(m.test).map(([k, v]) => {
     const s = spread && spread.mean[k] !== undefined ? `${num(spread.mean[k])} ± ${num(spread.std[k])}` : '';
@@ -295,12 +299,12 @@ function confusionOrParity(d: ReportData): string {
   if (several) {
     // One parity plot per target, each in its own units.
     return `<h3>Parity plots</h3>${several
-      .map((t, j) => paritySvg({ id: `parity-${j}`, title: `Predicted against true ${t.name}`, unitTitle: t.name, truth: d.predictions.map((p) => p.targets![j]!.truth), predicted: d.predictions.map((p) => p.targets![j]!.predicted), names }))
+      .map((t, j) => paritySvg({ id: `parity-${j}`, title: `Predicted against true ${t.name}`, unitTitle: withUnit(t.name, d.run.units?.[t.name]), truth: d.predictions.map((p) => p.targets![j]!.truth), predicted: d.predictions.map((p) => p.targets![j]!.predicted), names }))
       .join('\n')}`;
   }
   const truth = d.predictions.map((p) => Number(p.truth));
   const pred = d.predictions.map((p) => Number(p.predicted));
-  return `<h3>Parity plot</h3>${paritySvg({ id: 'parity', title: `Predicted against true ${d.run.target}`, unitTitle: d.run.target, truth, predicted: pred, names })}`;
+  return `<h3>Parity plot</h3>${paritySvg({ id: 'parity', title: `Predicted against true ${d.run.target}`, unitTitle: withUnit(d.run.target, d.run.units?.[d.run.target]), truth, predicted: pred, names })}`;
 }
 
 function interpretationSection(d: ReportData): string {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/run';
+import { exportCommand } from '../../src-main/cli/export';
 import { fixture, tecatorWithSplit } from '../helpers/datasets';
 import { runCaptured } from '../helpers/cli';
 
@@ -63,6 +64,15 @@ describe('spectra-desk unit', () => {
     expect(runs.stdout).toContain('RMSEP 2.0013 %');
     const json = JSON.parse((await cli(['runs', '--project', project, '--json'])).stdout) as { runs: { id: number; units?: Record<string, string> }[] };
     expect(json.runs.find((x) => x.id === runId)!.units).toEqual({ fat: '%' });
+    // The export: metrics.json names the unit, the report writes it after the errors and on the parity plot.
+    const out = path.join(dir, `export-${runId}`);
+    const exported = await runCaptured(exportCommand, ['--project', project, '--run', String(runId), '--out', out]);
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')).run.units).toEqual({ fat: '%' });
+    const report = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(report).toContain('RMSEP (fat, %)');
+    expect(report).toContain('R²</td>');
+    expect(report).toContain('true fat (%)');
     // Several targets: each in its own unit, the headline (relative to each target's SD) in none.
     await unit('--column', 'moisture', '--unit', '%');
     const several = await cli(['train', '--project', project, '--dataset', 'Tecator', '--targets', 'moisture,fat', '--model', 'pls', '--seed', '1', '--pipeline', 'none']);

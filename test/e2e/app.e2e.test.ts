@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/datasets';
 import { canvasInk, screenshot } from './harness';
 import { useAppPage } from './setup';
+import type { DatasetSummary } from '../../src-main/common/domain/project';
 
 const STRAWBERRY = fixture('ucr_spectro/Strawberry/Strawberry_TRAIN.tsv');
 
@@ -221,6 +222,19 @@ describe('Spectra Desk UI (Chromium, real Session)', () => {
     await app.page.locator('select[name=colorBy]').selectOption('fat');
     await app.page.locator('.ramp').waitFor();
     await screenshot(app.page, '17-demo-tecator');
+
+    // The demo's Tecator contents are in %; a unit is set per number column and shown again.
+    const unitSection = app.page.locator('details', { has: app.page.getByText('Unit of a number column') });
+    await unitSection.locator('summary').click();
+    await unitSection.locator('select[name=unitColumn]').selectOption('protein');
+    await expect(unitSection.locator('input[name=unit]').inputValue()).resolves.toBe('%');
+    await unitSection.locator('input[name=unit]').fill('g/100 g');
+    await unitSection.getByRole('button', { name: 'Set unit' }).click();
+    await unitSection.getByText('“protein” is in g/100 g: errors of runs trained from now on are given in it.').waitFor();
+    const tecator = (await app.value<DatasetSummary[]>('datasets:list', {})).find((d) => d.name === 'Tecator meat NIR');
+    expect([tecator!.columns.moisture!.unit, tecator!.columns.fat!.unit, tecator!.columns.protein!.unit]).toEqual(['%', '%', 'g/100 g']);
+    await unitSection.scrollIntoViewIfNeeded();
+    await screenshot(app.page, '18-demo-unit');
     expect(app.problems).toEqual([]);
   });
 });

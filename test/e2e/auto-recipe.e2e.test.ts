@@ -41,6 +41,10 @@ describe('Auto recipe (Chromium, real Session and trainer)', () => {
     const rows = await app.main().locator('[data-testid=recipe-choice] tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     expect(rows).toEqual(choice.candidates.map((c) => [c.name, recipeScoreText(c), recipeComponentsText(c), c.name === choice.winner ? 'chosen' : '']));
     expect(await app.main().locator('[data-testid=recipe-choice] tr.winner td').first().textContent()).toBe(choice.winner);
+    // The demo's fat column is in %: the errors carry it, R² and RPD do not.
+    const cards = await app.main().locator('[data-testid=run-page-metrics] .card').evaluateAll((els) => els.map((e) => [e.querySelector('.label')!.textContent, e.querySelector('.unit')?.textContent ?? null]));
+    expect(cards).toEqual([['RMSEP (fat)', ' %'], ['MAE', ' %'], ['R²', null], ['Bias', ' %'], ['RPD', null]]);
+    expect(summary!.units).toEqual({ fat: '%' });
     await app.main().locator('[data-testid=recipe-choice]').scrollIntoViewIfNeeded();
     await screenshot(app.page, '71-run-page-auto-recipe');
     expect(app.problems).toEqual([]);

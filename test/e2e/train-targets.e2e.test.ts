@@ -41,7 +41,8 @@ describe('Several targets (Chromium, real Session and trainer)', () => {
     expect(await app.main().locator('[data-testid=per-target] tbody tr').allTextContents()).toEqual(
       ['moisture', 'fat', 'protein'].map((name) => {
         const v = (key: string, digits: number) => num(d.test![`${key}:${name}`]!, digits);
-        return [name, v('rmse', 3), v('r2', 3), v('bias', 3), v('sep', 3), v('rpd', 2)].join('');
+        // The demo's Tecator columns are in %: each row names its unit.
+        return [`${name} (%)`, v('rmse', 3), v('r2', 3), v('bias', 3), v('sep', 3), v('rpd', 2)].join('');
       }),
     );
     expect(await app.main().locator('[data-testid=parity-plot]').count()).toBe(3);

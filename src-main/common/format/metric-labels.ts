@@ -94,7 +94,3 @@ export function metricUnit(key: string, unit: string | null | undefined): string
   return IN_TARGET_UNITS.has(splitKey(key).metric) ? unit : '';
 }
 
-/** A formatted value with its unit when it has one: "2.23 %", "0.41 mg/L", "0.963". */
-export function withUnit(text: string, unit: string | null | undefined): string {
-  return unit ? `${text} ${unit}` : text;
-}
