@@ -615,8 +615,11 @@ async function trainCommand(args: string[], io: Streams): Promise<number> {
     if (values.json) io.stdout.write(`${JSON.stringify(o)}\n`);
     else {
       io.stdout.write(`Run ${o.runId} (${o.model}, ${o.task}) ${o.status}${o.message && !stopped ? `: ${o.message}` : ''}\n`);
-      if (o.metrics?.std) io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}`).join(', ')}\n`);
-      else if (o.metrics) for (const line of testLines(o.metrics.test, ...runUnits(db, o.runId))) io.stdout.write(`  ${line}\n`);
+      if (o.metrics?.std) {
+        const [units, target] = runUnits(db, o.runId);
+        const unitOf = (k: string) => (metricUnit(k, units[target]) ? ` ${metricUnit(k, units[target])}` : '');
+        io.stdout.write(`  test, mean ± std over ${o.folds?.length ?? 0} folds: ${Object.entries(o.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)} ± ${o.metrics!.std![k]!.toFixed(4)}${unitOf(k)}`).join(', ')}\n`);
+      } else if (o.metrics) for (const line of testLines(o.metrics.test, ...runUnits(db, o.runId))) io.stdout.write(`  ${line}\n`);
       if (o.metrics?.pointRmse) io.stdout.write(`  RMSE per point: ${pointRmseRange(o.metrics.pointRmse)}\n`);
       if (o.recipeChoice) io.stdout.write(`  recipe: auto chose "${o.recipeChoice.winner}" (${o.recipeChoice.metric} in ${o.recipeChoice.folds}-fold cross-validation of the training spectra: ${o.recipeChoice.candidates.map((c) => `${c.name} ${c.score === null ? 'skipped' : c.score.toFixed(4)}`).join('; ')})\n`);
       else if (autoRecipe && o.folds) io.stdout.write(`  recipe: auto, chosen inside each fold (see each fold's run)\n`);

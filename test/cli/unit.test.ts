@@ -73,6 +73,12 @@ describe('spectra-desk unit', () => {
     expect(report).toContain('RMSEP (fat, %)');
     expect(report).toContain('R²</td>');
     expect(report).toContain('true fat (%)');
+    // A cross-validation: its mean ± std in the unit too.
+    await unit('--column', 'fat', '--unit', '%');
+    const cv = await cli(['train', '--project', project, '--dataset', 'Tecator', '--target', 'fat', '--model', 'pls', '--seed', '1', '--pipeline', 'none', '--validation', 'kfold:3']);
+    expect(cv.code).toBe(0);
+    expect(cv.stdout.split('\n')[1]).toBe('  test, mean ± std over 3 folds: rmse 2.9469 ± 0.2030 %, mae 1.8882 ± 0.0199 %, r2 0.9459 ± 0.0087, bias -0.0581 ± 0.5920 %, sep 2.9260 ± 0.2225 %, rpd 4.3929 ± 0.4001');
+    await unit('--column', 'fat', '--unit', 'none');
     // Several targets: each in its own unit, the headline (relative to each target's SD) in none.
     await unit('--column', 'moisture', '--unit', '%');
     const several = await cli(['train', '--project', project, '--dataset', 'Tecator', '--targets', 'moisture,fat', '--model', 'pls', '--seed', '1', '--pipeline', 'none']);
