@@ -1,8 +1,7 @@
 /**
  * Runs once before the `app` test files (vitest.config.mts): builds the renderer when its
  * sources are newer than out/renderer, so that the end-to-end files, which run two at a time,
- * never build it into the same folder at once. Each file's own `ensureRenderer` then finds it
- * up to date.
+ * never build it into the same folder at once, and none of them walks the sources again.
  */
 import { ensureRenderer } from './harness';
 

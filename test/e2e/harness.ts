@@ -34,7 +34,11 @@ function newestMtime(p: string): number {
   return m;
 }
 
-/** Builds the renderer with Vite unless out/renderer is newer than every input. */
+/**
+ * Builds the renderer with Vite unless out/renderer is newer than every input. Called once per
+ * test run, before the `app` files (test/e2e/global-setup.ts), never from a file: two files at
+ * once would build into the same folder.
+ */
 export async function ensureRenderer(): Promise<void> {
   const index = path.join(OUT, 'index.html');
   const inputs = Math.max(newestMtime(path.join(ROOT, 'src-renderer')), newestMtime(path.join(ROOT, 'src-main/common')), newestMtime(path.join(ROOT, 'vite.config.ts')));
@@ -234,7 +238,6 @@ export interface AppPageOptions {
 }
 
 export async function openAppPage(prefix: string, options: AppPageOptions = {}): Promise<AppPage> {
-  await ensureRenderer();
   const server = await serveRenderer();
   const browser = await launchBrowser();
   const work = tempDir(prefix);
