@@ -62,19 +62,19 @@ describe('model rows', () => {
   });
 
   it('our trainable parameters: the autoencoder (with and without a crop) and the neighbourhood cnn (batch-norm statistics are not trained)', () => {
-    expect([ourParams('ae', 1000), ourParams('ae', 48), ourParams('ae', 37), ourParams('neighbourhood', 1000), ourParams('neighbourhood', 48)]).toEqual([85833, 14057, 12969, 10243, 10243]);
+    expect([ourParams('ae', 1000), ourParams('ae', 48), ourParams('ae', 37), ourParams('neighbourhood', 1000), ourParams('neighbourhood', 48)]).toEqual([85833, 14057, 12969, 35395, 35395]);
   });
 
   it.skipIf(!hasTorch)('torch_models.py builds the same networks: the same parameter counts and output shapes', () => {
     expect([torchParams('ae', 1000), torchParams('ae', 37), torchParams('neighbourhood', 1000)]).toEqual([
       { params: 85833, output: [1000, 1] },
       { params: 12969, output: [37, 1] },
-      { params: 10243, output: [3] },
+      { params: 35395, output: [3] },
     ]);
   });
 
   it('hand PyTorch the layer list, the shapes and our thread count, and take the ratio', async () => {
-    fs.writeFileSync(paramsFile, '10243');
+    fs.writeFileSync(paramsFile, '35395');
     const log: string[] = [];
     const row = await benchModelRow({ id: 'neighbourhood', spawn, engine: 'wasm', threads: 1, shape: { n: 32, length: 48, epochs: 1 }, torchScript: fake, python: process.execPath, log: (l) => log.push(l) });
     const { argv, layers } = JSON.parse(fs.readFileSync(argsFile, 'utf8')) as { argv: string[]; layers: unknown };
@@ -82,7 +82,7 @@ describe('model rows', () => {
       '--layers', '--length', '48', '--channels', '9', '--task', 'classification', '--classes', '3', '--n', '32', '--batch', '32', '--epochs', '1', '--threads', '1',
     ]);
     expect(layers).toEqual(templateLayers('cnn', 48));
-    expect(row).toMatchObject({ id: 'neighbourhood', threads: 1, params: { ours: 10243, reference: 10243 }, reference: { version: 'fake', threads: 1, ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default', spectraPerSecond: 50 }, runs: 1 });
+    expect(row).toMatchObject({ id: 'neighbourhood', threads: 1, params: { ours: 35395, reference: 35395 }, reference: { version: 'fake', threads: 1, ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default', spectraPerSecond: 50 }, runs: 1 });
     expect(row.ratio).toBe(Math.round((row.summary.ours.median / 50) * 1000) / 1000);
     expect(log.filter((l) => /PyTorch/.test(l))).toEqual(['PyTorch (same layers, shapes and threads)…', '  PyTorch: 50 spectra/s']);
   }, 60_000);
@@ -90,7 +90,7 @@ describe('model rows', () => {
   it('refuse a PyTorch network of another size, naming both counts', async () => {
     fs.writeFileSync(paramsFile, '10467');
     await expect(benchModelRow({ id: 'neighbourhood', spawn, engine: 'wasm', threads: 1, shape: { n: 32, length: 48, epochs: 1 }, torchScript: fake, python: process.execPath })).rejects.toThrow(
-      `The neighbourhood row's networks differ: 10243 parameters in ours, 10467 in PyTorch's (${fake}).`,
+      `The neighbourhood row's networks differ: 35395 parameters in ours, 10467 in PyTorch's (${fake}).`,
     );
   }, 60_000);
 

@@ -72,18 +72,23 @@ describe('multi-branch export to TF.js layers', () => {
     const { layers: rows, params } = summarizeModel({ schemaVersion: 1, name: 'cnn', layers }, [51, 1], { units: 1 });
     const brief = rows.map((r) => `${r.path} ${r.type} ${r.input.join('×')}→${r.output.join('×')}`);
     expect(brief).toEqual([
-      '1 branches 51×1→128',
+      '1 branches 51×1→256',
       '1.1.1 conv1d 31×1→31×16', '1.1.2 batchNorm 31×16→31×16', '1.1.3 relu 31×16→31×16', '1.1.4 maxPool1d 31×16→15×16',
-      '1.1.5 conv1d 15×16→15×32', '1.1.6 batchNorm 15×32→15×32', '1.1.7 relu 15×32→15×32', '1.1.8 conv1d 15×32→15×64', '1.1.9 batchNorm 15×64→15×64', '1.1.10 relu 15×64→15×64', '1.1.11 globalAvgPool1d 15×64→64',
+      '1.1.5 conv1d 15×16→15×32', '1.1.6 batchNorm 15×32→15×32', '1.1.7 relu 15×32→15×32',
+      '1.1.8 conv1d 15×32→15×64', '1.1.9 batchNorm 15×64→15×64', '1.1.10 relu 15×64→15×64',
+      '1.1.11 conv1d 15×64→15×128', '1.1.12 batchNorm 15×128→15×128', '1.1.13 relu 15×128→15×128', '1.1.14 globalAvgPool1d 15×128→128',
       '1.2.1 conv1d 20×1→20×16', '1.2.2 batchNorm 20×16→20×16', '1.2.3 relu 20×16→20×16', '1.2.4 maxPool1d 20×16→10×16',
-      '1.2.5 conv1d 10×16→10×32', '1.2.6 batchNorm 10×32→10×32', '1.2.7 relu 10×32→10×32', '1.2.8 conv1d 10×32→10×64', '1.2.9 batchNorm 10×64→10×64', '1.2.10 relu 10×64→10×64', '1.2.11 globalAvgPool1d 10×64→64',
-      '1.c concatenate 128→128',
-      '2 dense 128→1',
+      '1.2.5 conv1d 10×16→10×32', '1.2.6 batchNorm 10×32→10×32', '1.2.7 relu 10×32→10×32',
+      '1.2.8 conv1d 10×32→10×64', '1.2.9 batchNorm 10×64→10×64', '1.2.10 relu 10×64→10×64',
+      '1.2.11 conv1d 10×64→10×128', '1.2.12 batchNorm 10×128→10×128', '1.2.13 relu 10×128→10×128', '1.2.14 globalAvgPool1d 10×128→128',
+      '1.c concatenate 256→256',
+      '2 dense 256→1',
     ]);
     expect(rows[0]!.detail).toBe('2 branches: "NIR 1" 31 points, "NIR 2" 20 points');
-    expect(rows[23]!.detail).toBe('64 + 64 = 128');
-    // Per branch: convs 16·7+16, 32·16·5+32, 64·32·3+64 and batch norms 4·(16+32+64); the output 128+1.
-    expect(params).toBe(2 * (128 + 2592 + 6208 + 448) + 129);
+    expect(rows[29]!.detail).toBe('128 + 128 = 256');
+    // Per branch (a pool only while 16 or more points remain): convs 16·7+16, 32·16·5+32, 64·32·3+64,
+    // 128·64·3+128 and batch norms 4·(16+32+64+128); the output 256+1.
+    expect(params).toBe(2 * (128 + 2592 + 6208 + 24704 + 960) + 257);
   });
 
   it('refuses an input that is not the branches\' points end to end', () => {

@@ -52,7 +52,7 @@ describe('one branch per channel', () => {
     expect(config.channels.layout).toBe('branches');
     expect(config.channels.perChannel.map((c) => c.resampledFrom)).toEqual([undefined, undefined]);
     const table = summarizeModel({ schemaVersion: 1, name: 'cnn', layers: config.layers }, config.input, { units: 1 }).layers.filter((l) => !l.path.includes('.') || l.path.endsWith('.c')).map((l) => `${l.path} ${l.type} ${l.detail}`);
-    expect(table).toEqual(['1 branches 2 branches: "Instrument 1" 30 points, "Instrument 2" 20 points', '1.c concatenate 64 + 64 = 128', '2 dense 128 → 1']);
+    expect(table).toEqual(['1 branches 2 branches: "Instrument 1" 30 points, "Instrument 2" 20 points', '1.c concatenate 128 + 128 = 256', '2 dense 256 → 1']);
 
     const stored = runTestPredictions(db, outcome.runId);
     const inputs = runInputs(db, run, stored.map((p) => p.sampleId));

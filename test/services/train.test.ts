@@ -69,7 +69,7 @@ describe('training service', () => {
     expect(runEpochs(db, a.runId).map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const run = getRun(db, a.runId);
     expect(run.backend).toBe('wasm');
-    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 16, input: [286, 1], params: 9506, earlyStopping: 'off (fewer than 200 training samples): fixed epochs', augmentation: { copies: 16, noise: expect.closeTo(0.0151334, 6), classSpread: expect.closeTo(0.0302669, 6) } });
+    expect(run.config).toMatchObject({ model: 'cnn', epochs: 40, batchSize: 16, input: [286, 1], params: 34850, earlyStopping: 'off (fewer than 200 training samples): fixed epochs', augmentation: { copies: 16, noise: expect.closeTo(0.0151334, 6), classSpread: expect.closeTo(0.0302669, 6) } });
     // The copies' spectral changes were chosen in the trainer, as the plan would have chosen them here.
     const dataset = readDatasetForRun(db, req.datasetId);
     const here = planRun({ request: req, data: dataset.data, ...targetColumnsOf(dataset, req) }).config;
@@ -77,7 +77,7 @@ describe('training service', () => {
     expect(run.log).toContain(spectralChoiceNote(here.augmentationChoice!));
     expect(b.metrics).toEqual(a.metrics);
     expect(runArtifact(db, b.runId, 'weights.f32')!.equals(runArtifact(db, a.runId, 'weights.f32')!)).toBe(true);
-    expect(runArtifact(db, a.runId, 'weights.f32')!.byteLength).toBe((9506 - 2 * (16 + 32 + 64)) * 4);
+    expect(runArtifact(db, a.runId, 'weights.f32')!.byteLength).toBe((34850 - 2 * (16 + 32 + 64 + 128)) * 4);
     db.close();
   }, 120_000);
 
