@@ -58,7 +58,7 @@ export const MODEL_DESCRIPTIONS: Record<ModelName, string> = {
  * (given splits, seeds 1–3) against the three blocks of 16/32/64 it replaced; see
  * docs/architecture.md ("The default cnn").
  */
-export const CNN_BLOCKS: readonly (readonly [number, number])[] = [
+const CNN_BLOCKS: readonly (readonly [number, number])[] = [
   [16, 7],
   [32, 5],
   [64, 3],
@@ -78,10 +78,10 @@ export function templateLayers(name: Exclude<ModelName, 'pls' | 'custom' | 'ae'>
       let len = length;
       CNN_BLOCKS.forEach(([filters, kernel], i) => {
         layers.push(conv(filters, kernel), bn, relu);
-        if (i < CNN_BLOCKS.length - 1) {
-          layers.push(...pool(len));
-          if (len >= 16) len = Math.floor(len / 2);
-        }
+        if (i === CNN_BLOCKS.length - 1) return;
+        const pooled = pool(len);
+        layers.push(...pooled);
+        if (pooled.length) len = Math.floor(len / 2);
       });
       return [...layers, { type: 'globalAvgPool1d' }];
     }
