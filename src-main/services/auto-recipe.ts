@@ -28,7 +28,7 @@ export function chooseRunRecipe(spawn: SpawnTrainer, req: RunRequest, dataset: D
   return chooseRecipeInTrainer(spawn, input, (done, total, candidate) => onProgress?.({ done, total, candidate, fold: fold?.position ?? null }));
 }
 
-/** Starts the choice of a run of its own that streams, on its sample of the training split (./streamed-run.ts, `streamedRecipeChoice`). */
-export function chooseRecipeOnSample(spawn: SpawnTrainer, input: RecipeChoiceInput, onProgress?: (r: RecipeChoiceReport) => void): RecipeChoiceHandle {
-  return chooseRecipeInTrainer(spawn, input, (done, total, candidate) => onProgress?.({ done, total, candidate, fold: null }));
+/** Starts the choice of a run that streams (a run of its own, or a fold when `fold` is given), on its sample of the training split (./streamed-run.ts, `streamedRecipeChoice`). */
+export function chooseRecipeOnSample(spawn: SpawnTrainer, input: RecipeChoiceInput, onProgress?: (r: RecipeChoiceReport) => void, fold?: FoldRows): RecipeChoiceHandle {
+  return chooseRecipeInTrainer(spawn, input, (done, total, candidate) => onProgress?.({ done, total, candidate, fold: fold?.position ?? null }));
 }

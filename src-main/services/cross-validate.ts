@@ -3,6 +3,8 @@
  * run stores the design (scheme, seed, every fold's sample ids) and the metrics with their spread;
  * each fold is a full child run trained by {@link trainSingle} on its rows, so the recipe and the
  * input scaling are fitted inside the fold and every fold keeps its curves, model and predictions.
+ * Folds whose training spectra would be large stream them from the project file, as a run of its
+ * own does (./streamed-run.ts: foldsStream); the others share one in-memory read.
  * Network folds run one after another, each on all the engine's threads (on a CPU the threads
  * are the parallelism; two folds at once would only share them); PLS folds, single-threaded,
  * run as many at once as there are cores.
@@ -17,9 +19,10 @@ import type { RunHandle, RunOutcome } from '../common/runs/outcome';
 import { TRAIN_DEFAULTS } from '../common/runs/plan';
 import type { FoldSummary, RunRequest } from '../common/runs/schema';
 import { recordCrossValidation, recordCrossValidationEnd } from './run-record';
-import { columnUnits, readDatasetForRun, targetColumn, type DatasetForRun } from './run-data';
+import { columnUnits, readDatasetForRun, readDatasetHeadsForRun, targetColumn, type DatasetForRun } from './run-data';
 import { finished, trainSingle, type TrainDeps } from './train-single';
-import { chooseRunRecipe } from './auto-recipe';
+import { chooseRecipeOnSample, chooseRunRecipe } from './auto-recipe';
+import { foldsStream, streamedRecipeChoice } from './streamed-run';
 import type { RecipeChoiceHandle } from './trainer-client';
 import type { ChosenRecipe } from '../common/runs/recipe-choice';
 
@@ -71,9 +74,14 @@ function unitsRecord(units: Record<string, string> | undefined): { units?: Recor
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
 export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): RunHandle {
   const started = performance.now();
-  // The spectra are read once here and shared by every fold (each fold's rows index into them).
-  const dataset = readDatasetForRun(db, req.datasetId);
+  // The folds are made from the sample heads. Folds whose training spectra would be large stream
+  // them from the project file, each as a run of its own would (./streamed-run.ts); otherwise the
+  // spectra are read once here and shared by every fold (each fold's rows index into them).
+  const heads = readDatasetHeadsForRun(db, req.datasetId);
+  const streams = foldsStream(req, deps.stream ?? {}, heads, plannedFolds(db, req, heads.dataset).folds.map((f) => f.train.length));
+  const dataset = streams ? heads.dataset : readDatasetForRun(db, req.datasetId);
   const { task, folds, classes, warnings } = plannedFolds(db, req, dataset);
+  const foldDeps: TrainDeps = streams ? { ...deps, stream: { ...deps.stream, when: 'always' } } : deps;
   const ids = (rows: number[]) => rows.map((r) => dataset.data.sampleIds[r]!);
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const validationLabel = schemeLabel(req.validation);
@@ -106,7 +114,7 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
         // The auto recipe is chosen on this fold's training rows, in a trainer process of its own.
         let chosen: ChosenRecipe | undefined;
         if (req.autoRecipe) {
-          const choosing = chooseRunRecipe(deps.spawn, req, dataset, rows, deps.onRecipeProgress);
+          const choosing = streams ? chooseRecipeOnSample(deps.spawn, streamedRecipeChoice(db, req, foldDeps.stream!, rows)!, deps.onRecipeProgress, rows) : chooseRunRecipe(deps.spawn, req, dataset, rows, deps.onRecipeProgress);
           choices.add(choosing);
           try {
             chosen = await choosing.chosen;
@@ -118,7 +126,7 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
           }
         }
         if (cancelled) break;
-        const handle = trainSingle(db, req, deps, { rows, dataset, ...(chosen ? { chosen } : {}) });
+        const handle = trainSingle(db, req, foldDeps, { rows, ...(streams ? {} : { dataset }), ...(chosen ? { chosen } : {}) });
         running.add(handle);
         const o = await handle.outcome;
         running.delete(handle);

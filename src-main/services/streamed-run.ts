@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db/connection';
 import type { RunRequest } from '../common/runs/schema';
-import { planRun, problemOf, recipeChoiceInput, refuseStreamed, type PlanInput, type RunPlan } from '../common/runs/plan';
+import { planRun, problemOf, recipeChoiceInput, refuseStreamed, type FoldRows, type PlanInput, type RunPlan } from '../common/runs/plan';
 import type { ChosenRecipe, RecipeChoiceInput } from '../common/runs/recipe-choice';
 import type { StreamedInput } from '../common/ml/protocol';
 import { UserError } from '../common/errors';
@@ -37,21 +37,49 @@ export function evenlySpaced(rows: readonly number[], count: number): number[] {
   return Array.from({ length: count }, (_, i) => rows[Math.floor((i * rows.length) / count)]!);
 }
 
-/** The rows of a run that streams, or null when it trains in memory (see {@link planStreamed}). */
-function streamedRows(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder' | 'chosen'>) {
-  const when = opts.when ?? 'auto';
-  if (when === 'never') return null;
-  // A target channel is one of several channels: refused below when asked for, in memory otherwise.
+type DatasetHeads = ReturnType<typeof readDatasetHeadsForRun>;
+
+/**
+ * Whether a request can stream at all: a target channel and samples of several channels need
+ * every channel at once, so they train in memory, and are refused when streaming is forced.
+ */
+function canStream(req: RunRequest, when: NonNullable<StreamOptions['when']>, heads: () => DatasetHeads): boolean {
+  if (when === 'never') return false;
+  // A target channel is one of several channels: refused when asked for, in memory otherwise.
   if (req.targetChannel !== undefined) {
     if (when === 'always') throw new UserError('BAD_INPUT', 'A target channel needs every channel of every sample at once; it cannot be streamed from the project file.', { field: 'targetChannel' });
-    return null;
+    return false;
   }
-  const heads = readDatasetHeadsForRun(db, req.datasetId);
+  const { channels, dataset } = heads();
+  if (channels > 1) {
+    if (when === 'always') throw new UserError('BAD_INPUT', `Dataset "${dataset.name}" has ${channels} channels per sample; a run streamed from the project file reads one. Train on a subset of its samples.`, { field: 'channels' });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the folds of a cross-validation stream, each as a run of its own would: when the
+ * largest fold's training spectra as float32 would exceed {@link STREAM_ABOVE_BYTES} (or
+ * 'always'). Streamed folds refuse what a streamed run refuses, before anything is stored.
+ */
+export function foldsStream(req: RunRequest, opts: StreamOptions, heads: DatasetHeads, foldTrainRows: readonly number[]): boolean {
+  const when = opts.when ?? 'auto';
+  if (!canStream(req, when, () => heads)) return false;
+  const points = heads.dataset.data.block.axis.length;
+  if (when === 'auto' && Math.max(0, ...foldTrainRows) * points * 4 <= STREAM_ABOVE_BYTES) return false;
+  refuseStreamed(req, heads.dataset.data);
+  return true;
+}
+
+/** The rows of a run that streams, or null when it trains in memory (see {@link planStreamed}). */
+function streamedRows(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder' | 'chosen' | 'fold'>) {
+  const when = opts.when ?? 'auto';
+  let read: DatasetHeads | null = null;
+  const readHeads = () => (read ??= readDatasetHeadsForRun(db, req.datasetId));
+  if (!canStream(req, when, readHeads)) return null;
+  const heads = readHeads();
   const { dataset } = heads;
-  if (heads.channels > 1) {
-    if (when === 'always') throw new UserError('BAD_INPUT', `Dataset "${dataset.name}" has ${heads.channels} channels per sample; a run streamed from the project file reads one. Train on a subset of its samples.`, { field: 'channels' });
-    return null;
-  }
   const input: PlanInput = { request: req, data: dataset.data, ...(req.model === 'ae' ? { target: { kind: 'number', values: [] } } : targetColumnsOf(dataset, req)), ...extra };
   const points = dataset.data.block.axis.length;
   // The autoencoder has no target column to choose rows by: it is refused by the plan, after the size check.
@@ -70,8 +98,8 @@ function streamedRows(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<
  * (services/auto-recipe.ts): at most `fitRows` evenly spaced spectra of the training split, the
  * only ones read; null when the run trains in memory. What a streamed run refuses is refused first.
  */
-export function streamedRecipeChoice(db: Db, req: RunRequest, opts: StreamOptions): RecipeChoiceInput | null {
-  const rows = streamedRows(db, req, opts, {});
+export function streamedRecipeChoice(db: Db, req: RunRequest, opts: StreamOptions, fold?: FoldRows): RecipeChoiceInput | null {
+  const rows = streamedRows(db, req, opts, fold ? { fold } : {});
   if (!rows?.choiceRows) return null;
   const { heads, dataset, input, choiceRows } = rows;
   refuseStreamed(req, dataset.data);
@@ -80,10 +108,11 @@ export function streamedRecipeChoice(db: Db, req: RunRequest, opts: StreamOption
 
 /**
  * The plan of a run streamed from the project file, or null when it trains in memory (too small
- * for 'auto', 'never', a fold of a cross-validation, whose spectra were read once for all folds).
+ * for 'auto', 'never'). A fold of a cross-validation whose folds stream ({@link foldsStream})
+ * passes its rows as `fold` and is planned with `when: 'always'`.
  * An auto recipe's `chosen` (from {@link streamedRecipeChoice}); absent, the plan chooses it.
  */
-export function planStreamed(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder'> & { chosen?: ChosenRecipe }): { dataset: DatasetForRun; plan: RunPlan } | null {
+export function planStreamed(db: Db, req: RunRequest, opts: StreamOptions, extra: Pick<PlanInput, 'encoder' | 'fold'> & { chosen?: ChosenRecipe }): { dataset: DatasetForRun; plan: RunPlan } | null {
   const rows = streamedRows(db, req, opts, extra);
   if (!rows) return null;
   const { heads, dataset, input, problem, fitRows, choiceRows } = rows;

@@ -2,7 +2,8 @@
  * Training one model: plan (pure, common/runs/plan.ts) → record the run → train it in the
  * trainer process, recording each epoch as it arrives → evaluate on the test rows
  * (common/runs/evaluate.ts) → record metrics and model. A run of its own, or one fold of a
- * cross-validation (./cross-validate.ts), which hands over the spectra it read once.
+ * cross-validation (./cross-validate.ts), which hands over the spectra it read once, or, when its
+ * folds stream, only the fold's rows.
  */
 import type { Db } from '../db/connection';
 import type { EngineInfo } from '../common/ml/protocol';
@@ -46,10 +47,10 @@ export function trainSingle(db: Db, req: RunRequest, deps: TrainDeps, given?: { 
   const started = performance.now();
   const encoder = req.encoderFrom !== undefined ? { encoder: encoderSource(db, req.encoderFrom) } : {};
   const chosen = given?.chosen;
-  // Spectra already read (a fold, an in-memory auto recipe's run) train in memory; others stream when large (./streamed-run.ts).
-  const streamed = given?.dataset ? null : planStreamed(db, req, deps.stream ?? {}, { ...encoder, ...(chosen ? { chosen } : {}) });
-  const dataset = streamed?.dataset ?? given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const fold = given?.rows;
+  // Spectra already read (a fold of an in-memory cross-validation, an in-memory auto recipe's run) train in memory; others stream when large (./streamed-run.ts).
+  const streamed = given?.dataset ? null : planStreamed(db, req, deps.stream ?? {}, { ...encoder, ...(chosen ? { chosen } : {}), ...(fold ? { fold } : {}) });
+  const dataset = streamed?.dataset ?? given?.dataset ?? readDatasetForRun(db, req.datasetId);
   const plan = streamed?.plan ?? planRun({ request: req, data: dataset.data, ...(req.model === 'ae' ? { target: noTargetColumn(dataset.data.keys.length) } : targetColumnsOf(dataset, req)), ...(fold ? { fold } : {}), ...(chosen ? { chosen } : {}), ...encoder, spectralChoiceInTrainer: true });
   const runId = recordPlannedRun(db, req, plan, fold);
   const parentRunId = fold?.parentRunId ?? null;

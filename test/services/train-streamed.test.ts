@@ -3,6 +3,7 @@
  * project file: with one window holding every training spectrum the streamed run is the
  * in-memory run, to the last bit; with small windows the batches come in another order, and
  * every step of an epoch gives the same loss as the in-memory model trained on the same batches.
+ * A cross-validation's folds stream as runs of their own do, with the same results.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,9 @@ import { beginTraining, requestByName, startTraining } from '../../src-main/serv
 import { defaultValidation, readDatasetForRun, targetColumnsOf } from '../../src-main/services/run-data';
 import { planStreamed, streamedRecipeChoice } from '../../src-main/services/streamed-run';
 import { forkTrainer } from '../../src-main/services/trainer-client';
-import { getRun, runArtifact, runEpochs, runTestPredictions } from '../../src-main/db/runs';
+import { foldRuns, getRun, listRuns, runArtifact, runEpochs, runTestPredictions } from '../../src-main/db/runs';
+import { parseScheme } from '../../src-main/common/ml/splits';
+import type { RecipeChoiceReport } from '../../src-main/services/auto-recipe';
 import { planRun, recipeChoiceInput } from '../../src-main/common/runs/plan';
 import { chooseRecipe, trainingRowsOnly, type RecipeChoice } from '../../src-main/common/runs/recipe-choice';
 import { parsePipelineSpec } from '../../src-main/common/preprocessing/pipeline';
@@ -199,6 +202,70 @@ describe('streamed training on a map', () => {
       expect(run.log).toContain('on stratified 5-fold cross-validation of the sample of 200 training spectra of 695 (evenly spaced)');
       // No augmented copies on a streamed run (they are for fewer than 200 training spectra, none held back), so no spectral changes to choose.
       expect((run.config as { augmentation: unknown }).augmentation).toBeNull();
+    } finally {
+      db.close();
+    }
+  }, 400_000);
+});
+
+describe('a cross-validation whose folds stream', () => {
+  it('streams every fold from the project file and trains each exactly as the in-memory cross-validation does', async () => {
+    const db = openProject(project);
+    try {
+      const req = { ...requestByName(db, named(db)), validation: parseScheme('kfold:3') };
+      const memory = await startTraining(db, req, { spawn, stream: { when: 'never' } }).outcome;
+      const streamed = await startTraining(db, req, { spawn, stream: { when: 'always' } }).outcome;
+      expect(streamed.message).toBeUndefined();
+      expect([memory.status, streamed.status]).toEqual(['done', 'done']);
+      expect(getRun(db, streamed.runId).split).toEqual(getRun(db, memory.runId).split);
+      expect(streamed.spread).toEqual(memory.spread);
+      const [a, b] = [foldRuns(db, memory.runId), foldRuns(db, streamed.runId)];
+      expect(b.map((r) => r.id)).toHaveLength(3);
+      for (let k = 0; k < 3; k++) {
+        expect(getRun(db, b[k]!.id).split).toEqual(getRun(db, a[k]!.id).split);
+        for (const name of ['weights.f32', 'state.f32']) expect(runArtifact(db, b[k]!.id, name)!.equals(runArtifact(db, a[k]!.id, name)!)).toBe(true);
+        expect(runTestPredictions(db, b[k]!.id)).toEqual(runTestPredictions(db, a[k]!.id));
+        const train = (getRun(db, b[k]!.id).split as { train: number[] }).train.length;
+        expect(getRun(db, b[k]!.id).log).toContain(`Training spectra streamed from the project file: ${train} training spectra read 4096 at a time`);
+        expect(getRun(db, a[k]!.id).log).not.toContain('streamed from the project file');
+      }
+    } finally {
+      db.close();
+    }
+  }, 400_000);
+
+  it("chooses each fold's auto recipe on a sample of that fold's training spectra alone, and reports the fold", async () => {
+    const db = openProject(project);
+    try {
+      const req = { ...requestByName(db, named(db)), recipe: null, autoRecipe: true as const, validation: parseScheme('kfold:2'), epochs: 1 };
+      const reports: RecipeChoiceReport[] = [];
+      const o = await startTraining(db, req, { spawn, stream: { when: 'always', fitRows: 200 }, onRecipeProgress: (r) => reports.push(r) }).outcome;
+      expect(o.message).toBeUndefined();
+      expect(o.status).toBe('done');
+      const folds = foldRuns(db, o.runId);
+      expect(folds).toHaveLength(2);
+      const parent = getRun(db, o.runId).split as { folds: { train: number[] }[] };
+      folds.forEach((f, k) => {
+        const choice = (getRun(db, f.id).config as { recipeChoice: RecipeChoice }).recipeChoice;
+        // The fold's training split (its early-stopping rows included), sampled to 200.
+        expect([choice.trainSamples, choice.sampledFrom]).toEqual([200, parent.folds[k]!.train.length]);
+      });
+      expect([...new Set(reports.map((r) => r.fold?.index))].sort()).toEqual([0, 1]);
+    } finally {
+      db.close();
+    }
+  }, 400_000);
+
+  it('refuses PLS on folds that stream before anything is stored, and keeps small folds in memory by default', async () => {
+    const db = openProject(project);
+    try {
+      const before = listRuns(db).length;
+      const pls = { ...requestByName(db, { ...named(db), model: 'pls' }), validation: parseScheme('kfold:3') };
+      expect(() => startTraining(db, pls, { spawn, stream: { when: 'always' } })).toThrow('and PLS needs them all at once. Train a network (cnn, resnet1d, cnn-dense, mlp), or PLS on a subset of the pixels.');
+      expect(listRuns(db)).toHaveLength(before);
+      const o = await startTraining(db, { ...pls, validation: parseScheme('kfold:2') }, { spawn }).outcome;
+      expect(o.status).toBe('done');
+      for (const f of foldRuns(db, o.runId)) expect(getRun(db, f.id).log).not.toContain('streamed from the project file');
     } finally {
       db.close();
     }
