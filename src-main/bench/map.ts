@@ -9,8 +9,9 @@
  * the copy again on its own and a band image read from it, the
  * PCA image (the paged PCA: mean, covariance and scores in three passes over float32 pages),
  * training the CNN on the training cube (the trainer's own peak from the run's metrics), in memory
- * and streamed from the project file a window at a time, and the prediction of every pixel of the
- * map in bands of rows.
+ * and streamed from the project file a window at a time, a cross-validation of it with its
+ * spectra read once for every fold and with every fold streamed, and the prediction of every
+ * pixel of the map in bands of rows.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +30,7 @@ import { forkTrainer } from '../services/trainer-client';
 import { STREAM_DEFAULTS } from '../services/streamed-run';
 import { builtFile } from '../ml/built-files';
 import { isCrossValidationConfig } from '../common/runs/schema';
+import { parseScheme } from '../common/ml/splits';
 
 const STAGE_ENV = 'BENCH_MAP_STAGE';
 const DIR_ENV = 'BENCH_MAP_DIR';
@@ -38,6 +40,7 @@ const BUDGET_BYTES = 2 * 1024 ** 3;
 const TRAIN_SIDE = 100;
 const CLASSES = 3;
 const EPOCHS = 2;
+const CV_FOLDS = 2;
 
 type Shape = { width: number; height: number; bands: number };
 
@@ -153,6 +156,16 @@ async function runStage(stage: string, dir: string): Promise<StageResult> {
       const accuracy = metrics.test && 'accuracy' in metrics.test ? Number(metrics.test.accuracy) : Number.NaN;
       return { seconds: (performance.now() - t0) / 1000, runId: outcome.runId, spectraPerSecond: metrics.spectraPerSecond, accuracy, engine: outcome.engine ?? '', mainPeak: peak(), trainerPeak: metrics.memory.peakRssBytes };
     }
+    if (stage === 'cv' || stage === 'cv-streamed') {
+      // A cross-validation both ways: its spectra read once for every fold, and each fold streamed from the project file.
+      const trainId = datasetIdByNameOrId(db, 'train');
+      const t0 = performance.now();
+      const req = { ...requestByName(db, { dataset: 'train', target: 'class', model: 'cnn', validation: defaultValidation(db, trainId), seed: 1, epochs: EPOCHS }), validation: parseScheme(`kfold:${CV_FOLDS}`) };
+      const outcome = await startTraining(db, req, { spawn: forkTrainer(builtFile('ml/trainer.cjs')), stream: { when: stage === 'cv' ? 'never' : 'always' } }).outcome;
+      if (outcome.status !== 'done') throw new Error(`cross-validation ${outcome.status}: ${'message' in outcome ? String(outcome.message) : ''}`);
+      const accuracy = Number(outcome.metrics?.test.accuracy ?? Number.NaN);
+      return { seconds: (performance.now() - t0) / 1000, accuracy, mainPeak: peak() };
+    }
     if (stage === 'predict') {
       const runId = Number(fs.readFileSync(path.join(dir, 'run-id'), 'utf8'));
       const t0 = performance.now();
@@ -218,6 +231,11 @@ export function runMapBench(dir: string, log: (line: string) => void): void {
   const st = inChild('train-streamed', dir);
   log(
     `Training streamed from the project file (the same CNN and training pixels, ${STREAM_DEFAULTS.windowRows} spectra at a time; ${st.engine}): ${Number(st.spectraPerSecond).toFixed(0)} spectra/s against ${Number(tr.spectraPerSecond).toFixed(0)} in memory (${(Number(st.spectraPerSecond) / Number(tr.spectraPerSecond)).toFixed(2)} ×), test accuracy ${Number(st.accuracy).toFixed(3)}, ${Number(st.seconds).toFixed(1)} s in all; peak memory main ${mib(st.mainPeak)} (${within(st.mainPeak)}), trainer ${mib(st.trainerPeak)} (${within(st.trainerPeak)})`,
+  );
+  const cv = inChild('cv', dir);
+  const cvs = inChild('cv-streamed', dir);
+  log(
+    `Cross-validation (the same CNN, ${CV_FOLDS}-fold, the training cube): spectra read once for every fold ${Number(cv.seconds).toFixed(1)} s, mean accuracy ${Number(cv.accuracy).toFixed(3)}, peak memory main ${mib(cv.mainPeak)} (${within(cv.mainPeak)}); every fold streamed from the project file ${Number(cvs.seconds).toFixed(1)} s, mean accuracy ${Number(cvs.accuracy).toFixed(3)}, peak memory main ${mib(cvs.mainPeak)} (${within(cvs.mainPeak)})`,
   );
   fs.writeFileSync(path.join(dir, 'run-id'), String(tr.runId));
   const pr = inChild('predict', dir);
