@@ -22,7 +22,7 @@ import { recordCrossValidation, recordCrossValidationEnd } from './run-record';
 import { columnUnits, readDatasetForRun, readDatasetHeadsForRun, targetColumn, type DatasetForRun } from './run-data';
 import { finished, trainSingle, type TrainDeps } from './train-single';
 import { chooseRecipeOnSample, chooseRunRecipe } from './auto-recipe';
-import { foldsStream, streamedRecipeChoice } from './streamed-run';
+import { foldsStream, streamedRecipeChoice, type StreamOptions } from './streamed-run';
 import type { RecipeChoiceHandle } from './trainer-client';
 import type { ChosenRecipe } from '../common/runs/recipe-choice';
 
@@ -74,14 +74,16 @@ function unitsRecord(units: Record<string, string> | undefined): { units?: Recor
 /** Trains every fold of a cross-validation under one parent run; the handle resolves with the mean metrics. */
 export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): RunHandle {
   const started = performance.now();
-  // The folds are made from the sample heads. Folds whose training spectra would be large stream
-  // them from the project file, each as a run of its own would (./streamed-run.ts); otherwise the
-  // spectra are read once here and shared by every fold (each fold's rows index into them).
+  // The folds are made from the sample heads, whose rows are those of the in-memory read
+  // (services/preprocess.ts: datasetBlock reads datasetRows), so they index either. Folds whose
+  // training spectra would be large stream them from the project file, each as a run of its own
+  // would (./streamed-run.ts); otherwise the spectra are read once here and shared by every fold.
   const heads = readDatasetHeadsForRun(db, req.datasetId);
-  const streams = foldsStream(req, deps.stream ?? {}, heads, plannedFolds(db, req, heads.dataset).folds.map((f) => f.train.length));
+  const { task, folds, classes, warnings } = plannedFolds(db, req, heads.dataset);
+  const streams = foldsStream(req, deps.stream ?? {}, heads, folds.map((f) => f.train.length));
   const dataset = streams ? heads.dataset : readDatasetForRun(db, req.datasetId);
-  const { task, folds, classes, warnings } = plannedFolds(db, req, dataset);
-  const foldDeps: TrainDeps = streams ? { ...deps, stream: { ...deps.stream, when: 'always' } } : deps;
+  const foldStream: StreamOptions = { ...deps.stream, when: 'always' };
+  const foldDeps: TrainDeps = streams ? { ...deps, stream: foldStream } : deps;
   const ids = (rows: number[]) => rows.map((r) => dataset.data.sampleIds[r]!);
   const seed = req.seed ?? TRAIN_DEFAULTS.seed;
   const validationLabel = schemeLabel(req.validation);
@@ -114,7 +116,7 @@ export function startCrossValidation(db: Db, req: RunRequest, deps: TrainDeps): 
         // The auto recipe is chosen on this fold's training rows, in a trainer process of its own.
         let chosen: ChosenRecipe | undefined;
         if (req.autoRecipe) {
-          const choosing = streams ? chooseRecipeOnSample(deps.spawn, streamedRecipeChoice(db, req, foldDeps.stream!, rows)!, deps.onRecipeProgress, rows) : chooseRunRecipe(deps.spawn, req, dataset, rows, deps.onRecipeProgress);
+          const choosing = streams ? chooseRecipeOnSample(deps.spawn, streamedRecipeChoice(db, req, foldStream, rows)!, deps.onRecipeProgress, rows) : chooseRunRecipe(deps.spawn, req, dataset, rows, deps.onRecipeProgress);
           choices.add(choosing);
           try {
             chosen = await choosing.chosen;
